@@ -1,0 +1,70 @@
+//! The one canonical byte form of every signed object: RFC 8785 (JSON
+//! Canonicalization Scheme), by the `serde_json_canonicalizer` crate. Truce
+//! additionally refuses floats anywhere in a record, so signed bytes never
+//! depend on number formatting; the RFC's number rules are still tested.
+
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CanonicalError {
+    #[error(
+        "{path} holds a fractional or exponent number; records use integers only (e.g. micro-degrees)"
+    )]
+    Float { path: String },
+    #[error("cannot canonicalise: {0}")]
+    Encoding(String),
+}
+
+/// RFC 8785 bytes of any serialisable value.
+pub fn to_canonical_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, CanonicalError> {
+    serde_json_canonicalizer::to_vec(value).map_err(|e| CanonicalError::Encoding(e.to_string()))
+}
+
+/// Refuses any number that is not an integer, naming where it is.
+pub fn reject_floats(value: &serde_json::Value) -> Result<(), CanonicalError> {
+    fn walk(value: &serde_json::Value, path: &mut String) -> Result<(), CanonicalError> {
+        match value {
+            serde_json::Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
+                Err(CanonicalError::Float { path: path.clone() })
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    walk(item, path)?;
+                    path.truncate(len);
+                }
+                Ok(())
+            }
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(k);
+                    walk(v, path)?;
+                    path.truncate(len);
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    walk(value, &mut String::from("$"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn floats_are_refused_with_their_path() {
+        assert_eq!(reject_floats(&json!({"a": [1, {"b": 2}]})), Ok(()));
+        assert_eq!(
+            reject_floats(&json!({"a": [1, {"b": 2.5}]})),
+            Err(CanonicalError::Float {
+                path: "$.a[1].b".into()
+            })
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! The channel: a hotline between participants through the mechanism, with
+//! receipts. Unanswered urgent messages are flagged (see `derive::channel`).
+
+use super::common::{IllustrativeNote, RecordRef};
+use crate::values::{Bounded, Label, Paragraph, ParticipantId, Prose};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelMessage {
+    pub to: Bounded<ParticipantId, 16>,
+    pub subject: Label,
+    pub text: Prose,
+    #[serde(default)]
+    pub urgent: bool,
+    /// The message this one answers, which starts or continues a thread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<RecordRef>,
+    /// Overrides the charter's acknowledgment deadline for this message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ack_within_hours: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub illustrative: IllustrativeNote,
+}
+
+impl ChannelMessage {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.to.is_empty() {
+            return Err("a channel message has at least one recipient".into());
+        }
+        if let Some(h) = self.ack_within_hours
+            && !(1..=24 * 365).contains(&h)
+        {
+            return Err(format!("ack_within_hours = {h} must be between 1 and 8760"));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptStatus {
+    Delivered,
+    Read,
+    Acknowledged,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelReceipt {
+    pub message: RecordRef,
+    pub status: ReceiptStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Paragraph>,
+}

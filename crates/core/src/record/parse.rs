@@ -1,0 +1,150 @@
+use super::envelope::{ENVELOPE_VERSION, SignedRecord};
+use super::sign::signing_message;
+use crate::canonical::{self, CanonicalError};
+use crate::kinds::{Body, Kind};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use ed25519_dalek::{Signature, VerifyingKey};
+use truce_tlog::{Hash, leaf_hash};
+
+/// A record's canonical bytes may be at most 64 KiB: evidence travels as blobs,
+/// not inside records.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RecordError {
+    #[error("the record is not JSON: {0}")]
+    NotJson(String),
+    #[error("the record is {0} bytes; the limit is {MAX_RECORD_BYTES}")]
+    TooLarge(usize),
+    #[error(transparent)]
+    Canonical(#[from] CanonicalError),
+    #[error("the record is malformed: {0}")]
+    Malformed(String),
+    #[error("envelope version {0} is not supported (this build reads version {ENVELOPE_VERSION})")]
+    Version(u32),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the record carries no signature")]
+    Unsigned,
+    #[error("signature {index} is not a valid base64 Ed25519 signature")]
+    SignatureEncoding { index: usize },
+    #[error("signature {index} (by {member}) does not verify")]
+    BadSignature { index: usize, member: String },
+}
+
+/// A record parsed, canonicalised and hashed: the unit the log admits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub signed: SignedRecord,
+    pub body: Body,
+    /// The exact leaf bytes (RFC 8785 of `signed`).
+    pub leaf: Vec<u8>,
+    /// RFC 6962 leaf hash of `leaf`: the record's identity.
+    pub hash: Hash,
+}
+
+impl Record {
+    /// Parses bytes from outside. Any JSON formatting is accepted; the leaf is
+    /// the canonical form of what was sent.
+    pub fn from_json(bytes: &[u8]) -> Result<Record, RecordError> {
+        if bytes.len() > MAX_RECORD_BYTES * 2 {
+            return Err(RecordError::TooLarge(bytes.len()));
+        }
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| RecordError::NotJson(e.to_string()))?;
+        Self::from_value(value)
+    }
+
+    pub fn from_value(value: serde_json::Value) -> Result<Record, RecordError> {
+        canonical::reject_floats(&value)?;
+        let signed: SignedRecord =
+            serde_json::from_value(value).map_err(|e| RecordError::Malformed(e.to_string()))?;
+        Self::from_signed(signed)
+    }
+
+    pub fn from_signed(signed: SignedRecord) -> Result<Record, RecordError> {
+        if signed.envelope.v != ENVELOPE_VERSION {
+            return Err(RecordError::Version(signed.envelope.v));
+        }
+        canonical::reject_floats(&signed.envelope.body)?;
+        let body = Body::parse(signed.envelope.kind, &signed.envelope.body)
+            .map_err(RecordError::Invalid)?;
+        body.validate()
+            .map_err(|e| RecordError::Invalid(format!("{}: {e}", signed.envelope.kind)))?;
+        for r in body.references() {
+            if !signed.envelope.refs.iter().any(|x| *x == r) {
+                return Err(RecordError::Invalid(format!(
+                    "the body names record {r} but the envelope's refs do not list it"
+                )));
+            }
+        }
+        let mut seen = Vec::new();
+        for r in &signed.envelope.refs {
+            if seen.contains(r) {
+                return Err(RecordError::Invalid(format!("refs lists {r} twice")));
+            }
+            seen.push(*r);
+        }
+        if signed.signatures.is_empty() {
+            return Err(RecordError::Unsigned);
+        }
+        let leaf = canonical::to_canonical_bytes(&signed)?;
+        if leaf.len() > MAX_RECORD_BYTES {
+            return Err(RecordError::TooLarge(leaf.len()));
+        }
+        let hash = leaf_hash(&leaf);
+        Ok(Record {
+            signed,
+            body,
+            leaf,
+            hash,
+        })
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.signed.envelope.kind
+    }
+
+    pub fn author(&self) -> &crate::values::MemberId {
+        &self.signed.envelope.author
+    }
+
+    pub fn time(&self) -> crate::values::Timestamp {
+        self.signed.envelope.time
+    }
+
+    /// Checks signature `index` against `key`. The caller (admission) decides
+    /// which key that must be.
+    pub fn verify_signature(&self, index: usize, key: &VerifyingKey) -> Result<(), RecordError> {
+        let sig = self.signature(index)?;
+        let message = signing_message(&self.signed.envelope)?;
+        key.verify_strict(&message, &sig)
+            .map_err(|_| RecordError::BadSignature {
+                index,
+                member: self
+                    .signed
+                    .signatures
+                    .as_slice()
+                    .get(index)
+                    .map(|s| s.member.to_string())
+                    .unwrap_or_default(),
+            })
+    }
+
+    pub fn signature(&self, index: usize) -> Result<Signature, RecordError> {
+        let s = self
+            .signed
+            .signatures
+            .as_slice()
+            .get(index)
+            .ok_or(RecordError::Unsigned)?;
+        let bytes = STANDARD
+            .decode(&s.sig)
+            .map_err(|_| RecordError::SignatureEncoding { index })?;
+        let array: [u8; 64] = bytes
+            .try_into()
+            .map_err(|_| RecordError::SignatureEncoding { index })?;
+        Ok(Signature::from_bytes(&array))
+    }
+}

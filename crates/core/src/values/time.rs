@@ -1,0 +1,131 @@
+//! Times in signed records are RFC 3339 UTC strings in exactly one spelling
+//! (`YYYY-MM-DDTHH:MM:SSZ`), so the same instant always signs to the same
+//! bytes. The core never reads a clock: "now" is always a parameter.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp(OffsetDateTime);
+
+impl Timestamp {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let parsed = OffsetDateTime::parse(value, &Rfc3339)
+            .map_err(|e| format!("{value:?} is not an RFC 3339 time: {e}"))?;
+        let ts = Self(parsed.to_offset(UtcOffset::UTC));
+        if ts.to_string() != value {
+            return Err(format!(
+                "{value:?} must be written in UTC to the second, like \"2025-10-26T09:30:00Z\""
+            ));
+        }
+        Ok(ts)
+    }
+
+    /// Whole seconds only: sub-second parts are dropped so the value has one spelling.
+    pub fn from_unix(seconds: i64) -> Result<Self, String> {
+        OffsetDateTime::from_unix_timestamp(seconds)
+            .map(Self)
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn from_datetime(at: OffsetDateTime) -> Self {
+        let utc = at.to_offset(UtcOffset::UTC);
+        Self(utc.replace_nanosecond(0).unwrap_or(utc))
+    }
+
+    pub fn unix(&self) -> i64 {
+        self.0.unix_timestamp()
+    }
+
+    pub fn datetime(&self) -> OffsetDateTime {
+        self.0
+    }
+
+    pub fn plus_hours(&self, hours: u32) -> Self {
+        Self(self.0.saturating_add(Duration::hours(i64::from(hours))))
+    }
+
+    /// Seconds from `self` until `later` (negative when `later` is earlier).
+    pub fn seconds_until(&self, later: &Timestamp) -> i64 {
+        later.unix() - self.unix()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({self})")
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// How precisely the author knows when something happened (UCDP's date_prec,
+/// ACLED's time_precision): a time known to the day is not a time known to the minute.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimePrecision {
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Month,
+}
+
+/// When an event happened, as the author states it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventTime {
+    pub at: Timestamp,
+    pub precision: TimePrecision,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_spelling_per_instant() {
+        assert!(Timestamp::parse("2025-10-26T09:30:00Z").is_ok());
+        assert!(Timestamp::parse("2025-10-26T09:30:00+00:00").is_err());
+        assert!(Timestamp::parse("2025-10-26T12:30:00+03:00").is_err());
+        assert!(Timestamp::parse("2025-10-26T09:30:00.5Z").is_err());
+        assert!(Timestamp::parse("2025-10-26 09:30:00Z").is_err());
+        assert!(Timestamp::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn deadlines_add_hours() {
+        let t = Timestamp::parse("2025-10-26T09:30:00Z").unwrap();
+        assert_eq!(t.plus_hours(72).to_string(), "2025-10-29T09:30:00Z");
+        assert_eq!(t.seconds_until(&t.plus_hours(1)), 3600);
+    }
+}
