@@ -11,23 +11,30 @@ pub use state::{Entry, Facts, KeyState, LogState, MemberState};
 
 use crate::record::Record;
 
-/// Whether signatures were already checked (e.g. in parallel, before the
-/// sequencer) against the keys the state names.
+/// How admission treats signatures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Signatures {
+pub enum Signatures<'a> {
     /// Verify every signature now.
     Verify,
-    /// The caller verified each signature against the key `LogState::signing_keys` returned.
-    AlreadyVerified,
+    /// The caller verified each signature (e.g. in parallel, before the
+    /// sequencer) against these keys, in signature order; if the state now
+    /// names other keys (a rotation came in between), they are verified again.
+    VerifiedWith(&'a [ed25519_dalek::VerifyingKey]),
+    /// Replaying the log's own store, whose records were verified when they
+    /// were appended; `truce verify` is what re-checks them.
+    TrustStore,
 }
-
 impl LogState {
     /// Checks `record` and, if it is admissible, applies it.
     pub fn admit(&mut self, record: &Record) -> Result<(), Rejection> {
         self.admit_with(record, Signatures::Verify)
     }
 
-    pub fn admit_with(&mut self, record: &Record, signatures: Signatures) -> Result<(), Rejection> {
+    pub fn admit_with(
+        &mut self,
+        record: &Record,
+        signatures: Signatures<'_>,
+    ) -> Result<(), Rejection> {
         let facts = self.check(record, signatures)?;
         self.apply(record, facts);
         Ok(())

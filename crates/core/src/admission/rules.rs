@@ -100,7 +100,12 @@ impl LogState {
         }
 
         let keys = self.signing_keys(record)?;
-        if signatures == Signatures::Verify {
+        let verify_now = match signatures {
+            Signatures::Verify => true,
+            Signatures::VerifiedWith(verified) => verified != keys.as_slice(),
+            Signatures::TrustStore => false,
+        };
+        if verify_now {
             for (index, key) in keys.iter().enumerate() {
                 record.verify_signature(index, key)?;
             }
