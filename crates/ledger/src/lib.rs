@@ -1,0 +1,21 @@
+//! # truce-ledger
+//!
+//! The one path by which records enter a Truce log, and the auditor that
+//! checks a whole log afterwards. Everything that appends — the CLI, the demo,
+//! the server — goes through [`Ledger::submit`]:
+//!
+//! 1. signatures are verified by the submitting thread, in parallel with
+//!    other submitters, against the keys the log's state names;
+//! 2. a single sequencer thread takes every record waiting, admits each
+//!    against the log's state, extends the Merkle tree and signs a checkpoint;
+//! 3. the batch is written in one durable transaction (group commit), and
+//!    only then is each submitter told its index.
+//!
+//! A lone record never waits for company: the sequencer takes whatever is
+//! queued the moment it is free, so a batch is one record when load is light.
+
+mod audit;
+mod sequencer;
+
+pub use audit::{AuditFailure, AuditReport, Auditor, Place, verify_leaves, verify_store};
+pub use sequencer::{Ledger, Receipt, SubmitError};

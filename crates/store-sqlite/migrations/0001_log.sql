@@ -1,0 +1,30 @@
+-- The log: leaves in order, the complete subtrees over them, and the
+-- checkpoints that sign each tree size. Nothing here is ever updated or deleted.
+CREATE TABLE records (
+    idx          INTEGER PRIMARY KEY,          -- position in the log, from 0
+    hash         BLOB    NOT NULL UNIQUE,      -- RFC 6962 leaf hash of `leaf`
+    kind         TEXT    NOT NULL,
+    author       TEXT    NOT NULL,
+    seq          INTEGER NOT NULL,
+    claimed_time INTEGER NOT NULL,             -- the author's claim, Unix seconds
+    leaf         BLOB    NOT NULL              -- the exact canonical leaf bytes
+);
+CREATE INDEX records_kind_time ON records (kind, claimed_time);
+CREATE UNIQUE INDEX records_author_seq ON records (author, seq);
+
+-- Stored hash of every complete, aligned subtree: key = level << 56 | index.
+CREATE TABLE tree_nodes (
+    node  INTEGER PRIMARY KEY,
+    hash  BLOB NOT NULL
+);
+
+CREATE TABLE checkpoints (
+    size INTEGER PRIMARY KEY,
+    note TEXT NOT NULL
+);
+
+-- Confidential parts, apart from the leaves that commit to them.
+CREATE TABLE sealed_parts (
+    record_idx INTEGER PRIMARY KEY REFERENCES records (idx),
+    opening    BLOB NOT NULL
+);

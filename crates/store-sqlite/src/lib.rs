@@ -1,0 +1,323 @@
+//! # truce-store-sqlite
+//!
+//! The default, zero-set-up store: one SQLite file in WAL mode with
+//! `synchronous=FULL`, so a commit has reached the disk before `append`
+//! returns and the ledger acknowledges anything. Batches are one transaction
+//! each: the ledger's group commit turns many records into one fsync.
+//!
+//! Why rusqlite rather than sqlx: the Merkle algorithms read stored hashes
+//! through a synchronous interface, a proof is a handful of point reads, and
+//! rusqlite runs them as direct calls on a cached statement, where sqlx's
+//! SQLite driver hands every query to a worker thread and back.
+
+mod migrate;
+mod pool;
+
+use pool::Readers;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use truce_store::{AppendBatch, Store, StoreError, StoredCheckpoint, StoredRecord};
+use truce_tlog::{Hash, NodeId};
+
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Readers,
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+fn node_key(id: &NodeId) -> Result<i64, StoreError> {
+    if id.index >= 1 << 56 {
+        return Err(StoreError::Database(format!(
+            "node index {} is out of range",
+            id.index
+        )));
+    }
+    i64::try_from((u64::from(id.level) << 56) | id.index)
+        .map_err(|e| StoreError::Database(e.to_string()))
+}
+
+fn to_i64(v: u64) -> Result<i64, StoreError> {
+    i64::try_from(v)
+        .map_err(|_| StoreError::Database(format!("{v} does not fit the database's integers")))
+}
+
+fn to_u64(v: i64) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("negative index {v}")))
+}
+
+fn hash_from(bytes: Vec<u8>) -> Result<Hash, StoreError> {
+    Hash::from_slice(&bytes)
+        .map_err(|e| StoreError::Corrupt(format!("a stored hash is not 32 bytes: {e}")))
+}
+
+pub(crate) fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(db)?;
+    // FULL: the WAL is fsynced at every commit, so an acknowledged append
+    // survives power loss, not only a process crash.
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(db)?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(db)?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let mut writer = Connection::open(&path).map_err(db)?;
+        configure(&writer)?;
+        migrate::run(&mut writer)?;
+        Ok(Self {
+            readers: Readers::new(path.clone()),
+            path,
+            writer: Mutex::new(writer),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, Connection>, StoreError> {
+        self.writer.lock().map_err(|_| {
+            StoreError::Database("the writer connection was poisoned by a panic".into())
+        })
+    }
+}
+
+impl Store for SqliteStore {
+    fn append(&self, batch: &AppendBatch) -> Result<(), StoreError> {
+        let mut conn = self.writer()?;
+        let tx = conn.transaction().map_err(db)?;
+        let actual: i64 = tx
+            .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM records", [], |r| {
+                r.get(0)
+            })
+            .map_err(db)?;
+        let actual = to_u64(actual)?;
+        if let Some(first) = batch.records.first()
+            && first.index != actual
+        {
+            return Err(StoreError::Conflict {
+                expected: first.index,
+                actual,
+            });
+        }
+        {
+            let mut insert_record = tx
+                .prepare_cached(
+                    "INSERT INTO records (idx, hash, kind, author, seq, claimed_time, leaf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(db)?;
+            let mut insert_opening = tx
+                .prepare_cached("INSERT INTO sealed_parts (record_idx, opening) VALUES (?1, ?2)")
+                .map_err(db)?;
+            for r in &batch.records {
+                let idx = to_i64(r.index)?;
+                insert_record
+                    .execute(params![
+                        idx,
+                        &r.hash.0[..],
+                        r.kind,
+                        r.author,
+                        to_i64(r.seq)?,
+                        r.claimed_time,
+                        r.leaf
+                    ])
+                    .map_err(db)?;
+                if let Some(opening) = &r.opening {
+                    insert_opening.execute(params![idx, opening]).map_err(db)?;
+                }
+            }
+            let mut insert_node = tx
+                .prepare_cached("INSERT INTO tree_nodes (node, hash) VALUES (?1, ?2)")
+                .map_err(db)?;
+            for (id, hash) in &batch.nodes {
+                insert_node
+                    .execute(params![node_key(id)?, &hash.0[..]])
+                    .map_err(db)?;
+            }
+            if let Some(cp) = &batch.checkpoint {
+                tx.execute(
+                    "INSERT INTO checkpoints (size, note) VALUES (?1, ?2)",
+                    params![to_i64(cp.size)?, cp.note],
+                )
+                .map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn size(&self) -> Result<u64, StoreError> {
+        self.readers.with(|c| {
+            let n: i64 = c
+                .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM records", [], |r| {
+                    r.get(0)
+                })
+                .map_err(db)?;
+            to_u64(n)
+        })
+    }
+
+    fn records(&self, start: u64, end: u64) -> Result<Vec<StoredRecord>, StoreError> {
+        let (start, end) = (to_i64(start)?, to_i64(end.min(i64::MAX as u64))?);
+        self.readers.with(|c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT idx, hash, leaf FROM records WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
+                )
+                .map_err(db)?;
+            let rows = stmt
+                .query_map(params![start, end], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                    ))
+                })
+                .map_err(db)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (idx, hash, leaf) = row.map_err(db)?;
+                out.push(StoredRecord {
+                    index: to_u64(idx)?,
+                    hash: hash_from(hash)?,
+                    leaf,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn record_by_hash(&self, hash: &Hash) -> Result<Option<StoredRecord>, StoreError> {
+        self.readers.with(|c| {
+            let row = c
+                .prepare_cached("SELECT idx, leaf FROM records WHERE hash = ?1")
+                .map_err(db)?
+                .query_row(params![&hash.0[..]], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+                })
+                .optional()
+                .map_err(db)?;
+            row.map(|(idx, leaf)| {
+                Ok(StoredRecord {
+                    index: to_u64(idx)?,
+                    hash: *hash,
+                    leaf,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
+        self.readers.with(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT hash FROM tree_nodes WHERE node = ?1")
+                .map_err(db)?;
+            ids.iter()
+                .map(|id| {
+                    let bytes: Option<Vec<u8>> = stmt
+                        .query_row(params![node_key(id)?], |r| r.get(0))
+                        .optional()
+                        .map_err(db)?;
+                    let bytes = bytes.ok_or_else(|| {
+                        StoreError::Corrupt(format!(
+                            "tree node (level {}, index {}) is missing",
+                            id.level, id.index
+                        ))
+                    })?;
+                    hash_from(bytes)
+                })
+                .collect()
+        })
+    }
+
+    fn nodes_at_level(
+        &self,
+        level: u8,
+        start: u64,
+        end: u64,
+    ) -> Result<Vec<(NodeId, Hash)>, StoreError> {
+        let lo = node_key(&NodeId {
+            level,
+            index: start,
+        })?;
+        let hi = node_key(&NodeId {
+            level,
+            index: end.min((1 << 56) - 1),
+        })?;
+        self.readers.with(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT node, hash FROM tree_nodes WHERE node >= ?1 AND node < ?2 ORDER BY node")
+                .map_err(db)?;
+            let rows = stmt
+                .query_map(params![lo, hi], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                .map_err(db)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (key, hash) = row.map_err(db)?;
+                let index = to_u64(key)? & ((1 << 56) - 1);
+                out.push((NodeId { level, index }, hash_from(hash)?));
+            }
+            Ok(out)
+        })
+    }
+
+    fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        self.readers.with(|c| {
+            let row = c
+                .prepare_cached("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")
+                .map_err(db)?
+                .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .optional()
+                .map_err(db)?;
+            row.map(|(size, note)| {
+                Ok(StoredCheckpoint {
+                    size: to_u64(size)?,
+                    note,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        self.readers.with(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT size, note FROM checkpoints ORDER BY size")
+                .map_err(db)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .map_err(db)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (size, note) = row.map_err(db)?;
+                out.push(StoredCheckpoint {
+                    size: to_u64(size)?,
+                    note,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn opening(&self, index: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let idx = to_i64(index)?;
+        self.readers.with(|c| {
+            c.prepare_cached("SELECT opening FROM sealed_parts WHERE record_idx = ?1")
+                .map_err(db)?
+                .query_row(params![idx], |r| r.get(0))
+                .optional()
+                .map_err(db)
+        })
+    }
+}

@@ -1,0 +1,27 @@
+//! Schema migrations, numbered by SQLite's `user_version`. Each migration runs
+//! once, in its own transaction. (A dozen lines: not worth a dependency.)
+
+use rusqlite::Connection;
+use truce_store::StoreError;
+
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_log.sql")];
+
+pub fn run(conn: &mut Connection) -> Result<(), StoreError> {
+    let db = |e: rusqlite::Error| StoreError::Database(e.to_string());
+    let current: usize = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(db)?;
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::Database(format!(
+            "the database has schema version {current}, newer than this build knows ({}); upgrade truce",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction().map_err(db)?;
+        tx.execute_batch(sql).map_err(db)?;
+        tx.pragma_update(None, "user_version", i + 1).map_err(db)?;
+        tx.commit().map_err(db)?;
+    }
+    Ok(())
+}

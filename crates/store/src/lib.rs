@@ -1,0 +1,106 @@
+//! # truce-store
+//!
+//! The one interface between Truce's log and a database. A backend stores
+//! what the ledger hands it — leaves, tree nodes, checkpoints, confidential
+//! parts — atomically and durably, and reads them back. It decides nothing:
+//! admission, hashing and signing happen before anything reaches it.
+//!
+//! `conformance` holds the behaviour every backend must show; each backend's
+//! tests run it against a real database.
+
+pub mod blobs;
+pub mod conformance;
+
+use truce_tlog::{Hash, HashReader, NodeId, TlogError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another writer appended first: the batch was not written.
+    #[error(
+        "the log has {actual} records, but this batch starts at index {expected}: another writer appended first"
+    )]
+    Conflict { expected: u64, actual: u64 },
+    #[error("the store is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// One record as the ledger appends it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRecord {
+    pub index: u64,
+    pub hash: Hash,
+    pub kind: String,
+    pub author: String,
+    pub seq: u64,
+    /// The author's claimed time, in Unix seconds (for range queries only; the leaf is authoritative).
+    pub claimed_time: i64,
+    /// The exact leaf bytes.
+    pub leaf: Vec<u8>,
+    /// The confidential part's opening (JSON), stored apart from the leaf.
+    pub opening: Option<Vec<u8>>,
+}
+
+/// What one append writes in one transaction: records, the tree nodes they
+/// complete, and the checkpoint that signs the new tree.
+#[derive(Clone, Debug, Default)]
+pub struct AppendBatch {
+    pub records: Vec<NewRecord>,
+    pub nodes: Vec<(NodeId, Hash)>,
+    pub checkpoint: Option<StoredCheckpoint>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    pub size: u64,
+    /// The signed note, exactly as served.
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredRecord {
+    pub index: u64,
+    pub hash: Hash,
+    pub leaf: Vec<u8>,
+}
+
+/// A log store. Implementations must make `append` atomic (all or nothing)
+/// and durable before it returns: the ledger acknowledges a record only after.
+pub trait Store: Send + Sync {
+    /// Appends a batch whose first record has index == current size; fails
+    /// with `Conflict` (writing nothing) otherwise.
+    fn append(&self, batch: &AppendBatch) -> Result<(), StoreError>;
+    /// Number of records.
+    fn size(&self) -> Result<u64, StoreError>;
+    /// Records with index in `[start, end)`, in order.
+    fn records(&self, start: u64, end: u64) -> Result<Vec<StoredRecord>, StoreError>;
+    fn record_by_hash(&self, hash: &Hash) -> Result<Option<StoredRecord>, StoreError>;
+    /// Stored tree node hashes, in the order asked; an absent node is an error.
+    fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError>;
+    /// Every stored node at `level` with index in `[start, end)`, in order.
+    fn nodes_at_level(
+        &self,
+        level: u8,
+        start: u64,
+        end: u64,
+    ) -> Result<Vec<(NodeId, Hash)>, StoreError>;
+    fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError>;
+    /// Every checkpoint the log has signed, smallest first.
+    fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError>;
+    /// The opening of a record's confidential part, if it has one.
+    fn opening(&self, index: u64) -> Result<Option<Vec<u8>>, StoreError>;
+}
+
+/// Lets the Merkle algorithms read a store's nodes (one query per proof).
+pub struct StoreHashes<'a, S: ?Sized>(pub &'a S);
+
+impl<S: Store + ?Sized> HashReader for StoreHashes<'_, S> {
+    fn read_hashes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, TlogError> {
+        self.0
+            .nodes(ids)
+            .map_err(|e| TlogError::Storage(e.to_string()))
+    }
+}
