@@ -1,0 +1,209 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `cargo bench -p truce-ledger`: durable append rates through the real
+//! append path on SQLite, and proof rates over a log of 1M records.
+//!
+//! A plain timed harness rather than criterion: these are throughput
+//! measurements of a whole pipeline (threads, fsync, batching), where a
+//! statistical per-iteration model does not fit. Set TRUCE_BENCH_RECORDS to
+//! change the proof benchmark's log size (default 1,000,000).
+
+#[path = "../tests/fixture/mod.rs"]
+mod fixture;
+
+use fixture::{fixture, incident};
+use rand::{Rng, SeedableRng};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use truce_ledger::Ledger;
+use truce_store::{AppendBatch, NewRecord, Store, StoreHashes, StoredCheckpoint};
+use truce_store_sqlite::SqliteStore;
+use truce_tlog::{Frontier, leaf_hash};
+
+fn rate(n: u64, d: Duration) -> String {
+    format!("{:>10.0}/s", n as f64 / d.as_secs_f64())
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        // `cargo bench -- --list` and test discovery: nothing to list.
+        return;
+    }
+    println!(
+        "truce-ledger benchmarks ({} cores)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    one_record_per_commit(3_000);
+    batched(60, 36_000);
+    proofs(
+        std::env::var("TRUCE_BENCH_RECORDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000_000),
+    );
+}
+
+fn ledger_in(dir: &std::path::Path, fx: &fixture::Fixture) -> (Ledger, Arc<dyn Store>) {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.join("truce.db")).unwrap());
+    let ledger = Ledger::open(Arc::clone(&store), fx.log.clone()).unwrap();
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    (ledger, store)
+}
+
+/// One submitter, each record acknowledged (durable) before the next is sent.
+fn one_record_per_commit(n: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let (ledger, _) = ledger_in(dir.path(), &fx);
+    let records: Vec<_> = (1..=n).map(|seq| incident(&fx.reporters[0], seq)).collect();
+    let bytes: usize = records.iter().map(|r| r.leaf.len()).sum();
+    let start = Instant::now();
+    for r in records {
+        ledger.submit(r, None).unwrap();
+    }
+    let took = start.elapsed();
+    println!(
+        "durable appends, one record per commit:  {}  ({n} records of ~{} B, signature-verified, synchronous=FULL)",
+        rate(n, took),
+        bytes / usize::try_from(n).unwrap()
+    );
+}
+
+/// Many concurrent submitters: records that arrive while a commit is in
+/// flight are admitted and committed together.
+fn batched(clients: usize, n: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(clients);
+    let (ledger, store) = ledger_in(dir.path(), &fx);
+    let ledger = Arc::new(ledger);
+    let per = n / clients as u64;
+    let work: Vec<Vec<truce_core::Record>> = fx
+        .reporters
+        .iter()
+        .map(|s| (1..=per).map(|seq| incident(s, seq)).collect())
+        .collect();
+    let start = Instant::now();
+    let handles: Vec<_> = work
+        .into_iter()
+        .map(|records| {
+            let ledger = Arc::clone(&ledger);
+            std::thread::spawn(move || {
+                for r in records {
+                    ledger.submit(r, None).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let took = start.elapsed();
+    let total = per * clients as u64;
+    let commits = store.checkpoints().unwrap().len() as u64 - 1;
+    println!(
+        "durable appends, {clients} concurrent clients: {}  ({total} records in {commits} commits, {:.1} records/commit)",
+        rate(total, took),
+        total as f64 / commits as f64
+    );
+}
+
+/// Fills a store with `n` synthetic leaves (the tree is what proofs read),
+/// then measures proof generation from stored hashes and verification.
+fn proofs(n: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("truce.db")).unwrap();
+    let mut frontier = Frontier::new();
+    let fill = Instant::now();
+    while frontier.size() < n {
+        let mut batch = AppendBatch::default();
+        for _ in 0..(n - frontier.size()).min(20_000) {
+            let index = frontier.size();
+            let leaf = format!("{{\"synthetic\":{index}}}").into_bytes();
+            let hash = leaf_hash(&leaf);
+            batch.nodes.extend(frontier.append(hash));
+            batch.records.push(NewRecord {
+                index,
+                hash,
+                kind: "statement".into(),
+                author: format!("m{}", index % 1000),
+                seq: index / 1000 + 1,
+                claimed_time: 0,
+                leaf,
+                opening: None,
+            });
+        }
+        batch.checkpoint = Some(StoredCheckpoint {
+            size: frontier.size(),
+            note: String::new(),
+        });
+        store.append(&batch).unwrap();
+    }
+    println!(
+        "(filled a store with {n} leaves and {} tree nodes in {:.1} s)",
+        2 * n - 1,
+        fill.elapsed().as_secs_f64()
+    );
+    let root = frontier.root();
+    let reader = StoreHashes(&store);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+
+    let queries = 20_000u64;
+    let indexes: Vec<u64> = (0..queries).map(|_| rng.gen_range(0..n)).collect();
+    let start = Instant::now();
+    let generated: Vec<(u64, Vec<truce_tlog::Hash>)> = indexes
+        .iter()
+        .map(|&i| (i, truce_tlog::inclusion_proof(i, n, &reader).unwrap()))
+        .collect();
+    let took = start.elapsed();
+    println!(
+        "inclusion proofs at {n} records:        {}  ({:.1} µs each, {} hashes, from stored nodes)",
+        rate(queries, took),
+        took.as_secs_f64() * 1e6 / queries as f64,
+        generated[0].1.len()
+    );
+    let leaves: Vec<truce_tlog::Hash> = indexes
+        .iter()
+        .map(|&i| {
+            store
+                .nodes(&[truce_tlog::NodeId { level: 0, index: i }])
+                .unwrap()[0]
+        })
+        .collect();
+    let start = Instant::now();
+    for ((i, proof), leaf) in generated.iter().zip(&leaves) {
+        truce_tlog::verify_inclusion(leaf, *i, n, proof, &root).unwrap();
+    }
+    let took = start.elapsed();
+    println!(
+        "inclusion proof verification:           {}  ({:.1} µs each)",
+        rate(queries, took),
+        took.as_secs_f64() * 1e6 / queries as f64
+    );
+
+    let pairs: Vec<u64> = (0..5_000).map(|_| rng.gen_range(1..n)).collect();
+    let start = Instant::now();
+    let consistency: Vec<(u64, Vec<truce_tlog::Hash>)> = pairs
+        .iter()
+        .map(|&m| (m, truce_tlog::consistency_proof(m, n, &reader).unwrap()))
+        .collect();
+    let took = start.elapsed();
+    println!(
+        "consistency proofs to {n} records:      {}  ({:.1} µs each)",
+        rate(pairs.len() as u64, took),
+        took.as_secs_f64() * 1e6 / pairs.len() as f64
+    );
+    let old_roots: Vec<truce_tlog::Hash> = pairs
+        .iter()
+        .take(200)
+        .map(|&m| truce_tlog::tree_root(m, &reader).unwrap())
+        .collect();
+    let start = Instant::now();
+    for ((m, proof), old) in consistency.iter().zip(&old_roots) {
+        truce_tlog::verify_consistency(*m, n, proof, old, &root).unwrap();
+    }
+    let took = start.elapsed();
+    println!(
+        "consistency proof verification:         {}  ({:.1} µs each)",
+        rate(old_roots.len() as u64, took),
+        took.as_secs_f64() * 1e6 / old_roots.len() as f64
+    );
+}

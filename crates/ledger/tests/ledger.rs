@@ -1,0 +1,148 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The append path against a real SQLite file: acknowledged means durable,
+//! refused means unchanged, concurrent submitters are batched, and a reopened
+//! ledger carries on where it stopped.
+
+mod fixture;
+
+use fixture::{fixture, incident};
+use std::sync::Arc;
+use truce_ledger::{Ledger, SubmitError};
+use truce_store::Store;
+use truce_store_sqlite::SqliteStore;
+
+fn open(dir: &std::path::Path, log: &truce_tlog::note::NoteSigner) -> Ledger {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.join("truce.db")).unwrap());
+    Ledger::open(store, log.clone()).unwrap()
+}
+
+#[test]
+fn an_acknowledged_record_is_in_the_store_with_its_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let ledger = open(dir.path(), &fx.log);
+    let receipt = ledger.submit(fx.charter.clone(), None).unwrap();
+    assert_eq!((receipt.index, receipt.tree_size), (0, 1));
+    let r = ledger.submit(incident(&fx.reporters[0], 1), None).unwrap();
+    assert_eq!(r.index, 1);
+    // A separate connection sees it: it was committed before the receipt.
+    let other = SqliteStore::open(dir.path().join("truce.db")).unwrap();
+    assert_eq!(other.size().unwrap(), 2);
+    let stored = other.record_by_hash(&r.leaf_hash).unwrap().unwrap();
+    assert_eq!(stored.index, 1);
+    let cp = other.latest_checkpoint().unwrap().unwrap();
+    let checkpoint = truce_tlog::Checkpoint::open(&cp.note, &fx.log.verifier()).unwrap();
+    assert_eq!(checkpoint.size, 2);
+}
+
+#[test]
+fn a_refused_record_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let ledger = open(dir.path(), &fx.log);
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    ledger.submit(incident(&fx.reporters[0], 1), None).unwrap();
+    // Replayed and skipped sequence numbers.
+    for seq in [1, 3] {
+        match ledger.submit(incident(&fx.reporters[0], seq), None) {
+            Err(SubmitError::Rejected(_)) => {}
+            other => panic!("seq {seq} should be refused, got {other:?}"),
+        }
+    }
+    // A second charter.
+    assert!(matches!(
+        ledger.submit(fx.charter.clone(), None),
+        Err(SubmitError::Rejected(_))
+    ));
+    let store = ledger.store();
+    assert_eq!(store.size().unwrap(), 2);
+    assert_eq!(store.checkpoints().unwrap().len(), 2);
+    // The next valid record still takes the next place.
+    assert_eq!(
+        ledger
+            .submit(incident(&fx.reporters[0], 2), None)
+            .unwrap()
+            .index,
+        2
+    );
+}
+
+#[test]
+fn a_charter_naming_another_log_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let other_key = truce_tlog::note::NoteSigner::from_seed(fixture::ORIGIN, [9; 32]).unwrap();
+    let ledger = open(dir.path(), &other_key);
+    let err = ledger.submit(fx.charter.clone(), None).unwrap_err();
+    assert!(err.to_string().contains("names log key"), "{err}");
+    assert_eq!(ledger.store().size().unwrap(), 0);
+}
+
+#[test]
+fn concurrent_submitters_are_all_acknowledged_in_one_consistent_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(8);
+    let ledger = Arc::new(open(dir.path(), &fx.log));
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    let per_thread = 40u64;
+    let handles: Vec<_> = fx
+        .reporters
+        .iter()
+        .cloned()
+        .map(|signer| {
+            let ledger = Arc::clone(&ledger);
+            std::thread::spawn(move || {
+                (1..=per_thread)
+                    .map(|seq| ledger.submit(incident(&signer, seq), None).unwrap().index)
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut indexes: Vec<u64> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    indexes.sort_unstable();
+    let expected: Vec<u64> = (1..=8 * per_thread).collect();
+    assert_eq!(indexes, expected, "every record got exactly one place");
+    let store = ledger.store();
+    // Whatever the batching, the latest checkpoint signs the whole log.
+    assert_eq!(
+        store.latest_checkpoint().unwrap().unwrap().size,
+        8 * per_thread + 1
+    );
+    let report = truce_ledger::verify_store(store.as_ref(), &mut |_, _| {}).unwrap();
+    assert_eq!(report.records, 8 * per_thread + 1);
+}
+
+#[test]
+fn a_reopened_ledger_continues_the_same_tree_and_sequences() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    {
+        let ledger = open(dir.path(), &fx.log);
+        ledger.submit(fx.charter.clone(), None).unwrap();
+        for seq in 1..=5 {
+            ledger
+                .submit(incident(&fx.reporters[0], seq), None)
+                .unwrap();
+        }
+    }
+    let ledger = open(dir.path(), &fx.log);
+    assert!(matches!(
+        ledger.submit(incident(&fx.reporters[0], 5), None),
+        Err(SubmitError::Rejected(_))
+    ));
+    assert_eq!(
+        ledger
+            .submit(incident(&fx.reporters[0], 6), None)
+            .unwrap()
+            .index,
+        6
+    );
+    truce_ledger::verify_store(ledger.store().as_ref(), &mut |_, _| {}).unwrap();
+    // The wrong log key cannot open it.
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
+    let wrong = truce_tlog::note::NoteSigner::from_seed(fixture::ORIGIN, [3; 32]).unwrap();
+    assert!(Ledger::open(store, wrong).is_err());
+}
