@@ -11,21 +11,36 @@ pub enum CanonicalError {
         "{path} holds a fractional or exponent number; records use integers only (e.g. micro-degrees)"
     )]
     Float { path: String },
+    #[error(
+        "{path} holds an integer beyond ±(2^53 − 1), which RFC 8785 (IEEE 754 doubles) cannot write exactly"
+    )]
+    UnsafeInteger { path: String },
     #[error("cannot canonicalise: {0}")]
     Encoding(String),
 }
+
+/// The largest integer an RFC 8785 number carries exactly (I-JSON, RFC 7493
+/// §2.2): beyond it, two different integers canonicalise to the same bytes.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// RFC 8785 bytes of any serialisable value.
 pub fn to_canonical_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, CanonicalError> {
     serde_json_canonicalizer::to_vec(value).map_err(|e| CanonicalError::Encoding(e.to_string()))
 }
 
-/// Refuses any number that is not an integer, naming where it is.
+/// Refuses any number that is not an integer, or is an integer too large to
+/// canonicalise exactly, naming where it is.
 pub fn reject_floats(value: &serde_json::Value) -> Result<(), CanonicalError> {
     fn walk(value: &serde_json::Value, path: &mut String) -> Result<(), CanonicalError> {
         match value {
             serde_json::Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
                 Err(CanonicalError::Float { path: path.clone() })
+            }
+            serde_json::Value::Number(n)
+                if n.as_i64()
+                    .is_none_or(|i| i.unsigned_abs() > MAX_SAFE_INTEGER) =>
+            {
+                Err(CanonicalError::UnsafeInteger { path: path.clone() })
             }
             serde_json::Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {

@@ -63,6 +63,7 @@ impl Opening {
         if salt.len() != 32 {
             return Err(SealError::BadSalt);
         }
+        canonical::reject_floats(&self.content)?;
         let bytes = canonical::to_canonical_bytes(&self.content)?;
         if bytes.len() > MAX_SEALED_BYTES {
             return Err(SealError::TooLarge(bytes.len()));

@@ -582,12 +582,32 @@ impl LogState {
                 need_role(Role::Mediator, "mediator")?;
                 need(Capability::Find)?;
                 let finding = self.referenced(&b.finding, "finding", &[Kind::Finding])?;
-                match &finding.facts {
-                    Facts::Finding { determination, .. }
-                        if determination.establishes_violation() => {}
+                let responsible = match &finding.facts {
+                    Facts::Finding {
+                        determination,
+                        responsible,
+                        ..
+                    } if determination.establishes_violation() => responsible.as_ref(),
                     _ => {
                         return Err(rule(
                             "a violation is determined only on a finding that verified the incident",
+                        ));
+                    }
+                };
+                // The determination ties the finding to the party it found
+                // responsible; naming another would mark the finding decided
+                // without any finding against the party named.
+                match responsible {
+                    Some(p) if *p == b.party => {}
+                    Some(p) => {
+                        return Err(rule(format!(
+                            "the finding holds {p} responsible; a determination on it cannot name {}",
+                            b.party
+                        )));
+                    }
+                    None => {
+                        return Err(rule(
+                            "the finding holds no party responsible, so it determines no party's violation",
                         ));
                     }
                 }

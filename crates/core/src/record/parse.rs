@@ -67,6 +67,12 @@ impl Record {
         if signed.envelope.v != ENVELOPE_VERSION {
             return Err(RecordError::Version(signed.envelope.v));
         }
+        if signed.envelope.seq > canonical::MAX_SAFE_INTEGER {
+            return Err(CanonicalError::UnsafeInteger {
+                path: "$.envelope.seq".into(),
+            }
+            .into());
+        }
         canonical::reject_floats(&signed.envelope.body)?;
         let body = Body::parse(signed.envelope.kind, &signed.envelope.body)
             .map_err(RecordError::Invalid)?;

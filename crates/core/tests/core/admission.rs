@@ -1,0 +1,1164 @@
+//! Admission: the rules a record must meet against the log so far. Every
+//! refusal goes through `Fx::rejects`, which also checks that a refused record
+//! changes nothing: same size, same state, and the next valid record is
+//! admitted with the sequence number it would have had anyway.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::support::*;
+use serde_json::json;
+use truce_core::admission::LogState;
+use truce_core::kinds::Kind;
+use truce_core::kinds::charter::Role;
+use truce_core::record::RecordError;
+use truce_core::sealed::{Opening, SealedPart};
+use truce_core::values::{Bounded, Label, ParticipantId};
+use truce_core::{Hash, Record, Rejection};
+
+fn is_rule(rejection: &Rejection, needle: &str) -> bool {
+    matches!(rejection, Rejection::Rule(m) if m.contains(needle))
+}
+
+macro_rules! assert_rule {
+    ($rejection:expr, $needle:expr) => {{
+        let r = $rejection;
+        assert!(
+            is_rule(&r, $needle),
+            "expected a rule about {:?}, got {r:?}",
+            $needle
+        );
+    }};
+}
+
+/// Pakistan reports shelling and accuses Afghanistan.
+fn report(fx: &mut Fx) -> Record {
+    fx.admit(
+        PK,
+        incident(Some(AFGHANISTAN), "shelling", "2025-10-26T06:00:00Z"),
+    )
+}
+
+/// A report, a verified finding against Afghanistan by Türkiye, and (when
+/// `concur`) Qatar's concurrence.
+fn found(fx: &mut Fx, concur: bool) -> (Record, Record) {
+    let r = report(fx);
+    let f = fx.admit(TR, finding(r.hash, "verified", Some(AFGHANISTAN)));
+    if concur {
+        fx.admit(QA, concurrence(f.hash));
+    }
+    (r, f)
+}
+
+fn pid(id: &str) -> ParticipantId {
+    ParticipantId::parse(id).unwrap()
+}
+
+// ---- the charter -----------------------------------------------------------
+
+#[test]
+fn the_charter_must_come_first() {
+    let mut fx = Fx::unchartered(false);
+    let early = fx.sign(PK, statement("Before the charter"));
+    assert_eq!(fx.rejects(&early), Rejection::CharterFirst);
+    let charter = fx.charter_record.clone();
+    fx.admit_record(&charter);
+    assert_eq!(fx.state.size(), 1);
+    assert_eq!(fx.state.role(&pid(QATAR)), Some(Role::Mediator));
+    assert_eq!(fx.state.role(&pid(PAKISTAN)), Some(Role::Party));
+    // The log's checkpoint key is the one every founder signed, named after the origin.
+    let log_key = &fx.state.charter().unwrap().log_key;
+    assert_eq!(log_key.name(), ORIGIN);
+    assert_eq!(log_key.key_id(), fx.log_signer.key_id());
+}
+
+#[test]
+fn a_log_has_exactly_one_charter() {
+    let mut fx = Fx::new();
+    let replay = fx.charter_record.clone();
+    assert_eq!(fx.rejects(&replay), Rejection::SecondCharter);
+    let mut draft = fx.charter_draft();
+    draft.seq = fx.state.next_seq(&member(TR));
+    draft.time = fx.now;
+    let again = draft
+        .sign(&[fx.key(TR), fx.key(PK), fx.key(AF), fx.key(QA)])
+        .unwrap();
+    assert_eq!(fx.rejects(&again), Rejection::SecondCharter);
+}
+
+#[test]
+fn the_charter_is_signed_by_every_founding_participant() {
+    let mut fx = Fx::unchartered(false);
+    let draft = fx.charter_draft();
+    for (missing, participant) in [(PK, PAKISTAN), (AF, AFGHANISTAN), (QA, QATAR)] {
+        let signers: Vec<_> = [TR, PK, AF, QA]
+            .into_iter()
+            .filter(|m| *m != missing)
+            .map(|m| fx.key(m))
+            .collect();
+        let record = draft.sign(&signers).unwrap();
+        let rejection = fx.rejects(&record);
+        assert_rule!(rejection, &format!("{participant} has not signed"));
+    }
+    // The author signs first: a charter whose first signature is not its author's.
+    let record = draft
+        .sign(&[fx.key(PK), fx.key(TR), fx.key(AF), fx.key(QA)])
+        .unwrap();
+    assert!(matches!(
+        fx.rejects(&record),
+        Rejection::AuthorMustSignFirst { .. }
+    ));
+    // Two members of one participant do not make up for a missing one.
+    let record = draft
+        .sign(&[fx.key(TR), fx.key(PK), fx.key(PK_REPORTER), fx.key(QA)])
+        .unwrap();
+    assert_rule!(fx.rejects(&record), "afghanistan has not signed");
+    let record = draft
+        .sign(&[
+            fx.key(TR),
+            fx.key(PK),
+            fx.key(PK_REPORTER),
+            fx.key(AF),
+            fx.key(QA),
+        ])
+        .unwrap();
+    assert_rule!(fx.rejects(&record), "two signatures for one participant");
+}
+
+#[test]
+fn every_charter_signature_must_verify_under_the_key_the_charter_names() {
+    let mut fx = Fx::unchartered(false);
+    let draft = fx.charter_draft();
+    // Afghanistan's signature by a key the charter does not list for af.lead.
+    let impostor = fx.fresh_key(AF);
+    let record = draft
+        .sign(&[fx.key(TR), fx.key(PK), &impostor, fx.key(QA)])
+        .unwrap();
+    assert!(
+        matches!(fx.rejects(&record), Rejection::InactiveKey { ref member, .. } if member.as_str() == AF)
+    );
+    // The right key id, the wrong signature.
+    let mut value = to_value(&fx.charter_record);
+    value["signatures"][2]["sig"] = value["signatures"][1]["sig"].clone();
+    let record = Record::from_json(value.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        fx.rejects(&record),
+        Rejection::Record(RecordError::BadSignature {
+            index: 2,
+            member: AF.into()
+        })
+    );
+    // A signer the charter does not name.
+    let stranger = fx.fresh_key("stranger");
+    let record = draft
+        .sign(&[fx.key(TR), fx.key(PK), fx.key(AF), fx.key(QA), &stranger])
+        .unwrap();
+    assert!(
+        matches!(fx.rejects(&record), Rejection::UnknownMember(ref m) if m.as_str() == "stranger")
+    );
+}
+
+#[test]
+fn the_charter_opens_its_own_log_with_sequence_one_and_no_references() {
+    let mut fx = Fx::unchartered(false);
+    let signers = [TR, PK, AF, QA].map(|m| fx.key(m).clone());
+    let signers: Vec<_> = signers.iter().collect();
+    let mut draft = fx.charter_draft();
+    draft.log = Label::parse("another.example/log").unwrap();
+    let record = draft.sign(&signers).unwrap();
+    assert!(matches!(fx.rejects(&record), Rejection::WrongLog { .. }));
+    let mut draft = fx.charter_draft();
+    draft.seq = 2;
+    let record = draft.sign(&signers).unwrap();
+    assert!(matches!(
+        fx.rejects(&record),
+        Rejection::Sequence {
+            expected: 1,
+            got: 2,
+            ..
+        }
+    ));
+    let mut draft = fx.charter_draft();
+    draft.extra_refs = vec![Hash([1; 32])];
+    let record = draft.sign(&signers).unwrap();
+    assert_rule!(fx.rejects(&record), "references nothing");
+}
+
+#[test]
+fn observers_need_not_sign_the_charter_and_author_nothing() {
+    let mut fx = Fx::with_observer();
+    assert_eq!(fx.state.role(&pid(OBSERVER)), Some(Role::Observer));
+    for b in [
+        statement("Press statement"),
+        message(&[PAKISTAN], false),
+        incident(Some(AFGHANISTAN), "shelling", "2025-10-26T06:00:00Z"),
+    ] {
+        let rejection = fx.refuses(UN, b);
+        assert!(
+            matches!(
+                rejection,
+                Rejection::WrongRole {
+                    role: Role::Observer,
+                    ..
+                }
+            ),
+            "{rejection:?}"
+        );
+    }
+}
+
+// ---- envelope rules ----------------------------------------------------------
+
+#[test]
+fn records_for_another_log_are_refused() {
+    let mut fx = Fx::new();
+    let mut draft = fx.draft(PK, statement("Elsewhere"));
+    draft.log = Label::parse("another.example/log").unwrap();
+    let record = fx.sign_draft(&draft);
+    assert_eq!(
+        fx.rejects(&record),
+        Rejection::WrongLog {
+            expected: ORIGIN.into(),
+            got: "another.example/log".into()
+        }
+    );
+}
+
+#[test]
+fn only_members_sign() {
+    let mut fx = Fx::new();
+    let ghost = fx.fresh_key("pk.ghost");
+    let mut draft = fx.draft(PK, statement("Who am I"));
+    draft.author = member("pk.ghost");
+    draft.seq = 1;
+    let record = draft.sign(&[&ghost]).unwrap();
+    assert_eq!(
+        fx.rejects(&record),
+        Rejection::UnknownMember(member("pk.ghost"))
+    );
+}
+
+#[test]
+fn a_signature_that_does_not_verify_is_refused() {
+    let mut fx = Fx::new();
+    let record = fx.sign(PK, statement("Original"));
+    let mut value = to_value(&record);
+    value["envelope"]["body"]["title"] = json!("Altered");
+    let altered = Record::from_json(value.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        fx.rejects(&altered),
+        Rejection::Record(RecordError::BadSignature {
+            index: 0,
+            member: PK.into()
+        })
+    );
+    // A key of the same name claiming the registered key id.
+    let impostor = fx.fresh_key(PK);
+    let mut value = to_value(&fx.sign_draft(&fx.draft(PK, statement("Forged"))));
+    let forged = fx
+        .draft(PK, statement("Forged"))
+        .sign(&[&impostor])
+        .unwrap();
+    value["signatures"][0]["sig"] = json!(forged.signed.signatures.as_slice()[0].sig);
+    let forged = Record::from_json(value.to_string().as_bytes()).unwrap();
+    assert!(matches!(
+        fx.rejects(&forged),
+        Rejection::Record(RecordError::BadSignature { .. })
+    ));
+}
+
+#[test]
+fn a_key_id_that_is_not_the_members_active_key_is_refused() {
+    let mut fx = Fx::new();
+    let impostor = fx.fresh_key(PK);
+    let record = fx
+        .draft(PK, statement("Other key"))
+        .sign(&[&impostor])
+        .unwrap();
+    assert!(
+        matches!(fx.rejects(&record), Rejection::InactiveKey { ref member, .. } if member.as_str() == PK)
+    );
+    for key in ["00000000", "zzzzzzzz", "1234", ""] {
+        let mut value = to_value(&fx.sign(PK, statement("Key id")));
+        value["signatures"][0]["key"] = json!(key);
+        let record = Record::from_json(value.to_string().as_bytes()).unwrap();
+        assert_eq!(
+            fx.rejects(&record),
+            Rejection::InactiveKey {
+                member: member(PK),
+                key: key.into()
+            }
+        );
+    }
+}
+
+#[test]
+fn the_author_signs_first_and_alone() {
+    let mut fx = Fx::new();
+    let draft = fx.draft(PK, statement("Joint"));
+    let record = draft.sign(&[fx.key(AF)]).unwrap();
+    assert!(matches!(
+        fx.rejects(&record),
+        Rejection::AuthorMustSignFirst { .. }
+    ));
+    let record = draft.sign(&[fx.key(PK), fx.key(AF)]).unwrap();
+    assert_eq!(
+        fx.rejects(&record),
+        Rejection::ExtraSignatures(Kind::Statement)
+    );
+}
+
+#[test]
+fn a_replayed_sequence_number_is_refused() {
+    let mut fx = Fx::new();
+    let first = fx.admit(PK, statement("First"));
+    let seq = first.signed.envelope.seq;
+    assert_eq!(
+        fx.rejects(&first),
+        Rejection::Sequence {
+            member: member(PK),
+            expected: seq + 1,
+            got: seq
+        }
+    );
+    let mut draft = fx.draft(PK, statement("Second, with the first's number"));
+    draft.seq = seq;
+    let record = fx.sign_draft(&draft);
+    assert!(matches!(fx.rejects(&record), Rejection::Sequence { got, .. } if got == seq));
+}
+
+#[test]
+fn a_skipped_sequence_number_is_refused() {
+    let mut fx = Fx::new();
+    let next = fx.state.next_seq(&member(AF));
+    for seq in [next + 1, next + 100, 0] {
+        let mut draft = fx.draft(AF, statement("Out of order"));
+        draft.seq = seq;
+        let record = fx.sign_draft(&draft);
+        assert_eq!(
+            fx.rejects(&record),
+            Rejection::Sequence {
+                member: member(AF),
+                expected: next,
+                got: seq
+            }
+        );
+    }
+    fx.admit(AF, statement("In order"));
+    assert_eq!(fx.state.next_seq(&member(AF)), next + 1);
+}
+
+#[test]
+fn an_authors_time_never_goes_back() {
+    let mut fx = Fx::new();
+    fx.at("2025-10-27T12:00:00Z");
+    fx.admit(PK, statement("Noon"));
+    let mut draft = fx.draft(PK, statement("A second earlier"));
+    draft.time = ts("2025-10-27T11:59:59Z");
+    let record = fx.sign_draft(&draft);
+    assert!(matches!(
+        fx.rejects(&record),
+        Rejection::TimeGoesBack { .. }
+    ));
+    // The same second is fine, and another author's clock is its own.
+    draft.time = ts("2025-10-27T12:00:00Z");
+    let record = fx.sign_draft(&draft);
+    fx.admit_record(&record);
+    let mut draft = fx.draft(AF, statement("Earlier, by someone else"));
+    draft.time = ts("2025-10-27T08:00:00Z");
+    let record = fx.sign_draft(&draft);
+    fx.admit_record(&record);
+}
+
+#[test]
+fn nothing_is_dated_before_the_charter_took_effect() {
+    let mut fx = Fx::new();
+    let mut draft = fx.draft(PK, statement("Backdated"));
+    draft.time = ts("2025-10-24T23:59:59Z");
+    let record = fx.sign_draft(&draft);
+    assert_eq!(
+        fx.rejects(&record),
+        Rejection::BeforeCharter {
+            effective: EFFECTIVE.into(),
+            got: "2025-10-24T23:59:59Z".into()
+        }
+    );
+    draft.time = ts(EFFECTIVE);
+    let record = fx.sign_draft(&draft);
+    fx.admit_record(&record);
+}
+
+// ---- capabilities and roles --------------------------------------------------
+
+#[test]
+fn a_party_cannot_investigate_find_or_concur() {
+    let mut fx = Fx::new();
+    let (r, f) = found(&mut fx, false);
+    for (who, b) in [
+        (PK, investigation(r.hash, "opened")),
+        (AF, finding(r.hash, "not_verified", None)),
+        (PK, finding(r.hash, "verified", Some(AFGHANISTAN))),
+        (PK, concurrence(f.hash)),
+        (PK, propose(&[("c1", "Text")])),
+    ] {
+        let rejection = fx.refuses(who, b);
+        assert!(
+            matches!(
+                rejection,
+                Rejection::WrongRole {
+                    role: Role::Party,
+                    ..
+                }
+            ),
+            "{rejection:?}"
+        );
+    }
+}
+
+#[test]
+fn each_act_needs_its_capability() {
+    let mut fx = Fx::new();
+    // Qatar's lead may find but not report.
+    let rejection = fx.refuses(
+        QA,
+        incident(Some(AFGHANISTAN), "shelling", "2025-10-26T06:00:00Z"),
+    );
+    assert_eq!(
+        rejection,
+        Rejection::MissingCapability {
+            member: member(QA),
+            capability: "report".into(),
+            kind: Kind::IncidentReport
+        }
+    );
+    // Pakistan's reporter may report but not sign a statement.
+    let rejection = fx.refuses(PK_REPORTER, statement("Not mine to make"));
+    assert!(
+        matches!(rejection, Rejection::MissingCapability { ref capability, .. } if capability == "sign")
+    );
+    // A mediator's member without the find capability cannot investigate.
+    let clerk = fx.fresh_key("qa.clerk");
+    fx.admit(QA, member_add(QATAR, &clerk, &["sign"]));
+    fx.set_key(clerk);
+    let r = report(&mut fx);
+    let rejection = fx.refuses("qa.clerk", investigation(r.hash, "opened"));
+    assert!(
+        matches!(rejection, Rejection::MissingCapability { ref capability, .. } if capability == "find")
+    );
+    fx.admit("qa.clerk", statement("Qatar's clerk can sign statements"));
+}
+
+#[test]
+fn only_the_accused_party_may_respond() {
+    let mut fx = Fx::new();
+    let r = report(&mut fx);
+    assert_rule!(
+        fx.refuses(PK, response(r.hash, "deny")),
+        "only the accused party (afghanistan)"
+    );
+    assert!(matches!(
+        fx.refuses(PK_REPORTER, response(r.hash, "deny")),
+        Rejection::MissingCapability { .. }
+    ));
+    // Mediators do not answer for a party either.
+    assert!(matches!(
+        fx.refuses(TR, response(r.hash, "deny")),
+        Rejection::MissingCapability { .. }
+    ));
+    fx.admit(AF, response(r.hash, "deny"));
+}
+
+#[test]
+fn an_incident_without_an_accused_party_takes_no_responses() {
+    let mut fx = Fx::new();
+    let r = fx.admit(PK, incident(None, "ied", "2025-10-26T06:00:00Z"));
+    for who in [AF, PK] {
+        assert_rule!(
+            fx.refuses(who, response(r.hash, "acknowledge")),
+            "accuses no party"
+        );
+    }
+}
+
+#[test]
+fn a_report_accuses_another_party_of_this_mechanism() {
+    let mut fx = Fx::new();
+    assert_rule!(
+        fx.refuses(
+            PK,
+            incident(Some(PAKISTAN), "shelling", "2025-10-26T06:00:00Z")
+        ),
+        "does not accuse itself"
+    );
+    assert_rule!(
+        fx.refuses(
+            PK,
+            incident(Some(TURKIYE), "shelling", "2025-10-26T06:00:00Z")
+        ),
+        "must be a party"
+    );
+    assert_rule!(
+        fx.refuses(
+            PK,
+            incident(Some("india"), "shelling", "2025-10-26T06:00:00Z")
+        ),
+        "not a participant"
+    );
+}
+
+#[test]
+fn references_must_exist_and_be_of_the_right_kind() {
+    let mut fx = Fx::new();
+    let unknown = Hash([7; 32]);
+    assert_eq!(
+        fx.refuses(AF, response(unknown, "deny")),
+        Rejection::UnknownReference(unknown)
+    );
+    let s = fx.admit(PK, statement("Not an incident"));
+    assert_eq!(
+        fx.refuses(AF, response(s.hash, "deny")),
+        Rejection::WrongReferenceKind {
+            hash: s.hash,
+            field: "incident",
+            expected: "incident.report",
+            found: Kind::Statement
+        }
+    );
+    let r = report(&mut fx);
+    for (who, b, field) in [
+        (
+            TR,
+            finding(s.hash, "verified", Some(AFGHANISTAN)),
+            "incident",
+        ),
+        (QA, concurrence(r.hash), "record"),
+        (AF, receipt(r.hash, "read"), "message"),
+        (TR, amend(r.hash, &[("c1", "Text")]), "previous"),
+        (PK, position(s.hash, &[("c1", "accept", None)]), "version"),
+        (TR, decision(r.hash, 1), "determination"),
+    ] {
+        let rejection = fx.refuses(who, b);
+        assert!(
+            matches!(rejection, Rejection::WrongReferenceKind { field: f, .. } if f == field),
+            "{rejection:?}"
+        );
+    }
+    // Evidence named by a report must be evidence.
+    let mut ev = incident(Some(AFGHANISTAN), "shelling", "2025-10-26T06:00:00Z")
+        .to_value()
+        .unwrap();
+    ev["evidence"] = json!([s.hash]);
+    let rejection = fx.refuses(PK, body(Kind::IncidentReport, ev));
+    assert!(matches!(
+        rejection,
+        Rejection::WrongReferenceKind {
+            field: "evidence",
+            ..
+        }
+    ));
+}
+
+// ---- findings, determinations, decisions -------------------------------------
+
+#[test]
+fn a_finding_counts_only_once_the_threshold_of_mediators_has_signed() {
+    let mut fx = Fx::new();
+    let (_, f) = found(&mut fx, false);
+    assert!(!fx.state.meets_threshold(&f.hash));
+    assert_eq!(
+        fx.state
+            .threshold_signers(&f.hash)
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>(),
+        [&pid(TURKIYE)]
+    );
+    fx.admit(QA, concurrence(f.hash));
+    assert!(fx.state.meets_threshold(&f.hash));
+    assert_eq!(
+        fx.state
+            .threshold_signers(&f.hash)
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>(),
+        [&pid(QATAR), &pid(TURKIYE)]
+    );
+}
+
+#[test]
+fn a_mediator_concurs_only_once_and_not_with_itself() {
+    let mut fx = Fx::new();
+    let (_, f) = found(&mut fx, true);
+    assert_rule!(
+        fx.refuses(QA, concurrence(f.hash)),
+        "qatar has already signed"
+    );
+    assert_rule!(
+        fx.refuses(TR, concurrence(f.hash)),
+        "turkiye has already signed"
+    );
+    // A second member of Qatar does not count as a second mediator either.
+    let deputy = fx.fresh_key("qa.deputy");
+    fx.admit(QA, member_add(QATAR, &deputy, &["find"]));
+    fx.set_key(deputy);
+    assert_rule!(
+        fx.refuses("qa.deputy", concurrence(f.hash)),
+        "qatar has already signed"
+    );
+}
+
+#[test]
+fn a_finding_that_does_not_verify_holds_no_one_responsible() {
+    let mut fx = Fx::new();
+    let r = report(&mut fx);
+    for d in ["not_verified", "inconclusive"] {
+        assert_rule!(
+            fx.refuses(TR, finding(r.hash, d, Some(AFGHANISTAN))),
+            "holds no one responsible"
+        );
+    }
+    fx.admit(TR, finding(r.hash, "inconclusive", None));
+    fx.admit(TR, finding(r.hash, "partly_verified", Some(AFGHANISTAN)));
+}
+
+#[test]
+fn a_violation_is_determined_only_on_a_counting_verified_finding() {
+    let mut fx = Fx::new();
+    let (r, f) = found(&mut fx, false);
+    assert_rule!(
+        fx.refuses(TR, determination(f.hash, AFGHANISTAN, 1)),
+        "threshold of mediators"
+    );
+    let unverified = fx.admit(TR, finding(r.hash, "not_verified", None));
+    fx.admit(QA, concurrence(unverified.hash));
+    assert_rule!(
+        fx.refuses(TR, determination(unverified.hash, AFGHANISTAN, 1)),
+        "verified the incident"
+    );
+    assert!(matches!(
+        fx.refuses(PK, determination(f.hash, AFGHANISTAN, 1)),
+        Rejection::WrongRole { .. }
+    ));
+    fx.admit(QA, concurrence(f.hash));
+    assert_rule!(
+        fx.refuses(TR, determination(f.hash, AFGHANISTAN, 3)),
+        "not in the charter's schedule"
+    );
+    fx.admit(TR, determination(f.hash, AFGHANISTAN, 1));
+}
+
+#[test]
+fn a_determination_names_the_party_the_finding_holds_responsible() {
+    let mut fx = Fx::new();
+    let (r, f) = found(&mut fx, true);
+    assert_rule!(
+        fx.refuses(TR, determination(f.hash, PAKISTAN, 1)),
+        "holds afghanistan responsible"
+    );
+    // A verified finding that attributes the incident to no one determines no violation.
+    let anonymous = fx.admit(TR, finding(r.hash, "verified", None));
+    fx.admit(QA, concurrence(anonymous.hash));
+    assert_rule!(
+        fx.refuses(TR, determination(anonymous.hash, AFGHANISTAN, 1)),
+        "holds no party responsible"
+    );
+    fx.admit(QA, determination(f.hash, AFGHANISTAN, 1));
+}
+
+#[test]
+fn a_determination_cites_only_the_violating_partys_own_commitment() {
+    let mut fx = Fx::new();
+    let pk_commitment = fx.admit(PK, commitment(&["shelling"], EFFECTIVE));
+    let af_commitment = fx.admit(AF, commitment(&["shelling"], EFFECTIVE));
+    let (_, f) = found(&mut fx, true);
+    let with = |c: Hash| {
+        let mut v = determination(f.hash, AFGHANISTAN, 1).to_value().unwrap();
+        v["commitment"] = json!(c);
+        body(Kind::ViolationDetermination, v)
+    };
+    assert_rule!(
+        fx.refuses(TR, with(pk_commitment.hash)),
+        "declared by pakistan"
+    );
+    assert!(matches!(
+        fx.refuses(TR, with(f.hash)),
+        Rejection::WrongReferenceKind {
+            field: "commitment",
+            ..
+        }
+    ));
+    fx.admit(TR, with(af_commitment.hash));
+}
+
+#[test]
+fn a_penalty_is_decided_only_on_a_counting_determination() {
+    let mut fx = Fx::new();
+    let (_, f) = found(&mut fx, true);
+    let d = fx.admit(TR, determination(f.hash, AFGHANISTAN, 1));
+    assert!(!fx.state.meets_threshold(&d.hash));
+    assert_rule!(
+        fx.refuses(TR, decision(d.hash, 1)),
+        "threshold of mediators"
+    );
+    assert!(matches!(
+        fx.refuses(TR, decision(f.hash, 1)),
+        Rejection::WrongReferenceKind {
+            field: "determination",
+            ..
+        }
+    ));
+    fx.admit(QA, concurrence(d.hash));
+    assert!(fx.state.meets_threshold(&d.hash));
+    assert_rule!(
+        fx.refuses(TR, decision(d.hash, 9)),
+        "not in the charter's schedule"
+    );
+    assert!(matches!(
+        fx.refuses(AF, decision(d.hash, 1)),
+        Rejection::WrongRole { .. }
+    ));
+    let p = fx.admit(TR, decision(d.hash, 2));
+    fx.admit(QA, concurrence(p.hash));
+    assert!(fx.state.meets_threshold(&p.hash));
+}
+
+#[test]
+fn only_the_named_party_answers_a_determination_or_states_remedy() {
+    let mut fx = Fx::new();
+    let (_, f) = found(&mut fx, true);
+    let d = fx.admit(TR, determination(f.hash, AFGHANISTAN, 1));
+    let answer = body(
+        Kind::ViolationResponse,
+        json!({"determination": d.hash, "stance": "object", "text": "We object."}),
+    );
+    assert_rule!(
+        fx.refuses(PK, answer.clone()),
+        "only the party a determination names"
+    );
+    fx.admit(AF, answer);
+    let remedy = body(
+        Kind::Remedy,
+        json!({"finding": f.hash, "action": "Units withdrawn from the crossing."}),
+    );
+    assert_rule!(fx.refuses(PK, remedy.clone()), "holds responsible");
+    fx.admit(AF, remedy);
+}
+
+// ---- drafts ----------------------------------------------------------------
+
+fn drafted(fx: &mut Fx) -> Record {
+    fx.admit(
+        TR,
+        propose(&[
+            ("c1", "No attacks from territory."),
+            ("c2", "A joint monitoring cell."),
+        ]),
+    )
+}
+
+#[test]
+fn only_mediators_propose_and_amend_and_only_parties_take_positions() {
+    let mut fx = Fx::new();
+    assert!(matches!(
+        fx.refuses(AF, propose(&[("c1", "Text")])),
+        Rejection::WrongRole { .. }
+    ));
+    let v1 = drafted(&mut fx);
+    assert!(matches!(
+        fx.refuses(PK, amend(v1.hash, &[("c1", "Text")])),
+        Rejection::WrongRole { .. }
+    ));
+    assert!(matches!(
+        fx.refuses(QA, position(v1.hash, &[("c1", "accept", None)])),
+        Rejection::WrongRole { .. }
+    ));
+}
+
+#[test]
+fn an_amendment_builds_on_the_latest_version() {
+    let mut fx = Fx::new();
+    let v1 = drafted(&mut fx);
+    let v2 = fx.admit(
+        QA,
+        amend(v1.hash, &[("c1", "No attacks."), ("c3", "Late item.")]),
+    );
+    assert_rule!(
+        fx.refuses(TR, amend(v1.hash, &[("c1", "A fork of version 1.")])),
+        "latest version"
+    );
+    let v3 = fx.admit(TR, amend(v2.hash, &[("c1", "No attacks at all.")]));
+    assert_rule!(
+        fx.refuses(TR, amend(v2.hash, &[("c1", "Again.")])),
+        "latest version"
+    );
+    // A second draft has its own latest version.
+    let other = fx.admit(QA, propose(&[("x1", "Another agreement.")]));
+    fx.admit(TR, amend(other.hash, &[("x1", "Amended.")]));
+    fx.admit(TR, amend(v3.hash, &[("c1", "Still the first draft.")]));
+}
+
+#[test]
+fn positions_name_clauses_of_that_version() {
+    let mut fx = Fx::new();
+    let v1 = drafted(&mut fx);
+    let v2 = fx.admit(
+        TR,
+        amend(v1.hash, &[("c1", "No attacks."), ("c3", "Late item.")]),
+    );
+    assert_rule!(
+        fx.refuses(PK, position(v1.hash, &[("c3", "accept", None)])),
+        "clause c3 is not in that version"
+    );
+    assert_rule!(
+        fx.refuses(
+            PK,
+            position(v2.hash, &[("c1", "accept", None), ("c2", "reject", None)])
+        ),
+        "clause c2 is not in that version"
+    );
+    fx.admit(PK, position(v2.hash, &[("c3", "reserve", None)]));
+    fx.admit(PK, position(v1.hash, &[("c2", "reject", None)]));
+}
+
+#[test]
+fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_that_draft() {
+    let mut fx = Fx::new();
+    let v1 = drafted(&mut fx);
+    let pk_accepts = fx.admit(
+        PK,
+        position(v1.hash, &[("c1", "accept", None), ("c2", "reject", None)]),
+    );
+    let af_accepts = fx.admit(AF, position(v1.hash, &[("c1", "accept", None)]));
+    let pk_rejects = fx.admit(PK, position(v1.hash, &[("c1", "reject", None)]));
+    let other = fx.admit(QA, propose(&[("c1", "Same clause id, other draft.")]));
+    let pk_accepts_other = fx.admit(PK, position(other.hash, &[("c1", "accept", None)]));
+
+    let must = "must name an earlier acceptance";
+    // Someone else's acceptance.
+    assert_rule!(
+        fx.refuses(
+            PK,
+            position(v1.hash, &[("c1", "withdraw", Some(af_accepts.hash))])
+        ),
+        must
+    );
+    // A rejection is not an acceptance.
+    assert_rule!(
+        fx.refuses(
+            PK,
+            position(v1.hash, &[("c1", "withdraw", Some(pk_rejects.hash))])
+        ),
+        must
+    );
+    // An acceptance of another clause.
+    assert_rule!(
+        fx.refuses(
+            PK,
+            position(v1.hash, &[("c2", "withdraw", Some(pk_accepts.hash))])
+        ),
+        must
+    );
+    // An acceptance on another draft.
+    assert_rule!(
+        fx.refuses(
+            PK,
+            position(v1.hash, &[("c1", "withdraw", Some(pk_accepts_other.hash))])
+        ),
+        must
+    );
+    // Not a position at all.
+    assert!(matches!(
+        fx.refuses(PK, position(v1.hash, &[("c1", "withdraw", Some(v1.hash))])),
+        Rejection::WrongReferenceKind {
+            field: "withdraws",
+            ..
+        }
+    ));
+    fx.admit(
+        PK,
+        position(v1.hash, &[("c1", "withdraw", Some(pk_accepts.hash))]),
+    );
+    fx.admit(
+        AF,
+        position(v1.hash, &[("c1", "withdraw", Some(af_accepts.hash))]),
+    );
+}
+
+#[test]
+fn a_withdrawal_may_take_back_an_acceptance_of_an_earlier_version_of_the_same_draft() {
+    let mut fx = Fx::new();
+    let v1 = drafted(&mut fx);
+    let accepted = fx.admit(AF, position(v1.hash, &[("c1", "accept", None)]));
+    let v2 = fx.admit(
+        TR,
+        amend(v1.hash, &[("c1", "No attacks."), ("c2", "Cell.")]),
+    );
+    fx.admit(
+        AF,
+        position(v2.hash, &[("c1", "withdraw", Some(accepted.hash))]),
+    );
+}
+
+#[test]
+fn each_participant_signs_a_version_once_in_its_own_capacity() {
+    let mut fx = Fx::new();
+    let v1 = drafted(&mut fx);
+    assert!(matches!(
+        fx.refuses(TR, sign_version(v1.hash, "party")),
+        Rejection::WrongRole { .. }
+    ));
+    assert!(matches!(
+        fx.refuses(PK, sign_version(v1.hash, "guarantor")),
+        Rejection::WrongRole { .. }
+    ));
+    assert!(matches!(
+        fx.refuses(PK_REPORTER, sign_version(v1.hash, "party")),
+        Rejection::MissingCapability { .. }
+    ));
+    fx.admit(PK, sign_version(v1.hash, "party"));
+    assert_rule!(
+        fx.refuses(PK, sign_version(v1.hash, "party")),
+        "pakistan has already signed"
+    );
+    fx.admit(TR, sign_version(v1.hash, "guarantor"));
+    assert_rule!(
+        fx.refuses(TR, sign_version(v1.hash, "guarantor")),
+        "turkiye has already signed"
+    );
+    // A new version is a new text to sign.
+    let v2 = fx.admit(QA, amend(v1.hash, &[("c1", "Changed.")]));
+    fx.admit(PK, sign_version(v2.hash, "party"));
+}
+
+// ---- membership ---------------------------------------------------------------
+
+#[test]
+fn after_a_key_rotation_the_old_key_signs_nothing_and_the_new_key_works() {
+    let mut fx = Fx::new();
+    let old = fx.key(PK).clone();
+    let new = fx.fresh_key(PK);
+    fx.admit(PK, rotate(PK, &new));
+    let by_old = fx.sign(PK, statement("Old key"));
+    assert!(matches!(fx.rejects(&by_old), Rejection::InactiveKey { .. }));
+    fx.set_key(new.clone());
+    fx.admit(PK, statement("New key"));
+    // Going back to a key used before is refused.
+    assert_rule!(
+        fx.refuses(PK, rotate(PK, &old)),
+        "used by this member before"
+    );
+    // The new key must carry the member's name.
+    let misnamed = fx.fresh_key("pk.other");
+    assert_rule!(
+        fx.refuses(PK, rotate(PK, &misnamed)),
+        "must be named pk.lead"
+    );
+}
+
+#[test]
+fn an_admin_rotates_and_revokes_only_its_own_participants_members() {
+    let mut fx = Fx::new();
+    let new = fx.fresh_key(PK_REPORTER);
+    assert_rule!(
+        fx.refuses(AF, rotate(PK_REPORTER, &new)),
+        "may change only its own keys"
+    );
+    assert_rule!(
+        fx.refuses(AF, revoke(PK_REPORTER)),
+        "may change only its own keys"
+    );
+    // A member without admin changes only its own key.
+    assert_rule!(
+        fx.refuses(PK_REPORTER, revoke(PK)),
+        "may change only its own keys"
+    );
+    fx.admit(PK, rotate(PK_REPORTER, &new));
+    fx.set_key(new);
+    fx.admit(
+        PK_REPORTER,
+        incident(Some(AFGHANISTAN), "drone_strike", "2025-10-26T07:00:00Z"),
+    );
+    assert!(matches!(
+        fx.refuses(PK, rotate("pk.nobody", &fx.key(PK).clone())),
+        Rejection::UnknownMember(_)
+    ));
+}
+
+#[test]
+fn a_revoked_member_signs_nothing() {
+    let mut fx = Fx::new();
+    fx.admit(PK, revoke(PK_REPORTER));
+    let rejection = fx.refuses(
+        PK_REPORTER,
+        incident(Some(AFGHANISTAN), "shelling", "2025-10-26T06:00:00Z"),
+    );
+    assert_eq!(rejection, Rejection::RevokedMember(member(PK_REPORTER)));
+    // Nor can it be revoked twice or given a new key.
+    assert_eq!(
+        fx.refuses(PK, revoke(PK_REPORTER)),
+        Rejection::RevokedMember(member(PK_REPORTER))
+    );
+    let new = fx.fresh_key(PK_REPORTER);
+    assert_eq!(
+        fx.refuses(PK, rotate(PK_REPORTER, &new)),
+        Rejection::RevokedMember(member(PK_REPORTER))
+    );
+    // A member may revoke itself.
+    fx.admit(AF, revoke(AF));
+    assert_eq!(
+        fx.refuses(AF, statement("Gone")),
+        Rejection::RevokedMember(member(AF))
+    );
+}
+
+#[test]
+fn members_are_added_only_by_an_admin_of_the_same_participant() {
+    let mut fx = Fx::new();
+    let newcomer = fx.fresh_key("pk.liaison");
+    assert_rule!(
+        fx.refuses(AF, member_add(PAKISTAN, &newcomer, &["sign"])),
+        "only to its own participant"
+    );
+    assert!(matches!(
+        fx.refuses(PK_REPORTER, member_add(PAKISTAN, &newcomer, &["sign"])),
+        Rejection::MissingCapability { .. }
+    ));
+    assert_rule!(
+        fx.refuses(PK, member_add(PAKISTAN, &newcomer, &["find"])),
+        "find capability"
+    );
+    let taken = fx.key(AF).clone();
+    assert_rule!(
+        fx.refuses(AF, member_add(AFGHANISTAN, &taken, &["sign"])),
+        "already taken"
+    );
+    fx.admit(PK, member_add(PAKISTAN, &newcomer, &["sign"]));
+    fx.set_key(newcomer);
+    assert_eq!(fx.state.next_seq(&member("pk.liaison")), 1);
+    fx.admit("pk.liaison", statement("Liaison reporting for duty"));
+    // A member's key must carry its id as its name: refused before admission.
+    let misnamed = fx.fresh_key("pk.misnamed");
+    let mut v = member_add(PAKISTAN, &misnamed, &["sign"])
+        .to_value()
+        .unwrap();
+    v["member"]["id"] = json!("pk.other");
+    let err = fx
+        .draft(PK, body(Kind::MemberAdd, v))
+        .sign(&[fx.key(PK)])
+        .unwrap_err();
+    assert!(
+        matches!(err, RecordError::Invalid(ref m) if m.contains("key is named")),
+        "{err}"
+    );
+}
+
+// ---- channel, evidence, disclosure ------------------------------------------
+
+#[test]
+fn channel_receipts_come_only_from_recipients() {
+    let mut fx = Fx::new();
+    let m = fx.admit(PK, message(&[AFGHANISTAN, TURKIYE], true));
+    assert_rule!(fx.refuses(QA, receipt(m.hash, "read")), "only a recipient");
+    assert_rule!(
+        fx.refuses(PK, receipt(m.hash, "acknowledged")),
+        "only a recipient"
+    );
+    fx.admit(AF, receipt(m.hash, "acknowledged"));
+    fx.admit(TR, receipt(m.hash, "delivered"));
+}
+
+#[test]
+fn messages_go_to_other_participants_and_only_those_in_a_thread_reply() {
+    let mut fx = Fx::new();
+    assert_rule!(
+        fx.refuses(PK, message(&[PAKISTAN], false)),
+        "other participants"
+    );
+    assert_rule!(
+        fx.refuses(PK, message(&["india"], false)),
+        "not a participant"
+    );
+    let m = fx.admit(PK, message(&[AFGHANISTAN], false));
+    let mut reply = message(&[PAKISTAN], false).to_value().unwrap();
+    reply["reply_to"] = json!(m.hash);
+    assert_rule!(
+        fx.refuses(QA, body(Kind::ChannelMessage, reply.clone())),
+        "sender or recipient"
+    );
+    fx.admit(AF, body(Kind::ChannelMessage, reply));
+}
+
+#[test]
+fn a_participant_acknowledges_only_the_other_sides_evidence() {
+    let mut fx = Fx::new();
+    let e = fx.admit(PK, evidence(None));
+    let ack = body(
+        Kind::EvidenceAcknowledge,
+        json!({"evidence": e.hash, "status": "examined"}),
+    );
+    assert_rule!(fx.refuses(PK, ack.clone()), "not its own");
+    fx.admit(AF, ack);
+}
+
+#[test]
+fn a_disclosure_must_open_the_sealed_part_exactly() {
+    let mut fx = Fx::new();
+    let opening = Opening::new(
+        [5; 32],
+        json!({"detainee": "name withheld until disclosure"}),
+    );
+    let mut draft = fx.draft(PK, evidence(None));
+    draft.confidential = Some(SealedPart {
+        digest: opening.digest().unwrap(),
+        readers: Bounded::new(vec![pid(TURKIYE), pid(QATAR)]).unwrap(),
+    });
+    let sealed = fx.sign_draft(&draft);
+    fx.admit_record(&sealed);
+    let plain = fx.admit(PK, evidence(None));
+    let disclose = |record: Hash, opening: &Opening| {
+        body(
+            Kind::Disclosure,
+            json!({"record": record, "opening": opening}),
+        )
+    };
+    let wrong_content = Opening::new([5; 32], json!({"detainee": "someone else"}));
+    let wrong_salt = Opening::new([6; 32], opening.content.clone());
+    for o in [&wrong_content, &wrong_salt] {
+        assert_rule!(fx.refuses(PK, disclose(sealed.hash, o)), "does not match");
+    }
+    assert_rule!(
+        fx.refuses(PK, disclose(plain.hash, &opening)),
+        "no confidential part"
+    );
+    assert_rule!(
+        fx.refuses(AF, disclose(sealed.hash, &opening)),
+        "only the participant that filed"
+    );
+    fx.admit(PK, disclose(sealed.hash, &opening));
+    // Readers must be participants.
+    let mut draft = fx.draft(PK, evidence(None));
+    draft.confidential = Some(SealedPart {
+        digest: opening.digest().unwrap(),
+        readers: Bounded::new(vec![pid("india")]).unwrap(),
+    });
+    let record = fx.sign_draft(&draft);
+    assert_rule!(fx.rejects(&record), "not a participant");
+}
+
+#[test]
+fn a_state_rebuilt_by_admitting_the_same_records_agrees() {
+    let mut fx = Fx::new();
+    let (_, f) = found(&mut fx, true);
+    fx.admit(TR, determination(f.hash, AFGHANISTAN, 1));
+    let mut rebuilt = LogState::new();
+    for l in &fx.log {
+        rebuilt.admit(&l.record).unwrap();
+    }
+    assert_eq!(rebuilt.size(), fx.state.size());
+    for m in [PK, AF, TR, QA] {
+        assert_eq!(rebuilt.next_seq(&member(m)), fx.state.next_seq(&member(m)));
+    }
+    assert!(rebuilt.meets_threshold(&f.hash));
+    assert_eq!(
+        rebuilt.entry(&f.hash).map(|e| e.index),
+        fx.state.entry(&f.hash).map(|e| e.index)
+    );
+}
