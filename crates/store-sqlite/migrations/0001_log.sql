@@ -9,8 +9,6 @@ CREATE TABLE records (
     claimed_time INTEGER NOT NULL,             -- the author's claim, Unix seconds
     leaf         BLOB    NOT NULL              -- the exact canonical leaf bytes
 );
-CREATE INDEX records_kind_time ON records (kind, claimed_time);
-CREATE UNIQUE INDEX records_author_seq ON records (author, seq);
 
 -- Stored hash of every complete, aligned subtree: key = level << 56 | index.
 CREATE TABLE tree_nodes (

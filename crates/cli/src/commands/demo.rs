@@ -1,0 +1,102 @@
+use crate::keyfile;
+use crate::mechanism::MechanismDir;
+use anyhow::{Context, Result, anyhow};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use truce_core::kinds::evidence::MAX_BLOB_BYTES;
+use truce_ledger::Ledger;
+use truce_store::Store;
+use truce_tlog::note::NoteSigner;
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Where to build the demo's store (a new or empty directory). Default: a
+    /// new directory under the system's temporary directory.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Build the store and exit instead of serving it.
+    #[arg(long)]
+    no_serve: bool,
+    /// Address to serve on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+}
+
+pub fn run(args: DemoArgs) -> Result<ExitCode> {
+    let path = match args.dir {
+        Some(d) => d,
+        None => std::env::temp_dir().join(format!("truce-demo-{}", std::process::id())),
+    };
+    let dir = MechanismDir::create(&path)?;
+    let log = NoteSigner::generate(truce_scenario::ORIGIN, &mut rand::rngs::OsRng)?;
+    keyfile::write(&dir.log_key_path(), &log)?;
+    let store: Arc<dyn Store> = dir.store()?;
+    let ledger = Ledger::open(Arc::clone(&store), log.clone())?;
+
+    let mut appended = 0u64;
+    let scenario = truce_scenario::build(
+        &log.verifier(),
+        &mut rand::rngs::OsRng,
+        &mut |record, opening| {
+            ledger
+                .submit(record, opening)
+                .map(|_| appended += 1)
+                .map_err(|e| e.to_string())
+        },
+    )
+    .context("building the Istanbul scenario")?;
+
+    std::fs::create_dir_all(dir.keys_dir())?;
+    for m in &scenario.members {
+        keyfile::write(&dir.keys_dir().join(format!("{}.key", m.member)), &m.signer)?;
+    }
+    for w in &scenario.witnesses {
+        keyfile::write(
+            &dir.keys_dir()
+                .join(format!("witness-{}.key", w.participant)),
+            &w.signer,
+        )?;
+    }
+    let blobs = dir.blobs()?;
+    for (_, bytes) in &scenario.blobs {
+        blobs
+            .put(&mut bytes.as_slice(), None, MAX_BLOB_BYTES)
+            .map_err(|e| anyhow!("storing an evidence blob: {e}"))?;
+    }
+
+    let checkpoint = store
+        .latest_checkpoint()?
+        .map(|c| c.note)
+        .unwrap_or_default();
+    println!(
+        "Built the Istanbul 2025 scenario: {appended} signed records in {}",
+        dir.root().display()
+    );
+    println!("\nLog key: {}", log.verifier().vkey());
+    println!("Checkpoint:\n{checkpoint}");
+    println!(
+        "Demo members (private keys in {}):",
+        dir.keys_dir().display()
+    );
+    for m in &scenario.members {
+        println!(
+            "  {:<22} {:<12} {}",
+            m.member, m.participant, m.display_name
+        );
+    }
+    println!("\nVerify it:   truce verify --dir {}", dir.root().display());
+    println!(
+        "Summarise:   truce status --dir {} --at {}",
+        dir.root().display(),
+        truce_scenario::VIEW_AT
+    );
+    if !args.no_serve {
+        println!(
+            "\n(The HTTP server that would listen on {} is not part of this build yet; the store above is complete.)",
+            args.listen
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

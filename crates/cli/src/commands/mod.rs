@@ -1,0 +1,79 @@
+//! One module per subcommand; this file holds the argument definitions.
+
+mod demo;
+mod export;
+mod init;
+mod keygen;
+mod logkeys;
+mod prove;
+mod show;
+pub mod status;
+mod submit;
+mod verify;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "truce",
+    version,
+    about = "Truce: a signed, witnessed record for a joint ceasefire verification mechanism",
+    long_about = "Truce keeps one shared record of incidents, claims, evidence, findings, commitments \
+                  and draft agreements. Every entry is signed by its author and sits in a Merkle \
+                  transparency log that anyone can verify offline."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the Istanbul 2025 scenario into a new store (and serve it, once the server exists).
+    Demo(demo::DemoArgs),
+    /// Create a mechanism from a charter file.
+    Init(init::InitArgs),
+    /// Write a new member key to a file and print its public (verifier) key.
+    Keygen(keygen::KeygenArgs),
+    /// Sign and append one record; prints {"index":N,"leaf_hash":"…"}.
+    Submit(submit::SubmitArgs),
+    /// Print the log's verifier key (C2SP signed-note vkey form).
+    LogKey(DirArg),
+    /// Print the log's current signed checkpoint (C2SP tlog-checkpoint).
+    Checkpoint(DirArg),
+    /// Print an inclusion proof (--index) or a consistency proof (--from/--to).
+    Prove(prove::ProveArgs),
+    /// Write every record as JSON Lines, in log order, with its exact leaf bytes.
+    Export(DirArg),
+    /// Check every signature, every admission rule and the tree against the checkpoints.
+    Verify(verify::VerifyArgs),
+    /// Print one record.
+    Show(show::ShowArgs),
+    /// Summarise the derived state: cases, drafts, commitments, channel.
+    Status(status::StatusArgs),
+}
+
+#[derive(Args)]
+pub struct DirArg {
+    /// The mechanism's directory.
+    #[arg(long)]
+    dir: PathBuf,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Demo(a) => demo::run(a),
+        Command::Init(a) => init::run(a),
+        Command::Keygen(a) => keygen::run(a),
+        Command::Submit(a) => submit::run(a),
+        Command::LogKey(a) => logkeys::log_key(&a.dir),
+        Command::Checkpoint(a) => logkeys::checkpoint(&a.dir),
+        Command::Prove(a) => prove::run(a),
+        Command::Export(a) => export::run(&a.dir),
+        Command::Verify(a) => verify::run(a),
+        Command::Show(a) => show::run(a),
+        Command::Status(a) => status::run(a),
+    }
+}

@@ -1,0 +1,50 @@
+use crate::mechanism::MechanismDir;
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use truce_store::Store;
+use truce_tlog::Hash;
+
+#[derive(Args)]
+pub struct ShowArgs {
+    #[arg(long)]
+    dir: PathBuf,
+    /// The record's index in the log.
+    #[arg(long, required_unless_present = "hash")]
+    index: Option<u64>,
+    /// The record's leaf hash (base64).
+    #[arg(long, conflicts_with = "index")]
+    hash: Option<String>,
+    /// Also print the confidential part, if the record has one.
+    #[arg(long)]
+    confidential: bool,
+}
+
+pub fn run(args: ShowArgs) -> Result<ExitCode> {
+    let dir = MechanismDir::open(&args.dir)?;
+    let store = dir.store()?;
+    let stored = match (args.index, &args.hash) {
+        (Some(i), _) => store.records(i, i + 1)?.into_iter().next(),
+        (None, Some(h)) => {
+            store.record_by_hash(&Hash::from_base64(h).context("--hash is not a base64 hash")?)?
+        }
+        (None, None) => None,
+    };
+    let Some(stored) = stored else {
+        bail!("no such record");
+    };
+    let record: serde_json::Value = serde_json::from_slice(&stored.leaf)?;
+    let mut out = serde_json::json!({
+        "index": stored.index,
+        "leaf_hash": stored.hash,
+        "record": record,
+    });
+    if args.confidential
+        && let Some(opening) = store.opening(stored.index)?
+    {
+        out["confidential"] = serde_json::from_slice(&opening)?;
+    }
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(ExitCode::SUCCESS)
+}

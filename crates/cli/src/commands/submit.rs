@@ -1,0 +1,118 @@
+use crate::keyfile;
+use crate::mechanism::MechanismDir;
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Args;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use truce_core::record::RecordDraft;
+use truce_core::sealed::{Opening, SealedPart};
+use truce_core::values::{Bounded, MemberId, ParticipantId, Timestamp};
+use truce_core::{Body, Hash, Kind, Record};
+use truce_ledger::Ledger;
+
+#[derive(Args)]
+pub struct SubmitArgs {
+    #[arg(long)]
+    dir: PathBuf,
+    /// The author's private key file (its name is the author's member id).
+    #[arg(long)]
+    key: PathBuf,
+    /// The record to sign: {"kind": …, "body": {…}} plus optional "time",
+    /// "refs" and "confidential": {"readers": […], "content": {…}}.
+    /// A record that is already signed ({"envelope": …, "signatures": […]}) is appended as it is.
+    record_file: PathBuf,
+}
+
+/// An unsigned record as a person writes it; the CLI fills in the log, the
+/// author, the sequence number and (unless given) the time.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordTemplate {
+    kind: String,
+    body: serde_json::Value,
+    #[serde(default)]
+    time: Option<Timestamp>,
+    #[serde(default)]
+    refs: Vec<Hash>,
+    #[serde(default)]
+    confidential: Option<ConfidentialTemplate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfidentialTemplate {
+    #[serde(default)]
+    readers: Vec<ParticipantId>,
+    content: serde_json::Value,
+}
+
+pub fn run(args: SubmitArgs) -> Result<ExitCode> {
+    let dir = MechanismDir::open(&args.dir)?;
+    let text = std::fs::read(&args.record_file)
+        .with_context(|| format!("cannot read {}", args.record_file.display()))?;
+    let value: serde_json::Value = serde_json::from_slice(&text)
+        .with_context(|| format!("{} is not JSON", args.record_file.display()))?;
+    let signer = keyfile::read(&args.key)?;
+    let ledger = dir.ledger()?;
+    let (record, opening) = if value.get("envelope").is_some() {
+        (Record::from_value(value)?, None)
+    } else {
+        let template: RecordTemplate =
+            serde_json::from_value(value).context("the record file is not a record template")?;
+        sign_template(&ledger, template, &signer)?
+    };
+    let receipt = ledger.submit(record, opening.as_ref())?;
+    println!(
+        "{}",
+        serde_json::json!({"index": receipt.index, "leaf_hash": receipt.leaf_hash})
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sign_template(
+    ledger: &Ledger,
+    template: RecordTemplate,
+    signer: &truce_tlog::note::NoteSigner,
+) -> Result<(Record, Option<Opening>)> {
+    let kind = Kind::parse(&template.kind).ok_or_else(|| {
+        let known: Vec<&str> = Kind::ALL.iter().map(Kind::as_str).collect();
+        anyhow!(
+            "unknown kind {:?}; the kinds are: {}",
+            template.kind,
+            known.join(", ")
+        )
+    })?;
+    if kind == Kind::Charter {
+        bail!("a charter opens a new log: use `truce init`");
+    }
+    let body = Body::parse(kind, &template.body).map_err(|e| anyhow!(e))?;
+    let author = MemberId::parse(signer.name()).map_err(|e| anyhow!("the key's name {e}"))?;
+    let (log, seq) =
+        ledger.with_state(|s| (s.charter().map(|c| c.origin.clone()), s.next_seq(&author)));
+    let log = log.context("the log has no charter yet")?;
+    let (confidential, opening) = match template.confidential {
+        None => (None, None),
+        Some(c) => {
+            let mut salt = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut salt);
+            let opening = Opening::new(salt, c.content);
+            let sealed = SealedPart {
+                digest: opening.digest()?,
+                readers: Bounded::new(c.readers)
+                    .map_err(|e| anyhow!("confidential readers {e}"))?,
+            };
+            (Some(sealed), Some(opening))
+        }
+    };
+    let draft = RecordDraft {
+        log,
+        author,
+        seq,
+        time: template.time.unwrap_or_else(crate::clock::now),
+        body,
+        confidential,
+        extra_refs: template.refs,
+    };
+    Ok((draft.sign(&[signer])?, opening))
+}

@@ -1,0 +1,140 @@
+use crate::mechanism::MechanismDir;
+use anyhow::{Context, Result};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use truce_ledger::{AuditFailure, AuditReport, Place};
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["dir", "export"]))]
+pub struct VerifyArgs {
+    /// Verify a mechanism's store in place.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Verify a `truce export` file (JSON Lines).
+    #[arg(long)]
+    export: Option<PathBuf>,
+    /// With --export: a checkpoint note (from `truce checkpoint`) the export must match.
+    #[arg(long, requires = "export")]
+    checkpoint: Option<PathBuf>,
+}
+
+fn bar(len: u64) -> ProgressBar {
+    // Draws only when stderr is a terminal.
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template(
+        "verifying {bar:40} {pos}/{len} records ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+pub fn run(args: VerifyArgs) -> Result<ExitCode> {
+    let result = if let Some(dir) = &args.dir {
+        let dir = MechanismDir::open(dir)?;
+        let store = dir.store()?;
+        let progress = bar(truce_store::Store::size(store.as_ref())?);
+        let r =
+            truce_ledger::verify_store(store.as_ref(), &mut |done, _| progress.set_position(done));
+        progress.finish_and_clear();
+        r
+    } else if let Some(path) = &args.export {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let note = match &args.checkpoint {
+            Some(p) => Some(
+                std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read {}", p.display()))?,
+            ),
+            None => None,
+        };
+        let progress = bar(0);
+        let lines = std::io::BufReader::new(file)
+            .lines()
+            .enumerate()
+            .map(|(n, line)| parse_line(n, line));
+        let r = truce_ledger::verify_leaves(lines, note.as_deref(), &mut |done| {
+            progress.set_position(done)
+        });
+        progress.finish_and_clear();
+        r
+    } else {
+        anyhow::bail!("give --dir or --export");
+    };
+    match result {
+        Ok(report) => {
+            print_report(&report, args.export.is_some() && args.checkpoint.is_none());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(failure) => {
+            eprintln!(
+                "verification FAILED at {}: {}",
+                failure.place, failure.reason
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn parse_line(n: usize, line: std::io::Result<String>) -> Result<(u64, Vec<u8>), AuditFailure> {
+    let place = Place::Record(n as u64);
+    let bad = |reason: String| AuditFailure {
+        place: place.clone(),
+        reason,
+    };
+    let line = line.map_err(|e| bad(format!("cannot read line {}: {e}", n + 1)))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&line).map_err(|e| bad(format!("line {} is not JSON: {e}", n + 1)))?;
+    let index = value
+        .get("index")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or_else(|| bad(format!("line {} has no index", n + 1)))?;
+    let leaf = value
+        .get("leaf")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|s| STANDARD.decode(s).ok())
+        .ok_or_else(|| bad(format!("line {} has no base64 leaf", n + 1)))?;
+    // The readable copy must say what the leaf says, or a reader could be misled.
+    if let Some(shown) = value.get("record") {
+        let actual: serde_json::Value =
+            serde_json::from_slice(&leaf).map_err(|e| bad(format!("the leaf is not JSON: {e}")))?;
+        if *shown != actual {
+            return Err(AuditFailure {
+                place: Place::Record(index),
+                reason: "the \"record\" field differs from the leaf bytes".into(),
+            });
+        }
+    }
+    Ok((index, leaf))
+}
+
+fn print_report(report: &AuditReport, no_checkpoint: bool) {
+    println!(
+        "verified {} records: every signature and admission rule holds",
+        report.records
+    );
+    println!("tree root (size {}): {}", report.records, report.root);
+    match report.checkpoint_size {
+        Some(size) => println!(
+            "{} checkpoint(s) signed by the charter's log key match the tree; latest at size {size}",
+            report.checkpoints_checked
+        ),
+        None if no_checkpoint => {
+            println!(
+                "no checkpoint given: pass --checkpoint FILE (from `truce checkpoint`) to check the log's signature"
+            )
+        }
+        None => println!("the log is empty"),
+    }
+    if report.confidential_parts_checked > 0 {
+        println!(
+            "{} confidential part(s) match their sealed digests",
+            report.confidential_parts_checked
+        );
+    }
+}

@@ -1,0 +1,22 @@
+//! `truce`: the command line over the Truce core, ledger and stores. Thin by
+//! design: parsing arguments, reading files and printing are here; every rule
+//! lives in the library crates.
+
+mod clock;
+mod commands;
+mod keyfile;
+mod mechanism;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = commands::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("truce: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

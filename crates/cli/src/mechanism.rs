@@ -1,0 +1,93 @@
+//! A mechanism's directory: `truce.db` (the SQLite store), `log.key` (the
+//! log's checkpoint key), `blobs/` (evidence by digest) and, for the demo,
+//! `keys/` (the demo members' private keys).
+
+use crate::keyfile;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use truce_core::Record;
+use truce_ledger::Ledger;
+use truce_store::Store;
+use truce_store::blobs::BlobDir;
+use truce_store_sqlite::SqliteStore;
+use truce_tlog::note::NoteVerifier;
+
+pub struct MechanismDir {
+    root: PathBuf,
+}
+
+impl MechanismDir {
+    /// Prepares a new directory: it must not exist or be empty.
+    pub fn create(root: &Path) -> Result<Self> {
+        if root.exists() && root.read_dir()?.next().is_some() {
+            bail!(
+                "{} is not empty; choose a new directory for a new mechanism",
+                root.display()
+            );
+        }
+        std::fs::create_dir_all(root)
+            .with_context(|| format!("cannot create {}", root.display()))?;
+        Ok(Self {
+            root: root.to_path_buf(),
+        })
+    }
+
+    pub fn open(root: &Path) -> Result<Self> {
+        let dir = Self {
+            root: root.to_path_buf(),
+        };
+        if !dir.db_path().is_file() {
+            bail!(
+                "{} holds no Truce log (no truce.db); create one with `truce init` or `truce demo`",
+                root.display()
+            );
+        }
+        Ok(dir)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    pub fn db_path(&self) -> PathBuf {
+        self.root.join("truce.db")
+    }
+    pub fn log_key_path(&self) -> PathBuf {
+        self.root.join("log.key")
+    }
+    pub fn keys_dir(&self) -> PathBuf {
+        self.root.join("keys")
+    }
+
+    pub fn blobs(&self) -> Result<BlobDir> {
+        Ok(BlobDir::open(self.root.join("blobs"))?)
+    }
+
+    pub fn store(&self) -> Result<Arc<SqliteStore>> {
+        Ok(Arc::new(SqliteStore::open(self.db_path()).with_context(
+            || format!("cannot open {}", self.db_path().display()),
+        )?))
+    }
+
+    /// The append path: needs the log's private key.
+    pub fn ledger(&self) -> Result<Ledger> {
+        let signer = keyfile::read(&self.log_key_path())?;
+        let store: Arc<dyn Store> = self.store()?;
+        Ok(Ledger::open(store, signer)?)
+    }
+
+    /// The log's verifier key, as the charter (record 0) fixes it.
+    pub fn log_verifier(&self, store: &dyn Store) -> Result<NoteVerifier> {
+        let first = store.records(0, 1)?;
+        match first.first() {
+            Some(stored) => {
+                let record = Record::from_json(&stored.leaf)?;
+                match &record.body {
+                    truce_core::Body::Charter(c) => Ok(c.log_key.verifier().clone()),
+                    _ => bail!("record 0 is not a charter; run `truce verify`"),
+                }
+            }
+            None => Ok(keyfile::read(&self.log_key_path())?.verifier()),
+        }
+    }
+}

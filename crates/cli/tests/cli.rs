@@ -1,0 +1,12 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The `truce` command, run for real: its output contract, its refusals, and
+//! `truce verify` catching every kind of tampering with the SQLite file.
+
+#[path = "cli/contract.rs"]
+mod contract;
+#[path = "cli/demo.rs"]
+mod demo;
+#[path = "cli/support.rs"]
+mod support;
+#[path = "cli/tampering.rs"]
+mod tampering;

@@ -1,0 +1,95 @@
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn truce(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(args)
+        .output()
+        .expect("the truce binary runs")
+}
+
+pub fn ok(args: &[&str]) -> String {
+    let out = truce(args);
+    assert!(
+        out.status.success(),
+        "truce {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+pub fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// A mechanism made from the example charter, with its keys.
+pub struct Example {
+    pub _tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+    pub keys: PathBuf,
+}
+
+pub fn example_mechanism() -> Example {
+    let tmp = tempfile::tempdir().unwrap();
+    let keys = tmp.path().join("keys");
+    let charter = ok(&["init", "--example-charter", "--keys-out", p(&keys)]);
+    let charter_path = tmp.path().join("charter.json");
+    std::fs::write(&charter_path, charter).unwrap();
+    let dir = tmp.path().join("mechanism");
+    ok(&[
+        "init",
+        "--dir",
+        p(&dir),
+        "--charter",
+        p(&charter_path),
+        "--log-key",
+        p(&keys.join("log.key")),
+        "--key",
+        p(&keys.join("a-head.key")),
+        "--key",
+        p(&keys.join("b-head.key")),
+        "--key",
+        p(&keys.join("c-mediator.key")),
+    ]);
+    Example {
+        _tmp: tmp,
+        dir,
+        keys,
+    }
+}
+
+/// Writes a record template and submits it as `member`.
+pub fn submit(ex: &Example, member: &str, template: &serde_json::Value) -> Output {
+    let file = ex
+        .dir
+        .with_extension(format!("{member}-{}.json", rand_suffix()));
+    std::fs::write(&file, serde_json::to_vec(template).unwrap()).unwrap();
+    truce(&[
+        "submit",
+        "--dir",
+        p(&ex.dir),
+        "--key",
+        p(&ex.keys.join(format!("{member}.key"))),
+        p(&file),
+    ])
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+pub fn incident_template(accused: &str) -> serde_json::Value {
+    serde_json::json!({
+        "kind": "incident.report",
+        "body": {
+            "title": "Shelling near a border post",
+            "incident_type": "shelling",
+            "time": {"at": "2026-01-05T04:00:00Z", "precision": "hour"},
+            "places": [{"point": {"lat_e6": 34100000, "lon_e6": 71100000}, "precision": "locality"}],
+            "accused": accused,
+            "narrative": "Mortar rounds landed near the post before dawn."
+        }
+    })
+}

@@ -1,0 +1,163 @@
+//! Changing any stored byte by hand — a record, its hash, a tree node, a
+//! checkpoint, a confidential part — makes `truce verify` fail and name the place.
+
+use crate::support::*;
+use rusqlite::{Connection, params};
+
+fn mechanism_with_records() -> Example {
+    let ex = example_mechanism();
+    for accused in ["party-b", "party-b", "party-b"] {
+        assert!(
+            submit(&ex, "a-liaison", &incident_template(accused))
+                .status
+                .success()
+        );
+    }
+    let mut confidential = incident_template("party-a");
+    confidential["confidential"] = serde_json::json!({
+        "readers": ["mediator-c"],
+        "content": {"source": "a named informant"}
+    });
+    let out = submit(&ex, "b-liaison", &confidential);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = ok(&["verify", "--dir", p(&ex.dir)]);
+    assert!(report.contains("verified 5 records"), "{report}");
+    assert!(report.contains("1 confidential part"), "{report}");
+    ex
+}
+
+fn verify_fails_naming(ex: &Example, place: &str) {
+    let out = truce(&["verify", "--dir", p(&ex.dir)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "verify passed a tampered store");
+    assert!(
+        stderr.contains(place),
+        "expected the failure to name {place:?}: {stderr}"
+    );
+}
+
+fn db(ex: &Example) -> Connection {
+    Connection::open(ex.dir.join("truce.db")).unwrap()
+}
+
+fn flip_blob_byte(ex: &Example, sql_select: &str, sql_update: &str, key: i64, at: usize) {
+    let conn = db(ex);
+    let mut bytes: Vec<u8> = conn
+        .query_row(sql_select, params![key], |r| r.get(0))
+        .unwrap();
+    let i = at % bytes.len();
+    bytes[i] ^= 0x01;
+    conn.execute(sql_update, params![bytes, key]).unwrap();
+}
+
+#[test]
+fn any_changed_byte_of_a_record_is_caught() {
+    // Several positions across a leaf: the start, inside the body, the signature, the end.
+    for at in [0usize, 17, 150, 333, 401, 10_000 - 1] {
+        let ex = mechanism_with_records();
+        flip_blob_byte(
+            &ex,
+            "SELECT leaf FROM records WHERE idx = ?1",
+            "UPDATE records SET leaf = ?1 WHERE idx = ?2",
+            2,
+            at,
+        );
+        verify_fails_naming(&ex, "record 2");
+    }
+}
+
+#[test]
+fn a_record_rewritten_with_a_matching_hash_still_fails_its_signature() {
+    let ex = mechanism_with_records();
+    let conn = db(&ex);
+    let leaf: Vec<u8> = conn
+        .query_row("SELECT leaf FROM records WHERE idx = 3", [], |r| r.get(0))
+        .unwrap();
+    let text = String::from_utf8(leaf)
+        .unwrap()
+        .replace("Mortar rounds", "Rocket rounds");
+    let forged = text.into_bytes();
+    let hash = truce_tlog::leaf_hash(&forged);
+    conn.execute(
+        "UPDATE records SET leaf = ?1, hash = ?2 WHERE idx = 3",
+        params![forged, &hash.0[..]],
+    )
+    .unwrap();
+    verify_fails_naming(&ex, "record 3");
+}
+
+#[test]
+fn a_changed_stored_record_hash_is_caught() {
+    let ex = mechanism_with_records();
+    flip_blob_byte(
+        &ex,
+        "SELECT hash FROM records WHERE idx = ?1",
+        "UPDATE records SET hash = ?1 WHERE idx = ?2",
+        1,
+        5,
+    );
+    verify_fails_naming(&ex, "record 1");
+}
+
+#[test]
+fn a_changed_tree_node_is_caught() {
+    let ex = mechanism_with_records();
+    // The node over leaves 0..4: level 2, index 0 (key = level << 56 | index).
+    let key = 2i64 << 56;
+    flip_blob_byte(
+        &ex,
+        "SELECT hash FROM tree_nodes WHERE node = ?1",
+        "UPDATE tree_nodes SET hash = ?1 WHERE node = ?2",
+        key,
+        31,
+    );
+    verify_fails_naming(&ex, "tree node (level 2, index 0)");
+}
+
+#[test]
+fn a_changed_checkpoint_is_caught() {
+    let ex = mechanism_with_records();
+    let conn = db(&ex);
+    let note: String = conn
+        .query_row("SELECT note FROM checkpoints WHERE size = 3", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    // Change one character of the root line.
+    let mut lines: Vec<String> = note.lines().map(str::to_string).collect();
+    let root = &mut lines[2];
+    let first = root.remove(0);
+    root.insert(0, if first == 'A' { 'B' } else { 'A' });
+    conn.execute(
+        "UPDATE checkpoints SET note = ?1 WHERE size = 3",
+        params![lines.join("\n") + "\n"],
+    )
+    .unwrap();
+    verify_fails_naming(&ex, "checkpoint for size 3");
+}
+
+#[test]
+fn a_changed_confidential_part_is_caught() {
+    let ex = mechanism_with_records();
+    flip_blob_byte(
+        &ex,
+        "SELECT opening FROM sealed_parts WHERE record_idx = ?1",
+        "UPDATE sealed_parts SET opening = ?1 WHERE record_idx = ?2",
+        4,
+        60,
+    );
+    verify_fails_naming(&ex, "confidential part of record 4");
+}
+
+#[test]
+fn a_deleted_record_is_caught() {
+    let ex = mechanism_with_records();
+    db(&ex)
+        .execute("DELETE FROM records WHERE idx = 2", [])
+        .unwrap();
+    verify_fails_naming(&ex, "record 2: is missing");
+}

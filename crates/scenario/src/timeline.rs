@@ -1,0 +1,60 @@
+//! The story in the order it is written. The log comes out sorted by claimed
+//! time (see [`crate::Log`]); what this order must respect is each member's
+//! own chronology (its sequence numbers follow it) and that a record is
+//! written after every record it names.
+
+use crate::{Kept, Log, ScenarioError, annex, cast, evidence, ground, hotline, talks};
+use truce_tlog::note::NoteVerifier;
+
+pub fn run(
+    log: &mut Log<'_>,
+    log_key: &NoteVerifier,
+    rng: &mut (impl rand::RngCore + rand::CryptoRng),
+    kept: &mut Kept,
+) -> Result<(), ScenarioError> {
+    // 19 October: the Doha ceasefire, and the mechanism's charter dated from it.
+    cast::charter(log, log_key, rng, kept)?;
+    talks::doha_round(log)?;
+    talks::doha_commitments(log)?;
+
+    // 21-25 October: incidents before the Istanbul round.
+    let paktika_drone = ground::early_reports(log)?;
+    hotline::paktika_alert(log)?;
+    let (photo, photo_opening) = evidence::afghan_photo(log, rng, kept, paktika_drone)?;
+
+    // 25 October, Istanbul day 1: demands, and the infiltration attempts.
+    let infiltrations = ground::infiltrations(log)?;
+    let alert = hotline::infiltration_alert(log)?;
+    let day1 = talks::istanbul_day1(log)?;
+    talks::demands(log, day1)?;
+
+    // 26 October, day 2: replies, evidence, answers, the first draft.
+    talks::replies(log)?;
+    evidence::pakistan_presentation(log, rng, kept, infiltrations.kurram)?;
+    ground::infiltration_answers(log, &infiltrations)?;
+    hotline::infiltration_reply(log, alert)?;
+    cast::rotate_qatar_analyst(log, rng)?;
+    annex::negotiate(log)?;
+
+    // 27-29 October: the long days, the crossings, no agreement.
+    talks::istanbul_day2(log)?;
+    talks::istanbul_day3(log)?;
+    let final_days = talks::istanbul_final_days(log)?;
+    let torkham = ground::crossings(log, paktika_drone)?;
+    talks::outcome_statements(log, final_days)?;
+
+    // 29 October - 5 November: the mechanism at work after the round.
+    ground::investigation(log, infiltrations.kurram)?;
+    talks::joint_statement(log)?;
+    evidence::disclose_photo_details(log, photo, &photo_opening)?;
+    ground::border_fire(log)?;
+    hotline::border_fire_alert(log)?;
+    ground::kabul_airspace(log)?;
+    ground::findings(log, torkham, infiltrations.north_waziristan)?;
+
+    // 6-8 November: the third round.
+    cast::third_round_heads(log, rng)?;
+    talks::third_round(log)?;
+    cast::retire_secretariat(log)?;
+    Ok(())
+}
