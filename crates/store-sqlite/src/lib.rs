@@ -140,7 +140,9 @@ impl Store for SqliteStore {
             let mut insert_node = tx
                 .prepare_cached("INSERT INTO tree_nodes (node, hash) VALUES (?1, ?2)")
                 .map_err(db)?;
-            for (id, hash) in &batch.nodes {
+            // Level 0 is the leaf hashes, which the records table already
+            // holds: storing them twice would double the writes per record.
+            for (id, hash) in batch.nodes.iter().filter(|(id, _)| id.level > 0) {
                 insert_node
                     .execute(params![node_key(id)?, &hash.0[..]])
                     .map_err(db)?;
@@ -220,15 +222,21 @@ impl Store for SqliteStore {
 
     fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
         self.readers.with(|c| {
-            let mut stmt = c
+            let mut node = c
                 .prepare_cached("SELECT hash FROM tree_nodes WHERE node = ?1")
+                .map_err(db)?;
+            let mut leaf = c
+                .prepare_cached("SELECT hash FROM records WHERE idx = ?1")
                 .map_err(db)?;
             ids.iter()
                 .map(|id| {
-                    let bytes: Option<Vec<u8>> = stmt
-                        .query_row(params![node_key(id)?], |r| r.get(0))
-                        .optional()
-                        .map_err(db)?;
+                    let bytes: Option<Vec<u8>> = if id.level == 0 {
+                        leaf.query_row(params![to_i64(id.index)?], |r| r.get(0))
+                    } else {
+                        node.query_row(params![node_key(id)?], |r| r.get(0))
+                    }
+                    .optional()
+                    .map_err(db)?;
                     let bytes = bytes.ok_or_else(|| {
                         StoreError::Corrupt(format!(
                             "tree node (level {}, index {}) is missing",
@@ -247,20 +255,30 @@ impl Store for SqliteStore {
         start: u64,
         end: u64,
     ) -> Result<Vec<(NodeId, Hash)>, StoreError> {
-        let lo = node_key(&NodeId {
-            level,
-            index: start,
-        })?;
-        let hi = node_key(&NodeId {
-            level,
-            index: end.min((1 << 56) - 1),
-        })?;
+        let end = end.min((1 << 56) - 1);
+        // Level 0 lives in the records table (see `append`); higher levels in tree_nodes.
+        let (sql, lo, hi) = if level == 0 {
+            (
+                "SELECT idx, hash FROM records WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
+                to_i64(start)?,
+                to_i64(end)?,
+            )
+        } else {
+            (
+                "SELECT node, hash FROM tree_nodes WHERE node >= ?1 AND node < ?2 ORDER BY node",
+                node_key(&NodeId {
+                    level,
+                    index: start,
+                })?,
+                node_key(&NodeId { level, index: end })?,
+            )
+        };
         self.readers.with(|c| {
-            let mut stmt = c
-                .prepare_cached("SELECT node, hash FROM tree_nodes WHERE node >= ?1 AND node < ?2 ORDER BY node")
-                .map_err(db)?;
+            let mut stmt = c.prepare_cached(sql).map_err(db)?;
             let rows = stmt
-                .query_map(params![lo, hi], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                .query_map(params![lo, hi], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+                })
                 .map_err(db)?;
             let mut out = Vec::new();
             for row in rows {

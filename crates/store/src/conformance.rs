@@ -106,6 +106,14 @@ pub fn appended_batches_read_back_exactly(store: &dyn Store) {
     assert_eq!(root, frontier.root());
     let level1 = store.nodes_at_level(1, 0, 100).unwrap();
     assert_eq!(level1.len(), 6);
+    let leaves = store.nodes_at_level(0, 2, 5).unwrap();
+    assert_eq!(
+        leaves
+            .iter()
+            .map(|(id, h)| (id.index, *h))
+            .collect::<Vec<_>>(),
+        vec![(2, all[2].hash), (3, all[3].hash), (4, all[4].hash)]
+    );
 
     let checkpoints = store.checkpoints().unwrap();
     assert_eq!(

@@ -1,5 +1,5 @@
 use super::envelope::{ENVELOPE_VERSION, SignedRecord};
-use super::sign::signing_message;
+use super::sign::RECORD_DOMAIN;
 use crate::canonical::{self, CanonicalError};
 use crate::kinds::{Body, Kind};
 use base64::Engine;
@@ -42,7 +42,12 @@ pub struct Record {
     pub leaf: Vec<u8>,
     /// RFC 6962 leaf hash of `leaf`: the record's identity.
     pub hash: Hash,
+    /// Length of the canonical envelope inside `leaf`, after `LEAF_PREFIX`.
+    envelope_len: usize,
 }
+
+const LEAF_PREFIX: &[u8] = b"{\"envelope\":";
+const LEAF_MIDDLE: &[u8] = b",\"signatures\":";
 
 impl Record {
     /// Parses bytes from outside. Any JSON formatting is accepted; the leaf is
@@ -95,7 +100,20 @@ impl Record {
         if signed.signatures.is_empty() {
             return Err(RecordError::Unsigned);
         }
-        let leaf = canonical::to_canonical_bytes(&signed)?;
+        // RFC 8785 writes an object as its members sorted by key, each value
+        // in its own canonical form, so the leaf can be assembled from the
+        // canonical envelope and signatures — and the signed bytes are then a
+        // slice of the leaf, never canonicalised twice.
+        let envelope = canonical::to_canonical_bytes(&signed.envelope)?;
+        let signatures = canonical::to_canonical_bytes(&signed.signatures)?;
+        let mut leaf = Vec::with_capacity(
+            LEAF_PREFIX.len() + envelope.len() + LEAF_MIDDLE.len() + signatures.len() + 1,
+        );
+        leaf.extend_from_slice(LEAF_PREFIX);
+        leaf.extend_from_slice(&envelope);
+        leaf.extend_from_slice(LEAF_MIDDLE);
+        leaf.extend_from_slice(&signatures);
+        leaf.push(b'}');
         if leaf.len() > MAX_RECORD_BYTES {
             return Err(RecordError::TooLarge(leaf.len()));
         }
@@ -105,7 +123,21 @@ impl Record {
             body,
             leaf,
             hash,
+            envelope_len: envelope.len(),
         })
+    }
+
+    /// The bytes the signatures cover: the domain tag and the canonical
+    /// envelope, taken from the leaf.
+    pub fn signing_message(&self) -> Vec<u8> {
+        let envelope = self
+            .leaf
+            .get(LEAF_PREFIX.len()..LEAF_PREFIX.len() + self.envelope_len)
+            .unwrap_or_default();
+        let mut message = Vec::with_capacity(RECORD_DOMAIN.len() + envelope.len());
+        message.extend_from_slice(RECORD_DOMAIN);
+        message.extend_from_slice(envelope);
+        message
     }
 
     pub fn kind(&self) -> Kind {
@@ -124,7 +156,7 @@ impl Record {
     /// which key that must be.
     pub fn verify_signature(&self, index: usize, key: &VerifyingKey) -> Result<(), RecordError> {
         let sig = self.signature(index)?;
-        let message = signing_message(&self.signed.envelope)?;
+        let message = self.signing_message();
         key.verify_strict(&message, &sig)
             .map_err(|_| RecordError::BadSignature {
                 index,

@@ -12,7 +12,7 @@ use truce_tlog::note::NoteSigner;
 
 /// Domain separation: these bytes prefix every record signing message, so a
 /// record signature can never be mistaken for a note, a checkpoint or a token.
-const RECORD_DOMAIN: &[u8] = b"truce-record-v1\n";
+pub(super) const RECORD_DOMAIN: &[u8] = b"truce-record-v1\n";
 
 /// The bytes a record's signatures cover.
 pub fn signing_message(envelope: &Envelope) -> Result<Vec<u8>, RecordError> {

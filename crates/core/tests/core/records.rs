@@ -88,6 +88,11 @@ fn the_signature_covers_a_domain_separated_canonical_envelope() {
     let envelope = to_canonical_bytes(&record.signed.envelope).unwrap();
     assert_eq!(&message[..16], b"truce-record-v1\n");
     assert_eq!(&message[16..], envelope.as_slice());
+    assert_eq!(
+        record.signing_message(),
+        message,
+        "the message sliced from the leaf is the same"
+    );
     let key = fx.key(PK).signing_key().verifying_key();
     assert!(record.verify_signature(0, &key).is_ok());
 
