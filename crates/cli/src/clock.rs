@@ -4,6 +4,7 @@
 use truce_core::values::Timestamp;
 
 #[allow(clippy::disallowed_methods)]
-pub fn now() -> Timestamp {
+pub fn now() -> anyhow::Result<Timestamp> {
     Timestamp::from_datetime(time::OffsetDateTime::now_utc())
+        .ok_or_else(|| anyhow::anyhow!("the system clock is outside the representable range"))
 }

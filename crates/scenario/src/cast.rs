@@ -151,7 +151,7 @@ pub fn charter(
 
     log.post_charter(
         QA_MEDIATOR,
-        &[TR_HOST, PK_HEAD, AF_HEAD],
+        &[PK_HEAD, AF_HEAD, TR_HOST],
         effective,
         json!({
             "title": "Verification annex to the Doha ceasefire of 19 October 2025",

@@ -136,6 +136,8 @@ pub(crate) struct Kept {
 macro_rules! at {
     ($($t:tt)*) => {
         truce_core::values::Timestamp::from_datetime(time::macros::datetime!($($t)* UTC))
+            // A literal UTC date always converts; the epoch is never reached.
+            .unwrap_or(truce_core::values::Timestamp::EPOCH)
     };
 }
 pub(crate) use at;

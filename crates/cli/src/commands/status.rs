@@ -42,7 +42,7 @@ pub fn run(args: StatusArgs) -> Result<ExitCode> {
     let store = dir.store()?;
     let now = match &args.at {
         Some(t) => Timestamp::parse(t).map_err(|e| anyhow!(e))?,
-        None => crate::clock::now(),
+        None => crate::clock::now()?,
     };
     let records = load(store.as_ref())?;
     let view = LogView::new(&records);

@@ -109,7 +109,10 @@ fn sign_template(
         log,
         author,
         seq,
-        time: template.time.unwrap_or_else(crate::clock::now),
+        time: match template.time {
+            Some(t) => t,
+            None => crate::clock::now()?,
+        },
         body,
         confidential,
         extra_refs: template.refs,

@@ -15,8 +15,15 @@ fn rule(message: impl Into<String>) -> Rejection {
     Rejection::Rule(message.into())
 }
 
+/// Key ids are exactly eight lowercase hex digits: one spelling only, since
+/// the signature list is part of the leaf and a relay must not be able to
+/// change a record's hash by respelling it.
 fn parse_key_id(key: &str) -> Option<u32> {
-    if key.len() != 8 {
+    if key.len() != 8
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return None;
     }
     u32::from_str_radix(key, 16).ok()
@@ -137,8 +144,14 @@ impl LogState {
             });
         }
         for r in &envelope.refs {
-            if !self.records.contains_key(r) {
-                return Err(Rejection::UnknownReference(*r));
+            let referenced = self.records.get(r).ok_or(Rejection::UnknownReference(*r))?;
+            // Deadlines and lateness are computed from claimed times, so a
+            // record may not claim to precede what it answers.
+            if envelope.time < referenced.time {
+                return Err(rule(format!(
+                    "the record is dated {} but refers to record {} dated {}; it cannot precede what it refers to",
+                    envelope.time, referenced.index, referenced.time
+                )));
             }
         }
         let role = self
@@ -216,6 +229,26 @@ impl LogState {
         if signed_for.len() != record.signed.signatures.len() {
             return Err(rule(
                 "the charter carries two signatures for one participant",
+            ));
+        }
+        // One order only (the author, then the others in the charter's order
+        // of participants), so nobody can change the leaf by reordering.
+        let position = |member: &MemberId| {
+            charter
+                .participants
+                .iter()
+                .position(|p| p.members.iter().any(|m| &m.id == member))
+        };
+        let cosigners: Vec<Option<usize>> = record
+            .signed
+            .signatures
+            .iter()
+            .skip(1)
+            .map(|s| position(&s.member))
+            .collect();
+        if cosigners.windows(2).any(|w| w.first() >= w.get(1)) {
+            return Err(rule(
+                "after the author's, the charter's signatures must follow the order of the participants in the charter",
             ));
         }
         Ok(Facts::Plain)
@@ -404,7 +437,7 @@ impl LogState {
                 need(Capability::Find)?;
                 self.referenced(&b.incident, "incident", &[Kind::IncidentReport])?;
                 if let Some(p) = &b.responsible {
-                    self.require_participant(p)?;
+                    self.require_party(p, "the party held responsible")?;
                 }
                 if !b.determination.establishes_violation() && b.responsible.is_some() {
                     return Err(rule(
@@ -872,6 +905,7 @@ impl LogState {
             record.hash,
             Entry {
                 index: self.size,
+                time: envelope.time,
                 kind: record.kind(),
                 participant,
                 facts,

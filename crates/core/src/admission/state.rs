@@ -78,6 +78,8 @@ pub enum Facts {
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub index: u64,
+    /// The author's claimed time.
+    pub time: Timestamp,
     pub kind: Kind,
     pub participant: ParticipantId,
     pub facts: Facts,

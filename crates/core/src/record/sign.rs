@@ -36,14 +36,13 @@ pub struct RecordDraft {
 
 impl RecordDraft {
     pub fn envelope(&self) -> Result<Envelope, RecordError> {
-        let mut refs = self.body.references();
-        for r in &self.extra_refs {
-            if !refs.contains(r) {
-                refs.push(*r);
-            }
-        }
-        let mut unique = Vec::with_capacity(refs.len());
-        for r in refs {
+        let mut unique = Vec::new();
+        for r in self
+            .body
+            .references()
+            .into_iter()
+            .chain(self.extra_refs.iter().copied())
+        {
             if !unique.contains(&r) {
                 unique.push(r);
             }

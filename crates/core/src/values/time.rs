@@ -11,10 +11,20 @@ use time::{Duration, OffsetDateTime, UtcOffset};
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
+    /// 1970-01-01T00:00:00Z.
+    pub const EPOCH: Timestamp = Timestamp(OffsetDateTime::UNIX_EPOCH);
+
     pub fn parse(value: &str) -> Result<Self, String> {
         let parsed = OffsetDateTime::parse(value, &Rfc3339)
             .map_err(|e| format!("{value:?} is not an RFC 3339 time: {e}"))?;
-        let ts = Self(parsed.to_offset(UtcOffset::UTC));
+        // Only "Z" is the canonical spelling, so any other offset is refused
+        // before conversion (converting 9999-12-31T23:59:59-00:01 would overflow).
+        if parsed.offset() != UtcOffset::UTC {
+            return Err(format!(
+                "{value:?} must be written in UTC to the second, like \"2025-10-26T09:30:00Z\""
+            ));
+        }
+        let ts = Self(parsed);
         if ts.to_string() != value {
             return Err(format!(
                 "{value:?} must be written in UTC to the second, like \"2025-10-26T09:30:00Z\""
@@ -30,9 +40,11 @@ impl Timestamp {
             .map_err(|e| e.to_string())
     }
 
-    pub fn from_datetime(at: OffsetDateTime) -> Self {
-        let utc = at.to_offset(UtcOffset::UTC);
-        Self(utc.replace_nanosecond(0).unwrap_or(utc))
+    /// Converts to UTC whole seconds; `None` if the instant is outside the
+    /// representable range once in UTC.
+    pub fn from_datetime(at: OffsetDateTime) -> Option<Self> {
+        let utc = at.checked_to_offset(UtcOffset::UTC)?;
+        Some(Self(utc.replace_nanosecond(0).unwrap_or(utc)))
     }
 
     pub fn unix(&self) -> i64 {
@@ -120,6 +132,9 @@ mod tests {
         assert!(Timestamp::parse("2025-10-26T09:30:00.5Z").is_err());
         assert!(Timestamp::parse("2025-10-26 09:30:00Z").is_err());
         assert!(Timestamp::parse("yesterday").is_err());
+        // An offset that would overflow when converted is refused, not a panic.
+        assert!(Timestamp::parse("9999-12-31T23:59:59-00:01").is_err());
+        assert!(Timestamp::parse("-0001-01-01T00:00:00Z").is_err());
     }
 
     #[test]

@@ -1162,3 +1162,71 @@ fn a_state_rebuilt_by_admitting_the_same_records_agrees() {
         fx.state.entry(&f.hash).map(|e| e.index)
     );
 }
+
+#[test]
+fn a_record_cannot_claim_to_precede_what_it_refers_to() {
+    let mut fx = Fx::new();
+    fx.at("2025-10-28T12:00:00Z");
+    let report = fx.admit(
+        PK,
+        incident(Some(AFGHANISTAN), "shelling", "2025-10-28T03:00:00Z"),
+    );
+    // Afghanistan answers with a time before the report: backdating to look on time.
+    fx.at("2025-10-27T12:00:00Z");
+    let rejection = fx.refuses(AF, response(report.hash, "deny"));
+    assert_rule!(rejection, "cannot precede what it refers to");
+    fx.at("2025-10-28T13:00:00Z");
+    fx.admit(AF, response(report.hash, "deny"));
+}
+
+#[test]
+fn the_charter_signatures_have_one_order_only() {
+    let mut fx = Fx::unchartered(false);
+    let draft = fx.charter_draft();
+    // The same signatures, co-signers reordered: a different leaf for the same charter.
+    let reordered = draft
+        .sign(&[fx.key(TR), fx.key(QA), fx.key(AF), fx.key(PK)])
+        .unwrap();
+    assert_rule!(
+        fx.rejects(&reordered),
+        "follow the order of the participants"
+    );
+}
+
+#[test]
+fn key_ids_have_one_spelling() {
+    let mut fx = Fx::new();
+    let record = fx.sign(PK, statement("Upper-case key id"));
+    let mut value = to_value(&record);
+    let key = value["signatures"][0]["key"]
+        .as_str()
+        .unwrap()
+        .to_uppercase();
+    if key.chars().any(|c| c.is_ascii_uppercase()) {
+        value["signatures"][0]["key"] = serde_json::Value::String(key);
+        let respelled = Record::from_value(value).unwrap();
+        assert!(matches!(
+            fx.rejects(&respelled),
+            Rejection::InactiveKey { .. }
+        ));
+    }
+    let mut value = to_value(&record);
+    let key = value["signatures"][0]["key"].as_str().unwrap().to_string();
+    value["signatures"][0]["key"] = serde_json::Value::String(format!("+{}", &key[1..]));
+    let respelled = Record::from_value(value).unwrap();
+    assert!(matches!(
+        fx.rejects(&respelled),
+        Rejection::InactiveKey { .. }
+    ));
+}
+
+#[test]
+fn a_finding_holds_only_a_party_responsible() {
+    let mut fx = Fx::new();
+    let report = fx.admit(
+        PK,
+        incident(Some(AFGHANISTAN), "shelling", "2025-10-26T03:00:00Z"),
+    );
+    let rejection = fx.refuses(TR, finding(report.hash, "verified", Some(QATAR)));
+    assert_rule!(rejection, "must be a party");
+}
