@@ -69,6 +69,12 @@ impl MechanismDir {
         )?))
     }
 
+    /// The store opened for reading only (for auditing).
+    pub fn read_only_store(&self) -> Result<SqliteStore> {
+        SqliteStore::open_read_only(self.db_path())
+            .with_context(|| format!("cannot open {}", self.db_path().display()))
+    }
+
     /// The append path: needs the log's private key.
     pub fn ledger(&self) -> Result<Ledger> {
         let signer = keyfile::read(&self.log_key_path())?;
@@ -90,4 +96,21 @@ impl MechanismDir {
             None => Ok(keyfile::read(&self.log_key_path())?.verifier()),
         }
     }
+}
+
+/// Files a person hands to `truce` (records, charters, checkpoints) are small;
+/// anything larger than this is refused rather than read into memory.
+pub const MAX_INPUT_BYTES: u64 = 1024 * 1024;
+
+/// Reads a whole input file, refusing one over MAX_INPUT_BYTES.
+pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        bail!("{} is larger than {MAX_INPUT_BYTES} bytes", path.display());
+    }
+    Ok(bytes)
 }

@@ -151,10 +151,6 @@ fn proofs(n: u64) {
             batch.records.push(NewRecord {
                 index,
                 hash,
-                kind: "statement".into(),
-                author: format!("m{}", index % 1000),
-                seq: index / 1000 + 1,
-                claimed_time: 0,
                 leaf,
                 opening: None,
             });

@@ -55,6 +55,10 @@ fn fail(place: Place, reason: impl Into<String>) -> AuditFailure {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct AuditReport {
     pub records: u64,
+    /// The charter's leaf hash: with the log key, what a verifier pins.
+    pub charter: Option<Hash>,
+    /// The log key the charter names (verifier-key form).
+    pub log_key: Option<String>,
     pub root: Hash,
     pub checkpoints_checked: usize,
     /// The size of the latest checkpoint checked, if any.
@@ -66,6 +70,9 @@ pub struct AuditReport {
 pub struct Auditor {
     state: LogState,
     frontier: Frontier,
+    charter: Option<Hash>,
+    /// The log key the verifier expects, if it pinned one.
+    pinned: Option<NoteVerifier>,
 }
 
 impl Default for Auditor {
@@ -76,10 +83,22 @@ impl Default for Auditor {
 
 impl Auditor {
     pub fn new() -> Self {
+        Self::pinned(None)
+    }
+
+    /// An auditor that also requires the charter to name `log_key`: the trust
+    /// anchor that stops a wholly forged log (with a charter of its own) passing.
+    pub fn pinned(log_key: Option<NoteVerifier>) -> Self {
         Self {
             state: LogState::new(),
             frontier: Frontier::new(),
+            charter: None,
+            pinned: log_key,
         }
+    }
+
+    pub fn charter(&self) -> Option<Hash> {
+        self.charter
     }
 
     pub fn size(&self) -> u64 {
@@ -116,7 +135,22 @@ impl Auditor {
         let nodes = self
             .frontier
             .try_append(record.hash)
-            .map_err(|e| fail(place, e.to_string()))?;
+            .map_err(|e| fail(place.clone(), e.to_string()))?;
+        if index == 0 {
+            self.charter = Some(record.hash);
+            if let (Some(expected), Some(named)) = (&self.pinned, self.log_key())
+                && expected != named
+            {
+                return Err(fail(
+                    place,
+                    format!(
+                        "the charter names log key {}, not the expected {}",
+                        named.vkey(),
+                        expected.vkey()
+                    ),
+                ));
+            }
+        }
         Ok((record, nodes))
     }
 
@@ -166,6 +200,7 @@ impl Auditor {
 /// Verifies a whole store: every record, tree node, confidential part and checkpoint.
 pub fn verify_store(
     store: &dyn Store,
+    log_key: Option<NoteVerifier>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<AuditReport, AuditFailure> {
     let db = |e: truce_store::StoreError| fail(Place::Log, e.to_string());
@@ -174,8 +209,8 @@ pub fn verify_store(
     let wanted: Vec<u64> = checkpoints.iter().map(|c| c.size).collect();
     let mut roots = BTreeMap::new();
     roots.insert(0, truce_tlog::empty_root());
-    let mut auditor = Auditor::new();
-    let mut confidential = 0;
+    let mut auditor = Auditor::pinned(log_key);
+    let mut confidential = Vec::new();
     let mut start = 0;
     while start < size {
         let end = (start + 2_000).min(size);
@@ -203,10 +238,18 @@ pub fn verify_store(
                     .ok_or_else(|| fail(place.clone(), "is missing"))?;
                 let opening: Opening = serde_json::from_slice(&bytes)
                     .map_err(|e| fail(place.clone(), e.to_string()))?;
+                let canonical = truce_core::canonical::to_canonical_bytes(&opening)
+                    .map_err(|e| fail(place.clone(), e.to_string()))?;
+                if canonical != bytes {
+                    return Err(fail(
+                        place,
+                        "the stored bytes are not the opening's canonical form",
+                    ));
+                }
                 opening
                     .matches(sealed)
                     .map_err(|e| fail(place, e.to_string()))?;
-                confidential += 1;
+                confidential.push(s.index);
             }
             computed_nodes.extend(nodes);
             if wanted.binary_search(&auditor.size()).is_ok() {
@@ -223,6 +266,12 @@ pub fn verify_store(
         let stored_nodes = store
             .nodes(&ids)
             .map_err(|e| fail(Place::Log, e.to_string()))?;
+        if stored_nodes.len() != computed_nodes.len() {
+            return Err(fail(
+                Place::Log,
+                "the store returned fewer tree nodes than asked for",
+            ));
+        }
         for ((id, computed), stored) in computed_nodes.iter().zip(&stored_nodes) {
             if computed != stored {
                 return Err(fail(
@@ -236,6 +285,27 @@ pub fn verify_store(
         }
         progress(end, size);
         start = end;
+    }
+    // Nothing stored beyond what the records imply: no stray openings, no extra nodes.
+    let openings = store.opening_indexes().map_err(db)?;
+    if let Some(stray) = openings
+        .iter()
+        .find(|i| confidential.binary_search(i).is_err())
+    {
+        return Err(fail(
+            Place::ConfidentialPart(*stray),
+            "is stored for a record that has no confidential part",
+        ));
+    }
+    let expected_nodes = size - u64::from(size.count_ones());
+    let stored_nodes = store.internal_node_count().map_err(db)?;
+    if stored_nodes != expected_nodes {
+        return Err(fail(
+            Place::Log,
+            format!(
+                "the store holds {stored_nodes} tree nodes above the leaves; a tree of {size} has {expected_nodes}"
+            ),
+        ));
     }
     let mut last = None;
     for c in &checkpoints {
@@ -262,10 +332,12 @@ pub fn verify_store(
     }
     Ok(AuditReport {
         records: size,
+        charter: auditor.charter(),
+        log_key: auditor.log_key().map(NoteVerifier::vkey),
         root: auditor.root(),
         checkpoints_checked: checkpoints.len(),
         checkpoint_size: last,
-        confidential_parts_checked: confidential,
+        confidential_parts_checked: confidential.len(),
     })
 }
 
@@ -274,9 +346,10 @@ pub fn verify_store(
 pub fn verify_leaves(
     leaves: impl Iterator<Item = Result<(u64, Vec<u8>), AuditFailure>>,
     checkpoint: Option<&str>,
+    log_key: Option<NoteVerifier>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<AuditReport, AuditFailure> {
-    let mut auditor = Auditor::new();
+    let mut auditor = Auditor::pinned(log_key);
     let mut roots = BTreeMap::new();
     roots.insert(0, truce_tlog::empty_root());
     let wanted = checkpoint
@@ -302,6 +375,8 @@ pub fn verify_leaves(
     };
     Ok(AuditReport {
         records: auditor.size(),
+        charter: auditor.charter(),
+        log_key: auditor.log_key().map(NoteVerifier::vkey),
         root: auditor.root(),
         checkpoints_checked: usize::from(checked.is_some()),
         checkpoint_size: checked,

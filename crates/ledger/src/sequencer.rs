@@ -70,6 +70,22 @@ impl Ledger {
                 charter.log_key.verifier().vkey()
             ))));
         }
+        // Never sign on top of a tree that disagrees with what was signed before.
+        if let Some(stored) = store.latest_checkpoint()? {
+            let signed = Checkpoint::open(&stored.note, &signer.verifier()).map_err(|e| {
+                StoreError::Corrupt(format!(
+                    "the latest checkpoint does not verify: {e}; run `truce verify`"
+                ))
+            })?;
+            if signed.size != frontier.size() || signed.root != frontier.root() {
+                return Err(StoreError::Corrupt(format!(
+                    "the stored tree (size {}) does not match the latest checkpoint (size {}); run `truce verify`",
+                    frontier.size(),
+                    signed.size
+                ))
+                .into());
+            }
+        }
         let shared = Arc::new(Shared {
             store,
             state: RwLock::new(state),
@@ -166,7 +182,8 @@ fn check_opening(
         )),
         (Some(sealed), Some(opening)) => {
             opening.matches(sealed).map_err(|e| SubmitError::Opening(e.to_string()))?;
-            serde_json::to_vec(opening)
+            // Stored in canonical form, so the auditor can require exactly these bytes.
+            truce_core::canonical::to_canonical_bytes(opening)
                 .map(Some)
                 .map_err(|e| SubmitError::Opening(e.to_string()))
         }
@@ -216,45 +233,69 @@ fn run(shared: &Shared, mut frontier: Frontier, jobs: &Receiver<Job>) {
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        frontier = commit(shared, frontier, batch);
+        match commit(shared, frontier, batch) {
+            Some(next) => frontier = next,
+            None => {
+                // Fail closed: the state could not be brought back in line
+                // with the store, so nothing more is accepted. Dropping the
+                // receiver makes every later submission fail with `Closed`.
+                while let Ok(job) = jobs.try_recv() {
+                    (job.reply)(Err(SubmitError::Closed));
+                }
+                return;
+            }
+        }
     }
 }
 
-/// Admits, writes and acknowledges one batch; returns the tree after it.
-fn commit(shared: &Shared, frontier: Frontier, batch: Vec<Job>) -> Frontier {
+fn write_state(shared: &Shared) -> std::sync::RwLockWriteGuard<'_, LogState> {
+    match shared.state.write() {
+        Ok(s) => s,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// Admits, writes and acknowledges one batch; returns the tree after it, or
+/// `None` if the ledger must stop.
+fn commit(shared: &Shared, frontier: Frontier, batch: Vec<Job>) -> Option<Frontier> {
     let mut next = frontier.clone();
     let mut write = AppendBatch::default();
     let mut admitted = Vec::new();
+    let mut refused = Vec::new();
     {
-        let mut state = match shared.state.write() {
-            Ok(s) => s,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut state = write_state(shared);
         for job in batch {
-            let result = check_log_key(shared, &job.record)
-                .and_then(|()| state.admit_with(&job.record, Signatures::VerifiedWith(&job.keys)));
+            let result = check_log_key(shared, &job.record).and_then(|()| {
+                if next.size() == u64::MAX {
+                    return Err(Rejection::Rule("the log is full".into()));
+                }
+                state.admit_with(&job.record, Signatures::VerifiedWith(&job.keys))
+            });
             if let Err(rejection) = result {
-                (job.reply)(Err(rejection.into()));
+                refused.push((job, rejection));
                 continue;
             }
             let index = next.size();
-            let e = &job.record.signed.envelope;
-            write.nodes.extend(next.append(job.record.hash));
+            match next.try_append(job.record.hash) {
+                Ok(nodes) => write.nodes.extend(nodes),
+                // Unreachable after the size check above; fail closed if not.
+                Err(_) => return None,
+            }
             write.records.push(NewRecord {
                 index,
                 hash: job.record.hash,
-                kind: e.kind.to_string(),
-                author: e.author.to_string(),
-                seq: e.seq,
-                claimed_time: e.time.unix(),
                 leaf: job.record.leaf.clone(),
                 opening: job.opening.clone(),
             });
             admitted.push((index, job));
         }
     }
+    // Replies run outside the lock: a reply may well read the state.
+    for (job, rejection) in refused {
+        (job.reply)(Err(rejection.into()));
+    }
     if admitted.is_empty() {
-        return frontier;
+        return Some(frontier);
     }
     let checkpoint = Checkpoint {
         origin: shared.signer.name().to_string(),
@@ -281,24 +322,34 @@ fn commit(shared: &Shared, frontier: Frontier, batch: Vec<Job>) -> Frontier {
                     tree_size: next.size(),
                 }));
             }
-            next
+            Some(next)
         }
         Err(error) => {
-            // The state already holds the batch; nothing of it is durable.
-            // Rebuild both from the store so memory never runs ahead of disk.
+            // The state already holds the batch, but the store may not. Rebuild
+            // both from the store, and answer each submitter by what the store
+            // actually holds, so memory never runs ahead of disk.
             let message = error.to_string();
-            for (_, job) in admitted {
-                (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
-            }
-            match replay(shared.store.as_ref()) {
+            let rebuilt = replay(shared.store.as_ref());
+            let (stored, tree) = match rebuilt {
                 Ok((state, tree)) => {
-                    if let Ok(mut s) = shared.state.write() {
-                        *s = state;
-                    }
-                    tree
+                    *write_state(shared) = state;
+                    (tree.size(), Some(tree))
                 }
-                Err(_) => frontier,
+                Err(_) => (frontier.size(), None),
+            };
+            for (index, job) in admitted {
+                let reply = if index < stored && tree.is_some() {
+                    Ok(Receipt {
+                        index,
+                        leaf_hash: job.record.hash,
+                        tree_size: stored,
+                    })
+                } else {
+                    Err(SubmitError::Storage(StoreError::Io(message.clone())))
+                };
+                (job.reply)(reply);
             }
+            tree
         }
     }
 }

@@ -111,7 +111,7 @@ fn concurrent_submitters_are_all_acknowledged_in_one_consistent_log() {
         store.latest_checkpoint().unwrap().unwrap().size,
         8 * per_thread + 1
     );
-    let report = truce_ledger::verify_store(store.as_ref(), &mut |_, _| {}).unwrap();
+    let report = truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
     assert_eq!(report.records, 8 * per_thread + 1);
 }
 
@@ -140,7 +140,7 @@ fn a_reopened_ledger_continues_the_same_tree_and_sequences() {
             .index,
         6
     );
-    truce_ledger::verify_store(ledger.store().as_ref(), &mut |_, _| {}).unwrap();
+    truce_ledger::verify_store(ledger.store().as_ref(), None, &mut |_, _| {}).unwrap();
     // The wrong log key cannot open it.
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
     let wrong = truce_tlog::note::NoteSigner::from_seed(fixture::ORIGIN, [3; 32]).unwrap();

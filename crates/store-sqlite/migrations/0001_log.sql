@@ -1,16 +1,12 @@
 -- The log: leaves in order, the complete subtrees over them, and the
 -- checkpoints that sign each tree size. Nothing here is ever updated or deleted.
 CREATE TABLE records (
-    idx          INTEGER PRIMARY KEY,          -- position in the log, from 0
-    hash         BLOB    NOT NULL UNIQUE,      -- RFC 6962 leaf hash of `leaf`
-    kind         TEXT    NOT NULL,
-    author       TEXT    NOT NULL,
-    seq          INTEGER NOT NULL,
-    claimed_time INTEGER NOT NULL,             -- the author's claim, Unix seconds
-    leaf         BLOB    NOT NULL              -- the exact canonical leaf bytes
+    idx   INTEGER PRIMARY KEY,          -- position in the log, from 0
+    hash  BLOB    NOT NULL UNIQUE,      -- RFC 6962 leaf hash of `leaf` (also the tree's level 0)
+    leaf  BLOB    NOT NULL              -- the exact canonical leaf bytes
 );
 
--- Stored hash of every complete, aligned subtree: key = level << 56 | index.
+-- Stored hash of every complete, aligned subtree above the leaves: key = level << 56 | index.
 CREATE TABLE tree_nodes (
     node  INTEGER PRIMARY KEY,
     hash  BLOB NOT NULL

@@ -22,7 +22,8 @@ use truce_tlog::{Hash, NodeId};
 
 pub struct SqliteStore {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    /// `None` when opened read-only (for auditing: verify never writes to what it checks).
+    writer: Option<Mutex<Connection>>,
     readers: Readers,
 }
 
@@ -78,7 +79,7 @@ impl SqliteStore {
         Ok(Self {
             readers: Readers::new(path.clone()),
             path,
-            writer: Mutex::new(writer),
+            writer: Some(Mutex::new(writer)),
         })
     }
 
@@ -86,8 +87,28 @@ impl SqliteStore {
         &self.path
     }
 
+    /// Opens an existing store for reading only: no migration, no pragma
+    /// changes, no writes — what an auditor needs.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        if !path.is_file() {
+            return Err(StoreError::Io(format!("{} does not exist", path.display())));
+        }
+        let store = Self {
+            readers: Readers::new(path.clone()),
+            path,
+            writer: None,
+        };
+        store.readers.with(migrate::check_current)?;
+        Ok(store)
+    }
+
     fn writer(&self) -> Result<std::sync::MutexGuard<'_, Connection>, StoreError> {
-        self.writer.lock().map_err(|_| {
+        let writer = self
+            .writer
+            .as_ref()
+            .ok_or_else(|| StoreError::Database("this store was opened read-only".into()))?;
+        writer.lock().map_err(|_| {
             StoreError::Database("the writer connection was poisoned by a panic".into())
         })
     }
@@ -113,9 +134,7 @@ impl Store for SqliteStore {
         }
         {
             let mut insert_record = tx
-                .prepare_cached(
-                    "INSERT INTO records (idx, hash, kind, author, seq, claimed_time, leaf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )
+                .prepare_cached("INSERT INTO records (idx, hash, leaf) VALUES (?1, ?2, ?3)")
                 .map_err(db)?;
             let mut insert_opening = tx
                 .prepare_cached("INSERT INTO sealed_parts (record_idx, opening) VALUES (?1, ?2)")
@@ -123,15 +142,7 @@ impl Store for SqliteStore {
             for r in &batch.records {
                 let idx = to_i64(r.index)?;
                 insert_record
-                    .execute(params![
-                        idx,
-                        &r.hash.0[..],
-                        r.kind,
-                        r.author,
-                        to_i64(r.seq)?,
-                        r.claimed_time,
-                        r.leaf
-                    ])
+                    .execute(params![idx, &r.hash.0[..], r.leaf])
                     .map_err(db)?;
                 if let Some(opening) = &r.opening {
                     insert_opening.execute(params![idx, opening]).map_err(db)?;
@@ -325,6 +336,25 @@ impl Store for SqliteStore {
                 });
             }
             Ok(out)
+        })
+    }
+
+    fn opening_indexes(&self) -> Result<Vec<u64>, StoreError> {
+        self.readers.with(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT record_idx FROM sealed_parts ORDER BY record_idx")
+                .map_err(db)?;
+            let rows = stmt.query_map([], |r| r.get::<_, i64>(0)).map_err(db)?;
+            rows.map(|r| to_u64(r.map_err(db)?)).collect()
+        })
+    }
+
+    fn internal_node_count(&self) -> Result<u64, StoreError> {
+        self.readers.with(|c| {
+            let n: i64 = c
+                .query_row("SELECT COUNT(*) FROM tree_nodes", [], |r| r.get(0))
+                .map_err(db)?;
+            to_u64(n)
         })
     }
 

@@ -25,3 +25,17 @@ pub fn run(conn: &mut Connection) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+/// Refuses a database whose schema is not exactly this build's.
+pub fn check_current(conn: &Connection) -> Result<(), StoreError> {
+    let current: usize = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| StoreError::Database(e.to_string()))?;
+    if current != MIGRATIONS.len() {
+        return Err(StoreError::Database(format!(
+            "the database has schema version {current}; this build reads version {}",
+            MIGRATIONS.len()
+        )));
+    }
+    Ok(())
+}

@@ -11,10 +11,6 @@ fn record(index: u64, opening: Option<&str>) -> NewRecord {
     NewRecord {
         index,
         hash: leaf_hash(&leaf),
-        kind: "statement".into(),
-        author: format!("member-{}", index % 3),
-        seq: index / 3 + 1,
-        claimed_time: 1_761_000_000 + i64::try_from(index).unwrap(),
         leaf,
         opening: opening.map(|o| o.as_bytes().to_vec()),
     }
@@ -86,6 +82,11 @@ pub fn appended_batches_read_back_exactly(store: &dyn Store) {
         all[4].opening.as_deref()
     );
     assert_eq!(store.opening(3).unwrap(), None);
+    assert_eq!(store.opening_indexes().unwrap(), vec![4, 9]);
+    assert_eq!(
+        store.internal_node_count().unwrap(),
+        12 - u64::from(12u64.count_ones())
+    );
 
     let ids = [
         NodeId {

@@ -28,19 +28,15 @@ pub enum StoreError {
     Io(String),
 }
 
-/// One record as the ledger appends it.
+/// One record as the ledger appends it. Only what `truce verify` can check
+/// is stored: the leaf, its hash, and the opening of its confidential part.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewRecord {
     pub index: u64,
     pub hash: Hash,
-    pub kind: String,
-    pub author: String,
-    pub seq: u64,
-    /// The author's claimed time, in Unix seconds (for range queries only; the leaf is authoritative).
-    pub claimed_time: i64,
     /// The exact leaf bytes.
     pub leaf: Vec<u8>,
-    /// The confidential part's opening (JSON), stored apart from the leaf.
+    /// The confidential part's opening (canonical JSON), stored apart from the leaf.
     pub opening: Option<Vec<u8>>,
 }
 
@@ -92,6 +88,11 @@ pub trait Store: Send + Sync {
     fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError>;
     /// The opening of a record's confidential part, if it has one.
     fn opening(&self, index: u64) -> Result<Option<Vec<u8>>, StoreError>;
+    /// The indexes of every record with a stored opening, in order.
+    fn opening_indexes(&self) -> Result<Vec<u64>, StoreError>;
+    /// How many tree nodes above the leaves are stored (a tree of n leaves
+    /// has exactly n − popcount(n) complete subtrees above level 0).
+    fn internal_node_count(&self) -> Result<u64, StoreError>;
 }
 
 /// Lets the Merkle algorithms read a store's nodes (one query per proof).

@@ -45,8 +45,7 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
     let (Some(dir), Some(charter_path)) = (args.dir, args.charter) else {
         bail!("give --dir and --charter");
     };
-    let text = std::fs::read(&charter_path)
-        .with_context(|| format!("cannot read {}", charter_path.display()))?;
+    let text = crate::mechanism::read_input(&charter_path)?;
     let mut value: serde_json::Value = serde_json::from_slice(&text)
         .with_context(|| format!("{} is not JSON", charter_path.display()))?;
 
@@ -54,7 +53,7 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         let path = args.log_key.context(
             "a signed charter names its log key: pass the log's private key with --log-key",
         )?;
-        (Record::from_value(value)?, keyfile::read(&path)?)
+        (Record::from_json(&text)?, keyfile::read(&path)?)
     } else {
         let origin = value
             .get("origin")

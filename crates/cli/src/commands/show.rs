@@ -25,7 +25,7 @@ pub fn run(args: ShowArgs) -> Result<ExitCode> {
     let dir = MechanismDir::open(&args.dir)?;
     let store = dir.store()?;
     let stored = match (args.index, &args.hash) {
-        (Some(i), _) => store.records(i, i + 1)?.into_iter().next(),
+        (Some(i), _) => store.records(i, i.saturating_add(1))?.into_iter().next(),
         (None, Some(h)) => {
             store.record_by_hash(&Hash::from_base64(h).context("--hash is not a base64 hash")?)?
         }

@@ -49,14 +49,13 @@ struct ConfidentialTemplate {
 
 pub fn run(args: SubmitArgs) -> Result<ExitCode> {
     let dir = MechanismDir::open(&args.dir)?;
-    let text = std::fs::read(&args.record_file)
-        .with_context(|| format!("cannot read {}", args.record_file.display()))?;
+    let text = crate::mechanism::read_input(&args.record_file)?;
     let value: serde_json::Value = serde_json::from_slice(&text)
         .with_context(|| format!("{} is not JSON", args.record_file.display()))?;
     let signer = keyfile::read(&args.key)?;
     let ledger = dir.ledger()?;
     let (record, opening) = if value.get("envelope").is_some() {
-        (Record::from_value(value)?, None)
+        (Record::from_json(&text)?, None)
     } else {
         let template: RecordTemplate =
             serde_json::from_value(value).context("the record file is not a record template")?;

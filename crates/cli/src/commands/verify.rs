@@ -1,3 +1,4 @@
+use crate::keyfile;
 use crate::mechanism::MechanismDir;
 use anyhow::{Context, Result};
 use base64::Engine;
@@ -8,6 +9,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use truce_ledger::{AuditFailure, AuditReport, Place};
+use truce_tlog::note::NoteVerifier;
 
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["dir", "export"]))]
@@ -21,7 +23,16 @@ pub struct VerifyArgs {
     /// With --export: a checkpoint note (from `truce checkpoint`) the export must match.
     #[arg(long, requires = "export")]
     checkpoint: Option<PathBuf>,
+    /// The log key you expect (verifier-key form, from a source you trust). The
+    /// charter must name it; without it, a log is only checked against itself.
+    /// With --dir, the directory's own log.key is used when this is not given.
+    #[arg(long)]
+    log_key: Option<String>,
 }
+
+/// An export line longer than this is refused rather than read into memory:
+/// a record is at most 64 KiB, twice that in base64 and JSON beside it.
+const MAX_LINE_BYTES: u64 = 512 * 1024;
 
 fn bar(len: u64) -> ProgressBar {
     // Draws only when stderr is a terminal.
@@ -35,12 +46,20 @@ fn bar(len: u64) -> ProgressBar {
 }
 
 pub fn run(args: VerifyArgs) -> Result<ExitCode> {
+    let mut pin = match &args.log_key {
+        Some(vkey) => {
+            Some(NoteVerifier::from_vkey(vkey.trim()).context("--log-key is not a verifier key")?)
+        }
+        None => None,
+    };
     let result = if let Some(dir) = &args.dir {
         let dir = MechanismDir::open(dir)?;
-        let store = dir.store()?;
-        let progress = bar(truce_store::Store::size(store.as_ref())?);
-        let r =
-            truce_ledger::verify_store(store.as_ref(), &mut |done, _| progress.set_position(done));
+        if pin.is_none() && dir.log_key_path().is_file() {
+            pin = Some(keyfile::read(&dir.log_key_path())?.verifier());
+        }
+        let store = dir.read_only_store()?;
+        let progress = bar(truce_store::Store::size(&store)?);
+        let r = truce_ledger::verify_store(&store, pin, &mut |done, _| progress.set_position(done));
         progress.finish_and_clear();
         r
     } else if let Some(path) = &args.export {
@@ -48,17 +67,20 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
             std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         let note = match &args.checkpoint {
             Some(p) => Some(
-                std::fs::read_to_string(p)
-                    .with_context(|| format!("cannot read {}", p.display()))?,
+                String::from_utf8(crate::mechanism::read_input(p)?)
+                    .with_context(|| format!("{} is not text", p.display()))?,
             ),
             None => None,
         };
         let progress = bar(0);
-        let lines = std::io::BufReader::new(file)
-            .lines()
-            .enumerate()
-            .map(|(n, line)| parse_line(n, line));
-        let r = truce_ledger::verify_leaves(lines, note.as_deref(), &mut |done| {
+        let mut reader = std::io::BufReader::new(file);
+        let mut n = 0;
+        let lines = std::iter::from_fn(move || {
+            let line = read_line(&mut reader, n).transpose()?;
+            n += 1;
+            Some(line.and_then(|l| parse_line(n - 1, l)))
+        });
+        let r = truce_ledger::verify_leaves(lines, note.as_deref(), pin, &mut |done| {
             progress.set_position(done)
         });
         progress.finish_and_clear();
@@ -81,13 +103,36 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
     }
 }
 
-fn parse_line(n: usize, line: std::io::Result<String>) -> Result<(u64, Vec<u8>), AuditFailure> {
+/// Reads one line of at most MAX_LINE_BYTES; `Ok(None)` at the end.
+fn read_line<R: BufRead>(reader: &mut R, n: usize) -> Result<Option<String>, AuditFailure> {
+    let bad = |reason: String| AuditFailure {
+        place: Place::Record(n as u64),
+        reason,
+    };
+    let mut buf = Vec::new();
+    let read = std::io::Read::take(reader, MAX_LINE_BYTES + 1)
+        .read_until(b'\n', &mut buf)
+        .map_err(|e| bad(format!("cannot read line {}: {e}", n + 1)))?;
+    if read == 0 {
+        return Ok(None);
+    }
+    if buf.len() as u64 > MAX_LINE_BYTES {
+        return Err(bad(format!(
+            "line {} is longer than {MAX_LINE_BYTES} bytes",
+            n + 1
+        )));
+    }
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|_| bad(format!("line {} is not UTF-8", n + 1)))
+}
+
+fn parse_line(n: usize, line: String) -> Result<(u64, Vec<u8>), AuditFailure> {
     let place = Place::Record(n as u64);
     let bad = |reason: String| AuditFailure {
         place: place.clone(),
         reason,
     };
-    let line = line.map_err(|e| bad(format!("cannot read line {}: {e}", n + 1)))?;
     let value: serde_json::Value =
         serde_json::from_str(&line).map_err(|e| bad(format!("line {} is not JSON: {e}", n + 1)))?;
     let index = value
@@ -118,6 +163,10 @@ fn print_report(report: &AuditReport, no_checkpoint: bool) {
         "verified {} records: every signature and admission rule holds",
         report.records
     );
+    if let (Some(charter), Some(key)) = (&report.charter, &report.log_key) {
+        println!("charter: {charter}");
+        println!("log key: {key}");
+    }
     println!("tree root (size {}): {}", report.records, report.root);
     match report.checkpoint_size {
         Some(size) => println!(

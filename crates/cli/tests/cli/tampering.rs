@@ -161,3 +161,50 @@ fn a_deleted_record_is_caught() {
         .unwrap();
     verify_fails_naming(&ex, "record 2: is missing");
 }
+
+#[test]
+fn a_stored_node_beyond_the_tree_is_caught() {
+    let ex = mechanism_with_records();
+    // An extra level-1 node past the end of a 5-record tree.
+    db(&ex)
+        .execute(
+            "INSERT INTO tree_nodes (node, hash) VALUES (?1, ?2)",
+            params![(1i64 << 56) | 7, vec![0u8; 32]],
+        )
+        .unwrap();
+    verify_fails_naming(&ex, "tree nodes above the leaves");
+}
+
+#[test]
+fn an_opening_stored_for_a_record_without_a_confidential_part_is_caught() {
+    let ex = mechanism_with_records();
+    db(&ex)
+        .execute(
+            "INSERT INTO sealed_parts (record_idx, opening) VALUES (1, ?1)",
+            params![b"{\"content\":{},\"salt\":\"\"}".to_vec()],
+        )
+        .unwrap();
+    verify_fails_naming(&ex, "confidential part of record 1");
+}
+
+#[test]
+fn a_log_that_names_another_log_key_than_the_expected_one_fails() {
+    let ex = mechanism_with_records();
+    let other = ok(&[
+        "keygen",
+        "--out",
+        p(&ex.dir.with_extension("other.key")),
+        "--name",
+        "truce.example",
+    ]);
+    let out = truce(&["verify", "--dir", p(&ex.dir), "--log-key", other.trim()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not the expected"));
+    // The right key passes, and the report names the charter and the key.
+    let key = ok(&["log-key", "--dir", p(&ex.dir)]);
+    let report = ok(&["verify", "--dir", p(&ex.dir), "--log-key", key.trim()]);
+    assert!(
+        report.contains(&format!("log key: {}", key.trim())),
+        "{report}"
+    );
+}
