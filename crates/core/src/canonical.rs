@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CanonicalError {
     #[error(
         "{path} holds a fractional or exponent number; records use integers only (e.g. micro-degrees)"

@@ -5,7 +5,8 @@
 //! A plain timed harness rather than criterion: these are throughput
 //! measurements of a whole pipeline (threads, fsync, batching), where a
 //! statistical per-iteration model does not fit. Set TRUCE_BENCH_RECORDS to
-//! change the proof benchmark's log size (default 1,000,000).
+//! change the proof benchmark's log size (default 1,000,000), and
+//! TRUCE_BENCH=single,batched,proofs to run only some parts.
 
 #[path = "../tests/fixture/mod.rs"]
 mod fixture;
@@ -51,9 +52,17 @@ fn main() {
         "truce-ledger benchmarks ({} cores)",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    one_record_per_commit(3_000);
-    batched(60, 36_000);
-    if std::env::var("TRUCE_BENCH_SKIP_PROOFS").is_ok() {
+    // TRUCE_BENCH=single,batched,proofs picks which parts run (default: all).
+    let only = std::env::var("TRUCE_BENCH").unwrap_or_default();
+    let run = |part: &str| only.is_empty() || only.split(',').any(|p| p == part);
+    if run("single") {
+        one_record_per_commit(3_000);
+    }
+    if run("batched") {
+        batched(60, 1, 36_000);
+        batched(60, 4, 60_000);
+    }
+    if !run("proofs") {
         return;
     }
     proofs(
@@ -95,7 +104,9 @@ fn one_record_per_commit(n: u64) {
 
 /// Many concurrent submitters: records that arrive while a commit is in
 /// flight are admitted and committed together.
-fn batched(clients: usize, n: u64) {
+/// Each client keeps up to `window` submissions in flight, as a server does
+/// with one client's concurrent requests.
+fn batched(clients: usize, window: usize, n: u64) {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(clients);
     let (ledger, store) = ledger_in(dir.path(), &fx);
@@ -112,11 +123,30 @@ fn batched(clients: usize, n: u64) {
         .into_iter()
         .map(|records| {
             let ledger = Arc::clone(&ledger);
-            std::thread::spawn(move || {
-                for r in records {
-                    ledger.submit(r, None).unwrap();
-                }
-            })
+            std::thread::Builder::new()
+                .name("client".into())
+                .spawn(move || {
+                    let (done_tx, done_rx) = std::sync::mpsc::channel();
+                    let mut in_flight = 0;
+                    for r in records {
+                        if in_flight == window {
+                            let acked: Result<_, _> = done_rx.recv().unwrap();
+                            acked.unwrap();
+                            in_flight -= 1;
+                        }
+                        let tx = done_tx.clone();
+                        ledger
+                            .submit_with(r, None, move |res| {
+                                let _ = tx.send(res);
+                            })
+                            .unwrap();
+                        in_flight += 1;
+                    }
+                    for _ in 0..in_flight {
+                        done_rx.recv().unwrap().unwrap();
+                    }
+                })
+                .unwrap()
         })
         .collect();
     for h in handles {
@@ -127,7 +157,7 @@ fn batched(clients: usize, n: u64) {
     let total = per * clients as u64;
     let commits = store.checkpoints().unwrap().len() as u64 - 1;
     println!(
-        "durable appends, {clients} concurrent clients: {}  ({total} records in {commits} commits, {:.1} records/commit; {:.0} µs CPU each)",
+        "durable appends, {clients} clients x {window} in flight: {}  ({total} records in {commits} commits, {:.1} records/commit; {:.0} µs CPU each)",
         rate(total, took),
         total as f64 / commits as f64,
         cpu.as_secs_f64() * 1e6 / total as f64

@@ -4,8 +4,9 @@
 //! checks a whole log afterwards. Everything that appends — the CLI, the demo,
 //! the server — goes through [`Ledger::submit`]:
 //!
-//! 1. signatures are verified by the submitting thread, in parallel with
-//!    other submitters, against the keys the log's state names;
+//! 1. the submitter looks up the author's keys in the log's state; a pool of
+//!    verification threads checks signatures in batches (an author's records
+//!    always through the same thread, so they stay in order);
 //! 2. a single sequencer thread takes every record waiting, admits each
 //!    against the log's state, extends the Merkle tree and signs a checkpoint;
 //! 3. the batch is written in one durable transaction (group commit), and
@@ -15,7 +16,9 @@
 //! queued the moment it is free, so a batch is one record when load is light.
 
 mod audit;
+mod ledger;
 mod sequencer;
+mod verifier;
 
 pub use audit::{AuditFailure, AuditReport, Auditor, Place, verify_leaves, verify_store};
-pub use sequencer::{Ledger, Receipt, SubmitError};
+pub use ledger::{Ledger, Receipt, SubmitError};

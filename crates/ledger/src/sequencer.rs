@@ -1,197 +1,31 @@
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
-use std::sync::{Arc, RwLock};
-use std::thread::JoinHandle;
+//! The sequencer: the single thread that admits records against the log's
+//! state, extends the Merkle tree, signs a checkpoint and writes each batch in
+//! one durable transaction (group commit) before acknowledging it.
+
+use crate::ledger::{Receipt, Shared, SubmitError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use truce_core::admission::Signatures;
 use truce_core::record::Record;
-use truce_core::sealed::Opening;
 use truce_core::{Body, LogState, Rejection};
 use truce_store::{AppendBatch, NewRecord, Store, StoreError, StoreHashes, StoredCheckpoint};
-use truce_tlog::note::NoteSigner;
-use truce_tlog::{Checkpoint, Frontier, Hash};
+use truce_tlog::{Checkpoint, Frontier};
 
 /// At most this many records go into one transaction.
 const MAX_BATCH: usize = 4096;
 
-/// What a submitter learns once its record is durable.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Receipt {
-    pub index: u64,
-    pub leaf_hash: Hash,
-    /// The size of the tree the batch's checkpoint signs.
-    pub tree_size: u64,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SubmitError {
-    #[error("rejected: {0}")]
-    Rejected(#[from] Rejection),
-    #[error("the confidential part cannot be filed: {0}")]
-    Opening(String),
-    #[error("not stored: {0}")]
-    Storage(#[from] StoreError),
-    #[error("the ledger is shutting down")]
-    Closed,
-}
-
-struct Job {
-    record: Record,
-    keys: Vec<ed25519_dalek::VerifyingKey>,
-    opening: Option<Vec<u8>>,
-    reply: Box<dyn FnOnce(Result<Receipt, SubmitError>) + Send>,
-}
-
-struct Shared {
-    store: Arc<dyn Store>,
-    /// The state admission checks against. Submitters read it briefly to find
-    /// keys; only the sequencer writes it.
-    state: RwLock<LogState>,
-    signer: NoteSigner,
-}
-
-/// The append path of one log. Cheap to share: clone the `Arc` around it.
-pub struct Ledger {
-    shared: Arc<Shared>,
-    jobs: Option<Sender<Job>>,
-    sequencer: Option<JoinHandle<()>>,
-}
-
-impl Ledger {
-    /// Opens the log in `store`, replaying its records into the admission
-    /// state. `signer` is the log's checkpoint key; it must be the key the
-    /// charter names.
-    pub fn open(store: Arc<dyn Store>, signer: NoteSigner) -> Result<Self, SubmitError> {
-        let (state, frontier) = replay(store.as_ref())?;
-        if let Some(charter) = state.charter()
-            && charter.log_key.verifier() != &signer.verifier()
-        {
-            return Err(SubmitError::Storage(StoreError::Corrupt(format!(
-                "the log key given ({}) is not the one the charter names ({})",
-                signer.verifier().vkey(),
-                charter.log_key.verifier().vkey()
-            ))));
-        }
-        // Never sign on top of a tree that disagrees with what was signed before.
-        if let Some(stored) = store.latest_checkpoint()? {
-            let signed = Checkpoint::open(&stored.note, &signer.verifier()).map_err(|e| {
-                StoreError::Corrupt(format!(
-                    "the latest checkpoint does not verify: {e}; run `truce verify`"
-                ))
-            })?;
-            if signed.size != frontier.size() || signed.root != frontier.root() {
-                return Err(StoreError::Corrupt(format!(
-                    "the stored tree (size {}) does not match the latest checkpoint (size {}); run `truce verify`",
-                    frontier.size(),
-                    signed.size
-                ))
-                .into());
-            }
-        }
-        let shared = Arc::new(Shared {
-            store,
-            state: RwLock::new(state),
-            signer,
-        });
-        let (tx, rx) = mpsc::channel();
-        let worker = Arc::clone(&shared);
-        let sequencer = std::thread::Builder::new()
-            .name("truce-sequencer".into())
-            .spawn(move || run(&worker, frontier, &rx))
-            .map_err(|e| SubmitError::Storage(StoreError::Io(e.to_string())))?;
-        Ok(Self {
-            shared,
-            jobs: Some(tx),
-            sequencer: Some(sequencer),
-        })
-    }
-
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.shared.store
-    }
-
-    pub fn log_key(&self) -> truce_tlog::note::NoteVerifier {
-        self.shared.signer.verifier()
-    }
-
-    /// Reads the admission state (e.g. for the next sequence number of a member).
-    pub fn with_state<T>(&self, f: impl FnOnce(&LogState) -> T) -> T {
-        match self.shared.state.read() {
-            Ok(state) => f(&state),
-            Err(poisoned) => f(&poisoned.into_inner()),
-        }
-    }
-
-    /// Submits a record and blocks until it is durable or refused.
-    pub fn submit(
-        &self,
-        record: Record,
-        opening: Option<&Opening>,
-    ) -> Result<Receipt, SubmitError> {
-        let (tx, rx) = mpsc::sync_channel(1);
-        self.submit_with(record, opening, move |result| {
-            let _ = tx.send(result);
-        })?;
-        rx.recv().map_err(|_| SubmitError::Closed)?
-    }
-
-    /// Submits a record; `reply` is called once it is durable or refused
-    /// (possibly on the sequencer thread). Errors found before queueing
-    /// (bad signature, unknown key, bad opening) are returned directly.
-    pub fn submit_with(
-        &self,
-        record: Record,
-        opening: Option<&Opening>,
-        reply: impl FnOnce(Result<Receipt, SubmitError>) + Send + 'static,
-    ) -> Result<(), SubmitError> {
-        let opening = check_opening(&record, opening)?;
-        let keys = self.with_state(|s| s.signing_keys(&record))?;
-        for (index, key) in keys.iter().enumerate() {
-            record
-                .verify_signature(index, key)
-                .map_err(Rejection::from)?;
-        }
-        let jobs = self.jobs.as_ref().ok_or(SubmitError::Closed)?;
-        jobs.send(Job {
-            record,
-            keys,
-            opening,
-            reply: Box::new(reply),
-        })
-        .map_err(|_| SubmitError::Closed)
-    }
-}
-
-impl Drop for Ledger {
-    fn drop(&mut self) {
-        // Closing the queue lets the sequencer finish what is queued and stop.
-        self.jobs.take();
-        if let Some(handle) = self.sequencer.take() {
-            let _ = handle.join();
-        }
-    }
-}
-
-fn check_opening(
-    record: &Record,
-    opening: Option<&Opening>,
-) -> Result<Option<Vec<u8>>, SubmitError> {
-    match (&record.signed.envelope.confidential, opening) {
-        (None, None) => Ok(None),
-        (None, Some(_)) => Err(SubmitError::Opening("the record has no confidential part".into())),
-        (Some(_), None) => Err(SubmitError::Opening(
-            "a record with a confidential part is filed together with its opening, so the mechanism can hold it for its readers".into(),
-        )),
-        (Some(sealed), Some(opening)) => {
-            opening.matches(sealed).map_err(|e| SubmitError::Opening(e.to_string()))?;
-            // Stored in canonical form, so the auditor can require exactly these bytes.
-            truce_core::canonical::to_canonical_bytes(opening)
-                .map(Some)
-                .map_err(|e| SubmitError::Opening(e.to_string()))
-        }
-    }
+/// A record on its way through the append path.
+pub(crate) struct Job {
+    pub record: Record,
+    /// The keys its signatures must verify under, as the state named them.
+    pub keys: Vec<ed25519_dalek::VerifyingKey>,
+    /// The canonical opening of its confidential part, if any.
+    pub opening: Option<Vec<u8>>,
+    pub reply: Box<dyn FnOnce(Result<Receipt, SubmitError>) + Send>,
 }
 
 /// Rebuilds the admission state and the tree's right edge from the store.
-fn replay(store: &dyn Store) -> Result<(LogState, Frontier), SubmitError> {
+pub(crate) fn replay(store: &dyn Store) -> Result<(LogState, Frontier), SubmitError> {
     let size = store.size()?;
     let mut state = LogState::new();
     let mut start = 0;
@@ -224,7 +58,45 @@ fn replay(store: &dyn Store) -> Result<(LogState, Frontier), SubmitError> {
     Ok((state, frontier))
 }
 
-fn run(shared: &Shared, mut frontier: Frontier, jobs: &Receiver<Job>) {
+/// A batch admitted and ready to be written.
+struct Pending {
+    write: AppendBatch,
+    admitted: Vec<(u64, Job)>,
+    size_after: u64,
+    /// Batches are admitted in epochs: when a write fails, every batch of its
+    /// epoch (built on top of it) is failed too, and admission starts a new
+    /// epoch from the state rebuilt from the store.
+    epoch: u64,
+}
+
+/// Runs the two stages of sequencing: admission (this thread) and writing
+/// (a second one). While one batch is being made durable, the next is
+/// admitted, so the fsync of a commit never stalls admission.
+pub(crate) fn run(shared: &Shared, frontier: Frontier, jobs: &Receiver<Job>) {
+    // One batch waiting while another is written: memory runs at most two
+    // batches ahead of the disk, and no record is acknowledged before its own.
+    let (to_writer, pending) = mpsc::sync_channel::<Pending>(1);
+    let rebuild = &AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let writer = std::thread::Builder::new()
+            .name("truce-writer".into())
+            .spawn_scoped(scope, move || write_loop(shared, &pending, rebuild));
+        if writer.is_ok() {
+            admit_loop(shared, frontier, jobs, &to_writer, rebuild);
+        }
+        // Closing the channel lets the writer finish what it holds and stop.
+        drop(to_writer);
+    });
+}
+
+fn admit_loop(
+    shared: &Shared,
+    mut frontier: Frontier,
+    jobs: &Receiver<Job>,
+    to_writer: &SyncSender<Pending>,
+    rebuild: &AtomicBool,
+) {
+    let mut epoch = 0;
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -233,16 +105,76 @@ fn run(shared: &Shared, mut frontier: Frontier, jobs: &Receiver<Job>) {
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        match commit(shared, frontier, batch) {
-            Some(next) => frontier = next,
-            None => {
-                // Fail closed: the state could not be brought back in line
-                // with the store, so nothing more is accepted. Dropping the
-                // receiver makes every later submission fail with `Closed`.
-                while let Ok(job) = jobs.try_recv() {
-                    (job.reply)(Err(SubmitError::Closed));
+        if rebuild.swap(false, Ordering::SeqCst) {
+            // A write failed: memory is ahead of the disk. Rebuild both from
+            // the store before admitting anything more.
+            match replay(shared.store.as_ref()) {
+                Ok((state, tree)) => {
+                    *write_state(shared) = state;
+                    frontier = tree;
+                    epoch += 1;
                 }
-                return;
+                Err(_) => {
+                    // Fail closed: state and store cannot be reconciled, so
+                    // nothing more is accepted. Returning drops the receiver,
+                    // and every later submission fails with `Closed`.
+                    for job in batch {
+                        (job.reply)(Err(SubmitError::Closed));
+                    }
+                    return;
+                }
+            }
+        }
+        let Some(pending) = admit(shared, &mut frontier, batch, epoch, rebuild) else {
+            continue;
+        };
+        if let Err(unsent) = to_writer.send(pending) {
+            for (_, job) in unsent.0.admitted {
+                (job.reply)(Err(SubmitError::Closed));
+            }
+            return;
+        }
+    }
+}
+
+fn write_loop(shared: &Shared, pending: &Receiver<Pending>, rebuild: &AtomicBool) {
+    let mut dead_epoch = None;
+    while let Ok(batch) = pending.recv() {
+        if dead_epoch.is_some_and(|dead| batch.epoch <= dead) {
+            for (_, job) in batch.admitted {
+                (job.reply)(Err(SubmitError::Storage(StoreError::Io(
+                    "an earlier batch this one builds on could not be written; submit again".into(),
+                ))));
+            }
+            continue;
+        }
+        let result = shared.store.append(&batch.write);
+        // After an error, the store itself says whether the batch landed (an
+        // error can come after the commit, e.g. from a failing fsync report).
+        let landed = match &result {
+            Ok(()) => true,
+            Err(_) => shared
+                .store
+                .size()
+                .is_ok_and(|size| size >= batch.size_after),
+        };
+        if landed {
+            for (index, job) in batch.admitted {
+                (job.reply)(Ok(Receipt {
+                    index,
+                    leaf_hash: job.record.hash,
+                    tree_size: batch.size_after,
+                }));
+            }
+        } else {
+            // Ask for the rebuild before answering, so a submitter that
+            // retries at once finds the state rebuilt, not still holding
+            // the record that failed.
+            dead_epoch = Some(batch.epoch);
+            rebuild.store(true, Ordering::SeqCst);
+            let message = result.err().map_or_else(String::new, |e| e.to_string());
+            for (_, job) in batch.admitted {
+                (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
             }
         }
     }
@@ -255,10 +187,16 @@ fn write_state(shared: &Shared) -> std::sync::RwLockWriteGuard<'_, LogState> {
     }
 }
 
-/// Admits, writes and acknowledges one batch; returns the tree after it, or
-/// `None` if the ledger must stop.
-fn commit(shared: &Shared, frontier: Frontier, batch: Vec<Job>) -> Option<Frontier> {
-    let mut next = frontier.clone();
+/// Admits one batch against the state, extends the tree and signs the
+/// checkpoint for it. Refused records are answered here; `None` when nothing
+/// was admitted.
+fn admit(
+    shared: &Shared,
+    frontier: &mut Frontier,
+    batch: Vec<Job>,
+    epoch: u64,
+    rebuild: &AtomicBool,
+) -> Option<Pending> {
     let mut write = AppendBatch::default();
     let mut admitted = Vec::new();
     let mut refused = Vec::new();
@@ -266,7 +204,7 @@ fn commit(shared: &Shared, frontier: Frontier, batch: Vec<Job>) -> Option<Fronti
         let mut state = write_state(shared);
         for job in batch {
             let result = check_log_key(shared, &job.record).and_then(|()| {
-                if next.size() == u64::MAX {
+                if frontier.size() == u64::MAX {
                     return Err(Rejection::Rule("the log is full".into()));
                 }
                 state.admit_with(&job.record, Signatures::VerifiedWith(&job.keys))
@@ -275,12 +213,11 @@ fn commit(shared: &Shared, frontier: Frontier, batch: Vec<Job>) -> Option<Fronti
                 refused.push((job, rejection));
                 continue;
             }
-            let index = next.size();
-            match next.try_append(job.record.hash) {
-                Ok(nodes) => write.nodes.extend(nodes),
-                // Unreachable after the size check above; fail closed if not.
-                Err(_) => return None,
-            }
+            let index = frontier.size();
+            // Cannot fail after the size check above.
+            write
+                .nodes
+                .extend(frontier.try_append(job.record.hash).unwrap_or_default());
             write.records.push(NewRecord {
                 index,
                 hash: job.record.hash,
@@ -295,63 +232,38 @@ fn commit(shared: &Shared, frontier: Frontier, batch: Vec<Job>) -> Option<Fronti
         (job.reply)(Err(rejection.into()));
     }
     if admitted.is_empty() {
-        return Some(frontier);
+        return None;
     }
     let checkpoint = Checkpoint {
         origin: shared.signer.name().to_string(),
-        size: next.size(),
-        root: next.root(),
+        size: frontier.size(),
+        root: frontier.root(),
         extensions: vec![],
     };
-    let result = checkpoint
-        .sign(&shared.signer)
-        .map_err(|e| StoreError::Io(format!("cannot sign the checkpoint: {e}")))
-        .and_then(|note| {
+    match checkpoint.sign(&shared.signer) {
+        Ok(note) => {
             write.checkpoint = Some(StoredCheckpoint {
-                size: next.size(),
+                size: frontier.size(),
                 note,
-            });
-            shared.store.append(&write)
-        });
-    match result {
-        Ok(()) => {
-            for (index, job) in admitted {
-                (job.reply)(Ok(Receipt {
-                    index,
-                    leaf_hash: job.record.hash,
-                    tree_size: next.size(),
-                }));
-            }
-            Some(next)
+            })
         }
-        Err(error) => {
-            // The state already holds the batch, but the store may not. Rebuild
-            // both from the store, and answer each submitter by what the store
-            // actually holds, so memory never runs ahead of disk.
-            let message = error.to_string();
-            let rebuilt = replay(shared.store.as_ref());
-            let (stored, tree) = match rebuilt {
-                Ok((state, tree)) => {
-                    *write_state(shared) = state;
-                    (tree.size(), Some(tree))
-                }
-                Err(_) => (frontier.size(), None),
-            };
-            for (index, job) in admitted {
-                let reply = if index < stored && tree.is_some() {
-                    Ok(Receipt {
-                        index,
-                        leaf_hash: job.record.hash,
-                        tree_size: stored,
-                    })
-                } else {
-                    Err(SubmitError::Storage(StoreError::Io(message.clone())))
-                };
-                (job.reply)(reply);
+        Err(e) => {
+            // Cannot happen with a valid key; if it does, the batch is not
+            // written and the state is rebuilt from the store before the next.
+            let message = format!("cannot sign the checkpoint: {e}");
+            for (_, job) in admitted {
+                (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
             }
-            tree
+            rebuild.store(true, Ordering::SeqCst);
+            return None;
         }
     }
+    Some(Pending {
+        write,
+        admitted,
+        size_after: frontier.size(),
+        epoch,
+    })
 }
 
 /// The charter must name this log's own checkpoint key, or nobody could

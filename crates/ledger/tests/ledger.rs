@@ -146,3 +146,126 @@ fn a_reopened_ledger_continues_the_same_tree_and_sequences() {
     let wrong = truce_tlog::note::NoteSigner::from_seed(fixture::ORIGIN, [3; 32]).unwrap();
     assert!(Ledger::open(store, wrong).is_err());
 }
+
+/// The real SQLite store, with one append made to fail: the failure path of
+/// the append pipeline, exercised for real.
+struct FailingOnce {
+    inner: SqliteStore,
+    fail_at: std::sync::atomic::AtomicU64,
+    appends: std::sync::atomic::AtomicU64,
+}
+
+impl Store for FailingOnce {
+    fn append(&self, batch: &truce_store::AppendBatch) -> Result<(), truce_store::StoreError> {
+        use std::sync::atomic::Ordering;
+        let n = self.appends.fetch_add(1, Ordering::SeqCst);
+        if n == self.fail_at.load(Ordering::SeqCst) {
+            return Err(truce_store::StoreError::Io(
+                "injected: the disk is full".into(),
+            ));
+        }
+        self.inner.append(batch)
+    }
+    fn size(&self) -> Result<u64, truce_store::StoreError> {
+        self.inner.size()
+    }
+    fn records(
+        &self,
+        s: u64,
+        e: u64,
+    ) -> Result<Vec<truce_store::StoredRecord>, truce_store::StoreError> {
+        self.inner.records(s, e)
+    }
+    fn record_by_hash(
+        &self,
+        h: &truce_tlog::Hash,
+    ) -> Result<Option<truce_store::StoredRecord>, truce_store::StoreError> {
+        self.inner.record_by_hash(h)
+    }
+    fn nodes(
+        &self,
+        ids: &[truce_tlog::NodeId],
+    ) -> Result<Vec<truce_tlog::Hash>, truce_store::StoreError> {
+        self.inner.nodes(ids)
+    }
+    fn nodes_at_level(
+        &self,
+        l: u8,
+        s: u64,
+        e: u64,
+    ) -> Result<Vec<(truce_tlog::NodeId, truce_tlog::Hash)>, truce_store::StoreError> {
+        self.inner.nodes_at_level(l, s, e)
+    }
+    fn latest_checkpoint(
+        &self,
+    ) -> Result<Option<truce_store::StoredCheckpoint>, truce_store::StoreError> {
+        self.inner.latest_checkpoint()
+    }
+    fn checkpoints(&self) -> Result<Vec<truce_store::StoredCheckpoint>, truce_store::StoreError> {
+        self.inner.checkpoints()
+    }
+    fn opening(&self, i: u64) -> Result<Option<Vec<u8>>, truce_store::StoreError> {
+        self.inner.opening(i)
+    }
+    fn opening_indexes(&self) -> Result<Vec<u64>, truce_store::StoreError> {
+        self.inner.opening_indexes()
+    }
+    fn internal_node_count(&self) -> Result<u64, truce_store::StoreError> {
+        self.inner.internal_node_count()
+    }
+}
+
+#[test]
+fn a_failed_write_is_reported_and_the_log_carries_on_consistently() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(6);
+    let store = Arc::new(FailingOnce {
+        inner: SqliteStore::open(dir.path().join("truce.db")).unwrap(),
+        fail_at: std::sync::atomic::AtomicU64::new(u64::MAX),
+        appends: Default::default(),
+    });
+    let ledger = Arc::new(Ledger::open(store.clone(), fx.log.clone()).unwrap());
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    store.fail_at.store(3, std::sync::atomic::Ordering::SeqCst);
+    // Six authors submit concurrently; each retries a refused record once the
+    // failure has passed, as a client would.
+    let handles: Vec<_> = fx
+        .reporters
+        .iter()
+        .cloned()
+        .map(|signer| {
+            let ledger = Arc::clone(&ledger);
+            std::thread::spawn(move || {
+                let mut acked = Vec::new();
+                let mut failures = 0;
+                let mut seq = 1;
+                while seq <= 20 {
+                    match ledger.submit(incident(&signer, seq), None) {
+                        Ok(r) => {
+                            acked.push(r);
+                            seq += 1;
+                        }
+                        Err(SubmitError::Storage(_)) => failures += 1,
+                        Err(e) => panic!("unexpected refusal: {e}"),
+                    }
+                }
+                (acked, failures)
+            })
+        })
+        .collect();
+    let mut acked = Vec::new();
+    let mut failures = 0;
+    for h in handles {
+        let (a, f) = h.join().unwrap();
+        acked.extend(a);
+        failures += f;
+    }
+    assert!(failures >= 1, "the injected failure reached a submitter");
+    // Every acknowledged record is in the store at the index it was given.
+    for receipt in &acked {
+        let stored = store.record_by_hash(&receipt.leaf_hash).unwrap().unwrap();
+        assert_eq!(stored.index, receipt.index);
+    }
+    assert_eq!(store.size().unwrap(), 1 + 6 * 20);
+    truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+}

@@ -5,7 +5,9 @@
 mod envelope;
 mod parse;
 mod sign;
+mod verify;
 
 pub use envelope::{ENVELOPE_VERSION, Envelope, RecordSignature, SignedRecord};
 pub use parse::{MAX_RECORD_BYTES, Record, RecordError};
 pub use sign::{RecordDraft, signing_message};
+pub use verify::verify_batch;

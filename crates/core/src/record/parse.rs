@@ -4,14 +4,14 @@ use crate::canonical::{self, CanonicalError};
 use crate::kinds::{Body, Kind};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use ed25519_dalek::{Signature, VerifyingKey};
+use ed25519_dalek::VerifyingKey;
 use truce_tlog::{Hash, leaf_hash};
 
 /// A record's canonical bytes may be at most 64 KiB: evidence travels as blobs,
 /// not inside records.
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RecordError {
     #[error("the record is not JSON: {0}")]
     NotJson(String),
@@ -155,22 +155,24 @@ impl Record {
     /// Checks signature `index` against `key`. The caller (admission) decides
     /// which key that must be.
     pub fn verify_signature(&self, index: usize, key: &VerifyingKey) -> Result<(), RecordError> {
-        let sig = self.signature(index)?;
+        let sig = self.signature_bytes(index)?;
         let message = self.signing_message();
-        key.verify_strict(&message, &sig)
-            .map_err(|_| RecordError::BadSignature {
-                index,
-                member: self
-                    .signed
-                    .signatures
-                    .as_slice()
-                    .get(index)
-                    .map(|s| s.member.to_string())
-                    .unwrap_or_default(),
-            })
+        if super::verify::verify_one(key, &sig, &message) {
+            return Ok(());
+        }
+        Err(RecordError::BadSignature {
+            index,
+            member: self
+                .signed
+                .signatures
+                .as_slice()
+                .get(index)
+                .map(|s| s.member.to_string())
+                .unwrap_or_default(),
+        })
     }
 
-    pub fn signature(&self, index: usize) -> Result<Signature, RecordError> {
+    pub fn signature_bytes(&self, index: usize) -> Result<[u8; 64], RecordError> {
         let s = self
             .signed
             .signatures
@@ -180,9 +182,8 @@ impl Record {
         let bytes = STANDARD
             .decode(&s.sig)
             .map_err(|_| RecordError::SignatureEncoding { index })?;
-        let array: [u8; 64] = bytes
+        bytes
             .try_into()
-            .map_err(|_| RecordError::SignatureEncoding { index })?;
-        Ok(Signature::from_bytes(&array))
+            .map_err(|_| RecordError::SignatureEncoding { index })
     }
 }

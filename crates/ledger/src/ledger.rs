@@ -1,0 +1,210 @@
+//! The public face of the append path: open a log, submit records.
+
+use crate::sequencer::{self, Job};
+use crate::verifier;
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, RwLock};
+use std::thread::JoinHandle;
+use truce_core::record::Record;
+use truce_core::sealed::Opening;
+use truce_core::{LogState, Rejection};
+use truce_store::{Store, StoreError};
+use truce_tlog::note::NoteSigner;
+use truce_tlog::{Checkpoint, Hash};
+
+/// What a submitter learns once its record is durable.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Receipt {
+    pub index: u64,
+    pub leaf_hash: Hash,
+    /// The size of the tree the batch's checkpoint signs.
+    pub tree_size: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("rejected: {0}")]
+    Rejected(#[from] Rejection),
+    #[error("the confidential part cannot be filed: {0}")]
+    Opening(String),
+    #[error("not stored: {0}")]
+    Storage(#[from] StoreError),
+    #[error("the ledger is shutting down")]
+    Closed,
+}
+
+pub(crate) struct Shared {
+    pub store: Arc<dyn Store>,
+    /// The state admission checks against. Submitters read it briefly to find
+    /// keys; only the sequencer writes it.
+    pub state: RwLock<LogState>,
+    pub signer: NoteSigner,
+}
+
+/// The append path of one log. Share it with an `Arc`.
+pub struct Ledger {
+    shared: Arc<Shared>,
+    /// One queue per verification thread; an author's records always go to
+    /// the same one, so they reach the sequencer in the order submitted.
+    verifiers: Vec<Sender<Job>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Ledger {
+    /// Opens the log in `store`, replaying its records into the admission
+    /// state. `signer` is the log's checkpoint key; it must be the key the
+    /// charter names.
+    pub fn open(store: Arc<dyn Store>, signer: NoteSigner) -> Result<Self, SubmitError> {
+        let (state, frontier) = sequencer::replay(store.as_ref())?;
+        if let Some(charter) = state.charter()
+            && charter.log_key.verifier() != &signer.verifier()
+        {
+            return Err(StoreError::Corrupt(format!(
+                "the log key given ({}) is not the one the charter names ({})",
+                signer.verifier().vkey(),
+                charter.log_key.verifier().vkey()
+            ))
+            .into());
+        }
+        // Never sign on top of a tree that disagrees with what was signed before.
+        if let Some(stored) = store.latest_checkpoint()? {
+            let signed = Checkpoint::open(&stored.note, &signer.verifier()).map_err(|e| {
+                StoreError::Corrupt(format!(
+                    "the latest checkpoint does not verify: {e}; run `truce verify`"
+                ))
+            })?;
+            if signed.size != frontier.size() || signed.root != frontier.root() {
+                return Err(StoreError::Corrupt(format!(
+                    "the stored tree (size {}) does not match the latest checkpoint (size {}); run `truce verify`",
+                    frontier.size(),
+                    signed.size
+                ))
+                .into());
+            }
+        }
+        let shared = Arc::new(Shared {
+            store,
+            state: RwLock::new(state),
+            signer,
+        });
+        let spawn_error = |e: std::io::Error| SubmitError::Storage(StoreError::Io(e.to_string()));
+        let (to_sequencer, jobs) = mpsc::channel();
+        let worker = Arc::clone(&shared);
+        let mut threads = vec![
+            std::thread::Builder::new()
+                .name("truce-sequencer".into())
+                .spawn(move || sequencer::run(&worker, frontier, &jobs))
+                .map_err(spawn_error)?,
+        ];
+        let mut verifiers = Vec::new();
+        let count = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, 8);
+        for i in 0..count {
+            let (tx, rx) = mpsc::channel();
+            let next = to_sequencer.clone();
+            threads.push(
+                std::thread::Builder::new()
+                    .name(format!("truce-verify-{i}"))
+                    .spawn(move || verifier::run(&rx, &next))
+                    .map_err(spawn_error)?,
+            );
+            verifiers.push(tx);
+        }
+        Ok(Self {
+            shared,
+            verifiers,
+            threads,
+        })
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.shared.store
+    }
+
+    pub fn log_key(&self) -> truce_tlog::note::NoteVerifier {
+        self.shared.signer.verifier()
+    }
+
+    /// Reads the admission state (e.g. for the next sequence number of a member).
+    pub fn with_state<T>(&self, f: impl FnOnce(&LogState) -> T) -> T {
+        match self.shared.state.read() {
+            Ok(state) => f(&state),
+            Err(poisoned) => f(&poisoned.into_inner()),
+        }
+    }
+
+    /// Submits a record and blocks until it is durable or refused.
+    pub fn submit(
+        &self,
+        record: Record,
+        opening: Option<&Opening>,
+    ) -> Result<Receipt, SubmitError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.submit_with(record, opening, move |result| {
+            let _ = tx.send(result);
+        })?;
+        rx.recv().map_err(|_| SubmitError::Closed)?
+    }
+
+    /// Submits a record; `reply` is called once it is durable or refused (on
+    /// a ledger thread). Errors found before queueing (unknown member or key,
+    /// a bad opening) are returned directly.
+    pub fn submit_with(
+        &self,
+        record: Record,
+        opening: Option<&Opening>,
+        reply: impl FnOnce(Result<Receipt, SubmitError>) + Send + 'static,
+    ) -> Result<(), SubmitError> {
+        let opening = check_opening(&record, opening)?;
+        let keys = self.with_state(|s| s.signing_keys(&record))?;
+        let shard = shard_of(record.author().as_str(), self.verifiers.len());
+        let queue = self.verifiers.get(shard).ok_or(SubmitError::Closed)?;
+        queue
+            .send(Job {
+                record,
+                keys,
+                opening,
+                reply: Box::new(reply),
+            })
+            .map_err(|_| SubmitError::Closed)
+    }
+}
+
+impl Drop for Ledger {
+    fn drop(&mut self) {
+        // Closing the queues lets each stage finish what it holds and stop:
+        // verifiers first, then (when their senders drop) the sequencer.
+        self.verifiers.clear();
+        for handle in self.threads.drain(..) {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn shard_of(author: &str, shards: usize) -> usize {
+    use std::hash::{Hash as _, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    author.hash(&mut h);
+    usize::try_from(h.finish() % shards.max(1) as u64).unwrap_or(0)
+}
+
+fn check_opening(
+    record: &Record,
+    opening: Option<&Opening>,
+) -> Result<Option<Vec<u8>>, SubmitError> {
+    match (&record.signed.envelope.confidential, opening) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(SubmitError::Opening("the record has no confidential part".into())),
+        (Some(_), None) => Err(SubmitError::Opening(
+            "a record with a confidential part is filed together with its opening, so the mechanism can hold it for its readers".into(),
+        )),
+        (Some(sealed), Some(opening)) => {
+            opening.matches(sealed).map_err(|e| SubmitError::Opening(e.to_string()))?;
+            // Stored in canonical form, so the auditor can require exactly these bytes.
+            truce_core::canonical::to_canonical_bytes(opening)
+                .map(Some)
+                .map_err(|e| SubmitError::Opening(e.to_string()))
+        }
+    }
+}
