@@ -39,6 +39,18 @@ fn cpu_time() -> Duration {
     Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
+/// Bytes this process has caused to be written to storage, from /proc.
+fn written_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("write_bytes: ")
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 fn rate(n: u64, d: Duration) -> String {
     format!("{:>10.0}/s", n as f64 / d.as_secs_f64())
 }
@@ -119,6 +131,7 @@ fn batched(clients: usize, window: usize, n: u64) {
         .collect();
     let start = Instant::now();
     let cpu = cpu_time();
+    let written = written_bytes();
     let handles: Vec<_> = work
         .into_iter()
         .map(|records| {
@@ -154,13 +167,15 @@ fn batched(clients: usize, window: usize, n: u64) {
     }
     let took = start.elapsed();
     let cpu = cpu_time() - cpu;
+    let written = written_bytes() - written;
     let total = per * clients as u64;
     let commits = store.checkpoints().unwrap().len() as u64 - 1;
     println!(
-        "durable appends, {clients} clients x {window} in flight: {}  ({total} records in {commits} commits, {:.1} records/commit; {:.0} µs CPU each)",
+        "durable appends, {clients} clients x {window} in flight: {}  ({total} records in {commits} commits, {:.1} records/commit; {:.0} µs CPU and {:.1} KiB written each)",
         rate(total, took),
         total as f64 / commits as f64,
-        cpu.as_secs_f64() * 1e6 / total as f64
+        cpu.as_secs_f64() * 1e6 / total as f64,
+        written as f64 / 1024.0 / total as f64
     );
 }
 

@@ -134,6 +134,13 @@ impl Ledger {
         }
     }
 
+    /// The index of the record with this leaf hash. The admission state is
+    /// the log's hash index (the store keeps none: see its schema). A record
+    /// found here may be a moment away from being readable in the store.
+    pub fn index_of(&self, hash: &Hash) -> Option<u64> {
+        self.with_state(|s| s.entry(hash).map(|e| e.index))
+    }
+
     /// Submits a record and blocks until it is durable or refused.
     pub fn submit(
         &self,

@@ -73,7 +73,7 @@ pub trait Store: Send + Sync {
     fn size(&self) -> Result<u64, StoreError>;
     /// Records with index in `[start, end)`, in order.
     fn records(&self, start: u64, end: u64) -> Result<Vec<StoredRecord>, StoreError>;
-    fn record_by_hash(&self, hash: &Hash) -> Result<Option<StoredRecord>, StoreError>;
+
     /// Stored tree node hashes, in the order asked; an absent node is an error.
     fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError>;
     /// Every stored node at `level` with index in `[start, end)`, in order.

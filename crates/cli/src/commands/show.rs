@@ -26,9 +26,10 @@ pub fn run(args: ShowArgs) -> Result<ExitCode> {
     let store = dir.store()?;
     let stored = match (args.index, &args.hash) {
         (Some(i), _) => store.records(i, i.saturating_add(1))?.into_iter().next(),
-        (None, Some(h)) => {
-            store.record_by_hash(&Hash::from_base64(h).context("--hash is not a base64 hash")?)?
-        }
+        (None, Some(h)) => find_by_hash(
+            store.as_ref(),
+            &Hash::from_base64(h).context("--hash is not a base64 hash")?,
+        )?,
         (None, None) => None,
     };
     let Some(stored) = stored else {
@@ -47,4 +48,23 @@ pub fn run(args: ShowArgs) -> Result<ExitCode> {
     }
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store keeps no hash index (the running ledger holds one in memory), so
+/// an offline lookup reads the log in order.
+fn find_by_hash(store: &dyn Store, hash: &Hash) -> Result<Option<truce_store::StoredRecord>> {
+    let size = store.size()?;
+    let mut start = 0;
+    while start < size {
+        let end = (start + 5_000).min(size);
+        if let Some(found) = store
+            .records(start, end)?
+            .into_iter()
+            .find(|r| r.hash == *hash)
+        {
+            return Ok(Some(found));
+        }
+        start = end;
+    }
+    Ok(None)
 }
