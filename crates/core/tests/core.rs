@@ -13,3 +13,5 @@ mod canonical;
 mod derive;
 #[path = "core/records.rs"]
 mod records;
+#[path = "core/robustness.rs"]
+mod robustness;

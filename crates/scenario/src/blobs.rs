@@ -2,162 +2,114 @@
 //! one-page PDF documents, generated here so the demo has real blobs to
 //! store, hash and show, and each one says it is an illustration.
 //!
-//! Hand-written rather than pulled from image/PDF crates: a few hundred bytes
-//! of fixed structure (stored deflate, one page of Helvetica) do not justify
-//! the dependencies.
+//! The `png` crate encodes the images and `pdf-writer` writes the documents.
+//! Neither reads a clock or adds random identifiers, so the same inputs always
+//! give the same bytes (and so the same record digests).
+
+use crate::ScenarioError;
+use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str, TextStr};
 
 /// An RGB PNG of `width` × `height` whose pixels come from `pixel(x, y)`, with
-/// `title` and `description` as tEXt chunks.
+/// `title` and `description` as tEXt chunks (Latin-1; anything else becomes '?').
 pub fn png(
     width: u32,
     height: u32,
     title: &str,
     description: &str,
     pixel: impl Fn(u32, u32) -> [u8; 3],
-) -> Vec<u8> {
-    let mut raw = Vec::new();
+) -> Result<Vec<u8>, ScenarioError> {
+    let invalid = |e: png::EncodingError| ScenarioError::Invalid(format!("PNG encoding: {e}"));
+
+    let capacity = usize::try_from(u64::from(width) * u64::from(height) * 3).unwrap_or(0);
+    let mut data = Vec::with_capacity(capacity);
     for y in 0..height {
-        raw.push(0); // filter type: none
         for x in 0..width {
-            raw.extend_from_slice(&pixel(x, y));
+            data.extend_from_slice(&pixel(x, y));
         }
     }
-    let mut ihdr = Vec::with_capacity(13);
-    ihdr.extend_from_slice(&width.to_be_bytes());
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB, deflate, no filter, no interlace
 
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    chunk(&mut out, b"IHDR", &ihdr);
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
     for (key, value) in [("Title", title), ("Description", description)] {
-        let mut text = latin1(key);
-        text.push(0);
-        text.extend(latin1(value));
-        chunk(&mut out, b"tEXt", &text);
+        encoder
+            .add_text_chunk(key.to_owned(), latin1(value))
+            .map_err(invalid)?;
     }
-    chunk(&mut out, b"IDAT", &zlib_stored(&raw));
-    chunk(&mut out, b"IEND", &[]);
-    out
+    let mut writer = encoder.write_header().map_err(invalid)?;
+    writer.write_image_data(&data).map_err(invalid)?;
+    writer.finish().map_err(invalid)?;
+    Ok(out)
 }
 
-/// PNG text is Latin-1; anything else becomes '?'.
-fn latin1(s: &str) -> Vec<u8> {
+/// PNG tEXt is Latin-1; anything else becomes '?'.
+fn latin1(s: &str) -> String {
     s.chars()
-        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .map(|c| if u32::from(c) <= 0xff { c } else { '?' })
         .collect()
 }
 
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
-    out.extend_from_slice(&len.to_be_bytes());
-    let start = out.len();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = crc32(&out[start..]);
-    out.extend_from_slice(&crc.to_be_bytes());
-}
-
-/// A zlib stream of stored (uncompressed) deflate blocks.
-fn zlib_stored(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = if data.is_empty() {
-        vec![&[]]
-    } else {
-        data.chunks(0xffff).collect()
-    };
-    let last = blocks.len() - 1;
-    for (i, block) in blocks.into_iter().enumerate() {
-        out.push(u8::from(i == last));
-        let len = u16::try_from(block.len()).unwrap_or(u16::MAX);
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(block);
-    }
-    out.extend_from_slice(&adler32(data).to_be_bytes());
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-fn adler32(data: &[u8]) -> u32 {
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in data {
-        a = (a + u32::from(byte)) % 65521;
-        b = (b + a) % 65521;
-    }
-    (b << 16) | a
-}
-
-/// A one-page PDF with `lines` of text (ASCII; anything else becomes '?').
+/// A one-page A4 PDF: `title` in Helvetica-Bold, then `lines` of text in
+/// Helvetica (ASCII; anything else becomes '?'). The title is also the
+/// document's Title.
 pub fn pdf(title: &str, lines: &[&str]) -> Vec<u8> {
-    let mut content = String::from("BT\n/F1 11 Tf\n14 TL\n50 790 Td\n");
-    content.push_str(&format!(
-        "/F2 14 Tf ({}) Tj T* T*\n/F1 11 Tf\n",
-        pdf_text(title)
-    ));
-    for line in lines {
-        content.push_str(&format!("({}) Tj T*\n", pdf_text(line)));
-    }
-    content.push_str("ET\n");
+    let catalog_id = Ref::new(1);
+    let pages_id = Ref::new(2);
+    let page_id = Ref::new(3);
+    let regular_id = Ref::new(4);
+    let bold_id = Ref::new(5);
+    let content_id = Ref::new(6);
+    let info_id = Ref::new(7);
+    let regular = Name(b"F1");
+    let bold = Name(b"F2");
 
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>".to_owned(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>".to_owned(),
-        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
-        format!("<< /Title ({}) /Producer (truce-scenario) >>", pdf_text(title)),
-    ];
-    let mut out = String::from("%PDF-1.4\n");
-    let mut offsets = Vec::with_capacity(objects.len());
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.push_str(&format!("{} 0 obj\n{body}\nendobj\n", i + 1));
+    let mut content = Content::new();
+    content
+        .begin_text()
+        .set_leading(14.0)
+        .next_line(50.0, 790.0)
+        .set_font(bold, 14.0);
+    content.show(Str(&ascii(title)));
+    content.next_line_using_leading().next_line_using_leading();
+    content.set_font(regular, 11.0);
+    for line in lines {
+        content.show(Str(&ascii(line)));
+        content.next_line_using_leading();
     }
-    let xref = out.len();
-    out.push_str(&format!(
-        "xref\n0 {}\n0000000000 65535 f\r\n",
-        objects.len() + 1
-    ));
-    for offset in offsets {
-        out.push_str(&format!("{offset:010} 00000 n\r\n"));
-    }
-    out.push_str(&format!(
-        "trailer\n<< /Size {} /Root 1 0 R /Info {} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objects.len() + 1,
-        objects.len()
-    ));
-    out.into_bytes()
+    content.end_text();
+    let content = content.finish();
+
+    let mut doc = Pdf::new();
+    doc.set_version(1, 4);
+    doc.catalog(catalog_id).pages(pages_id);
+    doc.pages(pages_id).kids([page_id]).count(1);
+    let mut page = doc.page(page_id);
+    page.parent(pages_id)
+        .media_box(Rect::new(0.0, 0.0, 595.0, 842.0))
+        .contents(content_id);
+    page.resources()
+        .fonts()
+        .pair(regular, regular_id)
+        .pair(bold, bold_id);
+    drop(page);
+    doc.type1_font(regular_id).base_font(Name(b"Helvetica"));
+    doc.type1_font(bold_id).base_font(Name(b"Helvetica-Bold"));
+    doc.stream(content_id, &content);
+    doc.document_info(info_id)
+        .title(TextStr(title))
+        .producer(TextStr("truce-scenario"));
+    doc.finish()
 }
 
-/// A PDF literal string's contents: printable ASCII with `\`, `(` and `)` escaped.
-fn pdf_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '(' | ')' => {
-                out.push('\\');
-                out.push(c);
-            }
-            ' '..='~' => out.push(c),
-            _ => out.push('?'),
-        }
-    }
-    out
+/// Printable ASCII; anything else becomes '?'. `Str` escapes what PDF needs.
+fn ascii(s: &str) -> Vec<u8> {
+    s.chars()
+        .map(|c| match c {
+            ' '..='~' => u8::try_from(c).unwrap_or(b'?'),
+            _ => b'?',
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -165,34 +117,72 @@ mod tests {
     use super::*;
 
     #[test]
-    fn checksums_match_known_values() {
-        assert_eq!(crc32(b"IEND"), 0xae42_6082);
-        assert_eq!(adler32(b"Wikipedia"), 0x11e6_0398);
+    fn png_decodes_with_its_pixels_and_text() {
+        let image = png(3, 2, "Title ü", "Description ☂", |x, y| {
+            [x as u8, y as u8, 7]
+        })
+        .unwrap();
+        assert!(image.starts_with(b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"));
+        assert!(image.ends_with(b"IEND\xae\x42\x60\x82"));
+
+        let mut reader = png::Decoder::new(std::io::Cursor::new(&image))
+            .read_info()
+            .unwrap();
+        let text: Vec<(String, String)> = reader
+            .info()
+            .uncompressed_latin1_text
+            .iter()
+            .map(|t| (t.keyword.clone(), t.text.clone()))
+            .collect();
+        assert_eq!(
+            text,
+            [
+                ("Title".to_owned(), "Title ü".to_owned()),
+                ("Description".to_owned(), "Description ?".to_owned()),
+            ]
+        );
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let frame = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((frame.width, frame.height), (3, 2));
+        assert_eq!(frame.color_type, png::ColorType::Rgb);
+        assert_eq!(
+            &buf[..frame.buffer_size()],
+            &[0, 0, 7, 1, 0, 7, 2, 0, 7, 0, 1, 7, 1, 1, 7, 2, 1, 7]
+        );
     }
 
     #[test]
-    fn png_has_signature_header_and_end() {
-        let image = png(2, 2, "t", "d", |x, y| [x as u8, y as u8, 0]);
-        assert!(image.starts_with(b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"));
-        assert!(image.ends_with(b"IEND\xae\x42\x60\x82"));
+    fn png_is_deterministic() {
+        let make = || png(8, 8, "t", "d", |x, y| [x as u8, y as u8, 0]).unwrap();
+        assert_eq!(make(), make());
+    }
+
+    #[test]
+    fn pdf_has_one_page_of_helvetica_text() {
+        let doc = pdf("Title (x)", &["line one", "caf\u{e9}"]);
+        assert_eq!(doc, pdf("Title (x)", &["line one", "caf\u{e9}"]));
+        let text = String::from_utf8_lossy(&doc);
+        assert!(text.starts_with("%PDF-1.4\n"));
+        assert!(text.contains("/Count 1"));
+        assert!(text.contains("/BaseFont /Helvetica\n") || text.contains("/BaseFont /Helvetica>"));
+        assert!(text.contains("/BaseFont /Helvetica-Bold"));
+        assert!(text.contains("(Title \\(x\\)) Tj"));
+        assert!(text.contains("(line one) Tj"));
+        assert!(text.contains("(caf?) Tj"));
+        assert!(text.trim_end().ends_with("%%EOF"));
     }
 
     #[test]
     fn pdf_xref_points_at_each_object() {
-        let doc = pdf("Title (x)", &["line one"]);
-        let text = String::from_utf8(doc).unwrap();
-        let start: usize = text
-            .rsplit("startxref\n")
-            .next()
-            .and_then(|t| t.lines().next())
-            .unwrap()
-            .parse()
-            .unwrap();
-        assert!(text[start..].starts_with("xref\n0 8\n"));
-        for (i, line) in text[start..].lines().skip(3).take(7).enumerate() {
+        let doc = pdf("Title", &["line one"]);
+        let tail = |at: usize| std::str::from_utf8(&doc[at..]).unwrap();
+        let start = doc.len() - doc.rsplit(|&b| b == b'\n').nth(3).unwrap().len();
+        assert!(tail(start).starts_with("startxref\n"));
+        let start: usize = tail(start).lines().nth(1).unwrap().parse().unwrap();
+        assert!(tail(start).starts_with("xref\n0 8\n"));
+        for (i, line) in tail(start).lines().skip(3).take(7).enumerate() {
             let offset: usize = line[..10].parse().unwrap();
-            assert!(text[offset..].starts_with(&format!("{} 0 obj", i + 1)));
+            assert!(doc[offset..].starts_with(format!("{} 0 obj", i + 1).as_bytes()));
         }
-        assert!(text.contains("(Title \\(x\\)) Tj"));
     }
 }

@@ -80,7 +80,7 @@ pub fn afghan_photo(
                 "Photograph filed by Afghanistan, which says it shows debris of a drone. {PLACEHOLDER}"
             ),
             debris,
-        ),
+        )?,
     );
     let debris_opening = Opening::new(
         salt(rng),
@@ -174,7 +174,7 @@ pub fn pakistan_presentation(
                 "Photograph presented by Pakistan of an infiltration attempt it reported. {PLACEHOLDER}"
             ),
             terrain,
-        ),
+        )?,
     );
     let infiltration_photos = log.post(
         PK_LIAISON,

@@ -318,8 +318,10 @@ pub fn investigation(log: &mut Log<'_>, kurram: Hash) -> Result<(), ScenarioErro
         ),
     ];
     for (time, mut body) in steps {
-        body["incident"] = json!(kurram);
-        body["illustrative"] = json!(MECHANISM_NOTE);
+        if let Some(fields) = body.as_object_mut() {
+            fields.insert("incident".to_owned(), json!(kurram));
+            fields.insert("illustrative".to_owned(), json!(MECHANISM_NOTE));
+        }
         log.post(TR_ANALYST, time, Kind::Investigation, body)?;
     }
     Ok(())

@@ -1,7 +1,12 @@
 //! The behaviour every store must show, written once and run by each
 //! backend's tests against a real database (SQLite file, PostgreSQL server).
 //! These are test helpers: they panic on a failed expectation.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use crate::{AppendBatch, NewRecord, Store, StoreError, StoredCheckpoint};
 use truce_tlog::{Frontier, NodeId, leaf_hash};

@@ -65,7 +65,15 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
             None => NoteSigner::generate(&origin, &mut rand::rngs::OsRng)?,
         };
         match value.get("log_key").and_then(serde_json::Value::as_str) {
-            None => value["log_key"] = serde_json::Value::String(log_signer.verifier().vkey()),
+            None => {
+                value
+                    .as_object_mut()
+                    .context("the charter must be a JSON object")?
+                    .insert(
+                        "log_key".into(),
+                        serde_json::Value::String(log_signer.verifier().vkey()),
+                    );
+            }
             Some(named) if named == log_signer.verifier().vkey() => {}
             Some(named) => bail!(
                 "the charter names log key {named}; pass its private key with --log-key (or remove \"log_key\" to have one generated)"
@@ -82,8 +90,9 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
             .iter()
             .map(|k| keyfile::read(k))
             .collect::<Result<Vec<_>>>()?;
+        let first = signers.first().context("pass at least one --key")?;
         let author =
-            MemberId::parse(signers[0].name()).map_err(|e| anyhow!("the first key's name {e}"))?;
+            MemberId::parse(first.name()).map_err(|e| anyhow!("the first key's name {e}"))?;
         let draft = RecordDraft {
             log: Label::parse(origin).map_err(|e| anyhow!("origin {e}"))?,
             author,
@@ -177,9 +186,12 @@ fn example(keys_out: Option<PathBuf>) -> Result<ExitCode> {
             "id": id, "name": name, "key": signer.verifier().vkey(),
             "capabilities": serde_json::from_str::<serde_json::Value>(caps)?,
         });
-        match participants.iter_mut().find(|p| p["id"] == *pid) {
+        match participants
+            .iter_mut()
+            .find(|p| p.get("id").is_some_and(|id| id == *pid))
+        {
             Some(p) => {
-                if let Some(list) = p["members"].as_array_mut() {
+                if let Some(list) = p.get_mut("members").and_then(|m| m.as_array_mut()) {
                     list.push(member);
                 }
             }

@@ -27,18 +27,18 @@ pub fn verify_batch(
     records: &[(&Record, &[VerifyingKey])],
     rng: impl rand::RngCore + rand::CryptoRng,
 ) -> Vec<Result<(), RecordError>> {
-    let mut messages = Vec::with_capacity(records.len());
-    let mut malformed = vec![None; records.len()];
-    for (i, (record, keys)) in records.iter().enumerate() {
-        messages.push(record.signing_message());
-        if keys.len() != record.signed.signatures.len() {
-            malformed[i] = Some(RecordError::Unsigned);
-        }
-    }
+    let messages: Vec<Vec<u8>> = records.iter().map(|(r, _)| r.signing_message()).collect();
+    let mut malformed: Vec<Option<RecordError>> = records
+        .iter()
+        .map(|(record, keys)| {
+            (keys.len() != record.signed.signatures.len()).then_some(RecordError::Unsigned)
+        })
+        .collect();
     let mut verifier = batch::Verifier::new();
     let mut queued = 0;
-    for (i, ((record, keys), message)) in records.iter().zip(&messages).enumerate() {
-        if malformed[i].is_some() {
+    for (((record, keys), message), bad) in records.iter().zip(&messages).zip(malformed.iter_mut())
+    {
+        if bad.is_some() {
             continue;
         }
         for (index, key) in keys.iter().enumerate() {
@@ -51,7 +51,7 @@ pub fn verify_batch(
                     ));
                     queued += 1;
                 }
-                Err(e) => malformed[i] = Some(e),
+                Err(e) => *bad = Some(e),
             }
         }
     }
