@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! The `truce` command, run for real: its output contract, its refusals, and
 //! `truce verify` catching every kind of tampering with the SQLite file.
 

@@ -1,6 +1,11 @@
 //! The core's specification: one test binary (every extra test binary is
 //! another link on two cores), one module per part of the core, in `core/`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "core/support.rs"]
 mod support;

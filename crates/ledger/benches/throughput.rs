@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! `cargo bench -p truce-ledger`: durable append rates through the real
 //! append path on SQLite, and proof rates over a log of 1M records.
 //!

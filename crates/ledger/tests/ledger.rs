@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! The append path against a real SQLite file: acknowledged means durable,
 //! refused means unchanged, concurrent submitters are batched, and a reopened
 //! ledger carries on where it stopped.

@@ -99,7 +99,9 @@ pub fn pdf(title: &str, lines: &[&str]) -> Vec<u8> {
     doc.document_info(info_id)
         .title(TextStr(title))
         .producer(TextStr("truce-scenario"));
-    doc.finish()
+    let mut out = doc.finish();
+    out.push(b'\n'); // end the %%EOF line, as most writers do
+    out
 }
 
 /// Printable ASCII; anything else becomes '?'. `Str` escapes what PDF needs.
@@ -159,28 +161,38 @@ mod tests {
 
     #[test]
     fn pdf_has_one_page_of_helvetica_text() {
-        let doc = pdf("Title (x)", &["line one", "caf\u{e9}"]);
-        assert_eq!(doc, pdf("Title (x)", &["line one", "caf\u{e9}"]));
-        let text = String::from_utf8_lossy(&doc);
-        assert!(text.starts_with("%PDF-1.4\n"));
-        assert!(text.contains("/Count 1"));
-        assert!(text.contains("/BaseFont /Helvetica\n") || text.contains("/BaseFont /Helvetica>"));
-        assert!(text.contains("/BaseFont /Helvetica-Bold"));
-        assert!(text.contains("(Title \\(x\\)) Tj"));
-        assert!(text.contains("(line one) Tj"));
-        assert!(text.contains("(caf?) Tj"));
-        assert!(text.trim_end().ends_with("%%EOF"));
+        let doc = pdf("Title (x)", &["line one", "caf\u{e9} :)", "a\\b"]);
+        assert_eq!(doc, pdf("Title (x)", &["line one", "caf\u{e9} :)", "a\\b"]));
+        assert!(doc.starts_with(b"%PDF-1.4\n"));
+        assert!(doc.ends_with(b"%%EOF\n"));
+        let has = |s: &str| doc.windows(s.len()).any(|w| w == s.as_bytes());
+        assert!(has("/Count 1\n"));
+        assert!(has("/BaseFont /Helvetica\n"));
+        assert!(has("/BaseFont /Helvetica-Bold\n"));
+        assert!(has("/F2 14 Tf\n(Title (x)) Tj\n"));
+        assert!(has("/F1 11 Tf\n(line one) Tj\n"));
+        assert!(has("(caf? :\\)) Tj\n"));
+        assert!(has("(a\\\\b) Tj\n"));
+        assert!(has("/Title (Title (x))\n"));
     }
 
     #[test]
     fn pdf_xref_points_at_each_object() {
         let doc = pdf("Title", &["line one"]);
-        let tail = |at: usize| std::str::from_utf8(&doc[at..]).unwrap();
-        let start = doc.len() - doc.rsplit(|&b| b == b'\n').nth(3).unwrap().len();
-        assert!(tail(start).starts_with("startxref\n"));
-        let start: usize = tail(start).lines().nth(1).unwrap().parse().unwrap();
-        assert!(tail(start).starts_with("xref\n0 8\n"));
-        for (i, line) in tail(start).lines().skip(3).take(7).enumerate() {
+        let marker = b"startxref\n";
+        let at = doc
+            .windows(marker.len())
+            .rposition(|w| w == marker)
+            .unwrap();
+        let text = |from: usize| std::str::from_utf8(&doc[from..]).unwrap();
+        let start: usize = text(at + marker.len())
+            .lines()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(text(start).starts_with("xref\n0 8\n"));
+        for (i, line) in text(start).lines().skip(3).take(7).enumerate() {
             let offset: usize = line[..10].parse().unwrap();
             assert!(doc[offset..].starts_with(format!("{} 0 obj", i + 1).as_bytes()));
         }

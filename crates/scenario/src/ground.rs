@@ -318,10 +318,11 @@ pub fn investigation(log: &mut Log<'_>, kurram: Hash) -> Result<(), ScenarioErro
         ),
     ];
     for (time, mut body) in steps {
-        if let Some(fields) = body.as_object_mut() {
-            fields.insert("incident".to_owned(), json!(kurram));
-            fields.insert("illustrative".to_owned(), json!(MECHANISM_NOTE));
-        }
+        let fields = body.as_object_mut().ok_or_else(|| {
+            ScenarioError::Invalid("an investigation step is not a JSON object".to_owned())
+        })?;
+        fields.insert("incident".to_owned(), json!(kurram));
+        fields.insert("illustrative".to_owned(), json!(MECHANISM_NOTE));
         log.post(TR_ANALYST, time, Kind::Investigation, body)?;
     }
     Ok(())

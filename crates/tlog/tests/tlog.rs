@@ -1,6 +1,11 @@
 //! Specification tests for `truce-tlog`: published vectors first, then the
 //! properties every honest and every tampered proof must have.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::cell::Cell;
 use std::collections::HashMap;

@@ -173,11 +173,24 @@ fn example(keys_out: Option<PathBuf>) -> Result<ExitCode> {
     for m in members {
         keyed.push((m, NoteSigner::generate(m.3, &mut rng)?));
     }
+    // One witness per participant; every one must cosign a checkpoint.
+    let mut witnesses = Vec::new();
+    for p in ["party-a", "party-b", "mediator-c"] {
+        witnesses.push((p, NoteSigner::generate(&format!("{p}.witness"), &mut rng)?));
+    }
+    let mut policy = String::new();
+    for (p, w) in &witnesses {
+        policy.push_str(&format!("witness {p} {}\n", w.verifier().vkey()));
+    }
+    policy.push_str("group everyone all party-a party-b mediator-c\nquorum everyone\n");
     if let Some(dir) = &keys_out {
         std::fs::create_dir_all(dir)?;
         keyfile::write(&dir.join("log.key"), &log)?;
         for ((_, _, _, id, ..), signer) in &keyed {
             keyfile::write(&dir.join(format!("{id}.key")), signer)?;
+        }
+        for (p, w) in &witnesses {
+            keyfile::write(&dir.join(format!("witness-{p}.key")), w)?;
         }
     }
     let mut participants: Vec<serde_json::Value> = Vec::new();
@@ -208,7 +221,7 @@ fn example(keys_out: Option<PathBuf>) -> Result<ExitCode> {
         "participants": participants,
         "deadlines": {"incident_response_hours": 72, "channel_ack_hours": 24},
         "finding_threshold": "all",
-        "witness_policy": "quorum all\n",
+        "witness_policy": policy,
         "consequences": [
             {"level": 1, "name": "Formal notice", "description": "The mediators notify the violating party in writing."},
             {"level": 2, "name": "Public report", "description": "The mediators publish the verified violation."},

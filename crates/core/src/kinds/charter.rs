@@ -133,7 +133,13 @@ pub struct Charter {
 }
 
 impl Charter {
+    /// The witness policy, parsed.
+    pub fn policy(&self) -> Result<super::policy::WitnessPolicy, String> {
+        super::policy::WitnessPolicy::parse(self.witness_policy.as_str())
+    }
+
     pub fn validate(&self) -> Result<(), String> {
+        self.policy()?;
         if self.log_key.name() != self.origin.as_str() {
             return Err(format!(
                 "the log key is named {:?} but the origin is {:?}; a checkpoint key is named after its origin",

@@ -11,6 +11,7 @@ pub mod draft;
 pub mod evidence;
 pub mod incident;
 pub mod membership;
+pub mod policy;
 pub mod session;
 
 use crate::sealed::Disclosure;
