@@ -15,6 +15,8 @@ pub enum CanonicalError {
         "{path} holds an integer beyond ±(2^53 − 1), which RFC 8785 (IEEE 754 doubles) cannot write exactly"
     )]
     UnsafeInteger { path: String },
+    #[error("{path} is null; leave an absent value out instead, so a record has one spelling")]
+    Null { path: String },
     #[error("cannot canonicalise: {0}")]
     Encoding(String),
 }
@@ -31,40 +33,53 @@ pub fn to_canonical_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, CanonicalE
 /// Refuses any number that is not an integer, or is an integer too large to
 /// canonicalise exactly, naming where it is.
 pub fn reject_floats(value: &serde_json::Value) -> Result<(), CanonicalError> {
-    fn walk(value: &serde_json::Value, path: &mut String) -> Result<(), CanonicalError> {
-        match value {
-            serde_json::Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
-                Err(CanonicalError::Float { path: path.clone() })
-            }
-            serde_json::Value::Number(n)
-                if n.as_i64()
-                    .is_none_or(|i| i.unsigned_abs() > MAX_SAFE_INTEGER) =>
-            {
-                Err(CanonicalError::UnsafeInteger { path: path.clone() })
-            }
-            serde_json::Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    let len = path.len();
-                    path.push_str(&format!("[{i}]"));
-                    walk(item, path)?;
-                    path.truncate(len);
-                }
-                Ok(())
-            }
-            serde_json::Value::Object(map) => {
-                for (k, v) in map {
-                    let len = path.len();
-                    path.push('.');
-                    path.push_str(k);
-                    walk(v, path)?;
-                    path.truncate(len);
-                }
-                Ok(())
-            }
-            _ => Ok(()),
+    walk(value, &mut String::from("$"), false)
+}
+
+/// What a signed record may hold: `reject_floats`, and no `null` either, since
+/// an optional field written as `null` and one left out would otherwise be
+/// two leaves (two identities) for the same record.
+pub fn check_record_value(value: &serde_json::Value) -> Result<(), CanonicalError> {
+    walk(value, &mut String::from("$"), true)
+}
+
+fn walk(
+    value: &serde_json::Value,
+    path: &mut String,
+    no_nulls: bool,
+) -> Result<(), CanonicalError> {
+    match value {
+        serde_json::Value::Null if no_nulls => Err(CanonicalError::Null { path: path.clone() }),
+        serde_json::Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
+            Err(CanonicalError::Float { path: path.clone() })
         }
+        serde_json::Value::Number(n)
+            if n.as_i64()
+                .is_none_or(|i| i.unsigned_abs() > MAX_SAFE_INTEGER) =>
+        {
+            Err(CanonicalError::UnsafeInteger { path: path.clone() })
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                walk(item, path, no_nulls)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let len = path.len();
+                path.push('.');
+                path.push_str(k);
+                walk(v, path, no_nulls)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
     }
-    walk(value, &mut String::from("$"))
 }
 
 #[cfg(test)]

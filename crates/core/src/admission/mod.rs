@@ -35,8 +35,8 @@ impl LogState {
         record: &Record,
         signatures: Signatures<'_>,
     ) -> Result<(), Rejection> {
-        let facts = self.check(record, signatures)?;
-        self.apply(record, facts);
+        let (facts, participant) = self.check(record, signatures)?;
+        self.apply(record, facts, participant);
         Ok(())
     }
 }

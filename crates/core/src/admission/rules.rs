@@ -79,11 +79,13 @@ impl LogState {
         Ok(keys)
     }
 
+    /// Checks every rule; on success returns what `apply` records and the
+    /// participant the author acts for.
     pub(super) fn check(
         &self,
         record: &Record,
         signatures: Signatures,
-    ) -> Result<Facts, Rejection> {
+    ) -> Result<(Facts, ParticipantId), Rejection> {
         let envelope = &record.signed.envelope;
         // The charter opens the log and nothing else may.
         match (self.charter.as_deref(), record.kind()) {
@@ -119,7 +121,14 @@ impl LogState {
         }
 
         if let Body::Charter(charter) = &record.body {
-            return self.check_charter(record, charter);
+            self.check_charter(record, charter)?;
+            let founder = charter
+                .participants
+                .iter()
+                .find(|p| p.members.iter().any(|m| m.id == envelope.author))
+                .map(|p| p.id.clone())
+                .ok_or_else(|| Rejection::UnknownMember(envelope.author.clone()))?;
+            return Ok((Facts::Plain, founder));
         }
 
         let member = self
@@ -178,10 +187,11 @@ impl LogState {
                 self.require_participant(reader)?;
             }
         }
-        self.check_body(record, &author)
+        let facts = self.check_body(record, &author)?;
+        Ok((facts, author.participant))
     }
 
-    fn check_charter(&self, record: &Record, charter: &Charter) -> Result<Facts, Rejection> {
+    fn check_charter(&self, record: &Record, charter: &Charter) -> Result<(), Rejection> {
         let envelope = &record.signed.envelope;
         if self.size != 0 {
             return Err(Rejection::SecondCharter);
@@ -251,7 +261,7 @@ impl LogState {
                 "after the author's, the charter's signatures must follow the order of the participants in the charter",
             ));
         }
-        Ok(Facts::Plain)
+        Ok(())
     }
 
     fn require_participant(&self, p: &ParticipantId) -> Result<Role, Rejection> {
@@ -801,7 +811,7 @@ impl LogState {
         }
     }
 
-    pub(super) fn apply(&mut self, record: &Record, facts: Facts) {
+    pub(super) fn apply(&mut self, record: &Record, facts: Facts, participant: ParticipantId) {
         let envelope = &record.signed.envelope;
         if let Body::Charter(charter) = &record.body {
             for p in &charter.participants {
@@ -826,14 +836,11 @@ impl LogState {
             }
             self.charter = Some(Arc::new(charter.clone()));
         }
-        let participant = match self.members.get_mut(&envelope.author) {
-            Some(m) => {
-                m.last_seq = envelope.seq;
-                m.last_time = Some(envelope.time);
-                m.participant.clone()
-            }
-            None => return,
-        };
+        // `check` found the author, so it is a member (added above for a charter).
+        if let Some(m) = self.members.get_mut(&envelope.author) {
+            m.last_seq = envelope.seq;
+            m.last_time = Some(envelope.time);
+        }
         match &record.body {
             Body::MemberAdd(b) => {
                 self.members.insert(

@@ -62,7 +62,7 @@ impl Record {
     }
 
     pub fn from_value(value: serde_json::Value) -> Result<Record, RecordError> {
-        canonical::reject_floats(&value)?;
+        canonical::check_record_value(&value)?;
         let signed: SignedRecord =
             serde_json::from_value(value).map_err(|e| RecordError::Malformed(e.to_string()))?;
         Self::from_signed(signed)
@@ -78,7 +78,7 @@ impl Record {
             }
             .into());
         }
-        canonical::reject_floats(&signed.envelope.body)?;
+        canonical::check_record_value(&signed.envelope.body)?;
         let body = Body::parse(signed.envelope.kind, &signed.envelope.body)
             .map_err(RecordError::Invalid)?;
         body.validate()

@@ -538,3 +538,14 @@ fn a_sealed_part_commits_to_its_salt_and_content_without_revealing_them() {
     h.update(br#"{"source":"informant 12","unit":"border police"}"#);
     assert_eq!(sealed.digest, Hash(h.finalize().into()));
 }
+
+#[test]
+fn an_absent_value_has_one_spelling_so_null_is_refused() {
+    let fx = Fx::new();
+    let record = a_report(&fx);
+    let refused = edited(&record, |v| v["envelope"]["body"]["actor"] = Value::Null);
+    assert!(
+        matches!(refused, Err(RecordError::Canonical(CanonicalError::Null { ref path })) if path == "$.envelope.body.actor"),
+        "{refused:?}"
+    );
+}
