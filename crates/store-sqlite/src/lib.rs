@@ -171,9 +171,9 @@ impl Store for SqliteStore {
         let mut conn = self.writer()?;
         let tx = conn.transaction().map_err(db)?;
         let actual: i64 = tx
-            .query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM records", [], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT COALESCE(MAX(idx) + 1, 0) FROM records")
+            .map_err(db)?
+            .query_row([], |r| r.get(0))
             .map_err(db)?;
         let actual = to_u64(actual)?;
         if let Some(first) = batch.records.first()
@@ -211,11 +211,10 @@ impl Store for SqliteStore {
                     .map_err(db)?;
             }
             if let Some(cp) = &batch.checkpoint {
-                tx.execute(
-                    "INSERT INTO checkpoints (size, note) VALUES (?1, ?2)",
-                    params![to_i64(cp.size)?, cp.note],
-                )
-                .map_err(db)?;
+                tx.prepare_cached("INSERT INTO checkpoints (size, note) VALUES (?1, ?2)")
+                    .map_err(db)?
+                    .execute(params![to_i64(cp.size)?, cp.note])
+                    .map_err(db)?;
             }
         }
         tx.commit().map_err(db)?;
