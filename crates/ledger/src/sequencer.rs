@@ -97,14 +97,7 @@ fn admit_loop(
     rebuild: &AtomicBool,
 ) {
     let mut epoch = 0;
-    while let Ok(first) = jobs.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-            }
-        }
+    while let Some(batch) = next_batch(jobs, MAX_BATCH) {
         if rebuild.swap(false, Ordering::SeqCst) {
             // A write failed: memory is ahead of the disk. Rebuild both from
             // the store before admitting anything more.
@@ -178,6 +171,21 @@ fn write_loop(shared: &Shared, pending: &Receiver<Pending>, rebuild: &AtomicBool
             }
         }
     }
+}
+
+/// Waits for one item, then takes whatever else is already queued, up to
+/// `max`: batches form from what arrives while the stage is busy, never by
+/// waiting for company. `None` once the queue is closed and empty.
+pub(crate) fn next_batch<T>(queue: &Receiver<T>, max: usize) -> Option<Vec<T>> {
+    let first = queue.recv().ok()?;
+    let mut batch = vec![first];
+    while batch.len() < max {
+        match queue.try_recv() {
+            Ok(item) => batch.push(item),
+            Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+        }
+    }
+    Some(batch)
 }
 
 fn write_state(shared: &Shared) -> std::sync::RwLockWriteGuard<'_, LogState> {

@@ -5,21 +5,14 @@
 
 use crate::ledger::SubmitError;
 use crate::sequencer::Job;
-use std::sync::mpsc::{Receiver, Sender, TryRecvError};
+use std::sync::mpsc::{Receiver, Sender};
 use truce_core::Rejection;
 
 /// At most this many records are verified together.
 const MAX_BATCH: usize = 256;
 
 pub(crate) fn run(jobs: &Receiver<Job>, sequencer: &Sender<Job>) {
-    while let Ok(first) = jobs.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-            }
-        }
+    while let Some(batch) = crate::sequencer::next_batch(jobs, MAX_BATCH) {
         let checks: Vec<_> = batch
             .iter()
             .map(|j| (&j.record, j.keys.as_slice()))

@@ -225,26 +225,9 @@ fn an_export_verifies_offline_with_its_checkpoint_and_fails_when_edited() {
 
 #[test]
 fn init_refuses_a_charter_not_signed_by_every_founding_participant_and_leaves_no_trace() {
-    let tmp = tempfile::tempdir().unwrap();
-    let keys = tmp.path().join("keys");
-    let charter = ok(&["init", "--example-charter", "--keys-out", p(&keys)]);
-    let charter_path = tmp.path().join("charter.json");
-    std::fs::write(&charter_path, charter).unwrap();
-    let dir = tmp.path().join("m");
-    let out = truce(&[
-        "init",
-        "--dir",
-        p(&dir),
-        "--charter",
-        p(&charter_path),
-        "--log-key",
-        p(&keys.join("log.key")),
-        "--key",
-        p(&keys.join("a-head.key")),
-        "--key",
-        p(&keys.join("b-head.key")),
-    ]);
+    let ex = example_charter();
+    let out = init_signed_by(&ex, &["a-head", "b-head"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("mediator-c has not signed"));
-    assert!(!dir.exists());
+    assert!(!ex.dir.exists());
 }

@@ -30,32 +30,51 @@ pub struct Example {
 }
 
 pub fn example_mechanism() -> Example {
+    let ex = example_charter();
+    let out = init_signed_by(&ex, &["a-head", "b-head", "c-mediator"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ex
+}
+
+/// The example charter and its keys, written out; no mechanism yet.
+pub fn example_charter() -> Example {
     let tmp = tempfile::tempdir().unwrap();
     let keys = tmp.path().join("keys");
     let charter = ok(&["init", "--example-charter", "--keys-out", p(&keys)]);
-    let charter_path = tmp.path().join("charter.json");
-    std::fs::write(&charter_path, charter).unwrap();
+    std::fs::write(tmp.path().join("charter.json"), charter).unwrap();
     let dir = tmp.path().join("mechanism");
-    ok(&[
-        "init",
-        "--dir",
-        p(&dir),
-        "--charter",
-        p(&charter_path),
-        "--log-key",
-        p(&keys.join("log.key")),
-        "--key",
-        p(&keys.join("a-head.key")),
-        "--key",
-        p(&keys.join("b-head.key")),
-        "--key",
-        p(&keys.join("c-mediator.key")),
-    ]);
     Example {
         _tmp: tmp,
         dir,
         keys,
     }
+}
+
+/// Runs `truce init` on the example charter, signed by the given members.
+pub fn init_signed_by(ex: &Example, members: &[&str]) -> Output {
+    let charter = ex.keys.with_file_name("charter.json");
+    let log_key = ex.keys.join("log.key");
+    let key_files: Vec<PathBuf> = members
+        .iter()
+        .map(|m| ex.keys.join(format!("{m}.key")))
+        .collect();
+    let mut args = vec![
+        "init",
+        "--dir",
+        p(&ex.dir),
+        "--charter",
+        p(&charter),
+        "--log-key",
+        p(&log_key),
+    ];
+    for k in &key_files {
+        args.extend(["--key", p(k)]);
+    }
+    truce(&args)
 }
 
 /// Writes a record template and submits it as `member`.
