@@ -77,8 +77,13 @@ impl MechanismDir {
 
     /// The append path: needs the log's private key.
     pub fn ledger(&self) -> Result<Ledger> {
-        let signer = keyfile::read(&self.log_key_path())?;
         let store: Arc<dyn Store> = self.store()?;
+        self.ledger_on(store)
+    }
+
+    /// The append path over a store opened already.
+    pub fn ledger_on(&self, store: Arc<dyn Store>) -> Result<Ledger> {
+        let signer = keyfile::read(&self.log_key_path())?;
         Ok(Ledger::open(store, signer)?)
     }
 

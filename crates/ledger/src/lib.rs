@@ -16,6 +16,7 @@
 //! queued the moment it is free, so a batch is one record when load is light.
 
 mod audit;
+pub mod bundle;
 mod ledger;
 mod sequencer;
 mod verifier;

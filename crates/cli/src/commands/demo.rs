@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use truce_core::kinds::evidence::MAX_BLOB_BYTES;
 use truce_ledger::Ledger;
+use truce_server::config::Config;
+use truce_server::state::DemoMember;
 use truce_store::Store;
 use truce_tlog::note::NoteSigner;
 
@@ -66,6 +68,8 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             .map_err(|e| anyhow!("storing an evidence blob: {e}"))?;
     }
 
+    // The build's ledger stops here; the server opens its own on the same store.
+    drop(ledger);
     let checkpoint = store
         .latest_checkpoint()?
         .map(|c| c.note)
@@ -92,11 +96,36 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         dir.root().display(),
         truce_scenario::VIEW_AT
     );
-    if !args.no_serve {
-        println!(
-            "\n(The HTTP server that would listen on {} is not part of this build yet; the store above is complete.)",
-            args.listen
-        );
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
     }
+    let members: Vec<DemoMember> = scenario
+        .members
+        .iter()
+        .map(|m| DemoMember {
+            member: m.member.clone(),
+            participant: m.participant.clone(),
+            display_name: m.display_name.clone(),
+            private_key: m.signer.skey(),
+        })
+        .collect();
+    let config = Config {
+        listen: args.listen.clone(),
+        dir: Some(dir.root().to_path_buf()),
+        demo: true,
+        ..Config::default()
+    };
+    let announce = |addr: std::net::SocketAddr| {
+        println!("\nServing the demo on http://{addr}");
+        println!("  API:        http://{addr}/api/v1/participants");
+        println!("  Checkpoint: http://{addr}/checkpoint");
+        println!("Sign in as any demo member: its key is served to browsers in demo mode");
+        println!("(GET /api/v1/demo/members), or sign a challenge with the key files above.");
+        println!(
+            "Press Ctrl-C to stop; the store stays in {}.",
+            dir.root().display()
+        );
+    };
+    super::serve::serve(&config, &dir, Some(members), Some(&announce))?;
     Ok(ExitCode::SUCCESS)
 }

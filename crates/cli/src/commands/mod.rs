@@ -6,6 +6,7 @@ mod init;
 mod keygen;
 mod logkeys;
 mod prove;
+pub mod serve;
 mod show;
 pub mod status;
 mod submit;
@@ -31,8 +32,10 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the Istanbul 2025 scenario into a new store (and serve it, once the server exists).
+    /// Build the Istanbul 2025 scenario into a new store and serve it (or only build it, with --no-serve).
     Demo(demo::DemoArgs),
+    /// Serve a mechanism over HTTP (JSON API, transparency endpoints).
+    Serve(serve::ServeArgs),
     /// Create a mechanism from a charter file.
     Init(init::InitArgs),
     /// Write a new member key to a file and print its public (verifier) key.
@@ -65,6 +68,7 @@ pub struct DirArg {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Demo(a) => demo::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Init(a) => init::run(a),
         Command::Keygen(a) => keygen::run(a),
         Command::Submit(a) => submit::run(a),

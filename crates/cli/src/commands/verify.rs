@@ -12,7 +12,7 @@ use truce_ledger::{AuditFailure, AuditReport, Place};
 use truce_tlog::note::NoteVerifier;
 
 #[derive(Args)]
-#[command(group = clap::ArgGroup::new("source").required(true).args(["dir", "export"]))]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["dir", "export", "bundle"]))]
 pub struct VerifyArgs {
     /// Verify a mechanism's store in place.
     #[arg(long)]
@@ -20,6 +20,9 @@ pub struct VerifyArgs {
     /// Verify a `truce export` file (JSON Lines).
     #[arg(long)]
     export: Option<PathBuf>,
+    /// Verify one record's proof bundle (from GET /api/v1/records/{index}/bundle).
+    #[arg(long)]
+    bundle: Option<PathBuf>,
     /// With --export: a checkpoint note (from `truce checkpoint`) the export must match.
     #[arg(long, requires = "export")]
     checkpoint: Option<PathBuf>,
@@ -52,6 +55,9 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    if let Some(path) = &args.bundle {
+        return verify_bundle(path, pin.as_ref());
+    }
     let result = if let Some(dir) = &args.dir {
         let dir = MechanismDir::open(dir)?;
         if pin.is_none() && dir.log_key_path().is_file() {
@@ -185,5 +191,32 @@ fn print_report(report: &AuditReport, no_checkpoint: bool) {
             "{} confidential part(s) match their sealed digests",
             report.confidential_parts_checked
         );
+    }
+}
+
+fn verify_bundle(path: &std::path::Path, pin: Option<&NoteVerifier>) -> Result<ExitCode> {
+    let bytes = crate::mechanism::read_input(path)?;
+    let bundle: truce_ledger::bundle::Bundle = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{} is not a proof bundle", path.display()))?;
+    match truce_ledger::bundle::verify_bundle(&bundle, pin) {
+        Ok(report) => {
+            println!(
+                "verified record {} ({}, by {}): signed by its author and included in the tree of {} records",
+                report.index, report.kind, report.author, report.tree_size
+            );
+            println!("leaf hash: {}", report.leaf_hash);
+            println!("tree root: {}", report.root);
+            println!("log key:   {}", report.log_key);
+            if pin.is_none() {
+                println!(
+                    "(the log key came from the charter in the bundle; pass --log-key to pin the one you trust)"
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("verification FAILED: {e}");
+            Ok(ExitCode::from(1))
+        }
     }
 }

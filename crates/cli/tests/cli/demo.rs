@@ -54,3 +54,62 @@ fn the_demo_refuses_a_directory_that_is_not_empty() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
 }
+
+/// `truce serve` for real: the served bundle verifies offline with `truce verify --bundle`.
+#[test]
+fn a_served_bundle_verifies_offline_and_the_server_stops_on_sigterm() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    ok(&["demo", "--dir", p(&dir), "--no-serve"]);
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["serve", "--dir", p(&dir), "--listen", "127.0.0.1:0"])
+        .env("TRUCE_LOG_LEVEL", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let base = first.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
+
+    let bundle = reqwest::blocking::get(format!("{base}/api/v1/records/7/bundle"))
+        .unwrap()
+        .text()
+        .unwrap();
+    let path = tmp.path().join("bundle.json");
+    std::fs::write(&path, &bundle).unwrap();
+    let log_key = ok(&["log-key", "--dir", p(&dir)]);
+    let report = ok(&["verify", "--bundle", p(&path), "--log-key", log_key.trim()]);
+    assert!(report.contains("verified record 7"), "{report}");
+    // Any edit to the bundle breaks it.
+    std::fs::write(&path, bundle.replacen("\"index\":7", "\"index\":8", 1)).unwrap();
+    assert!(
+        !truce(&["verify", "--bundle", p(&path), "--log-key", log_key.trim()])
+            .status
+            .success()
+    );
+
+    // Graceful shutdown on SIGTERM.
+    std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    let status = server.wait().unwrap();
+    assert!(status.success(), "the server exits cleanly: {status:?}");
+}
+
+#[test]
+fn serve_prints_its_effective_configuration() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["serve", "--print-config", "--listen", "0.0.0.0:9999"])
+        .env("TRUCE_RATE_LIMIT_PER_MINUTE", "77")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("listen = \"0.0.0.0:9999\""), "{text}");
+    assert!(text.contains("rate_limit_per_minute = 77"), "{text}");
+}

@@ -826,6 +826,7 @@ impl LogState {
                                 key_id: m.key.key_id(),
                                 key: *m.key.verifier().verifying_key(),
                                 active: true,
+                                granted_by: record.hash,
                             }],
                             revoked: false,
                             last_seq: 0,
@@ -852,6 +853,7 @@ impl LogState {
                             key_id: b.member.key.key_id(),
                             key: *b.member.key.verifier().verifying_key(),
                             active: true,
+                            granted_by: record.hash,
                         }],
                         revoked: false,
                         last_seq: 0,
@@ -868,6 +870,7 @@ impl LogState {
                         key_id: b.new_key.key_id(),
                         key: *b.new_key.verifier().verifying_key(),
                         active: true,
+                        granted_by: record.hash,
                     });
                 }
             }

@@ -17,6 +17,8 @@ pub struct KeyState {
     pub key_id: u32,
     pub key: VerifyingKey,
     pub active: bool,
+    /// The record that granted this key (charter, `member.add`, `member.rotate_key`).
+    pub granted_by: Hash,
 }
 
 #[derive(Clone, Debug)]

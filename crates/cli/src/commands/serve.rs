@@ -1,0 +1,113 @@
+use crate::mechanism::MechanismDir;
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use truce_server::clock::SystemClock;
+use truce_server::config::Config;
+use truce_server::state::{AppState, DemoMember, Limits};
+use truce_store::Store;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The mechanism's directory (or TRUCE_DIR).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// A PostgreSQL URL (or TRUCE_DATABASE); the SQLite file in --dir when absent.
+    #[arg(long)]
+    database: Option<String>,
+    /// Address to listen on (or TRUCE_LISTEN; default 127.0.0.1:8080).
+    #[arg(long)]
+    listen: Option<String>,
+    /// A TOML configuration file (default: truce.toml in --dir, when present).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Print the effective configuration and exit.
+    #[arg(long)]
+    print_config: bool,
+}
+
+pub fn effective_config(args: &ServeArgs) -> Result<Config> {
+    let file = args.config.clone().or_else(|| {
+        args.dir
+            .as_ref()
+            .map(|d| d.join("truce.toml"))
+            .filter(|p| p.is_file())
+    });
+    let mut config = Config::load(file.as_deref(), |k| std::env::var(k).ok())?;
+    if let Some(d) = &args.dir {
+        config.dir = Some(d.clone());
+    }
+    if let Some(db) = &args.database {
+        config.database = Some(db.clone());
+    }
+    if let Some(l) = &args.listen {
+        config.listen = l.clone();
+    }
+    Ok(config)
+}
+
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    let config = effective_config(&args)?;
+    if args.print_config {
+        print!("{}", config.to_toml());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dir = config
+        .dir
+        .clone()
+        .context("give the mechanism's directory with --dir (or TRUCE_DIR)")?;
+    serve(&config, &MechanismDir::open(&dir)?, None, None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves a mechanism directory until Ctrl-C. `on_listening` is told the address.
+pub fn serve(
+    config: &Config,
+    dir: &MechanismDir,
+    demo_members: Option<Vec<DemoMember>>,
+    on_listening: Option<&dyn Fn(std::net::SocketAddr)>,
+) -> Result<()> {
+    if config.database.is_some() {
+        bail!("PostgreSQL is not wired into this build yet; serve the SQLite store in --dir");
+    }
+    truce_server::init_logging(&config.log_format, &config.log_level);
+    let store: Arc<dyn Store> = dir.store()?;
+    let ledger = Arc::new(dir.ledger_on(Arc::clone(&store))?);
+    let origin = ledger
+        .with_state(|s| s.charter().map(|c| c.origin.to_string()))
+        .unwrap_or_default();
+    let state = AppState {
+        ledger,
+        store,
+        blobs: Arc::new(dir.blobs()?),
+        sessions: Arc::default(),
+        clock: Arc::new(SystemClock),
+        origin,
+        demo_members: demo_members.map(Arc::new),
+        limits: Limits {
+            body_bytes: config.body_limit_bytes,
+            request_timeout_secs: config.request_timeout_secs,
+            rate_per_minute: config.rate_limit_per_minute,
+        },
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, "serving");
+        match on_listening {
+            Some(f) => f(addr),
+            None => println!("Truce is serving {} on http://{addr}", state.origin),
+        }
+        truce_server::serve(state, listener, truce_server::shutdown_signal()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}

@@ -1,0 +1,149 @@
+//! Authentication: a member proves possession of its key by signing a
+//! one-time challenge, and receives a short-lived bearer token. The server
+//! never holds a member's private key; records are signed by their authors.
+//!
+//! The signed message is domain-separated from records and notes:
+//! `"truce-auth-v1\n" ‖ origin ‖ "\n" ‖ member ‖ "\n" ‖ challenge`.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use rand::RngCore;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use truce_core::kinds::charter::Role;
+use truce_core::values::{MemberId, ParticipantId, Timestamp};
+
+/// How long a challenge may be answered, and a token used.
+pub const CHALLENGE_SECONDS: i64 = 120;
+pub const TOKEN_SECONDS: i64 = 3600;
+/// Outstanding challenges and tokens are capped so that nobody can fill memory.
+const MAX_OUTSTANDING: usize = 100_000;
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub member: MemberId,
+    pub participant: ParticipantId,
+    pub role: Role,
+    pub expires: Timestamp,
+}
+
+#[derive(Default)]
+pub struct Sessions {
+    challenges: Mutex<HashMap<String, (MemberId, Timestamp)>>,
+    tokens: Mutex<HashMap<String, Session>>,
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn auth_message(origin: &str, member: &str, challenge: &str) -> Vec<u8> {
+    format!("truce-auth-v1\n{origin}\n{member}\n{challenge}").into_bytes()
+}
+
+impl Sessions {
+    pub fn challenge(
+        &self,
+        member: MemberId,
+        now: Timestamp,
+    ) -> Result<(String, Timestamp), ApiError> {
+        let mut map = self
+            .challenges
+            .lock()
+            .map_err(|_| ApiError::Internal("challenge table poisoned".into()))?;
+        map.retain(|_, (_, expires)| *expires > now);
+        if map.len() >= MAX_OUTSTANDING {
+            return Err(ApiError::TooManyRequests(
+                "too many sign-ins in progress; try again shortly".into(),
+            ));
+        }
+        let challenge = random_token();
+        let expires = Timestamp::from_unix(now.unix() + CHALLENGE_SECONDS).unwrap_or(now);
+        map.insert(challenge.clone(), (member, expires));
+        Ok((challenge, expires))
+    }
+
+    /// Consumes a challenge (it can be answered once) and returns whom it was for.
+    pub fn take_challenge(&self, challenge: &str, now: Timestamp) -> Option<MemberId> {
+        let mut map = self.challenges.lock().ok()?;
+        let (member, expires) = map.remove(challenge)?;
+        (expires > now).then_some(member)
+    }
+
+    pub fn issue(&self, session: Session, now: Timestamp) -> Result<String, ApiError> {
+        let mut map = self
+            .tokens
+            .lock()
+            .map_err(|_| ApiError::Internal("token table poisoned".into()))?;
+        map.retain(|_, s| s.expires > now);
+        if map.len() >= MAX_OUTSTANDING {
+            return Err(ApiError::TooManyRequests(
+                "too many sessions; try again later".into(),
+            ));
+        }
+        let token = random_token();
+        map.insert(token.clone(), session);
+        Ok(token)
+    }
+
+    pub fn session(&self, token: &str, now: Timestamp) -> Option<Session> {
+        let map = self.tokens.lock().ok()?;
+        map.get(token).filter(|s| s.expires > now).cloned()
+    }
+}
+
+/// Who is asking: a signed-in member, or nobody.
+#[derive(Clone, Debug)]
+pub struct Caller(pub Option<Session>);
+
+impl Caller {
+    pub fn require(&self) -> Result<&Session, ApiError> {
+        self.0.as_ref().ok_or_else(|| {
+            ApiError::Unauthorized(
+                "sign in: POST /api/v1/auth/challenge, then /api/v1/auth/token".into(),
+            )
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
+            return Ok(Caller(None));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| {
+                ApiError::Unauthorized("the Authorization header must be \"Bearer <token>\"".into())
+            })?;
+        let session = state
+            .sessions
+            .session(token.trim(), state.clock.now())
+            .ok_or_else(|| {
+                ApiError::Unauthorized("the token is unknown or expired; sign in again".into())
+            })?;
+        Ok(Caller(Some(session)))
+    }
+}
+
+/// Decodes a base64 Ed25519 signature.
+pub fn signature_bytes(sig: &str) -> Result<[u8; 64], ApiError> {
+    STANDARD
+        .decode(sig)
+        .ok()
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        .ok_or_else(|| ApiError::BadRequest("signature must be 64 bytes in base64".into()))
+}

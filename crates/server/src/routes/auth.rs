@@ -1,0 +1,137 @@
+//! Sign-in: challenge, then token.
+
+use crate::auth::{Session, TOKEN_SECONDS, auth_message, signature_bytes};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use truce_core::values::{MemberId, Timestamp};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChallengeRequest {
+    member: String,
+}
+
+#[derive(Serialize)]
+pub struct ChallengeResponse {
+    challenge: String,
+    /// What to sign, exactly (UTF-8).
+    message: String,
+    expires: Timestamp,
+}
+
+fn known_member(state: &AppState, member: &str) -> Result<MemberId, ApiError> {
+    let id = MemberId::parse(member).map_err(|e| ApiError::BadRequest(format!("member {e}")))?;
+    let active = state
+        .ledger
+        .with_state(|s| s.member(&id).is_some_and(|m| !m.revoked));
+    if !active {
+        return Err(ApiError::Unauthorized(format!(
+            "{id} is not an active member of this mechanism"
+        )));
+    }
+    Ok(id)
+}
+
+pub async fn challenge(
+    State(state): State<AppState>,
+    Json(req): Json<ChallengeRequest>,
+) -> Result<Json<ChallengeResponse>, ApiError> {
+    let member = known_member(&state, &req.member)?;
+    let now = state.clock.now();
+    let (challenge, expires) = state.sessions.challenge(member.clone(), now)?;
+    let message =
+        String::from_utf8_lossy(&auth_message(&state.origin, member.as_str(), &challenge))
+            .into_owned();
+    Ok(Json(ChallengeResponse {
+        challenge,
+        message,
+        expires,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    member: String,
+    challenge: String,
+    /// Base64 Ed25519 signature over the challenge's message.
+    signature: String,
+}
+
+#[derive(Serialize)]
+pub struct TokenResponse {
+    token: String,
+    member: String,
+    participant: String,
+    role: truce_core::kinds::charter::Role,
+    expires: Timestamp,
+}
+
+pub async fn token(
+    State(state): State<AppState>,
+    Json(req): Json<TokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let member = known_member(&state, &req.member)?;
+    let now = state.clock.now();
+    let refused = || {
+        ApiError::Unauthorized(
+            "the challenge is unknown, expired, used, or not for this member".into(),
+        )
+    };
+    let for_member = state
+        .sessions
+        .take_challenge(&req.challenge, now)
+        .ok_or_else(refused)?;
+    if for_member != member {
+        return Err(refused());
+    }
+    let signature = ed25519_dalek::Signature::from_bytes(&signature_bytes(&req.signature)?);
+    let message = auth_message(&state.origin, member.as_str(), &req.challenge);
+    let (participant, keys) = state
+        .ledger
+        .with_state(|s| {
+            s.member(&member).map(|m| {
+                (
+                    m.participant.clone(),
+                    m.keys
+                        .iter()
+                        .filter(|k| k.active)
+                        .map(|k| k.key)
+                        .collect::<Vec<_>>(),
+                )
+            })
+        })
+        .ok_or_else(refused)?;
+    if !keys
+        .iter()
+        .any(|k| k.verify_strict(&message, &signature).is_ok())
+    {
+        return Err(ApiError::Unauthorized(
+            "the signature does not verify under the member's active key".into(),
+        ));
+    }
+    let role = state
+        .ledger
+        .with_state(|s| s.role(&participant))
+        .ok_or_else(|| ApiError::Internal("a member's participant has no role".into()))?;
+    let expires = Timestamp::from_unix(now.unix() + TOKEN_SECONDS).unwrap_or(now);
+    let token = state.sessions.issue(
+        Session {
+            member: member.clone(),
+            participant: participant.clone(),
+            role,
+            expires,
+        },
+        now,
+    )?;
+    Ok(Json(TokenResponse {
+        token,
+        member: member.to_string(),
+        participant: participant.to_string(),
+        role,
+        expires,
+    }))
+}

@@ -1,0 +1,26 @@
+//! The whole route table.
+
+pub mod auth;
+pub mod members;
+pub mod records;
+pub mod transparency;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/checkpoint", get(transparency::checkpoint))
+        .route("/api/v1/proof/inclusion", get(transparency::inclusion))
+        .route("/api/v1/proof/consistency", get(transparency::consistency))
+        .route("/api/v1/records", post(records::submit).get(records::list))
+        .route("/api/v1/records/{index}", get(records::get))
+        .route("/api/v1/records/{index}/bundle", get(records::bundle))
+        .route("/api/v1/records/by-hash/{hash}", get(records::get_by_hash))
+        .route("/api/v1/auth/challenge", post(auth::challenge))
+        .route("/api/v1/auth/token", post(auth::token))
+        .route("/api/v1/participants", get(members::participants))
+        .route("/api/v1/members/{id}", get(members::member))
+        .route("/api/v1/demo/members", get(members::demo_members))
+}

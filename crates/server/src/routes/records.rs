@@ -1,0 +1,239 @@
+//! Submitting and reading records.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, blocking};
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use truce_core::Record;
+use truce_core::kinds::charter::Role;
+use truce_core::sealed::{Opening, SealedPart};
+use truce_ledger::Receipt;
+use truce_ledger::bundle::{Bundle, build_bundle};
+
+/// A submission: a signed record, or `{"record": …, "opening": …}` for a
+/// record with a confidential part (the opening is stored apart, never in the log).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WithOpening {
+    record: serde_json::Value,
+    #[serde(default)]
+    opening: Option<Opening>,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not JSON: {e}")))?;
+    let (record_value, opening) = if value.get("envelope").is_some() {
+        (value, None)
+    } else {
+        let w: WithOpening = serde_json::from_value(value).map_err(|e| {
+            ApiError::BadRequest(format!(
+                "send a signed record ({{\"envelope\", \"signatures\"}}) or {{\"record\", \"opening\"}}: {e}"
+            ))
+        })?;
+        (w.record, w.opening)
+    };
+    let bytes =
+        serde_json::to_vec(&record_value).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let record = Record::from_json(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    state
+        .ledger
+        .submit_with(record, opening.as_ref(), move |result| {
+            let _ = tx.send(result);
+        })?;
+    let receipt = rx.await.map_err(|_| {
+        ApiError::Unavailable("the log stopped before answering; submit again".into())
+    })??;
+    Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+#[derive(Serialize)]
+pub struct RecordView {
+    pub index: u64,
+    pub leaf_hash: truce_core::Hash,
+    pub record: serde_json::Value,
+    /// The opening of the record's confidential part, when the caller may read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidential: Option<serde_json::Value>,
+}
+
+/// Whether the caller may read a record's confidential part: its author's
+/// participant and the readers it names.
+pub fn may_read_sealed(
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    sealed: &SealedPart,
+) -> bool {
+    let Some(session) = &caller.0 else {
+        return false;
+    };
+    let author_participant = state
+        .ledger
+        .with_state(|s| s.member(record.author()).map(|m| m.participant.clone()));
+    author_participant.as_ref() == Some(&session.participant)
+        || sealed.readers.iter().any(|r| *r == session.participant)
+}
+
+fn view(
+    state: &AppState,
+    caller: &Caller,
+    index: u64,
+    leaf: &[u8],
+) -> Result<RecordView, ApiError> {
+    let record = Record::from_json(leaf)
+        .map_err(|e| ApiError::Internal(format!("stored record {index}: {e}")))?;
+    let confidential = match &record.signed.envelope.confidential {
+        Some(sealed) if may_read_sealed(state, caller, &record, sealed) => state
+            .store
+            .opening(index)?
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok()),
+        _ => None,
+    };
+    Ok(RecordView {
+        index,
+        leaf_hash: record.hash,
+        record: serde_json::from_slice(leaf).map_err(|e| ApiError::Internal(e.to_string()))?,
+        confidential,
+    })
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(index): Path<u64>,
+) -> Result<Json<RecordView>, ApiError> {
+    blocking(move || {
+        let stored = state
+            .store
+            .records(index, index.saturating_add(1))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::NotFound(format!("record {index} is not in the log")))?;
+        Ok(Json(view(&state, &caller, stored.index, &stored.leaf)?))
+    })
+    .await
+}
+
+pub async fn get_by_hash(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(hash): Path<String>,
+) -> Result<Json<RecordView>, ApiError> {
+    let hash = parse_hash(&hash)?;
+    let index = state
+        .ledger
+        .index_of(&hash)
+        .ok_or_else(|| ApiError::NotFound(format!("no record has leaf hash {hash}")))?;
+    get(State(state), caller, Path(index)).await
+}
+
+/// Record hashes in URLs: base64url (no padding) or standard base64.
+pub fn parse_hash(text: &str) -> Result<truce_core::Hash, ApiError> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .or_else(|_| base64::engine::general_purpose::STANDARD.decode(text))
+        .map_err(|_| ApiError::BadRequest(format!("{text:?} is not a base64 hash")))?;
+    truce_core::Hash::from_slice(&bytes)
+        .map_err(|_| ApiError::BadRequest("a hash is 32 bytes".into()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    #[serde(default)]
+    start: u64,
+    #[serde(default = "default_limit")]
+    limit: u64,
+}
+
+fn default_limit() -> u64 {
+    100
+}
+
+#[derive(Serialize)]
+pub struct RecordPage {
+    pub records: Vec<RecordView>,
+    pub next: Option<u64>,
+    pub size: u64,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(range): Query<Range>,
+) -> Result<Json<RecordPage>, ApiError> {
+    let limit = range.limit.clamp(1, 1000);
+    blocking(move || {
+        let size = state.store.size()?;
+        let end = range.start.saturating_add(limit).min(size);
+        let mut records = Vec::new();
+        for stored in state.store.records(range.start, end)? {
+            records.push(view(&state, &caller, stored.index, &stored.leaf)?);
+        }
+        Ok(Json(RecordPage {
+            records,
+            next: (end < size).then_some(end),
+            size,
+        }))
+    })
+    .await
+}
+
+pub async fn bundle(
+    State(state): State<AppState>,
+    Path(index): Path<u64>,
+) -> Result<Json<Bundle>, ApiError> {
+    blocking(move || {
+        let stored = state
+            .store
+            .records(index, index.saturating_add(1))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::NotFound(format!("record {index} is not in the log")))?;
+        let record =
+            Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let key_id = record
+            .signed
+            .signatures
+            .iter()
+            .next()
+            .map(|s| s.key.clone())
+            .unwrap_or_default();
+        let granted_by = state.ledger.with_state(|s| {
+            s.member(record.author())
+                .and_then(|m| {
+                    m.keys
+                        .iter()
+                        .find(|k| format!("{:08x}", k.key_id) == key_id)
+                })
+                .map(|k| k.granted_by)
+        });
+        let key_index = match granted_by {
+            Some(h) => state
+                .ledger
+                .index_of(&h)
+                .ok_or_else(|| ApiError::Internal("the key's record is not indexed".into()))?,
+            // The charter signs itself into existence: its own key record.
+            None => 0,
+        };
+        build_bundle(state.store.as_ref(), index, key_index)
+            .map(Json)
+            .map_err(|e| ApiError::Unavailable(e.to_string()))
+    })
+    .await
+}
+
+/// Whether a role may read everything (parties and mediators) or only what is published.
+pub fn is_participant_role(role: Role) -> bool {
+    matches!(role, Role::Party | Role::Mediator)
+}

@@ -1,0 +1,38 @@
+//! What every request handler shares.
+
+use crate::auth::Sessions;
+use crate::clock::Clock;
+use std::sync::Arc;
+use truce_ledger::Ledger;
+use truce_store::Store;
+use truce_store::blobs::BlobDir;
+
+/// A demo member whose private key the demo hands to browsers, so people can
+/// try the mechanism without handling keys. Only ever set in demo mode.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DemoMember {
+    pub member: String,
+    pub participant: String,
+    pub display_name: String,
+    /// The member's private key in signed-note form.
+    pub private_key: String,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub ledger: Arc<Ledger>,
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<BlobDir>,
+    pub sessions: Arc<Sessions>,
+    pub clock: Arc<dyn Clock>,
+    pub origin: String,
+    pub demo_members: Option<Arc<Vec<DemoMember>>>,
+    pub limits: Limits,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub body_bytes: usize,
+    pub request_timeout_secs: u64,
+    pub rate_per_minute: u32,
+}

@@ -1,0 +1,18 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! The real server on 127.0.0.1:0 over a real SQLite store holding the
+//! Istanbul scenario, driven over HTTP.
+
+#[path = "api/support.rs"]
+mod support;
+
+#[path = "api/auth.rs"]
+mod auth;
+#[path = "api/records.rs"]
+mod records;
+#[path = "api/transparency.rs"]
+mod transparency;

@@ -1,0 +1,157 @@
+use rand::SeedableRng;
+use reqwest::blocking::Client;
+use std::sync::Arc;
+use truce_core::Record;
+use truce_core::record::RecordDraft;
+use truce_core::values::{Label, MemberId, Timestamp};
+use truce_ledger::Ledger;
+use truce_server::clock::FixedClock;
+use truce_server::state::{AppState, Limits};
+use truce_store::Store;
+use truce_store_sqlite::SqliteStore;
+use truce_tlog::note::NoteSigner;
+
+pub struct App {
+    pub base: String,
+    pub http: Client,
+    pub log_key: truce_tlog::note::NoteVerifier,
+    pub scenario: truce_scenario::Scenario,
+    _dir: tempfile::TempDir,
+    _server: std::thread::JoinHandle<()>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Builds the scenario into a fresh store and starts the real server on it.
+pub fn spawn_app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2025);
+    let log = NoteSigner::generate(truce_scenario::ORIGIN, &mut rng).unwrap();
+    let ledger = Arc::new(Ledger::open(Arc::clone(&store), log.clone()).unwrap());
+    let scenario = truce_scenario::build(&log.verifier(), &mut rng, &mut |record, opening| {
+        ledger
+            .submit(record, opening)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .unwrap();
+    let state = AppState {
+        ledger,
+        store,
+        blobs: Arc::new(truce_store::blobs::BlobDir::open(dir.path().join("blobs")).unwrap()),
+        sessions: Arc::default(),
+        clock: Arc::new(FixedClock(
+            Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
+        )),
+        origin: truce_scenario::ORIGIN.into(),
+        demo_members: None,
+        limits: Limits {
+            body_bytes: 256 * 1024,
+            request_timeout_secs: 30,
+            rate_per_minute: 100_000,
+        },
+    };
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            truce_server::serve(state, listener, async {
+                let _ = stop_rx.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    let addr = addr_rx.recv().unwrap();
+    App {
+        base: format!("http://{addr}"),
+        http: Client::new(),
+        log_key: log.verifier(),
+        scenario,
+        _dir: dir,
+        _server: server,
+        stop: Some(stop_tx),
+    }
+}
+
+impl App {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::blocking::Response {
+        self.http.get(self.url(path)).send().unwrap()
+    }
+
+    pub fn get_json(&self, path: &str) -> serde_json::Value {
+        let response = self.get(path);
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.json().unwrap()
+    }
+
+    pub fn member(&self, id: &str) -> &truce_scenario::DemoMember {
+        self.scenario
+            .members
+            .iter()
+            .find(|m| m.member == id)
+            .unwrap()
+    }
+
+    /// Signs `body` as `member` with its next sequence number, as the server reports it.
+    pub fn sign(&self, member: &str, kind: truce_core::Kind, body: serde_json::Value) -> Record {
+        let m = self.member(member);
+        let next_seq = self.get_json(&format!("/api/v1/members/{member}"))["next_seq"]
+            .as_u64()
+            .unwrap();
+        RecordDraft {
+            log: Label::parse(truce_scenario::ORIGIN).unwrap(),
+            author: MemberId::parse(member).unwrap(),
+            seq: next_seq,
+            time: Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
+            body: truce_core::Body::parse(kind, &body).unwrap(),
+            confidential: None,
+            extra_refs: vec![],
+        }
+        .sign(&[&m.signer])
+        .unwrap()
+    }
+
+    pub fn post_record(&self, record: &Record) -> reqwest::blocking::Response {
+        self.http
+            .post(self.url("/api/v1/records"))
+            .header("content-type", "application/json")
+            .body(record.leaf.clone())
+            .send()
+            .unwrap()
+    }
+}
+
+pub fn a_report(accused: &str) -> serde_json::Value {
+    serde_json::json!({
+        "title": "Mortar fire near a border post",
+        "incident_type": "shelling",
+        "time": {"at": "2025-11-09T04:00:00Z", "precision": "hour"},
+        "places": [{"point": {"lat_e6": 33950000, "lon_e6": 70100000}, "precision": "locality"}],
+        "accused": accused,
+        "narrative": "Rounds landed near the post before dawn (test record)."
+    })
+}
