@@ -1,0 +1,480 @@
+//! # truce-store-postgres
+//!
+//! The store for a log served by more than one process: PostgreSQL through
+//! the synchronous `postgres` crate (the `Store` trait is synchronous, and the
+//! server calls it from blocking tasks). The schema mirrors the SQLite
+//! store's; level-0 tree nodes are the records' `hash` column, not rows of
+//! `tree_nodes`.
+//!
+//! ## One sequencer across processes
+//!
+//! `append` is one READ COMMITTED transaction that first takes
+//! `pg_advisory_xact_lock(APPEND_LOCK)`. Every server appending to the same
+//! database waits on that lock, so appends are serialised however many
+//! servers there are, and the lock is released by COMMIT or ROLLBACK (or by
+//! the server when a session dies), never left behind. Holding it, the
+//! transaction reads the log's size — READ COMMITTED takes a new snapshot per
+//! statement, so this sees every append committed before the lock was
+//! granted — and refuses a batch that does not start exactly there with
+//! `StoreError::Conflict`, writing nothing. A server whose view is stale
+//! therefore fails cleanly instead of forking the tree; catching up and
+//! retrying is the ledger's job, not the store's.
+//!
+//! ## Durability
+//!
+//! Every session sets `synchronous_commit = on` (see `pool.rs`): COMMIT
+//! returns only after the WAL is flushed, so an acknowledged append survives
+//! a crash of the database server.
+//!
+//! ## What it does not do
+//!
+//! - No retries. A call on a broken connection fails, and the session is
+//!   dropped from the pool. Only a break during COMMIT leaves it unknown
+//!   whether a batch was written; the ledger rebuilds its state from the
+//!   store after any failed append, which settles that.
+//! - No TLS: connect over a Unix socket or a trusted network.
+//! - No index on record hashes: the ledger holds that index in memory.
+
+mod migrate;
+mod pool;
+mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use pool::{Conn, Pool};
+use postgres::IsolationLevel;
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::Duration;
+use truce_store::{AppendBatch, Store, StoreError, StoredCheckpoint, StoredRecord};
+use truce_tlog::{Hash, NodeId};
+
+/// Tree nodes at this level and above are kept in memory as well, as in the
+/// SQLite store: about n/64 hashes, most of those any proof needs. Nodes
+/// never change once written, so the cache can lack entries (another
+/// server's appends, fetched from the database on a miss) but never hold a
+/// wrong one.
+const CACHED_LEVEL: u8 = 6;
+
+/// Advisory lock key every appender takes ("truce" in ASCII, then 0x02).
+/// Advisory locks are per database: logs in different databases do not
+/// wait on each other.
+const APPEND_LOCK: i64 = 0x7472_7563_6502;
+
+const INDEX_BITS: u32 = 56;
+const INDEX_MASK: u64 = (1 << INDEX_BITS) - 1;
+
+pub struct PostgresStore {
+    pool: Pool,
+    read_only: bool,
+    upper: RwLock<HashMap<NodeId, Hash>>,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    // No URL: it may hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("read_only", &self.read_only)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn db(e: postgres::Error) -> StoreError {
+    StoreError::Database(describe(&e))
+}
+
+/// An error and its causes on one line: `postgres::Error` alone prints only
+/// "db error" or "error connecting to server"; the server's message and the
+/// I/O error are its source.
+pub(crate) fn describe(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(e) = cause {
+        out.push_str(": ");
+        out.push_str(&e.to_string().replace('\n', "; "));
+        cause = e.source();
+    }
+    out
+}
+
+fn node_key(id: &NodeId) -> Result<i64, StoreError> {
+    if id.index > INDEX_MASK {
+        return Err(StoreError::Database(format!(
+            "node index {} is out of range",
+            id.index
+        )));
+    }
+    i64::try_from((u64::from(id.level) << INDEX_BITS) | id.index)
+        .map_err(|e| StoreError::Database(e.to_string()))
+}
+
+fn node_id(key: i64) -> Result<NodeId, StoreError> {
+    let key = to_u64(key)?;
+    let level = u8::try_from(key >> INDEX_BITS)
+        .map_err(|_| StoreError::Corrupt(format!("tree node key {key} has no valid level")))?;
+    Ok(NodeId {
+        level,
+        index: key & INDEX_MASK,
+    })
+}
+
+fn to_i64(v: u64) -> Result<i64, StoreError> {
+    i64::try_from(v)
+        .map_err(|_| StoreError::Database(format!("{v} does not fit the database's integers")))
+}
+
+fn to_u64(v: i64) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("negative index {v}")))
+}
+
+fn hash_of(bytes: &[u8], id: NodeId) -> Result<Hash, StoreError> {
+    Hash::from_slice(bytes).map_err(|_| {
+        StoreError::Corrupt(format!(
+            "tree node (level {}, index {}) is {} bytes, not 32",
+            id.level,
+            id.index,
+            bytes.len()
+        ))
+    })
+}
+
+fn config(url: &str) -> Result<postgres::Config, StoreError> {
+    // The parser's message never repeats the URL, which may hold a password.
+    let mut config: postgres::Config = url
+        .parse()
+        .map_err(|e| StoreError::Database(format!("invalid PostgreSQL URL: {}", describe(&e))))?;
+    if config.get_application_name().is_none() {
+        config.application_name("truce");
+    }
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(10));
+    }
+    Ok(config)
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user@host:port/db` or libpq's
+    /// `host=… dbname=…` form) and brings the schema up to date.
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        let config = config(url)?;
+        let mut client = Pool::connect(&config, false)?;
+        migrate::run(&mut client)?;
+        drop(client);
+        Self::start(Pool::new(config, false), false)
+    }
+
+    /// Opens an existing store for reading only: no migration, no writes
+    /// (every session is read-only) — what an auditor needs. Refuses a
+    /// database whose schema is missing or not this build's.
+    pub fn open_read_only(url: &str) -> Result<Self, StoreError> {
+        let config = config(url)?;
+        let mut client = Pool::connect(&config, true)?;
+        migrate::check_current(&mut client)?;
+        drop(client);
+        Self::start(Pool::new(config, true), true)
+    }
+
+    fn start(pool: Pool, read_only: bool) -> Result<Self, StoreError> {
+        let store = Self {
+            pool,
+            read_only,
+            upper: RwLock::default(),
+        };
+        store.load_upper()?;
+        Ok(store)
+    }
+
+    fn load_upper(&self) -> Result<(), StoreError> {
+        let from = node_key(&NodeId {
+            level: CACHED_LEVEL,
+            index: 0,
+        })?;
+        let nodes = self.pool.with(|Conn { client, sql }| {
+            client
+                .query(&sql.upper_nodes, &[&from])
+                .map_err(db)?
+                .iter()
+                .map(|row| {
+                    let id = node_id(row.try_get(0).map_err(db)?)?;
+                    Ok((id, hash_of(row.try_get(1).map_err(db)?, id)?))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        self.remember(nodes);
+        Ok(())
+    }
+
+    fn remember(&self, nodes: impl IntoIterator<Item = (NodeId, Hash)>) {
+        if let Ok(mut upper) = self.upper.write() {
+            upper.extend(nodes.into_iter().filter(|(id, _)| id.level >= CACHED_LEVEL));
+        }
+    }
+
+    fn checkpoint(row: &postgres::Row) -> Result<StoredCheckpoint, StoreError> {
+        Ok(StoredCheckpoint {
+            size: to_u64(row.try_get(0).map_err(db)?)?,
+            note: row.try_get(1).map_err(db)?,
+        })
+    }
+}
+
+impl Store for PostgresStore {
+    fn append(&self, batch: &AppendBatch) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(StoreError::Database(
+                "this store was opened read-only".into(),
+            ));
+        }
+        // Columns for the array-valued INSERTs (see sql.rs), built before a
+        // connection is taken.
+        let mut idx = Vec::with_capacity(batch.records.len());
+        let mut hashes = Vec::with_capacity(batch.records.len());
+        let mut leaves = Vec::with_capacity(batch.records.len());
+        let (mut opening_idx, mut openings) = (Vec::new(), Vec::new());
+        for r in &batch.records {
+            let i = to_i64(r.index)?;
+            idx.push(i);
+            hashes.push(&r.hash.0[..]);
+            leaves.push(&r.leaf[..]);
+            if let Some(opening) = &r.opening {
+                opening_idx.push(i);
+                openings.push(&opening[..]);
+            }
+        }
+        // Level 0 is the leaf hashes, which the records table already holds:
+        // storing them twice would double the writes per record.
+        let (mut node_keys, mut node_hashes) = (Vec::new(), Vec::new());
+        for (id, hash) in batch.nodes.iter().filter(|(id, _)| id.level > 0) {
+            node_keys.push(node_key(id)?);
+            node_hashes.push(&hash.0[..]);
+        }
+        let checkpoint = match &batch.checkpoint {
+            Some(cp) => Some((to_i64(cp.size)?, cp.note.as_str())),
+            None => None,
+        };
+
+        self.pool.with(|Conn { client, sql }| {
+            // READ COMMITTED, whatever the session default: the size read
+            // below must see what the previous lock holder committed, which
+            // a REPEATABLE READ snapshot taken before the lock would not.
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::ReadCommitted)
+                .start()
+                .map_err(db)?;
+            tx.execute(&sql.append_lock, &[&APPEND_LOCK]).map_err(db)?;
+            let actual = to_u64(
+                tx.query_one(&sql.size, &[])
+                    .and_then(|row| row.try_get(0))
+                    .map_err(db)?,
+            )?;
+            if let Some(first) = batch.records.first()
+                && first.index != actual
+            {
+                // Dropping `tx` rolls back, which also releases the lock.
+                return Err(StoreError::Conflict {
+                    expected: first.index,
+                    actual,
+                });
+            }
+            if !idx.is_empty() {
+                tx.execute(&sql.insert_records, &[&idx, &hashes, &leaves])
+                    .map_err(db)?;
+            }
+            if !opening_idx.is_empty() {
+                tx.execute(&sql.insert_openings, &[&opening_idx, &openings])
+                    .map_err(db)?;
+            }
+            if !node_keys.is_empty() {
+                tx.execute(&sql.insert_nodes, &[&node_keys, &node_hashes])
+                    .map_err(db)?;
+            }
+            if let Some((size, note)) = &checkpoint {
+                tx.execute(&sql.insert_checkpoint, &[size, note])
+                    .map_err(db)?;
+            }
+            tx.commit().map_err(db)
+        })?;
+        self.remember(batch.nodes.iter().copied());
+        Ok(())
+    }
+
+    fn size(&self) -> Result<u64, StoreError> {
+        self.pool.with(|Conn { client, sql }| {
+            to_u64(
+                client
+                    .query_one(&sql.size, &[])
+                    .and_then(|row| row.try_get(0))
+                    .map_err(db)?,
+            )
+        })
+    }
+
+    fn records(&self, start: u64, end: u64) -> Result<Vec<StoredRecord>, StoreError> {
+        let (start, end) = (to_i64(start)?, to_i64(end.min(i64::MAX as u64))?);
+        self.pool.with(|Conn { client, sql }| {
+            client
+                .query(&sql.records, &[&start, &end])
+                .map_err(db)?
+                .iter()
+                .map(|row| {
+                    let index = to_u64(row.try_get(0).map_err(db)?)?;
+                    Ok(StoredRecord {
+                        index,
+                        hash: hash_of(row.try_get(1).map_err(db)?, NodeId { level: 0, index })?,
+                        leaf: row.try_get(2).map_err(db)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
+        let mut found: HashMap<NodeId, Hash> = HashMap::with_capacity(ids.len());
+        if let Ok(upper) = self.upper.read() {
+            found.extend(
+                ids.iter()
+                    .filter_map(|id| upper.get(id).map(|hash| (*id, *hash))),
+            );
+        }
+        let (mut leaves, mut inner) = (Vec::new(), Vec::new());
+        for id in ids.iter().filter(|id| !found.contains_key(id)) {
+            if id.level == 0 {
+                leaves.push(to_i64(id.index)?);
+            } else {
+                inner.push(node_key(id)?);
+            }
+        }
+        if !leaves.is_empty() || !inner.is_empty() {
+            // At most two queries for the whole request: a proof is one call.
+            let fetched = self.pool.with(|Conn { client, sql }| {
+                let mut out = Vec::with_capacity(leaves.len() + inner.len());
+                if !leaves.is_empty() {
+                    for row in client.query(&sql.leaf_hashes, &[&leaves]).map_err(db)? {
+                        let id = NodeId {
+                            level: 0,
+                            index: to_u64(row.try_get(0).map_err(db)?)?,
+                        };
+                        out.push((id, hash_of(row.try_get(1).map_err(db)?, id)?));
+                    }
+                }
+                if !inner.is_empty() {
+                    for row in client.query(&sql.node_hashes, &[&inner]).map_err(db)? {
+                        let id = node_id(row.try_get(0).map_err(db)?)?;
+                        out.push((id, hash_of(row.try_get(1).map_err(db)?, id)?));
+                    }
+                }
+                Ok(out)
+            })?;
+            // Another server's nodes, read once: they never change.
+            self.remember(fetched.iter().copied());
+            found.extend(fetched);
+        }
+        ids.iter()
+            .map(|id| {
+                found.get(id).copied().ok_or_else(|| {
+                    StoreError::Corrupt(format!(
+                        "tree node (level {}, index {}) is missing",
+                        id.level, id.index
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    fn nodes_at_level(
+        &self,
+        level: u8,
+        start: u64,
+        end: u64,
+    ) -> Result<Vec<(NodeId, Hash)>, StoreError> {
+        let end = end.min(INDEX_MASK);
+        // Level 0 lives in the records table (see `append`); higher levels in tree_nodes.
+        let (lo, hi) = if level == 0 {
+            (to_i64(start)?, to_i64(end)?)
+        } else {
+            (
+                node_key(&NodeId {
+                    level,
+                    index: start,
+                })?,
+                node_key(&NodeId { level, index: end })?,
+            )
+        };
+        self.pool.with(|Conn { client, sql }| {
+            let stmt = if level == 0 {
+                &sql.leaf_range
+            } else {
+                &sql.node_range
+            };
+            client
+                .query(stmt, &[&lo, &hi])
+                .map_err(db)?
+                .iter()
+                .map(|row| {
+                    let key = to_u64(row.try_get(0).map_err(db)?)?;
+                    let id = NodeId {
+                        level,
+                        index: key & INDEX_MASK,
+                    };
+                    Ok((id, hash_of(row.try_get(1).map_err(db)?, id)?))
+                })
+                .collect()
+        })
+    }
+
+    fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        self.pool.with(|Conn { client, sql }| {
+            client
+                .query_opt(&sql.latest_checkpoint, &[])
+                .map_err(db)?
+                .as_ref()
+                .map(Self::checkpoint)
+                .transpose()
+        })
+    }
+
+    fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        self.pool.with(|Conn { client, sql }| {
+            client
+                .query(&sql.checkpoints, &[])
+                .map_err(db)?
+                .iter()
+                .map(Self::checkpoint)
+                .collect()
+        })
+    }
+
+    fn opening(&self, index: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let idx = to_i64(index)?;
+        self.pool.with(|Conn { client, sql }| {
+            client
+                .query_opt(&sql.opening, &[&idx])
+                .map_err(db)?
+                .map(|row| row.try_get(0).map_err(db))
+                .transpose()
+        })
+    }
+
+    fn opening_indexes(&self) -> Result<Vec<u64>, StoreError> {
+        self.pool.with(|Conn { client, sql }| {
+            client
+                .query(&sql.opening_indexes, &[])
+                .map_err(db)?
+                .iter()
+                .map(|row| to_u64(row.try_get(0).map_err(db)?))
+                .collect()
+        })
+    }
+
+    fn internal_node_count(&self) -> Result<u64, StoreError> {
+        self.pool.with(|Conn { client, sql }| {
+            to_u64(
+                client
+                    .query_one(&sql.internal_node_count, &[])
+                    .and_then(|row| row.try_get(0))
+                    .map_err(db)?,
+            )
+        })
+    }
+}

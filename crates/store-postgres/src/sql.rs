@@ -1,0 +1,66 @@
+//! Every statement the store runs, prepared once per session: each call is
+//! then one round trip (a statement sent as text would cost two: parse,
+//! then execute).
+
+use crate::db;
+use postgres::{Client, Statement};
+use truce_store::StoreError;
+
+pub struct Statements {
+    pub append_lock: Statement,
+    pub size: Statement,
+    pub insert_records: Statement,
+    pub insert_openings: Statement,
+    pub insert_nodes: Statement,
+    pub insert_checkpoint: Statement,
+    pub records: Statement,
+    pub leaf_hashes: Statement,
+    pub node_hashes: Statement,
+    pub leaf_range: Statement,
+    pub node_range: Statement,
+    pub upper_nodes: Statement,
+    pub latest_checkpoint: Statement,
+    pub checkpoints: Statement,
+    pub opening: Statement,
+    pub opening_indexes: Statement,
+    pub internal_node_count: Statement,
+}
+
+impl Statements {
+    pub fn prepare(client: &mut Client) -> Result<Self, StoreError> {
+        let mut p = |sql: &str| client.prepare(sql).map_err(db);
+        Ok(Self {
+            append_lock: p("SELECT pg_advisory_xact_lock($1)")?,
+            size: p("SELECT COALESCE(MAX(idx) + 1, 0) FROM records")?,
+            // A whole batch per statement, its columns sent as arrays: for a
+            // 100-record batch (with commit) this took ~1.05 ms, against
+            // ~1.5 ms for a multi-row VALUES built per batch (parsed every
+            // time, and capped at 65,535 parameters) and ~9 ms for one
+            // prepared INSERT per record (one round trip each).
+            insert_records: p("INSERT INTO records (idx, hash, leaf) \
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[], $3::BYTEA[])")?,
+            insert_openings: p("INSERT INTO sealed_parts (record_idx, opening) \
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[])")?,
+            insert_nodes: p("INSERT INTO tree_nodes (node, hash) \
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[])")?,
+            insert_checkpoint: p("INSERT INTO checkpoints (size, note) VALUES ($1, $2)")?,
+            records: p(
+                "SELECT idx, hash, leaf FROM records WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+            )?,
+            leaf_hashes: p("SELECT idx, hash FROM records WHERE idx = ANY($1)")?,
+            node_hashes: p("SELECT node, hash FROM tree_nodes WHERE node = ANY($1)")?,
+            leaf_range: p(
+                "SELECT idx, hash FROM records WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+            )?,
+            node_range: p(
+                "SELECT node, hash FROM tree_nodes WHERE node >= $1 AND node < $2 ORDER BY node",
+            )?,
+            upper_nodes: p("SELECT node, hash FROM tree_nodes WHERE node >= $1")?,
+            latest_checkpoint: p("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")?,
+            checkpoints: p("SELECT size, note FROM checkpoints ORDER BY size")?,
+            opening: p("SELECT opening FROM sealed_parts WHERE record_idx = $1")?,
+            opening_indexes: p("SELECT record_idx FROM sealed_parts ORDER BY record_idx")?,
+            internal_node_count: p("SELECT COUNT(*) FROM tree_nodes")?,
+        })
+    }
+}
