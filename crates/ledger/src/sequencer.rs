@@ -3,8 +3,9 @@
 //! one durable transaction (group commit) before acknowledging it.
 
 use crate::ledger::{Receipt, Shared, SubmitError};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
+use std::time::Duration;
 use truce_core::admission::Signatures;
 use truce_core::record::Record;
 use truce_core::{Body, LogState, Rejection};
@@ -76,13 +77,16 @@ pub(crate) fn run(shared: &Shared, frontier: Frontier, jobs: &Receiver<Job>) {
     // One batch waiting while another is written: memory runs at most two
     // batches ahead of the disk, and no record is acknowledged before its own.
     let (to_writer, pending) = mpsc::sync_channel::<Pending>(1);
-    let rebuild = &AtomicBool::new(false);
+    let sync = &Rebuild {
+        wanted: AtomicBool::new(false),
+        done: AtomicU64::new(0),
+    };
     std::thread::scope(|scope| {
         let writer = std::thread::Builder::new()
             .name("truce-writer".into())
-            .spawn_scoped(scope, move || write_loop(shared, &pending, rebuild));
+            .spawn_scoped(scope, move || write_loop(shared, &pending, sync));
         if writer.is_ok() {
-            admit_loop(shared, frontier, jobs, &to_writer, rebuild);
+            admit_loop(shared, frontier, jobs, &to_writer, sync);
         }
         // Closing the channel lets the writer finish what it holds and stop.
         drop(to_writer);
@@ -94,11 +98,18 @@ fn admit_loop(
     mut frontier: Frontier,
     jobs: &Receiver<Job>,
     to_writer: &SyncSender<Pending>,
-    rebuild: &AtomicBool,
+    sync: &Rebuild,
 ) {
     let mut epoch = 0;
-    while let Some(batch) = next_batch(jobs, MAX_BATCH) {
-        if rebuild.swap(false, Ordering::SeqCst) {
+    loop {
+        // Wake at least every few milliseconds, so a rebuild asked for by the
+        // writer happens at once, not only when the next record arrives.
+        let batch = match jobs.recv_timeout(REBUILD_POLL) {
+            Ok(first) => Some(drain(jobs, first, MAX_BATCH)),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if sync.wanted.swap(false, Ordering::SeqCst) {
             // A write failed: memory is ahead of the disk. Rebuild both from
             // the store before admitting anything more.
             match replay(shared.store.as_ref()) {
@@ -106,19 +117,21 @@ fn admit_loop(
                     *write_state(shared) = state;
                     frontier = tree;
                     epoch += 1;
+                    sync.done.fetch_add(1, Ordering::SeqCst);
                 }
                 Err(_) => {
                     // Fail closed: state and store cannot be reconciled, so
                     // nothing more is accepted. Returning drops the receiver,
                     // and every later submission fails with `Closed`.
-                    for job in batch {
+                    for job in batch.into_iter().flatten() {
                         (job.reply)(Err(SubmitError::Closed));
                     }
                     return;
                 }
             }
         }
-        let Some(pending) = admit(shared, &mut frontier, batch, epoch, rebuild) else {
+        let Some(batch) = batch else { continue };
+        let Some(pending) = admit(shared, &mut frontier, batch, epoch, &sync.wanted) else {
             continue;
         };
         if let Err(unsent) = to_writer.send(pending) {
@@ -130,7 +143,18 @@ fn admit_loop(
     }
 }
 
-fn write_loop(shared: &Shared, pending: &Receiver<Pending>, rebuild: &AtomicBool) {
+/// How the writer asks admission to rebuild its state from the store, and
+/// learns that it has.
+struct Rebuild {
+    wanted: AtomicBool,
+    done: AtomicU64,
+}
+
+const REBUILD_POLL: Duration = Duration::from_millis(5);
+/// How long the writer waits for a rebuild before answering anyway.
+const REBUILD_WAIT: Duration = Duration::from_secs(60);
+
+fn write_loop(shared: &Shared, pending: &Receiver<Pending>, sync: &Rebuild) {
     let mut dead_epoch = None;
     while let Ok(batch) = pending.recv() {
         if dead_epoch.is_some_and(|dead| batch.epoch <= dead) {
@@ -143,13 +167,12 @@ fn write_loop(shared: &Shared, pending: &Receiver<Pending>, rebuild: &AtomicBool
         }
         let result = shared.store.append(&batch.write);
         // After an error, the store itself says whether the batch landed (an
-        // error can come after the commit, e.g. from a failing fsync report).
+        // error can come after the commit, e.g. from a failing fsync report):
+        // it did if our records are at our indexes — not merely if the log
+        // grew, since another server may have appended in our place.
         let landed = match &result {
             Ok(()) => true,
-            Err(_) => shared
-                .store
-                .size()
-                .is_ok_and(|size| size >= batch.size_after),
+            Err(_) => batch_is_stored(shared.store.as_ref(), &batch.write),
         };
         if landed {
             for (index, job) in batch.admitted {
@@ -160,11 +183,16 @@ fn write_loop(shared: &Shared, pending: &Receiver<Pending>, rebuild: &AtomicBool
                 }));
             }
         } else {
-            // Ask for the rebuild before answering, so a submitter that
-            // retries at once finds the state rebuilt, not still holding
-            // the record that failed.
+            // Rebuild before answering, so a submitter that retries at once
+            // (or asks for its next sequence number) finds the state rebuilt,
+            // not still holding the record that failed.
             dead_epoch = Some(batch.epoch);
-            rebuild.store(true, Ordering::SeqCst);
+            let before = sync.done.load(Ordering::SeqCst);
+            sync.wanted.store(true, Ordering::SeqCst);
+            let asked = std::time::Instant::now();
+            while sync.done.load(Ordering::SeqCst) == before && asked.elapsed() < REBUILD_WAIT {
+                std::thread::sleep(Duration::from_millis(1));
+            }
             let message = result.err().map_or_else(String::new, |e| e.to_string());
             for (_, job) in batch.admitted {
                 (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
@@ -178,6 +206,11 @@ fn write_loop(shared: &Shared, pending: &Receiver<Pending>, rebuild: &AtomicBool
 /// waiting for company. `None` once the queue is closed and empty.
 pub(crate) fn next_batch<T>(queue: &Receiver<T>, max: usize) -> Option<Vec<T>> {
     let first = queue.recv().ok()?;
+    Some(drain(queue, first, max))
+}
+
+/// `first`, and whatever else is queued already, up to `max`.
+fn drain<T>(queue: &Receiver<T>, first: T, max: usize) -> Vec<T> {
     let mut batch = vec![first];
     while batch.len() < max {
         match queue.try_recv() {
@@ -185,7 +218,23 @@ pub(crate) fn next_batch<T>(queue: &Receiver<T>, max: usize) -> Option<Vec<T>> {
             Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
         }
     }
-    Some(batch)
+    batch
+}
+
+fn batch_is_stored(store: &dyn Store, batch: &AppendBatch) -> bool {
+    let (Some(first), Some(last)) = (batch.records.first(), batch.records.last()) else {
+        return false;
+    };
+    match store.records(first.index, last.index.saturating_add(1)) {
+        Ok(stored) => {
+            stored.len() == batch.records.len()
+                && stored
+                    .iter()
+                    .zip(&batch.records)
+                    .all(|(s, r)| s.index == r.index && s.hash == r.hash)
+        }
+        Err(_) => false,
+    }
 }
 
 fn write_state(shared: &Shared) -> std::sync::RwLockWriteGuard<'_, LogState> {

@@ -152,6 +152,24 @@ impl Pool {
     }
 }
 
+impl Drop for Pool {
+    /// The synchronous client closes its session by blocking on its own
+    /// runtime, which panics if it happens on an async thread (a server
+    /// dropping its state at shutdown does exactly that). The idle sessions
+    /// are therefore closed on a plain thread of their own.
+    fn drop(&mut self) {
+        let idle = match self.state.get_mut() {
+            Ok(state) => std::mem::take(&mut state.idle),
+            Err(poisoned) => std::mem::take(&mut poisoned.into_inner().idle),
+        };
+        if !idle.is_empty() {
+            let _ = std::thread::Builder::new()
+                .name("truce-pg-close".into())
+                .spawn(move || drop(idle));
+        }
+    }
+}
+
 /// Returns its connection to the pool however `with` ends (even by a panic).
 struct Lent<'a> {
     pool: &'a Pool,

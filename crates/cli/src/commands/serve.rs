@@ -1,5 +1,5 @@
 use crate::mechanism::MechanismDir;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,11 +69,15 @@ pub fn serve(
     demo_members: Option<Vec<DemoMember>>,
     on_listening: Option<&dyn Fn(std::net::SocketAddr)>,
 ) -> Result<()> {
-    if config.database.is_some() {
-        bail!("PostgreSQL is not wired into this build yet; serve the SQLite store in --dir");
-    }
     truce_server::init_logging(&config.log_format, &config.log_level);
-    let store: Arc<dyn Store> = dir.store()?;
+    let store: Arc<dyn Store> = match &config.database {
+        // PostgreSQL holds the log; the directory still holds the log key and blobs.
+        Some(url) => Arc::new(
+            truce_store_postgres::PostgresStore::open(url)
+                .context("cannot open the PostgreSQL store")?,
+        ),
+        None => dir.store()?,
+    };
     let ledger = Arc::new(dir.ledger_on(Arc::clone(&store))?);
     let origin = ledger
         .with_state(|s| s.charter().map(|c| c.origin.to_string()))

@@ -29,13 +29,19 @@ impl Drop for App {
     }
 }
 
-/// Builds the scenario into a fresh store and starts the real server on it.
+/// Builds the scenario into a fresh SQLite store and starts the real server on it.
 pub fn spawn_app() -> App {
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
+    let (log, scenario) = build_scenario(&store);
+    spawn_on(dir, store, log, scenario)
+}
+
+/// The log key and scenario, built into `store` through a ledger that is then closed.
+pub fn build_scenario(store: &Arc<dyn Store>) -> (NoteSigner, truce_scenario::Scenario) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(2025);
     let log = NoteSigner::generate(truce_scenario::ORIGIN, &mut rng).unwrap();
-    let ledger = Arc::new(Ledger::open(Arc::clone(&store), log.clone()).unwrap());
+    let ledger = Ledger::open(Arc::clone(store), log.clone()).unwrap();
     let scenario = truce_scenario::build(&log.verifier(), &mut rng, &mut |record, opening| {
         ledger
             .submit(record, opening)
@@ -43,6 +49,17 @@ pub fn spawn_app() -> App {
             .map_err(|e| e.to_string())
     })
     .unwrap();
+    (log, scenario)
+}
+
+/// Starts the real server over `store` with its own ledger.
+pub fn spawn_on(
+    dir: tempfile::TempDir,
+    store: Arc<dyn Store>,
+    log: NoteSigner,
+    scenario: truce_scenario::Scenario,
+) -> App {
+    let ledger = Arc::new(Ledger::open(Arc::clone(&store), log.clone()).unwrap());
     let state = AppState {
         ledger,
         store,
