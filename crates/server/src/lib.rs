@@ -12,6 +12,8 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod extract;
+pub mod follower;
 mod headers;
 pub mod routes;
 pub mod state;

@@ -21,6 +21,8 @@ pub struct DemoMember {
 #[derive(Clone)]
 pub struct AppState {
     pub ledger: Arc<Ledger>,
+    /// The query index, following the store.
+    pub index: Arc<crate::follower::IndexFollower>,
     pub store: Arc<dyn Store>,
     pub blobs: Arc<BlobDir>,
     pub sessions: Arc<Sessions>,

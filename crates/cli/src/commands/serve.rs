@@ -83,6 +83,9 @@ pub fn serve(
         .with_state(|s| s.charter().map(|c| c.origin.to_string()))
         .unwrap_or_default();
     let state = AppState {
+        index: Arc::new(truce_server::follower::IndexFollower::new(Arc::clone(
+            &store,
+        ))),
         ledger,
         store,
         blobs: Arc::new(dir.blobs()?),

@@ -2,6 +2,7 @@
 
 use crate::auth::{Session, TOKEN_SECONDS, auth_message, signature_bytes};
 use crate::error::ApiError;
+use crate::extract::Json as Body;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -37,7 +38,7 @@ fn known_member(state: &AppState, member: &str) -> Result<MemberId, ApiError> {
 
 pub async fn challenge(
     State(state): State<AppState>,
-    Json(req): Json<ChallengeRequest>,
+    Body(req): Body<ChallengeRequest>,
 ) -> Result<Json<ChallengeResponse>, ApiError> {
     let member = known_member(&state, &req.member)?;
     let now = state.clock.now();
@@ -72,7 +73,7 @@ pub struct TokenResponse {
 
 pub async fn token(
     State(state): State<AppState>,
-    Json(req): Json<TokenRequest>,
+    Body(req): Body<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let member = known_member(&state, &req.member)?;
     let now = state.clock.now();

@@ -1,9 +1,10 @@
 //! Participants, members and their keys, as the log's state has them.
 
 use crate::error::ApiError;
+use crate::extract::Path;
 use crate::state::{AppState, DemoMember};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 use truce_core::kinds::charter::Role;
 use truce_core::kinds::common::Capability;

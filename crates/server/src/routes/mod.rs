@@ -1,6 +1,7 @@
 //! The whole route table.
 
 pub mod auth;
+pub mod incidents;
 pub mod members;
 pub mod records;
 pub mod transparency;
@@ -20,6 +21,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/records/by-hash/{hash}", get(records::get_by_hash))
         .route("/api/v1/auth/challenge", post(auth::challenge))
         .route("/api/v1/auth/token", post(auth::token))
+        .route("/api/v1/incidents", get(incidents::list_incidents))
+        .route("/api/v1/incidents/{index}", get(incidents::case))
+        .route("/api/v1/statistics", get(incidents::statistics))
         .route("/api/v1/participants", get(members::participants))
         .route("/api/v1/members/{id}", get(members::member))
         .route("/api/v1/demo/members", get(members::demo_members))

@@ -2,10 +2,11 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, blocking};
+use crate::extract::{Path, Query};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use truce_core::Record;
@@ -83,7 +84,7 @@ pub fn may_read_sealed(
         || sealed.readers.iter().any(|r| *r == session.participant)
 }
 
-fn view(
+pub fn view(
     state: &AppState,
     caller: &Caller,
     index: u64,

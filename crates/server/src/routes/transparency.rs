@@ -2,9 +2,10 @@
 //! same shapes as `truce prove`.
 
 use crate::error::{ApiError, blocking};
+use crate::extract::Query;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};

@@ -61,6 +61,9 @@ pub fn spawn_on(
 ) -> App {
     let ledger = Arc::new(Ledger::open(Arc::clone(&store), log.clone()).unwrap());
     let state = AppState {
+        index: Arc::new(truce_server::follower::IndexFollower::new(Arc::clone(
+            &store,
+        ))),
         ledger,
         store,
         blobs: Arc::new(truce_store::blobs::BlobDir::open(dir.path().join("blobs")).unwrap()),
@@ -123,6 +126,25 @@ impl App {
             response.status()
         );
         response.json().unwrap()
+    }
+
+    /// How many incident reports the log holds, counted from the records themselves.
+    pub fn scenario_reports(&self) -> u64 {
+        let mut count = 0;
+        let mut start = 0;
+        loop {
+            let page = self.get_json(&format!("/api/v1/records?start={start}&limit=1000"));
+            count += page["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["record"]["envelope"]["kind"] == "incident.report")
+                .count() as u64;
+            match page["next"].as_u64() {
+                Some(next) => start = next,
+                None => return count,
+            }
+        }
     }
 
     pub fn member(&self, id: &str) -> &truce_scenario::DemoMember {

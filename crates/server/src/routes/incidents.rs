@@ -1,0 +1,245 @@
+//! Incidents: filtered, paged lists; one case with all its records and its
+//! derived status; statistics.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, blocking};
+use crate::extract::{Path, Query};
+use crate::routes::records::{RecordView, view};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use truce_core::Record;
+use truce_core::derive::case::{CaseStage, CaseView};
+use truce_core::derive::{LogView, Logged};
+use truce_core::kinds::Kind;
+use truce_core::kinds::incident::IncidentType;
+use truce_core::values::{ParticipantId, Timestamp};
+use truce_index::{
+    BoundingBox, Cursor, Grouping, IncidentPage, IncidentQuery, IncidentSummary, StatBucket,
+};
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentParams {
+    /// Event time from (RFC 3339 UTC).
+    from: Option<String>,
+    /// Event time to (RFC 3339 UTC).
+    to: Option<String>,
+    /// `south,west,north,east` in decimal degrees.
+    bbox: Option<String>,
+    /// Comma-separated incident types.
+    #[serde(rename = "type")]
+    types: Option<String>,
+    /// Reported by or accused: a participant id.
+    party: Option<String>,
+    reporter: Option<String>,
+    accused: Option<String>,
+    /// Comma-separated case stages.
+    status: Option<String>,
+    /// Text to search for.
+    q: Option<String>,
+    cursor: Option<String>,
+    limit: Option<usize>,
+    /// For statistics: week, area, type, party or reporter.
+    group: Option<String>,
+}
+
+fn bad(e: impl std::fmt::Display) -> ApiError {
+    ApiError::BadRequest(e.to_string())
+}
+
+fn time(s: &Option<String>) -> Result<Option<Timestamp>, ApiError> {
+    s.as_deref().map(Timestamp::parse).transpose().map_err(bad)
+}
+
+fn participant(s: &Option<String>) -> Result<Option<ParticipantId>, ApiError> {
+    s.as_deref()
+        .map(ParticipantId::parse)
+        .transpose()
+        .map_err(bad)
+}
+
+fn micro_degrees(text: &str) -> Result<i64, ApiError> {
+    let degrees: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::BadRequest(format!("{text:?} is not a number of degrees")))?;
+    if !degrees.is_finite() || degrees.abs() > 180.0 {
+        return Err(ApiError::BadRequest(format!("{text} is outside ±180°")));
+    }
+    // Query parameters are not signed bytes: a float is fine at this edge.
+    Ok((degrees * 1e6).round() as i64)
+}
+
+fn stage(name: &str) -> Result<CaseStage, ApiError> {
+    Ok(match name {
+        "reported" => CaseStage::Reported,
+        "answered" => CaseStage::Answered,
+        "unanswered_past_deadline" => CaseStage::UnansweredPastDeadline,
+        "under_investigation" => CaseStage::UnderInvestigation,
+        "finding_pending" => CaseStage::FindingPending,
+        "found" => CaseStage::Found,
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "{other:?} is not a case status"
+            )));
+        }
+    })
+}
+
+fn list<T>(
+    s: &Option<String>,
+    parse: impl Fn(&str) -> Result<T, ApiError>,
+) -> Result<Vec<T>, ApiError> {
+    s.as_deref()
+        .map(|s| s.split(',').filter(|p| !p.is_empty()).map(&parse).collect())
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+impl IncidentParams {
+    fn query(&self) -> Result<IncidentQuery, ApiError> {
+        let bbox = match &self.bbox {
+            None => None,
+            Some(b) => {
+                let parts: Vec<i64> = b.split(',').map(micro_degrees).collect::<Result<_, _>>()?;
+                let [south, west, north, east] = parts[..] else {
+                    return Err(ApiError::BadRequest(
+                        "bbox is south,west,north,east in degrees".into(),
+                    ));
+                };
+                Some(BoundingBox::new(south, west, north, east).map_err(bad)?)
+            }
+        };
+        Ok(IncidentQuery {
+            from: time(&self.from)?,
+            to: time(&self.to)?,
+            bbox,
+            types: list(&self.types, |t| {
+                serde_json::from_value::<IncidentType>(serde_json::Value::String(t.to_string()))
+                    .map_err(|_| ApiError::BadRequest(format!("{t:?} is not an incident type")))
+            })?,
+            party: participant(&self.party)?,
+            reporter: participant(&self.reporter)?,
+            accused: participant(&self.accused)?,
+            status: list(&self.status, stage)?,
+            text: self.q.clone().filter(|q| !q.trim().is_empty()),
+            cursor: self
+                .cursor
+                .as_deref()
+                .map(Cursor::parse)
+                .transpose()
+                .map_err(bad)?,
+            limit: self.limit.unwrap_or(50),
+        })
+    }
+}
+
+pub async fn list_incidents(
+    State(state): State<AppState>,
+    Query(params): Query<IncidentParams>,
+) -> Result<Json<IncidentPage>, ApiError> {
+    let query = params.query()?;
+    blocking(move || {
+        state.index.catch_up()?;
+        let index = state.index.read()?;
+        index
+            .incidents(&query, state.clock.now())
+            .map(Json)
+            .map_err(bad)
+    })
+    .await
+}
+
+pub async fn statistics(
+    State(state): State<AppState>,
+    Query(params): Query<IncidentParams>,
+) -> Result<Json<Vec<StatBucket>>, ApiError> {
+    let by = match params.group.as_deref().unwrap_or("week") {
+        "week" => Grouping::Week,
+        "area" => Grouping::Area,
+        "type" => Grouping::Type,
+        "party" => Grouping::Party,
+        "reporter" => Grouping::Reporter,
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "group {other:?}: use week, area, type, party or reporter"
+            )));
+        }
+    };
+    let query = params.query()?;
+    blocking(move || {
+        state.index.catch_up()?;
+        let index = state.index.read()?;
+        index
+            .statistics(&query, by, state.clock.now())
+            .map(Json)
+            .map_err(bad)
+    })
+    .await
+}
+
+#[derive(Serialize)]
+pub struct CasePage {
+    pub summary: IncidentSummary,
+    /// The case as derived from its records at the server's "now".
+    pub case: CaseView,
+    /// The report and every record about it, in log order.
+    pub records: Vec<RecordView>,
+}
+
+pub async fn case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(index): Path<u64>,
+) -> Result<Json<CasePage>, ApiError> {
+    blocking(move || {
+        state.index.catch_up()?;
+        let now = state.clock.now();
+        let (summary, mut wanted, about) = {
+            let idx = state.index.read()?;
+            let summary = idx.incident(index, now).ok_or_else(|| {
+                ApiError::NotFound(format!("record {index} is not an incident report"))
+            })?;
+            // What derivation needs besides the case: the charter (deadlines,
+            // threshold) and who belongs to which participant.
+            let mut about: std::collections::BTreeSet<u64> =
+                idx.case_records(index).into_iter().collect();
+            about.insert(index);
+            let mut wanted = vec![0];
+            wanted.extend_from_slice(idx.of_kind(Kind::MemberAdd));
+            wanted.extend(about.iter().copied());
+            (summary, wanted, about)
+        };
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut logged = Vec::with_capacity(wanted.len());
+        let mut views = Vec::new();
+        for i in wanted {
+            let Some(stored) = state
+                .store
+                .records(i, i.saturating_add(1))?
+                .into_iter()
+                .next()
+            else {
+                continue;
+            };
+            let record =
+                Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
+            if about.contains(&i) {
+                views.push(view(&state, &caller, i, &stored.leaf)?);
+            }
+            logged.push(Logged { index: i, record });
+        }
+        let log = LogView::new(&logged);
+        let case = truce_core::derive::case::case(&log, &summary.hash, now)
+            .ok_or_else(|| ApiError::Internal("the case could not be derived".into()))?;
+        Ok(Json(CasePage {
+            summary,
+            case,
+            records: views,
+        }))
+    })
+    .await
+}
