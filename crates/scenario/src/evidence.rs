@@ -262,6 +262,13 @@ pub fn pakistan_presentation(
             json!({"evidence": evidence, "status": "examined", "note": account}),
         )?;
     }
+    // Opening restricted evidence leaves a signed trace before the blob is served.
+    log.post(
+        QA_MEDIATOR,
+        at!(2025-10-26 10:40),
+        Kind::EvidenceAccess,
+        json!({"evidence": captured_identities, "purpose": "Examination before acknowledging receipt (illustrative)"}),
+    )?;
     log.post(
         QA_MEDIATOR,
         at!(2025-10-26 11:00),

@@ -3,6 +3,7 @@ use super::{Rejection, Signatures};
 use crate::kinds::charter::{Charter, Role};
 use crate::kinds::common::Capability;
 use crate::kinds::draft::{Position, SignatureCapacity};
+use crate::kinds::evidence::Confidentiality;
 use crate::kinds::{Body, Kind};
 use crate::record::Record;
 use crate::values::{MemberId, ParticipantId};
@@ -345,12 +346,6 @@ impl LogState {
                 })
             }
         };
-        let sealed_facts = || match &record.signed.envelope.confidential {
-            Some(s) => Facts::Sealed {
-                readers: s.readers.iter().cloned().collect(),
-            },
-            None => Facts::Plain,
-        };
 
         match &record.body {
             Body::Charter(_) => Err(Rejection::SecondCharter),
@@ -503,7 +498,26 @@ impl LogState {
                 if let Some(i) = &b.incident {
                     self.referenced(i, "incident", &[Kind::IncidentReport])?;
                 }
-                Ok(sealed_facts())
+                Ok(Facts::Evidence {
+                    confidentiality: b.confidentiality,
+                })
+            }
+            Body::EvidenceAccess(b) => {
+                let evidence = self.referenced(&b.evidence, "evidence", &[Kind::EvidenceSubmit])?;
+                let entitled = match &evidence.facts {
+                    Facts::Evidence {
+                        confidentiality: Confidentiality::Mediators,
+                    } => {
+                        author.role == Role::Mediator || evidence.participant == author.participant
+                    }
+                    _ => true,
+                };
+                if !entitled {
+                    return Err(rule(
+                        "that evidence is restricted to the mediators and the participant that filed it",
+                    ));
+                }
+                Ok(Facts::Plain)
             }
             Body::EvidenceAcknowledge(b) => {
                 need_any(&[

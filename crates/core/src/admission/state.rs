@@ -72,8 +72,8 @@ pub enum Facts {
         to: Vec<ParticipantId>,
     },
     Commitment,
-    Sealed {
-        readers: Vec<ParticipantId>,
+    Evidence {
+        confidentiality: crate::kinds::evidence::Confidentiality,
     },
 }
 

@@ -97,3 +97,14 @@ pub struct EvidenceAcknowledge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Paragraph>,
 }
+
+/// A member's signed notice that it is opening a piece of evidence. A server
+/// serves a restricted blob only to a member who has filed one, so every read
+/// of restricted material leaves a trace in the log itself.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceAccess {
+    pub evidence: RecordRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<Label>,
+}

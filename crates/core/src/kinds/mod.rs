@@ -78,6 +78,7 @@ kinds! {
     Concurrence => "concurrence", incident::Concurrence;
     EvidenceSubmit => "evidence.submit", evidence::EvidenceSubmit;
     EvidenceAcknowledge => "evidence.acknowledge", evidence::EvidenceAcknowledge;
+    EvidenceAccess => "evidence.access", evidence::EvidenceAccess;
     CommitmentDeclare => "commitment.declare", commitment::CommitmentDeclare;
     DraftPropose => "draft.propose", draft::DraftPropose;
     DraftAmend => "draft.amend", draft::DraftAmend;
@@ -147,6 +148,7 @@ impl Body {
             Body::Concurrence(b) => refs.push(b.record),
             Body::EvidenceSubmit(b) => refs.extend(b.incident),
             Body::EvidenceAcknowledge(b) => refs.push(b.evidence),
+            Body::EvidenceAccess(b) => refs.push(b.evidence),
             Body::CommitmentDeclare(_) => {}
             Body::DraftPropose(_) => {}
             Body::DraftAmend(b) => refs.push(b.previous),

@@ -1230,3 +1230,30 @@ fn a_finding_holds_only_a_party_responsible() {
     let rejection = fx.refuses(TR, finding(report.hash, "verified", Some(QATAR)));
     assert_rule!(rejection, "must be a party");
 }
+
+#[test]
+fn only_those_entitled_may_log_opening_restricted_evidence() {
+    let mut fx = Fx::new();
+    let mut value = serde_json::to_value(match evidence(None) {
+        truce_core::Body::EvidenceSubmit(b) => b,
+        _ => unreachable!(),
+    })
+    .unwrap();
+    value["confidentiality"] = json!("mediators");
+    let restricted = fx.admit(PK, body(Kind::EvidenceSubmit, value));
+    let access = |hash| {
+        body(
+            Kind::EvidenceAccess,
+            json!({"evidence": hash, "purpose": "review"}),
+        )
+    };
+    assert_rule!(
+        fx.refuses(AF, access(restricted.hash)),
+        "restricted to the mediators"
+    );
+    fx.admit(QA, access(restricted.hash));
+    fx.admit(PK, access(restricted.hash));
+    // Evidence shared with all participants may be opened by the other party.
+    let shared = fx.admit(PK, evidence(None));
+    fx.admit(AF, access(shared.hash));
+}
