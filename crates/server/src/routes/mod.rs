@@ -5,6 +5,7 @@ pub mod incidents;
 pub mod members;
 pub mod records;
 pub mod transparency;
+pub mod views;
 
 use crate::state::AppState;
 use axum::Router;
@@ -24,6 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/incidents", get(incidents::list_incidents))
         .route("/api/v1/incidents/{index}", get(incidents::case))
         .route("/api/v1/statistics", get(incidents::statistics))
+        .route("/api/v1/drafts", get(views::drafts))
+        .route("/api/v1/drafts/{index}", get(views::draft))
+        .route("/api/v1/commitments", get(views::commitments))
+        .route("/api/v1/channel", get(views::channel))
         .route("/api/v1/participants", get(members::participants))
         .route("/api/v1/members/{id}", get(members::member))
         .route("/api/v1/demo/members", get(members::demo_members))

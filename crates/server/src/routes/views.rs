@@ -1,0 +1,144 @@
+//! Drafts, commitments and the channel: derived views over the records that
+//! concern them (plus the charter and membership records, which derivation
+//! needs for deadlines, thresholds and who acts for whom).
+
+use crate::error::{ApiError, blocking};
+use crate::extract::Path;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use truce_core::Record;
+use truce_core::derive::channel::MessageView;
+use truce_core::derive::compliance::{AwaitingDecision, CommitmentView};
+use truce_core::derive::draft::DraftHistory;
+use truce_core::derive::{LogView, Logged};
+use truce_core::kinds::Kind;
+
+/// Reads records by index (sorted, deduplicated), always with the charter and
+/// membership records derivation needs.
+fn load(state: &AppState, mut wanted: Vec<u64>) -> Result<Vec<Logged>, ApiError> {
+    {
+        let index = state.index.read()?;
+        wanted.push(0);
+        wanted.extend_from_slice(index.of_kind(Kind::MemberAdd));
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut out = Vec::with_capacity(wanted.len());
+    for i in wanted {
+        if let Some(stored) = state
+            .store
+            .records(i, i.saturating_add(1))?
+            .into_iter()
+            .next()
+        {
+            let record =
+                Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
+            out.push(Logged { index: i, record });
+        }
+    }
+    Ok(out)
+}
+
+fn of_kinds(state: &AppState, kinds: &[Kind]) -> Result<Vec<u64>, ApiError> {
+    let index = state.index.read()?;
+    Ok(kinds
+        .iter()
+        .flat_map(|k| index.of_kind(*k).iter().copied())
+        .collect())
+}
+
+pub async fn drafts(State(state): State<AppState>) -> Result<Json<Vec<DraftHistory>>, ApiError> {
+    blocking(move || {
+        state.index.catch_up()?;
+        let wanted = of_kinds(
+            &state,
+            &[
+                Kind::DraftPropose,
+                Kind::DraftAmend,
+                Kind::DraftPosition,
+                Kind::DraftSign,
+            ],
+        )?;
+        let records = load(&state, wanted)?;
+        Ok(Json(truce_core::derive::draft::all_drafts(&LogView::new(
+            &records,
+        ))))
+    })
+    .await
+}
+
+/// One draft, by the index of any of its versions (or positions, signatures).
+pub async fn draft(
+    State(state): State<AppState>,
+    Path(index): Path<u64>,
+) -> Result<Json<DraftHistory>, ApiError> {
+    blocking(move || {
+        state.index.catch_up()?;
+        let (first, members) = {
+            let idx = state.index.read()?;
+            let first = idx
+                .draft_of(index)
+                .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))?;
+            (first, idx.draft(first).to_vec())
+        };
+        let records = load(&state, members.into_iter().chain([first]).collect())?;
+        let view = LogView::new(&records);
+        let hash = records
+            .iter()
+            .find(|l| l.index == first)
+            .map(|l| l.record.hash)
+            .ok_or_else(|| ApiError::Internal("the draft's first version is missing".into()))?;
+        truce_core::derive::draft::draft_history(&view, &hash)
+            .map(Json)
+            .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))
+    })
+    .await
+}
+
+#[derive(Serialize)]
+pub struct Compliance {
+    pub commitments: Vec<CommitmentView>,
+    /// Verified violations the mediators have not yet decided on.
+    pub awaiting_decision: Vec<AwaitingDecision>,
+}
+
+pub async fn commitments(State(state): State<AppState>) -> Result<Json<Compliance>, ApiError> {
+    blocking(move || {
+        state.index.catch_up()?;
+        let wanted = of_kinds(
+            &state,
+            &[
+                Kind::CommitmentDeclare,
+                Kind::IncidentReport,
+                Kind::Finding,
+                Kind::Concurrence,
+                Kind::ViolationDetermination,
+                Kind::PenaltyDecision,
+                Kind::ViolationResponse,
+            ],
+        )?;
+        let records = load(&state, wanted)?;
+        let view = LogView::new(&records);
+        Ok(Json(Compliance {
+            commitments: truce_core::derive::compliance::commitments(&view),
+            awaiting_decision: truce_core::derive::compliance::awaiting_decision(&view),
+        }))
+    })
+    .await
+}
+
+pub async fn channel(State(state): State<AppState>) -> Result<Json<Vec<MessageView>>, ApiError> {
+    blocking(move || {
+        state.index.catch_up()?;
+        let wanted = of_kinds(&state, &[Kind::ChannelMessage, Kind::ChannelReceipt])?;
+        let records = load(&state, wanted)?;
+        let now = state.clock.now();
+        Ok(Json(truce_core::derive::channel::messages(
+            &LogView::new(&records),
+            now,
+        )))
+    })
+    .await
+}
