@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod follower;
 mod headers;
+pub mod limits;
 pub mod routes;
 pub mod state;
 
@@ -32,11 +33,20 @@ use tower_http::trace::TraceLayer;
 /// The application: routes, limits, headers.
 pub fn app(state: AppState) -> Router {
     let limits = state.limits;
+    let rate = limits::LimitState {
+        limiter: std::sync::Arc::new(limits::RateLimiter::new(limits.rate_per_minute)),
+        sessions: state.sessions.clone(),
+        clock: state.clock.clone(),
+    };
     routes::routes()
         .fallback(|| async {
             ApiError::NotFound("no such endpoint; see /api/v1/openapi.json".into())
         })
         .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            rate,
+            limits::rate_limit,
+        ))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -52,9 +62,12 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -7,9 +7,10 @@ use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::VerifyingKey;
 use truce_tlog::{Hash, leaf_hash};
 
-/// A record's canonical bytes may be at most 64 KiB: evidence travels as blobs,
-/// not inside records.
-pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// A record's canonical bytes may be at most 65,535 bytes (evidence travels as
+/// blobs), so that every leaf fits a c2sp.org/tlog-tiles entry bundle, whose
+/// entries carry a 16-bit length.
+pub const MAX_RECORD_BYTES: usize = 65_535;
 
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RecordError {

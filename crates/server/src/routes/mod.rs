@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/checkpoint", get(transparency::checkpoint))
+        .route("/tile/{*path}", get(transparency::tile))
         .route("/api/v1/proof/inclusion", get(transparency::inclusion))
         .route("/api/v1/proof/consistency", get(transparency::consistency))
         .route("/api/v1/records", post(records::submit).get(records::list))

@@ -121,3 +121,165 @@ pub async fn consistency(
 fn checkpointed_size(state: &AppState) -> Result<u64, ApiError> {
     Ok(state.store.latest_checkpoint()?.map_or(0, |c| c.size))
 }
+
+/// c2sp.org/tlog-tiles: `/tile/<L>/<N>[.p/<W>]` (hashes) and
+/// `/tile/entries/<N>[.p/<W>]` (leaves, each behind a 16-bit length).
+pub async fn tile(
+    State(state): State<AppState>,
+    axum::extract::Path(path): axum::extract::Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let tile = TilePath::parse(&path)?;
+    let body = blocking(move || {
+        let size = checkpointed_size(&state)?;
+        let level_bits = 8 * u32::from(tile.level.unwrap_or(0));
+        // How many nodes the tile's tree level has in the checkpointed tree.
+        let available = size.checked_shr(level_bits).unwrap_or(0);
+        let start = tile.index.saturating_mul(256);
+        let full = available >= start.saturating_add(256);
+        let width = match tile.width {
+            None if full => 256,
+            Some(w) if !full && available == start + u64::from(w) => u64::from(w),
+            _ => {
+                return Err(ApiError::NotFound(format!(
+                    "no such tile in the tree of {size} records (checkpointed)"
+                )));
+            }
+        };
+        let end = start + width;
+        let mut body = Vec::new();
+        match tile.level {
+            None => {
+                for r in state.store.records(start, end)? {
+                    let len = u16::try_from(r.leaf.len()).map_err(|_| {
+                        ApiError::Internal(format!("record {} is too long for a tile", r.index))
+                    })?;
+                    body.extend_from_slice(&len.to_be_bytes());
+                    body.extend_from_slice(&r.leaf);
+                }
+            }
+            Some(level) => {
+                let tree_level = level
+                    .checked_mul(8)
+                    .ok_or_else(|| ApiError::NotFound("no such tile level".into()))?;
+                for (_, hash) in state.store.nodes_at_level(tree_level, start, end)? {
+                    body.extend_from_slice(&hash.0);
+                }
+                if body.len() as u64 != width * 32 {
+                    return Err(ApiError::Internal(
+                        "the store lacks nodes of this tile".into(),
+                    ));
+                }
+            }
+        }
+        Ok((body, full))
+    })
+    .await?;
+    let cache = if body.1 {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=1"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CACHE_CONTROL, cache),
+        ],
+        body.0,
+    ))
+}
+
+/// A parsed tile path: `level` None for entry bundles.
+#[derive(Debug, PartialEq, Eq)]
+struct TilePath {
+    level: Option<u8>,
+    index: u64,
+    width: Option<u8>,
+}
+
+impl TilePath {
+    fn parse(path: &str) -> Result<Self, ApiError> {
+        let bad = || ApiError::NotFound(format!("/tile/{path} is not a tile path"));
+        let (head, rest) = path.split_once('/').ok_or_else(bad)?;
+        let level = if head == "entries" {
+            None
+        } else {
+            let l: u8 = head.parse().map_err(|_| bad())?;
+            if head != l.to_string() || l > 7 {
+                return Err(bad());
+            }
+            Some(l)
+        };
+        let (digits, width) = match rest.split_once(".p/") {
+            Some((d, text)) => {
+                let w: u8 = text.parse().map_err(|_| bad())?;
+                // One spelling: no leading zeros, and a partial tile is not empty.
+                if w == 0 || w.to_string() != text {
+                    return Err(bad());
+                }
+                (d, Some(w))
+            }
+            None => (rest, None),
+        };
+        let groups: Vec<&str> = digits.split('/').collect();
+        let mut index: u64 = 0;
+        for (i, g) in groups.iter().enumerate() {
+            let last = i + 1 == groups.len();
+            let digits = if last {
+                *g
+            } else {
+                g.strip_prefix('x').ok_or_else(bad)?
+            };
+            if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            let n: u64 = digits.parse().map_err(|_| bad())?;
+            index = index
+                .checked_mul(1000)
+                .and_then(|v| v.checked_add(n))
+                .ok_or_else(bad)?;
+        }
+        Ok(Self {
+            level,
+            index,
+            width,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_paths_follow_the_c2sp_encoding() {
+        assert_eq!(
+            TilePath::parse("0/x001/x234/067").unwrap(),
+            TilePath {
+                level: Some(0),
+                index: 1_234_067,
+                width: None
+            }
+        );
+        assert_eq!(
+            TilePath::parse("entries/000.p/17").unwrap(),
+            TilePath {
+                level: None,
+                index: 0,
+                width: Some(17)
+            }
+        );
+        for bad in [
+            "0/1",
+            "0/x1/000",
+            "9/000",
+            "00/000",
+            "0/000.p/0",
+            "0/000.p/017",
+            "0/000.p/256",
+            "0/abc",
+            "x/000",
+        ] {
+            assert!(TilePath::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -65,3 +65,51 @@ fn a_record_bundle_verifies_offline_and_a_tampered_one_does_not() {
         serde_json::from_value(app.get_json("/api/v1/records/0/bundle")).unwrap();
     assert!(truce_ledger::bundle::verify_bundle(&charter_signed, None).is_ok());
 }
+
+#[test]
+fn tiles_rebuild_the_checkpointed_tree() {
+    let app = spawn_app();
+    let note = app.get("/checkpoint").text().unwrap();
+    let checkpoint = Checkpoint::open(&note, &app.log_key).unwrap();
+    let size = checkpoint.size;
+    assert!(size < 256, "the scenario fits one partial tile");
+    let hashes = app.get(&format!("/tile/0/000.p/{size}"));
+    assert_eq!(hashes.status(), 200);
+    let hashes = hashes.bytes().unwrap();
+    assert_eq!(hashes.len() as u64, 32 * size);
+    let mut frontier = truce_tlog::Frontier::new();
+    for chunk in hashes.chunks(32) {
+        frontier.append(Hash::from_slice(chunk).unwrap());
+    }
+    assert_eq!(frontier.root(), checkpoint.root);
+
+    let entries = app
+        .get(&format!("/tile/entries/000.p/{size}"))
+        .bytes()
+        .unwrap();
+    let mut at = 0;
+    let mut leaf_hashes = Vec::new();
+    while at < entries.len() {
+        let len = u16::from_be_bytes([entries[at], entries[at + 1]]) as usize;
+        leaf_hashes.push(truce_tlog::leaf_hash(&entries[at + 2..at + 2 + len]));
+        at += 2 + len;
+    }
+    assert_eq!(leaf_hashes.len() as u64, size);
+    assert!(
+        leaf_hashes
+            .iter()
+            .zip(hashes.chunks(32))
+            .all(|(h, c)| h.0 == c)
+    );
+
+    // Tiles that do not exist in the checkpointed tree, or badly spelled paths.
+    for missing in [
+        "/tile/0/000",
+        "/tile/0/000.p/1",
+        "/tile/1/000.p/1",
+        "/tile/0/001.p/3",
+        "/tile/0/1",
+    ] {
+        assert_eq!(app.get(missing).status(), 404, "{missing}");
+    }
+}
