@@ -12,6 +12,8 @@ mod support;
 
 #[path = "api/auth.rs"]
 mod auth;
+#[path = "api/hardening.rs"]
+mod hardening;
 #[path = "api/incidents.rs"]
 mod incidents;
 #[path = "api/postgres.rs"]

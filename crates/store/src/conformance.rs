@@ -156,6 +156,14 @@ pub fn a_failing_batch_writes_nothing(store: &dyn Store) {
     assert!(store.nodes(&[NodeId { level: 0, index: 2 }]).is_err());
 }
 
+pub fn ranges_beyond_the_log_are_empty(store: &dyn Store) {
+    let mut frontier = Frontier::new();
+    store.append(&batch(&mut frontier, 2)).unwrap();
+    assert!(store.records(u64::MAX - 1, u64::MAX).unwrap().is_empty());
+    assert!(store.records(5, 2).unwrap().is_empty());
+    assert_eq!(store.records(1, u64::MAX).unwrap().len(), 1);
+}
+
 pub fn a_missing_node_is_an_error(store: &dyn Store) {
     assert!(store.nodes(&[NodeId { level: 0, index: 0 }]).is_err());
 }
@@ -166,5 +174,6 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
     appended_batches_read_back_exactly(fresh().as_ref());
     a_batch_out_of_place_conflicts_and_writes_nothing(fresh().as_ref());
     a_failing_batch_writes_nothing(fresh().as_ref());
+    ranges_beyond_the_log_are_empty(fresh().as_ref());
     a_missing_node_is_an_error(fresh().as_ref());
 }

@@ -61,8 +61,11 @@ fn refused_and_malformed_submissions_get_a_problem_and_change_nothing() {
         (b"{\"hello\": 1}".to_vec(), 400),
         (vec![b' '; 300 * 1024], 413),
     ] {
-        let r = app
-            .http
+        // A fresh connection: after refusing an oversized body the server closes it.
+        let r = reqwest::blocking::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap()
             .post(app.url("/api/v1/records"))
             .header("content-type", "application/json")
             .body(body)
