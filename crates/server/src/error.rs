@@ -25,6 +25,8 @@ pub enum ApiError {
     #[error("{0}")]
     TooManyRequests(String),
     #[error("{0}")]
+    Timeout(String),
+    #[error("{0}")]
     Unavailable(String),
     #[error("{0}")]
     Internal(String),
@@ -59,6 +61,11 @@ impl ApiError {
                 "The log refused the record",
             ),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Too large"),
+            ApiError::Timeout(_) => (
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "The request took too long",
+            ),
             ApiError::TooManyRequests(_) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate-limited",

@@ -21,13 +21,11 @@ pub mod state;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
 use error::ApiError;
 use state::AppState;
 use std::future::Future;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The application: routes, limits, headers.
@@ -48,12 +46,34 @@ pub fn app(state: AppState) -> Router {
             limits::rate_limit,
         ))
         .layer(axum::middleware::from_fn(headers::security_headers))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
+        .layer(axum::middleware::from_fn_with_state(
             Duration::from_secs(limits.request_timeout_secs),
+            bounded_time,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Evidence is streamed (a long video may take longer than any fixed
+/// deadline), so its routes are exempt from the per-request time limit; every
+/// other request gets `request_timeout_secs`.
+async fn bounded_time(
+    axum::extract::State(limit): axum::extract::State<Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if request.uri().path().starts_with("/api/v1/evidence") {
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Timeout(format!(
+            "the request took longer than {} s",
+            limit.as_secs()
+        ))
+        .into_response(),
+    }
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.

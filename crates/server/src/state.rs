@@ -25,6 +25,7 @@ pub struct AppState {
     pub index: Arc<crate::follower::IndexFollower>,
     pub store: Arc<dyn Store>,
     pub blobs: Arc<BlobDir>,
+    pub verified_blobs: Arc<crate::routes::evidence::VerifiedBlobs>,
     pub sessions: Arc<Sessions>,
     pub clock: Arc<dyn Clock>,
     pub origin: String,

@@ -12,6 +12,8 @@ mod support;
 
 #[path = "api/auth.rs"]
 mod auth;
+#[path = "api/evidence.rs"]
+mod evidence;
 #[path = "api/hardening.rs"]
 mod hardening;
 #[path = "api/incidents.rs"]

@@ -36,6 +36,34 @@ fn check_hex(digest: &str) -> Result<(), BlobError> {
     }
 }
 
+/// Streams `content` to its end, hashing as it goes, and checks it against
+/// `hex_digest`; returns the number of bytes read. Nothing is held in memory
+/// beyond one buffer, so a large video can be checked before it is served.
+pub fn check_content(content: &mut dyn Read, hex_digest: &str) -> Result<u64, BlobError> {
+    check_hex(hex_digest)?;
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match content.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        size += n as u64;
+        hasher.update(buf.get(..n).unwrap_or_default());
+    }
+    let actual = hex::encode(hasher.finalize());
+    if actual != hex_digest {
+        return Err(BlobError::DigestMismatch {
+            expected: hex_digest.to_string(),
+            actual,
+        });
+    }
+    Ok(size)
+}
+
 impl BlobDir {
     pub fn open(root: impl AsRef<Path>) -> Result<Self, BlobError> {
         let root = root.as_ref().to_path_buf();
@@ -102,8 +130,8 @@ impl BlobDir {
         Ok(self.path(hex_digest)?.is_file())
     }
 
-    /// Opens a blob for streaming; the caller should feed it through
-    /// [`VerifyingReader`] to check it on the way out.
+    /// Opens a blob for streaming; the caller should check it with
+    /// [`check_content`] before serving it.
     pub fn open_blob(&self, hex_digest: &str) -> Result<Option<(File, u64)>, BlobError> {
         let path = self.path(hex_digest)?;
         match File::open(&path) {
@@ -161,9 +189,17 @@ mod tests {
             Err(BlobError::TooLarge { .. })
         ));
 
+        let (mut file, len) = blobs.open_blob(&digest).unwrap().unwrap();
+        assert_eq!(check_content(&mut file, &digest).unwrap(), len);
+
         // A blob altered on disk is refused when read.
         let path = dir.path().join(&digest[..2]).join(&digest);
         fs::write(&path, b"tampered").unwrap();
+        let (mut file, _) = blobs.open_blob(&digest).unwrap().unwrap();
+        assert!(matches!(
+            check_content(&mut file, &digest),
+            Err(BlobError::DigestMismatch { .. })
+        ));
         assert!(matches!(
             blobs.read_verified(&digest),
             Err(BlobError::DigestMismatch { .. })

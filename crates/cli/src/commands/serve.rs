@@ -89,6 +89,7 @@ pub fn serve(
         ledger,
         store,
         blobs: Arc::new(dir.blobs()?),
+        verified_blobs: Arc::default(),
         sessions: Arc::default(),
         clock: Arc::new(SystemClock),
         origin,

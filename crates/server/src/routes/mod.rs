@@ -1,6 +1,7 @@
 //! The whole route table.
 
 pub mod auth;
+pub mod evidence;
 pub mod incidents;
 pub mod members;
 pub mod records;
@@ -33,4 +34,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/participants", get(members::participants))
         .route("/api/v1/members/{id}", get(members::member))
         .route("/api/v1/demo/members", get(members::demo_members))
+        .route(
+            "/api/v1/evidence",
+            post(evidence::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/api/v1/evidence/{digest}", get(evidence::download))
 }

@@ -60,13 +60,19 @@ pub fn spawn_on(
     scenario: truce_scenario::Scenario,
 ) -> App {
     let ledger = Arc::new(Ledger::open(Arc::clone(&store), log.clone()).unwrap());
+    // The scenario's evidence blobs, as its records describe them.
+    let blobs = truce_store::blobs::BlobDir::open(dir.path().join("blobs")).unwrap();
+    for (_media_type, bytes) in &scenario.blobs {
+        blobs.put(&mut bytes.as_slice(), None, u64::MAX).unwrap();
+    }
     let state = AppState {
         index: Arc::new(truce_server::follower::IndexFollower::new(Arc::clone(
             &store,
         ))),
         ledger,
         store,
-        blobs: Arc::new(truce_store::blobs::BlobDir::open(dir.path().join("blobs")).unwrap()),
+        blobs: Arc::new(blobs),
+        verified_blobs: Arc::default(),
         sessions: Arc::default(),
         clock: Arc::new(FixedClock(
             Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
