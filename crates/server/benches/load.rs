@@ -1,0 +1,298 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! `cargo bench -p truce-server --bench load`: the real server under load.
+//! 64 concurrent clients post signed ~1 KiB incident reports (one request in
+//! flight each) and then read filtered incident lists; prints records/s and
+//! p50/p99 latency, for SQLite and for PostgreSQL.
+//!
+//! TRUCE_BENCH_BACKEND=sqlite|postgres (default: both), TRUCE_BENCH_RECORDS
+//! (reports posted, default 32,000), TRUCE_BENCH_PRELOAD (incidents loaded
+//! through the ledger before the list queries, default 200,000; 1,000,000 for
+//! the target). A plain timed harness: these are whole-system
+//! measurements, not per-iteration statistics.
+
+use rand::SeedableRng;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use truce_core::record::RecordDraft;
+use truce_core::values::{Label, MemberId, Timestamp};
+use truce_core::{Body, Kind, Record};
+use truce_ledger::Ledger;
+use truce_server::clock::FixedClock;
+use truce_server::state::{AppState, Limits};
+use truce_store::Store;
+use truce_tlog::note::NoteSigner;
+
+const ORIGIN: &str = "truce.example/load";
+const CLIENTS: usize = 64;
+
+struct Mechanism {
+    log: NoteSigner,
+    charter: Record,
+    reporters: Vec<(NoteSigner, &'static str)>,
+}
+
+fn mechanism() -> Mechanism {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(64);
+    let log = NoteSigner::generate(ORIGIN, &mut rng).unwrap();
+    let key = |rng: &mut rand::rngs::StdRng, id: &str| NoteSigner::generate(id, rng).unwrap();
+    let spec = |s: &NoteSigner, caps: serde_json::Value| json!({"id": s.name(), "name": s.name(), "key": s.verifier().vkey(), "capabilities": caps});
+    let heads: Vec<NoteSigner> = ["north-head", "south-head", "east-head", "west-head"]
+        .iter()
+        .map(|i| key(&mut rng, i))
+        .collect();
+    let mut reporters = Vec::new();
+    let mut north = vec![spec(&heads[0], json!(["sign"]))];
+    let mut south = vec![spec(&heads[1], json!(["sign"]))];
+    for i in 0..CLIENTS / 2 {
+        let n = key(&mut rng, &format!("north-r{i}"));
+        let s = key(&mut rng, &format!("south-r{i}"));
+        north.push(spec(&n, json!(["report"])));
+        south.push(spec(&s, json!(["report"])));
+        reporters.push((n, "south"));
+        reporters.push((s, "north"));
+    }
+    let body = json!({
+        "title": "Load mechanism", "origin": ORIGIN, "log_key": log.verifier().vkey(),
+        "effective": "2026-01-01T00:00:00Z",
+        "participants": [
+            {"id": "north", "name": "North", "role": "party", "members": north},
+            {"id": "south", "name": "South", "role": "party", "members": south},
+            {"id": "east", "name": "East", "role": "mediator", "members": [spec(&heads[2], json!(["find", "sign"]))]},
+            {"id": "west", "name": "West", "role": "mediator", "members": [spec(&heads[3], json!(["find", "sign"]))]}
+        ],
+        "deadlines": {"incident_response_hours": 72, "channel_ack_hours": 24},
+        "finding_threshold": "all", "witness_policy": "quorum none\n",
+        "consequences": [{"level": 1, "name": "Formal notice", "description": "Written notice."}]
+    });
+    let charter = RecordDraft {
+        log: Label::parse(ORIGIN).unwrap(),
+        author: MemberId::parse("north-head").unwrap(),
+        seq: 1,
+        time: Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
+        body: Body::parse(Kind::Charter, &body).unwrap(),
+        confidential: None,
+        extra_refs: vec![],
+    }
+    .sign(&heads.iter().collect::<Vec<_>>())
+    .unwrap();
+    Mechanism {
+        log,
+        charter,
+        reporters,
+    }
+}
+
+/// A signed ~1 KiB report; places and days spread over the border region.
+fn report(signer: &NoteSigner, accused: &str, seq: u64) -> Record {
+    let day = seq % 300;
+    let kind = [
+        "armed_clash",
+        "shelling",
+        "drone_strike",
+        "crossing_closure",
+    ][(seq % 4) as usize];
+    let body = json!({
+        "title": format!("Exchange of fire near post {}", seq % 977),
+        "incident_type": kind,
+        "time": {"at": Timestamp::from_unix(1_767_225_600 + (day as i64) * 86_400).unwrap(), "precision": "hour"},
+        "places": [{"point": {"lat_e6": 29_000_000 + ((seq * 7919) % 8_000_000) as i64, "lon_e6": 64_000_000 + ((seq * 104_729) % 9_000_000) as i64}, "precision": "locality"}],
+        "accused": accused,
+        "narrative": format!("Report {seq} by {}: small-arms fire from the ridge for twenty minutes; patrols logged the time and bearing of each burst. {}", signer.name(), "Details follow. ".repeat(40)),
+    });
+    RecordDraft {
+        log: Label::parse(ORIGIN).unwrap(),
+        author: MemberId::parse(signer.name()).unwrap(),
+        seq,
+        time: Timestamp::parse("2026-11-01T00:00:00Z").unwrap(),
+        body: Body::parse(Kind::IncidentReport, &body).unwrap(),
+        confidential: None,
+        extra_refs: vec![],
+    }
+    .sign(&[signer])
+    .unwrap()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
+}
+
+fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
+    let m = mechanism();
+    let ledger = Arc::new(Ledger::open(Arc::clone(&store), m.log.clone()).unwrap());
+    ledger.submit(m.charter.clone(), None).unwrap();
+    // Preload incidents for the list queries through the ledger (faster than HTTP).
+    let per = preload.div_ceil(CLIENTS) as u64;
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for (signer, accused) in &m.reporters {
+            let ledger = Arc::clone(&ledger);
+            s.spawn(move || {
+                let (tx, rx) = std::sync::mpsc::channel();
+                for seq in 1..=per {
+                    let tx = tx.clone();
+                    ledger
+                        .submit_with(report(signer, accused, seq), None, move |r| {
+                            let _ = tx.send(r);
+                        })
+                        .unwrap();
+                    if seq % 8 == 0 {
+                        for _ in 0..8 {
+                            rx.recv().unwrap().unwrap();
+                        }
+                    }
+                }
+                drop(tx);
+                for r in rx {
+                    r.unwrap();
+                }
+            });
+        }
+    });
+    let preloaded = store.size().unwrap() - 1;
+    println!(
+        "[{backend}] preloaded {preloaded} incidents through the ledger in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let state = AppState {
+        index: Arc::new(truce_server::follower::IndexFollower::new(Arc::clone(
+            &store,
+        ))),
+        ledger,
+        store: Arc::clone(&store),
+        blobs: Arc::new(
+            truce_store::blobs::BlobDir::open(
+                std::env::temp_dir().join(format!("truce-load-blobs-{}", std::process::id())),
+            )
+            .unwrap(),
+        ),
+        sessions: Arc::default(),
+        clock: Arc::new(FixedClock(
+            Timestamp::parse("2026-11-02T00:00:00Z").unwrap(),
+        )),
+        origin: ORIGIN.into(),
+        demo_members: None,
+        verified_blobs: Arc::default(),
+        limits: Limits {
+            body_bytes: 256 * 1024,
+            request_timeout_secs: 30,
+            rate_per_minute: u32::MAX,
+        },
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(truce_server::serve(state, listener, async { let _ = stopped.await; }));
+        let client = reqwest::Client::builder().pool_max_idle_per_host(CLIENTS).build().unwrap();
+        // Warm the index (it follows the store) before timing reads.
+        client.get(format!("http://{addr}/api/v1/incidents?limit=1")).send().await.unwrap();
+
+        // Writes: pre-signed, so signing is not measured.
+        let per_client = records.div_ceil(CLIENTS) as u64;
+        let work: Vec<Vec<Vec<u8>>> = m.reporters.iter().map(|(s, a)| (per + 1..=per + per_client).map(|seq| report(s, a, seq).leaf).collect()).collect();
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for bodies in work {
+            let client = client.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(bodies.len());
+                for body in bodies {
+                    let t = Instant::now();
+                    let r = client.post(format!("http://{addr}/api/v1/records")).header("content-type", "application/json").body(body).send().await.unwrap();
+                    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
+                    latencies.push(t.elapsed());
+                }
+                latencies
+            }));
+        }
+        let mut latencies = Vec::new();
+        for t in tasks { latencies.extend(t.await.unwrap()); }
+        let took = started.elapsed();
+        latencies.sort();
+        println!(
+            "[{backend}] POST signed ~1 KiB reports, {CLIENTS} clients: {:>8.0} records/s durable; p50 {:.2} ms, p99 {:.2} ms ({} records)",
+            latencies.len() as f64 / took.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99), latencies.len()
+        );
+
+        // Reads: filtered incident lists over everything in the log.
+        client.get(format!("http://{addr}/api/v1/incidents?limit=1")).send().await.unwrap();
+        let filters = [
+            "type=drone_strike&accused=north",
+            "bbox=31,66,35,71&limit=50",
+            "from=2026-03-01T00:00:00Z&to=2026-03-31T23:59:59Z",
+            "type=shelling&bbox=30,65,36,72&from=2026-01-01T00:00:00Z&to=2026-06-30T00:00:00Z",
+            "status=reported&party=south",
+        ];
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for c in 0..CLIENTS {
+            let client = client.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                for i in 0..20 {
+                    let f = filters[(c + i) % filters.len()];
+                    let t = Instant::now();
+                    let r = client.get(format!("http://{addr}/api/v1/incidents?{f}")).send().await.unwrap();
+                    assert_eq!(r.status(), 200);
+                    r.bytes().await.unwrap();
+                    latencies.push(t.elapsed());
+                }
+                latencies
+            }));
+        }
+        let mut latencies = Vec::new();
+        for t in tasks { latencies.extend(t.await.unwrap()); }
+        let took = started.elapsed();
+        latencies.sort();
+        println!(
+            "[{backend}] GET filtered incident lists over {} incidents, {CLIENTS} clients: {:>6.0} queries/s; p50 {:.2} ms, p99 {:.2} ms",
+            preloaded as usize + records, latencies.len() as f64 / took.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99)
+        );
+        let _ = stop.send(());
+        let _ = server.await;
+    });
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let env = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let records = env("TRUCE_BENCH_RECORDS", 32_000);
+    let preload = env("TRUCE_BENCH_PRELOAD", 200_000);
+    let backend = std::env::var("TRUCE_BENCH_BACKEND").unwrap_or_default();
+    println!(
+        "truce-server load benchmark ({} cores)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    if backend.is_empty() || backend == "sqlite" {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> =
+            Arc::new(truce_store_sqlite::SqliteStore::open(dir.path().join("truce.db")).unwrap());
+        run("sqlite", store, records, preload);
+    }
+    if backend.is_empty() || backend == "postgres" {
+        let db = truce_store_postgres::testing::test_database();
+        let store: Arc<dyn Store> =
+            Arc::new(truce_store_postgres::PostgresStore::open(db.url()).unwrap());
+        run("postgres", store, records, preload);
+    }
+}
