@@ -29,7 +29,13 @@ pub struct DemoArgs {
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let path = match args.dir {
         Some(d) => d,
-        None => std::env::temp_dir().join(format!("truce-demo-{}", std::process::id())),
+        // A fresh directory of its own, kept after the demo stops.
+        None => tempfile::Builder::new()
+            .prefix("truce-demo-")
+            .tempdir()
+            .context("cannot make a directory for the demo")?
+            .keep()
+            .join("mechanism"),
     };
     let dir = MechanismDir::create(&path)?;
     let log = NoteSigner::generate(truce_scenario::ORIGIN, &mut rand::rngs::OsRng)?;
