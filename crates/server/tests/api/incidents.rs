@@ -12,143 +12,148 @@ fn titles(page: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn incidents_are_listed_with_their_derived_status_and_filters_narrow_them() {
-    let app = spawn_app();
-    let all = app.get_json("/api/v1/incidents?limit=100");
-    let reports = app.scenario_reports();
-    assert_eq!(all["total"].as_u64(), Some(reports));
-    assert_eq!(titles(&all).len() as u64, reports);
-    let kabul = all["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["title"] == "Drone over Kabul")
-        .unwrap();
-    assert_eq!(kabul["stage"], "unanswered_past_deadline");
+    for app in every_backend() {
+        let all = app.get_json("/api/v1/incidents?limit=100");
+        let reports = app.scenario_reports();
+        assert_eq!(all["total"].as_u64(), Some(reports));
+        assert_eq!(titles(&all).len() as u64, reports);
+        let kabul = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["title"] == "Drone over Kabul")
+            .unwrap();
+        assert_eq!(kabul["stage"], "unanswered_past_deadline");
 
-    let closures = app.get_json("/api/v1/incidents?type=crossing_closure&limit=100");
-    assert!(
-        closures["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["incident_type"] == "crossing_closure")
-    );
-    assert!(closures["total"].as_u64().unwrap() >= 2);
-    // Around Torkham (about 34.1°N, 71.1°E).
-    let torkham = app.get_json("/api/v1/incidents?bbox=33.9,70.9,34.3,71.3");
-    assert!(
-        titles(&torkham).iter().any(|t| t.contains("Torkham")),
-        "{torkham}"
-    );
-    assert!(titles(&torkham).iter().all(|t| !t.contains("Kabul")));
-    let accused = app.get_json("/api/v1/incidents?accused=pakistan&limit=100");
-    assert!(
-        accused["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["accused"] == "pakistan")
-    );
-    let text = app.get_json("/api/v1/incidents?q=kurram");
-    assert!(
-        titles(&text)
-            .iter()
-            .all(|t| t.to_lowercase().contains("kurram") || !t.is_empty())
-    );
-    assert!(text["total"].as_u64().unwrap() >= 1);
-    let found = app.get_json("/api/v1/incidents?status=found");
-    assert!(
-        found["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["stage"] == "found")
-    );
-    assert!(found["total"].as_u64().unwrap() >= 1);
+        let closures = app.get_json("/api/v1/incidents?type=crossing_closure&limit=100");
+        assert!(
+            closures["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["incident_type"] == "crossing_closure")
+        );
+        assert!(closures["total"].as_u64().unwrap() >= 2);
+        // Around Torkham (about 34.1°N, 71.1°E).
+        let torkham = app.get_json("/api/v1/incidents?bbox=33.9,70.9,34.3,71.3");
+        assert!(
+            titles(&torkham).iter().any(|t| t.contains("Torkham")),
+            "{torkham}"
+        );
+        assert!(titles(&torkham).iter().all(|t| !t.contains("Kabul")));
+        let accused = app.get_json("/api/v1/incidents?accused=pakistan&limit=100");
+        assert!(
+            accused["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["accused"] == "pakistan")
+        );
+        let text = app.get_json("/api/v1/incidents?q=kurram");
+        assert!(
+            titles(&text)
+                .iter()
+                .all(|t| t.to_lowercase().contains("kurram") || !t.is_empty())
+        );
+        assert!(text["total"].as_u64().unwrap() >= 1);
+        let found = app.get_json("/api/v1/incidents?status=found");
+        assert!(
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["stage"] == "found")
+        );
+        assert!(found["total"].as_u64().unwrap() >= 1);
+    }
 }
 
 #[test]
 fn pages_follow_one_another_without_gaps_or_repeats() {
-    let app = spawn_app();
-    let mut seen = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/incidents?limit=2&cursor={c}"),
-            None => "/api/v1/incidents?limit=2".to_string(),
-        };
-        let page = app.get_json(&path);
-        seen.extend(
-            page["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["index"].as_u64().unwrap()),
-        );
-        match page["next"].as_str() {
-            Some(next) => cursor = Some(next.to_string()),
-            None => break,
+    for app in every_backend() {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/incidents?limit=2&cursor={c}"),
+                None => "/api/v1/incidents?limit=2".to_string(),
+            };
+            let page = app.get_json(&path);
+            seen.extend(
+                page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i["index"].as_u64().unwrap()),
+            );
+            match page["next"].as_str() {
+                Some(next) => cursor = Some(next.to_string()),
+                None => break,
+            }
         }
+        let unique: BTreeSet<u64> = seen.iter().copied().collect();
+        assert_eq!(unique.len(), seen.len(), "no incident twice");
+        assert_eq!(seen.len() as u64, app.scenario_reports());
     }
-    let unique: BTreeSet<u64> = seen.iter().copied().collect();
-    assert_eq!(unique.len(), seen.len(), "no incident twice");
-    assert_eq!(seen.len() as u64, app.scenario_reports());
 }
 
 #[test]
 fn bad_filters_are_explained() {
-    let app = spawn_app();
-    for bad in [
-        "/api/v1/incidents?bbox=35,70,34,71",
-        "/api/v1/incidents?bbox=1,2,3",
-        "/api/v1/incidents?status=solved",
-        "/api/v1/incidents?type=riot",
-        "/api/v1/incidents?from=yesterday",
-        "/api/v1/incidents?cursor=zzz",
-        "/api/v1/incidents?colour=red",
-        "/api/v1/statistics?group=colour",
-    ] {
-        let r = app.get(bad);
-        assert_eq!(r.status(), 400, "{bad}");
-        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    for app in every_backend() {
+        for bad in [
+            "/api/v1/incidents?bbox=35,70,34,71",
+            "/api/v1/incidents?bbox=1,2,3",
+            "/api/v1/incidents?status=solved",
+            "/api/v1/incidents?type=riot",
+            "/api/v1/incidents?from=yesterday",
+            "/api/v1/incidents?cursor=zzz",
+            "/api/v1/incidents?colour=red",
+            "/api/v1/statistics?group=colour",
+        ] {
+            let r = app.get(bad);
+            assert_eq!(r.status(), 400, "{bad}");
+            assert_eq!(r.headers()["content-type"], "application/problem+json");
+        }
     }
 }
 
 #[test]
 fn a_case_page_holds_every_record_about_the_incident_and_its_derived_case() {
-    let app = spawn_app();
-    let all = app.get_json("/api/v1/incidents?status=found");
-    let index = all["items"][0]["index"].as_u64().unwrap();
-    let case = app.get_json(&format!("/api/v1/incidents/{index}"));
-    assert_eq!(case["case"]["stage"], "found");
-    let kinds: Vec<&str> = case["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["record"]["envelope"]["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds[0], "incident.report");
-    assert!(kinds.contains(&"incident.response"), "{kinds:?}");
-    assert!(kinds.contains(&"incident.finding"), "{kinds:?}");
-    assert!(kinds.contains(&"concurrence"), "{kinds:?}");
-    assert_eq!(app.get("/api/v1/incidents/0").status(), 404);
+    for app in every_backend() {
+        let all = app.get_json("/api/v1/incidents?status=found");
+        let index = all["items"][0]["index"].as_u64().unwrap();
+        let case = app.get_json(&format!("/api/v1/incidents/{index}"));
+        assert_eq!(case["case"]["stage"], "found");
+        let kinds: Vec<&str> = case["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["record"]["envelope"]["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds[0], "incident.report");
+        assert!(kinds.contains(&"incident.response"), "{kinds:?}");
+        assert!(kinds.contains(&"incident.finding"), "{kinds:?}");
+        assert!(kinds.contains(&"concurrence"), "{kinds:?}");
+        assert_eq!(app.get("/api/v1/incidents/0").status(), 404);
+    }
 }
 
 #[test]
 fn statistics_add_up_to_the_incident_count() {
-    let app = spawn_app();
-    for group in ["week", "type", "area", "party", "reporter"] {
-        let buckets = app.get_json(&format!("/api/v1/statistics?group={group}"));
-        let sum: u64 = buckets
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b["incidents"].as_u64().unwrap())
-            .sum();
-        if group == "party" {
-            assert!(sum <= app.scenario_reports(), "{group}");
-        } else {
-            assert_eq!(sum, app.scenario_reports(), "{group}");
+    for app in every_backend() {
+        for group in ["week", "type", "area", "party", "reporter"] {
+            let buckets = app.get_json(&format!("/api/v1/statistics?group={group}"));
+            let sum: u64 = buckets
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b["incidents"].as_u64().unwrap())
+                .sum();
+            if group == "party" {
+                assert!(sum <= app.scenario_reports(), "{group}");
+            } else {
+                assert_eq!(sum, app.scenario_reports(), "{group}");
+            }
         }
     }
 }

@@ -17,8 +17,10 @@ pub struct App {
     pub log_key: truce_tlog::note::NoteVerifier,
     pub scenario: truce_scenario::Scenario,
     _dir: tempfile::TempDir,
-    _server: std::thread::JoinHandle<()>,
+    server: Option<std::thread::JoinHandle<()>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Kept alive (and dropped last) when the app runs on PostgreSQL.
+    pub database: Option<truce_store_postgres::testing::TestDatabase>,
 }
 
 impl Drop for App {
@@ -26,7 +28,34 @@ impl Drop for App {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        // Let the server finish before its database (if any) is dropped.
+        if let Some(server) = self.server.take() {
+            let _ = server.join();
+        }
     }
+}
+
+/// The scenario served from SQLite, then from a fresh PostgreSQL database:
+/// the API suite runs against both stores.
+pub fn every_backend() -> impl Iterator<Item = App> {
+    [false, true].into_iter().map(|postgres| {
+        if postgres {
+            spawn_app_on_postgres()
+        } else {
+            spawn_app()
+        }
+    })
+}
+
+/// Builds the scenario into a fresh PostgreSQL database and starts the real server on it.
+pub fn spawn_app_on_postgres() -> App {
+    let db = truce_store_postgres::testing::test_database();
+    let store: Arc<dyn Store> =
+        Arc::new(truce_store_postgres::PostgresStore::open(db.url()).unwrap());
+    let (log, scenario) = build_scenario(&store);
+    let mut app = spawn_on(tempfile::tempdir().unwrap(), store, log, scenario);
+    app.database = Some(db);
+    app
 }
 
 /// Builds the scenario into a fresh SQLite store and starts the real server on it.
@@ -110,8 +139,9 @@ pub fn spawn_on(
         log_key: log.verifier(),
         scenario,
         _dir: dir,
-        _server: server,
+        server: Some(server),
         stop: Some(stop_tx),
+        database: None,
     }
 }
 

@@ -11,105 +11,108 @@ fn hashes(v: &serde_json::Value) -> Vec<Hash> {
 
 #[test]
 fn the_checkpoint_is_signed_and_proofs_verify_against_it() {
-    let app = spawn_app();
-    let note = app.get("/checkpoint").text().unwrap();
-    let checkpoint = Checkpoint::open(&note, &app.log_key).unwrap();
-    assert!(checkpoint.size > 50);
-    for index in [0, 1, 17, checkpoint.size - 1] {
-        let p = app.get_json(&format!("/api/v1/proof/inclusion?index={index}"));
-        assert_eq!(p["tree_size"].as_u64(), Some(checkpoint.size));
-        let leaf = Hash::from_base64(p["leaf_hash"].as_str().unwrap()).unwrap();
-        truce_tlog::verify_inclusion(
-            &leaf,
-            index,
-            checkpoint.size,
-            &hashes(&p["proof"]),
-            &checkpoint.root,
-        )
-        .unwrap();
+    for app in every_backend() {
+        let note = app.get("/checkpoint").text().unwrap();
+        let checkpoint = Checkpoint::open(&note, &app.log_key).unwrap();
+        assert!(checkpoint.size > 50);
+        for index in [0, 1, 17, checkpoint.size - 1] {
+            let p = app.get_json(&format!("/api/v1/proof/inclusion?index={index}"));
+            assert_eq!(p["tree_size"].as_u64(), Some(checkpoint.size));
+            let leaf = Hash::from_base64(p["leaf_hash"].as_str().unwrap()).unwrap();
+            truce_tlog::verify_inclusion(
+                &leaf,
+                index,
+                checkpoint.size,
+                &hashes(&p["proof"]),
+                &checkpoint.root,
+            )
+            .unwrap();
+        }
+        let c = app.get_json("/api/v1/proof/consistency?from=10");
+        assert_eq!(c["size2"].as_u64(), Some(checkpoint.size));
+        // Out of range: a clear 400, not a panic.
+        assert_eq!(
+            app.get(&format!(
+                "/api/v1/proof/inclusion?index={}",
+                checkpoint.size
+            ))
+            .status(),
+            400
+        );
+        assert_eq!(
+            app.get("/api/v1/proof/consistency?from=5&to=3").status(),
+            400
+        );
+        assert_eq!(app.get("/api/v1/proof/inclusion?index=abc").status(), 400);
     }
-    let c = app.get_json("/api/v1/proof/consistency?from=10");
-    assert_eq!(c["size2"].as_u64(), Some(checkpoint.size));
-    // Out of range: a clear 400, not a panic.
-    assert_eq!(
-        app.get(&format!(
-            "/api/v1/proof/inclusion?index={}",
-            checkpoint.size
-        ))
-        .status(),
-        400
-    );
-    assert_eq!(
-        app.get("/api/v1/proof/consistency?from=5&to=3").status(),
-        400
-    );
-    assert_eq!(app.get("/api/v1/proof/inclusion?index=abc").status(), 400);
 }
 
 #[test]
 fn a_record_bundle_verifies_offline_and_a_tampered_one_does_not() {
-    let app = spawn_app();
-    for index in [0u64, 20, 60] {
-        let bundle: truce_ledger::bundle::Bundle =
-            serde_json::from_value(app.get_json(&format!("/api/v1/records/{index}/bundle")))
-                .unwrap();
-        let report = truce_ledger::bundle::verify_bundle(&bundle, Some(&app.log_key)).unwrap();
-        assert_eq!(report.index, index);
-        let mut tampered = bundle.clone();
-        tampered.record.proof.reverse();
-        tampered.record.proof.push(Hash([7; 32]));
-        assert!(truce_ledger::bundle::verify_bundle(&tampered, Some(&app.log_key)).is_err());
+    for app in every_backend() {
+        for index in [0u64, 20, 60] {
+            let bundle: truce_ledger::bundle::Bundle =
+                serde_json::from_value(app.get_json(&format!("/api/v1/records/{index}/bundle")))
+                    .unwrap();
+            let report = truce_ledger::bundle::verify_bundle(&bundle, Some(&app.log_key)).unwrap();
+            assert_eq!(report.index, index);
+            let mut tampered = bundle.clone();
+            tampered.record.proof.reverse();
+            tampered.record.proof.push(Hash([7; 32]));
+            assert!(truce_ledger::bundle::verify_bundle(&tampered, Some(&app.log_key)).is_err());
+        }
+        // Without a pinned key, only a bundle whose key record is the charter can stand alone.
+        let charter_signed: truce_ledger::bundle::Bundle =
+            serde_json::from_value(app.get_json("/api/v1/records/0/bundle")).unwrap();
+        assert!(truce_ledger::bundle::verify_bundle(&charter_signed, None).is_ok());
     }
-    // Without a pinned key, only a bundle whose key record is the charter can stand alone.
-    let charter_signed: truce_ledger::bundle::Bundle =
-        serde_json::from_value(app.get_json("/api/v1/records/0/bundle")).unwrap();
-    assert!(truce_ledger::bundle::verify_bundle(&charter_signed, None).is_ok());
 }
 
 #[test]
 fn tiles_rebuild_the_checkpointed_tree() {
-    let app = spawn_app();
-    let note = app.get("/checkpoint").text().unwrap();
-    let checkpoint = Checkpoint::open(&note, &app.log_key).unwrap();
-    let size = checkpoint.size;
-    assert!(size < 256, "the scenario fits one partial tile");
-    let hashes = app.get(&format!("/tile/0/000.p/{size}"));
-    assert_eq!(hashes.status(), 200);
-    let hashes = hashes.bytes().unwrap();
-    assert_eq!(hashes.len() as u64, 32 * size);
-    let mut frontier = truce_tlog::Frontier::new();
-    for chunk in hashes.chunks(32) {
-        frontier.append(Hash::from_slice(chunk).unwrap());
-    }
-    assert_eq!(frontier.root(), checkpoint.root);
+    for app in every_backend() {
+        let note = app.get("/checkpoint").text().unwrap();
+        let checkpoint = Checkpoint::open(&note, &app.log_key).unwrap();
+        let size = checkpoint.size;
+        assert!(size < 256, "the scenario fits one partial tile");
+        let hashes = app.get(&format!("/tile/0/000.p/{size}"));
+        assert_eq!(hashes.status(), 200);
+        let hashes = hashes.bytes().unwrap();
+        assert_eq!(hashes.len() as u64, 32 * size);
+        let mut frontier = truce_tlog::Frontier::new();
+        for chunk in hashes.chunks(32) {
+            frontier.append(Hash::from_slice(chunk).unwrap());
+        }
+        assert_eq!(frontier.root(), checkpoint.root);
 
-    let entries = app
-        .get(&format!("/tile/entries/000.p/{size}"))
-        .bytes()
-        .unwrap();
-    let mut at = 0;
-    let mut leaf_hashes = Vec::new();
-    while at < entries.len() {
-        let len = u16::from_be_bytes([entries[at], entries[at + 1]]) as usize;
-        leaf_hashes.push(truce_tlog::leaf_hash(&entries[at + 2..at + 2 + len]));
-        at += 2 + len;
-    }
-    assert_eq!(leaf_hashes.len() as u64, size);
-    assert!(
-        leaf_hashes
-            .iter()
-            .zip(hashes.chunks(32))
-            .all(|(h, c)| h.0 == c)
-    );
+        let entries = app
+            .get(&format!("/tile/entries/000.p/{size}"))
+            .bytes()
+            .unwrap();
+        let mut at = 0;
+        let mut leaf_hashes = Vec::new();
+        while at < entries.len() {
+            let len = u16::from_be_bytes([entries[at], entries[at + 1]]) as usize;
+            leaf_hashes.push(truce_tlog::leaf_hash(&entries[at + 2..at + 2 + len]));
+            at += 2 + len;
+        }
+        assert_eq!(leaf_hashes.len() as u64, size);
+        assert!(
+            leaf_hashes
+                .iter()
+                .zip(hashes.chunks(32))
+                .all(|(h, c)| h.0 == c)
+        );
 
-    // Tiles that do not exist in the checkpointed tree, or badly spelled paths.
-    for missing in [
-        "/tile/0/000",
-        "/tile/0/000.p/1",
-        "/tile/1/000.p/1",
-        "/tile/0/001.p/3",
-        "/tile/0/1",
-    ] {
-        assert_eq!(app.get(missing).status(), 404, "{missing}");
+        // Tiles that do not exist in the checkpointed tree, or badly spelled paths.
+        for missing in [
+            "/tile/0/000",
+            "/tile/0/000.p/1",
+            "/tile/1/000.p/1",
+            "/tile/0/001.p/3",
+            "/tile/0/1",
+        ] {
+            assert_eq!(app.get(missing).status(), 404, "{missing}");
+        }
     }
 }
