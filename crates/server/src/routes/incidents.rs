@@ -217,12 +217,7 @@ pub async fn case(
         let mut logged = Vec::with_capacity(wanted.len());
         let mut views = Vec::new();
         for i in wanted {
-            let Some(stored) = state
-                .store
-                .records(i, i.saturating_add(1))?
-                .into_iter()
-                .next()
-            else {
+            let Some(stored) = crate::routes::records::one(&state, i)? else {
                 continue;
             };
             let record =

@@ -107,17 +107,22 @@ pub fn view(
     })
 }
 
+/// The stored record at `index`, if the log has one.
+pub fn one(state: &AppState, index: u64) -> Result<Option<truce_store::StoredRecord>, ApiError> {
+    Ok(state
+        .store
+        .records(index, index.saturating_add(1))?
+        .into_iter()
+        .next())
+}
+
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
     Path(index): Path<u64>,
 ) -> Result<Json<RecordView>, ApiError> {
     blocking(move || {
-        let stored = state
-            .store
-            .records(index, index.saturating_add(1))?
-            .into_iter()
-            .next()
+        let stored = one(&state, index)?
             .ok_or_else(|| ApiError::NotFound(format!("record {index} is not in the log")))?;
         Ok(Json(view(&state, &caller, stored.index, &stored.leaf)?))
     })
@@ -195,11 +200,7 @@ pub async fn bundle(
     Path(index): Path<u64>,
 ) -> Result<Json<Bundle>, ApiError> {
     blocking(move || {
-        let stored = state
-            .store
-            .records(index, index.saturating_add(1))?
-            .into_iter()
-            .next()
+        let stored = one(&state, index)?
             .ok_or_else(|| ApiError::NotFound(format!("record {index} is not in the log")))?;
         let record =
             Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
