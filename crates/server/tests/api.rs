@@ -18,6 +18,8 @@ mod evidence;
 mod hardening;
 #[path = "api/incidents.rs"]
 mod incidents;
+#[path = "api/matrix.rs"]
+mod matrix;
 #[path = "api/postgres.rs"]
 mod postgres;
 #[path = "api/records.rs"]

@@ -198,7 +198,7 @@ impl App {
             .as_u64()
             .unwrap();
         RecordDraft {
-            log: Label::parse(truce_scenario::ORIGIN).unwrap(),
+            log: Label::parse(self.scenario.origin.as_str()).unwrap(),
             author: MemberId::parse(member).unwrap(),
             seq: next_seq,
             time: Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
