@@ -26,3 +26,5 @@ mod postgres;
 mod records;
 #[path = "api/transparency.rs"]
 mod transparency;
+#[path = "api/views.rs"]
+mod views;

@@ -322,3 +322,58 @@ fn point(
         withdrawal,
     }
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseStatus {
+    Added,
+    Removed,
+    Changed,
+    Unchanged,
+}
+
+/// One clause compared between two versions of a draft.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClauseDiff {
+    pub id: ClauseId,
+    pub status: ClauseStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Clause>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<Clause>,
+}
+
+/// Clause-level diff from `from` to `to`: every clause of `to` in its order,
+/// with removed clauses after, each with its text before and after.
+pub fn clause_diff(from: &VersionView, to: &VersionView) -> Vec<ClauseDiff> {
+    let mut out: Vec<ClauseDiff> = to
+        .clauses
+        .iter()
+        .map(|after| {
+            let before = from.clauses.iter().find(|c| c.id == after.id);
+            let status = match before {
+                None => ClauseStatus::Added,
+                Some(b) if b == after => ClauseStatus::Unchanged,
+                Some(_) => ClauseStatus::Changed,
+            };
+            ClauseDiff {
+                id: after.id.clone(),
+                status,
+                before: before.cloned(),
+                after: Some(after.clone()),
+            }
+        })
+        .collect();
+    out.extend(
+        from.clauses
+            .iter()
+            .filter(|c| !to.clauses.iter().any(|a| a.id == c.id))
+            .map(|c| ClauseDiff {
+                id: c.id.clone(),
+                status: ClauseStatus::Removed,
+                before: Some(c.clone()),
+                after: None,
+            }),
+    );
+    out
+}

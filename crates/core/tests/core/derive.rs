@@ -604,3 +604,38 @@ fn only_urgent_messages_are_flagged_and_a_message_may_set_its_own_deadline() {
     assert_eq!(msgs[2].thread, short.hash);
     assert_eq!(msgs[2].reply_to, Some(short.hash));
 }
+
+#[test]
+fn a_clause_diff_shows_each_clause_before_and_after() {
+    use truce_core::derive::draft::{ClauseStatus, clause_diff, draft_history};
+    let mut fx = Fx::new();
+    let v1 = fx.admit(
+        TR,
+        propose(&[("a", "Stay"), ("b", "Change me"), ("c", "Remove me")]),
+    );
+    let v2 = fx.admit(
+        TR,
+        amend(
+            v1.hash,
+            &[("a", "Stay"), ("b", "Changed"), ("d", "Late clause")],
+        ),
+    );
+    let _ = v2;
+    let view = fx.view();
+    let history = draft_history(&view, &v1.hash).unwrap();
+    let diff = clause_diff(&history.versions[0], &history.versions[1]);
+    let status: Vec<(&str, ClauseStatus)> =
+        diff.iter().map(|d| (d.id.as_str(), d.status)).collect();
+    assert_eq!(
+        status,
+        vec![
+            ("a", ClauseStatus::Unchanged),
+            ("b", ClauseStatus::Changed),
+            ("d", ClauseStatus::Added),
+            ("c", ClauseStatus::Removed),
+        ]
+    );
+    assert_eq!(diff[1].before.as_ref().unwrap().text.as_str(), "Change me");
+    assert_eq!(diff[1].after.as_ref().unwrap().text.as_str(), "Changed");
+    assert!(diff[3].after.is_none());
+}

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/statistics", get(incidents::statistics))
         .route("/api/v1/drafts", get(views::drafts))
         .route("/api/v1/drafts/{index}", get(views::draft))
+        .route("/api/v1/drafts/{index}/diff", get(views::diff))
         .route("/api/v1/commitments", get(views::commitments))
         .route("/api/v1/channel", get(views::channel))
         .route("/api/v1/participants", get(members::participants))

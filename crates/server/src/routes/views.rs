@@ -3,7 +3,7 @@
 //! needs for deadlines, thresholds and who acts for whom).
 
 use crate::error::{ApiError, blocking};
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -11,7 +11,7 @@ use serde::Serialize;
 use truce_core::Record;
 use truce_core::derive::channel::MessageView;
 use truce_core::derive::compliance::{AwaitingDecision, CommitmentView};
-use truce_core::derive::draft::DraftHistory;
+use truce_core::derive::draft::{ClauseDiff, DraftHistory};
 use truce_core::derive::{LogView, Logged};
 use truce_core::kinds::Kind;
 
@@ -69,27 +69,69 @@ pub async fn draft(
     State(state): State<AppState>,
     Path(index): Path<u64>,
 ) -> Result<Json<DraftHistory>, ApiError> {
+    blocking(move || history(&state, index).map(Json)).await
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiffQuery {
+    /// Version number to compare from (default: the one before `to`).
+    from: Option<usize>,
+    /// Version number to compare to (default: the latest).
+    to: Option<usize>,
+}
+
+#[derive(Serialize)]
+pub struct DraftDiff {
+    pub from: usize,
+    pub to: usize,
+    pub clauses: Vec<ClauseDiff>,
+}
+
+/// The clause-level diff between two versions of a draft (by version number).
+pub async fn diff(
+    State(state): State<AppState>,
+    Path(index): Path<u64>,
+    Query(q): Query<DiffQuery>,
+) -> Result<Json<DraftDiff>, ApiError> {
     blocking(move || {
-        state.index.catch_up()?;
-        let (first, members) = {
-            let idx = state.index.read()?;
-            let first = idx
-                .draft_of(index)
-                .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))?;
-            (first, idx.draft(first).to_vec())
+        let h = history(&state, index)?;
+        let to = q.to.unwrap_or(h.versions.len());
+        let from = q.from.unwrap_or(to.saturating_sub(1).max(1));
+        let version = |n: usize| {
+            n.checked_sub(1)
+                .and_then(|i| h.versions.get(i))
+                .ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "the draft has versions 1 to {}",
+                        h.versions.len()
+                    ))
+                })
         };
-        let records = load(&state, members.into_iter().chain([first]).collect())?;
-        let view = LogView::new(&records);
-        let hash = records
-            .iter()
-            .find(|l| l.index == first)
-            .map(|l| l.record.hash)
-            .ok_or_else(|| ApiError::Internal("the draft's first version is missing".into()))?;
-        truce_core::derive::draft::draft_history(&view, &hash)
-            .map(Json)
-            .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))
+        let clauses = truce_core::derive::draft::clause_diff(version(from)?, version(to)?);
+        Ok(Json(DraftDiff { from, to, clauses }))
     })
     .await
+}
+
+fn history(state: &AppState, index: u64) -> Result<DraftHistory, ApiError> {
+    state.index.catch_up()?;
+    let (first, members) = {
+        let idx = state.index.read()?;
+        let first = idx
+            .draft_of(index)
+            .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))?;
+        (first, idx.draft(first).to_vec())
+    };
+    let records = load(state, members.into_iter().chain([first]).collect())?;
+    let view = LogView::new(&records);
+    let hash = records
+        .iter()
+        .find(|l| l.index == first)
+        .map(|l| l.record.hash)
+        .ok_or_else(|| ApiError::Internal("the draft's first version is missing".into()))?;
+    truce_core::derive::draft::draft_history(&view, &hash)
+        .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))
 }
 
 #[derive(Serialize)]
