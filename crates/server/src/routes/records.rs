@@ -15,6 +15,9 @@ use truce_core::sealed::{Opening, SealedPart};
 use truce_ledger::Receipt;
 use truce_ledger::bundle::{Bundle, build_bundle};
 
+/// How far in the future a record's claimed time may be.
+pub const MAX_CLOCK_SKEW_SECS: i64 = 300;
+
 /// A submission: a signed record, or `{"record": …, "opening": …}` for a
 /// record with a confidential part (the opening is stored apart, never in the log).
 #[derive(Deserialize)]
@@ -44,6 +47,15 @@ pub async fn submit(
     let bytes =
         serde_json::to_vec(&record_value).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let record = Record::from_json(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    // Deadlines run from claimed times, which admission bounds below (no
+    // record precedes what it answers); the server bounds them above.
+    let now = state.clock.now();
+    if record.time().unix() > now.unix() + MAX_CLOCK_SKEW_SECS {
+        return Err(ApiError::Rejected(format!(
+            "the record is dated {}, more than {MAX_CLOCK_SKEW_SECS} s after the server's time ({now}); check your clock",
+            record.time()
+        )));
+    }
     let (tx, rx) = tokio::sync::oneshot::channel();
     state
         .ledger

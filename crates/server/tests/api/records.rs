@@ -105,3 +105,29 @@ fn responses_carry_security_headers_and_unknown_paths_are_problems() {
         assert_eq!(r.headers()["x-frame-options"], "DENY");
     }
 }
+
+#[test]
+fn a_record_dated_in_the_future_is_refused() {
+    let app = spawn_app();
+    let member = app.member("pakistan.liaison");
+    let next = app.get_json("/api/v1/members/pakistan.liaison")["next_seq"]
+        .as_u64()
+        .unwrap();
+    let future = truce_core::record::RecordDraft {
+        log: truce_core::values::Label::parse(truce_scenario::ORIGIN).unwrap(),
+        author: truce_core::values::MemberId::parse("pakistan.liaison").unwrap(),
+        seq: next,
+        // The test server's clock says VIEW_AT; an hour later is too far.
+        time: truce_core::values::Timestamp::parse(truce_scenario::VIEW_AT)
+            .unwrap()
+            .plus_hours(1),
+        body: truce_core::Body::parse(Kind::IncidentReport, &a_report("afghanistan")).unwrap(),
+        confidential: None,
+        extra_refs: vec![],
+    }
+    .sign(&[&member.signer])
+    .unwrap();
+    let r = app.post_record(&future);
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("check your clock"));
+}
