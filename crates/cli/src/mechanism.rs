@@ -37,9 +37,10 @@ impl MechanismDir {
         let dir = Self {
             root: root.to_path_buf(),
         };
-        if !dir.db_path().is_file() {
+        // A mechanism whose log is in PostgreSQL has a log key but no truce.db.
+        if !dir.db_path().is_file() && !dir.log_key_path().is_file() {
             bail!(
-                "{} holds no Truce log (no truce.db); create one with `truce init` or `truce demo`",
+                "{} holds no Truce mechanism (no truce.db or log.key); create one with `truce init` or `truce demo`",
                 root.display()
             );
         }
@@ -63,10 +64,49 @@ impl MechanismDir {
         Ok(BlobDir::open(self.root.join("blobs"))?)
     }
 
+    /// The directory's SQLite store, which must exist already.
     pub fn store(&self) -> Result<Arc<SqliteStore>> {
+        if !self.db_path().is_file() {
+            bail!(
+                "{} has no truce.db: this mechanism keeps its log in PostgreSQL (use `truce serve --database` or `truce verify --database`)",
+                self.root.display()
+            );
+        }
+        self.create_store()
+    }
+
+    /// Opens the directory's SQLite store, creating it if needed.
+    fn create_store(&self) -> Result<Arc<SqliteStore>> {
         Ok(Arc::new(SqliteStore::open(self.db_path()).with_context(
             || format!("cannot open {}", self.db_path().display()),
         )?))
+    }
+
+    /// The log's store: PostgreSQL when a URL is given (the directory still
+    /// holds the log key and blobs), else the SQLite file in the directory.
+    pub fn open_store(&self, database: Option<&str>) -> Result<Arc<dyn Store>> {
+        Ok(match database {
+            Some(url) => Arc::new(
+                truce_store_postgres::PostgresStore::open(url)
+                    .context("cannot open the PostgreSQL store")?,
+            ),
+            None => self.store()?,
+        })
+    }
+
+    /// A store for a new log: it must hold no records yet.
+    pub fn new_store(&self, database: Option<&str>) -> Result<Arc<dyn Store>> {
+        let store: Arc<dyn Store> = match database {
+            Some(_) => self.open_store(database)?,
+            None => self.create_store()?,
+        };
+        let size = store.size()?;
+        if size > 0 {
+            bail!(
+                "that database already holds a log of {size} records; a new mechanism needs an empty one"
+            );
+        }
+        Ok(store)
     }
 
     /// The store opened for reading only (for auditing).

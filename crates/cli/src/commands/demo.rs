@@ -24,6 +24,10 @@ pub struct DemoArgs {
     /// Address to serve on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
+    /// Keep the log in this PostgreSQL database (which must be empty) rather
+    /// than in the directory's SQLite file.
+    #[arg(long)]
+    database: Option<String>,
 }
 
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
@@ -40,7 +44,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let dir = MechanismDir::create(&path)?;
     let log = NoteSigner::generate(truce_scenario::ORIGIN, &mut rand::rngs::OsRng)?;
     keyfile::write(&dir.log_key_path(), &log)?;
-    let store: Arc<dyn Store> = dir.store()?;
+    let store: Arc<dyn Store> = dir.new_store(args.database.as_deref())?;
     let ledger = Ledger::open(Arc::clone(&store), log.clone())?;
 
     let mut appended = 0u64;
@@ -118,6 +122,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let config = Config {
         listen: args.listen.clone(),
         dir: Some(dir.root().to_path_buf()),
+        database: args.database.clone(),
         demo: true,
         ..Config::default()
     };

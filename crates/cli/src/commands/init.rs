@@ -29,6 +29,10 @@ pub struct InitArgs {
     /// charter's origin) when not given.
     #[arg(long)]
     log_key: Option<PathBuf>,
+    /// Keep the log in this PostgreSQL database (which must be empty) rather
+    /// than in the directory's SQLite file.
+    #[arg(long)]
+    database: Option<String>,
     /// Print an example charter and exit.
     #[arg(long)]
     example_charter: bool,
@@ -110,7 +114,7 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
     LogState::new().admit(&record)?;
     let dir = MechanismDir::create(&dir)?;
     keyfile::write(&dir.log_key_path(), &log_signer)?;
-    let store: Arc<dyn Store> = dir.store()?;
+    let store: Arc<dyn Store> = dir.new_store(args.database.as_deref())?;
     let ledger = Ledger::open(store, log_signer.clone())?;
     let receipt = ledger.submit(record, None)?;
     println!(

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use truce_server::clock::SystemClock;
 use truce_server::config::Config;
 use truce_server::state::{AppState, DemoMember, Limits};
-use truce_store::Store;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -70,14 +69,7 @@ pub fn serve(
     on_listening: Option<&dyn Fn(std::net::SocketAddr)>,
 ) -> Result<()> {
     truce_server::init_logging(&config.log_format, &config.log_level);
-    let store: Arc<dyn Store> = match &config.database {
-        // PostgreSQL holds the log; the directory still holds the log key and blobs.
-        Some(url) => Arc::new(
-            truce_store_postgres::PostgresStore::open(url)
-                .context("cannot open the PostgreSQL store")?,
-        ),
-        None => dir.store()?,
-    };
+    let store = dir.open_store(config.database.as_deref())?;
     let ledger = Arc::new(dir.ledger_on(Arc::clone(&store))?);
     let origin = ledger
         .with_state(|s| s.charter().map(|c| c.origin.to_string()))

@@ -17,6 +17,9 @@ pub struct VerifyArgs {
     /// Verify a mechanism's store in place.
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// With --dir: the log is in this PostgreSQL database, not the directory's SQLite file.
+    #[arg(long, requires = "dir")]
+    database: Option<String>,
     /// Verify a `truce export` file (JSON Lines).
     #[arg(long)]
     export: Option<PathBuf>,
@@ -63,9 +66,17 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
         if pin.is_none() && dir.log_key_path().is_file() {
             pin = Some(keyfile::read(&dir.log_key_path())?.verifier());
         }
-        let store = dir.read_only_store()?;
-        let progress = bar(truce_store::Store::size(&store)?);
-        let r = truce_ledger::verify_store(&store, pin, &mut |done, _| progress.set_position(done));
+        let store: Box<dyn truce_store::Store> = match &args.database {
+            Some(url) => Box::new(
+                truce_store_postgres::PostgresStore::open_read_only(url)
+                    .context("cannot open the PostgreSQL store")?,
+            ),
+            None => Box::new(dir.read_only_store()?),
+        };
+        let progress = bar(store.size()?);
+        let r = truce_ledger::verify_store(store.as_ref(), pin, &mut |done, _| {
+            progress.set_position(done)
+        });
         progress.finish_and_clear();
         r
     } else if let Some(path) = &args.export {

@@ -113,3 +113,35 @@ fn serve_prints_its_effective_configuration() {
     assert!(text.contains("listen = \"0.0.0.0:9999\""), "{text}");
     assert!(text.contains("rate_limit_per_minute = 77"), "{text}");
 }
+
+#[test]
+fn the_demo_can_keep_its_log_in_postgresql_and_it_verifies_there() {
+    let db = truce_store_postgres::testing::test_database();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    ok(&[
+        "demo",
+        "--dir",
+        p(&dir),
+        "--no-serve",
+        "--database",
+        db.url(),
+    ]);
+    assert!(!dir.join("truce.db").exists(), "the log is not in SQLite");
+    let report = ok(&["verify", "--dir", p(&dir), "--database", db.url()]);
+    assert!(
+        report.contains("every signature and admission rule holds"),
+        "{report}"
+    );
+    // A second mechanism cannot be started in the same database.
+    let out = truce(&[
+        "demo",
+        "--dir",
+        p(&tmp.path().join("again")),
+        "--no-serve",
+        "--database",
+        db.url(),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already holds a log"));
+}
