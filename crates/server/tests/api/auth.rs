@@ -3,34 +3,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::Signer;
 
-fn sign_in(app: &App, member: &str) -> reqwest::blocking::Response {
-    let c: serde_json::Value = app
-        .http
-        .post(app.url("/api/v1/auth/challenge"))
-        .json(&serde_json::json!({"member": member}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let signer = &app.member(member).signer;
-    let sig = signer
-        .signing_key()
-        .sign(c["message"].as_str().unwrap().as_bytes());
-    app.http
-        .post(app.url("/api/v1/auth/token"))
-        .json(&serde_json::json!({
-            "member": member,
-            "challenge": c["challenge"],
-            "signature": STANDARD.encode(sig.to_bytes()),
-        }))
-        .send()
-        .unwrap()
-}
-
 #[test]
 fn a_member_signs_a_challenge_for_a_token_and_a_forger_cannot() {
     for app in every_backend() {
-        let ok = sign_in(&app, "qatar.mediator");
+        let ok = app.sign_in("qatar.mediator");
         assert_eq!(ok.status(), 200);
         let token: serde_json::Value = ok.json().unwrap();
         assert_eq!(token["participant"], "qatar");
@@ -97,7 +73,7 @@ fn a_confidential_part_is_shown_only_to_its_author_and_named_readers() {
         let read_as = |member: Option<&str>| -> serde_json::Value {
             let mut request = app.http.get(app.url(&format!("/api/v1/records/{index}")));
             if let Some(m) = member {
-                let token: serde_json::Value = sign_in(&app, m).json().unwrap();
+                let token: serde_json::Value = app.sign_in(m).json().unwrap();
                 request = request.bearer_auth(token["token"].as_str().unwrap());
             }
             request.send().unwrap().json().unwrap()

@@ -1,43 +1,10 @@
 use crate::support::*;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use ed25519_dalek::Signer;
 use reqwest::blocking::{RequestBuilder, Response};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use truce_core::Kind;
 use truce_core::kinds::common::BlobDigest;
 use truce_store::Store;
-
-/// Signs in as `member` through the challenge flow; returns the bearer token.
-fn token(app: &App, member: &str) -> String {
-    let c: Value = app
-        .http
-        .post(app.url("/api/v1/auth/challenge"))
-        .json(&json!({"member": member}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let sig = app
-        .member(member)
-        .signer
-        .signing_key()
-        .sign(c["message"].as_str().unwrap().as_bytes());
-    let t: Value = app
-        .http
-        .post(app.url("/api/v1/auth/token"))
-        .json(&json!({
-            "member": member,
-            "challenge": c["challenge"],
-            "signature": STANDARD.encode(sig.to_bytes()),
-        }))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    t["token"].as_str().unwrap().to_string()
-}
 
 fn as_member(request: RequestBuilder, token: Option<&str>) -> RequestBuilder {
     match token {
@@ -159,7 +126,7 @@ fn scenario_evidence(app: &App) -> Vec<(String, String, truce_core::Hash, Vec<u8
 #[test]
 fn a_streamed_upload_is_served_back_once_a_signed_record_describes_it() {
     for app in every_backend() {
-        let liaison = token(&app, "pakistan.liaison");
+        let liaison = app.token("pakistan.liaison");
         let content = bytes(3 * 1024 * 1024 + 17, 7);
         let digest = BlobDigest::of(&content).to_string();
 
@@ -222,7 +189,7 @@ fn a_streamed_upload_is_served_back_once_a_signed_record_describes_it() {
 #[test]
 fn uploads_need_a_member_and_the_declared_digest_and_keep_nothing_otherwise() {
     for app in every_backend() {
-        let liaison = token(&app, "afghanistan.liaison");
+        let liaison = app.token("afghanistan.liaison");
         let content = b"a photograph, supposedly".to_vec();
         let digest = BlobDigest::of(&content).to_string();
         let other = BlobDigest::of(b"something else").to_string();
@@ -282,7 +249,7 @@ fn uploads_need_a_member_and_the_declared_digest_and_keep_nothing_otherwise() {
 #[test]
 fn single_byte_ranges_are_served_partially_and_others_whole() {
     for app in every_backend() {
-        let member = token(&app, "qatar.mediator");
+        let member = app.token("qatar.mediator");
         let content = bytes(1000, 3);
         let digest = BlobDigest::of(&content).to_string();
         assert_eq!(upload(&app, Some(&member), &digest, &content).status(), 201);
@@ -363,7 +330,7 @@ fn restricted_evidence_is_served_only_to_those_it_names_and_only_with_a_signed_t
             "qatar.analyst",
         ]
         .into_iter()
-        .map(|m| (m, token(&app, m)))
+        .map(|m| (m, app.token(m)))
         .collect();
         let get = |member: Option<&str>, digest: &str| {
             download(&app, member.map(|m| tokens[m].as_str()), digest, None)
@@ -494,7 +461,7 @@ fn a_blob_altered_on_disk_is_never_served() {
     };
 
     // Served once (and remembered as checked), then altered in place, same length.
-    let member = token(&app, "turkiye.host");
+    let member = app.token("turkiye.host");
     let content = bytes(200_000, 5);
     let digest = BlobDigest::of(&content).to_string();
     assert_eq!(upload(&app, Some(&member), &digest, &content).status(), 201);
@@ -530,7 +497,7 @@ fn a_blob_altered_on_disk_is_never_served() {
         .find(|e| e.0 == "captured-militants.pdf")
         .unwrap();
     tamper(identities);
-    let mediator = token(&app, "qatar.mediator");
+    let mediator = app.token("qatar.mediator");
     let detail = problem(download(&app, Some(&mediator), identities, None), 500);
     assert!(detail.contains("does not match its digest"), "{detail}");
 }

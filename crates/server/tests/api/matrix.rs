@@ -3,9 +3,6 @@
 //! The log itself is published; what is not for everyone stays out of it.
 
 use crate::support::*;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use ed25519_dalek::Signer;
 use rand::SeedableRng;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -95,31 +92,6 @@ fn mechanism() -> App {
     spawn_on(dir, store, log, scenario)
 }
 
-fn token(app: &App, member: &str) -> String {
-    let c: Value = app
-        .http
-        .post(app.url("/api/v1/auth/challenge"))
-        .json(&json!({"member": member}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let sig = app
-        .member(member)
-        .signer
-        .signing_key()
-        .sign(c["message"].as_str().unwrap().as_bytes());
-    let t: Value = app
-        .http
-        .post(app.url("/api/v1/auth/token"))
-        .json(&json!({"member": member, "challenge": c["challenge"], "signature": STANDARD.encode(sig.to_bytes())}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    t["token"].as_str().unwrap().to_string()
-}
-
 fn get(app: &App, token: Option<&String>, path: &str) -> reqwest::blocking::Response {
     let r = app.http.get(app.url(path));
     match token {
@@ -159,7 +131,7 @@ fn every_endpoint_by_every_role_on_own_and_others_records() {
     let app = mechanism();
     let tokens: std::collections::HashMap<&str, String> = ["pk", "af", "qa", "press"]
         .into_iter()
-        .map(|m| (m, token(&app, m)))
+        .map(|m| (m, app.token(m)))
         .collect();
     let observer: Value = app.get_json("/api/v1/members/press");
     assert_eq!(observer["role"], "observer");

@@ -183,6 +183,41 @@ impl App {
         }
     }
 
+    /// The whole sign-in: ask for a challenge, sign its message with the
+    /// member's key, exchange it for a token. Returns the token response.
+    pub fn sign_in(&self, member: &str) -> reqwest::blocking::Response {
+        use base64::Engine;
+        use ed25519_dalek::Signer;
+        let c: serde_json::Value = self
+            .http
+            .post(self.url("/api/v1/auth/challenge"))
+            .json(&serde_json::json!({"member": member}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let sig = self
+            .member(member)
+            .signer
+            .signing_key()
+            .sign(c["message"].as_str().unwrap().as_bytes());
+        self.http
+            .post(self.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({
+                "member": member,
+                "challenge": c["challenge"],
+                "signature": base64::engine::general_purpose::STANDARD.encode(sig.to_bytes()),
+            }))
+            .send()
+            .unwrap()
+    }
+
+    /// A bearer token for `member`.
+    pub fn token(&self, member: &str) -> String {
+        let t: serde_json::Value = self.sign_in(member).json().unwrap();
+        t["token"].as_str().unwrap().to_string()
+    }
+
     pub fn member(&self, id: &str) -> &truce_scenario::DemoMember {
         self.scenario
             .members
