@@ -19,6 +19,7 @@ pub const MAX_SEALED_BYTES: usize = 64 * 1024;
 
 /// What the envelope carries in place of a confidential part.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SealedPart {
     /// SHA-256("truce-sealed-v1\n" ‖ salt ‖ JCS(content)).
@@ -29,6 +30,7 @@ pub struct SealedPart {
 
 /// The confidential part itself, kept apart from the log.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Opening {
     /// 32 random bytes, base64.
@@ -87,6 +89,7 @@ impl Opening {
 
 /// A disclosure record: publishes the opening of an earlier sealed part.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Disclosure {
     pub record: RecordRef,

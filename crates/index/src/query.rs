@@ -137,6 +137,22 @@ impl Serialize for Cursor {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Cursor {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[0-9a-f]{32}$"))
+            .description(Some(
+                "Opaque: pass it back as `cursor` to read the page after this one.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Cursor {}
+
 /// A filtered, paged list of incidents. Every filter given must hold; an
 /// empty list (`types`, `status`) or `None` does not filter.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,6 +197,7 @@ impl Default for IncidentQuery {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceSummary {
     pub point: GeoPoint,
     pub precision: GeoPrecision,
@@ -193,6 +210,7 @@ pub struct PlaceSummary {
 /// One line of an incident list: what the list, the map and the dashboard
 /// show, with the case's state derived at the query's "now".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncidentSummary {
     pub index: u64,
     pub hash: Hash,
@@ -216,6 +234,7 @@ pub struct IncidentSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncidentPage {
     /// Newest event first; equal times by log index, later first.
     pub items: Vec<IncidentSummary>,
@@ -240,6 +259,7 @@ pub enum Grouping {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "by", content = "value", rename_all = "snake_case")]
 pub enum StatKey {
     /// The Monday 00:00 UTC that starts the week.
@@ -253,6 +273,7 @@ pub enum StatKey {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatBucket {
     pub key: StatKey,
     pub incidents: usize,

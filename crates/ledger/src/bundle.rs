@@ -25,6 +25,7 @@ use truce_tlog::{Checkpoint, Hash};
 pub const BUNDLE_FORMAT: &str = "truce-bundle/v1";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProvenLeaf {
     pub index: u64,
@@ -35,8 +36,10 @@ pub struct ProvenLeaf {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bundle {
+    /// Always "truce-bundle/v1".
     pub format: String,
     pub record: ProvenLeaf,
     /// The record that granted the author's signing key.

@@ -14,6 +14,7 @@ use truce_tlog::{Checkpoint, Hash};
 
 /// What a submitter learns once its record is durable.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub index: u64,
     pub leaf_hash: Hash,

@@ -32,12 +32,16 @@ pub enum ApiError {
     Internal(String),
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// An RFC 9457 problem: `detail` says what to do about it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem<'a> {
+    /// A URI naming the kind of problem.
     #[serde(rename = "type")]
     kind: &'a str,
     title: &'a str,
+    /// The HTTP status.
     status: u16,
+    /// What went wrong with this request, and how to mend it.
     detail: String,
 }
 

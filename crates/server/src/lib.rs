@@ -16,6 +16,7 @@ pub mod extract;
 pub mod follower;
 mod headers;
 pub mod limits;
+pub mod openapi;
 pub mod routes;
 pub mod state;
 
@@ -36,7 +37,8 @@ pub fn app(state: AppState) -> Router {
         sessions: state.sessions.clone(),
         clock: state.clock.clone(),
     };
-    routes::routes()
+    let (api, document) = routes::routes().split_for_parts();
+    api.merge(routes::assets::routes(&document))
         .fallback(|| async {
             ApiError::NotFound("no such endpoint; see /api/v1/openapi.json".into())
         })
@@ -52,6 +54,11 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The OpenAPI document of this server's API, as `/api/v1/openapi.json` serves it.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    routes::routes().split_for_parts().1
 }
 
 /// Evidence is streamed (a long video may take longer than any fixed

@@ -9,7 +9,7 @@ use truce_store::blobs::BlobDir;
 
 /// A demo member whose private key the demo hands to browsers, so people can
 /// try the mechanism without handling keys. Only ever set in demo mode.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct DemoMember {
     pub member: String,
     pub participant: String,

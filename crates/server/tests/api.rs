@@ -20,6 +20,8 @@ mod hardening;
 mod incidents;
 #[path = "api/matrix.rs"]
 mod matrix;
+#[path = "api/openapi.rs"]
+mod openapi;
 #[path = "api/postgres.rs"]
 mod postgres;
 #[path = "api/records.rs"]

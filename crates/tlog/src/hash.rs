@@ -151,6 +151,24 @@ impl<'de> serde::Deserialize<'de> for Hash {
     }
 }
 
+/// In the server's OpenAPI document a hash is a base64 string of 32 bytes.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Hash {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .content_encoding("base64")
+            .min_length(Some(44))
+            .max_length(Some(44))
+            .description(Some("A SHA-256 hash (32 bytes), base64 with padding."))
+            .examples(["47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Hash {}
+
 /// RFC 6962 leaf hash: SHA-256(0x00 || data).
 pub fn leaf_hash(data: &[u8]) -> Hash {
     let mut h = Sha256::new();

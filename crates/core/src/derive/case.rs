@@ -9,6 +9,7 @@ use serde::Serialize;
 use truce_tlog::Hash;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ResponseState {
     /// The report names no accused party: nobody owes an answer.
@@ -30,6 +31,7 @@ pub enum ResponseState {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStage {
     Reported,
@@ -42,6 +44,7 @@ pub enum CaseStage {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseView {
     pub record: Hash,
     pub index: u64,
@@ -52,6 +55,7 @@ pub struct ResponseView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepView {
     pub record: Hash,
     pub index: u64,
@@ -60,6 +64,7 @@ pub struct StepView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FindingView {
     pub record: Hash,
     pub index: u64,
@@ -72,6 +77,7 @@ pub struct FindingView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
     pub incident: Hash,
     pub index: u64,

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use truce_tlog::Hash;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecipientState {
     pub participant: ParticipantId,
     /// The furthest receipt this recipient has given.
@@ -19,6 +20,7 @@ pub struct RecipientState {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageView {
     pub message: Hash,
     pub index: u64,

@@ -11,6 +11,7 @@ use serde::Serialize;
 use truce_tlog::Hash;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ViolationView {
     pub finding: Hash,
     pub incident: Hash,
@@ -23,6 +24,7 @@ pub struct ViolationView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeterminationView {
     pub record: Hash,
     pub consequence_level: u8,
@@ -32,6 +34,7 @@ pub struct DeterminationView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommitmentView {
     pub commitment: Hash,
     pub party: Option<ParticipantId>,
@@ -42,6 +45,7 @@ pub struct CommitmentView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AwaitingDecision {
     /// A verified finding that holds a party responsible but has no counting determination yet.
     pub finding: Hash,

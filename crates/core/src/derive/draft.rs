@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use truce_tlog::Hash;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Cell {
     Accept,
@@ -21,6 +22,7 @@ pub enum Cell {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CellView {
     pub cell: Cell,
     pub record: Hash,
@@ -28,6 +30,7 @@ pub struct CellView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignatureView {
     pub participant: ParticipantId,
     pub capacity: SignatureCapacity,
@@ -36,6 +39,7 @@ pub struct SignatureView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClauseChange {
     pub added: Vec<ClauseId>,
     pub removed: Vec<ClauseId>,
@@ -43,6 +47,7 @@ pub struct ClauseChange {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionView {
     /// The version's identity: the hash of the record that proposed or amended it.
     pub version: Hash,
@@ -65,6 +70,7 @@ pub struct VersionView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WithdrawalView {
     pub participant: ParticipantId,
     pub clause: ClauseId,
@@ -78,6 +84,7 @@ pub struct WithdrawalView {
 /// One step in the draft's progress: after each position or amendment, how
 /// many clause × party cells of the current version were accepted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressPoint {
     pub index: u64,
     pub at: Timestamp,
@@ -88,6 +95,7 @@ pub struct ProgressPoint {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftHistory {
     pub draft: Hash,
     pub title: String,
@@ -324,6 +332,7 @@ fn point(
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClauseStatus {
     Added,
@@ -334,6 +343,7 @@ pub enum ClauseStatus {
 
 /// One clause compared between two versions of a draft.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClauseDiff {
     pub id: ClauseId,
     pub status: ClauseStatus,

@@ -1,11 +1,12 @@
 //! The channel: a hotline between participants through the mechanism, with
 //! receipts. Unanswered urgent messages are flagged (see `derive::channel`).
 
-use super::common::{IllustrativeNote, RecordRef};
+use super::common::RecordRef;
 use crate::values::{Bounded, Label, Paragraph, ParticipantId, Prose};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChannelMessage {
     pub to: Bounded<ParticipantId, 16>,
@@ -19,8 +20,10 @@ pub struct ChannelMessage {
     /// Overrides the charter's acknowledgment deadline for this message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ack_within_hours: Option<u32>,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 impl ChannelMessage {
@@ -38,6 +41,7 @@ impl ChannelMessage {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptStatus {
     Delivered,
@@ -46,6 +50,7 @@ pub enum ReceiptStatus {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChannelReceipt {
     pub message: RecordRef,

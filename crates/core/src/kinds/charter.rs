@@ -2,12 +2,13 @@
 //! fixes who takes part and in what role, the deadlines, the finding
 //! threshold, the witness policy and the schedule of consequences.
 
-use super::common::{Capability, IllustrativeNote};
+use super::common::Capability;
 use crate::values::{Bounded, Label, MemberId, Paragraph, ParticipantId, Prose, Timestamp};
 use serde::{Deserialize, Serialize};
 use truce_tlog::note::NoteVerifier;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A side to the ceasefire.
@@ -54,6 +55,7 @@ impl<'de> Deserialize<'de> for VerifierKey {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MemberSpec {
     pub id: MemberId,
@@ -77,6 +79,7 @@ impl MemberSpec {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantSpec {
     pub id: ParticipantId,
@@ -86,6 +89,7 @@ pub struct ParticipantSpec {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Deadlines {
     /// Hours the accused party has to answer an incident report.
@@ -96,6 +100,7 @@ pub struct Deadlines {
 
 /// How many mediator participants must sign a finding, determination or decision.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Threshold {
     /// Every mediator participant.
@@ -106,6 +111,7 @@ pub enum Threshold {
 
 /// One step of the schedule of consequences for verified violations.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConsequenceStep {
     pub level: u8,
@@ -114,6 +120,7 @@ pub struct ConsequenceStep {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Charter {
     pub title: Label,
@@ -128,8 +135,10 @@ pub struct Charter {
     /// The witness policy in c2sp.org/tlog-policy form (`witness`, `group`, `quorum` lines).
     pub witness_policy: Prose,
     pub consequences: Bounded<ConsequenceStep, 16>,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 impl Charter {

@@ -1,12 +1,12 @@
 //! Written commitments and guarantees, with the incident types that count
 //! against them; compliance is derived from findings (see `derive::compliance`).
 
-use super::common::IllustrativeNote;
 use super::incident::IncidentType;
 use crate::values::{Bounded, Label, Paragraph, ParticipantId, Prose, Timestamp};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CommitmentDeclare {
     pub title: Label,
@@ -23,8 +23,10 @@ pub struct CommitmentDeclare {
     /// Where the commitment was made, e.g. "Doha ceasefire, 19 October 2025".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Label>,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 impl CommitmentDeclare {

@@ -1,6 +1,6 @@
 //! Small shared pieces of record bodies.
 
-use crate::values::{Bounded, Label};
+use crate::values::Bounded;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use truce_tlog::Hash;
@@ -14,6 +14,7 @@ pub type EvidenceRefs = Bounded<RecordRef, 32>;
 /// What a member may do. Capabilities are granted per member by the charter or
 /// a `member.add` record; roles (party, mediator, observer) are per participant.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Capability {
     /// File incident reports and evidence.
@@ -40,10 +41,6 @@ impl fmt::Display for Capability {
         f.write_str(s)
     }
 }
-
-/// Marks invented detail in a record (the demo data set must say which parts
-/// are illustrative rather than reported): a note of what was invented.
-pub type IllustrativeNote = Option<Label>;
 
 /// A content digest of an evidence blob: `sha256:<64 lowercase hex>`, the form
 /// content-addressed stores use, so a digest is never mistaken for a record hash.

@@ -2,12 +2,13 @@
 //! the record that proposed or amended it; positions and signatures name an
 //! exact version, so nobody signs a text other than the one they read.
 
-use super::common::{IllustrativeNote, RecordRef};
+use super::common::RecordRef;
 use crate::values::{Bounded, ClauseId, Label, Paragraph, Prose};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Clause {
     pub id: ClauseId,
@@ -32,14 +33,17 @@ fn validate_clauses(clauses: &Clauses) -> Result<(), String> {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DraftPropose {
     pub title: Label,
     pub clauses: Clauses,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Paragraph>,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 impl DraftPropose {
@@ -50,14 +54,17 @@ impl DraftPropose {
 
 /// A new version: the full clause list, replacing the previous version's.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DraftAmend {
     pub previous: RecordRef,
     pub clauses: Clauses,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Paragraph>,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 impl DraftAmend {
@@ -67,6 +74,7 @@ impl DraftAmend {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Position {
     Accept,
@@ -78,6 +86,7 @@ pub enum Position {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClausePosition {
     pub clause: ClauseId,
@@ -90,14 +99,17 @@ pub struct ClausePosition {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DraftPosition {
     pub version: RecordRef,
     pub positions: Bounded<ClausePosition, 200>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Paragraph>,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 impl DraftPosition {
@@ -134,6 +146,7 @@ impl DraftPosition {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureCapacity {
     /// A party to the agreement: in force when every party has signed.
@@ -143,6 +156,7 @@ pub enum SignatureCapacity {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DraftSign {
     pub version: RecordRef,

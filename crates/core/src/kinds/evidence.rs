@@ -1,12 +1,13 @@
 //! Evidence: a content-addressed blob described by a signed record, and the
 //! acknowledgments that it was received or examined.
 
-use super::common::{BlobDigest, IllustrativeNote, RecordRef};
+use super::common::{BlobDigest, RecordRef};
 use crate::values::{Bounded, EventTime, Label, Paragraph, Place, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// Who may read a blob or a confidential part.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Confidentiality {
     /// Anyone the log is published to, observers included.
@@ -18,6 +19,7 @@ pub enum Confidentiality {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Capture {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,6 +31,7 @@ pub struct Capture {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustodyStep {
     pub at: Timestamp,
@@ -37,6 +40,7 @@ pub struct CustodyStep {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceSubmit {
     pub digest: BlobDigest,
@@ -55,8 +59,10 @@ pub struct EvidenceSubmit {
     /// The incident this evidence concerns, when filed for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incident: Option<RecordRef>,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 /// Evidence blobs above this size are refused: 8 GiB covers long video.
@@ -82,6 +88,7 @@ impl EvidenceSubmit {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AcknowledgmentStatus {
     Received,
@@ -90,6 +97,7 @@ pub enum AcknowledgmentStatus {
 
 /// "The evidence was shared and acknowledged", as a record of the acknowledging side.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceAcknowledge {
     pub evidence: RecordRef,
@@ -102,6 +110,7 @@ pub struct EvidenceAcknowledge {
 /// serves a restricted blob only to a member who has filed one, so every read
 /// of restricted material leaves a trace in the log itself.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceAccess {
     pub evidence: RecordRef,

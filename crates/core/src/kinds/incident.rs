@@ -2,13 +2,14 @@
 //! remedial action. Each step is a separate record by its own author; the
 //! case's status is derived from them (see `derive::case`).
 
-use super::common::{EvidenceRefs, IllustrativeNote, RecordRef};
+use super::common::{EvidenceRefs, RecordRef};
 use crate::values::{Bounded, EventTime, Label, Paragraph, ParticipantId, Place, Prose};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// ACLED-compatible event types, extended for ceasefires.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncidentType {
     ArmedClash,
@@ -64,6 +65,7 @@ impl fmt::Display for IncidentType {
 
 /// A casualty figure as UCDP gives it: low, best and high estimates.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Estimate {
     pub low: u32,
@@ -87,6 +89,7 @@ impl Estimate {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CasualtyFigures {
     #[serde(default)]
@@ -96,6 +99,7 @@ pub struct CasualtyFigures {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Casualties {
     #[serde(default)]
@@ -126,6 +130,7 @@ impl Casualties {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IncidentReport {
     pub title: Label,
@@ -146,8 +151,10 @@ pub struct IncidentReport {
     pub evidence: EvidenceRefs,
     #[serde(default)]
     pub sources: Bounded<Label, 16>,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 impl IncidentReport {
@@ -160,6 +167,7 @@ impl IncidentReport {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stance {
     Acknowledge,
@@ -169,6 +177,7 @@ pub enum Stance {
 
 /// The accused party's answer to a report.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IncidentResponse {
     pub incident: RecordRef,
@@ -178,11 +187,14 @@ pub struct IncidentResponse {
     pub counter_claims: Bounded<Paragraph, 16>,
     #[serde(default)]
     pub evidence: EvidenceRefs,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LinkRelation {
     /// Several reports of one event: a record, never a deletion.
@@ -191,6 +203,7 @@ pub enum LinkRelation {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IncidentLink {
     pub incidents: Bounded<RecordRef, 16>,
@@ -208,6 +221,7 @@ impl IncidentLink {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvestigationStep {
     Opened,
@@ -221,6 +235,7 @@ pub enum InvestigationStep {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Investigation {
     pub incident: RecordRef,
@@ -233,11 +248,14 @@ pub struct Investigation {
     pub concerns: Option<ParticipantId>,
     #[serde(default)]
     pub evidence: EvidenceRefs,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Determination {
     Verified,
@@ -259,6 +277,7 @@ impl Determination {
 /// The mediators' finding. It counts once the charter's threshold of mediator
 /// participants has signed it: its author's and `concurrence` records.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     pub incident: RecordRef,
@@ -271,22 +290,28 @@ pub struct Finding {
     pub reasoning: Prose,
     #[serde(default)]
     pub evidence: EvidenceRefs,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 /// The responsible party's stated remedial action after a finding.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Remedy {
     pub finding: RecordRef,
     pub action: Prose,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 /// A mediator's signature on another mediator's finding, determination or decision.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Concurrence {
     pub record: RecordRef,

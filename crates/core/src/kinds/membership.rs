@@ -6,6 +6,7 @@ use crate::values::{MemberId, Paragraph, ParticipantId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MemberAdd {
     pub participant: ParticipantId,
@@ -14,6 +15,7 @@ pub struct MemberAdd {
 
 /// Replaces a member's active key; the old key signs nothing from here on.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KeyRotate {
     pub member: MemberId,
@@ -24,6 +26,7 @@ pub struct KeyRotate {
 
 /// Ends a membership: none of the member's keys signs anything from here on.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MemberRevoke {
     pub member: MemberId,

@@ -61,6 +61,51 @@ macro_rules! kinds {
                 match self { $( Body::$variant(b) => serde_json::to_value(b), )* }
             }
         }
+
+        // Written out rather than derived: the derive does not see the
+        // renames through this macro's literals.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for Kind {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some("The kind of a record, as written in its envelope."))
+                    .enum_values(Some([$( $name, )*]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for Kind {}
+
+        /// In the API document an envelope's `body` is one of the kinds'
+        /// bodies: the one its `kind` names.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for Body {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                use utoipa::ToSchema;
+                // anyOf, not oneOf: two kinds' bodies could share a shape; the
+                // envelope's `kind` says which one this is.
+                utoipa::openapi::schema::AnyOfBuilder::new()
+                    .description(Some("The body for the envelope's kind; each kind's schema is named after its body type."))
+                    $( .item(utoipa::openapi::schema::RefBuilder::new()
+                        .ref_location_from_schema_name(<$body>::name())
+                        .description(Some(format!("kind \"{}\"", $name)))
+                        .build()) )*
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for Body {
+            fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+                use utoipa::PartialSchema;
+                $(
+                    schemas.push((<$body>::name().into_owned(), <$body>::schema()));
+                    <$body>::schemas(schemas);
+                )*
+            }
+        }
     };
 }
 

@@ -1,11 +1,12 @@
 //! The record of the talks themselves: meeting rounds and formal statements
 //! (written demands, a mediators' statement, a joint statement).
 
-use super::common::{IllustrativeNote, RecordRef};
+use super::common::RecordRef;
 use crate::values::{Bounded, Label, ParticipantId, Prose, Timestamp};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Attendee {
     pub participant: ParticipantId,
@@ -15,6 +16,7 @@ pub struct Attendee {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SessionRecord {
     pub title: Label,
@@ -27,8 +29,10 @@ pub struct SessionRecord {
     pub summary: Prose,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Label>,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }
 
 impl SessionRecord {
@@ -43,6 +47,7 @@ impl SessionRecord {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StatementCategory {
     /// A side's written demands.
@@ -55,6 +60,7 @@ pub enum StatementCategory {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
     pub category: StatementCategory,
@@ -65,6 +71,8 @@ pub struct Statement {
     pub on_behalf_of: Bounded<ParticipantId, 16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<RecordRef>,
+    /// What in this record is invented rather than reported, if anything
+    /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub illustrative: IllustrativeNote,
+    pub illustrative: Option<Label>,
 }

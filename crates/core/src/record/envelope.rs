@@ -9,6 +9,7 @@ pub const ENVELOPE_VERSION: u32 = 1;
 
 /// What an author signs.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
     /// Envelope format version (1).
@@ -24,6 +25,7 @@ pub struct Envelope {
     /// Every earlier record this one builds on, by leaf hash.
     #[serde(default)]
     pub refs: Bounded<RecordRef, 64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::kinds::Body))]
     pub body: serde_json::Value,
     /// A confidential part kept apart from the log, by salted digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,6 +34,7 @@ pub struct Envelope {
 
 /// One Ed25519 signature over the envelope's signing message.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecordSignature {
     pub member: MemberId,
@@ -44,6 +47,7 @@ pub struct RecordSignature {
 /// An envelope with its signatures: the author's first; for the charter, one
 /// more per further founding participant.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignedRecord {
     pub envelope: Envelope,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// WGS 84 position in micro-degrees (1e-6°, about 11 cm at the equator).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, try_from = "RawPoint")]
 pub struct GeoPoint {
     pub lat_e6: i32,
@@ -52,6 +53,7 @@ impl GeoPoint {
 
 /// How precisely the author knows where (ACLED's geo_precision, UCDP's where_prec).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GeoPrecision {
     /// The exact spot, within a few hundred metres.
@@ -66,6 +68,7 @@ pub enum GeoPrecision {
 
 /// A place as reported: a point, how precise it is, and the names that go with it.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Place {
     pub point: GeoPoint,

@@ -3,6 +3,8 @@
 
 pub mod geo;
 pub mod ids;
+#[cfg(feature = "openapi")]
+mod schema;
 pub mod text;
 pub mod time;
 

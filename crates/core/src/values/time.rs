@@ -103,6 +103,7 @@ impl<'de> Deserialize<'de> for Timestamp {
 /// How precisely the author knows when something happened (UCDP's date_prec,
 /// ACLED's time_precision): a time known to the day is not a time known to the minute.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TimePrecision {
     Minute,
@@ -114,6 +115,7 @@ pub enum TimePrecision {
 
 /// When an event happened, as the author states it.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EventTime {
     pub at: Timestamp,

@@ -9,13 +9,14 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use truce_core::values::{MemberId, Timestamp};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChallengeRequest {
+    /// The member signing in.
     member: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ChallengeResponse {
     challenge: String,
     /// What to sign, exactly (UTF-8).
@@ -36,6 +37,12 @@ fn known_member(state: &AppState, member: &str) -> Result<MemberId, ApiError> {
     Ok(id)
 }
 
+/// Step one of signing in: a single-use challenge for the member, and the
+/// exact message to sign with the member's key
+/// (`truce-auth-v1\n<origin>\n<member>\n<challenge>`).
+#[utoipa::path(post, path = "/api/v1/auth/challenge", tag = "auth",
+    request_body = ChallengeRequest,
+    responses((status = 200, body = ChallengeResponse)))]
 pub async fn challenge(
     State(state): State<AppState>,
     Body(req): Body<ChallengeRequest>,
@@ -53,7 +60,7 @@ pub async fn challenge(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     member: String,
@@ -62,8 +69,9 @@ pub struct TokenRequest {
     signature: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <token>`.
     token: String,
     member: String,
     participant: String,
@@ -71,6 +79,12 @@ pub struct TokenResponse {
     expires: Timestamp,
 }
 
+/// Step two: the challenge signed with the member's active key, for a
+/// short-lived bearer token. The server never sees a private key.
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth",
+    request_body = TokenRequest,
+    responses((status = 200, body = TokenResponse),
+        (status = 401, description = "Unknown, expired or used challenge, or a signature that does not verify", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn token(
     State(state): State<AppState>,
     Body(req): Body<TokenRequest>,

@@ -46,14 +46,15 @@ const CHUNK: usize = 64 * 1024;
 
 // ---------------------------------------------------------------- upload
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UploadParams {
     /// The blob's declared digest, `sha256:<64 lowercase hex>`.
     digest: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Stored {
     pub digest: BlobDigest,
     pub size: u64,
@@ -63,6 +64,15 @@ pub struct Stored {
 /// `POST /api/v1/evidence?digest=sha256:…`: streams the body into the blob
 /// directory, refusing it (and keeping nothing) if it does not hash to the
 /// declared digest. 201 when new, 200 when the blob was already stored.
+///
+/// Uploading stores bytes only; the evidence enters the record when an
+/// `evidence.submit` record names its digest.
+#[utoipa::path(post, path = "/api/v1/evidence", tag = "evidence", params(UploadParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes, streamed (up to 8 GiB)"),
+    security(("bearer" = [])),
+    responses((status = 201, description = "Stored", body = Stored),
+        (status = 200, description = "Already stored", body = Stored),
+        (status = 422, description = "The bytes do not hash to the declared digest; nothing was stored", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -625,7 +635,19 @@ enum Answer {
     },
 }
 
-/// `GET /api/v1/evidence/{digest}`.
+/// `GET /api/v1/evidence/{digest}`: the file, streamed, checked against its
+/// digest on the way out, with range requests (`Range`, `If-Range`) and an
+/// ETag. Restricted evidence is served only to those its record names, and
+/// only after a signed `evidence.access` record of the read is in the log.
+#[utoipa::path(get, path = "/api/v1/evidence/{digest}", tag = "evidence",
+    params(("digest" = String, Path, description = "sha256: and 64 lowercase hex digits"),
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`")),
+    security((), ("bearer" = [])),
+    responses((status = 200, description = "The whole file", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 206, description = "The requested range", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 403, description = "Not shared with the caller, or no signed access trace yet", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 416, description = "The range lies outside the file")))]
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,

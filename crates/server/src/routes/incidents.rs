@@ -19,29 +19,36 @@ use truce_index::{
     BoundingBox, Cursor, Grouping, IncidentPage, IncidentQuery, IncidentSummary, StatBucket,
 };
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentParams {
-    /// Event time from (RFC 3339 UTC).
+    /// Events at or after this time (UTC, like `2025-10-26T00:00:00Z`).
     from: Option<String>,
-    /// Event time to (RFC 3339 UTC).
+    /// Events before this time (UTC).
     to: Option<String>,
-    /// `south,west,north,east` in decimal degrees.
+    /// Only incidents with a place inside `south,west,north,east` (decimal degrees).
+    #[param(example = "31.0,69.0,35.0,72.0")]
     bbox: Option<String>,
-    /// Comma-separated incident types.
+    /// Comma-separated incident types, e.g. `shelling,drone_strike`.
     #[serde(rename = "type")]
+    #[param(rename = "type")]
     types: Option<String>,
-    /// Reported by or accused: a participant id.
+    /// A participant that reported the incident or is accused in it.
     party: Option<String>,
+    /// The participant that reported the incident.
     reporter: Option<String>,
+    /// The participant the report holds responsible.
     accused: Option<String>,
-    /// Comma-separated case stages.
+    /// Comma-separated case stages, e.g. `awaiting_response,under_investigation`.
     status: Option<String>,
-    /// Text to search for.
+    /// Words to find in titles, narratives and place names (case-insensitive).
     q: Option<String>,
+    /// The `next` of the previous page.
     cursor: Option<String>,
+    /// Page size (1 to 500; 50 when not given).
     limit: Option<usize>,
-    /// For statistics: week, area, type, party or reporter.
+    /// Statistics only: group by `week` (default), `area`, `type`, `party` or `reporter`.
     group: Option<String>,
 }
 
@@ -136,6 +143,11 @@ impl IncidentParams {
     }
 }
 
+/// Incident reports, newest event first, filtered and paged. Every filter
+/// given must hold; paging by cursor never repeats or skips an incident even
+/// while reports arrive.
+#[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", params(IncidentParams),
+    responses((status = 200, body = IncidentPage)))]
 pub async fn list_incidents(
     State(state): State<AppState>,
     Query(params): Query<IncidentParams>,
@@ -152,6 +164,10 @@ pub async fn list_incidents(
     .await
 }
 
+/// Counts and casualties (best estimates, as reported) of the incidents that
+/// match the filters, grouped by week, area, type, party or reporter.
+#[utoipa::path(get, path = "/api/v1/statistics", tag = "incidents", params(IncidentParams),
+    responses((status = 200, body = Vec<StatBucket>)))]
 pub async fn statistics(
     State(state): State<AppState>,
     Query(params): Query<IncidentParams>,
@@ -180,7 +196,7 @@ pub async fn statistics(
     .await
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CasePage {
     pub summary: IncidentSummary,
     /// The case as derived from its records at the server's "now".
@@ -189,6 +205,13 @@ pub struct CasePage {
     pub records: Vec<RecordView>,
 }
 
+/// One incident's case: the report, every record about it (responses,
+/// evidence, investigation steps, findings, concurrences, remedies), its
+/// derived stage and the deadlines that run.
+#[utoipa::path(get, path = "/api/v1/incidents/{index}", tag = "incidents",
+    params(("index" = u64, Path, description = "The report's index in the log")),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = CasePage)))]
 pub async fn case(
     State(state): State<AppState>,
     caller: Caller,

@@ -10,7 +10,7 @@ use truce_core::kinds::charter::Role;
 use truce_core::kinds::common::Capability;
 use truce_core::values::MemberId;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct KeyView {
     pub key_id: String,
     pub public_key: String,
@@ -18,7 +18,7 @@ pub struct KeyView {
     pub granted_by: truce_core::Hash,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub id: String,
     pub participant: String,
@@ -30,7 +30,7 @@ pub struct MemberView {
     pub next_seq: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ParticipantView {
     pub id: String,
     pub name: String,
@@ -61,6 +61,9 @@ fn member_view(state: &truce_core::LogState, id: &MemberId) -> Option<MemberView
     })
 }
 
+/// The charter's participants with their members, roles, capabilities and keys.
+#[utoipa::path(get, path = "/api/v1/participants", tag = "members",
+    responses((status = 200, body = Vec<ParticipantView>)))]
 pub async fn participants(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<ParticipantView>>, ApiError> {
@@ -88,6 +91,10 @@ pub async fn participants(
     Ok(Json(out))
 }
 
+/// One member with its keys (active and retired) and its next sequence number.
+#[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members",
+    params(("id" = String, Path, description = "The member's id, e.g. `pk.mofa`")),
+    responses((status = 200, body = MemberView)))]
 pub async fn member(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -102,6 +109,9 @@ pub async fn member(
 
 /// Demo mode only: the demo members and their keys, so a browser can sign in
 /// and sign records without anyone typing a key.
+#[utoipa::path(get, path = "/api/v1/demo/members", tag = "members",
+    responses((status = 200, body = Vec<DemoMember>),
+        (status = 404, description = "This server is not running a demo", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn demo_members(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<DemoMember>>, ApiError> {

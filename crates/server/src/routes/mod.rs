@@ -1,5 +1,6 @@
 //! The whole route table.
 
+pub mod assets;
 pub mod auth;
 pub mod evidence;
 pub mod incidents;
@@ -8,36 +9,43 @@ pub mod records;
 pub mod transparency;
 pub mod views;
 
+use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/checkpoint", get(transparency::checkpoint))
+/// Every API route with its documentation: handlers sharing a path are
+/// registered together, as `routes!` requires.
+pub fn routes() -> OpenApiRouter<AppState> {
+    let (schemas, paths, upload) = routes!(evidence::upload);
+    // Evidence streams to disk, so the general body limit does not apply.
+    let upload = upload.layer(axum::extract::DefaultBodyLimit::disable());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(transparency::checkpoint))
+        // A tile path has several segments, which OpenAPI cannot express: the
+        // route is registered by hand and documented in `ApiDoc`.
         .route("/tile/{*path}", get(transparency::tile))
-        .route("/api/v1/proof/inclusion", get(transparency::inclusion))
-        .route("/api/v1/proof/consistency", get(transparency::consistency))
-        .route("/api/v1/records", post(records::submit).get(records::list))
-        .route("/api/v1/records/{index}", get(records::get))
-        .route("/api/v1/records/{index}/bundle", get(records::bundle))
-        .route("/api/v1/records/by-hash/{hash}", get(records::get_by_hash))
-        .route("/api/v1/auth/challenge", post(auth::challenge))
-        .route("/api/v1/auth/token", post(auth::token))
-        .route("/api/v1/incidents", get(incidents::list_incidents))
-        .route("/api/v1/incidents/{index}", get(incidents::case))
-        .route("/api/v1/statistics", get(incidents::statistics))
-        .route("/api/v1/drafts", get(views::drafts))
-        .route("/api/v1/drafts/{index}", get(views::draft))
-        .route("/api/v1/drafts/{index}/diff", get(views::diff))
-        .route("/api/v1/commitments", get(views::commitments))
-        .route("/api/v1/channel", get(views::channel))
-        .route("/api/v1/participants", get(members::participants))
-        .route("/api/v1/members/{id}", get(members::member))
-        .route("/api/v1/demo/members", get(members::demo_members))
-        .route(
-            "/api/v1/evidence",
-            post(evidence::upload).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route("/api/v1/evidence/{digest}", get(evidence::download))
+        .routes(routes!(transparency::inclusion))
+        .routes(routes!(transparency::consistency))
+        .routes(routes!(records::submit, records::list))
+        .routes(routes!(records::get))
+        .routes(routes!(records::bundle))
+        .routes(routes!(records::get_by_hash))
+        .routes(routes!(auth::challenge))
+        .routes(routes!(auth::token))
+        .routes(routes!(incidents::list_incidents))
+        .routes(routes!(incidents::case))
+        .routes(routes!(incidents::statistics))
+        .routes(routes!(views::drafts))
+        .routes(routes!(views::draft))
+        .routes(routes!(views::diff))
+        .routes(routes!(views::commitments))
+        .routes(routes!(views::channel))
+        .routes(routes!(members::participants))
+        .routes(routes!(members::member))
+        .routes(routes!(members::demo_members))
+        .routes((schemas, paths, upload))
+        .routes(routes!(evidence::download))
 }

@@ -20,14 +20,39 @@ pub const MAX_CLOCK_SKEW_SECS: i64 = 300;
 
 /// A submission: a signed record, or `{"record": …, "opening": …}` for a
 /// record with a confidential part (the opening is stored apart, never in the log).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct WithOpening {
+pub struct WithOpening {
+    #[schema(value_type = truce_core::record::SignedRecord)]
     record: serde_json::Value,
     #[serde(default)]
     opening: Option<Opening>,
 }
 
+/// What `POST /api/v1/records` takes: a signed record, or one with the
+/// opening of its confidential part (this type exists for the API document;
+/// the handler reads the body itself so that each shape gets its own error).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum Submission {
+    Signed(truce_core::record::SignedRecord),
+    WithOpening(WithOpening),
+}
+
+/// Submit a signed record.
+///
+/// The record is acknowledged only once it is durable in the log: the answer
+/// names its index, leaf hash and the size of the checkpoint that covers it.
+/// A record the log's rules refuse (bad signature, replayed sequence number,
+/// a capability the author lacks, a reference to nothing) gets 422 and
+/// changes nothing.
+#[utoipa::path(post, path = "/api/v1/records", tag = "records",
+    request_body(content = Submission, description = "A signed record, or `{record, opening}` for one with a confidential part"),
+    responses(
+        (status = 201, description = "Durable in the log", body = Receipt),
+        (status = 422, description = "The log's rules refuse the record; nothing changed", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn submit(
     State(state): State<AppState>,
     body: Bytes,
@@ -68,13 +93,16 @@ pub async fn submit(
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RecordView {
     pub index: u64,
     pub leaf_hash: truce_core::Hash,
+    /// The record exactly as logged.
+    #[schema(value_type = truce_core::record::SignedRecord)]
     pub record: serde_json::Value,
     /// The opening of the record's confidential part, when the caller may read it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<truce_core::sealed::Opening>)]
     pub confidential: Option<serde_json::Value>,
 }
 
@@ -128,6 +156,12 @@ pub fn one(state: &AppState, index: u64) -> Result<Option<truce_store::StoredRec
         .next())
 }
 
+/// One record by its index in the log, with its confidential part when the
+/// caller's participant wrote it or is named among its readers.
+#[utoipa::path(get, path = "/api/v1/records/{index}", tag = "records",
+    params(("index" = u64, Path, description = "The record's index in the log")),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = RecordView)))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -141,6 +175,11 @@ pub async fn get(
     .await
 }
 
+/// One record by its leaf hash (base64url without padding, or standard base64).
+#[utoipa::path(get, path = "/api/v1/records/by-hash/{hash}", tag = "records",
+    params(("hash" = String, Path, description = "The record's RFC 6962 leaf hash, base64url")),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = RecordView)))]
 pub async fn get_by_hash(
     State(state): State<AppState>,
     caller: Caller,
@@ -165,11 +204,14 @@ pub fn parse_hash(text: &str) -> Result<truce_core::Hash, ApiError> {
         .map_err(|_| ApiError::BadRequest("a hash is 32 bytes".into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
+    /// The first index to return.
     #[serde(default)]
     start: u64,
+    /// How many records at most (1 to 1000; 100 when not given).
     #[serde(default = "default_limit")]
     limit: u64,
 }
@@ -178,13 +220,19 @@ fn default_limit() -> u64 {
     100
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RecordPage {
     pub records: Vec<RecordView>,
+    /// The `start` of the next page, if there is one.
     pub next: Option<u64>,
+    /// The log's size when the page was read.
     pub size: u64,
 }
 
+/// Records in log order, a page at a time.
+#[utoipa::path(get, path = "/api/v1/records", tag = "records", params(Range),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = RecordPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -207,6 +255,12 @@ pub async fn list(
     .await
 }
 
+/// A record with everything needed to check it offline: its inclusion proof,
+/// the record that granted its author's key (with its proof), and the signed
+/// checkpoint both proofs lead to. `truce verify --bundle FILE` checks it.
+#[utoipa::path(get, path = "/api/v1/records/{index}/bundle", tag = "transparency",
+    params(("index" = u64, Path, description = "The record's index in the log")),
+    responses((status = 200, description = "A truce-bundle/v1 document", body = Bundle)))]
 pub async fn bundle(
     State(state): State<AppState>,
     Path(index): Path<u64>,

@@ -12,6 +12,11 @@ use serde::{Deserialize, Serialize};
 use truce_store::StoreHashes;
 use truce_tlog::{Hash, NodeId};
 
+/// The latest checkpoint: a C2SP signed note (tlog-checkpoint) with the log's
+/// signature and its witnesses' cosignatures.
+#[utoipa::path(get, path = "/checkpoint", tag = "transparency",
+    responses((status = 200, description = "The signed note", body = String, content_type = "text/plain; charset=utf-8",
+        example = "truce.example/istanbul-2025\n98\nbase64-root-hash=\n\n— truce.example/istanbul-2025 base64-signature=\n")))]
 pub async fn checkpoint(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let note = blocking(move || {
         state
@@ -26,14 +31,17 @@ pub async fn checkpoint(State(state): State<AppState>) -> Result<impl IntoRespon
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InclusionQuery {
+    /// The record's index.
     index: u64,
+    /// The tree size to prove against (a checkpointed size; the latest when not given).
     size: Option<u64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct InclusionProof {
     pub index: u64,
     pub tree_size: u64,
@@ -41,6 +49,9 @@ pub struct InclusionProof {
     pub proof: Vec<Hash>,
 }
 
+/// An RFC 9162 inclusion proof, in the same shape as `truce prove`.
+#[utoipa::path(get, path = "/api/v1/proof/inclusion", tag = "transparency", params(InclusionQuery),
+    responses((status = 200, body = InclusionProof)))]
 pub async fn inclusion(
     State(state): State<AppState>,
     Query(q): Query<InclusionQuery>,
@@ -80,20 +91,27 @@ pub async fn inclusion(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ConsistencyQuery {
+    /// The older tree size.
     from: u64,
+    /// The newer tree size (the latest checkpoint's when not given).
     to: Option<u64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ConsistencyProof {
     pub size1: u64,
     pub size2: u64,
     pub proof: Vec<Hash>,
 }
 
+/// An RFC 9162 consistency proof between two checkpointed tree sizes, in the
+/// same shape as `truce prove`.
+#[utoipa::path(get, path = "/api/v1/proof/consistency", tag = "transparency", params(ConsistencyQuery),
+    responses((status = 200, body = ConsistencyProof)))]
 pub async fn consistency(
     State(state): State<AppState>,
     Query(q): Query<ConsistencyQuery>,
@@ -124,6 +142,11 @@ fn checkpointed_size(state: &AppState) -> Result<u64, ApiError> {
 
 /// c2sp.org/tlog-tiles: `/tile/<L>/<N>[.p/<W>]` (hashes) and
 /// `/tile/entries/<N>[.p/<W>]` (leaves, each behind a 16-bit length).
+///
+/// Full tiles never change and are cached for a year; partial ones for a second.
+#[utoipa::path(get, path = "/tile/{path}", tag = "transparency",
+    params(("path" = String, Path, description = "A tile path as c2sp.org/tlog-tiles spells it, e.g. `0/x001/234`, `1/000.p/17`, `entries/000.p/98` (several segments)")),
+    responses((status = 200, description = "The tile's bytes", body = Vec<u8>, content_type = "application/octet-stream")))]
 pub async fn tile(
     State(state): State<AppState>,
     axum::extract::Path(path): axum::extract::Path<String>,

@@ -44,6 +44,11 @@ fn of_kinds(state: &AppState, kinds: &[Kind]) -> Result<Vec<u64>, ApiError> {
         .collect())
 }
 
+/// Every draft agreement: its versions, the clause × party matrix of
+/// positions and its history (each near-agreement and each withdrawal),
+/// signatures and whether it is in force.
+#[utoipa::path(get, path = "/api/v1/drafts", tag = "agreements",
+    responses((status = 200, body = Vec<DraftHistory>)))]
 pub async fn drafts(State(state): State<AppState>) -> Result<Json<Vec<DraftHistory>>, ApiError> {
     blocking(move || {
         state.index.catch_up()?;
@@ -65,6 +70,9 @@ pub async fn drafts(State(state): State<AppState>) -> Result<Json<Vec<DraftHisto
 }
 
 /// One draft, by the index of any of its versions (or positions, signatures).
+#[utoipa::path(get, path = "/api/v1/drafts/{index}", tag = "agreements",
+    params(("index" = u64, Path, description = "The index of any record of the draft")),
+    responses((status = 200, body = DraftHistory)))]
 pub async fn draft(
     State(state): State<AppState>,
     Path(index): Path<u64>,
@@ -72,7 +80,8 @@ pub async fn draft(
     blocking(move || history(&state, index).map(Json)).await
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DiffQuery {
     /// Version number to compare from (default: the one before `to`).
@@ -81,7 +90,7 @@ pub struct DiffQuery {
     to: Option<usize>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DraftDiff {
     pub from: usize,
     pub to: usize,
@@ -89,6 +98,9 @@ pub struct DraftDiff {
 }
 
 /// The clause-level diff between two versions of a draft (by version number).
+#[utoipa::path(get, path = "/api/v1/drafts/{index}/diff", tag = "agreements",
+    params(("index" = u64, Path, description = "The index of any record of the draft"), DiffQuery),
+    responses((status = 200, body = DraftDiff)))]
 pub async fn diff(
     State(state): State<AppState>,
     Path(index): Path<u64>,
@@ -134,13 +146,18 @@ fn history(state: &AppState, index: u64) -> Result<DraftHistory, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Compliance {
     pub commitments: Vec<CommitmentView>,
     /// Verified violations the mediators have not yet decided on.
     pub awaiting_decision: Vec<AwaitingDecision>,
 }
 
+/// Every declared commitment with its compliance: the verified violations
+/// found against it, the determinations and penalties decided, and the
+/// violations still awaiting the mediators' decision.
+#[utoipa::path(get, path = "/api/v1/commitments", tag = "agreements",
+    responses((status = 200, body = Compliance)))]
 pub async fn commitments(State(state): State<AppState>) -> Result<Json<Compliance>, ApiError> {
     blocking(move || {
         state.index.catch_up()?;
@@ -166,6 +183,10 @@ pub async fn commitments(State(state): State<AppState>) -> Result<Json<Complianc
     .await
 }
 
+/// The hotline: every message with its recipients' receipts, and which
+/// acknowledgments are overdue at the server's time.
+#[utoipa::path(get, path = "/api/v1/channel", tag = "channel",
+    responses((status = 200, body = Vec<MessageView>)))]
 pub async fn channel(State(state): State<AppState>) -> Result<Json<Vec<MessageView>>, ApiError> {
     blocking(move || {
         state.index.catch_up()?;

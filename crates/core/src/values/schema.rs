@@ -1,0 +1,129 @@
+//! OpenAPI schemas for the value types whose JSON shape is written by hand
+//! (bounded text and lists, slugs, timestamps). Only compiled with the
+//! `openapi` feature, which the server turns on for its API document; the
+//! limits stated here are the same constants the parsers enforce.
+
+use super::ids::{ClauseId, MemberId, ParticipantId, Tag};
+use super::text::{Bounded, Text};
+use super::time::Timestamp;
+use crate::kinds::charter::VerifierKey;
+use crate::kinds::common::BlobDigest;
+use std::borrow::Cow;
+use utoipa::__dev::ComposeSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::{PartialSchema, ToSchema};
+
+// Types with generic arguments are composed by utoipa's derive through
+// `ComposeSchema` (which also gives them `PartialSchema`), so these two
+// implement that rather than `PartialSchema` directly.
+impl<const MAX: usize> ComposeSchema for Text<MAX> {
+    fn compose(_generics: Vec<RefOr<Schema>>) -> RefOr<Schema> {
+        let lines = if MAX > 200 {
+            "may span several lines (newline and tab allowed)"
+        } else {
+            "one line, no control characters"
+        };
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(MAX))
+            .description(Some(format!(
+                "Text of 1 to {MAX} bytes of UTF-8, not only white space; {lines}."
+            )))
+            .into()
+    }
+}
+
+impl<const MAX: usize> ToSchema for Text<MAX> {
+    fn name() -> Cow<'static, str> {
+        match MAX {
+            200 => "Label".into(),
+            4096 => "Paragraph".into(),
+            16384 => "Prose".into(),
+            _ => format!("Text{MAX}").into(),
+        }
+    }
+}
+
+impl<T: ToSchema, const MAX: usize> ComposeSchema for Bounded<T, MAX> {
+    fn compose(generics: Vec<RefOr<Schema>>) -> RefOr<Schema> {
+        let items = generics.into_iter().next().unwrap_or_else(|| T::schema());
+        ArrayBuilder::new().items(items).max_items(Some(MAX)).into()
+    }
+}
+
+impl<T: ToSchema, const MAX: usize> ToSchema for Bounded<T, MAX> {
+    fn name() -> Cow<'static, str> {
+        format!("{}List{MAX}", T::name()).into()
+    }
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+    }
+}
+
+macro_rules! slug_schema {
+    ($($name:ident, $max:expr, $what:literal;)*) => {$(
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some($max))
+                    .pattern(Some("^[a-z0-9][a-z0-9._-]*$"))
+                    .description(Some($what))
+                    .into()
+            }
+        }
+        impl ToSchema for $name {}
+    )*};
+}
+
+slug_schema! {
+    ParticipantId, 32, "A participant (an organisation): \"pakistan\", \"qatar\".";
+    MemberId, 64, "A member (a person or system acting for a participant).";
+    ClauseId, 32, "A clause's stable id across every version of a draft.";
+    Tag, 64, "A short machine label chosen by the author.";
+}
+
+/// Strings with a fixed form, each described for a person writing one by hand.
+macro_rules! string_schema {
+    ($($name:ty, $pattern:expr, $what:literal;)*) => {$(
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern($pattern)
+                    .description(Some($what))
+                    .into()
+            }
+        }
+        impl ToSchema for $name {}
+    )*};
+}
+
+string_schema! {
+    BlobDigest, Some("^sha256:[0-9a-f]{64}$"),
+        "The SHA-256 digest of an evidence file: sha256: and 64 lowercase hex digits.";
+    VerifierKey, None::<&str>,
+        "An Ed25519 public key as a signed-note verifier key: name+hex8(key id)+base64(0x01‖key).";
+}
+
+impl PartialSchema for Timestamp {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::DateTime,
+            )))
+            .pattern(Some(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"))
+            .description(Some(
+                "UTC to the second in one spelling, like \"2025-10-26T09:30:00Z\".",
+            ))
+            .examples(["2025-10-26T09:30:00Z"])
+            .into()
+    }
+}
+
+impl ToSchema for Timestamp {}

@@ -1,0 +1,56 @@
+//! What the browser loads besides the JSON API: the OpenAPI document, its
+//! interactive viewer, and the embedded static files (all from this origin).
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+/// The document is rendered once, when the app is built.
+pub fn routes(document: &utoipa::openapi::OpenApi) -> Router<AppState> {
+    let json = Bytes::from(document.to_pretty_json().unwrap_or_default());
+    Router::new()
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let json = json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], json) }
+            }),
+        )
+        .route(
+            "/api/v1/docs",
+            get(|| async { embedded("api-docs/index.html") }),
+        )
+        .route(
+            "/api/v1/docs/",
+            get(|| async { Redirect::permanent("/api/v1/docs") }),
+        )
+        .route(
+            "/assets/{*path}",
+            get(|axum::extract::Path(path): axum::extract::Path<String>| async move {
+                embedded(&path)
+            }),
+        )
+}
+
+fn embedded(path: &str) -> Response {
+    let Some(asset) = truce_web::asset(path) else {
+        return ApiError::NotFound(format!("/assets/{path} is not a file of this server"))
+            .into_response();
+    };
+    let mut response = asset.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    // Files change only with the binary: a client revalidates after an hour.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}

@@ -1,0 +1,213 @@
+//! The OpenAPI document: committed as a snapshot, served as it is generated,
+//! and true to what the server answers — every JSON response of every
+//! documented read, and of the writes a client makes, is validated against
+//! the schema the document gives for it.
+
+use crate::support::*;
+use serde_json::{Value, json};
+
+const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
+
+fn generated() -> String {
+    truce_server::openapi_document().to_pretty_json().unwrap() + "\n"
+}
+
+#[test]
+fn the_document_is_the_committed_snapshot() {
+    let generated = generated();
+    if std::env::var_os("TRUCE_UPDATE_OPENAPI").is_some() {
+        std::fs::write(SNAPSHOT, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(SNAPSHOT).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "the API document no longer matches crates/server/openapi.json: if the change is \
+         meant, run `TRUCE_UPDATE_OPENAPI=1 cargo test -p truce-server --test api openapi` \
+         and review the diff"
+    );
+    let doc: Value = serde_json::from_str(&generated).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+}
+
+#[test]
+fn the_server_serves_the_document_and_its_viewer_from_its_own_origin() {
+    let app = spawn_app();
+    let served = app.get("/api/v1/openapi.json");
+    assert_eq!(served.status(), 200);
+    let served: Value = served.json().unwrap();
+    let expected: Value = serde_json::from_str(&generated()).unwrap();
+    assert_eq!(served, expected);
+
+    let page = app.get("/api/v1/docs");
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    let html = page.text().unwrap();
+    // Every script and stylesheet the viewer loads comes from this server.
+    let mut loaded = 0;
+    for attr in ["src=\"", "href=\""] {
+        for part in html.split(attr).skip(1) {
+            let url = part.split('"').next().unwrap();
+            assert!(url.starts_with('/'), "{url} is not on this origin");
+            let asset = app.get(url);
+            assert_eq!(asset.status(), 200, "{url}");
+            assert!(!asset.bytes().unwrap().is_empty(), "{url}");
+            loaded += 1;
+        }
+    }
+    assert!(loaded >= 4, "the viewer's scripts and styles: {loaded}");
+    assert_eq!(app.get("/assets/../Cargo.toml").status(), 404);
+    assert_eq!(app.get("/assets/no-such-file.js").status(), 404);
+}
+
+/// A validator for the schema `schema` (inline or a `$ref`), resolving its
+/// references against the document's components.
+fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
+    let mut root = schema.clone();
+    let object = root.as_object_mut().unwrap();
+    object.insert("components".into(), doc["components"].clone());
+    jsonschema::draft202012::new(&root).unwrap()
+}
+
+fn check(doc: &Value, what: &str, schema: &Value, instance: &Value) {
+    let validator = validator(doc, schema);
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(5)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} does not match its schema: {errors:#?}"
+    );
+}
+
+fn json_schema<'a>(doc: &'a Value, path: &str, method: &str, status: &str) -> Option<&'a Value> {
+    let schema =
+        &doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"];
+    (!schema.is_null()).then_some(schema)
+}
+
+#[test]
+fn every_documented_read_answers_as_documented() {
+    let app = spawn_app();
+    let doc: Value = app.get_json("/api/v1/openapi.json");
+    let token = app.token("pakistan.liaison");
+
+    // A real value for every path parameter, taken from the scenario.
+    let incident = app.get_json("/api/v1/incidents?limit=1")["items"][0]["index"]
+        .as_u64()
+        .unwrap();
+    let draft = app.get_json("/api/v1/drafts")[0]["versions"][0]["index"]
+        .as_u64()
+        .unwrap();
+    let record = app.get_json("/api/v1/records/1");
+    let hash = {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(record["leaf_hash"].as_str().unwrap())
+            .unwrap();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    };
+    let fill = |path: &str| -> String {
+        let concrete = path
+            .replace(
+                "/api/v1/incidents/{index}",
+                &format!("/api/v1/incidents/{incident}"),
+            )
+            .replace("/api/v1/drafts/{index}", &format!("/api/v1/drafts/{draft}"))
+            .replace("{index}", "1")
+            .replace("{hash}", &hash)
+            .replace("{id}", "pakistan.liaison");
+        // Required query parameters.
+        match path {
+            "/api/v1/proof/inclusion" => concrete + "?index=1",
+            "/api/v1/proof/consistency" => concrete + "?from=10",
+            _ => concrete,
+        }
+    };
+
+    let mut checked = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if item.get("get").is_none() {
+            continue;
+        }
+        let Some(schema) = json_schema(&doc, path, "get", "200") else {
+            // Binary answers (the checkpoint note, tiles, evidence) are tested
+            // byte for byte in their own modules.
+            continue;
+        };
+        let url = fill(path);
+        assert!(!url.contains('{'), "no value for a parameter of {path}");
+        if path == "/api/v1/demo/members" {
+            // This server is no demo: the document says so with a 404.
+            assert_eq!(app.get(&url).status(), 404);
+            assert!(doc["paths"][path]["get"]["responses"]["404"].is_object());
+            continue;
+        }
+        for caller in [None, Some(&token)] {
+            let mut request = app.http.get(app.url(&url));
+            if let Some(token) = caller {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().unwrap();
+            assert_eq!(response.status(), 200, "GET {url}");
+            let body: Value = response.json().unwrap();
+            check(&doc, &format!("GET {url}"), schema, &body);
+        }
+        checked.push(path.clone());
+    }
+    assert!(checked.len() >= 16, "reads checked: {checked:?}");
+
+    // Errors are problem+json as the document says.
+    let missing = app.get("/api/v1/records/999999");
+    assert_eq!(missing.status(), 404);
+    let problem: Value = missing.json().unwrap();
+    check(
+        &doc,
+        "a 404",
+        &json!({"$ref": "#/components/schemas/Problem"}),
+        &problem,
+    );
+}
+
+#[test]
+fn writes_answer_as_documented() {
+    let app = spawn_app();
+    let doc: Value = app.get_json("/api/v1/openapi.json");
+
+    let challenge: Value = app
+        .http
+        .post(app.url("/api/v1/auth/challenge"))
+        .json(&json!({"member": "afghanistan.liaison"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let schema = json_schema(&doc, "/api/v1/auth/challenge", "post", "200").unwrap();
+    check(&doc, "a challenge", schema, &challenge);
+
+    let token = app.sign_in("afghanistan.liaison");
+    assert_eq!(token.status(), 200);
+    let schema = json_schema(&doc, "/api/v1/auth/token", "post", "200").unwrap();
+    check(&doc, "a token", schema, &token.json().unwrap());
+
+    // The record a client sends is what the document describes…
+    let record = app.sign(
+        "afghanistan.liaison",
+        truce_core::Kind::IncidentReport,
+        a_report("pakistan"),
+    );
+    let sent: Value = serde_json::from_slice(&record.leaf).unwrap();
+    let request = &doc["paths"]["/api/v1/records"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"];
+    check(&doc, "a signed incident report", request, &sent);
+    // …and so is the receipt.
+    let receipt = app.post_record(&record);
+    assert_eq!(receipt.status(), 201);
+    let schema = json_schema(&doc, "/api/v1/records", "post", "201").unwrap();
+    check(&doc, "a receipt", schema, &receipt.json().unwrap());
+}
