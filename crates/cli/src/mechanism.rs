@@ -115,13 +115,7 @@ impl MechanismDir {
             .with_context(|| format!("cannot open {}", self.db_path().display()))
     }
 
-    /// The append path: needs the log's private key.
-    pub fn ledger(&self) -> Result<Ledger> {
-        let store: Arc<dyn Store> = self.store()?;
-        self.ledger_on(store)
-    }
-
-    /// The append path over a store opened already.
+    /// The append path over the log's store: needs the log's private key.
     pub fn ledger_on(&self, store: Arc<dyn Store>) -> Result<Ledger> {
         let signer = keyfile::read(&self.log_key_path())?;
         Ok(Ledger::open(store, signer)?)

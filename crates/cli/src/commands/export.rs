@@ -1,17 +1,14 @@
-use crate::mechanism::MechanismDir;
+use super::Location;
 use anyhow::Result;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use std::io::{BufWriter, Write};
-use std::path::Path;
 use std::process::ExitCode;
-use truce_store::Store;
 
 /// One line per record: the index, the exact leaf bytes (base64) from which
 /// anyone can recompute the tree, and the record as JSON for reading.
-pub fn run(dir: &Path) -> Result<ExitCode> {
-    let dir = MechanismDir::open(dir)?;
-    let store = dir.store()?;
+pub fn run(location: &Location) -> Result<ExitCode> {
+    let (_, store) = location.open()?;
     let size = store.size()?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());

@@ -1,19 +1,15 @@
-use crate::mechanism::MechanismDir;
+use super::Location;
 use anyhow::{Result, bail};
-use std::path::Path;
 use std::process::ExitCode;
-use truce_store::Store;
 
-pub fn log_key(dir: &Path) -> Result<ExitCode> {
-    let dir = MechanismDir::open(dir)?;
-    let store = dir.store()?;
+pub fn log_key(location: &Location) -> Result<ExitCode> {
+    let (dir, store) = location.open()?;
     println!("{}", dir.log_verifier(store.as_ref())?.vkey());
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn checkpoint(dir: &Path) -> Result<ExitCode> {
-    let dir = MechanismDir::open(dir)?;
-    let store = dir.store()?;
+pub fn checkpoint(location: &Location) -> Result<ExitCode> {
+    let (_, store) = location.open()?;
     match store.latest_checkpoint()? {
         Some(c) => print!("{}", c.note),
         None => bail!("the log is empty: nothing has been checkpointed yet"),

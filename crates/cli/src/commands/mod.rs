@@ -12,9 +12,12 @@ pub mod status;
 mod submit;
 mod verify;
 
+use crate::mechanism::MechanismDir;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use truce_store::Store;
 
 #[derive(Parser)]
 #[command(
@@ -43,13 +46,13 @@ enum Command {
     /// Sign and append one record; prints {"index":N,"leaf_hash":"…"}.
     Submit(submit::SubmitArgs),
     /// Print the log's verifier key (C2SP signed-note vkey form).
-    LogKey(DirArg),
+    LogKey(Location),
     /// Print the log's current signed checkpoint (C2SP tlog-checkpoint).
-    Checkpoint(DirArg),
+    Checkpoint(Location),
     /// Print an inclusion proof (--index) or a consistency proof (--from/--to).
     Prove(prove::ProveArgs),
     /// Write every record as JSON Lines, in log order, with its exact leaf bytes.
-    Export(DirArg),
+    Export(Location),
     /// Check every signature, every admission rule and the tree against the checkpoints.
     Verify(verify::VerifyArgs),
     /// Print one record.
@@ -58,11 +61,25 @@ enum Command {
     Status(status::StatusArgs),
 }
 
+/// Where a mechanism is: its directory (log key, evidence, and the SQLite
+/// log unless `--database` puts the log in PostgreSQL).
 #[derive(Args)]
-pub struct DirArg {
+pub struct Location {
     /// The mechanism's directory.
     #[arg(long)]
     dir: PathBuf,
+    /// The log is in this PostgreSQL database, not the directory's SQLite file.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+}
+
+impl Location {
+    /// The directory and its log's store.
+    pub fn open(&self) -> anyhow::Result<(MechanismDir, Arc<dyn Store>)> {
+        let dir = MechanismDir::open(&self.dir)?;
+        let store = dir.open_store(self.database.as_deref())?;
+        Ok((dir, store))
+    }
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -72,10 +89,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(a) => init::run(a),
         Command::Keygen(a) => keygen::run(a),
         Command::Submit(a) => submit::run(a),
-        Command::LogKey(a) => logkeys::log_key(&a.dir),
-        Command::Checkpoint(a) => logkeys::checkpoint(&a.dir),
+        Command::LogKey(a) => logkeys::log_key(&a),
+        Command::Checkpoint(a) => logkeys::checkpoint(&a),
         Command::Prove(a) => prove::run(a),
-        Command::Export(a) => export::run(&a.dir),
+        Command::Export(a) => export::run(&a),
         Command::Verify(a) => verify::run(a),
         Command::Show(a) => show::run(a),
         Command::Status(a) => status::run(a),

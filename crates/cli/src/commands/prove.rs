@@ -1,16 +1,14 @@
-use crate::mechanism::MechanismDir;
 use anyhow::{Result, bail};
 use clap::Args;
 use serde::Serialize;
-use std::path::PathBuf;
 use std::process::ExitCode;
-use truce_store::{Store, StoreHashes};
+use truce_store::StoreHashes;
 use truce_tlog::Hash;
 
 #[derive(Args)]
 pub struct ProveArgs {
-    #[arg(long)]
-    dir: PathBuf,
+    #[command(flatten)]
+    location: super::Location,
     /// Prove that record N is in the tree.
     #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present = "from")]
     index: Option<u64>,
@@ -41,8 +39,7 @@ struct ConsistencyOutput {
 }
 
 pub fn run(args: ProveArgs) -> Result<ExitCode> {
-    let dir = MechanismDir::open(&args.dir)?;
-    let store = dir.store()?;
+    let (_, store) = args.location.open()?;
     let current = store.size()?;
     let hashes = StoreHashes(store.as_ref());
     if let Some(index) = args.index {

@@ -1,15 +1,13 @@
-use crate::mechanism::MechanismDir;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use truce_store::Store;
 use truce_tlog::Hash;
 
 #[derive(Args)]
 pub struct ShowArgs {
-    #[arg(long)]
-    dir: PathBuf,
+    #[command(flatten)]
+    location: super::Location,
     /// The record's index in the log.
     #[arg(long, required_unless_present = "hash")]
     index: Option<u64>,
@@ -22,8 +20,7 @@ pub struct ShowArgs {
 }
 
 pub fn run(args: ShowArgs) -> Result<ExitCode> {
-    let dir = MechanismDir::open(&args.dir)?;
-    let store = dir.store()?;
+    let (_, store) = args.location.open()?;
     let stored = match (args.index, &args.hash) {
         (Some(i), _) => store.records(i, i.saturating_add(1))?.into_iter().next(),
         (None, Some(h)) => find_by_hash(

@@ -1,7 +1,5 @@
-use crate::mechanism::MechanismDir;
 use anyhow::{Result, anyhow};
 use clap::Args;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use truce_core::derive::{LogView, Logged, case, channel, compliance, draft};
 use truce_core::values::Timestamp;
@@ -10,8 +8,8 @@ use truce_store::Store;
 
 #[derive(Args)]
 pub struct StatusArgs {
-    #[arg(long)]
-    dir: PathBuf,
+    #[command(flatten)]
+    location: super::Location,
     /// The moment to derive the state at (RFC 3339 UTC); default now.
     #[arg(long)]
     at: Option<String>,
@@ -38,8 +36,7 @@ pub fn load(store: &dyn Store) -> Result<Vec<Logged>> {
 }
 
 pub fn run(args: StatusArgs) -> Result<ExitCode> {
-    let dir = MechanismDir::open(&args.dir)?;
-    let store = dir.store()?;
+    let (_, store) = args.location.open()?;
     let now = match &args.at {
         Some(t) => Timestamp::parse(t).map_err(|e| anyhow!(e))?,
         None => crate::clock::now()?,

@@ -1,5 +1,4 @@
 use crate::keyfile;
-use crate::mechanism::MechanismDir;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 use serde::Deserialize;
@@ -13,8 +12,8 @@ use truce_ledger::Ledger;
 
 #[derive(Args)]
 pub struct SubmitArgs {
-    #[arg(long)]
-    dir: PathBuf,
+    #[command(flatten)]
+    location: super::Location,
     /// The author's private key file (its name is the author's member id).
     #[arg(long)]
     key: PathBuf,
@@ -48,12 +47,12 @@ struct ConfidentialTemplate {
 }
 
 pub fn run(args: SubmitArgs) -> Result<ExitCode> {
-    let dir = MechanismDir::open(&args.dir)?;
+    let (dir, store) = args.location.open()?;
     let text = crate::mechanism::read_input(&args.record_file)?;
     let value: serde_json::Value = serde_json::from_slice(&text)
         .with_context(|| format!("{} is not JSON", args.record_file.display()))?;
     let signer = keyfile::read(&args.key)?;
-    let ledger = dir.ledger()?;
+    let ledger = dir.ledger_on(store)?;
     let (record, opening) = if value.get("envelope").is_some() {
         (Record::from_json(&text)?, None)
     } else {

@@ -115,6 +115,69 @@ fn serve_prints_its_effective_configuration() {
 }
 
 #[test]
+fn every_command_that_reads_or_appends_works_on_a_log_in_postgresql() {
+    let db = truce_store_postgres::testing::test_database();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    ok(&[
+        "demo",
+        "--dir",
+        p(&dir),
+        "--no-serve",
+        "--database",
+        db.url(),
+    ]);
+    let at = |extra: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        args.extend([
+            "--dir".into(),
+            p(&dir).into(),
+            "--database".into(),
+            db.url().into(),
+        ]);
+        args
+    };
+    let run = |extra: &[&str]| -> String {
+        let args = at(extra);
+        ok(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+
+    // Without --database the directory says where its log is.
+    let out = truce(&["checkpoint", "--dir", p(&dir)]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PostgreSQL"));
+
+    let before: u64 = run(&["checkpoint"])
+        .lines()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let template = tmp.path().join("report.json");
+    std::fs::write(&template, incident_template("pakistan").to_string()).unwrap();
+    let key = dir.join("keys").join("afghanistan.liaison.key");
+    let receipt: serde_json::Value =
+        serde_json::from_str(&run(&["submit", "--key", p(&key), p(&template)])).unwrap();
+    assert_eq!(receipt["index"], before);
+
+    let checkpoint = run(&["checkpoint"]);
+    assert_eq!(
+        checkpoint.lines().nth(1),
+        Some((before + 1).to_string().as_str())
+    );
+    assert!(run(&["log-key"]).starts_with("truce.example/"));
+    let shown: serde_json::Value =
+        serde_json::from_str(&run(&["show", "--index", &before.to_string()])).unwrap();
+    assert_eq!(shown["leaf_hash"], receipt["leaf_hash"]);
+    let proof: serde_json::Value =
+        serde_json::from_str(&run(&["prove", "--index", &before.to_string()])).unwrap();
+    assert_eq!(proof["tree_size"], before + 1);
+    assert_eq!(run(&["export"]).lines().count() as u64, before + 1);
+    let status: serde_json::Value = serde_json::from_str(&run(&["status", "--json"])).unwrap();
+    assert_eq!(status["records"], before + 1);
+}
+
+#[test]
 fn the_demo_can_keep_its_log_in_postgresql_and_it_verifies_there() {
     let db = truce_store_postgres::testing::test_database();
     let tmp = tempfile::tempdir().unwrap();
