@@ -1,10 +1,12 @@
 //! The public face of the append path: open a log, submit records.
 
-use crate::sequencer::{self, Job};
+use crate::sequencer::{self, Job, Work};
 use crate::verifier;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
+use std::time::Duration;
 use truce_core::record::Record;
 use truce_core::sealed::Opening;
 use truce_core::{LogState, Rejection};
@@ -40,6 +42,10 @@ pub(crate) struct Shared {
     /// keys; only the sequencer writes it.
     pub state: RwLock<LogState>,
     pub signer: NoteSigner,
+    /// The size of the log as far as our own writes have made it durable
+    /// (or as last read from the store): when it equals the sequencer's tree
+    /// size, nothing of ours is in flight.
+    pub durable: AtomicU64,
 }
 
 /// The append path of one log. Share it with an `Arc`.
@@ -48,8 +54,13 @@ pub struct Ledger {
     /// One queue per verification thread; an author's records always go to
     /// the same one, so they reach the sequencer in the order submitted.
     verifiers: Vec<Sender<Job>>,
+    /// For requests to catch up with what others appended.
+    sequencer: Option<Sender<Work>>,
     threads: Vec<JoinHandle<()>>,
 }
+
+/// How long `catch_up` waits for our own writes in flight to land first.
+const CATCH_UP_WAIT: Duration = Duration::from_secs(2);
 
 impl Ledger {
     /// Opens the log in `store`, replaying its records into the admission
@@ -87,6 +98,7 @@ impl Ledger {
             store,
             state: RwLock::new(state),
             signer,
+            durable: AtomicU64::new(frontier.size()),
         });
         let spawn_error = |e: std::io::Error| SubmitError::Storage(StoreError::Io(e.to_string()));
         let (to_sequencer, jobs) = mpsc::channel();
@@ -115,6 +127,7 @@ impl Ledger {
         Ok(Self {
             shared,
             verifiers,
+            sequencer: Some(to_sequencer),
             threads,
         })
     }
@@ -140,6 +153,25 @@ impl Ledger {
     /// found here may be a moment away from being readable in the store.
     pub fn index_of(&self, hash: &Hash) -> Option<u64> {
         self.with_state(|s| s.entry(hash).map(|e| e.index))
+    }
+
+    /// Brings the admission state up to what the store holds, when other
+    /// servers (or `truce submit`) append to the same store; returns the
+    /// log's size. Blocks briefly: the sequencer does it between batches, and
+    /// after `CATCH_UP_WAIT` the answer is the size as this ledger has it.
+    /// The sequencer also catches up on its own before admitting records, so
+    /// this is for readers of the state (next sequence numbers, members).
+    pub fn catch_up(&self) -> Result<u64, SubmitError> {
+        let sequencer = self.sequencer.as_ref().ok_or(SubmitError::Closed)?;
+        let (tx, rx) = mpsc::sync_channel(1);
+        sequencer
+            .send(Work::CatchUp(tx))
+            .map_err(|_| SubmitError::Closed)?;
+        match rx.recv_timeout(CATCH_UP_WAIT) {
+            Ok(result) => result,
+            Err(mpsc::RecvTimeoutError::Timeout) => Ok(self.shared.durable.load(Ordering::SeqCst)),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(SubmitError::Closed),
+        }
     }
 
     /// Submits a record and blocks until it is durable or refused.
@@ -184,6 +216,7 @@ impl Drop for Ledger {
         // Closing the queues lets each stage finish what it holds and stop:
         // verifiers first, then (when their senders drop) the sequencer.
         self.verifiers.clear();
+        self.sequencer = None;
         for handle in self.threads.drain(..) {
             let _ = handle.join();
         }

@@ -25,11 +25,36 @@ pub(crate) struct Job {
     pub reply: Box<dyn FnOnce(Result<Receipt, SubmitError>) + Send>,
 }
 
+/// What reaches the sequencer: a verified record, or a request to catch up
+/// with records another server (or `truce submit`) appended to the store.
+// Nearly every item is a record: boxing it to shrink the rare request would
+// cost an allocation per record on the hot path.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Work {
+    Record(Job),
+    /// Answered with the log's size once the state has caught up.
+    CatchUp(SyncSender<Result<u64, SubmitError>>),
+}
+
 /// Rebuilds the admission state and the tree's right edge from the store.
 pub(crate) fn replay(store: &dyn Store) -> Result<(LogState, Frontier), SubmitError> {
     let size = store.size()?;
     let mut state = LogState::new();
-    let mut start = 0;
+    admit_stored(store, &mut state, 0, size)?;
+    let frontier = Frontier::from_reader(size, &StoreHashes(store))
+        .map_err(|e| StoreError::Corrupt(format!("the tree cannot be read: {e}")))?;
+    Ok((state, frontier))
+}
+
+/// Admits the stored records `start..end` into `state` (their signatures were
+/// checked when they were first admitted, here or by another server, and
+/// `truce verify` checks them all again).
+fn admit_stored(
+    store: &dyn Store,
+    state: &mut LogState,
+    mut start: u64,
+    size: u64,
+) -> Result<(), SubmitError> {
     while start < size {
         let end = (start + 10_000).min(size);
         for stored in store.records(start, end)? {
@@ -54,9 +79,42 @@ pub(crate) fn replay(store: &dyn Store) -> Result<(LogState, Frontier), SubmitEr
         }
         start = end;
     }
-    let frontier = Frontier::from_reader(size, &StoreHashes(store))
+    Ok(())
+}
+
+/// Brings the state and the tree's right edge up to the store when others
+/// have appended to it: only the new records are read and admitted. Called
+/// only when nothing of ours is in flight, so every record in the store
+/// beyond our tree is someone else's. A store that does not extend our tree
+/// (it shrank, or its records do not admit) asks for a full rebuild instead.
+fn catch_up(
+    shared: &Shared,
+    frontier: &mut Frontier,
+    rebuild: &AtomicBool,
+) -> Result<u64, SubmitError> {
+    let ours = frontier.size();
+    let stored = shared.store.size()?;
+    if stored == ours {
+        return Ok(ours);
+    }
+    let extended = if stored > ours {
+        let mut state = write_state(shared);
+        admit_stored(shared.store.as_ref(), &mut state, ours, stored)
+    } else {
+        Err(StoreError::Corrupt(format!(
+            "the store holds {stored} records, fewer than the {ours} admitted"
+        ))
+        .into())
+    };
+    if let Err(e) = extended {
+        // Records may have been half admitted: only a replay is sure.
+        rebuild.store(true, Ordering::SeqCst);
+        return Err(e);
+    }
+    *frontier = Frontier::from_reader(stored, &StoreHashes(shared.store.as_ref()))
         .map_err(|e| StoreError::Corrupt(format!("the tree cannot be read: {e}")))?;
-    Ok((state, frontier))
+    shared.durable.store(stored, Ordering::SeqCst);
+    Ok(stored)
 }
 
 /// A batch admitted and ready to be written.
@@ -73,7 +131,7 @@ struct Pending {
 /// Runs the two stages of sequencing: admission (this thread) and writing
 /// (a second one). While one batch is being made durable, the next is
 /// admitted, so the fsync of a commit never stalls admission.
-pub(crate) fn run(shared: &Shared, frontier: Frontier, jobs: &Receiver<Job>) {
+pub(crate) fn run(shared: &Shared, frontier: Frontier, jobs: &Receiver<Work>) {
     // One batch waiting while another is written: memory runs at most two
     // batches ahead of the disk, and no record is acknowledged before its own.
     let (to_writer, pending) = mpsc::sync_channel::<Pending>(1);
@@ -96,19 +154,29 @@ pub(crate) fn run(shared: &Shared, frontier: Frontier, jobs: &Receiver<Job>) {
 fn admit_loop(
     shared: &Shared,
     mut frontier: Frontier,
-    jobs: &Receiver<Job>,
+    jobs: &Receiver<Work>,
     to_writer: &SyncSender<Pending>,
     sync: &Rebuild,
 ) {
     let mut epoch = 0;
+    // Requests to catch up, answered once nothing of ours is in flight.
+    let mut catch_ups: Vec<SyncSender<Result<u64, SubmitError>>> = Vec::new();
     loop {
         // Wake at least every few milliseconds, so a rebuild asked for by the
         // writer happens at once, not only when the next record arrives.
-        let batch = match jobs.recv_timeout(REBUILD_POLL) {
-            Ok(first) => Some(drain(jobs, first, MAX_BATCH)),
-            Err(RecvTimeoutError::Timeout) => None,
+        let work = match jobs.recv_timeout(REBUILD_POLL) {
+            Ok(first) => drain(jobs, first, MAX_BATCH),
+            Err(RecvTimeoutError::Timeout) => Vec::new(),
             Err(RecvTimeoutError::Disconnected) => return,
         };
+        let mut records = Vec::with_capacity(work.len());
+        for item in work {
+            match item {
+                Work::Record(job) => records.push(job),
+                Work::CatchUp(reply) => catch_ups.push(reply),
+            }
+        }
+        let batch = (!records.is_empty()).then_some(records);
         if sync.wanted.swap(false, Ordering::SeqCst) {
             // A write failed: memory is ahead of the disk. Rebuild both from
             // the store before admitting anything more.
@@ -116,6 +184,7 @@ fn admit_loop(
                 Ok((state, tree)) => {
                     *write_state(shared) = state;
                     frontier = tree;
+                    shared.durable.store(frontier.size(), Ordering::SeqCst);
                     epoch += 1;
                     sync.done.fetch_add(1, Ordering::SeqCst);
                 }
@@ -128,6 +197,30 @@ fn admit_loop(
                     }
                     return;
                 }
+            }
+        }
+        // With nothing of ours in flight, anything the store holds beyond
+        // our tree was appended by someone else: admit it before our own
+        // records, so they are checked against the log as it is (and a
+        // write does not fail on a conflict it could have avoided).
+        let idle = shared.durable.load(Ordering::SeqCst) == frontier.size();
+        if idle && (batch.is_some() || !catch_ups.is_empty()) {
+            let caught_up = catch_up(shared, &mut frontier, &sync.wanted);
+            for reply in catch_ups.drain(..) {
+                let _ = reply.send(match &caught_up {
+                    Ok(size) => Ok(*size),
+                    Err(e) => Err(SubmitError::Storage(StoreError::Io(e.to_string()))),
+                });
+            }
+            if let Err(e) = caught_up {
+                // Nothing is admitted on a state that may be behind the
+                // store (a rebuild, if needed, runs first on the next turn).
+                let message =
+                    format!("the log could not be read from the store: {e}; submit again");
+                for job in batch.into_iter().flatten() {
+                    (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
+                }
+                continue;
             }
         }
         let Some(batch) = batch else { continue };
@@ -175,6 +268,7 @@ fn write_loop(shared: &Shared, pending: &Receiver<Pending>, sync: &Rebuild) {
             Err(_) => batch_is_stored(shared.store.as_ref(), &batch.write),
         };
         if landed {
+            shared.durable.store(batch.size_after, Ordering::SeqCst);
             for (index, job) in batch.admitted {
                 (job.reply)(Ok(Receipt {
                     index,

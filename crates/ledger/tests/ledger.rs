@@ -153,6 +153,49 @@ fn a_reopened_ledger_continues_the_same_tree_and_sequences() {
     assert!(Ledger::open(store, wrong).is_err());
 }
 
+#[test]
+fn two_ledgers_on_one_store_each_take_in_what_the_other_appended() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(2);
+    let first = open(dir.path(), &fx.log);
+    first.submit(fx.charter.clone(), None).unwrap();
+    // The second opens now, then the first carries on: the second's state is behind.
+    let second = open(dir.path(), &fx.log);
+    for seq in 1..=5 {
+        first.submit(incident(&fx.reporters[0], seq), None).unwrap();
+    }
+    let author = truce_core::values::MemberId::parse(fx.reporters[0].name()).unwrap();
+    assert_eq!(
+        second.with_state(|s| s.next_seq(&author)),
+        1,
+        "not yet caught up"
+    );
+
+    // A reader asking the second ledger sees the log as it is.
+    assert_eq!(second.catch_up().unwrap(), 6);
+    assert_eq!(second.with_state(|s| s.next_seq(&author)), 6);
+
+    // The first appends more; the second admits the next record of the same
+    // author at once (its sequence number is right only against the whole log).
+    first.submit(incident(&fx.reporters[0], 6), None).unwrap();
+    let receipt = second.submit(incident(&fx.reporters[0], 7), None).unwrap();
+    assert_eq!(receipt.index, 7);
+    // And a replay of an author's record the other ledger admitted is refused.
+    assert!(matches!(
+        second.submit(incident(&fx.reporters[0], 6), None),
+        Err(SubmitError::Rejected(_))
+    ));
+    // Both carry on alternately on one consistent log.
+    for seq in 8..=11 {
+        let ledger = if seq % 2 == 0 { &first } else { &second };
+        ledger
+            .submit(incident(&fx.reporters[0], seq), None)
+            .unwrap();
+    }
+    let report = truce_ledger::verify_store(second.store().as_ref(), None, &mut |_, _| {}).unwrap();
+    assert_eq!(report.records, 12);
+}
+
 /// The real SQLite store, with one append made to fail: the failure path of
 /// the append pipeline, exercised for real.
 struct FailingOnce {

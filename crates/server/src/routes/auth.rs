@@ -24,8 +24,11 @@ pub struct ChallengeResponse {
     expires: Timestamp,
 }
 
-fn known_member(state: &AppState, member: &str) -> Result<MemberId, ApiError> {
+/// The member, if it is active in the log as the store holds it now (a
+/// member added or revoked through another server counts at once).
+async fn known_member(state: &AppState, member: &str) -> Result<MemberId, ApiError> {
     let id = MemberId::parse(member).map_err(|e| ApiError::BadRequest(format!("member {e}")))?;
+    crate::routes::members::caught_up(state).await?;
     let active = state
         .ledger
         .with_state(|s| s.member(&id).is_some_and(|m| !m.revoked));
@@ -47,7 +50,7 @@ pub async fn challenge(
     State(state): State<AppState>,
     Body(req): Body<ChallengeRequest>,
 ) -> Result<Json<ChallengeResponse>, ApiError> {
-    let member = known_member(&state, &req.member)?;
+    let member = known_member(&state, &req.member).await?;
     let now = state.clock.now();
     let (challenge, expires) = state.sessions.challenge(member.clone(), now)?;
     let message =
@@ -89,7 +92,7 @@ pub async fn token(
     State(state): State<AppState>,
     Body(req): Body<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let member = known_member(&state, &req.member)?;
+    let member = known_member(&state, &req.member).await?;
     let now = state.clock.now();
     let refused = || {
         ApiError::Unauthorized(

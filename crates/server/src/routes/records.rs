@@ -81,6 +81,15 @@ pub async fn submit(
             record.time()
         )));
     }
+    // A member or key this server does not know yet may have been added
+    // through another server on the same database: catch up before refusing.
+    if state
+        .ledger
+        .with_state(|s| s.signing_keys(&record).is_err())
+    {
+        let ledger = state.ledger.clone();
+        blocking(move || Ok(ledger.catch_up()?)).await?;
+    }
     let (tx, rx) = tokio::sync::oneshot::channel();
     state
         .ledger

@@ -1,6 +1,7 @@
 //! Two servers on one PostgreSQL database, racing: the advisory-locked append
-//! lets one batch in at a time, a server whose view is stale gets a conflict
-//! and catches up, and the log stays whole.
+//! lets one batch in at a time, a server catches up with what the other
+//! appended before admitting (and, if it loses a race anyway, gets a
+//! conflict and reloads), and the log stays whole.
 
 use crate::support::*;
 use std::sync::Arc;
@@ -63,11 +64,8 @@ fn two_servers_on_one_database_keep_one_consistent_log() {
         (ta.join().unwrap(), tb.join().unwrap())
     });
 
-    // Both servers opened at the same size, so whichever wrote second was stale.
-    assert!(
-        conflicts_a + conflicts_b >= 1,
-        "the race produced no conflict"
-    );
+    // A conflict is possible (both admitted at once) but every one was retried.
+    eprintln!("conflicts: {conflicts_a} on one server, {conflicts_b} on the other");
     assert_eq!(store.size().unwrap(), size_before + 16);
     for receipt in acked_a.iter().chain(&acked_b) {
         let index = receipt["index"].as_u64().unwrap();
@@ -80,4 +78,22 @@ fn two_servers_on_one_database_keep_one_consistent_log() {
     }
     let report = truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
     assert_eq!(report.records, size_before + 16);
+
+    // One author taking turns between the servers: each server counts the
+    // records the other appended (its next sequence number is right and its
+    // admission agrees), so every record is accepted at the first attempt.
+    for turn in 0..6 {
+        let app = if turn % 2 == 0 { &a } else { &b };
+        let record = app.sign(
+            "pakistan.liaison",
+            Kind::IncidentReport,
+            a_report("afghanistan"),
+        );
+        let r = app.post_record(&record);
+        assert_eq!(r.status(), 201, "turn {turn}: {}", r.text().unwrap());
+    }
+    // A member both servers know signs in on either.
+    assert_eq!(b.sign_in("afghanistan.liaison").status(), 200);
+    let report = truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+    assert_eq!(report.records, size_before + 22);
 }
