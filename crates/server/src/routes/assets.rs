@@ -1,5 +1,6 @@
-//! What the browser loads besides the JSON API: the OpenAPI document, its
-//! interactive viewer, and the embedded static files (all from this origin).
+//! What the browser loads besides the JSON API: the web UI, the OpenAPI
+//! document and its interactive viewer, and the embedded static files (all
+//! from this origin).
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -13,6 +14,8 @@ use axum::routing::get;
 pub fn routes(document: &utoipa::openapi::OpenApi) -> Router<AppState> {
     let json = Bytes::from(document.to_pretty_json().unwrap_or_default());
     Router::new()
+        // The web UI: one page; its views are addressed by the URL's fragment.
+        .route("/", get(|| async { embedded("index.html") }))
         .route(
             "/api/v1/openapi.json",
             get(move || {

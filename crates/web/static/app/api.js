@@ -1,0 +1,43 @@
+// The public API, and nothing else: every read and write the UI makes goes
+// through here, to this origin. Errors are the server's problem+json, whose
+// `detail` is written for people, so it is shown as it is.
+
+export class ApiError extends Error {
+  constructor(status, title, detail) {
+    super(detail || title || `HTTP ${status}`);
+    this.status = status;
+    this.title = title;
+  }
+}
+
+let token = sessionStorage.getItem("truce.token");
+
+export function setToken(value) {
+  token = value;
+  if (value) sessionStorage.setItem("truce.token", value);
+  else sessionStorage.removeItem("truce.token");
+}
+
+async function request(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!response.ok) {
+    let problem = {};
+    try {
+      problem = await response.json();
+    } catch {
+      // Not problem+json: the status says enough.
+    }
+    if (response.status === 401 && token) setToken(null);
+    throw new ApiError(response.status, problem.title, problem.detail);
+  }
+  return response;
+}
+
+export const api = {
+  get: async (path) => (await request("GET", path)).json(),
+  text: async (path) => (await request("GET", path)).text(),
+  post: async (path, body) => (await request("POST", path, body)).json(),
+};

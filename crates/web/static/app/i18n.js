@@ -1,0 +1,69 @@
+// Interface languages. English is complete; every other catalog may be
+// partial and falls back to English key by key. Right-to-left languages set
+// dir="rtl" on the document, and the stylesheet uses logical properties
+// (margin-inline-start, …) so the layout mirrors without a second stylesheet.
+
+export const LANGUAGES = [
+  { code: "en", name: "English", dir: "ltr" },
+  { code: "ar", name: "العربية", dir: "rtl" },
+  { code: "ur", name: "اردو", dir: "rtl" },
+  { code: "ps", name: "پښتو", dir: "rtl" },
+  { code: "prs", name: "دری", dir: "rtl" },
+  { code: "tr", name: "Türkçe", dir: "ltr" },
+];
+
+let english = {};
+let current = {};
+let language = LANGUAGES[0];
+
+async function catalog(code) {
+  const response = await fetch(`/assets/app/i18n/${code}.json`);
+  if (!response.ok) throw new Error(`no catalog for ${code}`);
+  return response.json();
+}
+
+export async function setLanguage(code) {
+  language = LANGUAGES.find((l) => l.code === code) ?? LANGUAGES[0];
+  if (!english.app) english = await catalog("en");
+  current = language.code === "en" ? english : await catalog(language.code).catch(() => ({}));
+  document.documentElement.lang = language.code;
+  document.documentElement.dir = language.dir;
+  localStorage.setItem("truce.language", language.code);
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+}
+
+export function savedLanguage() {
+  const saved = localStorage.getItem("truce.language");
+  if (saved && LANGUAGES.some((l) => l.code === saved)) return saved;
+  const browser = (navigator.language || "en").split("-")[0];
+  return LANGUAGES.some((l) => l.code === browser) ? browser : "en";
+}
+
+export function currentLanguage() {
+  return language;
+}
+
+// Keys are dotted paths, but a name may itself hold dots (record kinds such
+// as "incident.report"): at each level the longest matching name wins.
+function lookup(node, key) {
+  if (node == null || typeof node !== "object") return undefined;
+  if (key in node) return node[key];
+  const parts = key.split(".");
+  for (let i = parts.length - 1; i >= 1; i--) {
+    const head = parts.slice(0, i).join(".");
+    if (head in node) return lookup(node[head], parts.slice(i).join("."));
+  }
+  return undefined;
+}
+
+/** The text for `key` with `{name}` placeholders filled from `vars`. */
+export function t(key, vars = {}) {
+  const text = lookup(current, key) ?? lookup(english, key) ?? key;
+  if (typeof text !== "string") return key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? `{${name}}`).toString());
+}
+
+/** Locale for Intl formatting: Latin digits in the English interface. */
+export function locale() {
+  return language.code === "prs" ? "fa-AF" : language.code;
+}

@@ -1,0 +1,116 @@
+// The application shell: navigation, language, session, and a hash router
+// that renders one view into <main>. Views are modules exporting
+// `render(main, params, context)`; they read the API and build the DOM.
+import { api } from "./api.js";
+import { LANGUAGES, currentLanguage, savedLanguage, setLanguage, t } from "./i18n.js";
+import * as session from "./session.js";
+import { escapeHtml } from "./format.js";
+import * as dashboard from "./views/dashboard.js";
+import * as map from "./views/map.js";
+import * as caseView from "./views/case.js";
+import * as signIn from "./views/signin.js";
+
+const ROUTES = [
+  { pattern: /^#?\/?$/, view: dashboard, nav: "dashboard" },
+  { pattern: /^#\/map(?:\?(.*))?$/, view: map, nav: "map", params: ["query"] },
+  { pattern: /^#\/incidents\/(\d+)$/, view: caseView, nav: "map", params: ["index"] },
+  { pattern: /^#\/sign-in$/, view: signIn, nav: null },
+];
+const NAV = [
+  { id: "dashboard", href: "#/" },
+  { id: "map", href: "#/map" },
+];
+
+/** What every view may use: the participants, the charter, the session. */
+const context = { participants: [], charter: null, session: session.current };
+
+let cleanup = null;
+
+async function route() {
+  const hash = location.hash || "#/";
+  const match = ROUTES.map((r) => ({ r, m: hash.match(r.pattern) })).find((x) => x.m);
+  const main = document.getElementById("main");
+  if (cleanup) {
+    cleanup();
+    cleanup = null;
+  }
+  renderNav(match?.r.nav);
+  main.replaceChildren();
+  if (!match) {
+    main.innerHTML = `<section class="page"><h1>${t("errors.not_found_title")}</h1><p>${t("errors.not_found")}</p><p><a href="#/">${t("nav.dashboard")}</a></p></section>`;
+    return;
+  }
+  const params = Object.fromEntries((match.r.params ?? []).map((name, i) => [name, match.m[i + 1]]));
+  try {
+    cleanup = (await match.r.view.render(main, params, context)) ?? null;
+  } catch (error) {
+    main.innerHTML = `<section class="page"><div class="notice error" role="alert"><strong>${t("errors.load_failed")}</strong><p>${escapeHtml(error.message)}</p></div></section>`;
+  }
+  main.focus({ preventScroll: true });
+}
+
+function renderNav(active) {
+  const nav = document.getElementById("nav");
+  nav.innerHTML = NAV.map(
+    (item) => `<a href="${item.href}" ${item.id === active ? 'aria-current="page"' : ""}>${t(`nav.${item.id}`)}</a>`,
+  ).join("");
+}
+
+function renderSession() {
+  const box = document.getElementById("session");
+  const s = session.current();
+  if (!s) {
+    box.innerHTML = `<a class="button secondary" href="#/sign-in">${t("session.sign_in")}</a>`;
+    return;
+  }
+  const participant = context.participants.find((p) => p.id === s.participant);
+  box.innerHTML = `<span class="who" title="${escapeHtml(s.member)}"><span class="role-dot role-${escapeHtml(s.role)}" aria-hidden="true"></span>${escapeHtml(s.member)}<small>${escapeHtml(participant?.name ?? s.participant)} · ${t(`roles.${s.role}`)}</small></span><button type="button" class="button secondary" id="sign-out">${t("session.sign_out")}</button>`;
+  document.getElementById("sign-out").addEventListener("click", () => {
+    session.signOut();
+    route();
+  });
+}
+
+async function renderFooter() {
+  const footer = document.getElementById("footer");
+  try {
+    const note = await api.text("/checkpoint");
+    const [origin, size] = note.split("\n");
+    footer.innerHTML = `<span>${t("footer.log", { origin: escapeHtml(origin), size: escapeHtml(size) })}</span> <a href="/checkpoint">${t("footer.checkpoint")}</a> · <a href="/api/v1/docs">${t("footer.api")}</a>`;
+  } catch {
+    footer.textContent = "";
+  }
+}
+
+function renderLanguages() {
+  const select = document.getElementById("language");
+  select.innerHTML = LANGUAGES.map((l) => `<option value="${l.code}" lang="${l.code}">${l.name}</option>`).join("");
+  select.value = currentLanguage().code;
+  select.addEventListener("change", async () => {
+    await setLanguage(select.value);
+    renderSession();
+    renderFooter();
+    route();
+  });
+}
+
+async function start() {
+  await setLanguage(savedLanguage());
+  try {
+    context.participants = await api.get("/api/v1/participants");
+    const charter = await api.get("/api/v1/records/0");
+    context.charter = charter.record.envelope.body;
+    document.getElementById("mechanism-title").textContent = context.charter.title;
+  } catch {
+    // The views say what failed; the shell still works.
+  }
+  renderLanguages();
+  renderSession();
+  renderFooter();
+  session.onChange(renderSession);
+  window.addEventListener("hashchange", route);
+  await route();
+  document.body.dataset.ready = "true";
+}
+
+start();

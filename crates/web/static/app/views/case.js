@@ -1,0 +1,194 @@
+// One incident's case: the report, every record about it in log order, the
+// derived stage and deadline, evidence viewable in the page, and a badge
+// whose check of the report's inclusion in the log runs in this browser.
+import { api } from "../api.js";
+import { t } from "../i18n.js";
+import { checkInclusion } from "../crypto.js";
+import { baseMapLayers } from "./map.js";
+import { dateTime, degrees, escapeHtml, number, participantName, shortHash, timeLeft } from "../format.js";
+
+function memberParticipant(member, participants) {
+  return participants.find((p) => p.members.some((m) => m.id === member))?.id;
+}
+
+function casualtyLine(c) {
+  if (!c) return "";
+  const killed = (c.killed?.military?.best ?? 0) + (c.killed?.civilian?.best ?? 0);
+  const injured = (c.injured?.military?.best ?? 0) + (c.injured?.civilian?.best ?? 0);
+  return t("case.casualties", { killed: number(killed), injured: number(injured) });
+}
+
+function place(p) {
+  const names = [p.location, p.admin2, p.admin1, p.country].filter(Boolean).map(escapeHtml).join(", ");
+  return `${names} <span class="meta">(${degrees(p.point.lat_e6)}, ${degrees(p.point.lon_e6)} · ${t(`precision.${p.precision}`)})</span>`;
+}
+
+/** Evidence inline where the browser can show it, with its digest and capture metadata. */
+function evidence(body, index) {
+  const url = `/api/v1/evidence/${encodeURIComponent(body.digest)}`;
+  const capture = body.capture
+    ? `<dt>${t("case.captured")}</dt><dd>${[body.capture.at ? dateTime(body.capture.at) : "", body.capture.device, body.capture.by].filter(Boolean).map(escapeHtml).join(" · ")}</dd>`
+    : "";
+  let viewer = "";
+  if (body.confidentiality === "public") {
+    if (body.media_type.startsWith("image/")) viewer = `<img class="evidence-image" src="${url}" alt="${escapeHtml(body.description)}" loading="lazy">`;
+    else if (body.media_type === "application/pdf") viewer = `<object class="evidence-pdf" data="${url}" type="application/pdf" aria-label="${escapeHtml(body.description)}"><a href="${url}">${t("case.open_file")}</a></object>`;
+  } else {
+    viewer = `<p class="notice restricted">🔒 ${t(`case.restricted_${body.confidentiality}`)}</p>`;
+  }
+  return `
+    <div class="evidence" id="evidence-${index}">
+      ${viewer}
+      <dl class="facts compact">
+        <dt>${t("case.digest")}</dt><dd><code>${escapeHtml(body.digest)}</code></dd>
+        <dt>${t("case.file")}</dt><dd>${escapeHtml(body.media_type)} · ${number(body.size)} ${t("case.bytes")}${body.confidentiality === "public" ? ` · <a href="${url}" download>${t("case.download")}</a>` : ""}</dd>
+        ${capture}
+      </dl>
+    </div>`;
+}
+
+function recordBody(kind, body, index, context) {
+  const p = (id) => escapeHtml(participantName(id, context.participants));
+  const text = (s) => (s ? `<p class="prose">${escapeHtml(s)}</p>` : "");
+  switch (kind) {
+    case "incident.report":
+      return `${text(body.narrative)}${body.actor ? `<p class="meta">${t("case.actor")}: ${escapeHtml(body.actor)}</p>` : ""}<p class="meta">${casualtyLine(body.casualties)}</p>`;
+    case "incident.response":
+      return `<p><span class="stance stance-${body.stance}">${t(`stances.${body.stance}`)}</span></p>${text(body.narrative)}${(body.counter_claims ?? []).map((c) => `<blockquote>${escapeHtml(c)}</blockquote>`).join("")}`;
+    case "incident.investigation":
+      return `<p><strong>${t(`steps.${body.step}`)}</strong></p>${text(body.details)}`;
+    case "incident.finding":
+      return `<p><span class="determination det-${body.determination}">${t(`determinations.${body.determination}`)}</span>${body.responsible ? ` · ${t("case.responsible", { party: p(body.responsible) })}` : ""}</p>${text(body.reasoning)}`;
+    case "concurrence":
+      return text(body.note);
+    case "incident.remedy":
+      return text(body.action);
+    case "evidence.submit":
+      return `${text(body.description)}${evidence(body, index)}`;
+    case "evidence.acknowledge":
+      return `<p>${t(`acknowledgments.${body.status}`)}</p>${text(body.note)}`;
+    case "violation.determination":
+      return `<p>${t("case.consequence_level", { level: body.consequence_level, party: p(body.party) })}</p>${text(body.reasoning)}`;
+    case "penalty.decision":
+      return `<p>${t("case.consequence_level_only", { level: body.consequence_level })}</p>${text(body.measures)}`;
+    case "violation.response":
+      return `<p><span class="stance">${escapeHtml(body.stance)}</span></p>${text(body.text)}`;
+    case "incident.link":
+      return `<p>${escapeHtml(body.relation)}</p>${text(body.note)}`;
+    default:
+      return "";
+  }
+}
+
+export async function render(main, params, context) {
+  const index = Number(params.index);
+  const page = await api.get(`/api/v1/incidents/${index}`);
+  const { summary, case: c, records } = page;
+  const report = records.find((r) => r.index === index);
+  const body = report.record.envelope.body;
+  const p = (id) => escapeHtml(participantName(id, context.participants));
+
+  main.innerHTML = `
+    <section class="page case-page">
+      <nav class="breadcrumbs" aria-label="${t("case.breadcrumbs")}"><a href="#/map">${t("nav.map")}</a> › <span>${t("case.case_n", { n: index })}</span></nav>
+      <header class="page-header">
+        <div>
+          <p class="eyebrow">${t(`types.${summary.incident_type}`)} · ${dateTime(summary.time.at, summary.time.precision)}</p>
+          <h1>${escapeHtml(summary.title)}</h1>
+          <p class="claim-line">${t("case.claim", { reporter: p(c.reporter), accused: c.accused ? p(c.accused) : t("common.none") })}</p>
+        </div>
+        <div class="case-status">
+          <span class="stage stage-${c.stage}">${t(`stages.${c.stage}`)}</span>
+          <div id="countdown" class="countdown-box"></div>
+        </div>
+      </header>
+
+      <div class="grid case-grid">
+        <div class="timeline" aria-label="${t("case.records")}">
+          ${records
+            .map((r) => {
+              const e = r.record.envelope;
+              const participant = memberParticipant(e.author, context.participants);
+              return `
+              <article class="record record-${e.kind.replace(/\./g, "-")}" id="record-${r.index}">
+                <header>
+                  <span class="kind">${t(`kinds.${e.kind}`)}</span>
+                  <span class="author"><span class="role-dot party-${escapeHtml(participant ?? "")}" aria-hidden="true"></span>${p(participant)} · ${escapeHtml(e.author)}</span>
+                  <time datetime="${e.time}">${dateTime(e.time)}</time>
+                </header>
+                ${recordBody(e.kind, e.body, r.index, context)}
+                ${e.confidential ? `<p class="notice restricted">🔒 ${r.confidential ? t("case.confidential_shown") : t("case.confidential_hidden")}</p>${r.confidential ? `<pre class="confidential">${escapeHtml(JSON.stringify(r.confidential.content, null, 2))}</pre>` : ""}` : ""}
+                ${e.body.illustrative ? `<p class="illustrative">${/^illustrative/i.test(e.body.illustrative) ? "" : `${t("case.illustrative")}: `}${escapeHtml(e.body.illustrative)}</p>` : ""}
+                <footer class="record-footer"><span>#${r.index}</span> <code title="${escapeHtml(r.leaf_hash)}">${escapeHtml(shortHash(r.leaf_hash))}</code> <a href="/api/v1/records/${r.index}/bundle" download="truce-record-${r.index}.bundle.json">${t("case.bundle")}</a></footer>
+              </article>`;
+            })
+            .join("")}
+        </div>
+
+        <aside class="case-side">
+          <section class="card">
+            <h2>${t("case.proof")}</h2>
+            <div id="proof-badge" class="proof-badge" data-state="checking"><span class="badge">${t("common.checking")}</span></div>
+            <p class="hint">${t("case.proof_hint")}</p>
+          </section>
+          <section class="card">
+            <h2>${t("case.where")}</h2>
+            <ul class="plain">${body.places.map((pl) => `<li>${place(pl)}</li>`).join("")}</ul>
+            <div id="case-map" class="mini-map" role="img" aria-label="${t("case.where")}"></div>
+          </section>
+          <section class="card">
+            <h2>${t("case.summary")}</h2>
+            <dl class="facts">
+              <dt>${t("case.reported")}</dt><dd>${dateTime(c.reported_at)}</dd>
+              <dt>${t("case.responses")}</dt><dd>${number(c.responses.length)}</dd>
+              <dt>${t("case.steps")}</dt><dd>${number(c.investigation.length)}</dd>
+              <dt>${t("case.findings")}</dt><dd>${c.findings.map((f) => `${t(`determinations.${f.determination}`)} (${f.signed_by.map(p).join(", ")})`).join("; ") || t("common.none")}</dd>
+            </dl>
+          </section>
+        </aside>
+      </div>
+    </section>`;
+
+  // The deadline, counting down in place.
+  const countdown = document.getElementById("countdown");
+  const shownAt = Date.now();
+  const tick = () => {
+    const r = c.response;
+    const elapsed = Math.floor((Date.now() - shownAt) / 1000);
+    if (r.state === "awaiting") {
+      const left = r.seconds_left - elapsed;
+      countdown.innerHTML = `<span class="countdown ${left < 86400 ? "soon" : ""}">${t("case.answer_due", { party: p(c.accused) })}: ${timeLeft(left)}</span><small>${dateTime(r.deadline)}</small>`;
+    } else if (r.state === "overdue") {
+      countdown.innerHTML = `<span class="countdown overdue">${t("case.unanswered")}: ${timeLeft(-(r.seconds_overdue + elapsed))}</span><small>${t("case.deadline_was", { date: dateTime(r.deadline) })}</small>`;
+    } else if (r.state === "answered") {
+      countdown.innerHTML = `<span class="countdown done">${t("case.answered_on", { date: dateTime(r.at) })}${r.late ? ` · ${t("case.late")}` : ""}</span>`;
+    } else {
+      countdown.innerHTML = `<span class="countdown">${t("case.no_answer_owed")}</span>`;
+    }
+  };
+  tick();
+  const timer = setInterval(tick, 1000);
+
+  // Leaflet draws layers only on a map that has a view, so the view comes first.
+  const points = body.places.map((pl) => [pl.point.lat_e6 / 1e6, pl.point.lon_e6 / 1e6]);
+  const map = L.map("case-map", { zoomControl: false, attributionControl: false, dragging: false, scrollWheelZoom: false });
+  map.setView(points[0], 7);
+  await baseMapLayers(map);
+  for (const point of points) L.circleMarker(point, { radius: 7, color: "#fff", weight: 2, fillColor: "#c0392b", fillOpacity: 1 }).addTo(map);
+
+  const badge = document.getElementById("proof-badge");
+  checkInclusion(api, index, report.record)
+    .then((proof) => {
+      badge.dataset.state = "verified";
+      badge.innerHTML = `<span class="badge ok">✓ ${t("case.proof_ok")}</span><p>${t("case.proof_detail", { index, size: number(proof.size), signers: proof.signers.map(escapeHtml).join(", ") })}</p>`;
+    })
+    .catch((error) => {
+      badge.dataset.state = "failed";
+      badge.innerHTML = `<span class="badge bad">✗ ${t("case.proof_failed")}</span><p>${escapeHtml(error.message)}</p>`;
+    });
+
+  return () => {
+    clearInterval(timer);
+    map.remove();
+  };
+}

@@ -1,0 +1,114 @@
+// The dashboard: where the ceasefire stands, what is open, what is due, what
+// the mediators found, and the latest checkpoint — verified in this browser
+// against the log key the charter names.
+import { api } from "../api.js";
+import { t } from "../i18n.js";
+import { openCheckpoint } from "../crypto.js";
+import { dateTime, escapeHtml, number, participantName, shortHash, timeLeft } from "../format.js";
+
+const STAGES = ["reported", "answered", "unanswered_past_deadline", "under_investigation", "finding_pending", "found"];
+
+export async function render(main, _params, context) {
+  const [stageTotals, awaiting, found, drafts, channel, note] = await Promise.all([
+    Promise.all(STAGES.map((s) => api.get(`/api/v1/incidents?status=${s}&limit=1`).then((p) => p.total))),
+    api.get("/api/v1/incidents?status=reported,unanswered_past_deadline&limit=200"),
+    api.get("/api/v1/incidents?status=found&limit=6"),
+    api.get("/api/v1/drafts"),
+    api.get("/api/v1/channel"),
+    api.text("/checkpoint"),
+  ]);
+  const p = (id) => escapeHtml(participantName(id, context.participants));
+
+  // Findings that count as violations, from the cases that have findings.
+  const foundCases = await Promise.all(
+    (await api.get("/api/v1/incidents?status=found&limit=200")).items.map((i) => api.get(`/api/v1/incidents/${i.index}`)),
+  );
+  const verified = foundCases.flatMap((c) => c.case.findings.filter((f) => f.counts));
+  const latestDraft = drafts[0]?.versions.at(-1);
+  const inForce = drafts.some((d) => d.versions.some((v) => v.in_force));
+  const openTotal = STAGES.reduce((n, s, i) => (s === "found" ? n : n + stageTotals[i]), 0);
+
+  const deadlines = awaiting.items
+    .filter((i) => i.deadline)
+    .map((i) => ({ ...i, left: i.response.seconds_left ?? -(i.response.seconds_overdue ?? 0) }))
+    .sort((a, b) => a.left - b.left);
+  const upcoming = deadlines.filter((d) => d.left >= 0).slice(0, 6);
+  const overdue = deadlines.filter((d) => d.left < 0);
+  const overdueAcks = channel.flatMap((m) => m.recipients.filter((r) => r.overdue).map((r) => ({ m, r })));
+
+  main.innerHTML = `
+    <section class="page">
+      <header class="page-header">
+        <div>
+          <p class="eyebrow">${escapeHtml(context.charter?.title ?? "")}</p>
+          <h1>${t("dashboard.title")}</h1>
+        </div>
+        <a class="button" href="#/map">${t("dashboard.open_map")}</a>
+      </header>
+
+      <div class="status-strip" aria-label="${t("dashboard.status")}">
+        <div class="status-item">
+          <span class="status-label">${t("dashboard.ceasefire")}</span>
+          <strong>${t("dashboard.effective_since", { date: dateTime(context.charter?.effective, "day") })}</strong>
+        </div>
+        <div class="status-item ${verified.length ? "warn" : ""}">
+          <span class="status-label">${t("dashboard.verified_violations")}</span>
+          <strong>${number(verified.length)}</strong>
+        </div>
+        <div class="status-item">
+          <span class="status-label">${t("dashboard.open_cases")}</span>
+          <strong>${number(openTotal)}</strong>
+        </div>
+        <div class="status-item ${inForce ? "ok" : ""}">
+          <span class="status-label">${t("dashboard.agreement")}</span>
+          <strong>${latestDraft ? (inForce ? t("dashboard.in_force") : t("dashboard.draft_version", { n: latestDraft.number, closest: Math.round(drafts[0].closest_per_mille / 10) })) : t("common.none")}</strong>
+        </div>
+      </div>
+
+      <div class="grid two">
+        <article class="card">
+          <h2>${t("dashboard.cases_by_state")}</h2>
+          <ul class="bars">
+            ${STAGES.map((s, i) => {
+              const max = Math.max(1, ...stageTotals);
+              return `<li><a href="#/map?status=${s}"><span class="bar-label"><span class="stage stage-${s}">${t(`stages.${s}`)}</span></span><span class="bar-track"><span class="bar stage-bg-${s}" data-width="${(100 * stageTotals[i]) / max}"></span></span><span class="bar-value">${number(stageTotals[i])}</span></a></li>`;
+            }).join("")}
+          </ul>
+        </article>
+
+        <article class="card">
+          <h2>${t("dashboard.deadlines")}</h2>
+          ${upcoming.length ? `<ul class="list">${upcoming.map((d) => `<li><a href="#/incidents/${d.index}">${escapeHtml(d.title)}</a><span class="meta">${t("dashboard.answer_owed", { party: p(d.accused) })}</span><span class="countdown ${d.left < 86400 ? "soon" : ""}">${timeLeft(d.left)}</span></li>`).join("")}</ul>` : `<p class="empty">${t("dashboard.no_deadlines")}</p>`}
+          ${overdue.length || overdueAcks.length ? `<p class="overdue-summary">${t("dashboard.overdue_summary", { reports: number(overdue.length), acks: number(overdueAcks.length) })}</p>` : ""}
+        </article>
+
+        <article class="card">
+          <h2>${t("dashboard.latest_findings")}</h2>
+          ${found.items.length ? `<ul class="list">${found.items.map((i) => `<li><a href="#/incidents/${i.index}">${escapeHtml(i.title)}</a><span class="meta">${dateTime(i.time.at, i.time.precision)} · ${t(`types.${i.incident_type}`)}</span></li>`).join("")}</ul>` : `<p class="empty">${t("dashboard.no_findings")}</p>`}
+        </article>
+
+        <article class="card" id="checkpoint-card">
+          <h2>${t("dashboard.checkpoint")}</h2>
+          <div id="checkpoint-body"><p class="empty">${t("common.checking")}</p></div>
+        </article>
+      </div>
+    </section>`;
+
+  // Widths through the CSSOM: the Content-Security-Policy refuses inline style attributes.
+  for (const bar of main.querySelectorAll("[data-width]")) bar.style.inlineSize = `${bar.dataset.width}%`;
+
+  const body = document.getElementById("checkpoint-body");
+  try {
+    const checkpoint = await openCheckpoint(note, context.charter.log_key);
+    body.innerHTML = `
+      <p class="verified" data-verified="true"><span class="badge ok">✓ ${t("dashboard.checkpoint_verified")}</span></p>
+      <dl class="facts">
+        <dt>${t("dashboard.tree_size")}</dt><dd>${number(checkpoint.size)}</dd>
+        <dt>${t("dashboard.root")}</dt><dd><code title="${escapeHtml(note.split("\n")[2])}">${escapeHtml(shortHash(note.split("\n")[2]))}</code></dd>
+        <dt>${t("dashboard.signed_by")}</dt><dd>${checkpoint.signers.map((s) => `<span class="chip">${escapeHtml(s)}</span>`).join(" ")}</dd>
+      </dl>
+      <p class="hint">${t("dashboard.checkpoint_hint")}</p>`;
+  } catch (error) {
+    body.innerHTML = `<p class="notice error">${escapeHtml(error.message)}</p>`;
+  }
+}

@@ -1,0 +1,187 @@
+// The map: incidents on the Afghanistan–Pakistan border region, drawn from
+// geometry shipped with the server (Natural Earth) — no tiles, no network.
+// Filters live in the URL, so a filtered view can be linked and shared.
+import { api } from "../api.js";
+import { t } from "../i18n.js";
+import { dateTime, escapeHtml, number, participantName } from "../format.js";
+
+const TYPES = ["armed_clash", "cross_border_attack", "infiltration_attempt", "airstrike", "drone_strike", "shelling", "airspace_violation", "ied", "abduction", "crossing_closure", "other"];
+const STAGES = ["reported", "answered", "unanswered_past_deadline", "under_investigation", "finding_pending", "found"];
+const STAGE_COLOURS = {
+  reported: "#2f6f9f",
+  answered: "#6a8caf",
+  unanswered_past_deadline: "#c0392b",
+  under_investigation: "#b7791f",
+  finding_pending: "#8e5ea2",
+  found: "#2e7d4f",
+};
+const MAX_ON_MAP = 2000;
+
+let geodata = null;
+async function loadGeodata() {
+  if (!geodata) {
+    const [region, gazetteer] = await Promise.all([
+      fetch("/assets/data/region.geojson").then((r) => r.json()),
+      fetch("/assets/data/gazetteer.json").then((r) => r.json()),
+    ]);
+    geodata = { region, gazetteer };
+  }
+  return geodata;
+}
+
+function readFilters(query) {
+  const q = new URLSearchParams(query ?? "");
+  return {
+    from: q.get("from") ?? "",
+    to: q.get("to") ?? "",
+    type: q.get("type") ?? "",
+    party: q.get("party") ?? "",
+    status: q.get("status") ?? "",
+    q: q.get("q") ?? "",
+  };
+}
+
+function apiQuery(f) {
+  const q = new URLSearchParams();
+  if (f.from) q.set("from", `${f.from}T00:00:00Z`);
+  if (f.to) q.set("to", `${f.to}T23:59:59Z`);
+  for (const key of ["type", "party", "status", "q"]) if (f[key]) q.set(key, f[key]);
+  return q;
+}
+
+/** The region's countries and the border crossings, on `map`. */
+export async function baseMapLayers(map) {
+  const { region, gazetteer } = await loadGeodata();
+  L.geoJSON(region, {
+    style: (f) => ({
+      color: f.properties.focus ? "#4b5d6b" : "#9aa7b1",
+      weight: f.properties.focus ? 1.4 : 0.8,
+      fillColor: f.properties.focus ? "#f3efe6" : "#e6e9ec",
+      fillOpacity: 1,
+    }),
+    interactive: false,
+  }).addTo(map);
+  // A few names to find one's way: the two countries and their main cities.
+  for (const [name, lat, lon] of [["Afghanistan", 34.3, 65.6], ["Pakistan", 30.6, 72.4]]) {
+    L.marker([lat, lon], { icon: L.divIcon({ className: "country-label", html: escapeHtml(t(`map.countries.${name}`)), iconSize: null }), keyboard: false, interactive: false }).addTo(map);
+  }
+  const cities = new Set(["Kabul", "Islamabad", "Peshawar", "Quetta", "Kandahar", "Jalalabad", "Khost"]);
+  for (const c of gazetteer.places.filter((p) => p.kind === "place" && cities.has(p.name))) {
+    L.marker([c.lat_e6 / 1e6, c.lon_e6 / 1e6], {
+      icon: L.divIcon({ className: "city-icon", html: `<span></span><em>${escapeHtml(c.name)}</em>`, iconSize: null }),
+      keyboard: false,
+      interactive: false,
+    }).addTo(map);
+  }
+  for (const c of gazetteer.places.filter((p) => p.kind === "crossing")) {
+    L.marker([c.lat_e6 / 1e6, c.lon_e6 / 1e6], {
+      icon: L.divIcon({ className: "crossing-icon", html: `<span>◆</span><em>${escapeHtml(c.name)}</em>`, iconSize: null }),
+      keyboard: false,
+      title: `${c.name} — ${t("map.crossing")}`,
+    }).addTo(map);
+  }
+}
+
+/** A map of the border region, with the shipped geometry only. */
+export async function baseMap(element) {
+  const map = L.map(element, { zoomSnap: 0.25, minZoom: 5, maxZoom: 13 });
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution(t("map.attribution"));
+  map.fitBounds([[29.0, 60.5], [37.0, 74.5]]);
+  await baseMapLayers(map);
+  return map;
+}
+
+export async function render(main, params, context) {
+  const filters = readFilters(params.query);
+  const parties = context.participants.filter((p) => p.role === "party");
+  main.innerHTML = `
+    <section class="page wide map-page">
+      <header class="page-header">
+        <h1>${t("map.title")}</h1>
+        <p class="result-count" id="result-count" aria-live="polite"></p>
+      </header>
+      <form class="filters" id="filters" aria-label="${t("map.filters")}">
+        <div class="field"><label for="f-from">${t("map.from")}</label><input type="date" id="f-from" name="from" value="${escapeHtml(filters.from)}"></div>
+        <div class="field"><label for="f-to">${t("map.to")}</label><input type="date" id="f-to" name="to" value="${escapeHtml(filters.to)}"></div>
+        <div class="field"><label for="f-type">${t("map.type")}</label>
+          <select id="f-type" name="type"><option value="">${t("map.any")}</option>${TYPES.map((x) => `<option value="${x}" ${filters.type === x ? "selected" : ""}>${t(`types.${x}`)}</option>`).join("")}</select></div>
+        <div class="field"><label for="f-party">${t("map.party")}</label>
+          <select id="f-party" name="party"><option value="">${t("map.any")}</option>${parties.map((p) => `<option value="${escapeHtml(p.id)}" ${filters.party === p.id ? "selected" : ""}>${escapeHtml(p.name)}</option>`).join("")}</select></div>
+        <div class="field"><label for="f-status">${t("map.status")}</label>
+          <select id="f-status" name="status"><option value="">${t("map.any")}</option>${STAGES.map((x) => `<option value="${x}" ${filters.status === x ? "selected" : ""}>${t(`stages.${x}`)}</option>`).join("")}</select></div>
+        <div class="field grow"><label for="f-q">${t("map.search")}</label><input type="search" id="f-q" name="q" value="${escapeHtml(filters.q)}" placeholder="${t("map.search_hint")}"></div>
+        <div class="field actions"><button type="submit" class="button">${t("map.apply")}</button><a class="button secondary" href="#/map">${t("map.clear")}</a></div>
+      </form>
+      <div class="map-layout">
+        <div id="map" class="map" role="region" aria-label="${t("map.map_label")}"></div>
+        <aside class="incident-list" aria-label="${t("map.list_label")}">
+          <ol id="incident-list"></ol>
+        </aside>
+      </div>
+      <div class="legend" aria-label="${t("map.legend")}">
+        ${STAGES.map((s) => `<span><i class="swatch" data-colour="${STAGE_COLOURS[s]}"></i>${t(`stages.${s}`)}</span>`).join("")}
+        <span><i class="crossing-swatch">◆</i>${t("map.crossing")}</span>
+      </div>
+    </section>`;
+  for (const swatch of main.querySelectorAll("[data-colour]")) swatch.style.background = swatch.dataset.colour;
+
+  document.getElementById("filters").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const q = new URLSearchParams();
+    for (const [key, value] of form) if (value) q.set(key, value);
+    location.hash = `#/map${q.size ? `?${q}` : ""}`;
+  });
+
+  const map = await baseMap(document.getElementById("map"));
+  const cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+  map.addLayer(cluster);
+
+  // Every matching incident, a page at a time, up to what a map can show.
+  const items = [];
+  let total = 0;
+  let cursor = null;
+  do {
+    const q = apiQuery(filters);
+    q.set("limit", "500");
+    if (cursor) q.set("cursor", cursor);
+    const page = await api.get(`/api/v1/incidents?${q}`);
+    items.push(...page.items);
+    total = page.total;
+    cursor = page.next;
+  } while (cursor && items.length < MAX_ON_MAP);
+
+  document.getElementById("result-count").textContent =
+    items.length < total ? t("map.count_capped", { shown: number(items.length), total: number(total) }) : t("map.count", { n: number(total) });
+
+  const list = document.getElementById("incident-list");
+  list.innerHTML = items.length
+    ? items
+        .map(
+          (i) => `<li><a href="#/incidents/${i.index}" data-index="${i.index}">
+            <span class="stage-dot" data-colour="${STAGE_COLOURS[i.stage]}"></span>
+            <strong>${escapeHtml(i.title)}</strong>
+            <span class="meta">${dateTime(i.time.at, i.time.precision)} · ${t(`types.${i.incident_type}`)}</span>
+            <span class="meta">${t("map.reported_by", { party: escapeHtml(participantName(i.reporter, context.participants)) })}${i.accused ? ` · ${t("map.accuses", { party: escapeHtml(participantName(i.accused, context.participants)) })}` : ""}</span>
+            <span class="stage stage-${i.stage}">${t(`stages.${i.stage}`)}</span></a></li>`,
+        )
+        .join("")
+    : `<li class="empty">${t("map.none")}</li>`;
+  for (const dot of list.querySelectorAll("[data-colour]")) dot.style.background = dot.dataset.colour;
+
+  for (const i of items) {
+    const marker = L.circleMarker([i.place.point.lat_e6 / 1e6, i.place.point.lon_e6 / 1e6], {
+      radius: 7 + Math.min(6, Math.sqrt(i.killed + i.injured)),
+      color: "#ffffff",
+      weight: 1.5,
+      fillColor: STAGE_COLOURS[i.stage],
+      fillOpacity: 0.92,
+    });
+    marker.bindPopup(
+      `<strong>${escapeHtml(i.title)}</strong><br>${dateTime(i.time.at, i.time.precision)}<br>${t(`types.${i.incident_type}`)} · ${t(`stages.${i.stage}`)}<br><a href="#/incidents/${i.index}">${t("map.open_case")}</a>`,
+    );
+    cluster.addLayer(marker);
+  }
+  return () => map.remove();
+}
