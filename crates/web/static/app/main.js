@@ -25,6 +25,7 @@ const NAV = [
 const context = { participants: [], charter: null, session: session.current };
 
 let cleanup = null;
+let rendered = false;
 
 async function route() {
   const hash = location.hash || "#/";
@@ -46,7 +47,10 @@ async function route() {
   } catch (error) {
     main.innerHTML = `<section class="page"><div class="notice error" role="alert"><strong>${t("errors.load_failed")}</strong><p>${escapeHtml(error.message)}</p></div></section>`;
   }
-  main.focus({ preventScroll: true });
+  // After navigating, focus moves to the new content (screen readers announce
+  // it); on first load it stays at the top, where the skip link is.
+  if (rendered) main.focus({ preventScroll: true });
+  rendered = true;
 }
 
 function renderNav(active) {

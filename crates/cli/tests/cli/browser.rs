@@ -1,0 +1,110 @@
+//! The web UI in a real browser: `truce demo` serves the scenario for real,
+//! and the Playwright suite in `crates/web/e2e` drives Debian's Chromium
+//! against it (several users in separate browser contexts). Screenshots are
+//! kept in `target/e2e-screenshots/` for people to look at.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn e2e_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/e2e")
+}
+
+/// The suite's one dependency (playwright-core, pinned in its lock file) is
+/// installed from the npm registry the first time, like cargo's crates.
+fn install_playwright(dir: &Path) {
+    if dir
+        .join("node_modules/playwright-core/package.json")
+        .is_file()
+    {
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .status()
+        .expect("npm is needed for the browser tests (Node.js 20 or later)");
+    assert!(status.success(), "npm ci in {} failed", dir.display());
+}
+
+fn chromium() -> String {
+    let path = std::env::var("TRUCE_E2E_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&path).is_file(),
+        "the browser tests drive Debian's Chromium at {path} (apt-get install chromium), \
+         or set TRUCE_E2E_CHROMIUM to another Chromium; no browser is ever downloaded"
+    );
+    path
+}
+
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_web_ui_works_in_a_real_browser() {
+    let e2e = e2e_dir();
+    let chromium = chromium();
+    install_playwright(&e2e);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["demo", "--dir"])
+        .arg(tmp.path().join("demo"))
+        .args(["--listen", "127.0.0.1:0"])
+        .env("TRUCE_LOG_LEVEL", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the demo stopped before serving")
+            .unwrap();
+        if let Some(url) = line.strip_prefix("Serving the demo on ") {
+            break url.trim().to_string();
+        }
+    };
+    // Keep reading what the server prints, so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+
+    let screenshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
+    let output = Command::new("node")
+        .args([
+            "--test",
+            "--test-concurrency=1",
+            "--test-reporter=spec",
+            "tests/",
+        ])
+        .current_dir(&e2e)
+        .env("TRUCE_E2E_BASE_URL", &base)
+        .env("TRUCE_E2E_CHROMIUM", &chromium)
+        .env("TRUCE_E2E_SCREENSHOTS", &screenshots)
+        .output()
+        .expect("node is needed for the browser tests");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!("{report}");
+    drop(server);
+    assert!(
+        output.status.success(),
+        "the browser suite failed:\n{report}"
+    );
+    assert!(
+        screenshots.join("dashboard.png").is_file(),
+        "screenshots are kept in {}",
+        screenshots.display()
+    );
+}

@@ -1,0 +1,56 @@
+// Shared by the end-to-end tests: Debian's Chromium driven by playwright-core
+// (never a downloaded browser), one browser context per user, and a watch on
+// every page for console errors, Content-Security-Policy violations and any
+// request that leaves the server's origin.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import assert from "node:assert/strict";
+
+export const BASE = process.env.TRUCE_E2E_BASE_URL ?? "http://127.0.0.1:8080";
+const SHOTS = process.env.TRUCE_E2E_SCREENSHOTS ?? "screenshots";
+mkdirSync(SHOTS, { recursive: true });
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.TRUCE_E2E_CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+}
+
+/** A fresh context (its own storage: one user) with a watched page. */
+export async function user(browser, { viewport = { width: 1440, height: 1000 } } = {}) {
+  const context = await browser.newContext({ viewport, locale: "en-GB", timezoneId: "UTC" });
+  const page = await context.newPage();
+  const problems = [];
+  const origin = new URL(BASE).origin;
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (!["data:", "blob:"].includes(url.protocol) && url.origin !== origin) problems.push(`left the origin: ${request.url()}`);
+  });
+  return { context, page, problems };
+}
+
+/** Opens a view and waits until the shell and the view have rendered. */
+export async function open(page, hash = "#/") {
+  await page.goto(`${BASE}/${hash}`);
+  await page.waitForSelector("body[data-ready=true]");
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+export async function signIn(page, member) {
+  await open(page, "#/sign-in");
+  await page.click(`[data-demo-member="${member}"]`);
+  await page.waitForSelector("#sign-out");
+  assert.match(await page.textContent("#session"), new RegExp(member.replace(".", "\\.")));
+}
+
+export function assertClean(problems) {
+  assert.deepEqual(problems, [], problems.join("\n"));
+}

@@ -1,0 +1,80 @@
+// People: two party members and a mediator signed in at once, each in a
+// separate browser context, with their key signing the challenge in the
+// page; the interface in Arabic, right to left; keyboard use; a tablet.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, user, open, shot, signIn, assertClean } from "../support.mjs";
+
+let browser;
+before(async () => (browser = await launch()));
+after(async () => browser?.close());
+
+test("two parties and a mediator sign in side by side", async () => {
+  const people = ["pakistan.liaison", "afghanistan.liaison", "qatar.mediator"];
+  const sessions = await Promise.all(people.map(() => user(browser)));
+  await Promise.all(sessions.map((s, i) => signIn(s.page, people[i])));
+  for (const [i, s] of sessions.entries()) {
+    // Each context keeps its own member: nothing is shared between them.
+    assert.match(await s.page.textContent("#session"), new RegExp(people[i].replace(".", "\\.")));
+    assertClean(s.problems);
+  }
+  await shot(sessions[2].page, "signed-in-mediator");
+  await sessions[0].page.click("#sign-out");
+  await sessions[0].page.waitForSelector("#session a[href='#/sign-in']");
+  assert.match(await sessions[1].page.textContent("#session"), /afghanistan\.liaison/);
+  await Promise.all(sessions.map((s) => s.context.close()));
+});
+
+test("the interface reads right to left in Arabic", async () => {
+  const { page, problems, context } = await user(browser);
+  await open(page, "#/");
+  await page.selectOption("#language", "ar");
+  await page.waitForFunction(() => document.documentElement.dir === "rtl");
+  await page.waitForSelector("[data-verified=true]");
+  assert.equal(await page.getAttribute("html", "lang"), "ar");
+  assert.equal((await page.textContent("#nav a[aria-current=page]")).trim(), "لوحة المتابعة");
+  // The brand sits at the right edge and the navigation follows it leftwards.
+  const width = page.viewportSize().width;
+  const brand = await page.locator(".brand").boundingBox();
+  const nav = await page.locator("#nav").boundingBox();
+  assert.ok(brand.x > width / 2, `brand at x=${brand.x}`);
+  assert.ok(nav.x + nav.width <= brand.x + 1, "navigation to the left of the brand");
+  await shot(page, "dashboard-ar");
+  await open(page, "#/map");
+  await page.waitForSelector("#incident-list li a");
+  await shot(page, "map-ar");
+  // The choice is remembered; English comes back as it left.
+  await page.selectOption("#language", "en");
+  await page.waitForFunction(() => document.documentElement.dir === "ltr");
+  assertClean(problems);
+  await context.close();
+});
+
+test("keyboard users reach the content first and every control has a label", async () => {
+  const { page, problems, context } = await user(browser);
+  await open(page, "#/map");
+  await page.waitForSelector("#incident-list li a");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.className), "skip-link");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "main");
+  const unlabelled = await page.$$eval("input, select, textarea", (els) =>
+    els.filter((el) => el.labels.length === 0 && !el.getAttribute("aria-label")).map((el) => el.id || el.name),
+  );
+  assert.deepEqual(unlabelled, []);
+  assertClean(problems);
+  await context.close();
+});
+
+test("on a tablet nothing overflows the screen", async () => {
+  const { page, problems, context } = await user(browser, { viewport: { width: 820, height: 1180 } });
+  for (const [hash, ready, name] of [["#/", "[data-verified=true]", "tablet-dashboard"], ["#/map", "#incident-list li a", "tablet-map"]]) {
+    await open(page, hash);
+    await page.waitForSelector(ready);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${hash} overflows by ${overflow}px`);
+    await shot(page, name);
+  }
+  assertClean(problems);
+  await context.close();
+});

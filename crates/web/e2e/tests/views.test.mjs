@@ -1,0 +1,62 @@
+// The read-only views, as an analyst opens them: the dashboard with its
+// checkpoint verified in the browser, the map with filters, and a case whose
+// inclusion in the log the browser proves — nothing loaded from elsewhere.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, user, open, shot, assertClean } from "../support.mjs";
+
+let browser;
+before(async () => (browser = await launch()));
+after(async () => browser?.close());
+
+test("the dashboard verifies the latest checkpoint in the browser", async () => {
+  const { page, problems, context } = await user(browser);
+  await open(page, "#/");
+  await page.waitForSelector("[data-verified=true]");
+  const size = Number((await page.textContent("#footer")).match(/(\d+) records/)[1]);
+  assert.ok(size >= 98, `the scenario's records: ${size}`);
+  const stages = await page.$$eval(".bars .bar-value", (els) => els.map((e) => Number(e.textContent)));
+  assert.equal(stages.length, 6);
+  assert.ok(stages.reduce((a, b) => a + b, 0) >= 9, "every scenario incident is in some stage");
+  await shot(page, "dashboard");
+  assertClean(problems);
+  await context.close();
+});
+
+test("the map shows every incident and its filters narrow the list", async () => {
+  const { page, problems, context } = await user(browser);
+  await open(page, "#/map");
+  await page.waitForSelector("#incident-list li a");
+  const all = await page.$$eval("#incident-list li a", (els) => els.length);
+  assert.match(await page.textContent("#result-count"), new RegExp(`^${all} `));
+  assert.ok(await page.$(".leaflet-interactive, .marker-cluster"), "markers are drawn");
+  assert.ok(await page.$(".crossing-icon"), "border crossings from the gazetteer are drawn");
+  await shot(page, "map");
+
+  await page.selectOption("#f-type", "crossing_closure");
+  await page.click("#filters button[type=submit]");
+  await page.waitForFunction((n) => document.querySelectorAll("#incident-list li a").length < n, all);
+  const titles = await page.$$eval("#incident-list li a strong", (els) => els.map((e) => e.textContent));
+  assert.ok(titles.length >= 1 && titles.every((t) => /crossing|closed|halted/i.test(t)), titles.join("; "));
+  assert.match(page.url(), /type=crossing_closure/);
+
+  await page.click("#incident-list li a");
+  await page.waitForSelector(".case-page");
+  assertClean(problems);
+  await context.close();
+});
+
+test("a case page proves the report's inclusion in the log, in the browser", async () => {
+  const { page, problems, context } = await user(browser);
+  await open(page, "#/map?status=found");
+  await page.waitForSelector("#incident-list li a");
+  await page.click("#incident-list li a");
+  await page.waitForSelector("#proof-badge[data-state=verified]");
+  assert.match(await page.textContent("#proof-badge"), /Included in the log/);
+  const kinds = await page.$$eval(".record .kind", (els) => els.map((e) => e.textContent));
+  assert.deepEqual(kinds.slice(0, 1), ["Report"]);
+  assert.ok(kinds.includes("Finding"), kinds.join(", "));
+  await shot(page, "case");
+  assertClean(problems);
+  await context.close();
+});
