@@ -42,6 +42,20 @@ pub(crate) struct Records {
     /// Draft → every version, position and signature on it, in log order.
     drafts: BTreeMap<u64, Vec<u64>>,
     evidence: HashMap<BlobDigest, Vec<u64>>,
+    /// Record → the evidence records its body cites (a report's photographs
+    /// are filed just before it, so they do not point at it: it points at them).
+    cited: HashMap<u64, Vec<u64>>,
+}
+
+/// The evidence a body cites by reference.
+fn cited_evidence(body: &Body) -> &[Hash] {
+    match body {
+        Body::IncidentReport(b) => b.evidence.as_slice(),
+        Body::IncidentResponse(b) => b.evidence.as_slice(),
+        Body::Investigation(b) => b.evidence.as_slice(),
+        Body::Finding(b) => b.evidence.as_slice(),
+        _ => &[],
+    }
 }
 
 /// The one record a record is chiefly about, when it has one: a response's
@@ -121,6 +135,14 @@ impl Records {
                 *first = edge;
             }
         }
+        let cited: Vec<u64> = cited_evidence(body)
+            .iter()
+            .filter_map(|h| self.index_of(h))
+            .filter(|&target| target < index)
+            .collect();
+        if !cited.is_empty() {
+            self.cited.insert(index, cited);
+        }
         let subject = subject(body).and_then(|h| self.index_of(&h));
         self.subjects
             .push(subject.and_then(|s| u32::try_from(s).ok()).unwrap_or(NONE));
@@ -173,10 +195,22 @@ impl Records {
     /// concurrences, remedies, determinations and decisions, evidence filed
     /// for it with its acknowledgments, and links naming it. Log order.
     pub(crate) fn about(&self, index: u64) -> Vec<u64> {
+        let cited = |i: u64| self.cited.get(&i).map_or(&[][..], Vec::as_slice);
         let mut out: Vec<u64> = self.referencing(index);
+        out.extend(
+            cited(index)
+                .iter()
+                .filter(|e| !out.contains(e))
+                .collect::<Vec<_>>(),
+        );
         let mut next = 0;
         while let Some(&i) = out.get(next) {
             next += 1;
+            for &evidence in cited(i) {
+                if evidence != index && !out.contains(&evidence) {
+                    out.push(evidence);
+                }
+            }
             for part in self.referencing(i) {
                 let about_i = usize::try_from(part)
                     .ok()
@@ -243,5 +277,6 @@ impl Records {
             + self.draft_of.capacity() * 17
             + lists(self.drafts.iter().map(|(k, v)| (k, v.capacity())), 48)
             + lists(self.evidence.iter().map(|(k, v)| (k, v.capacity())), 64)
+            + lists(self.cited.iter().map(|(k, v)| (k, v.capacity())), 40)
     }
 }

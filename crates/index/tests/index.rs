@@ -1270,6 +1270,55 @@ fn statistics_add_up_to_the_page_total() {
 }
 
 #[test]
+fn a_case_holds_the_evidence_its_records_cite_with_its_acknowledgments() {
+    let mut fx = Fx::new();
+    // Photographs are filed first and the report cites them: they point
+    // nowhere, the report points at them.
+    let photo = |fx: &mut Fx, who, text: &str| {
+        fx.admit(
+            who,
+            body(
+                Kind::EvidenceSubmit,
+                json!({"digest": BlobDigest::of(text.as_bytes()), "media_type": "image/png",
+                       "size": 1, "description": text, "confidentiality": "public"}),
+            ),
+        )
+    };
+    let crater = photo(&mut fx, AF, "Crater.");
+    let unrelated = photo(&mut fx, AF, "Another day.");
+    let mut report_body = incident(&Incident {
+        accused: Some("pakistan"),
+        ..Default::default()
+    })
+    .to_value()
+    .unwrap();
+    report_body["evidence"] = json!([crater.hash]);
+    let report = fx.admit(AF, Body::parse(Kind::IncidentReport, &report_body).unwrap());
+    let ack = fx.admit(
+        PK,
+        body(
+            Kind::EvidenceAcknowledge,
+            json!({"evidence": crater.hash, "status": "received"}),
+        ),
+    );
+    let witness = photo(&mut fx, PK, "Post log.");
+    let mut answer_body = response(report.hash, "deny").to_value().unwrap();
+    answer_body["evidence"] = json!([witness.hash]);
+    let answer = fx.admit(
+        PK,
+        Body::parse(Kind::IncidentResponse, &answer_body).unwrap(),
+    );
+
+    let ix = &fx.index;
+    let i = |r: &Record| ix.index_of(&r.hash).unwrap();
+    assert_eq!(
+        ix.case_records(i(&report)),
+        vec![i(&crater), i(&ack), i(&witness), i(&answer)]
+    );
+    assert!(!ix.case_records(i(&report)).contains(&i(&unrelated)));
+}
+
+#[test]
 fn lookups_for_the_other_pages() {
     let mut fx = Fx::new();
     let report = fx.admit(PK, incident(&Incident::default()));

@@ -34,10 +34,10 @@ export async function user(browser, { viewport = { width: 1440, height: 1000 } }
   return { context, page, problems };
 }
 
-/** Opens a view and waits until the shell and the view have rendered. */
+/** Opens a view and waits until it has rendered. */
 export async function open(page, hash = "#/") {
   await page.goto(`${BASE}/${hash}`);
-  await page.waitForSelector("body[data-ready=true]");
+  await page.waitForFunction((h) => document.body.dataset.rendered === h, hash);
 }
 
 export async function shot(page, name) {
@@ -48,6 +48,7 @@ export async function signIn(page, member) {
   await open(page, "#/sign-in");
   await page.click(`[data-demo-member="${member}"]`);
   await page.waitForSelector("#sign-out");
+  await page.waitForFunction(() => document.body.dataset.rendered === "#/");
   assert.match(await page.textContent("#session"), new RegExp(member.replace(".", "\\.")));
 }
 

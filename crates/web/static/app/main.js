@@ -9,16 +9,19 @@ import * as dashboard from "./views/dashboard.js";
 import * as map from "./views/map.js";
 import * as caseView from "./views/case.js";
 import * as signIn from "./views/signin.js";
+import * as report from "./views/report.js";
 
 const ROUTES = [
   { pattern: /^#?\/?$/, view: dashboard, nav: "dashboard" },
   { pattern: /^#\/map(?:\?(.*))?$/, view: map, nav: "map", params: ["query"] },
   { pattern: /^#\/incidents\/(\d+)$/, view: caseView, nav: "map", params: ["index"] },
   { pattern: /^#\/sign-in$/, view: signIn, nav: null },
+  { pattern: /^#\/report$/, view: report, nav: "report" },
 ];
 const NAV = [
   { id: "dashboard", href: "#/" },
   { id: "map", href: "#/map" },
+  { id: "report", href: "#/report" },
 ];
 
 /** What every view may use: the participants, the charter, the session. */
@@ -27,8 +30,28 @@ const context = { participants: [], charter: null, session: session.current };
 let cleanup = null;
 let rendered = false;
 
+// One view renders at a time: a view awaits the API, and a second one
+// started meanwhile would be overwritten by the first when it finished. A
+// navigation during a render waits, and only the latest one is rendered.
+let wanted = null;
+let routing = false;
+
 async function route() {
-  const hash = location.hash || "#/";
+  wanted = location.hash || "#/";
+  if (routing) return;
+  routing = true;
+  while (wanted !== null) {
+    const hash = wanted;
+    wanted = null;
+    await render(hash);
+    renderFooter();
+    // Tests (and anyone curious) can tell which view is on screen.
+    document.body.dataset.rendered = hash;
+  }
+  routing = false;
+}
+
+async function render(hash) {
   const match = ROUTES.map((r) => ({ r, m: hash.match(r.pattern) })).find((x) => x.m);
   const main = document.getElementById("main");
   if (cleanup) {
@@ -114,7 +137,6 @@ async function start() {
   session.onChange(renderSession);
   window.addEventListener("hashchange", route);
   await route();
-  document.body.dataset.ready = "true";
 }
 
 start();

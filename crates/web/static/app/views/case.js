@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { checkInclusion } from "../crypto.js";
 import { baseMapLayers } from "./map.js";
+import { actionsPanel, wireActions } from "./case-actions.js";
 import { dateTime, degrees, escapeHtml, number, participantName, shortHash, timeLeft } from "../format.js";
 
 function memberParticipant(member, participants) {
@@ -126,6 +127,7 @@ export async function render(main, params, context) {
         </div>
 
         <aside class="case-side">
+          ${actionsPanel(page, context)}
           <section class="card">
             <h2>${t("case.proof")}</h2>
             <div id="proof-badge" class="proof-badge" data-state="checking"><span class="badge">${t("common.checking")}</span></div>
@@ -148,6 +150,16 @@ export async function render(main, params, context) {
         </aside>
       </div>
     </section>`;
+
+  wireActions(main, page, context, (receipt) => {
+    sessionStorage.setItem("truce.flash", t("actions.recorded", { index: receipt.index }));
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+  });
+  const flash = sessionStorage.getItem("truce.flash");
+  if (flash) {
+    sessionStorage.removeItem("truce.flash");
+    main.querySelector(".page-header").insertAdjacentHTML("afterend", `<div class="notice success" role="status">${escapeHtml(flash)}</div>`);
+  }
 
   // The deadline, counting down in place.
   const countdown = document.getElementById("countdown");

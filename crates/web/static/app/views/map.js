@@ -18,7 +18,7 @@ const STAGE_COLOURS = {
 const MAX_ON_MAP = 2000;
 
 let geodata = null;
-async function loadGeodata() {
+export async function loadGeodata() {
   if (!geodata) {
     const [region, gazetteer] = await Promise.all([
       fetch("/assets/data/region.geojson").then((r) => r.json()),

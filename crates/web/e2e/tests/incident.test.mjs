@@ -1,0 +1,118 @@
+// An incident walked from report to finding by four people, each in their
+// own browser context: Afghanistan's liaison reports it with evidence,
+// Pakistan's liaison answers it and acknowledges the evidence, Qatar's
+// mediator investigates and issues a finding, and Türkiye's host concurs —
+// the charter needs both mediators. Every record is signed in the browser.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, user, open, shot, signIn, assertClean } from "../support.mjs";
+
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+let browser;
+before(async () => (browser = await launch()));
+after(async () => browser?.close());
+
+async function act(page, action, fill) {
+  // The confirmation of an earlier action must not be mistaken for this one's.
+  await page.evaluate(() => document.querySelectorAll(".notice.success").forEach((n) => n.remove()));
+  await page.click(`#${action} summary`);
+  await fill(page);
+  await page.click(`form[data-action=${action}] button[type=submit]`);
+  await page.waitForSelector(".notice.success");
+}
+
+test("an incident goes from report to finding, each step signed in the browser", async () => {
+  const [afghan, pakistani, qatari, turkish] = await Promise.all([1, 2, 3, 4].map(() => user(browser)));
+
+  // Afghanistan's liaison files the report, with a photograph.
+  await signIn(afghan.page, "afghanistan.liaison");
+  await open(afghan.page, "#/report");
+  await afghan.page.waitForSelector("#report-form");
+  await afghan.page.fill("#r-title", "Mortar rounds near the Torkham crossing");
+  await afghan.page.selectOption("#r-type", "shelling");
+  await afghan.page.selectOption("#r-accused", "pakistan");
+  await afghan.page.fill("#r-narrative", "Three mortar rounds landed near the customs yard at dawn; no one was hurt.");
+  await afghan.page.fill("#r-place", "Torkham, Khyber Pakhtunkhwa, Pakistan");
+  await afghan.page.press("#r-place", "Tab");
+  assert.equal(await afghan.page.inputValue("#r-lat"), "34.101000");
+  await afghan.page.fill("#r-killed-military", "0");
+  await afghan.page.setInputFiles("#r-files", { name: "crater.png", mimeType: "image/png", buffer: PNG });
+  await afghan.page.fill("#r-evidence-description", "Photograph of a crater by the customs yard");
+  await shot(afghan.page, "walk-1-report-form");
+  await afghan.page.click("#report-submit");
+  await afghan.page.waitForSelector(".case-page");
+  await afghan.page.waitForSelector("#proof-badge[data-state=verified]");
+  const caseUrl = afghan.page.url().split("/#")[1];
+  assert.match(caseUrl, /^\/incidents\/\d+$/);
+  assert.match(await afghan.page.textContent(".case-status .stage"), /Awaiting response/);
+  assert.match(await afghan.page.textContent("#countdown"), /left/);
+  assert.ok(await afghan.page.$(".record-evidence-submit .evidence-image"), "the photograph shows in the page");
+  await shot(afghan.page, "walk-2-reported");
+
+  // Pakistan's liaison answers and acknowledges the evidence.
+  await signIn(pakistani.page, "pakistan.liaison");
+  await open(pakistani.page, `#${caseUrl}`);
+  await act(pakistani.page, "respond", async (p) => {
+    await p.selectOption("#respond select[name=stance]", "deny");
+    await p.fill("#respond textarea[name=narrative]", "No Pakistani unit fired at that hour; the rounds came from elsewhere.");
+  });
+  assert.match(await pakistani.page.textContent(".case-status .stage"), /Answered/);
+  await act(pakistani.page, "acknowledge", async (p) => {
+    await p.selectOption("#acknowledge select[name=status]", "received");
+  });
+  await shot(pakistani.page, "walk-3-answered");
+
+  // Qatar's mediator investigates and finds; the finding waits for Türkiye.
+  await signIn(qatari.page, "qatar.mediator");
+  await open(qatari.page, `#${caseUrl}`);
+  await act(qatari.page, "investigate", async (p) => {
+    await p.selectOption("#investigate select[name=step]", "site_visit");
+    await p.fill("#investigate textarea[name=details]", "A joint team visited the customs yard and photographed the impact points.");
+  });
+  assert.match(await qatari.page.textContent(".case-status .stage"), /Under investigation/);
+  await act(qatari.page, "find", async (p) => {
+    await p.selectOption("#find select[name=determination]", "not_verified");
+    await p.fill("#find textarea[name=reasoning]", "The impacts are real, but their origin could not be established from the site.");
+  });
+  assert.match(await qatari.page.textContent(".case-status .stage"), /Finding pending/);
+  await shot(qatari.page, "walk-4-finding-pending");
+
+  // Türkiye's host concurs: the finding is issued.
+  await signIn(turkish.page, "turkiye.host");
+  await open(turkish.page, `#${caseUrl}`);
+  await act(turkish.page, "concur", async (p) => {
+    await p.fill("#concur textarea[name=note]", "Türkiye concurs.");
+  });
+  assert.match(await turkish.page.textContent(".case-status .stage"), /Finding issued/);
+
+  // Everyone sees the same case, proven in their own browser.
+  await open(afghan.page, `#${caseUrl}`);
+  await afghan.page.waitForSelector("#proof-badge[data-state=verified]");
+  const kinds = await afghan.page.$$eval(".record .kind", (els) => els.map((e) => e.textContent));
+  // In log order: the photograph was filed just before the report citing it.
+  assert.deepEqual(kinds, ["Evidence", "Report", "Response", "Evidence acknowledged", "Investigation", "Finding", "Concurrence"]);
+  await shot(afghan.page, "walk-5-found");
+  for (const u of [afghan, pakistani, qatari, turkish]) {
+    assertClean(u.problems);
+    await u.context.close();
+  }
+});
+
+test("a party cannot act for the other side, and the log says why", async () => {
+  const { page, problems, context } = await user(browser);
+  await signIn(page, "afghanistan.liaison");
+  await open(page, "#/map?status=unanswered_past_deadline");
+  await page.waitForSelector("#incident-list li a");
+  // An Afghan report accusing Pakistan: Afghanistan's liaison owes no answer to it.
+  const own = await page.$$eval("#incident-list li a", (els) => els.filter((a) => /Reported by Afghanistan/.test(a.textContent)).map((a) => a.getAttribute("href")));
+  assert.ok(own.length >= 1);
+  await open(page, own[0]);
+  await page.waitForSelector(".actions-card, .case-side .card");
+  assert.equal(await page.$("#respond"), null, "no answer form for one's own report");
+  assertClean(problems);
+  await context.close();
+});

@@ -1,0 +1,134 @@
+// Writing to the log from the browser: a record is built, signed here with
+// the signed-in member's key (WebCrypto Ed25519 over "truce-record-v1\n" ‖
+// JCS(envelope)) and submitted. The server only checks and stores it.
+import { api } from "./api.js";
+import { canonicalize, sign, toBase64 } from "./crypto.js";
+import * as session from "./session.js";
+
+/** Every earlier record a body names (as `Body::references` in the core). */
+export function references(kind, body) {
+  const list = (xs) => xs ?? [];
+  switch (kind) {
+    case "incident.report":
+      return list(body.evidence);
+    case "incident.response":
+    case "incident.investigation":
+    case "incident.finding":
+      return [body.incident, ...list(body.evidence)];
+    case "incident.link":
+      return list(body.incidents);
+    case "incident.remedy":
+      return [body.finding];
+    case "concurrence":
+      return [body.record];
+    case "evidence.submit":
+      return body.incident ? [body.incident] : [];
+    case "evidence.acknowledge":
+    case "evidence.access":
+      return [body.evidence];
+    case "draft.amend":
+      return [body.previous];
+    case "draft.position":
+      return [body.version, ...list(body.positions).map((p) => p.withdraws).filter(Boolean)];
+    case "draft.sign":
+      return [body.version];
+    case "violation.determination":
+      return [body.finding, ...(body.commitment ? [body.commitment] : [])];
+    case "penalty.decision":
+    case "violation.response":
+      return [body.determination];
+    case "channel.message":
+      return body.reply_to ? [body.reply_to] : [];
+    case "channel.receipt":
+      return [body.message];
+    case "statement":
+      return body.session ? [body.session] : [];
+    default:
+      return [];
+  }
+}
+
+/** Now, in the log's one spelling: UTC to the second. */
+export function nowTimestamp() {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** Signs `body` as a record of `kind` by the signed-in member and submits it. */
+export async function submit(kind, body, origin) {
+  const key = await session.signingKey();
+  const member = await api.get(`/api/v1/members/${encodeURIComponent(key.member)}`);
+  const refs = [...new Set(references(kind, body))];
+  const envelope = {
+    v: 1,
+    log: origin,
+    kind,
+    author: key.member,
+    seq: member.next_seq,
+    time: nowTimestamp(),
+    refs,
+    body,
+  };
+  const message = new TextEncoder().encode(`truce-record-v1\n${canonicalize(envelope)}`);
+  const signature = await sign(key, message);
+  return api.post("/api/v1/records", {
+    envelope,
+    signatures: [{ member: key.member, key: key.keyId, sig: toBase64(signature) }],
+  });
+}
+
+/** SHA-256 of a file, as evidence digests are written: "sha256:<hex>". */
+export async function fileDigest(file) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
+  return `sha256:${[...digest].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * Uploads an evidence file (streamed by the browser), reporting progress as
+ * a fraction, then signs its `evidence.submit` record. XMLHttpRequest, not
+ * fetch: only it reports upload progress.
+ */
+export async function uploadEvidence(file, details, origin, onProgress = () => {}) {
+  const digest = await fileDigest(file);
+  await new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", `/api/v1/evidence?digest=${encodeURIComponent(digest)}`);
+    request.setRequestHeader("Authorization", `Bearer ${sessionStorage.getItem("truce.token")}`);
+    request.setRequestHeader("Content-Type", "application/octet-stream");
+    request.upload.addEventListener("progress", (e) => e.lengthComputable && onProgress(e.loaded / e.total));
+    request.addEventListener("load", () => {
+      if (request.status === 200 || request.status === 201) resolve();
+      else {
+        let detail = request.statusText;
+        try {
+          detail = JSON.parse(request.responseText).detail ?? detail;
+        } catch {
+          // Not problem+json.
+        }
+        reject(new Error(detail));
+      }
+    });
+    request.addEventListener("error", () => reject(new Error("the upload was interrupted")));
+    request.send(file);
+  });
+  onProgress(1);
+  const body = {
+    digest,
+    media_type: file.type || "application/octet-stream",
+    size: file.size,
+    filename: file.name.slice(0, 200) || undefined,
+    description: details.description,
+    confidentiality: details.confidentiality,
+    ...(details.incident ? { incident: details.incident } : {}),
+  };
+  if (!body.filename) delete body.filename;
+  const receipt = await submit("evidence.submit", body, origin);
+  return { ...receipt, digest };
+}
+
+/** What the signed-in member may do, from the participants list. */
+export function capabilities(context) {
+  const s = session.current();
+  if (!s) return new Set();
+  const member = context.participants.flatMap((p) => p.members).find((m) => m.id === s.member);
+  return new Set(member?.capabilities ?? []);
+}

@@ -1,0 +1,89 @@
+// What the signed-in member may do on a case, each a signed record: answer
+// the report (the accused side), attach or acknowledge evidence, and — for
+// mediators — record investigation steps, issue a finding, concur with one.
+// The log's admission rules have the last word; a refusal is shown as given.
+import { t } from "../i18n.js";
+import * as session from "../session.js";
+import { capabilities, submit, uploadEvidence } from "../records.js";
+import { escapeHtml, participantName } from "../format.js";
+
+const STANCES = ["acknowledge", "deny", "dispute"];
+const STEPS = ["opened", "team_assigned", "information_requested", "site_visit", "access_denied", "report", "closed"];
+const DETERMINATIONS = ["verified", "partly_verified", "not_verified", "inconclusive"];
+
+function form(id, title, fields, submitLabel) {
+  return `<details class="action" id="${id}"><summary>${title}</summary><form data-action="${id}">${fields}<div class="action-error" role="alert"></div><button type="submit" class="button">${submitLabel}</button></form></details>`;
+}
+
+const select = (id, label, options) =>
+  `<label for="${id}">${label}</label><select id="${id}" name="${id}">${options.map(([v, text]) => `<option value="${escapeHtml(v)}">${escapeHtml(text)}</option>`).join("")}</select>`;
+const textarea = (id, label, required = true) => `<label for="${id}">${label}</label><textarea id="${id}" name="${id}" rows="4" ${required ? "required" : ""}></textarea>`;
+
+/** The actions panel's HTML for this case and member, or "" when there is none. */
+export function actionsPanel(page, context) {
+  const s = session.current();
+  if (!s) return `<section class="card"><h2>${t("actions.title")}</h2><p>${t("actions.sign_in")}</p><a class="button secondary" href="#/sign-in">${t("session.sign_in")}</a></section>`;
+  const can = capabilities(context);
+  const { case: c, records } = page;
+  const mine = (r) => context.participants.find((p) => p.members.some((m) => m.id === r.record.envelope.author))?.id === s.participant;
+  const parts = [];
+  const answered = c.responses.some((r) => r.participant === s.participant);
+  if (can.has("respond") && c.accused === s.participant && !answered) {
+    parts.push(form("respond", t("actions.respond"), `${select("stance", t("actions.stance"), STANCES.map((x) => [x, t(`stances.${x}`)]))}${textarea("narrative", t("actions.narrative"))}`, t("actions.sign_response")));
+  }
+  if (can.has("report") || can.has("find")) {
+    parts.push(form("attach", t("actions.attach"), `<label for="file">${t("report.files")}</label><input type="file" id="file" name="file" required>
+      <label for="description">${t("report.evidence_description")}</label><input id="description" name="description" required maxlength="4096">
+      ${select("confidentiality", t("report.confidentiality"), ["public", "participants", "mediators"].map((x) => [x, t(`report.confidentiality_${x}`)]))}
+      <progress max="1" value="0" hidden></progress>`, t("actions.sign_evidence")));
+  }
+  const unacknowledged = records.filter((r) => r.record.envelope.kind === "evidence.submit" && !mine(r));
+  if (unacknowledged.length && (can.has("respond") || can.has("find"))) {
+    parts.push(form("acknowledge", t("actions.acknowledge"), `${select("evidence", t("actions.which_evidence"), unacknowledged.map((r) => [r.leaf_hash, `#${r.index} ${r.record.envelope.body.description}`]))}${select("status", t("actions.ack_status"), [["received", t("acknowledgments.received")], ["examined", t("acknowledgments.examined")]])}${textarea("note", t("actions.note"), false)}`, t("actions.sign_acknowledgment")));
+  }
+  if (can.has("find")) {
+    parts.push(form("investigate", t("actions.investigate"), `${select("step", t("actions.step"), STEPS.map((x) => [x, t(`steps.${x}`)]))}${textarea("details", t("actions.details"))}`, t("actions.sign_step")));
+    const parties = context.participants.filter((p) => p.role === "party");
+    parts.push(form("find", t("actions.find"), `${select("determination", t("actions.determination"), DETERMINATIONS.map((x) => [x, t(`determinations.${x}`)]))}${select("responsible", t("actions.responsible"), [["", t("report.no_one")], ...parties.map((p) => [p.id, p.name])])}${textarea("reasoning", t("actions.reasoning"))}`, t("actions.sign_finding")));
+    const toConcur = c.findings.filter((f) => !f.signed_by.includes(s.participant));
+    if (toConcur.length) {
+      parts.push(form("concur", t("actions.concur"), `${select("finding", t("actions.which_finding"), toConcur.map((f) => [f.record, `#${f.index} ${t(`determinations.${f.determination}`)} (${f.signed_by.map((p) => participantName(p, context.participants)).join(", ")})`]))}${textarea("note", t("actions.note"), false)}`, t("actions.sign_concurrence")));
+    }
+  }
+  if (!parts.length) return `<section class="card"><h2>${t("actions.title")}</h2><p class="hint">${t("actions.none")}</p></section>`;
+  return `<section class="card actions-card"><h2>${t("actions.title")}</h2><p class="hint">${t("actions.signed_as", { member: escapeHtml(s.member) })}</p>${parts.join("")}</section>`;
+}
+
+/** Wires the forms; `done` re-renders the case once a record is in the log. */
+export function wireActions(main, page, context, done) {
+  const origin = context.charter.origin;
+  const incident = page.case.incident;
+  const handlers = {
+    respond: (f) => submit("incident.response", { incident, stance: f.stance.value, narrative: f.narrative.value.trim() }, origin),
+    attach: async (f) => {
+      const progress = f.querySelector("progress");
+      progress.hidden = false;
+      return uploadEvidence(f.file.files[0], { description: f.description.value.trim(), confidentiality: f.confidentiality.value, incident }, origin, (x) => (progress.value = x));
+    },
+    acknowledge: (f) => submit("evidence.acknowledge", { evidence: f.evidence.value, status: f.status.value, ...(f.note.value.trim() ? { note: f.note.value.trim() } : {}) }, origin),
+    investigate: (f) => submit("incident.investigation", { incident, step: f.step.value, details: f.details.value.trim() }, origin),
+    find: (f) =>
+      submit("incident.finding", { incident, determination: f.determination.value, ...(f.responsible.value ? { responsible: f.responsible.value } : {}), reasoning: f.reasoning.value.trim() }, origin),
+    concur: (f) => submit("concurrence", { record: f.finding.value, ...(f.note.value.trim() ? { note: f.note.value.trim() } : {}) }, origin),
+  };
+  for (const f of main.querySelectorAll("form[data-action]")) {
+    f.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!f.checkValidity()) return f.reportValidity();
+      const button = f.querySelector("button[type=submit]");
+      button.disabled = true;
+      try {
+        const receipt = await handlers[f.dataset.action](f.elements);
+        done(receipt);
+      } catch (error) {
+        f.querySelector(".action-error").innerHTML = `<div class="notice error">${escapeHtml(error.message)}</div>`;
+        button.disabled = false;
+      }
+    });
+  }
+}

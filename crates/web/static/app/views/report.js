@@ -1,0 +1,192 @@
+// Filing an incident report: place from the map or the gazetteer, type, time
+// with its precision, casualties, narrative, evidence with upload progress.
+// Everything is signed in this browser with the member's key.
+import { t } from "../i18n.js";
+import * as session from "../session.js";
+import { capabilities, submit, uploadEvidence } from "../records.js";
+import { baseMap, loadGeodata } from "./map.js";
+import { escapeHtml } from "../format.js";
+
+const TYPES = ["armed_clash", "cross_border_attack", "infiltration_attempt", "airstrike", "drone_strike", "shelling", "airspace_violation", "ied", "abduction", "crossing_closure", "other"];
+const TIME_PRECISIONS = ["minute", "hour", "day", "week", "month"];
+const PLACE_PRECISIONS = ["exact", "locality", "district", "province"];
+
+export function signInFirst(main, why) {
+  sessionStorage.setItem("truce.after_sign_in", location.hash);
+  main.innerHTML = `<section class="page narrow"><div class="card"><h1>${t("report.sign_in_title")}</h1><p>${why}</p><a class="button" href="#/sign-in">${t("session.sign_in")}</a></div></section>`;
+}
+
+export async function render(main, _params, context) {
+  if (!session.current()) return signInFirst(main, t("report.sign_in_needed"));
+  if (!capabilities(context).has("report")) {
+    main.innerHTML = `<section class="page narrow"><div class="notice error" role="alert">${t("report.no_capability")}</div></section>`;
+    return;
+  }
+  const own = session.current().participant;
+  const others = context.participants.filter((p) => p.role === "party" && p.id !== own);
+  const { gazetteer } = await loadGeodata();
+  const now = new Date().toISOString().slice(0, 16);
+
+  main.innerHTML = `
+    <section class="page report-page">
+      <header class="page-header"><div><p class="eyebrow">${t("report.eyebrow")}</p><h1>${t("report.title")}</h1></div></header>
+      <form id="report-form" class="report-form" novalidate>
+        <div class="form-main">
+          <fieldset class="card">
+            <legend>${t("report.what")}</legend>
+            <label for="r-title">${t("report.field_title")}</label>
+            <input id="r-title" name="title" required maxlength="200" autocomplete="off">
+            <div class="row">
+              <div><label for="r-type">${t("map.type")}</label>
+                <select id="r-type" name="incident_type" required>${TYPES.map((x) => `<option value="${x}">${t(`types.${x}`)}</option>`).join("")}</select></div>
+              <div><label for="r-accused">${t("report.accused")}</label>
+                <select id="r-accused" name="accused"><option value="">${t("report.no_one")}</option>${others.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)}</option>`).join("")}</select></div>
+            </div>
+            <label for="r-actor">${t("report.actor")}</label>
+            <input id="r-actor" name="actor" maxlength="200" autocomplete="off">
+            <label for="r-narrative">${t("report.narrative")}</label>
+            <textarea id="r-narrative" name="narrative" rows="6" required maxlength="16384"></textarea>
+          </fieldset>
+          <fieldset class="card">
+            <legend>${t("report.when")}</legend>
+            <div class="row">
+              <div><label for="r-time">${t("report.time_utc")}</label><input type="datetime-local" id="r-time" name="time" value="${now}" max="${now}" required></div>
+              <div><label for="r-time-precision">${t("report.precision")}</label>
+                <select id="r-time-precision" name="time_precision">${TIME_PRECISIONS.map((x) => `<option value="${x}" ${x === "hour" ? "selected" : ""}>${t(`report.time_precision.${x}`)}</option>`).join("")}</select></div>
+            </div>
+          </fieldset>
+          <fieldset class="card">
+            <legend>${t("report.casualties")}</legend>
+            <p class="hint">${t("report.casualties_hint")}</p>
+            <div class="row four">
+              ${["killed.military", "killed.civilian", "injured.military", "injured.civilian"].map((k) => `<div><label for="r-${k.replace(".", "-")}">${t(`report.${k.replace(".", "_")}`)}</label><input type="number" min="0" max="100000" value="0" id="r-${k.replace(".", "-")}" name="${k}"></div>`).join("")}
+            </div>
+          </fieldset>
+          <fieldset class="card">
+            <legend>${t("report.evidence")}</legend>
+            <label for="r-files">${t("report.files")}</label>
+            <input type="file" id="r-files" multiple>
+            <div class="row">
+              <div><label for="r-confidentiality">${t("report.confidentiality")}</label>
+                <select id="r-confidentiality">${["public", "participants", "mediators"].map((x) => `<option value="${x}">${t(`report.confidentiality_${x}`)}</option>`).join("")}</select></div>
+              <div class="grow"><label for="r-evidence-description">${t("report.evidence_description")}</label><input id="r-evidence-description" maxlength="4096"></div>
+            </div>
+            <ul id="uploads" class="uploads" aria-live="polite"></ul>
+          </fieldset>
+        </div>
+        <div class="form-side">
+          <fieldset class="card">
+            <legend>${t("report.where")}</legend>
+            <label for="r-place">${t("report.gazetteer")}</label>
+            <input id="r-place" list="gazetteer" autocomplete="off" placeholder="${t("report.gazetteer_hint")}">
+            <datalist id="gazetteer">${gazetteer.places.map((p) => `<option value="${escapeHtml(p.name)}, ${escapeHtml(p.admin1 ?? "")}, ${escapeHtml(p.country)}"></option>`).join("")}</datalist>
+            <div id="report-map" class="pick-map" aria-label="${t("report.map_hint")}"></div>
+            <p class="hint">${t("report.map_hint")}</p>
+            <div class="row">
+              <div><label for="r-lat">${t("report.lat")}</label><input id="r-lat" type="number" step="0.000001" min="-90" max="90" required></div>
+              <div><label for="r-lon">${t("report.lon")}</label><input id="r-lon" type="number" step="0.000001" min="-180" max="180" required></div>
+            </div>
+            <label for="r-place-precision">${t("report.precision")}</label>
+            <select id="r-place-precision">${PLACE_PRECISIONS.map((x) => `<option value="${x}" ${x === "locality" ? "selected" : ""}>${t(`precision.${x}`)}</option>`).join("")}</select>
+            <label for="r-location">${t("report.location_name")}</label>
+            <input id="r-location" maxlength="200" autocomplete="off">
+          </fieldset>
+          <div id="report-error" role="alert"></div>
+          <button type="submit" class="button big" id="report-submit">${t("report.sign_and_file")}</button>
+          <p class="hint">${t("report.signing_hint", { member: escapeHtml(session.current().member) })}</p>
+        </div>
+      </form>
+    </section>`;
+
+  const map = await baseMap(document.getElementById("report-map"));
+  let marker = null;
+  let picked = null; // the gazetteer entry, when the place came from it
+  const lat = document.getElementById("r-lat");
+  const lon = document.getElementById("r-lon");
+  const setPoint = (la, lo) => {
+    lat.value = la.toFixed(6);
+    lon.value = lo.toFixed(6);
+    if (marker) marker.setLatLng([la, lo]);
+    else marker = L.circleMarker([la, lo], { radius: 8, color: "#fff", weight: 2, fillColor: "#c0392b", fillOpacity: 1 }).addTo(map);
+  };
+  map.on("click", (e) => {
+    picked = null;
+    setPoint(e.latlng.lat, e.latlng.lng);
+  });
+  document.getElementById("r-place").addEventListener("change", (e) => {
+    const [name] = e.target.value.split(", ");
+    const entry = gazetteer.places.find((p) => `${p.name}, ${p.admin1 ?? ""}, ${p.country}` === e.target.value) ?? gazetteer.places.find((p) => p.name === name);
+    if (!entry) return;
+    picked = entry;
+    setPoint(entry.lat_e6 / 1e6, entry.lon_e6 / 1e6);
+    map.setView([entry.lat_e6 / 1e6, entry.lon_e6 / 1e6], 9);
+    document.getElementById("r-location").value = entry.name;
+    document.getElementById("r-place-precision").value = entry.kind === "crossing" ? "exact" : "locality";
+  });
+
+  document.getElementById("report-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const error = document.getElementById("report-error");
+    error.replaceChildren();
+    if (!form.checkValidity()) {
+      form.reportValidity();
+      return;
+    }
+    const button = document.getElementById("report-submit");
+    button.disabled = true;
+    try {
+      const origin = context.charter.origin;
+      const files = [...document.getElementById("r-files").files];
+      const uploads = document.getElementById("uploads");
+      const evidence = [];
+      for (const file of files) {
+        const item = document.createElement("li");
+        item.innerHTML = `<span>${escapeHtml(file.name)}</span><progress max="1" value="0"></progress><span class="state">${t("report.uploading")}</span>`;
+        uploads.append(item);
+        const description = document.getElementById("r-evidence-description").value.trim() || file.name;
+        const receipt = await uploadEvidence(file, { description, confidentiality: document.getElementById("r-confidentiality").value }, origin, (f) => {
+          item.querySelector("progress").value = f;
+        });
+        item.querySelector(".state").textContent = t("report.evidence_signed", { index: receipt.index });
+        evidence.push(receipt.leaf_hash);
+      }
+      const estimate = (name) => {
+        const n = Number(form.elements[name].value) || 0;
+        return { low: n, best: n, high: n };
+      };
+      const time = form.elements.time.value;
+      const place = {
+        point: { lat_e6: Math.round(Number(lat.value) * 1e6), lon_e6: Math.round(Number(lon.value) * 1e6) },
+        precision: document.getElementById("r-place-precision").value,
+      };
+      if (picked) {
+        place.country = picked.country;
+        if (picked.admin1) place.admin1 = picked.admin1;
+        place.gazetteer_id = picked.id;
+      }
+      const locationName = document.getElementById("r-location").value.trim();
+      if (locationName) place.location = locationName;
+      const body = {
+        title: form.elements.title.value.trim(),
+        incident_type: form.elements.incident_type.value,
+        time: { at: `${time}:00Z`, precision: form.elements.time_precision.value },
+        places: [place],
+        casualties: {
+          killed: { military: estimate("killed.military"), civilian: estimate("killed.civilian") },
+          injured: { military: estimate("injured.military"), civilian: estimate("injured.civilian") },
+        },
+        narrative: form.elements.narrative.value.trim(),
+        evidence,
+      };
+      if (form.elements.accused.value) body.accused = form.elements.accused.value;
+      if (form.elements.actor.value.trim()) body.actor = form.elements.actor.value.trim();
+      const receipt = await submit("incident.report", body, origin);
+      location.hash = `#/incidents/${receipt.index}`;
+    } catch (e) {
+      error.innerHTML = `<div class="notice error">${escapeHtml(e.message)}</div>`;
+      button.disabled = false;
+    }
+  });
+  return () => map.remove();
+}
