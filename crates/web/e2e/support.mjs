@@ -36,6 +36,9 @@ export async function user(browser, { viewport = { width: 1440, height: 1000 } }
 
 /** Opens a view and waits until it has rendered. */
 export async function open(page, hash = "#/") {
+  // A full load every time: going to the URL a page is already on would
+  // change nothing, and the test would read what was there before.
+  await page.goto("about:blank");
   await page.goto(`${BASE}/${hash}`);
   await page.waitForFunction((h) => document.body.dataset.rendered === h, hash);
 }

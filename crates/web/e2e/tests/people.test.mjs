@@ -78,3 +78,26 @@ test("on a tablet nothing overflows the screen", async () => {
   assertClean(problems);
   await context.close();
 });
+
+test("a message on the channel is acknowledged by the side it was sent to", async () => {
+  const [pk, af] = await Promise.all([user(browser), user(browser)]);
+  await signIn(pk.page, "pakistan.liaison");
+  await open(pk.page, "#/channel");
+  await pk.page.click("#compose summary");
+  await pk.page.check("#compose input[value=afghanistan]");
+  await pk.page.fill("#c-subject", "Movement near Ghulam Khan tonight");
+  await pk.page.fill("#c-text", "A supply convoy will pass the crossing between 22:00 and 23:00 UTC.");
+  await pk.page.click("#compose button[type=submit]");
+  await pk.page.waitForSelector(".thread h2:text('Movement near Ghulam Khan tonight')");
+
+  await signIn(af.page, "afghanistan.liaison");
+  await open(af.page, "#/channel");
+  const thread = af.page.locator(".thread", { hasText: "Movement near Ghulam Khan tonight" });
+  await thread.locator("form[data-action=ack] button").click();
+  await af.page.waitForFunction(() => [...document.querySelectorAll(".thread")].some((t) => t.textContent.includes("Movement near Ghulam Khan tonight") && t.querySelector(".receipts li.acknowledged")));
+  await shot(af.page, "channel-acknowledged");
+  for (const u of [pk, af]) {
+    assertClean(u.problems);
+    await u.context.close();
+  }
+});

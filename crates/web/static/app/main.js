@@ -10,6 +10,11 @@ import * as map from "./views/map.js";
 import * as caseView from "./views/case.js";
 import * as signIn from "./views/signin.js";
 import * as report from "./views/report.js";
+import * as agreement from "./views/agreement.js";
+import * as compliance from "./views/compliance.js";
+import * as channel from "./views/channel.js";
+import * as statistics from "./views/statistics.js";
+import * as byHash from "./views/byhash.js";
 
 const ROUTES = [
   { pattern: /^#?\/?$/, view: dashboard, nav: "dashboard" },
@@ -17,10 +22,19 @@ const ROUTES = [
   { pattern: /^#\/incidents\/(\d+)$/, view: caseView, nav: "map", params: ["index"] },
   { pattern: /^#\/sign-in$/, view: signIn, nav: null },
   { pattern: /^#\/report$/, view: report, nav: "report" },
+  { pattern: /^#\/agreement(?:\?(.*))?$/, view: agreement, nav: "agreement", params: ["query"] },
+  { pattern: /^#\/commitments$/, view: compliance, nav: "compliance" },
+  { pattern: /^#\/channel$/, view: channel, nav: "channel" },
+  { pattern: /^#\/statistics$/, view: statistics, nav: "statistics" },
+  { pattern: /^#\/by-hash\/([A-Za-z0-9_-]+)$/, view: byHash, nav: null, params: ["hash"] },
 ];
 const NAV = [
   { id: "dashboard", href: "#/" },
   { id: "map", href: "#/map" },
+  { id: "agreement", href: "#/agreement" },
+  { id: "compliance", href: "#/commitments" },
+  { id: "channel", href: "#/channel" },
+  { id: "statistics", href: "#/statistics" },
   { id: "report", href: "#/report" },
 ];
 

@@ -1,0 +1,218 @@
+// The agreement: every version of a draft, the clause-level diff from the
+// version before, the clause × party matrix (accept, reject, reserve,
+// withdrawn), the progress chart with each near-agreement and withdrawal,
+// late-added clauses marked, signatures and whether it is in force. Party
+// members with the signing capability take positions and sign here.
+import { api } from "../api.js";
+import { t } from "../i18n.js";
+import * as session from "../session.js";
+import { capabilities, submit } from "../records.js";
+import { dateTime, escapeHtml, number, participantName } from "../format.js";
+
+const CELL_MARK = { accept: "✓", reject: "✗", reserve: "?", withdrawn: "↩" };
+
+function matrixTable(version, parties, context) {
+  const late = new Set(version.late_clauses);
+  return `
+    <table class="matrix">
+      <caption class="visually-hidden">${t("agreement.matrix_caption", { n: version.number })}</caption>
+      <thead><tr><th scope="col">${t("agreement.clause")}</th>${parties.map((p) => `<th scope="col">${escapeHtml(participantName(p, context.participants))}</th>`).join("")}</tr></thead>
+      <tbody>
+        ${version.clauses
+          .map((c) => {
+            const row = version.matrix[c.id] ?? {};
+            return `<tr>
+              <th scope="row"><span class="clause-id">${escapeHtml(c.id)}</span>${late.has(c.id) ? ` <span class="late-badge" title="${t("agreement.late_hint")}">${t("agreement.late")}</span>` : ""}
+                <div class="clause-heading">${escapeHtml(c.heading ?? "")}</div><div class="clause-text">${escapeHtml(c.text)}</div></th>
+              ${parties
+                .map((p) => {
+                  const cell = row[p];
+                  return cell
+                    ? `<td class="cell cell-${cell.cell}" title="${escapeHtml(dateTime(cell.at))}"><span aria-hidden="true">${CELL_MARK[cell.cell]}</span> ${t(`agreement.cells.${cell.cell}`)}</td>`
+                    : `<td class="cell cell-none">— <span class="visually-hidden">${t("agreement.cells.none")}</span></td>`;
+                })
+                .join("")}
+            </tr>`;
+          })
+          .join("")}
+      </tbody>
+    </table>`;
+}
+
+function diffList(diff) {
+  const changed = diff.clauses.filter((c) => c.status !== "unchanged");
+  if (!changed.length) return `<p class="empty">${t("agreement.no_changes")}</p>`;
+  return `<ul class="diff">${changed
+    .map(
+      (c) => `<li class="diff-${c.status}"><strong>${escapeHtml(c.id)}</strong> <span class="diff-status">${t(`agreement.diff.${c.status}`)}</span>
+        ${c.before && c.status !== "added" ? `<del>${escapeHtml(c.before.text)}</del>` : ""}
+        ${c.after && c.status !== "removed" ? `<ins>${escapeHtml(c.after.text)}</ins>` : ""}</li>`,
+    )
+    .join("")}</ul>`;
+}
+
+function positionForm(version, draft, context) {
+  const s = session.current();
+  if (!s || !capabilities(context).has("sign")) return "";
+  if (s.role === "mediator") {
+    // Mediators take no positions; they may countersign as guarantors.
+    const countersigned = version.signatures.some((x) => x.participant === s.participant && x.capacity === "guarantor");
+    return `<section class="card actions-card" id="agreement-actions"><h2>${t("agreement.guarantor")}</h2>
+      ${countersigned ? `<p class="notice success">${t("agreement.you_countersigned")}</p>` : `<form data-action="countersign"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("agreement.countersign", { n: version.number })}</button></form>`}</section>`;
+  }
+  if (s.role !== "party") return "";
+  const own = (c) => version.matrix[c.id]?.[s.participant];
+  const signed = version.signatures.some((x) => x.participant === s.participant && x.capacity === "party");
+  return `
+    <section class="card actions-card" id="agreement-actions">
+      <h2>${t("agreement.your_positions", { party: escapeHtml(participantName(s.participant, context.participants)) })}</h2>
+      <p class="hint">${t("actions.signed_as", { member: escapeHtml(s.member) })}</p>
+      <form data-action="positions" class="positions-form">
+        ${version.clauses
+          .map((c) => {
+            const current = own(c)?.cell;
+            const options = ["", "accept", "reject", "reserve", ...(current === "accept" ? ["withdraw"] : [])];
+            return `<label for="pos-${escapeHtml(c.id)}">${escapeHtml(c.id)}${current ? ` <small>(${t(`agreement.cells.${current}`)})</small>` : ""}</label>
+              <select id="pos-${escapeHtml(c.id)}" name="${escapeHtml(c.id)}" data-accepted-in="${escapeHtml(current === "accept" ? own(c).record : "")}">
+                ${options.map((o) => `<option value="${o}">${o ? t(`agreement.positions.${o}`) : t("agreement.positions.unchanged")}</option>`).join("")}
+              </select>`;
+          })
+          .join("")}
+        <div class="action-error" role="alert"></div>
+        <button type="submit" class="button">${t("agreement.sign_positions")}</button>
+      </form>
+      ${signed ? `<p class="notice success">${t("agreement.you_signed")}</p>` : `<form data-action="sign"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("agreement.sign_version", { n: version.number })}</button></form>`}
+    </section>`;
+}
+
+export async function render(main, params, context) {
+  const drafts = await api.get("/api/v1/drafts");
+  if (!drafts.length) {
+    main.innerHTML = `<section class="page"><h1>${t("agreement.title")}</h1><p class="empty">${t("agreement.none")}</p></section>`;
+    return;
+  }
+  const query = new URLSearchParams(params.query ?? "");
+  const draft = drafts.find((d) => d.versions.some((v) => String(v.index) === query.get("draft"))) ?? drafts[0];
+  const latest = draft.versions.at(-1);
+  const selected = draft.versions.find((v) => String(v.number) === query.get("v")) ?? latest;
+  const diff = selected.number > 1 ? await api.get(`/api/v1/drafts/${draft.versions[0].index}/diff?from=${selected.number - 1}&to=${selected.number}`) : null;
+  const parties = draft.parties;
+  const inForce = draft.versions.find((v) => v.in_force);
+  const link = (v) => `#/agreement?draft=${draft.versions[0].index}&v=${v.number}`;
+
+  main.innerHTML = `
+    <section class="page wide agreement-page">
+      <header class="page-header">
+        <div>
+          <p class="eyebrow">${t("agreement.eyebrow")}</p>
+          <h1>${escapeHtml(draft.title)}</h1>
+        </div>
+        <div class="agreement-status">${inForce ? `<span class="badge ok">${t("agreement.in_force", { n: inForce.number })}</span>` : `<span class="badge">${t("agreement.not_in_force")}</span>`}
+          <span class="meta">${t("agreement.closest", { pct: Math.round(draft.closest_per_mille / 10) })}</span></div>
+      </header>
+      ${drafts.length > 1 ? `<nav class="tabs" aria-label="${t("agreement.drafts")}">${drafts.map((d) => `<a href="#/agreement?draft=${d.versions[0].index}" ${d === draft ? 'aria-current="page"' : ""}>${escapeHtml(d.title)}</a>`).join("")}</nav>` : ""}
+      <article class="card">
+        <h2>${t("agreement.progress")}</h2>
+        <div class="chart-box"><canvas id="progress-chart" role="img" aria-label="${t("agreement.progress_label")}"></canvas></div>
+        <p class="hint">${t("agreement.progress_hint")}</p>
+      </article>
+      <nav class="tabs versions" aria-label="${t("agreement.versions")}">
+        ${draft.versions.map((v) => `<a href="${link(v)}" ${v === selected ? 'aria-current="page"' : ""}>${t("agreement.version", { n: v.number })}<small>${dateTime(v.at, "day")}</small></a>`).join("")}
+      </nav>
+      <div class="grid agreement-grid">
+        <div>
+          <article class="card">
+            <h2>${t("agreement.matrix", { n: selected.number })}</h2>
+            <p class="meta">${t("agreement.agreed", { agreed: number(selected.agreed_clauses), total: number(selected.clauses.length) })}${selected.author ? ` · ${t("agreement.proposed_by", { party: escapeHtml(participantName(selected.author, context.participants)), date: dateTime(selected.at) })}` : ""}</p>
+            <div class="table-scroll">${matrixTable(selected, parties, context)}</div>
+          </article>
+        </div>
+        <aside>
+          ${positionForm(selected, draft, context)}
+          <article class="card">
+            <h2>${t("agreement.changes", { n: selected.number })}</h2>
+            ${diff ? diffList(diff) : `<p class="empty">${t("agreement.first_version")}</p>`}
+          </article>
+          <article class="card">
+            <h2>${t("agreement.signatures")}</h2>
+            ${selected.signatures.length ? `<ul class="plain" id="signatures">${selected.signatures.map((s) => `<li>✍ ${escapeHtml(participantName(s.participant, context.participants))} · ${t(`agreement.capacity.${s.capacity}`)} · ${dateTime(s.at)}</li>`).join("")}</ul>` : `<p class="empty">${t("agreement.unsigned")}</p>`}
+          </article>
+          <article class="card">
+            <h2>${t("agreement.withdrawals")}</h2>
+            ${draft.withdrawals.length ? `<ul class="plain">${draft.withdrawals.map((w) => `<li>↩ ${escapeHtml(participantName(w.participant, context.participants))}: ${escapeHtml(w.clause)} (${t("agreement.version", { n: w.version_number })}) · ${dateTime(w.at)}</li>`).join("")}</ul>` : `<p class="empty">${t("common.none")}</p>`}
+          </article>
+        </aside>
+      </div>
+    </section>`;
+
+  const chart = new Chart(document.getElementById("progress-chart"), {
+    type: "line",
+    data: {
+      labels: draft.progress.map((p) => dateTime(p.at, "day")),
+      datasets: [
+        {
+          label: t("agreement.accepted_share"),
+          data: draft.progress.map((p) => (p.total_cells ? (100 * p.accepted_cells) / p.total_cells : 0)),
+          borderColor: "#1f3a4d",
+          backgroundColor: "rgba(31, 58, 77, 0.08)",
+          fill: true,
+          stepped: true,
+          pointRadius: draft.progress.map((p) => (p.withdrawal ? 7 : 3)),
+          pointStyle: draft.progress.map((p) => (p.withdrawal ? "triangle" : "circle")),
+          pointBackgroundColor: draft.progress.map((p) => (p.withdrawal ? "#b42318" : "#1f3a4d")),
+        },
+      ],
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            label: (item) => {
+              const p = draft.progress[item.dataIndex];
+              return `${t("agreement.version", { n: p.version_number })}: ${p.accepted_cells}/${p.total_cells}${p.withdrawal ? ` · ${t("agreement.withdrawal")}` : ""}`;
+            },
+          },
+        },
+      },
+    },
+  });
+
+  const origin = context.charter.origin;
+  const done = (receipt) => {
+    sessionStorage.setItem("truce.flash", t("actions.recorded", { index: receipt.index }));
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+  };
+  const wire = (action, handler) => {
+    const form = main.querySelector(`form[data-action=${action}]`);
+    form?.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = form.querySelector("button");
+      button.disabled = true;
+      try {
+        done(await handler(form));
+      } catch (error) {
+        form.querySelector(".action-error").innerHTML = `<div class="notice error">${escapeHtml(error.message)}</div>`;
+        button.disabled = false;
+      }
+    });
+  };
+  wire("positions", (form) => {
+    const positions = [...form.querySelectorAll("select")]
+      .filter((s) => s.value)
+      .map((s) => ({ clause: s.name, position: s.value, ...(s.value === "withdraw" ? { withdraws: s.dataset.acceptedIn } : {}) }));
+    if (!positions.length) throw new Error(t("agreement.choose_position"));
+    return submit("draft.position", { version: selected.version, positions }, origin);
+  });
+  wire("sign", () => submit("draft.sign", { version: selected.version, capacity: "party" }, origin));
+  wire("countersign", () => submit("draft.sign", { version: selected.version, capacity: "guarantor" }, origin));
+  const flash = sessionStorage.getItem("truce.flash");
+  if (flash) {
+    sessionStorage.removeItem("truce.flash");
+    main.querySelector(".page-header").insertAdjacentHTML("afterend", `<div class="notice success" role="status">${escapeHtml(flash)}</div>`);
+  }
+  return () => chart.destroy();
+}

@@ -1,0 +1,15 @@
+// `#/by-hash/<hash>`: finds the record and opens the page that shows it —
+// the case of an incident report, or the case a record belongs to.
+import { api } from "../api.js";
+import { t } from "../i18n.js";
+
+export async function render(main, params) {
+  const found = await api.get(`/api/v1/records/by-hash/${params.hash}`);
+  const kind = found.record.envelope.kind;
+  const incident = kind === "incident.report" ? found.index : null;
+  if (incident !== null) {
+    location.replace(`#/incidents/${incident}`);
+    return;
+  }
+  main.innerHTML = `<section class="page narrow"><h1>${t("kinds." + kind)} #${found.index}</h1><pre class="confidential">${JSON.stringify(found.record.envelope.body, null, 2).replace(/</g, "&lt;")}</pre></section>`;
+}

@@ -1,0 +1,86 @@
+// The channel: threads between the parties (and the mediators), each message
+// with every recipient's receipt, and acknowledgments that are overdue. A
+// signed-in member sends messages and acknowledges those sent to its side.
+import { api } from "../api.js";
+import { t } from "../i18n.js";
+import * as session from "../session.js";
+import { submit } from "../records.js";
+import { dateTime, escapeHtml, participantName } from "../format.js";
+
+export async function render(main, _params, context) {
+  const messages = await api.get("/api/v1/channel");
+  const bodies = new Map(
+    await Promise.all(messages.map(async (m) => [m.index, (await api.get(`/api/v1/records/${m.index}`)).record.envelope.body])),
+  );
+  const threads = new Map();
+  for (const m of messages) threads.set(m.thread, [...(threads.get(m.thread) ?? []), m]);
+  const ordered = [...threads.values()].sort((a, b) => b.at(-1).index - a.at(-1).index);
+  const s = session.current();
+  const p = (id) => escapeHtml(participantName(id, context.participants));
+  const overdue = messages.flatMap((m) => m.recipients.filter((r) => r.overdue));
+  const others = context.participants.filter((x) => x.id !== s?.participant && x.role !== "observer");
+
+  main.innerHTML = `
+    <section class="page">
+      <header class="page-header"><div><p class="eyebrow">${t("channel.eyebrow")}</p><h1>${t("channel.title")}</h1></div>
+        ${overdue.length ? `<span class="badge bad">${t("channel.overdue", { n: overdue.length })}</span>` : ""}</header>
+      ${s && s.role !== "observer" ? `
+      <details class="card compose" id="compose"><summary>${t("channel.new")}</summary>
+        <form data-action="send">
+          <fieldset class="recipients"><legend>${t("channel.to")}</legend>${others.map((x) => `<label><input type="checkbox" name="to" value="${escapeHtml(x.id)}"> ${escapeHtml(x.name)}</label>`).join("")}</fieldset>
+          <label for="c-subject">${t("channel.subject")}</label><input id="c-subject" name="subject" required maxlength="200">
+          <label for="c-text">${t("channel.text")}</label><textarea id="c-text" name="text" rows="4" required></textarea>
+          <label class="inline"><input type="checkbox" name="urgent"> ${t("channel.urgent")}</label>
+          <div class="action-error" role="alert"></div>
+          <button type="submit" class="button">${t("channel.send")}</button>
+        </form>
+      </details>` : ""}
+      <div class="threads">
+        ${ordered
+          .map(
+            (thread) => `<article class="card thread">
+          <h2>${escapeHtml(thread[0].subject)}</h2>
+          ${thread
+            .map((m) => {
+              const body = bodies.get(m.index);
+              const mineToAck = s && m.recipients.some((r) => r.participant === s.participant && r.status !== "acknowledged");
+              return `<div class="message ${m.urgent ? "urgent" : ""}" id="message-${m.index}">
+                <header><strong>${p(m.from)}</strong> → ${m.recipients.map((r) => p(r.participant)).join(", ")} <time>${dateTime(m.sent_at)}</time>${m.urgent ? ` <span class="badge bad">${t("channel.urgent_badge")}</span>` : ""}</header>
+                <p class="prose">${escapeHtml(body.text)}</p>
+                <ul class="receipts">${m.recipients
+                  .map((r) => `<li class="${r.overdue ? "overdue" : r.status ?? "none"}">${p(r.participant)}: ${r.status ? t(`channel.status.${r.status}`) : t("channel.status.none")}${r.acknowledged_at ? ` ${dateTime(r.acknowledged_at)}` : ""}${r.overdue ? ` · ${t("channel.ack_overdue", { date: dateTime(m.ack_deadline) })}` : ""}</li>`)
+                  .join("")}</ul>
+                ${mineToAck ? `<form data-action="ack" data-message="${escapeHtml(m.message)}"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("channel.acknowledge")}</button></form>` : ""}
+              </div>`;
+            })
+            .join("")}
+        </article>`,
+          )
+          .join("") || `<p class="empty">${t("channel.none")}</p>`}
+      </div>
+    </section>`;
+
+  const origin = context.charter?.origin;
+  const done = () => window.dispatchEvent(new HashChangeEvent("hashchange"));
+  for (const form of main.querySelectorAll("form[data-action]")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!form.checkValidity()) return form.reportValidity();
+      const button = form.querySelector("button");
+      button.disabled = true;
+      try {
+        if (form.dataset.action === "send") {
+          const to = [...form.querySelectorAll("input[name=to]:checked")].map((i) => i.value);
+          if (!to.length) throw new Error(t("channel.choose_recipient"));
+          await submit("channel.message", { to, subject: form.subject.value.trim(), text: form.text.value.trim(), urgent: form.urgent.checked }, origin);
+        } else {
+          await submit("channel.receipt", { message: form.dataset.message, status: "acknowledged" }, origin);
+        }
+        done();
+      } catch (error) {
+        form.querySelector(".action-error").innerHTML = `<div class="notice error">${escapeHtml(error.message)}</div>`;
+        button.disabled = false;
+      }
+    });
+  }
+}
