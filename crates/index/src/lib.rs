@@ -294,8 +294,8 @@ impl Index {
     /// Everything about the record at `index`, for a case page: for an
     /// incident, its responses, investigation steps, findings with their
     /// concurrences, remedies, determinations and decisions, evidence filed
-    /// for it or cited by any of these with its acknowledgments, and links
-    /// naming it. Log order.
+    /// for it or cited by any of these with its acknowledgments and the
+    /// signed reads of it, and links naming it. Log order.
     pub fn case_records(&self, index: u64) -> Vec<u64> {
         self.records.about(index)
     }

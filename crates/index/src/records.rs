@@ -70,6 +70,7 @@ fn subject(body: &Body) -> Option<Hash> {
         Body::Concurrence(b) => Some(b.record),
         Body::EvidenceSubmit(b) => b.incident,
         Body::EvidenceAcknowledge(b) => Some(b.evidence),
+        Body::EvidenceAccess(b) => Some(b.evidence),
         Body::ViolationDetermination(b) => Some(b.finding),
         Body::PenaltyDecision(b) => Some(b.determination),
         Body::ViolationResponse(b) => Some(b.determination),

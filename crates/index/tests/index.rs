@@ -1270,7 +1270,7 @@ fn statistics_add_up_to_the_page_total() {
 }
 
 #[test]
-fn a_case_holds_the_evidence_its_records_cite_with_its_acknowledgments() {
+fn a_case_holds_the_evidence_its_records_cite_with_its_acknowledgments_and_reads() {
     let mut fx = Fx::new();
     // Photographs are filed first and the report cites them: they point
     // nowhere, the report points at them.
@@ -1301,6 +1301,10 @@ fn a_case_holds_the_evidence_its_records_cite_with_its_acknowledgments() {
             json!({"evidence": crater.hash, "status": "received"}),
         ),
     );
+    let read = fx.admit(
+        TR,
+        body(Kind::EvidenceAccess, json!({"evidence": crater.hash})),
+    );
     let witness = photo(&mut fx, PK, "Post log.");
     let mut answer_body = response(report.hash, "deny").to_value().unwrap();
     answer_body["evidence"] = json!([witness.hash]);
@@ -1313,7 +1317,7 @@ fn a_case_holds_the_evidence_its_records_cite_with_its_acknowledgments() {
     let i = |r: &Record| ix.index_of(&r.hash).unwrap();
     assert_eq!(
         ix.case_records(i(&report)),
-        vec![i(&crater), i(&ack), i(&witness), i(&answer)]
+        vec![i(&crater), i(&ack), i(&read), i(&witness), i(&answer)]
     );
     assert!(!ix.case_records(i(&report)).contains(&i(&unrelated)));
 }

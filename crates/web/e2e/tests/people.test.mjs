@@ -101,3 +101,28 @@ test("a message on the channel is acknowledged by the side it was sent to", asyn
     await u.context.close();
   }
 });
+
+test("restricted evidence opens only after the read is signed into the log", async () => {
+  const anonymous = await user(browser);
+  await open(anonymous.page, "#/map?q=Barmal");
+  await anonymous.page.waitForSelector("#incident-list li a");
+  const href = await anonymous.page.$eval("#incident-list li a", (a) => a.getAttribute("href"));
+  await open(anonymous.page, href);
+  assert.ok(await anonymous.page.$(".notice.restricted"), "marked restricted");
+  assert.equal(await anonymous.page.$(".restricted-viewer button"), null, "no way in when signed out");
+
+  const { page, problems, context } = await user(browser);
+  await signIn(page, "pakistan.liaison");
+  await open(page, href);
+  const reads = async () => (await page.$$eval(".record .kind", (els) => els.map((e) => e.textContent))).filter((k) => k === "Evidence read").length;
+  const before = await reads();
+  await page.click(".restricted-viewer button");
+  await page.waitForSelector(".restricted-viewer img.evidence-image");
+  assert.match(await page.textContent(".restricted-viewer"), /recorded in the log/);
+  await shot(page, "restricted-evidence-opened");
+  await open(page, href);
+  assert.equal(await reads(), before + 1, "the read is a record of the case");
+  assertClean(problems);
+  assertClean(anonymous.problems);
+  await Promise.all([context.close(), anonymous.context.close()]);
+});

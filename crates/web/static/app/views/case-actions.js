@@ -37,7 +37,8 @@ export function actionsPanel(page, context) {
       ${select("confidentiality", t("report.confidentiality"), ["public", "participants", "mediators"].map((x) => [x, t(`report.confidentiality_${x}`)]))}
       <progress max="1" value="0" hidden></progress>`, t("actions.sign_evidence")));
   }
-  const unacknowledged = records.filter((r) => r.record.envelope.kind === "evidence.submit" && !mine(r));
+  const acknowledged = new Set(records.filter((r) => r.record.envelope.kind === "evidence.acknowledge" && mine(r)).map((r) => r.record.envelope.body.evidence));
+  const unacknowledged = records.filter((r) => r.record.envelope.kind === "evidence.submit" && !mine(r) && !acknowledged.has(r.leaf_hash));
   if (unacknowledged.length && (can.has("respond") || can.has("find"))) {
     parts.push(form("acknowledge", t("actions.acknowledge"), `${select("evidence", t("actions.which_evidence"), unacknowledged.map((r) => [r.leaf_hash, `#${r.index} ${r.record.envelope.body.description}`]))}${select("status", t("actions.ack_status"), [["received", t("acknowledgments.received")], ["examined", t("acknowledgments.examined")]])}${textarea("note", t("actions.note"), false)}`, t("actions.sign_acknowledgment")));
   }

@@ -6,6 +6,8 @@ import { t } from "../i18n.js";
 import { checkInclusion } from "../crypto.js";
 import { baseMapLayers } from "./map.js";
 import { actionsPanel, wireActions } from "./case-actions.js";
+import * as session from "../session.js";
+import { submit } from "../records.js";
 import { dateTime, degrees, escapeHtml, number, participantName, shortHash, timeLeft } from "../format.js";
 
 function memberParticipant(member, participants) {
@@ -27,15 +29,23 @@ function place(p) {
 /** Evidence inline where the browser can show it, with its digest and capture metadata. */
 function evidence(body, index) {
   const url = `/api/v1/evidence/${encodeURIComponent(body.digest)}`;
-  const capture = body.capture
-    ? `<dt>${t("case.captured")}</dt><dd>${[body.capture.at ? dateTime(body.capture.at) : "", body.capture.device, body.capture.by].filter(Boolean).map(escapeHtml).join(" · ")}</dd>`
-    : "";
+  const c = body.captured;
+  const capture = [
+    c?.time ? `<dt>${t("case.captured")}</dt><dd>${escapeHtml(dateTime(c.time.at, c.time.precision))}</dd>` : "",
+    c?.place ? `<dt>${t("case.captured_at")}</dt><dd>${place(c.place)}</dd>` : "",
+    c?.device ? `<dt>${t("case.device")}</dt><dd>${escapeHtml(c.device)}</dd>` : "",
+    body.collected_by ? `<dt>${t("case.collected_by")}</dt><dd>${escapeHtml(body.collected_by)}</dd>` : "",
+    body.custody?.length ? `<dt>${t("case.custody")}</dt><dd><ol class="custody">${body.custody.map((s) => `<li>${escapeHtml(dateTime(s.at))} · ${escapeHtml(s.holder)}: ${escapeHtml(s.note)}</li>`).join("")}</ol></dd>` : "",
+  ].join("");
   let viewer = "";
   if (body.confidentiality === "public") {
     if (body.media_type.startsWith("image/")) viewer = `<img class="evidence-image" src="${url}" alt="${escapeHtml(body.description)}" loading="lazy">`;
     else if (body.media_type === "application/pdf") viewer = `<object class="evidence-pdf" data="${url}" type="application/pdf" aria-label="${escapeHtml(body.description)}"><a href="${url}">${t("case.open_file")}</a></object>`;
   } else {
-    viewer = `<p class="notice restricted">🔒 ${t(`case.restricted_${body.confidentiality}`)}</p>`;
+    // Restricted: shown only after the reader signs an evidence.access
+    // record, so that every read of it is in the log.
+    viewer = `<p class="notice restricted">🔒 ${t(`case.restricted_${body.confidentiality}`)}</p>
+      <div class="restricted-viewer" data-digest="${escapeHtml(body.digest)}" data-media-type="${escapeHtml(body.media_type)}" data-index="${index}"></div>`;
   }
   return `
     <div class="evidence" id="evidence-${index}">
@@ -74,10 +84,42 @@ function recordBody(kind, body, index, context) {
       return `<p>${t("case.consequence_level_only", { level: body.consequence_level })}</p>${text(body.measures)}`;
     case "violation.response":
       return `<p><span class="stance">${escapeHtml(body.stance)}</span></p>${text(body.text)}`;
+    case "disclosure":
+      return `<p>${t("case.disclosed")}</p>`;
     case "incident.link":
       return `<p>${escapeHtml(body.relation)}</p>${text(body.note)}`;
     default:
       return "";
+  }
+}
+
+/**
+ * Restricted evidence opens only for those it is shared with, and each
+ * opening first signs an `evidence.access` record: the read is in the log
+ * before a byte is served.
+ */
+function wireRestrictedEvidence(main, page, context) {
+  const s = session.current();
+  for (const box of main.querySelectorAll(".restricted-viewer")) {
+    if (!s || s.role === "observer") continue;
+    const record = page.records.find((r) => String(r.index) === box.dataset.index);
+    box.innerHTML = `<button type="button" class="button secondary">${t("case.open_restricted")}</button><div class="action-error" role="alert"></div>`;
+    box.querySelector("button").addEventListener("click", async (event) => {
+      event.target.disabled = true;
+      try {
+        await submit("evidence.access", { evidence: record.leaf_hash, purpose: t("case.access_purpose") }, context.charter.origin);
+        const response = await fetch(`/api/v1/evidence/${encodeURIComponent(box.dataset.digest)}`, {
+          headers: { Authorization: `Bearer ${sessionStorage.getItem("truce.token")}` },
+        });
+        if (!response.ok) throw new Error((await response.json().catch(() => ({}))).detail ?? response.statusText);
+        const url = URL.createObjectURL(await response.blob());
+        const image = box.dataset.mediaType.startsWith("image/");
+        box.innerHTML = `${image ? `<img class="evidence-image" src="${url}" alt="">` : ""}<p class="notice success">${t("case.access_logged")} <a href="${url}" download>${t("case.download")}</a></p>`;
+      } catch (error) {
+        box.querySelector(".action-error").innerHTML = `<div class="notice error">${escapeHtml(error.message)}</div>`;
+        event.target.disabled = false;
+      }
+    });
   }
 }
 
@@ -151,6 +193,7 @@ export async function render(main, params, context) {
       </div>
     </section>`;
 
+  wireRestrictedEvidence(main, page, context);
   wireActions(main, page, context, (receipt) => {
     sessionStorage.setItem("truce.flash", t("actions.recorded", { index: receipt.index }));
     window.dispatchEvent(new HashChangeEvent("hashchange"));
