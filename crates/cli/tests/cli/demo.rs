@@ -114,8 +114,13 @@ fn serve_prints_its_effective_configuration() {
     assert!(text.contains("rate_limit_per_minute = 77"), "{text}");
 }
 
-#[test]
-fn every_command_that_reads_or_appends_works_on_a_log_in_postgresql() {
+/// The demo built into a fresh PostgreSQL database; the directory keeps the
+/// log key, the members' keys and the evidence.
+fn demo_in_postgresql() -> (
+    truce_store_postgres::testing::TestDatabase,
+    tempfile::TempDir,
+    std::path::PathBuf,
+) {
     let db = truce_store_postgres::testing::test_database();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("demo");
@@ -127,6 +132,12 @@ fn every_command_that_reads_or_appends_works_on_a_log_in_postgresql() {
         "--database",
         db.url(),
     ]);
+    (db, tmp, dir)
+}
+
+#[test]
+fn every_command_that_reads_or_appends_works_on_a_log_in_postgresql() {
+    let (db, tmp, dir) = demo_in_postgresql();
     let at = |extra: &[&str]| -> Vec<String> {
         let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
         args.extend([
@@ -179,17 +190,7 @@ fn every_command_that_reads_or_appends_works_on_a_log_in_postgresql() {
 
 #[test]
 fn the_demo_can_keep_its_log_in_postgresql_and_it_verifies_there() {
-    let db = truce_store_postgres::testing::test_database();
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
-    ok(&[
-        "demo",
-        "--dir",
-        p(&dir),
-        "--no-serve",
-        "--database",
-        db.url(),
-    ]);
+    let (db, tmp, dir) = demo_in_postgresql();
     assert!(!dir.join("truce.db").exists(), "the log is not in SQLite");
     let report = ok(&["verify", "--dir", p(&dir), "--database", db.url()]);
     assert!(

@@ -35,7 +35,8 @@ test("the map shows every incident and its filters narrow the list", async () =>
 
   await page.selectOption("#f-type", "crossing_closure");
   await page.click("#filters button[type=submit]");
-  await page.waitForFunction((n) => document.querySelectorAll("#incident-list li a").length < n, all);
+  // The filtered view has rendered (not merely begun: its list starts empty).
+  await page.waitForFunction(() => location.hash.includes("type=crossing_closure") && document.body.dataset.rendered === location.hash);
   const titles = await page.$$eval("#incident-list li a strong", (els) => els.map((e) => e.textContent));
   assert.ok(titles.length >= 1 && titles.every((t) => /crossing|closed|halted/i.test(t)), titles.join("; "));
   assert.match(page.url(), /type=crossing_closure/);

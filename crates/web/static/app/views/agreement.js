@@ -8,6 +8,7 @@ import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { capabilities, submit } from "../records.js";
 import { dateTime, escapeHtml, number, participantName } from "../format.js";
+import { onSubmit, showConfirmation } from "../forms.js";
 
 const CELL_MARK = { accept: "✓", reject: "✗", reserve: "?", withdrawn: "↩" };
 
@@ -182,23 +183,9 @@ export async function render(main, params, context) {
   });
 
   const origin = context.charter.origin;
-  const done = (receipt) => {
-    sessionStorage.setItem("truce.flash", t("actions.recorded", { index: receipt.index }));
-    window.dispatchEvent(new HashChangeEvent("hashchange"));
-  };
   const wire = (action, handler) => {
     const form = main.querySelector(`form[data-action=${action}]`);
-    form?.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const button = form.querySelector("button");
-      button.disabled = true;
-      try {
-        done(await handler(form));
-      } catch (error) {
-        form.querySelector(".action-error").innerHTML = `<div class="notice error">${escapeHtml(error.message)}</div>`;
-        button.disabled = false;
-      }
-    });
+    if (form) onSubmit(form, handler);
   };
   wire("positions", (form) => {
     const positions = [...form.querySelectorAll("select")]
@@ -209,10 +196,6 @@ export async function render(main, params, context) {
   });
   wire("sign", () => submit("draft.sign", { version: selected.version, capacity: "party" }, origin));
   wire("countersign", () => submit("draft.sign", { version: selected.version, capacity: "guarantor" }, origin));
-  const flash = sessionStorage.getItem("truce.flash");
-  if (flash) {
-    sessionStorage.removeItem("truce.flash");
-    main.querySelector(".page-header").insertAdjacentHTML("afterend", `<div class="notice success" role="status">${escapeHtml(flash)}</div>`);
-  }
+  showConfirmation(main);
   return () => chart.destroy();
 }

@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { capabilities, submit, uploadEvidence } from "../records.js";
 import { escapeHtml, participantName } from "../format.js";
+import { onSubmit } from "../forms.js";
 
 const STANCES = ["acknowledge", "deny", "dispute"];
 const STEPS = ["opened", "team_assigned", "information_requested", "site_visit", "access_denied", "report", "closed"];
@@ -55,8 +56,8 @@ export function actionsPanel(page, context) {
   return `<section class="card actions-card"><h2>${t("actions.title")}</h2><p class="hint">${t("actions.signed_as", { member: escapeHtml(s.member) })}</p>${parts.join("")}</section>`;
 }
 
-/** Wires the forms; `done` re-renders the case once a record is in the log. */
-export function wireActions(main, page, context, done) {
+/** Wires the forms: each signs its record, then the case is shown again. */
+export function wireActions(main, page, context) {
   const origin = context.charter.origin;
   const incident = page.case.incident;
   const handlers = {
@@ -72,19 +73,5 @@ export function wireActions(main, page, context, done) {
       submit("incident.finding", { incident, determination: f.determination.value, ...(f.responsible.value ? { responsible: f.responsible.value } : {}), reasoning: f.reasoning.value.trim() }, origin),
     concur: (f) => submit("concurrence", { record: f.finding.value, ...(f.note.value.trim() ? { note: f.note.value.trim() } : {}) }, origin),
   };
-  for (const f of main.querySelectorAll("form[data-action]")) {
-    f.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (!f.checkValidity()) return f.reportValidity();
-      const button = f.querySelector("button[type=submit]");
-      button.disabled = true;
-      try {
-        const receipt = await handlers[f.dataset.action](f.elements);
-        done(receipt);
-      } catch (error) {
-        f.querySelector(".action-error").innerHTML = `<div class="notice error">${escapeHtml(error.message)}</div>`;
-        button.disabled = false;
-      }
-    });
-  }
+  for (const f of main.querySelectorAll("form[data-action]")) onSubmit(f, (form) => handlers[form.dataset.action](form.elements));
 }

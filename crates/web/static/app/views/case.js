@@ -8,6 +8,7 @@ import { baseMapLayers } from "./map.js";
 import { actionsPanel, wireActions } from "./case-actions.js";
 import * as session from "../session.js";
 import { submit } from "../records.js";
+import { showConfirmation } from "../forms.js";
 import { dateTime, degrees, escapeHtml, number, participantName, shortHash, timeLeft } from "../format.js";
 
 function memberParticipant(member, participants) {
@@ -194,15 +195,8 @@ export async function render(main, params, context) {
     </section>`;
 
   wireRestrictedEvidence(main, page, context);
-  wireActions(main, page, context, (receipt) => {
-    sessionStorage.setItem("truce.flash", t("actions.recorded", { index: receipt.index }));
-    window.dispatchEvent(new HashChangeEvent("hashchange"));
-  });
-  const flash = sessionStorage.getItem("truce.flash");
-  if (flash) {
-    sessionStorage.removeItem("truce.flash");
-    main.querySelector(".page-header").insertAdjacentHTML("afterend", `<div class="notice success" role="status">${escapeHtml(flash)}</div>`);
-  }
+  wireActions(main, page, context);
+  showConfirmation(main);
 
   // The deadline, counting down in place.
   const countdown = document.getElementById("countdown");

@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { submit } from "../records.js";
 import { dateTime, escapeHtml, participantName } from "../format.js";
+import { onSubmit, showConfirmation } from "../forms.js";
 
 export async function render(main, _params, context) {
   const messages = await api.get("/api/v1/channel");
@@ -61,26 +62,13 @@ export async function render(main, _params, context) {
     </section>`;
 
   const origin = context.charter?.origin;
-  const done = () => window.dispatchEvent(new HashChangeEvent("hashchange"));
   for (const form of main.querySelectorAll("form[data-action]")) {
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (!form.checkValidity()) return form.reportValidity();
-      const button = form.querySelector("button");
-      button.disabled = true;
-      try {
-        if (form.dataset.action === "send") {
-          const to = [...form.querySelectorAll("input[name=to]:checked")].map((i) => i.value);
-          if (!to.length) throw new Error(t("channel.choose_recipient"));
-          await submit("channel.message", { to, subject: form.subject.value.trim(), text: form.text.value.trim(), urgent: form.urgent.checked }, origin);
-        } else {
-          await submit("channel.receipt", { message: form.dataset.message, status: "acknowledged" }, origin);
-        }
-        done();
-      } catch (error) {
-        form.querySelector(".action-error").innerHTML = `<div class="notice error">${escapeHtml(error.message)}</div>`;
-        button.disabled = false;
-      }
+    onSubmit(form, (f) => {
+      if (f.dataset.action === "ack") return submit("channel.receipt", { message: f.dataset.message, status: "acknowledged" }, origin);
+      const to = [...f.querySelectorAll("input[name=to]:checked")].map((i) => i.value);
+      if (!to.length) throw new Error(t("channel.choose_recipient"));
+      return submit("channel.message", { to, subject: f.subject.value.trim(), text: f.text.value.trim(), urgent: f.urgent.checked }, origin);
     });
   }
+  showConfirmation(main);
 }
