@@ -126,3 +126,43 @@ test("restricted evidence opens only after the read is signed into the log", asy
   assertClean(anonymous.problems);
   await Promise.all([context.close(), anonymous.context.close()]);
 });
+
+test("text meets WCAG AA contrast on every main view", async () => {
+  const { page, problems, context } = await user(browser);
+  for (const hash of ["#/", "#/map", "#/agreement", "#/commitments", "#/channel", "#/statistics"]) {
+    await open(page, hash);
+    // Every element with its own text: its colour against the first opaque
+    // background behind it (WCAG 2.1 relative luminance; 4.5:1, or 3:1 for
+    // large or bold-large text).
+    const failures = await page.evaluate(() => {
+      const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const background = (el) => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      const out = [];
+      for (const el of document.querySelectorAll("main *, header *, footer *")) {
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (!own || el.closest(".leaflet-container, canvas, .visually-hidden, option")) continue;
+        const style = getComputedStyle(el);
+        if (style.visibility === "hidden" || style.display === "none") continue;
+        const [a, b] = [lum(rgb(style.color).slice(0, 3)), lum(background(el))];
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        const size = parseFloat(style.fontSize);
+        const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+        if (ratio < (large ? 3 : 4.5)) out.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+      }
+      return [...new Set(out)];
+    });
+    assert.deepEqual(failures, [], `${hash}: ${failures.join("\n")}`);
+  }
+  assertClean(problems);
+  await context.close();
+});
