@@ -33,6 +33,16 @@ pub struct AppState {
     pub limits: Limits,
 }
 
+impl AppState {
+    /// Brings the ledger's state up to what the store holds, for answers that
+    /// must count records appended through other servers on the same
+    /// database (see `Ledger::catch_up`). Runs off the async threads.
+    pub async fn caught_up(&self) -> Result<(), crate::error::ApiError> {
+        let ledger = self.ledger.clone();
+        crate::error::blocking(move || Ok(ledger.catch_up().map(|_| ())?)).await
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub body_bytes: usize,

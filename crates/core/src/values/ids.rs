@@ -32,9 +32,12 @@ macro_rules! slug_type {
         pub struct $name(String);
 
         impl $name {
+            /// The longest id of this kind, in bytes.
+            pub const MAX_LEN: usize = $max;
+
             pub fn parse(value: impl Into<String>) -> Result<Self, String> {
                 let value = value.into();
-                check_slug(&value, $max)?;
+                check_slug(&value, Self::MAX_LEN)?;
                 Ok(Self(value))
             }
             pub fn as_str(&self) -> &str {

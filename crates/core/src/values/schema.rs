@@ -63,50 +63,43 @@ impl<T: ToSchema, const MAX: usize> ToSchema for Bounded<T, MAX> {
     }
 }
 
-macro_rules! slug_schema {
-    ($($name:ident, $max:expr, $what:literal;)*) => {$(
-        impl PartialSchema for $name {
-            fn schema() -> RefOr<Schema> {
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .min_length(Some(1))
-                    .max_length(Some($max))
-                    .pattern(Some("^[a-z0-9][a-z0-9._-]*$"))
-                    .description(Some($what))
-                    .into()
-            }
-        }
-        impl ToSchema for $name {}
-    )*};
+/// A string schema described for a person writing one by hand.
+fn string(pattern: Option<&str>, max_len: Option<usize>, what: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(pattern)
+        .min_length(max_len.map(|_| 1))
+        .max_length(max_len)
+        .description(Some(what))
+        .into()
 }
 
-slug_schema! {
-    ParticipantId, 32, "A participant (an organisation): \"pakistan\", \"qatar\".";
-    MemberId, 64, "A member (a person or system acting for a participant).";
-    ClauseId, 32, "A clause's stable id across every version of a draft.";
-    Tag, 64, "A short machine label chosen by the author.";
-}
-
-/// Strings with a fixed form, each described for a person writing one by hand.
+/// Values written as strings of a fixed form.
 macro_rules! string_schema {
-    ($($name:ty, $pattern:expr, $what:literal;)*) => {$(
+    ($($name:ty, $pattern:expr, $max_len:expr, $what:literal;)*) => {$(
         impl PartialSchema for $name {
             fn schema() -> RefOr<Schema> {
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .pattern($pattern)
-                    .description(Some($what))
-                    .into()
+                string($pattern, $max_len, $what)
             }
         }
         impl ToSchema for $name {}
     )*};
 }
+
+/// What `ids::check_slug` accepts (the lengths are the types' own limits).
+const SLUG: Option<&str> = Some("^[a-z0-9][a-z0-9._-]*$");
 
 string_schema! {
-    BlobDigest, Some("^sha256:[0-9a-f]{64}$"),
+    ParticipantId, SLUG, Some(ParticipantId::MAX_LEN),
+        "A participant (an organisation): \"pakistan\", \"qatar\".";
+    MemberId, SLUG, Some(MemberId::MAX_LEN),
+        "A member (a person or system acting for a participant).";
+    ClauseId, SLUG, Some(ClauseId::MAX_LEN),
+        "A clause's stable id across every version of a draft.";
+    Tag, SLUG, Some(Tag::MAX_LEN), "A short machine label chosen by the author.";
+    BlobDigest, Some("^sha256:[0-9a-f]{64}$"), None,
         "The SHA-256 digest of an evidence file: sha256: and 64 lowercase hex digits.";
-    VerifierKey, None::<&str>,
+    VerifierKey, None, None,
         "An Ed25519 public key as a signed-note verifier key: name+hex8(key id)+base64(0x01‖key).";
 }
 

@@ -28,7 +28,7 @@ pub struct ChallengeResponse {
 /// member added or revoked through another server counts at once).
 async fn known_member(state: &AppState, member: &str) -> Result<MemberId, ApiError> {
     let id = MemberId::parse(member).map_err(|e| ApiError::BadRequest(format!("member {e}")))?;
-    crate::routes::members::caught_up(state).await?;
+    state.caught_up().await?;
     let active = state
         .ledger
         .with_state(|s| s.member(&id).is_some_and(|m| !m.revoked));

@@ -67,7 +67,7 @@ fn member_view(state: &truce_core::LogState, id: &MemberId) -> Option<MemberView
 pub async fn participants(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<ParticipantView>>, ApiError> {
-    caught_up(&state).await?;
+    state.caught_up().await?;
     let out = state.ledger.with_state(|s| {
         let Some(charter) = s.charter() else {
             return Vec::new();
@@ -94,7 +94,7 @@ pub async fn participants(
 
 /// One member with its keys (active and retired) and its next sequence number.
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members",
-    params(("id" = String, Path, description = "The member's id, e.g. `pk.mofa`")),
+    params(("id" = String, Path, description = "The member's id, e.g. `pakistan.liaison`")),
     responses((status = 200, body = MemberView)))]
 pub async fn member(
     State(state): State<AppState>,
@@ -103,18 +103,12 @@ pub async fn member(
     let id = MemberId::parse(&id).map_err(|e| ApiError::BadRequest(format!("member {e}")))?;
     // A client signs its next record with `next_seq`: it must count records
     // appended through other servers on the same database too.
-    caught_up(&state).await?;
+    state.caught_up().await?;
     state
         .ledger
         .with_state(|s| member_view(s, &id))
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("{id} is not a member")))
-}
-
-/// Brings the ledger's state up to the store (see `Ledger::catch_up`).
-pub async fn caught_up(state: &AppState) -> Result<(), ApiError> {
-    let ledger = state.ledger.clone();
-    crate::error::blocking(move || Ok(ledger.catch_up().map(|_| ())?)).await
 }
 
 /// Demo mode only: the demo members and their keys, so a browser can sign in

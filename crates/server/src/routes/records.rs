@@ -87,8 +87,7 @@ pub async fn submit(
         .ledger
         .with_state(|s| s.signing_keys(&record).is_err())
     {
-        let ledger = state.ledger.clone();
-        blocking(move || Ok(ledger.catch_up()?)).await?;
+        state.caught_up().await?;
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
     state

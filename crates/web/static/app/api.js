@@ -12,6 +12,11 @@ export class ApiError extends Error {
 
 let token = sessionStorage.getItem("truce.token");
 
+/** The Authorization header for requests made outside `api` (uploads, blobs). */
+export function authorization() {
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
 export function setToken(value) {
   token = value;
   if (value) sessionStorage.setItem("truce.token", value);
@@ -19,8 +24,7 @@ export function setToken(value) {
 }
 
 async function request(method, path, body) {
-  const headers = { Accept: "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers = { Accept: "application/json", ...authorization() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!response.ok) {

@@ -1,7 +1,7 @@
 // Writing to the log from the browser: a record is built, signed here with
 // the signed-in member's key (WebCrypto Ed25519 over "truce-record-v1\n" ‖
 // JCS(envelope)) and submitted. The server only checks and stores it.
-import { api } from "./api.js";
+import { api, authorization } from "./api.js";
 import { canonicalize, sign, toBase64 } from "./crypto.js";
 import * as session from "./session.js";
 
@@ -92,7 +92,7 @@ export async function uploadEvidence(file, details, origin, onProgress = () => {
   await new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open("POST", `/api/v1/evidence?digest=${encodeURIComponent(digest)}`);
-    request.setRequestHeader("Authorization", `Bearer ${sessionStorage.getItem("truce.token")}`);
+    for (const [name, value] of Object.entries(authorization())) request.setRequestHeader(name, value);
     request.setRequestHeader("Content-Type", "application/octet-stream");
     request.upload.addEventListener("progress", (e) => e.lengthComputable && onProgress(e.loaded / e.total));
     request.addEventListener("load", () => {

@@ -7,6 +7,7 @@ import * as session from "../session.js";
 import { capabilities, submit, uploadEvidence } from "../records.js";
 import { escapeHtml, participantName } from "../format.js";
 import { onSubmit } from "../forms.js";
+import { participantOf } from "../vocabulary.js";
 
 const STANCES = ["acknowledge", "deny", "dispute"];
 const STEPS = ["opened", "team_assigned", "information_requested", "site_visit", "access_denied", "report", "closed"];
@@ -26,7 +27,7 @@ export function actionsPanel(page, context) {
   if (!s) return `<section class="card"><h2>${t("actions.title")}</h2><p>${t("actions.sign_in")}</p><a class="button secondary" href="#/sign-in">${t("session.sign_in")}</a></section>`;
   const can = capabilities(context);
   const { case: c, records } = page;
-  const mine = (r) => context.participants.find((p) => p.members.some((m) => m.id === r.record.envelope.author))?.id === s.participant;
+  const mine = (r) => participantOf(r.record.envelope.author, context.participants) === s.participant;
   const parts = [];
   const answered = c.responses.some((r) => r.participant === s.participant);
   if (can.has("respond") && c.accused === s.participant && !answered) {

@@ -1,19 +1,16 @@
 // One incident's case: the report, every record about it in log order, the
 // derived stage and deadline, evidence viewable in the page, and a badge
 // whose check of the report's inclusion in the log runs in this browser.
-import { api } from "../api.js";
+import { api, authorization } from "../api.js";
 import { t } from "../i18n.js";
 import { checkInclusion } from "../crypto.js";
 import { baseMapLayers } from "./map.js";
 import { actionsPanel, wireActions } from "./case-actions.js";
+import { participantOf } from "../vocabulary.js";
 import * as session from "../session.js";
 import { submit } from "../records.js";
 import { showConfirmation } from "../forms.js";
 import { dateTime, degrees, escapeHtml, number, participantName, shortHash, timeLeft } from "../format.js";
-
-function memberParticipant(member, participants) {
-  return participants.find((p) => p.members.some((m) => m.id === member))?.id;
-}
 
 function casualtyLine(c) {
   if (!c) return "";
@@ -110,7 +107,7 @@ function wireRestrictedEvidence(main, page, context) {
       try {
         await submit("evidence.access", { evidence: record.leaf_hash, purpose: t("case.access_purpose") }, context.charter.origin);
         const response = await fetch(`/api/v1/evidence/${encodeURIComponent(box.dataset.digest)}`, {
-          headers: { Authorization: `Bearer ${sessionStorage.getItem("truce.token")}` },
+          headers: authorization(),
         });
         if (!response.ok) throw new Error((await response.json().catch(() => ({}))).detail ?? response.statusText);
         const url = URL.createObjectURL(await response.blob());
@@ -152,7 +149,7 @@ export async function render(main, params, context) {
           ${records
             .map((r) => {
               const e = r.record.envelope;
-              const participant = memberParticipant(e.author, context.participants);
+              const participant = participantOf(e.author, context.participants);
               return `
               <article class="record record-${e.kind.replace(/\./g, "-")}" id="record-${r.index}">
                 <header>

@@ -2,15 +2,15 @@
 // the mediators found, and the latest checkpoint — verified in this browser
 // against the log key the charter names.
 import { api } from "../api.js";
+import { CASE_STAGES } from "../vocabulary.js";
 import { t } from "../i18n.js";
 import { openCheckpoint } from "../crypto.js";
 import { dateTime, escapeHtml, number, participantName, shortHash, timeLeft } from "../format.js";
 
-const STAGES = ["reported", "answered", "unanswered_past_deadline", "under_investigation", "finding_pending", "found"];
 
 export async function render(main, _params, context) {
   const [stageTotals, awaiting, found, drafts, channel, note] = await Promise.all([
-    Promise.all(STAGES.map((s) => api.get(`/api/v1/incidents?status=${s}&limit=1`).then((p) => p.total))),
+    Promise.all(CASE_STAGES.map((s) => api.get(`/api/v1/incidents?status=${s}&limit=1`).then((p) => p.total))),
     api.get("/api/v1/incidents?status=reported,unanswered_past_deadline&limit=200"),
     api.get("/api/v1/incidents?status=found&limit=6"),
     api.get("/api/v1/drafts"),
@@ -26,7 +26,7 @@ export async function render(main, _params, context) {
   const verified = foundCases.flatMap((c) => c.case.findings.filter((f) => f.counts));
   const latestDraft = drafts[0]?.versions.at(-1);
   const inForce = drafts.some((d) => d.versions.some((v) => v.in_force));
-  const openTotal = STAGES.reduce((n, s, i) => (s === "found" ? n : n + stageTotals[i]), 0);
+  const openTotal = CASE_STAGES.reduce((n, s, i) => (s === "found" ? n : n + stageTotals[i]), 0);
 
   const deadlines = awaiting.items
     .filter((i) => i.deadline)
@@ -69,7 +69,7 @@ export async function render(main, _params, context) {
         <article class="card">
           <h2>${t("dashboard.cases_by_state")}</h2>
           <ul class="bars">
-            ${STAGES.map((s, i) => {
+            ${CASE_STAGES.map((s, i) => {
               const max = Math.max(1, ...stageTotals);
               return `<li><a href="#/map?status=${s}"><span class="bar-label"><span class="stage stage-${s}">${t(`stages.${s}`)}</span></span><span class="bar-track"><span class="bar stage-bg-${s}" data-width="${(100 * stageTotals[i]) / max}"></span></span><span class="bar-value">${number(stageTotals[i])}</span></a></li>`;
             }).join("")}

@@ -2,11 +2,10 @@
 // geometry shipped with the server (Natural Earth) — no tiles, no network.
 // Filters live in the URL, so a filtered view can be linked and shared.
 import { api } from "../api.js";
+import { CASE_STAGES, INCIDENT_TYPES } from "../vocabulary.js";
 import { t } from "../i18n.js";
 import { dateTime, escapeHtml, number, participantName } from "../format.js";
 
-const TYPES = ["armed_clash", "cross_border_attack", "infiltration_attempt", "airstrike", "drone_strike", "shelling", "airspace_violation", "ied", "abduction", "crossing_closure", "other"];
-const STAGES = ["reported", "answered", "unanswered_past_deadline", "under_investigation", "finding_pending", "found"];
 const STAGE_COLOURS = {
   reported: "#2f6f9f",
   answered: "#6a8caf",
@@ -105,11 +104,11 @@ export async function render(main, params, context) {
         <div class="field"><label for="f-from">${t("map.from")}</label><input type="date" id="f-from" name="from" value="${escapeHtml(filters.from)}"></div>
         <div class="field"><label for="f-to">${t("map.to")}</label><input type="date" id="f-to" name="to" value="${escapeHtml(filters.to)}"></div>
         <div class="field"><label for="f-type">${t("map.type")}</label>
-          <select id="f-type" name="type"><option value="">${t("map.any")}</option>${TYPES.map((x) => `<option value="${x}" ${filters.type === x ? "selected" : ""}>${t(`types.${x}`)}</option>`).join("")}</select></div>
+          <select id="f-type" name="type"><option value="">${t("map.any")}</option>${INCIDENT_TYPES.map((x) => `<option value="${x}" ${filters.type === x ? "selected" : ""}>${t(`types.${x}`)}</option>`).join("")}</select></div>
         <div class="field"><label for="f-party">${t("map.party")}</label>
           <select id="f-party" name="party"><option value="">${t("map.any")}</option>${parties.map((p) => `<option value="${escapeHtml(p.id)}" ${filters.party === p.id ? "selected" : ""}>${escapeHtml(p.name)}</option>`).join("")}</select></div>
         <div class="field"><label for="f-status">${t("map.status")}</label>
-          <select id="f-status" name="status"><option value="">${t("map.any")}</option>${STAGES.map((x) => `<option value="${x}" ${filters.status === x ? "selected" : ""}>${t(`stages.${x}`)}</option>`).join("")}</select></div>
+          <select id="f-status" name="status"><option value="">${t("map.any")}</option>${CASE_STAGES.map((x) => `<option value="${x}" ${filters.status === x ? "selected" : ""}>${t(`stages.${x}`)}</option>`).join("")}</select></div>
         <div class="field grow"><label for="f-q">${t("map.search")}</label><input type="search" id="f-q" name="q" value="${escapeHtml(filters.q)}" placeholder="${t("map.search_hint")}"></div>
         <div class="field actions"><button type="submit" class="button">${t("map.apply")}</button><a class="button secondary" href="#/map">${t("map.clear")}</a></div>
       </form>
@@ -120,7 +119,7 @@ export async function render(main, params, context) {
         </aside>
       </div>
       <div class="legend" aria-label="${t("map.legend")}">
-        ${STAGES.map((s) => `<span><i class="swatch" data-colour="${STAGE_COLOURS[s]}"></i>${t(`stages.${s}`)}</span>`).join("")}
+        ${CASE_STAGES.map((s) => `<span><i class="swatch" data-colour="${STAGE_COLOURS[s]}"></i>${t(`stages.${s}`)}</span>`).join("")}
         <span><i class="crossing-swatch">◆</i>${t("map.crossing")}</span>
       </div>
     </section>`;

@@ -2,12 +2,12 @@
 // with its precision, casualties, narrative, evidence with upload progress.
 // Everything is signed in this browser with the member's key.
 import { t } from "../i18n.js";
+import { INCIDENT_TYPES } from "../vocabulary.js";
 import * as session from "../session.js";
 import { capabilities, submit, uploadEvidence } from "../records.js";
 import { baseMap, loadGeodata } from "./map.js";
 import { escapeHtml } from "../format.js";
 
-const TYPES = ["armed_clash", "cross_border_attack", "infiltration_attempt", "airstrike", "drone_strike", "shelling", "airspace_violation", "ied", "abduction", "crossing_closure", "other"];
 const TIME_PRECISIONS = ["minute", "hour", "day", "week", "month"];
 const PLACE_PRECISIONS = ["exact", "locality", "district", "province"];
 
@@ -38,7 +38,7 @@ export async function render(main, _params, context) {
             <input id="r-title" name="title" required maxlength="200" autocomplete="off">
             <div class="row">
               <div><label for="r-type">${t("map.type")}</label>
-                <select id="r-type" name="incident_type" required>${TYPES.map((x) => `<option value="${x}">${t(`types.${x}`)}</option>`).join("")}</select></div>
+                <select id="r-type" name="incident_type" required>${INCIDENT_TYPES.map((x) => `<option value="${x}">${t(`types.${x}`)}</option>`).join("")}</select></div>
               <div><label for="r-accused">${t("report.accused")}</label>
                 <select id="r-accused" name="accused"><option value="">${t("report.no_one")}</option>${others.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)}</option>`).join("")}</select></div>
             </div>
