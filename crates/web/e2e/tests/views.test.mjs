@@ -3,7 +3,7 @@
 // inclusion in the log the browser proves — nothing loaded from elsewhere.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, user, open, shot, assertClean } from "../support.mjs";
+import { launch, user, open, shot, signIn, assertClean } from "../support.mjs";
 
 let browser;
 before(async () => (browser = await launch()));
@@ -43,6 +43,32 @@ test("the map shows every incident and its filters narrow the list", async () =>
 
   await page.click("#incident-list li a");
   await page.waitForSelector(".case-page");
+  assertClean(problems);
+  await context.close();
+});
+
+test("district centres from the gazetteer appear on the map when zoomed in and in the report form", async () => {
+  const { page, problems, context } = await user(browser);
+  await open(page, "#/map");
+  await page.waitForSelector("#incident-list li a");
+  const seats = () => page.$$eval(".leaflet-marker-pane .seat-icon", (els) => els.map((e) => e.textContent));
+  assert.deepEqual(await seats(), [], "the whole region is too small a scale for district centres");
+  while ((await seats()).length === 0) {
+    await page.click(".leaflet-control-zoom-in");
+    await page.waitForTimeout(300); // Leaflet's zoom animation
+  }
+  const names = await seats();
+  assert.ok(names.includes("Spin Boldak") && names.includes("Parachinar"), `district centres drawn: ${names.length}`);
+  await shot(page, "map-district-centres");
+
+  await signIn(page, "pakistan.liaison");
+  await open(page, "#/report");
+  await page.waitForSelector("#report-form");
+  const label = await page.getAttribute("#gazetteer option[value='Spin Boldak, Kandahar, Afghanistan']", "label");
+  assert.equal(label, "district centre");
+  await page.fill("#r-place", "Spin Boldak, Kandahar, Afghanistan");
+  await page.press("#r-place", "Tab");
+  assert.match(await page.inputValue("#r-lat"), /^31\.0/);
   assertClean(problems);
   await context.close();
 });

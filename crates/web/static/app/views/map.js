@@ -48,7 +48,10 @@ function apiQuery(f) {
   return q;
 }
 
-/** The region's countries and the border crossings, on `map`. */
+/** Zoom from which district centres are drawn (below it they would crowd the map). */
+const SEATS_FROM_ZOOM = 8;
+
+/** The region's countries, main cities, district centres and border crossings, on `map`. */
 export async function baseMapLayers(map) {
   const { region, gazetteer } = await loadGeodata();
   L.geoJSON(region, {
@@ -72,6 +75,22 @@ export async function baseMapLayers(map) {
       interactive: false,
     }).addTo(map);
   }
+  // District and provincial centres, where an incident reported "in the
+  // district" is placed: shown once the map is close enough to read them.
+  const seats = L.layerGroup(
+    gazetteer.places
+      .filter((p) => p.seat && !cities.has(p.name))
+      .map((c) =>
+        L.marker([c.lat_e6 / 1e6, c.lon_e6 / 1e6], {
+          icon: L.divIcon({ className: "seat-icon", html: `<span></span><em>${escapeHtml(c.name)}</em>`, iconSize: null }),
+          keyboard: false,
+          interactive: false,
+        }),
+      ),
+  );
+  const showSeats = () => (map.getZoom() >= SEATS_FROM_ZOOM ? seats.addTo(map) : seats.remove());
+  map.on("zoomend", showSeats);
+  showSeats();
   for (const c of gazetteer.places.filter((p) => p.kind === "crossing")) {
     L.marker([c.lat_e6 / 1e6, c.lon_e6 / 1e6], {
       icon: L.divIcon({ className: "crossing-icon", html: `<span>◆</span><em>${escapeHtml(c.name)}</em>`, iconSize: null }),
@@ -121,6 +140,7 @@ export async function render(main, params, context) {
       <div class="legend" aria-label="${t("map.legend")}">
         ${CASE_STAGES.map((s) => `<span><i class="swatch" data-colour="${STAGE_COLOURS[s]}"></i>${t(`stages.${s}`)}</span>`).join("")}
         <span><i class="crossing-swatch">◆</i>${t("map.crossing")}</span>
+        <span><i class="seat-swatch"></i>${t("map.seat")}</span>
       </div>
     </section>`;
   for (const swatch of main.querySelectorAll("[data-colour]")) swatch.style.background = swatch.dataset.colour;
