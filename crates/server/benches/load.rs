@@ -28,6 +28,10 @@ use truce_server::state::{AppState, Limits};
 use truce_store::Store;
 use truce_tlog::note::NoteSigner;
 
+// The allocator `truce` ships with, so the numbers are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ORIGIN: &str = "truce.example/load";
 const CLIENTS: usize = 64;
 

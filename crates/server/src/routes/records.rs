@@ -69,9 +69,9 @@ pub async fn submit(
         })?;
         (w.record, w.opening)
     };
-    let bytes =
-        serde_json::to_vec(&record_value).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let record = Record::from_json(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    // Parsed once: the record is built from the value, not re-serialised.
+    let record =
+        Record::from_value(record_value).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     // Deadlines run from claimed times, which admission bounds below (no
     // record precedes what it answers); the server bounds them above.
     let now = state.clock.now();
