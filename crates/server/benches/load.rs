@@ -15,6 +15,11 @@
 //! the target). A plain timed harness: these are whole-system
 //! measurements, not per-iteration statistics.
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{CONTENT_TYPE, HOST};
+use hyper::{Method, Request, StatusCode};
+use hyper_util::rt::TokioIo;
 use rand::SeedableRng;
 use serde_json::json;
 use std::sync::Arc;
@@ -122,6 +127,47 @@ fn report(signer: &NoteSigner, accused: &str, seq: u64) -> Record {
     .unwrap()
 }
 
+/// One client's HTTP/1.1 connection. hyper's connection API rather than
+/// reqwest: the load generator shares the server's two cores, and a pooled,
+/// URL-parsing client spent a quarter of the request-handling CPU on its own
+/// side; a kept-alive connection sending prebuilt requests leaves it to the
+/// server.
+struct Connection(hyper::client::conn::http1::SendRequest<Full<Bytes>>);
+
+impl Connection {
+    async fn open(addr: std::net::SocketAddr) -> Connection {
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        Connection(sender)
+    }
+
+    /// Sends one request and reads the whole answer: its status and body.
+    async fn send(&mut self, method: Method, path: &str, body: Bytes) -> (StatusCode, Bytes) {
+        self.0.ready().await.unwrap();
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(HOST, "127.0.0.1")
+            .header(CONTENT_TYPE, "application/json")
+            .body(Full::new(body))
+            .unwrap();
+        let response = self.0.send_request(request).await.unwrap();
+        let status = response.status();
+        (
+            status,
+            response.into_body().collect().await.unwrap().to_bytes(),
+        )
+    }
+
+    async fn get(&mut self, path: &str) -> (StatusCode, Bytes) {
+        self.send(Method::GET, path, Bytes::new()).await
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
@@ -200,30 +246,36 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(truce_server::serve(state, listener, async { let _ = stopped.await; }));
-        let client = reqwest::Client::builder().pool_max_idle_per_host(CLIENTS).build().unwrap();
+        let mut connections = Vec::with_capacity(CLIENTS);
+        for _ in 0..CLIENTS {
+            connections.push(Connection::open(addr).await);
+        }
         // Warm the index (it follows the store) before timing reads.
-        client.get(format!("http://{addr}/api/v1/incidents?limit=1")).send().await.unwrap();
+        connections[0].get("/api/v1/incidents?limit=1").await;
 
         // Writes: pre-signed, so signing is not measured.
         let per_client = records.div_ceil(CLIENTS) as u64;
-        let work: Vec<Vec<Vec<u8>>> = m.reporters.iter().map(|(s, a)| (per + 1..=per + per_client).map(|seq| report(s, a, seq).leaf).collect()).collect();
+        let work: Vec<Vec<Bytes>> = m.reporters.iter().map(|(s, a)| (per + 1..=per + per_client).map(|seq| Bytes::from(report(s, a, seq).leaf)).collect()).collect();
         let started = Instant::now();
         let mut tasks = Vec::new();
-        for bodies in work {
-            let client = client.clone();
+        for (bodies, mut connection) in work.into_iter().zip(connections.drain(..)) {
             tasks.push(tokio::spawn(async move {
                 let mut latencies = Vec::with_capacity(bodies.len());
                 for body in bodies {
                     let t = Instant::now();
-                    let r = client.post(format!("http://{addr}/api/v1/records")).header("content-type", "application/json").body(body).send().await.unwrap();
-                    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
+                    let (status, answer) = connection.send(Method::POST, "/api/v1/records", body).await;
+                    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&answer));
                     latencies.push(t.elapsed());
                 }
-                latencies
+                (latencies, connection)
             }));
         }
         let mut latencies = Vec::new();
-        for t in tasks { latencies.extend(t.await.unwrap()); }
+        for t in tasks {
+            let (mine, connection) = t.await.unwrap();
+            latencies.extend(mine);
+            connections.push(connection);
+        }
         let took = started.elapsed();
         latencies.sort();
         println!(
@@ -232,7 +284,7 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         );
 
         // Reads: filtered incident lists over everything in the log.
-        client.get(format!("http://{addr}/api/v1/incidents?limit=1")).send().await.unwrap();
+        connections[0].get("/api/v1/incidents?limit=1").await;
         let filters = [
             "type=drone_strike&accused=north",
             "bbox=31,66,35,71&limit=50",
@@ -242,23 +294,25 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         ];
         let started = Instant::now();
         let mut tasks = Vec::new();
-        for c in 0..CLIENTS {
-            let client = client.clone();
+        for (c, mut connection) in connections.drain(..).enumerate() {
             tasks.push(tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 for i in 0..20 {
                     let f = filters[(c + i) % filters.len()];
                     let t = Instant::now();
-                    let r = client.get(format!("http://{addr}/api/v1/incidents?{f}")).send().await.unwrap();
-                    assert_eq!(r.status(), 200);
-                    r.bytes().await.unwrap();
+                    let (status, _) = connection.get(&format!("/api/v1/incidents?{f}")).await;
+                    assert_eq!(status, 200);
                     latencies.push(t.elapsed());
                 }
-                latencies
+                (latencies, connection)
             }));
         }
         let mut latencies = Vec::new();
-        for t in tasks { latencies.extend(t.await.unwrap()); }
+        for t in tasks {
+            let (mine, connection) = t.await.unwrap();
+            latencies.extend(mine);
+            connections.push(connection);
+        }
         let took = started.elapsed();
         latencies.sort();
         println!(
@@ -271,9 +325,8 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         for i in 0..200 {
             let f = filters[i % filters.len()];
             let t = Instant::now();
-            let r = client.get(format!("http://{addr}/api/v1/incidents?{f}")).send().await.unwrap();
-            assert_eq!(r.status(), 200);
-            r.bytes().await.unwrap();
+            let (status, _) = connections[0].get(&format!("/api/v1/incidents?{f}")).await;
+            assert_eq!(status, 200);
             latencies.push(t.elapsed());
         }
         latencies.sort();
