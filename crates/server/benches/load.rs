@@ -211,18 +211,14 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         started.elapsed().as_secs_f64()
     );
 
+    let blob_dir = tempfile::tempdir().unwrap();
     let state = AppState {
         index: Arc::new(truce_server::follower::IndexFollower::new(Arc::clone(
             &store,
         ))),
         ledger,
         store: Arc::clone(&store),
-        blobs: Arc::new(
-            truce_store::blobs::BlobDir::open(
-                std::env::temp_dir().join(format!("truce-load-blobs-{}", std::process::id())),
-            )
-            .unwrap(),
-        ),
+        blobs: Arc::new(truce_store::blobs::BlobDir::open(blob_dir.path()).unwrap()),
         sessions: Arc::default(),
         clock: Arc::new(FixedClock(
             Timestamp::parse("2026-11-02T00:00:00Z").unwrap(),

@@ -10,6 +10,7 @@
 //! rusqlite runs them as direct calls on a cached statement, where sqlx's
 //! SQLite driver hands every query to a worker thread and back.
 
+mod checkpoint;
 mod migrate;
 mod pool;
 
@@ -32,6 +33,8 @@ pub struct SqliteStore {
     /// `None` when opened read-only (for auditing: verify never writes to what it checks).
     writer: Option<Mutex<Connection>>,
     readers: Readers,
+    /// Declared after `writer`, so it stops after the writer closes.
+    _checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 fn db(e: rusqlite::Error) -> StoreError {
@@ -71,9 +74,9 @@ pub(crate) fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(db)?;
     conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
-    // Copy the WAL into the database every 16 MiB rather than every 4 MiB:
-    // pages rewritten by successive commits are then copied once, not many times.
-    conn.pragma_update(None, "wal_autocheckpoint", 4096)
+    // No checkpoint inside a commit: `checkpoint::Checkpointer` copies the
+    // WAL into the database from a thread of its own.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)
         .map_err(db)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))
         .map_err(db)?;
@@ -87,11 +90,13 @@ impl SqliteStore {
         let mut writer = Connection::open(&path).map_err(db)?;
         configure(&writer)?;
         migrate::run(&mut writer)?;
+        let checkpointer = checkpoint::Checkpointer::start(&path);
         let store = Self {
             readers: Readers::new(path.clone()),
             path,
             upper: Default::default(),
             writer: Some(Mutex::new(writer)),
+            _checkpointer: Some(checkpointer),
         };
         store.load_upper()?;
         Ok(store)
@@ -113,6 +118,7 @@ impl SqliteStore {
             path,
             upper: Default::default(),
             writer: None,
+            _checkpointer: None,
         };
         store.readers.with(migrate::check_current)?;
         store.load_upper()?;
