@@ -3,10 +3,11 @@
 //! SQLite's automatic checkpoint runs inside the commit that crosses the
 //! threshold, so one append in every few thousand waited for the whole copy
 //! and its fsyncs: under the load benchmark that set the p99 (19–20 ms,
-//! against 12–13 ms with no checkpoint at all). Here the writer never
-//! checkpoints; a thread of its own runs a PASSIVE checkpoint, which blocks
-//! neither the writer nor readers, once a second. Durability is unchanged: a
-//! commit is durable once its WAL frames are synced, whoever later copies them.
+//! against 12–13 ms with no checkpoint at all). Here a thread of its own runs
+//! a PASSIVE checkpoint, which blocks neither the writer nor readers, once a
+//! second; the writer checkpoints only as a backstop (see `configure`).
+//! Durability is unchanged: a commit is durable once its WAL frames are
+//! synced, whoever later copies them.
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -26,9 +27,9 @@ pub(crate) struct Checkpointer {
 }
 
 impl Checkpointer {
-    /// Starts checkpointing the store at `path`. A connection that cannot be
-    /// opened leaves the store without a background checkpoint: SQLite still
-    /// checkpoints when the last connection closes, and the next open retries.
+    /// Starts checkpointing the store at `path`. Should its connection not
+    /// open, the writer's own (rare, large) automatic checkpoint still bounds
+    /// the WAL.
     pub(crate) fn start(path: &Path) -> Checkpointer {
         let (stop, stopped) = mpsc::channel::<()>();
         let path = path.to_path_buf();

@@ -74,9 +74,10 @@ pub(crate) fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(db)?;
     conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
-    // No checkpoint inside a commit: `checkpoint::Checkpointer` copies the
-    // WAL into the database from a thread of its own.
-    conn.pragma_update(None, "wal_autocheckpoint", 0)
+    // `checkpoint::Checkpointer` copies the WAL into the database from a
+    // thread of its own, so a commit checkpoints only as a backstop: should
+    // that thread fall behind or be missing, once the WAL reaches 256 MiB.
+    conn.pragma_update(None, "wal_autocheckpoint", 65_536)
         .map_err(db)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))
         .map_err(db)?;
