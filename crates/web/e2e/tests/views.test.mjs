@@ -69,6 +69,9 @@ test("district centres from the gazetteer appear on the map when zoomed in and i
   await page.fill("#r-place", "Spin Boldak, Kandahar, Afghanistan");
   await page.press("#r-place", "Tab");
   assert.match(await page.inputValue("#r-lat"), /^31\.0/);
+  assert.match(await page.textContent("#r-seat-hint"), /Spin Boldak is a district centre/);
+  await page.waitForTimeout(400); // the map's zoom animation, before the picture
+  await shot(page, "report-district-centre");
   assertClean(problems);
   await context.close();
 });

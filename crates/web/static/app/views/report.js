@@ -87,7 +87,8 @@ export async function render(main, _params, context) {
               <div><label for="r-lon">${t("report.lon")}</label><input id="r-lon" type="number" step="0.000001" min="-180" max="180" required></div>
             </div>
             <label for="r-place-precision">${t("report.precision")}</label>
-            <select id="r-place-precision">${PLACE_PRECISIONS.map((x) => `<option value="${x}" ${x === "locality" ? "selected" : ""}>${t(`precision.${x}`)}</option>`).join("")}</select>
+            <select id="r-place-precision" aria-describedby="r-seat-hint">${PLACE_PRECISIONS.map((x) => `<option value="${x}" ${x === "locality" ? "selected" : ""}>${t(`precision.${x}`)}</option>`).join("")}</select>
+            <p class="hint" id="r-seat-hint" aria-live="polite" hidden></p>
             <label for="r-location">${t("report.location_name")}</label>
             <input id="r-location" maxlength="200" autocomplete="off">
           </fieldset>
@@ -109,8 +110,17 @@ export async function render(main, _params, context) {
     if (marker) marker.setLatLng([la, lo]);
     else marker = L.circleMarker([la, lo], { radius: 8, color: "#fff", weight: 2, fillColor: "#c0392b", fillOpacity: 1 }).addTo(map);
   };
+  // A district or provincial centre stands for its district or province too:
+  // say so, since a report known only to the district is placed on its centre.
+  const seatHint = document.getElementById("r-seat-hint");
+  const showSeat = (entry) => {
+    const seat = entry?.seat === "district" || entry?.seat === "province" ? entry.seat : null;
+    seatHint.textContent = seat ? t(`report.seat_hint.${seat}`, { place: entry.name }) : "";
+    seatHint.hidden = !seat;
+  };
   map.on("click", (e) => {
     picked = null;
+    showSeat(null);
     setPoint(e.latlng.lat, e.latlng.lng);
   });
   document.getElementById("r-place").addEventListener("change", (e) => {
@@ -122,6 +132,7 @@ export async function render(main, _params, context) {
     map.setView([entry.lat_e6 / 1e6, entry.lon_e6 / 1e6], 9);
     document.getElementById("r-location").value = entry.name;
     document.getElementById("r-place-precision").value = entry.kind === "crossing" ? "exact" : "locality";
+    showSeat(entry);
   });
 
   document.getElementById("report-form").addEventListener("submit", async (event) => {
