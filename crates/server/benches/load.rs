@@ -318,12 +318,14 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         // The same queries one at a time: each list's own latency, without
         // queueing behind 63 others.
         let mut latencies = Vec::new();
+        let mut by_filter = vec![Vec::new(); filters.len()];
         for i in 0..200 {
             let f = filters[i % filters.len()];
             let t = Instant::now();
             let (status, _) = connections[0].get(&format!("/api/v1/incidents?{f}")).await;
             assert_eq!(status, 200);
             latencies.push(t.elapsed());
+            by_filter[i % filters.len()].push(t.elapsed());
         }
         latencies.sort();
         println!(
@@ -331,6 +333,14 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
             percentile(&latencies, 0.5),
             percentile(&latencies, 0.99)
         );
+        for (filter, mut latencies) in filters.iter().zip(by_filter) {
+            latencies.sort();
+            println!(
+                "[{backend}]   {filter}: p50 {:.2} ms, p99 {:.2} ms",
+                percentile(&latencies, 0.5),
+                percentile(&latencies, 0.99)
+            );
+        }
         let _ = stop.send(());
         let _ = server.await;
     });
