@@ -1,7 +1,9 @@
 //! The one canonical byte form of every signed object: RFC 8785 (JSON
-//! Canonicalization Scheme), by the `serde_json_canonicalizer` crate. Truce
-//! additionally refuses floats anywhere in a record, so signed bytes never
-//! depend on number formatting; the RFC's number rules are still tested.
+//! Canonicalization Scheme) — written with serde_json's own writer for what
+//! records hold, and by the `serde_json_canonicalizer` crate for anything else
+//! (see `to_canonical_bytes`). Truce additionally refuses floats anywhere in a
+//! record, so signed bytes never depend on number formatting; the RFC's number
+//! rules are still tested.
 
 use serde::Serialize;
 
