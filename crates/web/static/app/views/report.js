@@ -79,7 +79,7 @@ export async function render(main, _params, context) {
             <legend>${t("report.where")}</legend>
             <label for="r-place">${t("report.gazetteer")}</label>
             <input id="r-place" list="gazetteer" autocomplete="off" placeholder="${t("report.gazetteer_hint")}">
-            <datalist id="gazetteer">${gazetteer.places.map((p) => `<option value="${escapeHtml(p.name)}, ${escapeHtml(p.admin1 ?? "")}, ${escapeHtml(p.country)}"${p.seat ? ` label="${t(`report.seat.${p.seat}`)}"` : ""}></option>`).join("")}</datalist>
+            <datalist id="gazetteer">${gazetteer.places.map((p) => `<option value="${escapeHtml(p.name)}, ${escapeHtml(p.admin1 ?? "")}, ${escapeHtml(p.country)}"${p.seat ? ` label="${escapeHtml(t(`report.seat.${p.seat}`))}"` : ""}></option>`).join("")}</datalist>
             <div id="report-map" class="pick-map" aria-label="${t("report.map_hint")}"></div>
             <p class="hint">${t("report.map_hint")}</p>
             <div class="row">
