@@ -112,6 +112,32 @@ fn the_signature_covers_a_domain_separated_canonical_envelope() {
     ));
 }
 
+/// The verifier checks one signature alone and several in a batch; either
+/// way it names exactly the records whose signature does not verify.
+#[test]
+fn a_batch_of_any_size_names_exactly_the_records_that_do_not_verify() {
+    let fx = Fx::new();
+    let good = a_report(&fx);
+    let bad = edited(&good, |v| v["envelope"]["body"]["title"] = json!("Edited after signing"))
+        .unwrap();
+    let key = [fx.key(PK).signing_key().verifying_key()];
+    let verdicts = |records: &[&Record], keys: &[_]| -> Vec<bool> {
+        let checks: Vec<_> = records.iter().map(|r| (*r, keys)).collect();
+        truce_core::record::verify_batch(&checks, rand::thread_rng())
+            .iter()
+            .map(Result::is_ok)
+            .collect()
+    };
+    assert_eq!(verdicts(&[&good], &key), [true]);
+    assert_eq!(verdicts(&[&bad], &key), [false]);
+    assert_eq!(verdicts(&[&good, &good], &key), [true, true]);
+    assert_eq!(verdicts(&[&good, &bad, &good], &key), [true, false, true]);
+    assert_eq!(verdicts(&[&bad; 5], &key), [false; 5]);
+    // A record checked against the wrong number of keys is unsigned, alone or not.
+    assert_eq!(verdicts(&[&good], &[]), [false]);
+    assert_eq!(verdicts(&[&good, &good], &[key[0], key[0]]), [false, false]);
+}
+
 #[test]
 fn changing_any_byte_of_the_envelope_breaks_the_signature() {
     let fx = Fx::new();
