@@ -118,8 +118,10 @@ fn the_signature_covers_a_domain_separated_canonical_envelope() {
 fn a_batch_of_any_size_names_exactly_the_records_that_do_not_verify() {
     let fx = Fx::new();
     let good = a_report(&fx);
-    let bad = edited(&good, |v| v["envelope"]["body"]["title"] = json!("Edited after signing"))
-        .unwrap();
+    let bad = edited(&good, |v| {
+        v["envelope"]["body"]["title"] = json!("Edited after signing")
+    })
+    .unwrap();
     let key = [fx.key(PK).signing_key().verifying_key()];
     let verdicts = |records: &[&Record], keys: &[_]| -> Vec<bool> {
         let checks: Vec<_> = records.iter().map(|r| (*r, keys)).collect();
