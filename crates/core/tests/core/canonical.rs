@@ -222,6 +222,17 @@ fn arb_string() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Arrays and objects, four levels deep, of `leaf` values.
+fn nested(leaf: impl Strategy<Value = Value> + 'static) -> impl Strategy<Value = Value> {
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::btree_map(arb_string(), inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
 fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -233,13 +244,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
             .prop_map(Value::from),
         arb_string().prop_map(Value::String),
     ];
-    leaf.prop_recursive(4, 48, 6, |inner| {
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            proptest::collection::btree_map(arb_string(), inner, 0..6)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
+    nested(leaf)
 }
 
 /// What records hold: no null, no float, integers within ±(2^53 − 1).
@@ -252,13 +257,7 @@ fn arb_record_like_json() -> impl Strategy<Value = Value> {
         Just(Value::from(-SAFE)),
         arb_string().prop_map(Value::String),
     ];
-    leaf.prop_recursive(4, 48, 6, |inner| {
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            proptest::collection::btree_map(arb_string(), inner, 0..6)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
+    nested(leaf)
 }
 
 proptest! {

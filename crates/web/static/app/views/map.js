@@ -77,18 +77,24 @@ export async function baseMapLayers(map) {
   }
   // District and provincial centres, where an incident reported "in the
   // district" is placed: shown once the map is close enough to read them.
-  const seats = L.layerGroup(
-    gazetteer.places
-      .filter((p) => p.seat && !cities.has(p.name))
-      .map((c) =>
-        L.marker([c.lat_e6 / 1e6, c.lon_e6 / 1e6], {
-          icon: L.divIcon({ className: "seat-icon", html: `<span></span><em>${escapeHtml(c.name)}</em>`, iconSize: null }),
-          keyboard: false,
-          interactive: false,
-        }),
-      ),
-  );
-  const showSeats = () => (map.getZoom() >= SEATS_FROM_ZOOM ? seats.addTo(map) : seats.remove());
+  // Built on first use: the small maps (a case's, at zoom 7) never need them.
+  let seats = null;
+  const seatLayer = () =>
+    L.layerGroup(
+      gazetteer.places
+        .filter((p) => p.seat && !cities.has(p.name))
+        .map((c) =>
+          L.marker([c.lat_e6 / 1e6, c.lon_e6 / 1e6], {
+            icon: L.divIcon({ className: "seat-icon", html: `<span></span><em>${escapeHtml(c.name)}</em>`, iconSize: null }),
+            keyboard: false,
+            interactive: false,
+          }),
+        ),
+    );
+  const showSeats = () => {
+    if (map.getZoom() >= SEATS_FROM_ZOOM) (seats ??= seatLayer()).addTo(map);
+    else seats?.remove();
+  };
   map.on("zoomend", showSeats);
   showSeats();
   for (const c of gazetteer.places.filter((p) => p.kind === "crossing")) {
