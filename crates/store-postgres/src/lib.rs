@@ -8,12 +8,13 @@
 //!
 //! ## One sequencer across processes
 //!
-//! `append` is one READ COMMITTED transaction that first takes
-//! `pg_advisory_xact_lock(APPEND_LOCK)`. Every server appending to the same
+//! `append` is one READ COMMITTED transaction around one call of the
+//! `truce_append` function (`migrations/0002_append_function.sql`), which
+//! first takes `pg_advisory_xact_lock(APPEND_LOCK)`. Every server appending to the same
 //! database waits on that lock, so appends are serialised however many
 //! servers there are, and the lock is released by COMMIT or ROLLBACK (or by
 //! the server when a session dies), never left behind. Holding it, the
-//! transaction reads the log's size — READ COMMITTED takes a new snapshot per
+//! function reads the log's size — READ COMMITTED takes a new snapshot per
 //! statement, so this sees every append committed before the lock was
 //! granted — and refuses a batch that does not start exactly there with
 //! `StoreError::Conflict`, writing nothing. A server whose view is stale
@@ -262,36 +263,37 @@ impl Store for PostgresStore {
                 .isolation_level(IsolationLevel::ReadCommitted)
                 .start()
                 .map_err(db)?;
-            tx.execute(&sql.append_lock, &[&APPEND_LOCK]).map_err(db)?;
+            let first = batch.records.first().map(|r| to_i64(r.index)).transpose()?;
+            let (checkpoint_size, checkpoint_note) = checkpoint.unzip();
             let actual = to_u64(
-                tx.query_one(&sql.size, &[])
-                    .and_then(|row| row.try_get(0))
-                    .map_err(db)?,
+                tx.query_one(
+                    &sql.append,
+                    &[
+                        &APPEND_LOCK,
+                        &first,
+                        &idx,
+                        &hashes,
+                        &leaves,
+                        &opening_idx,
+                        &openings,
+                        &node_keys,
+                        &node_hashes,
+                        &checkpoint_size,
+                        &checkpoint_note,
+                    ],
+                )
+                .and_then(|row| row.try_get(0))
+                .map_err(db)?,
             )?;
             if let Some(first) = batch.records.first()
                 && first.index != actual
             {
-                // Dropping `tx` rolls back, which also releases the lock.
+                // Nothing was written; dropping `tx` rolls back, which also
+                // releases the lock.
                 return Err(StoreError::Conflict {
                     expected: first.index,
                     actual,
                 });
-            }
-            if !idx.is_empty() {
-                tx.execute(&sql.insert_records, &[&idx, &hashes, &leaves])
-                    .map_err(db)?;
-            }
-            if !opening_idx.is_empty() {
-                tx.execute(&sql.insert_openings, &[&opening_idx, &openings])
-                    .map_err(db)?;
-            }
-            if !node_keys.is_empty() {
-                tx.execute(&sql.insert_nodes, &[&node_keys, &node_hashes])
-                    .map_err(db)?;
-            }
-            if let Some((size, note)) = &checkpoint {
-                tx.execute(&sql.insert_checkpoint, &[size, note])
-                    .map_err(db)?;
             }
             tx.commit().map_err(db)
         })?;

@@ -7,7 +7,10 @@ use crate::db;
 use postgres::Client;
 use truce_store::StoreError;
 
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_log.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_log.sql"),
+    include_str!("../migrations/0002_append_function.sql"),
+];
 
 /// Advisory lock key held while migrating ("truce" in ASCII, then 0x01).
 /// Advisory locks are per database, so this only serialises Truce's own opens.

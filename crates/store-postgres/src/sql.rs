@@ -7,12 +7,8 @@ use postgres::{Client, Statement};
 use truce_store::StoreError;
 
 pub struct Statements {
-    pub append_lock: Statement,
+    pub append: Statement,
     pub size: Statement,
-    pub insert_records: Statement,
-    pub insert_openings: Statement,
-    pub insert_nodes: Statement,
-    pub insert_checkpoint: Statement,
     pub records: Statement,
     pub leaf_hashes: Statement,
     pub node_hashes: Statement,
@@ -30,20 +26,14 @@ impl Statements {
     pub fn prepare(client: &mut Client) -> Result<Self, StoreError> {
         let mut p = |sql: &str| client.prepare(sql).map_err(db);
         Ok(Self {
-            append_lock: p("SELECT pg_advisory_xact_lock($1)")?,
+            // The whole batch in one call (migrations/0002_append_function.sql),
+            // its columns sent as arrays: for a 100-record batch (with
+            // commit) array-valued INSERTs took ~1.05 ms, against ~1.5 ms for
+            // a multi-row VALUES built per batch (parsed every time, and
+            // capped at 65,535 parameters) and ~9 ms for one prepared INSERT
+            // per record (one round trip each).
+            append: p("SELECT truce_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")?,
             size: p("SELECT COALESCE(MAX(idx) + 1, 0) FROM records")?,
-            // A whole batch per statement, its columns sent as arrays: for a
-            // 100-record batch (with commit) this took ~1.05 ms, against
-            // ~1.5 ms for a multi-row VALUES built per batch (parsed every
-            // time, and capped at 65,535 parameters) and ~9 ms for one
-            // prepared INSERT per record (one round trip each).
-            insert_records: p("INSERT INTO records (idx, hash, leaf) \
-                 SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[], $3::BYTEA[])")?,
-            insert_openings: p("INSERT INTO sealed_parts (record_idx, opening) \
-                 SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[])")?,
-            insert_nodes: p("INSERT INTO tree_nodes (node, hash) \
-                 SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[])")?,
-            insert_checkpoint: p("INSERT INTO checkpoints (size, note) VALUES ($1, $2)")?,
             records: p(
                 "SELECT idx, hash, leaf FROM records WHERE idx >= $1 AND idx < $2 ORDER BY idx",
             )?,

@@ -124,13 +124,40 @@ fn read_only_open_refuses_a_database_without_the_schema() {
 fn a_newer_schema_is_refused_by_both_opens() {
     let db = test_database();
     drop(PostgresStore::open(db.url()).unwrap());
-    admin(&db)
-        .execute("INSERT INTO schema_migrations (version) VALUES (2)", &[])
-        .unwrap();
+    let newer: i32 = admin(&db)
+        .query_one(
+            "INSERT INTO schema_migrations (version) \
+             SELECT MAX(version) + 1 FROM schema_migrations RETURNING version",
+            &[],
+        )
+        .unwrap()
+        .get(0);
     let refused = refusal(PostgresStore::open_read_only(db.url()));
-    assert!(refused.contains("schema version 2"), "{refused}");
+    assert!(
+        refused.contains(&format!("schema version {newer}")),
+        "{refused}"
+    );
     let refused = refusal(PostgresStore::open(db.url()));
     assert!(refused.contains("newer than this build"), "{refused}");
+}
+
+#[test]
+fn a_database_from_an_earlier_build_is_migrated_on_open() {
+    let db = test_database();
+    drop(PostgresStore::open(db.url()).unwrap());
+    // What the first release left: the tables, without the append function.
+    admin(&db)
+        .batch_execute(
+            "DROP FUNCTION truce_append; DELETE FROM schema_migrations WHERE version > 1",
+        )
+        .unwrap();
+    let refused = refusal(PostgresStore::open_read_only(db.url()));
+    assert!(refused.contains("schema version 1"), "{refused}");
+    let store = PostgresStore::open(db.url()).unwrap();
+    let mut frontier = Frontier::new();
+    store.append(&conformance::batch(&mut frontier, 3)).unwrap();
+    assert_eq!(store.size().unwrap(), 3);
+    PostgresStore::open_read_only(db.url()).unwrap();
 }
 
 #[test]
