@@ -2,8 +2,9 @@
 //!
 //! 1. Resolve the query: participants to their one-byte ids (an unknown one
 //!    matches nothing), types and stages to bit masks, the time range to keys.
-//! 2. Pick the driver that yields the fewest candidates: the time-ordered
-//!    range (binary search), the grid cells under the box, or every slot.
+//! 2. Pick the driver that yields the fewest candidates: the grid cells
+//!    under the box, or the time-ordered range (binary search) — but scan
+//!    every slot instead of a range over more than an eighth of them.
 //! 3. Test each candidate against the remaining filters, column by column,
 //!    cheapest first (text last), into a bitset of matches: the exact total.
 //! 4. Page: walk the time order down from the cursor, taking matches — or,
@@ -22,6 +23,10 @@ use crate::text::TextMatch;
 use crate::{Index, incidents};
 use truce_core::derive::case::CaseStage;
 use truce_core::values::{EventTime, Timestamp};
+
+/// Scan every slot, rather than walk the time order, when the range holds
+/// more than 1/SCAN_BEYOND of them.
+const SCAN_BEYOND: usize = 8;
 
 fn stage_bit(s: CaseStage) -> u8 {
     1 << match s {
@@ -195,6 +200,9 @@ impl<'a> Filter<'a> {
         if self.has_parties() {
             bits.retain_all(|s| self.parties_ok(s));
         }
+        if self.timed {
+            bits.retain_all(|s| self.time_ok(u32::try_from(s).unwrap_or(u32::MAX)));
+        }
         if self.stages != 0 {
             bits.retain_all(|s| self.stage_ok(s));
         }
@@ -236,6 +244,9 @@ impl<'a> Filter<'a> {
         let mut bits = BitSet::new(n);
         let mut count = 0;
         if in_cells < in_range {
+            // Cells wholly inside the box need no place test, and a cell's
+            // slots are in log order: cheaper than a scan even for a box
+            // over most of the map.
             for cell in cells.iter().flatten() {
                 for &slot in cell.slots {
                     if !bits.contains(slot as usize)
@@ -246,14 +257,17 @@ impl<'a> Filter<'a> {
                     }
                 }
             }
-        } else if self.timed {
+        } else if in_range > n / SCAN_BEYOND {
+            // The time order visits its slots scattered over the columns (a
+            // cache miss each, when reports arrive out of event order) where
+            // a scan reads each column straight through.
+            (bits, count) = self.scan();
+        } else {
             for (_, slot) in inc.order.descending(self.lo, self.hi) {
                 if self.test(slot, false, true) && bits.insert(slot as usize) {
                     count += 1;
                 }
             }
-        } else {
-            (bits, count) = self.scan();
         }
         Matches::Set { bits, count }
     }
