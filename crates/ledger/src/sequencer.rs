@@ -4,7 +4,8 @@
 
 use crate::ledger::{Receipt, Shared, SubmitError};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use truce_core::admission::Signatures;
 use truce_core::record::Record;
@@ -117,24 +118,117 @@ fn catch_up(
     Ok(stored)
 }
 
-/// A batch admitted and ready to be written.
+/// A batch admitted and ready to be written. Its checkpoint is signed by the
+/// writer, once per commit, since batches admitted while a commit runs are
+/// merged into one.
 struct Pending {
     write: AppendBatch,
     admitted: Vec<(u64, Job)>,
     size_after: u64,
+    /// The tree's root at `size_after`.
+    root: truce_tlog::Hash,
     /// Batches are admitted in epochs: when a write fails, every batch of its
     /// epoch (built on top of it) is failed too, and admission starts a new
     /// epoch from the state rebuilt from the store.
     epoch: u64,
 }
 
+impl Pending {
+    /// Appends `later`, admitted right after this one in the same epoch.
+    fn extend(&mut self, later: Pending) {
+        self.write.records.extend(later.write.records);
+        self.write.nodes.extend(later.write.nodes);
+        self.admitted.extend(later.admitted);
+        self.size_after = later.size_after;
+        self.root = later.root;
+    }
+}
+
+/// Where admission leaves batches for the writer. Batches admitted while the
+/// writer is busy are merged, so each commit takes everything admitted during
+/// the one before it: measured with 64 clients, a direct hand-over of each
+/// batch (a channel of one) made a third of all commits hold one record and
+/// averaged 11, where this forms batches as large as the commit time allows,
+/// with no waiting for company.
+struct Handoff {
+    slot: Mutex<Slot>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct Slot {
+    pending: Option<Pending>,
+    /// Admission has stopped: the writer finishes what is left and stops.
+    closed: bool,
+}
+
+impl Handoff {
+    fn lock(&self) -> MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Leaves `batch` for the writer, merged into what waits there. Waits
+    /// while the waiting batch belongs to another epoch (it must be written
+    /// or failed on its own) or already holds `MAX_BATCH` records (memory
+    /// stays a bounded distance ahead of the disk) — but gives the batch's
+    /// records back if meanwhile a write fails: they build on that write,
+    /// and the writer waits for admission to rebuild the state before it
+    /// takes anything more.
+    fn put(&self, batch: Pending, rebuild: &AtomicBool) -> Result<(), Vec<(u64, Job)>> {
+        let mut slot = self.lock();
+        while slot.pending.as_ref().is_some_and(|waiting| {
+            waiting.epoch != batch.epoch || waiting.admitted.len() >= MAX_BATCH
+        }) {
+            if rebuild.load(Ordering::SeqCst) {
+                return Err(batch.admitted);
+            }
+            slot = self
+                .changed
+                .wait_timeout(slot, REBUILD_POLL)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        match &mut slot.pending {
+            Some(waiting) => waiting.extend(batch),
+            None => slot.pending = Some(batch),
+        }
+        self.changed.notify_all();
+        Ok(())
+    }
+
+    /// Takes everything waiting, waiting for something if need be; `None`
+    /// once admission has stopped and nothing is left.
+    fn take(&self) -> Option<Pending> {
+        let mut slot = self.lock();
+        loop {
+            if let Some(batch) = slot.pending.take() {
+                self.changed.notify_all();
+                return Some(batch);
+            }
+            if slot.closed {
+                return None;
+            }
+            slot = self
+                .changed
+                .wait(slot)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all();
+    }
+}
+
 /// Runs the two stages of sequencing: admission (this thread) and writing
 /// (a second one). While one batch is being made durable, the next is
 /// admitted, so the fsync of a commit never stalls admission.
 pub(crate) fn run(shared: &Shared, frontier: Frontier, jobs: &Receiver<Work>) {
-    // One batch waiting while another is written: memory runs at most two
-    // batches ahead of the disk, and no record is acknowledged before its own.
-    let (to_writer, pending) = mpsc::sync_channel::<Pending>(1);
+    let handoff = &Handoff {
+        slot: Mutex::new(Slot::default()),
+        changed: Condvar::new(),
+    };
     let sync = &Rebuild {
         wanted: AtomicBool::new(false),
         done: AtomicU64::new(0),
@@ -142,12 +236,12 @@ pub(crate) fn run(shared: &Shared, frontier: Frontier, jobs: &Receiver<Work>) {
     std::thread::scope(|scope| {
         let writer = std::thread::Builder::new()
             .name("truce-writer".into())
-            .spawn_scoped(scope, move || write_loop(shared, &pending, sync));
+            .spawn_scoped(scope, move || write_loop(shared, handoff, sync));
         if writer.is_ok() {
-            admit_loop(shared, frontier, jobs, &to_writer, sync);
+            admit_loop(shared, frontier, jobs, handoff, sync);
         }
-        // Closing the channel lets the writer finish what it holds and stop.
-        drop(to_writer);
+        // The writer finishes what is left and stops.
+        handoff.close();
     });
 }
 
@@ -155,7 +249,7 @@ fn admit_loop(
     shared: &Shared,
     mut frontier: Frontier,
     jobs: &Receiver<Work>,
-    to_writer: &SyncSender<Pending>,
+    handoff: &Handoff,
     sync: &Rebuild,
 ) {
     let mut epoch = 0;
@@ -224,14 +318,15 @@ fn admit_loop(
             }
         }
         let Some(batch) = batch else { continue };
-        let Some(pending) = admit(shared, &mut frontier, batch, epoch, &sync.wanted) else {
+        let Some(pending) = admit(shared, &mut frontier, batch, epoch) else {
             continue;
         };
-        if let Err(unsent) = to_writer.send(pending) {
-            for (_, job) in unsent.0.admitted {
-                (job.reply)(Err(SubmitError::Closed));
+        if let Err(unwritable) = handoff.put(pending, &sync.wanted) {
+            for (_, job) in unwritable {
+                (job.reply)(Err(SubmitError::Storage(StoreError::Io(
+                    BUILT_ON_FAILED.into(),
+                ))));
             }
-            return;
         }
     }
 }
@@ -243,22 +338,29 @@ struct Rebuild {
     done: AtomicU64,
 }
 
+/// The answer to records admitted on top of a batch whose write failed.
+const BUILT_ON_FAILED: &str =
+    "an earlier batch this one builds on could not be written; submit again";
+
 const REBUILD_POLL: Duration = Duration::from_millis(5);
 /// How long the writer waits for a rebuild before answering anyway.
 const REBUILD_WAIT: Duration = Duration::from_secs(60);
 
-fn write_loop(shared: &Shared, pending: &Receiver<Pending>, sync: &Rebuild) {
+fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
     let mut dead_epoch = None;
-    while let Ok(batch) = pending.recv() {
+    while let Some(mut batch) = handoff.take() {
         if dead_epoch.is_some_and(|dead| batch.epoch <= dead) {
             for (_, job) in batch.admitted {
                 (job.reply)(Err(SubmitError::Storage(StoreError::Io(
-                    "an earlier batch this one builds on could not be written; submit again".into(),
+                    BUILT_ON_FAILED.into(),
                 ))));
             }
             continue;
         }
-        let result = shared.store.append(&batch.write);
+        let result = sign_checkpoint(shared, &batch).and_then(|checkpoint| {
+            batch.write.checkpoint = Some(checkpoint);
+            shared.store.append(&batch.write)
+        });
         // After an error, the store itself says whether the batch landed (an
         // error can come after the commit, e.g. from a failing fsync report):
         // it did if our records are at our indexes — not merely if the log
@@ -338,16 +440,9 @@ fn write_state(shared: &Shared) -> std::sync::RwLockWriteGuard<'_, LogState> {
     }
 }
 
-/// Admits one batch against the state, extends the tree and signs the
-/// checkpoint for it. Refused records are answered here; `None` when nothing
-/// was admitted.
-fn admit(
-    shared: &Shared,
-    frontier: &mut Frontier,
-    batch: Vec<Job>,
-    epoch: u64,
-    rebuild: &AtomicBool,
-) -> Option<Pending> {
+/// Admits one batch against the state and extends the tree. Refused records
+/// are answered here; `None` when nothing was admitted.
+fn admit(shared: &Shared, frontier: &mut Frontier, batch: Vec<Job>, epoch: u64) -> Option<Pending> {
     let mut write = AppendBatch::default();
     let mut admitted = Vec::new();
     let mut refused = Vec::new();
@@ -385,35 +480,31 @@ fn admit(
     if admitted.is_empty() {
         return None;
     }
-    let checkpoint = Checkpoint {
-        origin: shared.signer.name().to_string(),
-        size: frontier.size(),
-        root: frontier.root(),
-        extensions: vec![],
-    };
-    match checkpoint.sign(&shared.signer) {
-        Ok(note) => {
-            write.checkpoint = Some(StoredCheckpoint {
-                size: frontier.size(),
-                note,
-            })
-        }
-        Err(e) => {
-            // Cannot happen with a valid key; if it does, the batch is not
-            // written and the state is rebuilt from the store before the next.
-            let message = format!("cannot sign the checkpoint: {e}");
-            for (_, job) in admitted {
-                (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
-            }
-            rebuild.store(true, Ordering::SeqCst);
-            return None;
-        }
-    }
     Some(Pending {
         write,
         admitted,
         size_after: frontier.size(),
+        root: frontier.root(),
         epoch,
+    })
+}
+
+/// The signed checkpoint for the tree as it will be once `batch` is written.
+/// (It cannot fail with a valid key; if it does, the batch is not written,
+/// and the state is rebuilt from the store as after any failed write.)
+fn sign_checkpoint(shared: &Shared, batch: &Pending) -> Result<StoredCheckpoint, StoreError> {
+    let checkpoint = Checkpoint {
+        origin: shared.signer.name().to_string(),
+        size: batch.size_after,
+        root: batch.root,
+        extensions: vec![],
+    };
+    let note = checkpoint
+        .sign(&shared.signer)
+        .map_err(|e| StoreError::Io(format!("cannot sign the checkpoint: {e}")))?;
+    Ok(StoredCheckpoint {
+        size: batch.size_after,
+        note,
     })
 }
 

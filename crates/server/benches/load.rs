@@ -168,6 +168,20 @@ impl Connection {
     }
 }
 
+/// CPU time this process (server and clients) has used so far, from
+/// /proc/self/stat (Linux; `None` elsewhere). Throughput on a shared 2-core
+/// machine varies by ±15% from run to run; CPU time per record varies far
+/// less, so it is the number to compare two builds by.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
@@ -253,6 +267,7 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         let per_client = records.div_ceil(CLIENTS) as u64;
         let work: Vec<Vec<Bytes>> = m.reporters.iter().map(|(s, a)| (per + 1..=per + per_client).map(|seq| Bytes::from(report(s, a, seq).leaf)).collect()).collect();
         let started = Instant::now();
+        let cpu_before = cpu_time();
         let mut tasks = Vec::new();
         for (bodies, mut connection) in work.into_iter().zip(connections.drain(..)) {
             tasks.push(tokio::spawn(async move {
@@ -273,9 +288,12 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
             connections.push(connection);
         }
         let took = started.elapsed();
+        let cpu = cpu_before.zip(cpu_time()).map_or(String::new(), |(before, after)| {
+            format!("; {:.0} µs CPU/record", (after - before).as_secs_f64() * 1e6 / latencies.len() as f64)
+        });
         latencies.sort();
         println!(
-            "[{backend}] POST signed ~1 KiB reports, {CLIENTS} clients: {:>8.0} records/s durable; p50 {:.2} ms, p99 {:.2} ms ({} records)",
+            "[{backend}] POST signed ~1 KiB reports, {CLIENTS} clients: {:>8.0} records/s durable; p50 {:.2} ms, p99 {:.2} ms ({} records{cpu})",
             latencies.len() as f64 / took.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99), latencies.len()
         );
 
