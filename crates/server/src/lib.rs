@@ -25,6 +25,7 @@ use axum::extract::DefaultBodyLimit;
 use error::ApiError;
 use state::AppState;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
@@ -84,11 +85,27 @@ async fn bounded_time(
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
+///
+/// The query index is built from the store at once, in the background, rather
+/// than by the first request that reads a list: over a million records that
+/// takes longer than a request may (20 s on SQLite, 40 s on PostgreSQL here),
+/// and the first request would time out while the build went on without it.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let index = Arc::clone(&state.index);
+    tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        match index.catch_up() {
+            Ok(()) => tracing::info!(
+                secs = started.elapsed().as_secs_f64(),
+                "the query index has caught up with the store"
+            ),
+            Err(e) => tracing::error!(error = %e, "the query index could not be built"),
+        }
+    });
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
