@@ -8,13 +8,14 @@
 //!
 //! ## One sequencer across processes
 //!
-//! `append` is one READ COMMITTED transaction around one call of the
-//! `truce_append` function (`migrations/0002_append_function.sql`), which
-//! first takes `pg_advisory_xact_lock(APPEND_LOCK)`. Every server appending to the same
+//! `append` is one call of the `truce_append` procedure
+//! (`migrations/0002_append_procedure.sql`): one READ COMMITTED transaction
+//! that first takes `pg_advisory_xact_lock(APPEND_LOCK)` and ends with its
+//! own COMMIT, before the call answers. Every server appending to the same
 //! database waits on that lock, so appends are serialised however many
 //! servers there are, and the lock is released by COMMIT or ROLLBACK (or by
 //! the server when a session dies), never left behind. Holding it, the
-//! function reads the log's size — READ COMMITTED takes a new snapshot per
+//! procedure reads the log's size — READ COMMITTED takes a new snapshot per
 //! statement, so this sees every append committed before the lock was
 //! granted — and refuses a batch that does not start exactly there with
 //! `StoreError::Conflict`, writing nothing. A server whose view is stale
@@ -30,8 +31,8 @@
 //! ## What it does not do
 //!
 //! - No retries. A call on a broken connection fails, and the session is
-//!   dropped from the pool. Only a break during COMMIT leaves it unknown
-//!   whether a batch was written; the ledger rebuilds its state from the
+//!   dropped from the pool. Only a break while the call runs leaves it
+//!   unknown whether a batch was written; the ledger rebuilds its state from the
 //!   store after any failed append, which settles that.
 //! - No TLS: connect over a Unix socket or a trusted network.
 //! - No index on record hashes: the ledger holds that index in memory.
@@ -43,7 +44,6 @@ mod sql;
 pub mod testing;
 
 use pool::{Conn, Pool};
-use postgres::IsolationLevel;
 use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::Duration;
@@ -254,19 +254,13 @@ impl Store for PostgresStore {
             None => None,
         };
 
-        self.pool.with(|Conn { client, sql }| {
-            // READ COMMITTED, whatever the session default: the size read
-            // below must see what the previous lock holder committed, which
-            // a REPEATABLE READ snapshot taken before the lock would not.
-            let mut tx = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::ReadCommitted)
-                .start()
-                .map_err(db)?;
-            let first = batch.records.first().map(|r| to_i64(r.index)).transpose()?;
-            let (checkpoint_size, checkpoint_note) = checkpoint.unzip();
-            let actual = to_u64(
-                tx.query_one(
+        let first = batch.records.first().map(|r| to_i64(r.index)).transpose()?;
+        let (checkpoint_size, checkpoint_note) = checkpoint.unzip();
+        let actual = self.pool.with(|Conn { client, sql }| {
+            // Outside any transaction block, so that the procedure's own
+            // COMMIT ends the append: its answer means the batch is durable.
+            client
+                .query_one(
                     &sql.append,
                     &[
                         &APPEND_LOCK,
@@ -282,21 +276,19 @@ impl Store for PostgresStore {
                         &checkpoint_note,
                     ],
                 )
-                .and_then(|row| row.try_get(0))
-                .map_err(db)?,
-            )?;
-            if let Some(first) = batch.records.first()
-                && first.index != actual
-            {
-                // Nothing was written; dropping `tx` rolls back, which also
-                // releases the lock.
-                return Err(StoreError::Conflict {
-                    expected: first.index,
-                    actual,
-                });
-            }
-            tx.commit().map_err(db)
+                .and_then(|row| row.try_get::<_, i64>(0))
+                .map_err(db)
         })?;
+        let actual = to_u64(actual)?;
+        if let Some(first) = batch.records.first()
+            && first.index != actual
+        {
+            // The procedure wrote nothing and released the lock.
+            return Err(StoreError::Conflict {
+                expected: first.index,
+                actual,
+            });
+        }
         self.remember(batch.nodes.iter().copied());
         Ok(())
     }

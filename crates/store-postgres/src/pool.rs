@@ -63,11 +63,13 @@ impl Pool {
         // the WAL reaches the disk, and a crash could then lose a batch the
         // ledger has already acknowledged. `on` waits for the local flush.
         let mut session = String::from("SET synchronous_commit = on");
-        // A server that stalls mid-append (stopped, cut off) would hold the
-        // append lock and stop every other server; after a minute idle in
-        // its transaction PostgreSQL ends its session, which releases it.
-        // An append sends its statements back to back, so it never waits
-        // that long between them.
+        // The append procedure reads the log's size after taking its lock,
+        // which sees the previous holder's commit only under READ COMMITTED
+        // (it refuses to run under any other level).
+        session.push_str("; SET default_transaction_isolation = 'read committed'");
+        // An append is one call that commits before it answers, so it never
+        // sits idle holding the append lock; should any session ever do so,
+        // PostgreSQL ends it after a minute, which releases every lock.
         session.push_str("; SET idle_in_transaction_session_timeout = '60s'");
         if read_only {
             // An auditor's store cannot write even by mistake.

@@ -148,7 +148,7 @@ fn a_database_from_an_earlier_build_is_migrated_on_open() {
     // What the first release left: the tables, without the append function.
     admin(&db)
         .batch_execute(
-            "DROP FUNCTION truce_append; DELETE FROM schema_migrations WHERE version > 1",
+            "DROP PROCEDURE truce_append; DELETE FROM schema_migrations WHERE version > 1",
         )
         .unwrap();
     let refused = refusal(PostgresStore::open_read_only(db.url()));
@@ -158,6 +158,42 @@ fn a_database_from_an_earlier_build_is_migrated_on_open() {
     store.append(&conformance::batch(&mut frontier, 3)).unwrap();
     assert_eq!(store.size().unwrap(), 3);
     PostgresStore::open_read_only(db.url()).unwrap();
+}
+
+#[test]
+fn the_append_procedure_refuses_to_run_on_a_stale_snapshot() {
+    let db = test_database();
+    drop(PostgresStore::open(db.url()).unwrap());
+    let mut client = admin(&db);
+    let call =
+        "CALL truce_append(NULL, 1, NULL, '{}', '{}', '{}', '{}', '{}', '{}', '{}', 0, 'a note')";
+    // Under REPEATABLE READ its size check could miss the append it waited
+    // for, so it refuses (and so writes nothing)...
+    client
+        .batch_execute("SET default_transaction_isolation = 'repeatable read'")
+        .unwrap();
+    let refused = client.batch_execute(call).unwrap_err();
+    let refused = refused
+        .as_db_error()
+        .map(|e| e.message())
+        .unwrap_or_default();
+    assert!(
+        refused.contains("must run under READ COMMITTED"),
+        "{refused}"
+    );
+    let count = |client: &mut postgres::Client| -> i64 {
+        client
+            .query_one("SELECT COUNT(*) FROM checkpoints", &[])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(count(&mut client), 0);
+    // ...and under READ COMMITTED it runs, and commits.
+    client
+        .batch_execute("SET default_transaction_isolation = 'read committed'")
+        .unwrap();
+    client.batch_execute(call).unwrap();
+    assert_eq!(count(&mut client), 1);
 }
 
 #[test]

@@ -1,15 +1,19 @@
--- One append as one call: lock, check the size, write the batch. An append
--- then costs three round trips (BEGIN, this, COMMIT) instead of seven, which
--- at a thousand commits a second is most of what a commit costs besides the
--- WAL flush. The caller runs it inside an explicit READ COMMITTED transaction
--- and learns the batch is durable only from COMMIT's answer (an implicit
--- transaction's result can reach the client before its commit is flushed).
+-- One append as one call: lock, check the size, write the batch, commit.
+-- `CALL truce_append(...)` from outside any transaction block is a single
+-- round trip, and its answer comes only after the COMMIT inside it has
+-- returned — with `synchronous_commit = on` (every Truce session sets it),
+-- after the WAL is flushed. A statement per table inside BEGIN … COMMIT took
+-- seven round trips; a function inside BEGIN … COMMIT, three. (A function
+-- called outside a transaction block would commit only after its answer was
+-- queued, so a failing commit could follow an answer already read as
+-- success; a procedure commits before it answers.)
 --
--- Returns the log's size before the batch. When that is not `first_idx`, the
--- caller's view of the log is stale: nothing is written, and the caller
--- reports a conflict. An empty batch (`first_idx` NULL) writes only its
--- checkpoint, if any.
-CREATE FUNCTION truce_append(
+-- `actual` comes back as the log's size before the batch. When that is not
+-- `first_idx`, the caller's view of the log is stale: nothing is written, and
+-- the caller reports a conflict. An empty batch (`first_idx` NULL) writes
+-- only its checkpoint, if any.
+CREATE PROCEDURE truce_append(
+    INOUT actual     BIGINT,
     lock_key         BIGINT,
     first_idx        BIGINT,
     record_idxs      BIGINT[],
@@ -21,11 +25,9 @@ CREATE FUNCTION truce_append(
     node_hashes      BYTEA[],
     checkpoint_size  BIGINT,
     checkpoint_note  TEXT
-) RETURNS BIGINT
-LANGUAGE plpgsql VOLATILE
+)
+LANGUAGE plpgsql
 AS $$
-DECLARE
-    actual BIGINT;
 BEGIN
     -- Under REPEATABLE READ or SERIALIZABLE the size below would come from a
     -- snapshot taken before the lock was granted, and could miss the append
@@ -34,14 +36,15 @@ BEGIN
         RAISE EXCEPTION 'truce_append must run under READ COMMITTED, not %',
             current_setting('transaction_isolation');
     END IF;
-    -- Serialises every appender on this database; released at COMMIT or
-    -- ROLLBACK, or when the session ends.
+    -- Serialises every appender on this database; released at the COMMIT
+    -- or ROLLBACK below, or when the session ends.
     PERFORM pg_advisory_xact_lock(lock_key);
-    -- A new snapshot (READ COMMITTED, a volatile function): it sees every
-    -- append committed before the lock was granted.
+    -- A new snapshot (READ COMMITTED): it sees every append committed
+    -- before the lock was granted.
     SELECT COALESCE(MAX(idx) + 1, 0) INTO actual FROM records;
     IF first_idx IS NOT NULL AND first_idx <> actual THEN
-        RETURN actual;
+        ROLLBACK;
+        RETURN;
     END IF;
     INSERT INTO records (idx, hash, leaf)
         SELECT * FROM UNNEST(record_idxs, record_hashes, record_leaves);
@@ -52,6 +55,6 @@ BEGIN
     IF checkpoint_size IS NOT NULL THEN
         INSERT INTO checkpoints (size, note) VALUES (checkpoint_size, checkpoint_note);
     END IF;
-    RETURN actual;
+    COMMIT;
 END
 $$;
