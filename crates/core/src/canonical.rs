@@ -52,6 +52,40 @@ pub fn to_canonical_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, CanonicalE
     Ok(out)
 }
 
+/// RFC 8785 bytes of `fields` (which must serialise as an object) with
+/// `body` as its member `"body"`, giving `body` back. For a record's
+/// envelope, whose body is already a JSON tree: the tree is moved in and out
+/// rather than copied by `serde_json::to_value`, which allocated every string
+/// of it again — about 3% of the server's CPU under load.
+pub fn to_canonical_bytes_with_body<T: Serialize>(
+    fields: &T,
+    body: serde_json::Value,
+) -> (Result<Vec<u8>, CanonicalError>, serde_json::Value) {
+    let mut tree = match serde_json::to_value(fields) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(_) => {
+            return (
+                Err(CanonicalError::Encoding("not a JSON object".into())),
+                body,
+            );
+        }
+        Err(e) => return (Err(encoding(e)), body),
+    };
+    tree.insert("body".into(), body);
+    let tree = serde_json::Value::Object(tree);
+    let bytes = if written_plainly(&tree) {
+        let mut out = Vec::with_capacity(1024);
+        write_sorted(&tree, &mut out).map(|()| out)
+    } else {
+        serde_json_canonicalizer::to_vec(&tree).map_err(encoding)
+    };
+    let body = match tree {
+        serde_json::Value::Object(mut map) => map.remove("body").unwrap_or_default(),
+        _ => serde_json::Value::Null,
+    };
+    (bytes, body)
+}
+
 fn encoding(e: impl std::fmt::Display) -> CanonicalError {
     CanonicalError::Encoding(e.to_string())
 }

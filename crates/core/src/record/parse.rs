@@ -69,7 +69,7 @@ impl Record {
         Self::from_signed(signed)
     }
 
-    pub fn from_signed(signed: SignedRecord) -> Result<Record, RecordError> {
+    pub fn from_signed(mut signed: SignedRecord) -> Result<Record, RecordError> {
         if signed.envelope.v != ENVELOPE_VERSION {
             return Err(RecordError::Version(signed.envelope.v));
         }
@@ -105,7 +105,11 @@ impl Record {
         // in its own canonical form, so the leaf can be assembled from the
         // canonical envelope and signatures — and the signed bytes are then a
         // slice of the leaf, never canonicalised twice.
-        let envelope = canonical::to_canonical_bytes(&signed.envelope)?;
+        let body_tree = std::mem::take(&mut signed.envelope.body);
+        let (envelope, body_tree) =
+            canonical::to_canonical_bytes_with_body(&signed.envelope, body_tree);
+        signed.envelope.body = body_tree;
+        let envelope = envelope?;
         let signatures = canonical::to_canonical_bytes(&signed.signatures)?;
         let mut leaf = Vec::with_capacity(
             LEAF_PREFIX.len() + envelope.len() + LEAF_MIDDLE.len() + signatures.len() + 1,

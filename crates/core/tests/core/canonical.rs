@@ -5,7 +5,9 @@
 use super::support::scramble;
 use proptest::prelude::*;
 use serde_json::Value;
-use truce_core::canonical::{CanonicalError, reject_floats, to_canonical_bytes};
+use truce_core::canonical::{
+    CanonicalError, reject_floats, to_canonical_bytes, to_canonical_bytes_with_body,
+};
 
 fn canonical(json: &str) -> String {
     let value: Value = serde_json::from_str(json).unwrap();
@@ -315,5 +317,28 @@ proptest! {
         if let Some((_, frac)) = text.split('e').next().unwrap().split_once('.') {
             prop_assert!(!frac.ends_with('0'), "{}", text);
         }
+    }
+}
+
+proptest! {
+    /// A record's envelope is written with its body moved in and out of the
+    /// tree rather than copied: the bytes must be those of the whole object,
+    /// and the body must come back unchanged — on the fast path (record-like
+    /// values) and on the reference crate's (anything else).
+    #[test]
+    fn an_object_written_with_its_body_moved_in_is_written_as_a_whole(
+        fields in proptest::collection::btree_map("[a-z]{1,6}", arb_record_like_json(), 0..6),
+        body in prop_oneof![arb_record_like_json(), arb_json()],
+    ) {
+        let fields: serde_json::Map<String, Value> =
+            fields.into_iter().filter(|(k, _)| k != "body").collect();
+        let mut whole = fields.clone();
+        whole.insert("body".into(), body.clone());
+        let (bytes, back) = to_canonical_bytes_with_body(&fields, body.clone());
+        prop_assert_eq!(back, body);
+        prop_assert_eq!(
+            String::from_utf8(bytes.unwrap()).unwrap(),
+            String::from_utf8(to_canonical_bytes(&Value::Object(whole)).unwrap()).unwrap()
+        );
     }
 }
