@@ -279,16 +279,8 @@ impl Store for PostgresStore {
                 .and_then(|row| row.try_get::<_, i64>(0))
                 .map_err(db)
         })?;
-        let actual = to_u64(actual)?;
-        if let Some(first) = batch.records.first()
-            && first.index != actual
-        {
-            // The procedure wrote nothing and released the lock.
-            return Err(StoreError::Conflict {
-                expected: first.index,
-                actual,
-            });
-        }
+        // On a conflict the procedure wrote nothing and released the lock.
+        batch.check_starts_at(to_u64(actual)?)?;
         self.remember(batch.nodes.iter().copied());
         Ok(())
     }

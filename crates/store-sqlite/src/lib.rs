@@ -182,15 +182,7 @@ impl Store for SqliteStore {
             .map_err(db)?
             .query_row([], |r| r.get(0))
             .map_err(db)?;
-        let actual = to_u64(actual)?;
-        if let Some(first) = batch.records.first()
-            && first.index != actual
-        {
-            return Err(StoreError::Conflict {
-                expected: first.index,
-                actual,
-            });
-        }
+        batch.check_starts_at(to_u64(actual)?)?;
         {
             let mut insert_record = tx
                 .prepare_cached("INSERT INTO records (idx, hash, leaf) VALUES (?1, ?2, ?3)")

@@ -49,6 +49,20 @@ pub struct AppendBatch {
     pub checkpoint: Option<StoredCheckpoint>,
 }
 
+impl AppendBatch {
+    /// Refuses, with `Conflict`, a batch whose first record is not at
+    /// `size`: the log's size as the store finds it, holding its append lock.
+    pub fn check_starts_at(&self, size: u64) -> Result<(), StoreError> {
+        match self.records.first() {
+            Some(first) if first.index != size => Err(StoreError::Conflict {
+                expected: first.index,
+                actual: size,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCheckpoint {
     pub size: u64,
