@@ -160,6 +160,27 @@ struct Slot {
     pending: Option<Pending>,
     /// Admission has stopped: the writer finishes what is left and stops.
     closed: bool,
+    /// The writer has stopped (it never should before admission, but if it
+    /// panicked, admission must not wait for it).
+    writer_gone: bool,
+}
+
+/// Why admitted records cannot be left for the writer.
+enum Unwritable {
+    /// A write failed meanwhile, and these records were admitted on top of it.
+    BuiltOnFailed(Vec<(u64, Job)>),
+    /// The writer has stopped.
+    WriterGone(Vec<(u64, Job)>),
+}
+
+/// Tells admission when the writer stops, however it stops.
+struct WriterDeparture<'a>(&'a Handoff);
+
+impl Drop for WriterDeparture<'_> {
+    fn drop(&mut self) {
+        self.0.lock().writer_gone = true;
+        self.0.changed.notify_all();
+    }
 }
 
 impl Handoff {
@@ -171,16 +192,23 @@ impl Handoff {
     /// while the waiting batch belongs to another epoch (it must be written
     /// or failed on its own) or already holds `MAX_BATCH` records (memory
     /// stays a bounded distance ahead of the disk) — but gives the batch's
-    /// records back if meanwhile a write fails: they build on that write,
+    /// records back if meanwhile a write fails (they build on that write,
     /// and the writer waits for admission to rebuild the state before it
-    /// takes anything more.
-    fn put(&self, batch: Pending, rebuild: &AtomicBool) -> Result<(), Vec<(u64, Job)>> {
+    /// takes anything more) or the writer has stopped.
+    fn put(&self, batch: Pending, rebuild: &AtomicBool) -> Result<(), Unwritable> {
         let mut slot = self.lock();
-        while slot.pending.as_ref().is_some_and(|waiting| {
-            waiting.epoch != batch.epoch || waiting.admitted.len() >= MAX_BATCH
-        }) {
+        loop {
+            if slot.writer_gone {
+                return Err(Unwritable::WriterGone(batch.admitted));
+            }
+            let must_wait = slot.pending.as_ref().is_some_and(|waiting| {
+                waiting.epoch != batch.epoch || waiting.admitted.len() >= MAX_BATCH
+            });
+            if !must_wait {
+                break;
+            }
             if rebuild.load(Ordering::SeqCst) {
-                return Err(batch.admitted);
+                return Err(Unwritable::BuiltOnFailed(batch.admitted));
             }
             slot = self
                 .changed
@@ -321,11 +349,21 @@ fn admit_loop(
         let Some(pending) = admit(shared, &mut frontier, batch, epoch) else {
             continue;
         };
-        if let Err(unwritable) = handoff.put(pending, &sync.wanted) {
-            for (_, job) in unwritable {
-                (job.reply)(Err(SubmitError::Storage(StoreError::Io(
-                    BUILT_ON_FAILED.into(),
-                ))));
+        match handoff.put(pending, &sync.wanted) {
+            Ok(()) => {}
+            Err(Unwritable::BuiltOnFailed(jobs)) => {
+                for (_, job) in jobs {
+                    (job.reply)(Err(SubmitError::Storage(StoreError::Io(
+                        BUILT_ON_FAILED.into(),
+                    ))));
+                }
+            }
+            Err(Unwritable::WriterGone(jobs)) => {
+                // Fail closed, as when the state cannot be rebuilt.
+                for (_, job) in jobs {
+                    (job.reply)(Err(SubmitError::Closed));
+                }
+                return;
             }
         }
     }
@@ -347,6 +385,7 @@ const REBUILD_POLL: Duration = Duration::from_millis(5);
 const REBUILD_WAIT: Duration = Duration::from_secs(60);
 
 fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
+    let _departure = WriterDeparture(handoff);
     let mut dead_epoch = None;
     while let Some(mut batch) = handoff.take() {
         if dead_epoch.is_some_and(|dead| batch.epoch <= dead) {

@@ -202,12 +202,17 @@ struct FailingOnce {
     inner: SqliteStore,
     fail_at: std::sync::atomic::AtomicU64,
     appends: std::sync::atomic::AtomicU64,
+    /// Panic instead of failing (a bug in a store, say).
+    panics: std::sync::atomic::AtomicBool,
 }
 
 impl Store for FailingOnce {
     fn append(&self, batch: &truce_store::AppendBatch) -> Result<(), truce_store::StoreError> {
         use std::sync::atomic::Ordering;
         let n = self.appends.fetch_add(1, Ordering::SeqCst);
+        if self.panics.load(Ordering::SeqCst) {
+            panic!("injected: a bug in the store");
+        }
         if n == self.fail_at.load(Ordering::SeqCst) {
             return Err(truce_store::StoreError::Io(
                 "injected: the disk is full".into(),
@@ -266,6 +271,7 @@ fn a_failed_write_is_reported_and_the_log_carries_on_consistently() {
         inner: SqliteStore::open(dir.path().join("truce.db")).unwrap(),
         fail_at: std::sync::atomic::AtomicU64::new(u64::MAX),
         appends: Default::default(),
+        panics: Default::default(),
     });
     let ledger = Arc::new(Ledger::open(store.clone(), fx.log.clone()).unwrap());
     ledger.submit(fx.charter.clone(), None).unwrap();
@@ -311,4 +317,30 @@ fn a_failed_write_is_reported_and_the_log_carries_on_consistently() {
     }
     assert_eq!(store.size().unwrap(), 1 + 6 * 20);
     truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+}
+
+#[test]
+fn if_the_writer_dies_every_submitter_is_answered_and_none_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let store = Arc::new(FailingOnce {
+        inner: SqliteStore::open(dir.path().join("truce.db")).unwrap(),
+        fail_at: std::sync::atomic::AtomicU64::new(u64::MAX),
+        appends: Default::default(),
+        panics: Default::default(),
+    });
+    let ledger = Ledger::open(store.clone(), fx.log.clone()).unwrap();
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    store
+        .panics
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    // The first record dies with the writer; the ones after it find the
+    // ledger closed rather than waiting for a writer that is gone.
+    for seq in 1..=3 {
+        match ledger.submit(incident(&fx.reporters[0], seq), None) {
+            Err(SubmitError::Closed) => {}
+            other => panic!("record {seq}: expected the ledger closed, got {other:?}"),
+        }
+    }
+    assert_eq!(store.size().unwrap(), 1, "nothing more was written");
 }
