@@ -206,6 +206,18 @@ struct FailingOnce {
     panics: std::sync::atomic::AtomicBool,
 }
 
+impl FailingOnce {
+    /// A new SQLite store in `dir` that neither fails nor panics until told.
+    fn new(dir: &std::path::Path) -> Self {
+        Self {
+            inner: SqliteStore::open(dir.join("truce.db")).unwrap(),
+            fail_at: std::sync::atomic::AtomicU64::new(u64::MAX),
+            appends: Default::default(),
+            panics: Default::default(),
+        }
+    }
+}
+
 impl Store for FailingOnce {
     fn append(&self, batch: &truce_store::AppendBatch) -> Result<(), truce_store::StoreError> {
         use std::sync::atomic::Ordering;
@@ -267,12 +279,7 @@ impl Store for FailingOnce {
 fn a_failed_write_is_reported_and_the_log_carries_on_consistently() {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(6);
-    let store = Arc::new(FailingOnce {
-        inner: SqliteStore::open(dir.path().join("truce.db")).unwrap(),
-        fail_at: std::sync::atomic::AtomicU64::new(u64::MAX),
-        appends: Default::default(),
-        panics: Default::default(),
-    });
+    let store = Arc::new(FailingOnce::new(dir.path()));
     let ledger = Arc::new(Ledger::open(store.clone(), fx.log.clone()).unwrap());
     ledger.submit(fx.charter.clone(), None).unwrap();
     store.fail_at.store(3, std::sync::atomic::Ordering::SeqCst);
@@ -323,12 +330,7 @@ fn a_failed_write_is_reported_and_the_log_carries_on_consistently() {
 fn if_the_writer_dies_every_submitter_is_answered_and_none_waits() {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(1);
-    let store = Arc::new(FailingOnce {
-        inner: SqliteStore::open(dir.path().join("truce.db")).unwrap(),
-        fail_at: std::sync::atomic::AtomicU64::new(u64::MAX),
-        appends: Default::default(),
-        panics: Default::default(),
-    });
+    let store = Arc::new(FailingOnce::new(dir.path()));
     let ledger = Ledger::open(store.clone(), fx.log.clone()).unwrap();
     ledger.submit(fx.charter.clone(), None).unwrap();
     store
