@@ -170,8 +170,8 @@ impl Connection {
 
 /// CPU time this process (server and clients) has used so far, from
 /// /proc/self/stat (Linux; `None` elsewhere). Throughput on a shared 2-core
-/// machine varies by ±15% from run to run; CPU time per record varies far
-/// less, so it is the number to compare two builds by.
+/// machine varies by ±15% or more from run to run; CPU time per record
+/// varies less, so it is the better number to compare two builds by.
 fn cpu_time() -> Option<Duration> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the command name (which is in parentheses and may hold spaces).
@@ -264,7 +264,19 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         // wait for that before timing anything (a list answers only once the
         // index has caught up, and may time out before then).
         let started = Instant::now();
-        while connections[0].get("/api/v1/incidents?limit=1").await.0 != StatusCode::OK {}
+        loop {
+            let (status, answer) = connections[0].get("/api/v1/incidents?limit=1").await;
+            if status == StatusCode::OK {
+                break;
+            }
+            // Waiting requests time out (408) while the index is built; any
+            // other answer, or a build that never ends, is a failure.
+            assert!(
+                status == StatusCode::REQUEST_TIMEOUT && started.elapsed() < Duration::from_secs(600),
+                "the index did not catch up: {status} {}",
+                String::from_utf8_lossy(&answer)
+            );
+        }
         println!(
             "[{backend}] the server's query index took {:.1} s to catch up with the store",
             started.elapsed().as_secs_f64()
