@@ -44,16 +44,22 @@ pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 /// repeated here. A property test holds both paths to the same bytes.
 pub fn to_canonical_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, CanonicalError> {
     let tree = serde_json::to_value(value).map_err(encoding)?;
-    if !written_plainly(&tree) {
-        return serde_json_canonicalizer::to_vec(value).map_err(encoding);
-    }
-    let mut out = Vec::with_capacity(512);
-    write_sorted(&tree, &mut out)?;
-    Ok(out)
+    // The crate gets the value itself, not the tree: `to_value` turns a
+    // NaN into a null, which the crate would write rather than refuse.
+    plainly(&tree).unwrap_or_else(|| serde_json_canonicalizer::to_vec(value).map_err(encoding))
 }
 
-/// RFC 8785 bytes of `fields` (which must serialise as an object) with
-/// `body` as its member `"body"`, giving `body` back. For a record's
+/// `tree`'s RFC 8785 bytes when it is written plainly (see
+/// `to_canonical_bytes`); `None` when the reference crate must write it.
+fn plainly(tree: &serde_json::Value) -> Option<Result<Vec<u8>, CanonicalError>> {
+    written_plainly(tree).then(|| {
+        let mut out = Vec::with_capacity(1024);
+        write_sorted(tree, &mut out).map(|()| out)
+    })
+}
+
+/// RFC 8785 bytes of `fields` (which must serialise as an object, with no
+/// floats) with `body` as its member `"body"`, giving `body` back. For a record's
 /// envelope, whose body is already a JSON tree: the tree is moved in and out
 /// rather than copied by `serde_json::to_value`, which allocated every string
 /// of it again — about 3% of the server's CPU under load.
@@ -73,12 +79,10 @@ pub fn to_canonical_bytes_with_body<T: Serialize>(
     };
     tree.insert("body".into(), body);
     let tree = serde_json::Value::Object(tree);
-    let bytes = if written_plainly(&tree) {
-        let mut out = Vec::with_capacity(1024);
-        write_sorted(&tree, &mut out).map(|()| out)
-    } else {
-        serde_json_canonicalizer::to_vec(&tree).map_err(encoding)
-    };
+    // Here the crate gets the tree: a body holds no NaN (a JSON tree cannot),
+    // and `fields` must not hold floats (an envelope's do not).
+    let bytes =
+        plainly(&tree).unwrap_or_else(|| serde_json_canonicalizer::to_vec(&tree).map_err(encoding));
     let body = match tree {
         serde_json::Value::Object(mut map) => map.remove("body").unwrap_or_default(),
         _ => serde_json::Value::Null,

@@ -51,6 +51,18 @@ function apiQuery(f) {
 /** Zoom from which district centres are drawn (below it they would crowd the map). */
 const SEATS_FROM_ZOOM = 8;
 
+/**
+ * A gazetteer place drawn as a symbol and its name. With a `title` it can be
+ * hovered (crossings say what they are); without, it is scenery only.
+ */
+function placeLabel(place, className, { symbol = "", title } = {}) {
+  return L.marker([place.lat_e6 / 1e6, place.lon_e6 / 1e6], {
+    icon: L.divIcon({ className, html: `<span>${symbol}</span><em>${escapeHtml(place.name)}</em>`, iconSize: null }),
+    keyboard: false,
+    ...(title ? { title } : { interactive: false }),
+  });
+}
+
 /** The region's countries, main cities, district centres and border crossings, on `map`. */
 export async function baseMapLayers(map) {
   const { region, gazetteer } = await loadGeodata();
@@ -69,11 +81,7 @@ export async function baseMapLayers(map) {
   }
   const cities = new Set(["Kabul", "Islamabad", "Peshawar", "Quetta", "Kandahar", "Jalalabad", "Khost"]);
   for (const c of gazetteer.places.filter((p) => p.kind === "place" && cities.has(p.name))) {
-    L.marker([c.lat_e6 / 1e6, c.lon_e6 / 1e6], {
-      icon: L.divIcon({ className: "city-icon", html: `<span></span><em>${escapeHtml(c.name)}</em>`, iconSize: null }),
-      keyboard: false,
-      interactive: false,
-    }).addTo(map);
+    placeLabel(c, "city-icon").addTo(map);
   }
   // District and provincial centres, where an incident reported "in the
   // district" is placed: shown once the map is close enough to read them.
@@ -83,13 +91,7 @@ export async function baseMapLayers(map) {
     L.layerGroup(
       gazetteer.places
         .filter((p) => p.seat && !cities.has(p.name))
-        .map((c) =>
-          L.marker([c.lat_e6 / 1e6, c.lon_e6 / 1e6], {
-            icon: L.divIcon({ className: "seat-icon", html: `<span></span><em>${escapeHtml(c.name)}</em>`, iconSize: null }),
-            keyboard: false,
-            interactive: false,
-          }),
-        ),
+        .map((c) => placeLabel(c, "seat-icon")),
     );
   const showSeats = () => {
     if (map.getZoom() >= SEATS_FROM_ZOOM) (seats ??= seatLayer()).addTo(map);
@@ -98,11 +100,7 @@ export async function baseMapLayers(map) {
   map.on("zoomend", showSeats);
   showSeats();
   for (const c of gazetteer.places.filter((p) => p.kind === "crossing")) {
-    L.marker([c.lat_e6 / 1e6, c.lon_e6 / 1e6], {
-      icon: L.divIcon({ className: "crossing-icon", html: `<span>◆</span><em>${escapeHtml(c.name)}</em>`, iconSize: null }),
-      keyboard: false,
-      title: `${c.name} — ${t("map.crossing")}`,
-    }).addTo(map);
+    placeLabel(c, "crossing-icon", { symbol: "◆", title: `${c.name} — ${t("map.crossing")}` }).addTo(map);
   }
 }
 
