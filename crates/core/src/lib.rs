@@ -11,6 +11,7 @@ pub mod derive;
 pub mod kinds;
 pub mod record;
 pub mod sealed;
+pub mod strict_json;
 pub mod values;
 
 pub use admission::{LogState, Rejection};

@@ -14,6 +14,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand::RngCore;
 use std::collections::HashMap;
 use std::sync::Mutex;
+use truce_core::admission::LogState;
 use truce_core::kinds::charter::Role;
 use truce_core::values::{MemberId, ParticipantId, Timestamp};
 
@@ -28,7 +29,35 @@ pub struct Session {
     pub member: MemberId,
     pub participant: ParticipantId,
     pub role: Role,
+    /// The key the member signed in with: if it is rotated away, the token
+    /// ends with it.
+    pub key_id: u32,
     pub expires: Timestamp,
+}
+
+impl Session {
+    /// Whether the member still stands as it did at sign-in, in the log as
+    /// `state` holds it: not revoked, and the key it signed in with still
+    /// active. Checked on every request, so a revocation or a key rotation
+    /// ends every token it concerns at once, not when the token expires.
+    pub fn standing(&self, state: &LogState) -> Result<(), String> {
+        let Some(member) = state.member(&self.member) else {
+            return Err(format!("{} is not a member of this mechanism", self.member));
+        };
+        if member.revoked {
+            return Err(format!(
+                "{} has been revoked; its tokens are no longer valid",
+                self.member
+            ));
+        }
+        if member.active_key(self.key_id).is_none() {
+            return Err(format!(
+                "the key {} signed in with has been rotated; sign in again with the new key",
+                self.member
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -129,12 +158,23 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(|| {
                 ApiError::Unauthorized("the Authorization header must be \"Bearer <token>\"".into())
             })?;
+        let token = token.trim();
         let session = state
             .sessions
-            .session(token.trim(), state.clock.now())
+            .session(token, state.clock.now())
             .ok_or_else(|| {
                 ApiError::Unauthorized("the token is unknown or expired; sign in again".into())
             })?;
+        // The member's standing as of this request: first take in whatever
+        // other servers on the same database have appended (a revocation
+        // made through them counts here at once), then ask the log.
+        state.caught_up().await?;
+        // The token stays in the table until it expires, so that every
+        // later use is told why it is refused.
+        state
+            .ledger
+            .with_state(|s| session.standing(s))
+            .map_err(ApiError::Unauthorized)?;
         Ok(Caller(Some(session)))
     }
 }

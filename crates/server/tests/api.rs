@@ -26,6 +26,8 @@ mod openapi;
 mod postgres;
 #[path = "api/records.rs"]
 mod records;
+#[path = "api/revocation.rs"]
+mod revocation;
 #[path = "api/transparency.rs"]
 mod transparency;
 #[path = "api/views.rs"]

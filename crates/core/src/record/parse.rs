@@ -57,8 +57,8 @@ impl Record {
         if bytes.len() > MAX_RECORD_BYTES * 2 {
             return Err(RecordError::TooLarge(bytes.len()));
         }
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| RecordError::NotJson(e.to_string()))?;
+        let value = crate::strict_json::from_slice(bytes)
+            .map_err(|e| RecordError::NotJson(e.to_string()))?;
         Self::from_value(value)
     }
 

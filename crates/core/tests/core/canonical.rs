@@ -342,3 +342,44 @@ proptest! {
         );
     }
 }
+
+// ---- strict parsing: one name, one value --------------------------------
+
+#[test]
+fn a_name_given_twice_is_refused_at_any_depth() {
+    use truce_core::strict_json::from_slice;
+    for text in [
+        r#"{"a":1,"a":1}"#,
+        r#"{"a":1,"b":{"c":true,"c":false}}"#,
+        r#"[{"x":"y"},{"k":[{"z":1,"z":2}]}]"#,
+        // Names equal after unescaping are the same name.
+        r#"{"a":1,"\u0061":2}"#,
+    ] {
+        let error = from_slice(text.as_bytes()).expect_err(text).to_string();
+        assert!(error.contains("appears twice"), "{text}: {error}");
+    }
+    // The same name in sibling objects is not a duplicate.
+    assert!(from_slice(br#"[{"a":1},{"a":2}]"#).is_ok());
+    // A record with a duplicate name is not a record.
+    let err = truce_core::Record::from_json(br#"{"envelope":{},"envelope":{}}"#).unwrap_err();
+    assert!(err.to_string().contains("appears twice"), "{err}");
+}
+
+#[test]
+fn strict_parsing_keeps_the_nesting_limit() {
+    let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert!(truce_core::strict_json::from_slice(deep.as_bytes()).is_err());
+    assert!(truce_core::strict_json::from_slice(b"{} trailing").is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+    /// Without duplicates, the strict reader reads what serde_json reads.
+    #[test]
+    fn strict_parsing_agrees_with_serde_json_on_unique_names(value in arb_json()) {
+        let text = serde_json::to_vec(&value).unwrap();
+        let strict = truce_core::strict_json::from_slice(&text).unwrap();
+        let plain: Value = serde_json::from_slice(&text).unwrap();
+        prop_assert_eq!(strict, plain);
+    }
+}

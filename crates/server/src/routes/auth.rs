@@ -117,20 +117,21 @@ pub async fn token(
                     m.keys
                         .iter()
                         .filter(|k| k.active)
-                        .map(|k| k.key)
+                        .map(|k| (k.key_id, k.key))
                         .collect::<Vec<_>>(),
                 )
             })
         })
         .ok_or_else(refused)?;
-    if !keys
+    let key_id = keys
         .iter()
-        .any(|k| k.verify_strict(&message, &signature).is_ok())
-    {
-        return Err(ApiError::Unauthorized(
-            "the signature does not verify under the member's active key".into(),
-        ));
-    }
+        .find(|(_, key)| key.verify_strict(&message, &signature).is_ok())
+        .map(|(key_id, _)| *key_id)
+        .ok_or_else(|| {
+            ApiError::Unauthorized(
+                "the signature does not verify under the member's active key".into(),
+            )
+        })?;
     let role = state
         .ledger
         .with_state(|s| s.role(&participant))
@@ -141,6 +142,7 @@ pub async fn token(
             member: member.clone(),
             participant: participant.clone(),
             role,
+            key_id,
             expires,
         },
         now,
