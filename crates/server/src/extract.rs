@@ -30,17 +30,69 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     }
 }
 
+/// A JSON body read strictly: `Content-Type: application/json` (or
+/// `application/*+json`) or 415; no larger than the route's body limit or
+/// 413; and an object that names a member twice is refused (see
+/// `truce_core::strict_json`), so the server reads the bytes the way any
+/// other parser of the same record must.
+pub struct StrictJson(pub serde_json::Value);
+
+impl<S: Send + Sync> FromRequest<S> for StrictJson {
+    type Rejection = ApiError;
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        require_json_content_type(request.headers())?;
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge(format!(
+                        "the body is larger than this endpoint takes: {}",
+                        e.body_text()
+                    ))
+                } else {
+                    ApiError::BadRequest(format!("the body could not be read: {}", e.body_text()))
+                }
+            })?;
+        truce_core::strict_json::from_slice(&bytes)
+            .map(StrictJson)
+            .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))
+    }
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Json::<T>::from_request(request, state)
-            .await
-            .map(|j| Json(j.0))
-            .map_err(|e| match e {
-                axum::extract::rejection::JsonRejection::BytesRejection(b) => {
-                    ApiError::TooLarge(format!("the body could not be read: {}", b.body_text()))
-                }
-                other => ApiError::BadRequest(other.body_text()),
-            })
+        let StrictJson(value) = StrictJson::from_request(request, state).await?;
+        serde_json::from_value(value).map(Json).map_err(|e| {
+            ApiError::BadRequest(format!("the body does not have the right shape: {e}"))
+        })
+    }
+}
+
+fn require_json_content_type(headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let given = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = given
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let is_json = essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|subtype| subtype.ends_with("+json"));
+    if is_json {
+        Ok(())
+    } else if given.is_empty() {
+        Err(ApiError::UnsupportedMediaType(
+            "send the body with Content-Type: application/json".into(),
+        ))
+    } else {
+        Err(ApiError::UnsupportedMediaType(format!(
+            "the body is {given:?}; this endpoint reads application/json"
+        )))
     }
 }

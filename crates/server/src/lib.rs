@@ -43,6 +43,11 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async {
             ApiError::NotFound("no such endpoint; see /api/v1/openapi.json".into())
         })
+        .method_not_allowed_fallback(|method: axum::http::Method| async move {
+            ApiError::MethodNotAllowed(format!(
+                "this endpoint does not answer {method}; see /api/v1/openapi.json"
+            ))
+        })
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             rate,

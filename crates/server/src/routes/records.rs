@@ -2,10 +2,9 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, blocking};
-use crate::extract::{Path, Query};
+use crate::extract::{Path, Query, StrictJson};
 use crate::state::AppState;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -55,10 +54,8 @@ pub enum Submission {
     ))]
 pub async fn submit(
     State(state): State<AppState>,
-    body: Bytes,
+    StrictJson(value): StrictJson,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not JSON: {e}")))?;
     let (record_value, opening) = if value.get("envelope").is_some() {
         (value, None)
     } else {

@@ -53,7 +53,34 @@ fn bad_writes_get_a_4xx_and_change_nothing() {
         tampered_body["envelope"]["body"]["narrative"] =
             serde_json::json!("Something else entirely.");
 
+        // The signed record with a second "narrative" in its body: a parser
+        // that keeps the first would read another record than one that keeps
+        // the last, so it is refused whichever the signature covers.
+        let text = String::from_utf8(leaf.clone()).unwrap();
+        let duplicated_body = text.replacen(
+            "\"narrative\":",
+            "\"narrative\":\"Nothing happened.\",\"narrative\":",
+            1,
+        );
+        assert_ne!(duplicated_body, text);
+        let duplicated_top = format!("{{\"signatures\":[],{}", &text[1..]);
+
         let cases: Vec<(&str, &str, Vec<u8>)> = vec![
+            (
+                "/api/v1/records",
+                "a duplicate member in the body",
+                duplicated_body.into_bytes(),
+            ),
+            (
+                "/api/v1/records",
+                "a duplicate member at the top",
+                duplicated_top.into_bytes(),
+            ),
+            (
+                "/api/v1/auth/challenge",
+                "a duplicate member",
+                b"{\"member\":\"qatar.mediator\",\"member\":\"pakistan.liaison\"}".to_vec(),
+            ),
             ("/api/v1/records", "empty", Vec::new()),
             ("/api/v1/records", "not JSON", b"\x00\x01garbage".to_vec()),
             (
@@ -114,14 +141,40 @@ fn bad_writes_get_a_4xx_and_change_nothing() {
             let r = post(&app, path, body);
             let status = r.status().as_u16();
             assert!((400..500).contains(&status), "{path} {what}: {status}");
-            if status != 413 {
-                assert_eq!(
-                    r.headers()["content-type"],
-                    "application/problem+json",
-                    "{path} {what}"
-                );
+            assert_eq!(
+                r.headers()["content-type"],
+                "application/problem+json",
+                "{path} {what}"
+            );
+            if what == "oversized" {
+                assert_eq!(status, 413, "{path}");
             }
         }
+        // JSON only as JSON: another or no Content-Type is a 415, before
+        // anything is read.
+        for path in ["/api/v1/records", "/api/v1/auth/challenge"] {
+            for content_type in [
+                Some("text/plain"),
+                Some("application/x-www-form-urlencoded"),
+                None,
+            ] {
+                let mut request = app.http.post(app.url(path)).body(leaf.clone());
+                if let Some(c) = content_type {
+                    request = request.header("content-type", c);
+                }
+                let r = request.send().unwrap();
+                assert_eq!(r.status(), 415, "{path} as {content_type:?}");
+                assert_eq!(r.headers()["content-type"], "application/problem+json");
+            }
+        }
+        let r = app
+            .http
+            .post(app.url("/api/v1/records"))
+            .header("content-type", "text/plain")
+            .body(leaf.clone())
+            .send()
+            .unwrap();
+        assert!(r.text().unwrap().contains("application/json"));
         // Accepted once; replayed, refused.
         assert_eq!(app.post_record(&record).status(), 201);
         assert_eq!(app.post_record(&record).status(), 422);
