@@ -71,6 +71,8 @@ pub struct Index {
     pub(crate) terms: Terms,
     /// Findings (by log index) and the mediators that have signed them.
     findings: HashMap<u64, FindingFacts>,
+    /// The channel's messages and receipts, kept by the core's own rules.
+    channel: truce_core::derive::channel::Channel,
 }
 
 #[derive(Debug)]
@@ -161,6 +163,8 @@ impl Index {
         }
         self.records.push(index, hash, body, refs);
         let participant = self.parties.of_member(author);
+        self.channel
+            .apply(index, hash, time, body, self.parties.get(participant));
         match body {
             // As `LogView`: only the first record can be the charter.
             Body::Charter(c) if index == 0 => {
@@ -313,6 +317,12 @@ impl Index {
     /// Every thread as (first message, latest message), latest activity first.
     pub fn threads(&self) -> Vec<(u64, u64)> {
         self.records.threads()
+    }
+
+    /// The channel: messages with their receipts, paged (see
+    /// [`truce_core::derive::channel::Channel::page`]).
+    pub fn channel(&self) -> &truce_core::derive::channel::Channel {
+        &self.channel
     }
 
     /// The draft (its `draft.propose`) a version, position or signature belongs to.

@@ -605,6 +605,72 @@ fn only_urgent_messages_are_flagged_and_a_message_may_set_its_own_deadline() {
     assert_eq!(msgs[2].reply_to, Some(short.hash));
 }
 
+/// The channel kept record by record answers a page and the overdue count
+/// exactly as the whole channel derived at once does, at every moment.
+#[test]
+fn the_channels_pages_and_overdue_count_agree_with_the_whole_channel() {
+    use truce_core::derive::channel::Channel;
+    let mut fx = Fx::new();
+    let first = urgent(&mut fx);
+    fx.at("2025-10-27T13:00:00Z");
+    let routine = fx.admit(PK, message(&[AFGHANISTAN], false));
+    fx.admit(AF, receipt(first.hash, "acknowledged"));
+    let mut reply = message(&[PAKISTAN, TURKIYE], true).to_value().unwrap();
+    reply["reply_to"] = json!(first.hash);
+    reply["ack_within_hours"] = json!(3);
+    let reply = fx.admit(AF, body(Kind::ChannelMessage, reply));
+    fx.at("2025-10-28T13:00:00Z");
+    fx.admit(TR, receipt(first.hash, "acknowledged"));
+    fx.admit(PK, receipt(reply.hash, "read"));
+    fx.admit(AF, receipt(routine.hash, "acknowledged"));
+    fx.at("2025-10-29T09:00:00Z");
+    fx.admit(PK, receipt(reply.hash, "acknowledged"));
+    let view = fx.view();
+    let mut channel = Channel::new();
+    for l in view.records {
+        let r = &l.record;
+        channel.apply(l.index, r.hash, r.time(), &r.body, view.participant(r));
+    }
+    assert_eq!(channel.len(), 3);
+    for now in [
+        "2025-10-27T12:30:00Z",
+        "2025-10-27T16:01:00Z",
+        "2025-10-28T12:00:00Z",
+        "2025-10-28T12:00:01Z",
+        "2025-10-28T13:00:01Z",
+        "2025-11-30T00:00:00Z",
+    ] {
+        let now = ts(now);
+        let all = messages(&view, now);
+        let overdue = all
+            .iter()
+            .flat_map(|m| &m.recipients)
+            .filter(|r| r.overdue)
+            .count() as u64;
+        assert_eq!(channel.overdue_acknowledgments(now), overdue, "at {now}");
+        // Pages of two, newest first, walk the whole channel once.
+        let mut walked = Vec::new();
+        let mut before = None;
+        loop {
+            let page = channel.page(before, 2, now);
+            assert_eq!(page.total, 3);
+            assert_eq!(page.overdue_acknowledgments, overdue);
+            walked.extend(page.messages);
+            match page.next {
+                Some(n) => before = Some(n),
+                None => break,
+            }
+        }
+        walked.reverse();
+        assert_eq!(walked, all, "at {now}");
+    }
+    // Three acknowledgments came late and stay overdue (Türkiye's of the
+    // first message, Afghanistan's of the routine one, Pakistan's of the
+    // reply); Türkiye never acknowledged the reply.
+    let late = ts("2025-11-30T00:00:00Z");
+    assert_eq!(channel.overdue_acknowledgments(late), 4);
+}
+
 #[test]
 fn a_clause_diff_shows_each_clause_before_and_after() {
     use truce_core::derive::draft::{ClauseStatus, clause_diff, draft_history};

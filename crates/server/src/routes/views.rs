@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use truce_core::Record;
-use truce_core::derive::channel::MessageView;
+use truce_core::derive::channel::ChannelPage;
 use truce_core::derive::compliance::{AwaitingDecision, CommitmentView};
 use truce_core::derive::draft::{ClauseDiff, DraftHistory};
 use truce_core::derive::{LogView, Logged};
@@ -183,20 +183,43 @@ pub async fn commitments(State(state): State<AppState>) -> Result<Json<Complianc
     .await
 }
 
-/// The hotline: every message with its recipients' receipts, and which
-/// acknowledgments are overdue at the server's time.
-#[utoipa::path(get, path = "/api/v1/channel", tag = "channel",
-    responses((status = 200, body = Vec<MessageView>)))]
-pub async fn channel(State(state): State<AppState>) -> Result<Json<Vec<MessageView>>, ApiError> {
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelQuery {
+    /// Only messages before this log index: the `next` of the previous page.
+    before: Option<u64>,
+    /// How many messages at most (1 to 200; 50 when not given).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
+}
+
+/// The hotline, newest message first, a page at a time: each message with
+/// its recipients' receipts and whether their acknowledgments are overdue at
+/// the server's time, and over the whole channel, how many acknowledgments
+/// are overdue. Kept up to date as records are admitted, so a page costs
+/// what it holds.
+#[utoipa::path(get, path = "/api/v1/channel", tag = "channel", params(ChannelQuery),
+    responses((status = 200, body = ChannelPage)))]
+pub async fn channel(
+    State(state): State<AppState>,
+    Query(q): Query<ChannelQuery>,
+) -> Result<Json<ChannelPage>, ApiError> {
+    let limit = match q.limit {
+        None => 50,
+        Some(n @ 1..=200) => n as usize,
+        Some(n) => {
+            return Err(ApiError::BadRequest(format!(
+                "limit = {n}: ask for 1 to 200 messages"
+            )));
+        }
+    };
     blocking(move || {
         state.index.catch_up()?;
-        let wanted = of_kinds(&state, &[Kind::ChannelMessage, Kind::ChannelReceipt])?;
-        let records = load(&state, wanted)?;
         let now = state.clock.now();
-        Ok(Json(truce_core::derive::channel::messages(
-            &LogView::new(&records),
-            now,
-        )))
+        Ok(Json(
+            state.index.read()?.channel().page(q.before, limit, now),
+        ))
     })
     .await
 }

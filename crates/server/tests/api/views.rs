@@ -50,7 +50,8 @@ fn drafts_commitments_and_the_channel_are_derived_from_the_log() {
         let compliance = app.get_json("/api/v1/commitments");
         assert_eq!(compliance["commitments"].as_array().unwrap().len(), 2);
         let channel = app.get_json("/api/v1/channel");
-        let flagged = channel
+        assert!(channel["overdue_acknowledgments"].as_u64().unwrap() >= 1);
+        let flagged = channel["messages"]
             .as_array()
             .unwrap()
             .iter()
@@ -64,5 +65,58 @@ fn drafts_commitments_and_the_channel_are_derived_from_the_log() {
             })
             .count();
         assert!(flagged >= 1, "an urgent message went unacknowledged");
+    }
+}
+
+/// The channel is served a page at a time, newest first: walking the pages
+/// with `before` visits every message once, each page says how many
+/// acknowledgments are overdue over the whole channel, and a limit outside
+/// 1–200 is refused.
+#[test]
+fn the_channel_is_paged_newest_first_with_stable_cursors() {
+    let app = spawn_app();
+    let whole = app.get_json("/api/v1/channel?limit=200");
+    let total = whole["total"].as_u64().unwrap();
+    assert!(total >= 3, "the scenario's channel has messages");
+    assert!(whole["next"].is_null());
+    let indexes = |page: &serde_json::Value| -> Vec<u64> {
+        page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["index"].as_u64().unwrap())
+            .collect()
+    };
+    let all = indexes(&whole);
+    assert_eq!(all.len() as u64, total);
+    assert!(all.windows(2).all(|w| w[0] > w[1]), "newest first: {all:?}");
+    let overdue: u64 = whole["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["recipients"].as_array().unwrap())
+        .filter(|r| r["overdue"] == true)
+        .count() as u64;
+    assert_eq!(whole["overdue_acknowledgments"], overdue);
+
+    let mut walked = Vec::new();
+    let mut path = "/api/v1/channel?limit=2".to_string();
+    loop {
+        let page = app.get_json(&path);
+        assert_eq!(page["total"], total);
+        assert_eq!(page["overdue_acknowledgments"], overdue);
+        let got = indexes(&page);
+        assert!(got.len() <= 2);
+        walked.extend(got);
+        match page["next"].as_u64() {
+            Some(next) => path = format!("/api/v1/channel?limit=2&before={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(walked, all);
+    for bad in ["limit=0", "limit=201", "before=x", "page=2"] {
+        let r = app.get(&format!("/api/v1/channel?{bad}"));
+        assert_eq!(r.status(), 400, "{bad}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
     }
 }

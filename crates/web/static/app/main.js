@@ -24,7 +24,7 @@ const ROUTES = [
   { pattern: /^#\/report$/, view: report, nav: "report" },
   { pattern: /^#\/agreement(?:\?(.*))?$/, view: agreement, nav: "agreement", params: ["query"] },
   { pattern: /^#\/commitments$/, view: compliance, nav: "compliance" },
-  { pattern: /^#\/channel$/, view: channel, nav: "channel" },
+  { pattern: /^#\/channel(?:\?(.*))?$/, view: channel, nav: "channel", params: ["query"] },
   { pattern: /^#\/statistics$/, view: statistics, nav: "statistics" },
   { pattern: /^#\/by-hash\/([A-Za-z0-9_-]+)$/, view: byHash, nav: null, params: ["hash"] },
 ];

@@ -1,6 +1,8 @@
 // The channel: threads between the parties (and the mediators), each message
 // with every recipient's receipt, and acknowledgments that are overdue. A
 // signed-in member sends messages and acknowledges those sent to its side.
+// The API pages the channel newest first; `#/channel?before=N` shows the
+// messages before log index N.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
@@ -8,8 +10,13 @@ import { submit } from "../records.js";
 import { dateTime, escapeHtml, participantName } from "../format.js";
 import { onSubmit, showConfirmation } from "../forms.js";
 
-export async function render(main, _params, context) {
-  const messages = await api.get("/api/v1/channel");
+const PAGE = 50;
+
+export async function render(main, params, context) {
+  const before = new URLSearchParams(params.query ?? "").get("before");
+  const page = await api.get(`/api/v1/channel?limit=${PAGE}${before ? `&before=${encodeURIComponent(before)}` : ""}`);
+  // The page is newest first; threads read oldest first.
+  const messages = [...page.messages].reverse();
   const bodies = new Map(
     await Promise.all(messages.map(async (m) => [m.index, (await api.get(`/api/v1/records/${m.index}`)).record.envelope.body])),
   );
@@ -18,13 +25,12 @@ export async function render(main, _params, context) {
   const ordered = [...threads.values()].sort((a, b) => b.at(-1).index - a.at(-1).index);
   const s = session.current();
   const p = (id) => escapeHtml(participantName(id, context.participants));
-  const overdue = messages.flatMap((m) => m.recipients.filter((r) => r.overdue));
   const others = context.participants.filter((x) => x.id !== s?.participant && x.role !== "observer");
 
   main.innerHTML = `
     <section class="page">
       <header class="page-header"><div><p class="eyebrow">${t("channel.eyebrow")}</p><h1>${t("channel.title")}</h1></div>
-        ${overdue.length ? `<span class="badge bad">${t("channel.overdue", { n: overdue.length })}</span>` : ""}</header>
+        ${page.overdue_acknowledgments ? `<span class="badge bad">${t("channel.overdue", { n: page.overdue_acknowledgments })}</span>` : ""}</header>
       ${s && s.role !== "observer" ? `
       <details class="card compose" id="compose"><summary>${t("channel.new")}</summary>
         <form data-action="send">
@@ -59,6 +65,10 @@ export async function render(main, _params, context) {
           )
           .join("") || `<p class="empty">${t("channel.none")}</p>`}
       </div>
+      <nav class="pager" aria-label="${t("channel.pages")}">
+        ${before ? `<a class="button secondary" href="#/channel">${t("channel.newest")}</a>` : ""}
+        ${page.next != null ? `<a class="button secondary" href="#/channel?before=${page.next}">${t("channel.older")}</a>` : ""}
+      </nav>
     </section>`;
 
   const origin = context.charter?.origin;

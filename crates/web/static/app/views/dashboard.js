@@ -14,7 +14,7 @@ export async function render(main, _params, context) {
     api.get("/api/v1/incidents?status=reported,unanswered_past_deadline&limit=200"),
     api.get("/api/v1/incidents?status=found&limit=6"),
     api.get("/api/v1/drafts"),
-    api.get("/api/v1/channel"),
+    api.get("/api/v1/channel?limit=1"),
     api.text("/checkpoint"),
   ]);
   const p = (id) => escapeHtml(participantName(id, context.participants));
@@ -34,7 +34,7 @@ export async function render(main, _params, context) {
     .sort((a, b) => a.left - b.left);
   const upcoming = deadlines.filter((d) => d.left >= 0).slice(0, 6);
   const overdue = deadlines.filter((d) => d.left < 0);
-  const overdueAcks = channel.flatMap((m) => m.recipients.filter((r) => r.overdue).map((r) => ({ m, r })));
+  const overdueAcks = channel.overdue_acknowledgments;
 
   main.innerHTML = `
     <section class="page">
@@ -79,7 +79,7 @@ export async function render(main, _params, context) {
         <article class="card">
           <h2>${t("dashboard.deadlines")}</h2>
           ${upcoming.length ? `<ul class="list">${upcoming.map((d) => `<li><a href="#/incidents/${d.index}">${escapeHtml(d.title)}</a><span class="meta">${t("dashboard.answer_owed", { party: p(d.accused) })}</span><span class="countdown ${d.left < 86400 ? "soon" : ""}">${timeLeft(d.left)}</span></li>`).join("")}</ul>` : `<p class="empty">${t("dashboard.no_deadlines")}</p>`}
-          ${overdue.length || overdueAcks.length ? `<p class="overdue-summary">${t("dashboard.overdue_summary", { reports: number(overdue.length), acks: number(overdueAcks.length) })}</p>` : ""}
+          ${overdue.length || overdueAcks ? `<p class="overdue-summary">${t("dashboard.overdue_summary", { reports: number(overdue.length), acks: number(overdueAcks) })}</p>` : ""}
         </article>
 
         <article class="card">
