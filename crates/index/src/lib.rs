@@ -73,6 +73,8 @@ pub struct Index {
     findings: HashMap<u64, FindingFacts>,
     /// The channel's messages and receipts, kept by the core's own rules.
     channel: truce_core::derive::channel::Channel,
+    /// Commitments, findings and what is decided on them, likewise.
+    compliance: truce_core::derive::compliance::Compliance,
 }
 
 #[derive(Debug)]
@@ -163,8 +165,18 @@ impl Index {
         }
         self.records.push(index, hash, body, refs);
         let participant = self.parties.of_member(author);
+        let author_participant = self.parties.get(participant);
         self.channel
-            .apply(index, hash, time, body, self.parties.get(participant));
+            .apply(index, hash, time, body, author_participant);
+        let (records, incidents) = (&self.records, &self.incidents);
+        self.compliance
+            .apply(hash, time, body, author_participant, |incident| {
+                let slot = incidents.slot_of(records.index_of(incident)?)? as usize;
+                Some(truce_core::derive::compliance::IncidentFacts {
+                    incident_type: *incidents.kind.get(slot)?,
+                    occurred: incidents::timestamp(*incidents.event_at.get(slot)?),
+                })
+            });
         match body {
             // As `LogView`: only the first record can be the charter.
             Body::Charter(c) if index == 0 => {
@@ -323,6 +335,12 @@ impl Index {
     /// [`truce_core::derive::channel::Channel::page`]).
     pub fn channel(&self) -> &truce_core::derive::channel::Channel {
         &self.channel
+    }
+
+    /// Commitments and their compliance (see
+    /// [`truce_core::derive::compliance::Compliance`]).
+    pub fn compliance(&self) -> &truce_core::derive::compliance::Compliance {
+        &self.compliance
     }
 
     /// The draft (its `draft.propose`) a version, position or signature belongs to.

@@ -1460,3 +1460,57 @@ fn lookups_for_the_other_pages() {
     assert!(ix.incident(i(&f), at(fx.clock)).is_none());
     assert!(ix.heap_bytes() > 0);
 }
+
+/// The channel and compliance the index keeps as records arrive are what the
+/// core derives from the whole log: commitments declared by both parties,
+/// findings with and without the threshold, determinations with and without
+/// a concurrence.
+#[test]
+fn kept_compliance_agrees_with_derive() {
+    use truce_core::derive::compliance::{awaiting_decision, commitments};
+    let mut g = generate(11, 400);
+    // Afghanistan's covers every type, Pakistan's some.
+    for (member, types) in [(PK, json!(&TYPES[..2])), (AF, json!(TYPES))] {
+        let effective = "2020-01-01T00:00:00Z";
+        g.fx.admit(
+            member,
+            body(
+                Kind::CommitmentDeclare,
+                json!({"title": "No attacks across the border", "text": "We commit.",
+                    "incident_types": types, "effective": effective}),
+            ),
+        );
+    }
+    let awaiting = awaiting_decision(&g.fx.view());
+    assert!(
+        awaiting.len() >= 4,
+        "the generated log has verified findings"
+    );
+    for (n, a) in awaiting.iter().enumerate().filter(|(n, _)| n % 2 == 0) {
+        let d = g.fx.admit(
+            TR,
+            body(
+                Kind::ViolationDetermination,
+                json!({"finding": a.finding, "party": a.party, "consequence_level": 1,
+                    "reasoning": "The finding stands."}),
+            ),
+        );
+        if n % 4 == 0 {
+            g.fx.admit(QA, concurrence(d.hash));
+        }
+    }
+    let view = g.fx.view();
+    let kept = g.fx.index.compliance();
+    let derived = commitments(&view);
+    assert_eq!(kept.commitments(), derived);
+    assert!(derived.iter().any(|c| !c.violations.is_empty()));
+    assert!(
+        derived
+            .iter()
+            .flat_map(|c| &c.violations)
+            .flat_map(|v| &v.determinations)
+            .any(|d| d.counts)
+    );
+    assert_eq!(kept.awaiting_decision(), awaiting_decision(&view));
+    assert!(kept.awaiting_decision().len() < awaiting.len());
+}

@@ -2,12 +2,21 @@
 //! a commitment is a finding that counts, verifies the incident, holds the
 //! committing party responsible, and concerns an incident type the
 //! commitment names, on or after it took effect.
+//!
+//! [`Compliance`] is kept up to date record by record (the server's index
+//! feeds it), holding only commitments, findings and what is decided on
+//! them — never the incidents, whose type and time it asks of the caller
+//! when a finding arrives — so answering costs the commitments and findings,
+//! not the log. [`commitments`] and [`awaiting_decision`] derive the same
+//! from a slice of records through the same rules.
 
 use super::LogView;
 use crate::kinds::Body;
+use crate::kinds::charter::Charter;
 use crate::kinds::incident::{Determination, IncidentType};
 use crate::values::{ParticipantId, Timestamp};
 use serde::Serialize;
+use std::collections::HashMap;
 use truce_tlog::Hash;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -53,108 +62,254 @@ pub struct AwaitingDecision {
     pub found_at: Timestamp,
 }
 
-pub fn commitments(view: &LogView<'_>) -> Vec<CommitmentView> {
-    view.records
-        .iter()
-        .filter_map(|l| {
-            let Body::CommitmentDeclare(c) = &l.record.body else {
-                return None;
-            };
-            let party = view.participant(&l.record).cloned();
-            let types: Vec<IncidentType> = c.incident_types.iter().copied().collect();
-            let violations = verified_findings(view)
-                .into_iter()
-                .filter(|v| {
-                    party.is_some()
-                        && v.responsible == party
-                        && types.contains(&v.view.incident_type)
-                        && v.view.occurred >= c.effective
-                })
-                .map(|v| v.view)
-                .collect();
-            Some(CommitmentView {
-                commitment: l.record.hash,
-                party,
+/// What a finding needs to know about its incident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IncidentFacts {
+    pub incident_type: IncidentType,
+    pub occurred: Timestamp,
+}
+
+#[derive(Clone, Debug)]
+struct Commitment {
+    hash: Hash,
+    party: Option<ParticipantId>,
+    title: String,
+    effective: Timestamp,
+    incident_types: Vec<IncidentType>,
+}
+
+#[derive(Clone, Debug)]
+struct FindingState {
+    incident: Hash,
+    facts: IncidentFacts,
+    determination: Determination,
+    responsible: Option<ParticipantId>,
+    found_at: Timestamp,
+    signers: Vec<ParticipantId>,
+    /// Its violation determinations, in log order.
+    determinations: Vec<Hash>,
+}
+
+#[derive(Clone, Debug)]
+struct DeterminationState {
+    consequence_level: u8,
+    signers: Vec<ParticipantId>,
+    decisions: Vec<Hash>,
+    party_response: Option<Hash>,
+}
+
+/// Commitments and compliance, as of the records applied so far.
+#[derive(Clone, Debug, Default)]
+pub struct Compliance {
+    /// Mediators whose signatures make a finding or determination count;
+    /// nothing counts before the charter is read.
+    required: Option<usize>,
+    commitments: Vec<Commitment>,
+    /// Findings that establish a violation, in log order, and by hash.
+    findings: Vec<Hash>,
+    finding_state: HashMap<Hash, FindingState>,
+    determination_state: HashMap<Hash, DeterminationState>,
+}
+
+impl Compliance {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes in one admitted record (its hash, claimed time and body), in
+    /// log order. `author_participant` is the participant its author acts
+    /// for; `incident` tells the type and time of an incident report by its
+    /// hash (asked only when a finding arrives).
+    pub fn apply(
+        &mut self,
+        hash: Hash,
+        time: Timestamp,
+        body: &Body,
+        author_participant: Option<&ParticipantId>,
+        incident: impl FnOnce(&Hash) -> Option<IncidentFacts>,
+    ) {
+        match body {
+            Body::Charter(c) => self.required = Some(Charter::required_mediators(c)),
+            Body::CommitmentDeclare(c) => self.commitments.push(Commitment {
+                hash,
+                party: author_participant.cloned(),
                 title: c.title.to_string(),
                 effective: c.effective,
-                incident_types: types,
-                violations,
+                incident_types: c.incident_types.iter().copied().collect(),
+            }),
+            Body::Finding(f) if f.determination.establishes_violation() => {
+                let Some(facts) = incident(&f.incident) else {
+                    return;
+                };
+                self.findings.push(hash);
+                self.finding_state.insert(
+                    hash,
+                    FindingState {
+                        incident: f.incident,
+                        facts,
+                        determination: f.determination,
+                        responsible: f.responsible.clone(),
+                        found_at: time,
+                        signers: author_participant.into_iter().cloned().collect(),
+                        determinations: Vec::new(),
+                    },
+                );
+            }
+            Body::ViolationDetermination(d) => {
+                if let Some(finding) = self.finding_state.get_mut(&d.finding) {
+                    finding.determinations.push(hash);
+                }
+                self.determination_state.insert(
+                    hash,
+                    DeterminationState {
+                        consequence_level: d.consequence_level,
+                        signers: author_participant.into_iter().cloned().collect(),
+                        decisions: Vec::new(),
+                        party_response: None,
+                    },
+                );
+            }
+            Body::PenaltyDecision(p) => {
+                if let Some(d) = self.determination_state.get_mut(&p.determination) {
+                    d.decisions.push(hash);
+                }
+            }
+            Body::ViolationResponse(r) => {
+                if let Some(d) = self.determination_state.get_mut(&r.determination) {
+                    d.party_response.get_or_insert(hash);
+                }
+            }
+            Body::Concurrence(c) => {
+                let Some(p) = author_participant else {
+                    return;
+                };
+                let signers = match self.finding_state.get_mut(&c.record) {
+                    Some(f) => &mut f.signers,
+                    None => match self.determination_state.get_mut(&c.record) {
+                        Some(d) => &mut d.signers,
+                        None => return,
+                    },
+                };
+                if !signers.contains(p) {
+                    signers.push(p.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn counts(&self, signers: &[ParticipantId]) -> bool {
+        self.required.is_some_and(|n| signers.len() >= n)
+    }
+
+    /// Findings that establish a violation and count, in log order.
+    fn verified(&self) -> impl Iterator<Item = (&Hash, &FindingState)> {
+        self.findings
+            .iter()
+            .filter_map(|h| self.finding_state.get(h).map(|f| (h, f)))
+            .filter(|(_, f)| self.counts(&f.signers))
+    }
+
+    fn violation(&self, hash: &Hash, f: &FindingState) -> ViolationView {
+        ViolationView {
+            finding: *hash,
+            incident: f.incident,
+            incident_type: f.facts.incident_type,
+            determination: f.determination,
+            occurred: f.facts.occurred,
+            found_at: f.found_at,
+            determinations: f
+                .determinations
+                .iter()
+                .filter_map(|d| {
+                    let state = self.determination_state.get(d)?;
+                    Some(DeterminationView {
+                        record: *d,
+                        consequence_level: state.consequence_level,
+                        counts: self.counts(&state.signers),
+                        decisions: state.decisions.clone(),
+                        party_response: state.party_response,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Every commitment with the verified violations found against it.
+    pub fn commitments(&self) -> Vec<CommitmentView> {
+        self.commitments
+            .iter()
+            .map(|c| CommitmentView {
+                commitment: c.hash,
+                party: c.party.clone(),
+                title: c.title.clone(),
+                effective: c.effective,
+                incident_types: c.incident_types.clone(),
+                violations: self
+                    .verified()
+                    .filter(|(_, f)| {
+                        c.party.is_some()
+                            && f.responsible == c.party
+                            && c.incident_types.contains(&f.facts.incident_type)
+                            && f.facts.occurred >= c.effective
+                    })
+                    .map(|(h, f)| self.violation(h, f))
+                    .collect(),
             })
-        })
-        .collect()
+            .collect()
+    }
+
+    /// Verified violations (counting findings that hold a party responsible)
+    /// still awaiting a counting determination by the mediators.
+    pub fn awaiting_decision(&self) -> Vec<AwaitingDecision> {
+        self.verified()
+            .filter(|(_, f)| {
+                !f.determinations.iter().any(|d| {
+                    self.determination_state
+                        .get(d)
+                        .is_some_and(|s| self.counts(&s.signers))
+                })
+            })
+            .filter_map(|(h, f)| {
+                Some(AwaitingDecision {
+                    finding: *h,
+                    party: f.responsible.clone()?,
+                    found_at: f.found_at,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Compliance kept over the records of `view`.
+fn kept(view: &LogView<'_>) -> Compliance {
+    let mut compliance = Compliance::new();
+    for l in view.records {
+        let r = &l.record;
+        compliance.apply(
+            r.hash,
+            r.time(),
+            &r.body,
+            view.participant(r),
+            |incident| match &view.get(incident)?.record.body {
+                Body::IncidentReport(report) => Some(IncidentFacts {
+                    incident_type: report.incident_type,
+                    occurred: report.time.at,
+                }),
+                _ => None,
+            },
+        );
+    }
+    compliance
+}
+
+/// Every commitment in `view` with its verified violations.
+pub fn commitments(view: &LogView<'_>) -> Vec<CommitmentView> {
+    kept(view).commitments()
 }
 
 /// Verified violations (counting findings that hold a party responsible) still
 /// awaiting a counting determination by the mediators.
 pub fn awaiting_decision(view: &LogView<'_>) -> Vec<AwaitingDecision> {
-    verified_findings(view)
-        .into_iter()
-        .filter(|v| !v.view.determinations.iter().any(|d| d.counts))
-        .filter_map(|v| {
-            Some(AwaitingDecision {
-                finding: v.view.finding,
-                party: v.responsible?,
-                found_at: v.view.found_at,
-            })
-        })
-        .collect()
-}
-
-struct Verified {
-    responsible: Option<ParticipantId>,
-    view: ViolationView,
-}
-
-fn verified_findings(view: &LogView<'_>) -> Vec<Verified> {
-    let mut out = Vec::new();
-    for l in view.records {
-        let Body::Finding(f) = &l.record.body else {
-            continue;
-        };
-        if !f.determination.establishes_violation() || !view.meets_threshold(&l.record.hash) {
-            continue;
-        }
-        let Some(incident) = view.get(&f.incident) else {
-            continue;
-        };
-        let Body::IncidentReport(report) = &incident.record.body else {
-            continue;
-        };
-        let determinations = view
-            .records
-            .iter()
-            .filter_map(|d| match &d.record.body {
-                Body::ViolationDetermination(b) if b.finding == l.record.hash => Some(DeterminationView {
-                    record: d.record.hash,
-                    consequence_level: b.consequence_level,
-                    counts: view.meets_threshold(&d.record.hash),
-                    decisions: view
-                        .records
-                        .iter()
-                        .filter(|p| matches!(&p.record.body, Body::PenaltyDecision(x) if x.determination == d.record.hash))
-                        .map(|p| p.record.hash)
-                        .collect(),
-                    party_response: view
-                        .records
-                        .iter()
-                        .find(|p| matches!(&p.record.body, Body::ViolationResponse(x) if x.determination == d.record.hash))
-                        .map(|p| p.record.hash),
-                }),
-                _ => None,
-            })
-            .collect();
-        out.push(Verified {
-            responsible: f.responsible.clone(),
-            view: ViolationView {
-                finding: l.record.hash,
-                incident: f.incident,
-                incident_type: report.incident_type,
-                determination: f.determination,
-                occurred: report.time.at,
-                found_at: l.record.time(),
-                determinations,
-            },
-        });
-    }
-    out
+    kept(view).awaiting_decision()
 }

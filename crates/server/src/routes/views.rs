@@ -161,23 +161,11 @@ pub struct Compliance {
 pub async fn commitments(State(state): State<AppState>) -> Result<Json<Compliance>, ApiError> {
     blocking(move || {
         state.index.catch_up()?;
-        let wanted = of_kinds(
-            &state,
-            &[
-                Kind::CommitmentDeclare,
-                Kind::IncidentReport,
-                Kind::Finding,
-                Kind::Concurrence,
-                Kind::ViolationDetermination,
-                Kind::PenaltyDecision,
-                Kind::ViolationResponse,
-            ],
-        )?;
-        let records = load(&state, wanted)?;
-        let view = LogView::new(&records);
+        let index = state.index.read()?;
+        let compliance = index.compliance();
         Ok(Json(Compliance {
-            commitments: truce_core::derive::compliance::commitments(&view),
-            awaiting_decision: truce_core::derive::compliance::awaiting_decision(&view),
+            commitments: compliance.commitments(),
+            awaiting_decision: compliance.awaiting_decision(),
         }))
     })
     .await
