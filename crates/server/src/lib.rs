@@ -38,7 +38,7 @@ pub fn app(state: AppState) -> Router {
         sessions: state.sessions.clone(),
         clock: state.clock.clone(),
     };
-    let (api, document) = routes::routes().split_for_parts();
+    let (api, document) = routes::split();
     api.merge(routes::assets::routes(&document))
         .fallback(|| async {
             ApiError::NotFound("no such endpoint; see /api/v1/openapi.json".into())
@@ -64,7 +64,7 @@ pub fn app(state: AppState) -> Router {
 
 /// The OpenAPI document of this server's API, as `/api/v1/openapi.json` serves it.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    routes::routes().split_for_parts().1
+    routes::split().1
 }
 
 /// Evidence is streamed (a long video may take longer than any fixed

@@ -37,14 +37,51 @@ to do. Anything the API asserts can be checked offline with `truce verify`.",
         (name = "evidence", description = "Evidence files by content digest, streamed."),
         (name = "members", description = "Participants, members and their keys."),
     ),
-    modifiers(&BearerAndProblems),
 )]
 pub struct ApiDoc;
 
-/// Declares the bearer scheme, and gives every operation the problem+json
-/// answers every route can give (4XX for the request, 5XX for the server),
-/// so each path lists only the statuses particular to it.
-struct BearerAndProblems;
+/// Declares the bearer scheme, and gives every operation each problem+json
+/// answer its shape can produce, by status, so that a client (or a fuzzer
+/// checking conformance) finds every status it may meet listed: 400 for
+/// malformed parameters or bodies, 401 where a token is read, 404 where a
+/// path names something, 408 past the request time limit (evidence is
+/// exempt), 413 and 415 for bodies, 429 past the rate limit, 500 and 503.
+/// What is particular to a route (403, 409, 416, 422) its handler lists.
+///
+/// Applied to the finished document (`routes::split`): the router adds the
+/// handlers' paths after the derive's own modifiers have run.
+pub(crate) struct BearerAndProblems;
+
+/// Why each shared status is answered.
+const SHARED: [(&str, &str); 9] = [
+    (
+        "400",
+        "The request is malformed (a parameter or the body): see `detail`",
+    ),
+    (
+        "401",
+        "The bearer token is malformed, unknown, expired, or its member no longer stands",
+    ),
+    ("404", "Nothing is at this path"),
+    (
+        "408",
+        "The request took longer than the server's time limit",
+    ),
+    ("413", "The body is larger than this endpoint takes"),
+    (
+        "415",
+        "The body's Content-Type is not one this endpoint reads",
+    ),
+    ("429", "Too many requests from this caller; slow down"),
+    (
+        "500",
+        "The server could not serve the request: see `detail`",
+    ),
+    (
+        "503",
+        "The log cannot serve the request right now; try again",
+    ),
+];
 
 impl Modify for BearerAndProblems {
     fn modify(&self, doc: &mut Document) {
@@ -66,7 +103,9 @@ impl Modify for BearerAndProblems {
                 ),
             );
         }
-        for item in doc.paths.paths.values_mut() {
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let names_something = path.contains('{');
+            let streamed = path.starts_with("/api/v1/evidence");
             for operation in [
                 &mut item.get,
                 &mut item.post,
@@ -77,13 +116,28 @@ impl Modify for BearerAndProblems {
             .into_iter()
             .flatten()
             {
-                for (status, what) in [
-                    ("4XX", "The request cannot be served as it is: see `detail`"),
-                    (
-                        "5XX",
-                        "The server could not serve the request: see `detail`",
-                    ),
-                ] {
+                let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let body = operation.request_body.as_ref();
+                let json_body = body.is_some_and(|b| b.content.contains_key("application/json"));
+                // A requirement keeps its scheme names private; its JSON names them.
+                let reads_token = operation.security.as_ref().is_some_and(|s| {
+                    serde_json::to_value(s)
+                        .map(|v| v.to_string().contains("bearer"))
+                        .unwrap_or(false)
+                });
+                let applies = |status: &str| match status {
+                    "400" => has_parameters || body.is_some(),
+                    "401" => reads_token,
+                    "404" => names_something,
+                    "408" => !streamed,
+                    "413" => body.is_some(),
+                    "415" => json_body,
+                    _ => true,
+                };
+                for (status, what) in SHARED {
+                    if !applies(status) {
+                        continue;
+                    }
                     operation
                         .responses
                         .responses

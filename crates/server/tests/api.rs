@@ -28,6 +28,8 @@ mod postgres;
 mod records;
 #[path = "api/revocation.rs"]
 mod revocation;
+#[path = "api/routes.rs"]
+mod routes;
 #[path = "api/transparency.rs"]
 mod transparency;
 #[path = "api/views.rs"]

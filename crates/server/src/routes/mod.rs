@@ -49,3 +49,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes((schemas, paths, upload))
         .routes(routes!(evidence::download))
 }
+
+/// The router and the finished API document it serves.
+pub fn split() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut document) = routes().split_for_parts();
+    utoipa::Modify::modify(&crate::openapi::BearerAndProblems, &mut document);
+    (router, document)
+}
