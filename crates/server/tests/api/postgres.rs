@@ -11,22 +11,9 @@ use truce_store_postgres::PostgresStore;
 
 #[test]
 fn two_servers_on_one_database_keep_one_consistent_log() {
-    let db = truce_store_postgres::testing::test_database();
+    let (a, b, db) = two_servers_on_one_database();
     let store: Arc<dyn Store> = Arc::new(PostgresStore::open(db.url()).unwrap());
-    let (log, scenario) = build_scenario(&store);
     let size_before = store.size().unwrap();
-    let a = spawn_on(
-        tempfile::tempdir().unwrap(),
-        Arc::new(PostgresStore::open(db.url()).unwrap()),
-        log.clone(),
-        scenario.clone(),
-    );
-    let b = spawn_on(
-        tempfile::tempdir().unwrap(),
-        Arc::new(PostgresStore::open(db.url()).unwrap()),
-        log,
-        scenario,
-    );
 
     // Each server's clients submit reports of their own authors; a conflict
     // (the other server appended first) is answered 503 and retried, as a client would.

@@ -8,11 +8,8 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use ed25519_dalek::Signer;
 use reqwest::blocking::Response;
 use serde_json::{Value, json};
-use std::sync::Arc;
 use truce_core::Kind;
 use truce_core::kinds::common::BlobDigest;
-use truce_store::Store;
-use truce_store_postgres::PostgresStore;
 use truce_tlog::note::NoteSigner;
 
 /// Every request a token opens, as `member` would make it: reading a record
@@ -260,21 +257,7 @@ fn a_token_ends_with_the_key_it_signed_in_with() {
 
 #[test]
 fn a_revocation_through_another_server_on_the_same_database_counts_at_once() {
-    let db = truce_store_postgres::testing::test_database();
-    let store: Arc<dyn Store> = Arc::new(PostgresStore::open(db.url()).unwrap());
-    let (log, scenario) = build_scenario(&store);
-    let here = spawn_on(
-        tempfile::tempdir().unwrap(),
-        Arc::new(PostgresStore::open(db.url()).unwrap()),
-        log.clone(),
-        scenario.clone(),
-    );
-    let there = spawn_on(
-        tempfile::tempdir().unwrap(),
-        Arc::new(PostgresStore::open(db.url()).unwrap()),
-        log,
-        scenario,
-    );
+    let (here, there, _db) = two_servers_on_one_database();
     let token = here.token("afghanistan.liaison");
     let case = |app: &App| {
         app.http

@@ -58,6 +58,27 @@ pub fn spawn_app_on_postgres() -> App {
     app
 }
 
+/// Two real servers, each with its own ledger, on one fresh PostgreSQL
+/// database holding the scenario. The database is last in the tuple so it is
+/// dropped after both servers.
+pub fn two_servers_on_one_database() -> (App, App, truce_store_postgres::testing::TestDatabase) {
+    let db = truce_store_postgres::testing::test_database();
+    let store: Arc<dyn Store> =
+        Arc::new(truce_store_postgres::PostgresStore::open(db.url()).unwrap());
+    let (log, scenario) = build_scenario(&store);
+    let server = |log: NoteSigner, scenario: truce_scenario::Scenario| {
+        spawn_on(
+            tempfile::tempdir().unwrap(),
+            Arc::new(truce_store_postgres::PostgresStore::open(db.url()).unwrap()),
+            log,
+            scenario,
+        )
+    };
+    let a = server(log.clone(), scenario.clone());
+    let b = server(log, scenario);
+    (a, b, db)
+}
+
 /// Builds the scenario into a fresh SQLite store and starts the real server on it.
 pub fn spawn_app() -> App {
     let dir = tempfile::tempdir().unwrap();
