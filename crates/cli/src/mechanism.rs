@@ -117,7 +117,7 @@ impl MechanismDir {
 
     /// The append path over the log's store: needs the log's private key.
     pub fn ledger_on(&self, store: Arc<dyn Store>) -> Result<Ledger> {
-        let signer = keyfile::read(&self.log_key_path())?;
+        let signer = keyfile::read(&self.log_key_path(), &Default::default())?;
         Ok(Ledger::open(store, signer)?)
     }
 
@@ -132,7 +132,7 @@ impl MechanismDir {
                     _ => bail!("record 0 is not a charter; run `truce verify`"),
                 }
             }
-            None => Ok(keyfile::read(&self.log_key_path())?.verifier()),
+            None => Ok(keyfile::read(&self.log_key_path(), &Default::default())?.verifier()),
         }
     }
 }

@@ -13,6 +13,8 @@ mod browser;
 mod contract;
 #[path = "cli/demo.rs"]
 mod demo;
+#[path = "cli/keys.rs"]
+mod keys;
 #[path = "cli/support.rs"]
 mod support;
 #[path = "cli/tampering.rs"]

@@ -29,6 +29,9 @@ pub struct InitArgs {
     /// charter's origin) when not given.
     #[arg(long)]
     log_key: Option<PathBuf>,
+    /// One passphrase opens every encrypted key file given.
+    #[command(flatten)]
+    passphrase: super::PassphraseArgs,
     /// Keep the log in this PostgreSQL database (which must be empty) rather
     /// than in the directory's SQLite file.
     #[arg(long)]
@@ -53,11 +56,15 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
     let mut value: serde_json::Value = serde_json::from_slice(&text)
         .with_context(|| format!("{} is not JSON", charter_path.display()))?;
 
+    let passphrase = args.passphrase.source();
     let (record, log_signer) = if value.get("envelope").is_some() {
         let path = args.log_key.context(
             "a signed charter names its log key: pass the log's private key with --log-key",
         )?;
-        (Record::from_json(&text)?, keyfile::read(&path)?)
+        (
+            Record::from_json(&text)?,
+            keyfile::read(&path, &passphrase)?,
+        )
     } else {
         let origin = value
             .get("origin")
@@ -65,7 +72,7 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
             .context("the charter has no \"origin\"")?
             .to_string();
         let log_signer = match &args.log_key {
-            Some(path) => keyfile::read(path)?,
+            Some(path) => keyfile::read(path, &passphrase)?,
             None => NoteSigner::generate(&origin, &mut rand::rngs::OsRng)?,
         };
         match value.get("log_key").and_then(serde_json::Value::as_str) {
@@ -92,7 +99,7 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         let signers = args
             .keys
             .iter()
-            .map(|k| keyfile::read(k))
+            .map(|k| keyfile::read(k, &passphrase))
             .collect::<Result<Vec<_>>>()?;
         let first = signers.first().context("pass at least one --key")?;
         let author =

@@ -14,6 +14,10 @@ pub struct KeygenArgs {
     /// Defaults to the file name without extension.
     #[arg(long)]
     name: Option<String>,
+    /// With --passphrase-file or --passphrase-env, the key is written sealed
+    /// under that passphrase (truce-encrypted-key-v1: scrypt and AES-256-GCM).
+    #[command(flatten)]
+    passphrase: super::PassphraseArgs,
 }
 
 pub fn run(args: KeygenArgs) -> Result<ExitCode> {
@@ -29,7 +33,10 @@ pub fn run(args: KeygenArgs) -> Result<ExitCode> {
     truce_core::values::MemberId::parse(&name)
         .map_err(|e| anyhow::anyhow!("key name {e}; it must be usable as a member id"))?;
     let signer = NoteSigner::generate(&name, &mut rand::rngs::OsRng)?;
-    keyfile::write(&args.out, &signer)?;
+    match args.passphrase.given() {
+        Some(source) => keyfile::write_encrypted(&args.out, &signer, &source)?,
+        None => keyfile::write(&args.out, &signer)?,
+    }
     println!("{}", signer.verifier().vkey());
     Ok(ExitCode::SUCCESS)
 }

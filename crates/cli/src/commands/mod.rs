@@ -1,6 +1,7 @@
 //! One module per subcommand; this file holds the argument definitions.
 
 mod demo;
+mod encrypt_key;
 mod export;
 mod init;
 mod keygen;
@@ -12,6 +13,7 @@ pub mod status;
 mod submit;
 mod verify;
 
+use crate::keyfile;
 use crate::mechanism::MechanismDir;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -43,6 +45,8 @@ enum Command {
     Init(init::InitArgs),
     /// Write a new member key to a file and print its public (verifier) key.
     Keygen(keygen::KeygenArgs),
+    /// Write a copy of a plain key file sealed under a passphrase.
+    EncryptKey(encrypt_key::EncryptKeyArgs),
     /// Sign and append one record; prints {"index":N,"leaf_hash":"…"}.
     Submit(submit::SubmitArgs),
     /// Print the log's verifier key (C2SP signed-note vkey form).
@@ -73,6 +77,37 @@ pub struct Location {
     database: Option<String>,
 }
 
+/// Where the passphrase of an encrypted key file comes from (never the
+/// command line, which every user of the machine can see).
+#[derive(Args)]
+pub struct PassphraseArgs {
+    /// The passphrase of an encrypted key file is the text of this file
+    /// (without its final line break).
+    #[arg(long, value_name = "FILE", conflicts_with = "passphrase_env")]
+    passphrase_file: Option<PathBuf>,
+    /// The passphrase of an encrypted key file is in this environment
+    /// variable. Reading a key, TRUCE_KEY_PASSPHRASE is used when neither
+    /// option is given.
+    #[arg(long, value_name = "VAR")]
+    passphrase_env: Option<String>,
+}
+
+impl PassphraseArgs {
+    /// The source the options name, if any.
+    pub fn given(&self) -> Option<keyfile::Passphrase> {
+        match (&self.passphrase_file, &self.passphrase_env) {
+            (Some(file), _) => Some(keyfile::Passphrase::File(file.clone())),
+            (None, Some(var)) => Some(keyfile::Passphrase::Env(var.clone())),
+            (None, None) => None,
+        }
+    }
+
+    /// Where to read an encrypted key file's passphrase from.
+    pub fn source(&self) -> keyfile::Passphrase {
+        self.given().unwrap_or_default()
+    }
+}
+
 impl Location {
     /// The directory and its log's store.
     pub fn open(&self) -> anyhow::Result<(MechanismDir, Arc<dyn Store>)> {
@@ -88,6 +123,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(a),
         Command::Init(a) => init::run(a),
         Command::Keygen(a) => keygen::run(a),
+        Command::EncryptKey(a) => encrypt_key::run(a),
         Command::Submit(a) => submit::run(a),
         Command::LogKey(a) => logkeys::log_key(&a),
         Command::Checkpoint(a) => logkeys::checkpoint(&a),

@@ -17,6 +17,8 @@ pub struct SubmitArgs {
     /// The author's private key file (its name is the author's member id).
     #[arg(long)]
     key: PathBuf,
+    #[command(flatten)]
+    passphrase: super::PassphraseArgs,
     /// The record to sign: {"kind": …, "body": {…}} plus optional "time",
     /// "refs" and "confidential": {"readers": […], "content": {…}}.
     /// A record that is already signed ({"envelope": …, "signatures": […]}) is appended as it is.
@@ -51,7 +53,7 @@ pub fn run(args: SubmitArgs) -> Result<ExitCode> {
     let text = crate::mechanism::read_input(&args.record_file)?;
     let value: serde_json::Value = serde_json::from_slice(&text)
         .with_context(|| format!("{} is not JSON", args.record_file.display()))?;
-    let signer = keyfile::read(&args.key)?;
+    let signer = keyfile::read(&args.key, &args.passphrase.source())?;
     let ledger = dir.ledger_on(store)?;
     let (record, opening) = if value.get("envelope").is_some() {
         (Record::from_json(&text)?, None)

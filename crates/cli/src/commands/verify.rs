@@ -64,7 +64,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
     let result = if let Some(dir) = &args.dir {
         let dir = MechanismDir::open(dir)?;
         if pin.is_none() && dir.log_key_path().is_file() {
-            pin = Some(keyfile::read(&dir.log_key_path())?.verifier());
+            pin = Some(keyfile::read(&dir.log_key_path(), &Default::default())?.verifier());
         }
         let store: Box<dyn truce_store::Store> = match &args.database {
             Some(url) => Box::new(
