@@ -23,6 +23,8 @@ pub enum ApiError {
     #[error("{0}")]
     Rejected(String),
     #[error("{0}")]
+    Contradictory(String),
+    #[error("{0}")]
     TooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -72,6 +74,11 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "rejected",
                 "The log refused the record",
+            ),
+            ApiError::Contradictory(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "contradictory",
+                "The request is well formed but contradicts itself",
             ),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Too large"),
             ApiError::UnsupportedMediaType(_) => (

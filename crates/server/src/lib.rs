@@ -17,6 +17,7 @@ pub mod follower;
 mod headers;
 pub mod limits;
 pub mod openapi;
+pub mod params;
 pub mod routes;
 pub mod state;
 

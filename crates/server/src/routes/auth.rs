@@ -13,7 +13,7 @@ use truce_core::values::{MemberId, Timestamp};
 #[serde(deny_unknown_fields)]
 pub struct ChallengeRequest {
     /// The member signing in.
-    member: String,
+    member: MemberId,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -26,8 +26,7 @@ pub struct ChallengeResponse {
 
 /// The member, if it is active in the log as the store holds it now (a
 /// member added or revoked through another server counts at once).
-async fn known_member(state: &AppState, member: &str) -> Result<MemberId, ApiError> {
-    let id = MemberId::parse(member).map_err(|e| ApiError::BadRequest(format!("member {e}")))?;
+async fn known_member(state: &AppState, id: MemberId) -> Result<MemberId, ApiError> {
     state.caught_up().await?;
     let active = state
         .ledger
@@ -45,12 +44,13 @@ async fn known_member(state: &AppState, member: &str) -> Result<MemberId, ApiErr
 /// (`truce-auth-v1\n<origin>\n<member>\n<challenge>`).
 #[utoipa::path(post, path = "/api/v1/auth/challenge", tag = "auth",
     request_body = ChallengeRequest,
-    responses((status = 200, body = ChallengeResponse)))]
+    responses((status = 200, body = ChallengeResponse),
+        (status = 401, description = "Not an active member of this mechanism", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn challenge(
     State(state): State<AppState>,
     Body(req): Body<ChallengeRequest>,
 ) -> Result<Json<ChallengeResponse>, ApiError> {
-    let member = known_member(&state, &req.member).await?;
+    let member = known_member(&state, req.member).await?;
     let now = state.clock.now();
     let (challenge, expires) = state.sessions.challenge(member.clone(), now)?;
     let message =
@@ -66,9 +66,14 @@ pub async fn challenge(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
-    member: String,
+    member: MemberId,
+    /// The challenge from `/api/v1/auth/challenge`.
+    #[schema(pattern = "^[A-Za-z0-9_-]{43}$")]
     challenge: String,
     /// Base64 Ed25519 signature over the challenge's message.
+    // 64 bytes in padded base64: the 86th character carries two bits, so
+    // only four letters can stand there in the one canonical spelling.
+    #[schema(pattern = "^[A-Za-z0-9+/]{85}[AQgw]==$")]
     signature: String,
 }
 
@@ -92,7 +97,7 @@ pub async fn token(
     State(state): State<AppState>,
     Body(req): Body<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let member = known_member(&state, &req.member).await?;
+    let member = known_member(&state, req.member).await?;
     let now = state.clock.now();
     let refused = || {
         ApiError::Unauthorized(

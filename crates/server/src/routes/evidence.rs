@@ -51,7 +51,8 @@ const CHUNK: usize = 64 * 1024;
 #[serde(deny_unknown_fields)]
 pub struct UploadParams {
     /// The blob's declared digest, `sha256:<64 lowercase hex>`.
-    digest: Option<String>,
+    #[param(inline)]
+    digest: BlobDigest,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -86,12 +87,7 @@ pub async fn upload(
             "only the parties' and the mediators' members upload evidence".into(),
         ));
     }
-    let declared = params.digest.ok_or_else(|| {
-        ApiError::BadRequest(
-            "say which blob this is: POST /api/v1/evidence?digest=sha256:<64 hex digits>".into(),
-        )
-    })?;
-    let digest = BlobDigest::parse(&declared).map_err(ApiError::BadRequest)?;
+    let digest = params.digest;
     let announced = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -640,8 +636,8 @@ enum Answer {
 /// ETag. Restricted evidence is served only to those its record names, and
 /// only after a signed `evidence.access` record of the read is in the log.
 #[utoipa::path(get, path = "/api/v1/evidence/{digest}", tag = "evidence",
-    params(("digest" = String, Path, description = "sha256: and 64 lowercase hex digits"),
-        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`")),
+    params(("digest" = inline(BlobDigest), Path, description = "sha256: and 64 lowercase hex digits"),
+        ("Range" = Option<String>, Header, nullable = false, description = "One byte range, e.g. `bytes=0-1023`; any other value is ignored and the whole file served")),
     security((), ("bearer" = [])),
     responses((status = 200, description = "The whole file", body = Vec<u8>, content_type = "application/octet-stream"),
         (status = 206, description = "The requested range", body = Vec<u8>, content_type = "application/octet-stream"),
@@ -651,10 +647,9 @@ enum Answer {
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
-    Path(digest): Path<String>,
+    Path(digest): Path<BlobDigest>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let digest = BlobDigest::parse(&digest).map_err(ApiError::BadRequest)?;
     let etag = etag_of(&digest);
     let prepared = {
         let etag = etag.clone();

@@ -4,6 +4,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, blocking};
 use crate::extract::{Path, Query};
+use crate::params::{LogIndex, Within};
 use crate::routes::records::{RecordView, view};
 use crate::state::AppState;
 use axum::Json;
@@ -24,47 +25,73 @@ use truce_index::{
 #[serde(deny_unknown_fields)]
 pub struct IncidentParams {
     /// Events at or after this time (UTC, like `2025-10-26T00:00:00Z`).
-    from: Option<String>,
+    #[param(inline)]
+    from: Option<Timestamp>,
     /// Events before this time (UTC).
-    to: Option<String>,
-    /// Only incidents with a place inside `south,west,north,east` (decimal degrees).
-    #[param(example = "31.0,69.0,35.0,72.0")]
+    #[param(inline)]
+    to: Option<Timestamp>,
+    /// Only incidents with a place inside `south,west,north,east` (decimal
+    /// degrees; a west edge east of the east edge crosses the antimeridian).
+    #[param(
+        example = "31.0,69.0,35.0,72.0",
+        pattern = r"^-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?),-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?),-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?),-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)$"
+    )]
     bbox: Option<String>,
-    /// Comma-separated incident types, e.g. `shelling,drone_strike`.
+    /// Incident types, comma-separated, e.g. `shelling,drone_strike`.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", value_type = Option<Vec<IncidentType>>, style = Form, explode = false)]
     types: Option<String>,
     /// A participant that reported the incident or is accused in it.
-    party: Option<String>,
+    #[param(inline)]
+    party: Option<ParticipantId>,
     /// The participant that reported the incident.
-    reporter: Option<String>,
+    #[param(inline)]
+    reporter: Option<ParticipantId>,
     /// The participant the report holds responsible.
-    accused: Option<String>,
-    /// Comma-separated case stages, e.g. `awaiting_response,under_investigation`.
+    #[param(inline)]
+    accused: Option<ParticipantId>,
+    /// Case stages, comma-separated, e.g. `reported,under_investigation`.
+    #[param(value_type = Option<Vec<CaseStage>>, style = Form, explode = false)]
     status: Option<String>,
     /// Words to find in titles, narratives and place names (case-insensitive).
     q: Option<String>,
     /// The `next` of the previous page.
+    #[param(pattern = "^[0-9a-f]{32}$")]
     cursor: Option<String>,
-    /// Page size (1 to 500; 50 when not given).
-    limit: Option<usize>,
-    /// Statistics only: group by `week` (default), `area`, `type`, `party` or `reporter`.
-    group: Option<String>,
+    /// Page size (0 to 500, 0 only counts; 50 when not given).
+    #[param(inline)]
+    limit: Option<Within<0, { truce_index::MAX_LIMIT as u64 }>>,
+    /// Statistics only: how to group (by week when not given).
+    #[param(inline)]
+    group: Option<GroupBy>,
+}
+
+/// How statistics are grouped.
+#[derive(Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    Week,
+    Area,
+    Type,
+    Party,
+    Reporter,
 }
 
 fn bad(e: impl std::fmt::Display) -> ApiError {
     ApiError::BadRequest(e.to_string())
 }
 
-fn time(s: &Option<String>) -> Result<Option<Timestamp>, ApiError> {
-    s.as_deref().map(Timestamp::parse).transpose().map_err(bad)
-}
-
-fn participant(s: &Option<String>) -> Result<Option<ParticipantId>, ApiError> {
-    s.as_deref()
-        .map(ParticipantId::parse)
-        .transpose()
-        .map_err(bad)
+/// A box upside down or a time range that ends before it starts is well
+/// formed but contradicts itself: 422, which the API document lists for
+/// these routes (a schema cannot say "south ≤ north").
+fn query_error(e: truce_index::QueryError) -> ApiError {
+    use truce_index::QueryError;
+    match e {
+        QueryError::InvertedLatitude { .. } | QueryError::InvertedTimeRange { .. } => {
+            ApiError::Contradictory(e.to_string())
+        }
+        QueryError::Latitude(_) | QueryError::Longitude(_) | QueryError::Cursor(_) => bad(e),
+    }
 }
 
 fn micro_degrees(text: &str) -> Result<i64, ApiError> {
@@ -95,14 +122,16 @@ fn stage(name: &str) -> Result<CaseStage, ApiError> {
     })
 }
 
+/// A comma-separated list (OpenAPI `style: form, explode: false`): empty
+/// is no list, and an empty item is refused rather than skipped.
 fn list<T>(
     s: &Option<String>,
     parse: impl Fn(&str) -> Result<T, ApiError>,
 ) -> Result<Vec<T>, ApiError> {
-    s.as_deref()
-        .map(|s| s.split(',').filter(|p| !p.is_empty()).map(&parse).collect())
-        .transpose()
-        .map(Option::unwrap_or_default)
+    match s.as_deref() {
+        None | Some("") => Ok(Vec::new()),
+        Some(s) => s.split(',').map(&parse).collect(),
+    }
 }
 
 impl IncidentParams {
@@ -116,20 +145,20 @@ impl IncidentParams {
                         "bbox is south,west,north,east in degrees".into(),
                     ));
                 };
-                Some(BoundingBox::new(south, west, north, east).map_err(bad)?)
+                Some(BoundingBox::new(south, west, north, east).map_err(query_error)?)
             }
         };
         Ok(IncidentQuery {
-            from: time(&self.from)?,
-            to: time(&self.to)?,
+            from: self.from,
+            to: self.to,
             bbox,
             types: list(&self.types, |t| {
                 serde_json::from_value::<IncidentType>(serde_json::Value::String(t.to_string()))
                     .map_err(|_| ApiError::BadRequest(format!("{t:?} is not an incident type")))
             })?,
-            party: participant(&self.party)?,
-            reporter: participant(&self.reporter)?,
-            accused: participant(&self.accused)?,
+            party: self.party.clone(),
+            reporter: self.reporter.clone(),
+            accused: self.accused.clone(),
             status: list(&self.status, stage)?,
             text: self.q.clone().filter(|q| !q.trim().is_empty()),
             cursor: self
@@ -137,8 +166,8 @@ impl IncidentParams {
                 .as_deref()
                 .map(Cursor::parse)
                 .transpose()
-                .map_err(bad)?,
-            limit: self.limit.unwrap_or(50),
+                .map_err(query_error)?,
+            limit: self.limit.map_or(truce_index::DEFAULT_LIMIT, |l| l.0),
         })
     }
 }
@@ -147,7 +176,8 @@ impl IncidentParams {
 /// given must hold; paging by cursor never repeats or skips an incident even
 /// while reports arrive.
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", params(IncidentParams),
-    responses((status = 200, body = IncidentPage)))]
+    responses((status = 200, body = IncidentPage),
+        (status = 422, description = "A box whose south edge is north of its north edge, or a time range that ends before it starts", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list_incidents(
     State(state): State<AppState>,
     Query(params): Query<IncidentParams>,
@@ -159,7 +189,7 @@ pub async fn list_incidents(
         index
             .incidents(&query, state.clock.now())
             .map(Json)
-            .map_err(bad)
+            .map_err(query_error)
     })
     .await
 }
@@ -167,22 +197,18 @@ pub async fn list_incidents(
 /// Counts and casualties (best estimates, as reported) of the incidents that
 /// match the filters, grouped by week, area, type, party or reporter.
 #[utoipa::path(get, path = "/api/v1/statistics", tag = "incidents", params(IncidentParams),
-    responses((status = 200, body = Vec<StatBucket>)))]
+    responses((status = 200, body = Vec<StatBucket>),
+        (status = 422, description = "A box whose south edge is north of its north edge, or a time range that ends before it starts", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn statistics(
     State(state): State<AppState>,
     Query(params): Query<IncidentParams>,
 ) -> Result<Json<Vec<StatBucket>>, ApiError> {
-    let by = match params.group.as_deref().unwrap_or("week") {
-        "week" => Grouping::Week,
-        "area" => Grouping::Area,
-        "type" => Grouping::Type,
-        "party" => Grouping::Party,
-        "reporter" => Grouping::Reporter,
-        other => {
-            return Err(ApiError::BadRequest(format!(
-                "group {other:?}: use week, area, type, party or reporter"
-            )));
-        }
+    let by = match params.group.unwrap_or(GroupBy::Week) {
+        GroupBy::Week => Grouping::Week,
+        GroupBy::Area => Grouping::Area,
+        GroupBy::Type => Grouping::Type,
+        GroupBy::Party => Grouping::Party,
+        GroupBy::Reporter => Grouping::Reporter,
     };
     let query = params.query()?;
     blocking(move || {
@@ -191,7 +217,7 @@ pub async fn statistics(
         index
             .statistics(&query, by, state.clock.now())
             .map(Json)
-            .map_err(bad)
+            .map_err(query_error)
     })
     .await
 }
@@ -209,13 +235,13 @@ pub struct CasePage {
 /// evidence, investigation steps, findings, concurrences, remedies), its
 /// derived stage and the deadlines that run.
 #[utoipa::path(get, path = "/api/v1/incidents/{index}", tag = "incidents",
-    params(("index" = u64, Path, description = "The report's index in the log")),
+    params(("index" = inline(LogIndex), Path, description = "The report's index in the log")),
     security((), ("bearer" = [])),
     responses((status = 200, body = CasePage)))]
 pub async fn case(
     State(state): State<AppState>,
     caller: Caller,
-    Path(index): Path<u64>,
+    Path(LogIndex(index)): Path<LogIndex>,
 ) -> Result<Json<CasePage>, ApiError> {
     blocking(move || {
         state.index.catch_up()?;

@@ -94,13 +94,12 @@ pub async fn participants(
 
 /// One member with its keys (active and retired) and its next sequence number.
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members",
-    params(("id" = String, Path, description = "The member's id, e.g. `pakistan.liaison`")),
+    params(("id" = inline(MemberId), Path, description = "The member's id, e.g. `pakistan.liaison`")),
     responses((status = 200, body = MemberView)))]
 pub async fn member(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<MemberId>,
 ) -> Result<Json<MemberView>, ApiError> {
-    let id = MemberId::parse(&id).map_err(|e| ApiError::BadRequest(format!("member {e}")))?;
     // A client signs its next record with `next_seq`: it must count records
     // appended through other servers on the same database too.
     state.caught_up().await?;

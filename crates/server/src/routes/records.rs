@@ -3,6 +3,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, blocking};
 use crate::extract::{Path, Query, StrictJson};
+use crate::params::{LogIndex, Within};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -164,13 +165,13 @@ pub fn one(state: &AppState, index: u64) -> Result<Option<truce_store::StoredRec
 /// One record by its index in the log, with its confidential part when the
 /// caller's participant wrote it or is named among its readers.
 #[utoipa::path(get, path = "/api/v1/records/{index}", tag = "records",
-    params(("index" = u64, Path, description = "The record's index in the log")),
+    params(("index" = inline(LogIndex), Path, description = "The record's index in the log")),
     security((), ("bearer" = [])),
     responses((status = 200, body = RecordView)))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
-    Path(index): Path<u64>,
+    Path(LogIndex(index)): Path<LogIndex>,
 ) -> Result<Json<RecordView>, ApiError> {
     blocking(move || {
         let stored = one(&state, index)?
@@ -182,7 +183,7 @@ pub async fn get(
 
 /// One record by its leaf hash (base64url without padding, or standard base64).
 #[utoipa::path(get, path = "/api/v1/records/by-hash/{hash}", tag = "records",
-    params(("hash" = String, Path, description = "The record's RFC 6962 leaf hash, base64url")),
+    params(("hash" = String, Path, pattern = "^([A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]|[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)$", description = "The record's RFC 6962 leaf hash, base64url")),
     security((), ("bearer" = [])),
     responses((status = 200, body = RecordView)))]
 pub async fn get_by_hash(
@@ -195,7 +196,7 @@ pub async fn get_by_hash(
         .ledger
         .index_of(&hash)
         .ok_or_else(|| ApiError::NotFound(format!("no record has leaf hash {hash}")))?;
-    get(State(state), caller, Path(index)).await
+    get(State(state), caller, Path(LogIndex(index))).await
 }
 
 /// Record hashes in URLs: base64url (no padding) or standard base64.
@@ -214,15 +215,11 @@ pub fn parse_hash(text: &str) -> Result<truce_core::Hash, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct Range {
     /// The first index to return.
-    #[serde(default)]
-    start: u64,
+    #[param(inline)]
+    start: Option<LogIndex>,
     /// How many records at most (1 to 1000; 100 when not given).
-    #[serde(default = "default_limit")]
-    limit: u64,
-}
-
-fn default_limit() -> u64 {
-    100
+    #[param(inline)]
+    limit: Option<Within<1, 1000>>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -243,12 +240,13 @@ pub async fn list(
     caller: Caller,
     Query(range): Query<Range>,
 ) -> Result<Json<RecordPage>, ApiError> {
-    let limit = range.limit.clamp(1, 1000);
+    let start = range.start.map_or(0, |s| s.0);
+    let limit = range.limit.map_or(100, |l| l.0) as u64;
     blocking(move || {
         let size = state.store.size()?;
-        let end = range.start.saturating_add(limit).min(size);
+        let end = start.saturating_add(limit).min(size);
         let mut records = Vec::new();
-        for stored in state.store.records(range.start, end)? {
+        for stored in state.store.records(start, end)? {
             records.push(view(&state, &caller, stored.index, &stored.leaf)?);
         }
         Ok(Json(RecordPage {
@@ -264,11 +262,11 @@ pub async fn list(
 /// the record that granted its author's key (with its proof), and the signed
 /// checkpoint both proofs lead to. `truce verify --bundle FILE` checks it.
 #[utoipa::path(get, path = "/api/v1/records/{index}/bundle", tag = "transparency",
-    params(("index" = u64, Path, description = "The record's index in the log")),
+    params(("index" = inline(LogIndex), Path, description = "The record's index in the log")),
     responses((status = 200, description = "A truce-bundle/v1 document", body = Bundle)))]
 pub async fn bundle(
     State(state): State<AppState>,
-    Path(index): Path<u64>,
+    Path(LogIndex(index)): Path<LogIndex>,
 ) -> Result<Json<Bundle>, ApiError> {
     blocking(move || {
         let stored = one(&state, index)?

@@ -3,6 +3,7 @@
 
 use crate::error::{ApiError, blocking};
 use crate::extract::Query;
+use crate::params::LogIndex;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -36,9 +37,11 @@ pub async fn checkpoint(State(state): State<AppState>) -> Result<impl IntoRespon
 #[serde(deny_unknown_fields)]
 pub struct InclusionQuery {
     /// The record's index.
-    index: u64,
+    #[param(inline)]
+    index: LogIndex,
     /// The tree size to prove against (a checkpointed size; the latest when not given).
-    size: Option<u64>,
+    #[param(inline)]
+    size: Option<LogIndex>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -51,38 +54,37 @@ pub struct InclusionProof {
 
 /// An RFC 9162 inclusion proof, in the same shape as `truce prove`.
 #[utoipa::path(get, path = "/api/v1/proof/inclusion", tag = "transparency", params(InclusionQuery),
-    responses((status = 200, body = InclusionProof)))]
+    responses((status = 200, body = InclusionProof),
+        (status = 404, description = "No such proof: a size beyond the latest checkpoint, an index outside the tree, or sizes out of order", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn inclusion(
     State(state): State<AppState>,
     Query(q): Query<InclusionQuery>,
 ) -> Result<Json<InclusionProof>, ApiError> {
     blocking(move || {
         let current = checkpointed_size(&state)?;
-        let size = q.size.unwrap_or(current);
+        let size = q.size.map_or(current, |s| s.0);
+        let index = q.index.0;
+        // Either way there is no such proof (yet): 404, not a malformed request.
         if size > current {
-            return Err(ApiError::BadRequest(format!(
+            return Err(ApiError::NotFound(format!(
                 "the latest checkpoint covers {current} records; ask for a size up to that"
             )));
         }
-        if q.index >= size {
-            return Err(ApiError::BadRequest(format!(
-                "record {} is not in a tree of {size} records",
-                q.index
+        if index >= size {
+            return Err(ApiError::NotFound(format!(
+                "record {index} is not in a tree of {size} records"
             )));
         }
         let store = state.store.as_ref();
-        let proof = truce_tlog::inclusion_proof(q.index, size, &StoreHashes(store))
+        let proof = truce_tlog::inclusion_proof(index, size, &StoreHashes(store))
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         let leaf_hash = store
-            .nodes(&[NodeId {
-                level: 0,
-                index: q.index,
-            }])?
+            .nodes(&[NodeId { level: 0, index }])?
             .first()
             .copied()
             .ok_or_else(|| ApiError::Internal("the leaf hash is missing".into()))?;
         Ok(Json(InclusionProof {
-            index: q.index,
+            index,
             tree_size: size,
             leaf_hash,
             proof,
@@ -96,9 +98,11 @@ pub async fn inclusion(
 #[serde(deny_unknown_fields)]
 pub struct ConsistencyQuery {
     /// The older tree size.
-    from: u64,
+    #[param(inline)]
+    from: LogIndex,
     /// The newer tree size (the latest checkpoint's when not given).
-    to: Option<u64>,
+    #[param(inline)]
+    to: Option<LogIndex>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -111,23 +115,26 @@ pub struct ConsistencyProof {
 /// An RFC 9162 consistency proof between two checkpointed tree sizes, in the
 /// same shape as `truce prove`.
 #[utoipa::path(get, path = "/api/v1/proof/consistency", tag = "transparency", params(ConsistencyQuery),
-    responses((status = 200, body = ConsistencyProof)))]
+    responses((status = 200, body = ConsistencyProof),
+        (status = 404, description = "No such proof: a size beyond the latest checkpoint, an index outside the tree, or sizes out of order", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn consistency(
     State(state): State<AppState>,
     Query(q): Query<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyProof>, ApiError> {
     blocking(move || {
         let current = checkpointed_size(&state)?;
-        let to = q.to.unwrap_or(current);
-        if to > current || q.from > to {
-            return Err(ApiError::BadRequest(format!(
+        let to = q.to.map_or(current, |t| t.0);
+        let from = q.from.0;
+        // No proof exists between such sizes (yet): 404.
+        if to > current || from > to {
+            return Err(ApiError::NotFound(format!(
                 "sizes must satisfy from ≤ to ≤ {current} (the latest checkpoint)"
             )));
         }
-        let proof = truce_tlog::consistency_proof(q.from, to, &StoreHashes(state.store.as_ref()))
-            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let proof = truce_tlog::consistency_proof(from, to, &StoreHashes(state.store.as_ref()))
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
         Ok(Json(ConsistencyProof {
-            size1: q.from,
+            size1: from,
             size2: to,
             proof,
         }))

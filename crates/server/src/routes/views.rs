@@ -4,6 +4,7 @@
 
 use crate::error::{ApiError, blocking};
 use crate::extract::{Path, Query};
+use crate::params::{LogIndex, Within};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -71,23 +72,28 @@ pub async fn drafts(State(state): State<AppState>) -> Result<Json<Vec<DraftHisto
 
 /// One draft, by the index of any of its versions (or positions, signatures).
 #[utoipa::path(get, path = "/api/v1/drafts/{index}", tag = "agreements",
-    params(("index" = u64, Path, description = "The index of any record of the draft")),
+    params(("index" = inline(LogIndex), Path, description = "The index of any record of the draft")),
     responses((status = 200, body = DraftHistory)))]
 pub async fn draft(
     State(state): State<AppState>,
-    Path(index): Path<u64>,
+    Path(LogIndex(index)): Path<LogIndex>,
 ) -> Result<Json<DraftHistory>, ApiError> {
     blocking(move || history(&state, index).map(Json)).await
 }
+
+/// More versions than any negotiation has: a bound for the API document.
+const MAX_VERSION: u64 = 100_000;
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DiffQuery {
     /// Version number to compare from (default: the one before `to`).
-    from: Option<usize>,
+    #[param(inline)]
+    from: Option<Within<1, { MAX_VERSION }>>,
     /// Version number to compare to (default: the latest).
-    to: Option<usize>,
+    #[param(inline)]
+    to: Option<Within<1, { MAX_VERSION }>>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -99,25 +105,22 @@ pub struct DraftDiff {
 
 /// The clause-level diff between two versions of a draft (by version number).
 #[utoipa::path(get, path = "/api/v1/drafts/{index}/diff", tag = "agreements",
-    params(("index" = u64, Path, description = "The index of any record of the draft"), DiffQuery),
+    params(("index" = inline(LogIndex), Path, description = "The index of any record of the draft"), DiffQuery),
     responses((status = 200, body = DraftDiff)))]
 pub async fn diff(
     State(state): State<AppState>,
-    Path(index): Path<u64>,
+    Path(LogIndex(index)): Path<LogIndex>,
     Query(q): Query<DiffQuery>,
 ) -> Result<Json<DraftDiff>, ApiError> {
     blocking(move || {
         let h = history(&state, index)?;
-        let to = q.to.unwrap_or(h.versions.len());
-        let from = q.from.unwrap_or(to.saturating_sub(1).max(1));
+        let to = q.to.map_or(h.versions.len(), |v| v.0);
+        let from = q.from.map_or(to.saturating_sub(1).max(1), |v| v.0);
         let version = |n: usize| {
             n.checked_sub(1)
                 .and_then(|i| h.versions.get(i))
                 .ok_or_else(|| {
-                    ApiError::BadRequest(format!(
-                        "the draft has versions 1 to {}",
-                        h.versions.len()
-                    ))
+                    ApiError::NotFound(format!("the draft has versions 1 to {}", h.versions.len()))
                 })
         };
         let clauses = truce_core::derive::draft::clause_diff(version(from)?, version(to)?);
@@ -176,10 +179,11 @@ pub async fn commitments(State(state): State<AppState>) -> Result<Json<Complianc
 #[serde(deny_unknown_fields)]
 pub struct ChannelQuery {
     /// Only messages before this log index: the `next` of the previous page.
-    before: Option<u64>,
+    #[param(inline)]
+    before: Option<LogIndex>,
     /// How many messages at most (1 to 200; 50 when not given).
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<u32>,
+    #[param(inline)]
+    limit: Option<Within<1, 200>>,
 }
 
 /// The hotline, newest message first, a page at a time: each message with
@@ -193,21 +197,15 @@ pub async fn channel(
     State(state): State<AppState>,
     Query(q): Query<ChannelQuery>,
 ) -> Result<Json<ChannelPage>, ApiError> {
-    let limit = match q.limit {
-        None => 50,
-        Some(n @ 1..=200) => n as usize,
-        Some(n) => {
-            return Err(ApiError::BadRequest(format!(
-                "limit = {n}: ask for 1 to 200 messages"
-            )));
-        }
-    };
+    let limit = q.limit.map_or(50, |l| l.0);
     blocking(move || {
         state.index.catch_up()?;
         let now = state.clock.now();
-        Ok(Json(
-            state.index.read()?.channel().page(q.before, limit, now),
-        ))
+        Ok(Json(state.index.read()?.channel().page(
+            q.before.map(|b| b.0),
+            limit,
+            now,
+        )))
     })
     .await
 }

@@ -30,20 +30,26 @@ fn the_checkpoint_is_signed_and_proofs_verify_against_it() {
         }
         let c = app.get_json("/api/v1/proof/consistency?from=10");
         assert_eq!(c["size2"].as_u64(), Some(checkpoint.size));
-        // Out of range: a clear 400, not a panic.
-        assert_eq!(
-            app.get(&format!(
-                "/api/v1/proof/inclusion?index={}",
-                checkpoint.size
-            ))
-            .status(),
-            400
-        );
-        assert_eq!(
-            app.get("/api/v1/proof/consistency?from=5&to=3").status(),
-            400
-        );
-        assert_eq!(app.get("/api/v1/proof/inclusion?index=abc").status(), 400);
+        // Beyond the log, or between sizes no proof joins: no such proof, a
+        // clear 404, not a panic.
+        for missing in [
+            format!("/api/v1/proof/inclusion?index={}", checkpoint.size),
+            format!(
+                "/api/v1/proof/inclusion?index=0&size={}",
+                checkpoint.size + 1
+            ),
+            "/api/v1/proof/consistency?from=5&to=3".to_string(),
+        ] {
+            assert_eq!(app.get(&missing).status(), 404, "{missing}");
+        }
+        // Malformed, or past the largest position a request may name: 400.
+        for malformed in [
+            "/api/v1/proof/inclusion?index=abc",
+            "/api/v1/proof/inclusion?index=9007199254740992",
+            "/api/v1/proof/consistency?from=-1",
+        ] {
+            assert_eq!(app.get(malformed).status(), 400, "{malformed}");
+        }
     }
 }
 
