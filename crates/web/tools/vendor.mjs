@@ -14,8 +14,10 @@ const packages = {
   "chart.js": ["dist/chart.umd.min.js", "LICENSE.md"],
   canonicalize: ["lib/canonicalize.js", "LICENSE"],
   "swagger-ui-dist": ["swagger-ui-bundle.js", "swagger-ui-bundle.js.LICENSE.txt", "swagger-ui.css", "LICENSE", "NOTICE"],
+  // scrypt and the modules it imports (relative imports, so they load as they are).
+  "@noble/hashes": ["scrypt.js", "pbkdf2.js", "hmac.js", "sha2.js", "_md.js", "_u64.js", "utils.js", "LICENSE"],
 };
-const target = { "swagger-ui-dist": "swagger-ui" };
+const target = { "swagger-ui-dist": "swagger-ui", "@noble/hashes": "noble-hashes" };
 
 for (const [name, files] of Object.entries(packages)) {
   const dir = new URL(`${target[name] ?? name}/`, vendor);

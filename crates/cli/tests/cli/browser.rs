@@ -38,6 +38,10 @@ fn chromium() -> String {
     path
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 struct Server(std::process::Child);
 
 impl Drop for Server {
@@ -54,9 +58,10 @@ fn the_web_ui_works_in_a_real_browser() {
     install_playwright(&e2e);
 
     let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
     let mut child = Command::new(env!("CARGO_BIN_EXE_truce"))
         .args(["demo", "--dir"])
-        .arg(tmp.path().join("demo"))
+        .arg(&demo)
         .args(["--listen", "127.0.0.1:0"])
         .env("TRUCE_LOG_LEVEL", "warn")
         .stdout(Stdio::piped())
@@ -77,6 +82,35 @@ fn the_web_ui_works_in_a_real_browser() {
     // Keep reading what the server prints, so it never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
 
+    // A demo member's key sealed under a passphrase by `truce encrypt-key`,
+    // for the browser to open (tests/keys.test.mjs); and another one plain.
+    let passphrase = "a passphrase for the browser test";
+    let member = "turkiye.host";
+    let encrypted = tmp.path().join(format!("{member}.encrypted.key"));
+    let sealed = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["encrypt-key", "--passphrase-env", "E2E_PASSPHRASE", "--key"])
+        .arg(demo.join(format!("keys/{member}.key")))
+        .arg("--out")
+        .arg(&encrypted)
+        .env("E2E_PASSPHRASE", passphrase)
+        .output()
+        .unwrap();
+    assert!(
+        sealed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sealed.stderr)
+    );
+    let plain = demo.join("keys/qatar.analyst.key");
+    let plain_seed = {
+        use base64::Engine;
+        let text = std::fs::read_to_string(&plain).unwrap();
+        let encoded = text.trim().splitn(5, '+').nth(4).unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap();
+        hex(&bytes[1..])
+    };
+
     let screenshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
     let output = Command::new("node")
         .args([
@@ -89,6 +123,11 @@ fn the_web_ui_works_in_a_real_browser() {
         .env("TRUCE_E2E_BASE_URL", &base)
         .env("TRUCE_E2E_CHROMIUM", &chromium)
         .env("TRUCE_E2E_SCREENSHOTS", &screenshots)
+        .env("TRUCE_E2E_ENCRYPTED_KEY", &encrypted)
+        .env("TRUCE_E2E_ENCRYPTED_KEY_MEMBER", member)
+        .env("TRUCE_E2E_KEY_PASSPHRASE", passphrase)
+        .env("TRUCE_E2E_PLAIN_KEY", &plain)
+        .env("TRUCE_E2E_PLAIN_KEY_SEED", plain_seed)
         .output()
         .expect("node is needed for the browser tests");
     let report = format!(

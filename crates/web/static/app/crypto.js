@@ -127,17 +127,26 @@ export async function checkInclusion(api, index, record) {
   return { size: checkpoint.size, signers: checkpoint.signers, root: toBase64(checkpoint.root) };
 }
 
-/** A member's private key `PRIVATE+KEY+name+hex8+base64(0x01 ‖ seed)`, for WebCrypto. */
+/**
+ * A member's private key `PRIVATE+KEY+name+hex8+base64(0x01 ‖ seed)` as a
+ * non-extractable WebCrypto key: script may sign with it, never read it. The
+ * byte arrays that held the seed are overwritten once it is imported.
+ */
 export async function importPrivateKey(skey) {
   const match = /^PRIVATE\+KEY\+([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec(skey.trim());
   if (!match) throw new Error("not a private key (PRIVATE+KEY+name+id+key)");
   const [, member, keyId, encoded] = match;
   const bytes = fromBase64(encoded);
-  if (bytes.length !== 33 || bytes[0] !== 1) throw new Error("not an Ed25519 private key");
   // PKCS #8 wrapping of a raw Ed25519 seed (RFC 8410).
-  const pkcs8 = concat(Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]), bytes.slice(1));
-  const key = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, false, ["sign"]);
-  return { member, keyId, key };
+  const pkcs8 = concat(Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]), bytes.subarray(1));
+  try {
+    if (bytes.length !== 33 || bytes[0] !== 1) throw new Error("not an Ed25519 private key");
+    const key = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, false, ["sign"]);
+    return { member, keyId, key };
+  } finally {
+    bytes.fill(0);
+    pkcs8.fill(0);
+  }
 }
 
 export async function sign(privateKey, messageBytes) {

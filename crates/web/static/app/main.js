@@ -106,8 +106,8 @@ function renderSession() {
   }
   const participant = context.participants.find((p) => p.id === s.participant);
   box.innerHTML = `<span class="who" title="${escapeHtml(s.member)}"><span class="role-dot role-${escapeHtml(s.role)}" aria-hidden="true"></span>${escapeHtml(s.member)}<small>${escapeHtml(participant?.name ?? s.participant)} · ${t(`roles.${s.role}`)}</small></span><button type="button" class="button secondary" id="sign-out">${t("session.sign_out")}</button>`;
-  document.getElementById("sign-out").addEventListener("click", () => {
-    session.signOut();
+  document.getElementById("sign-out").addEventListener("click", async () => {
+    await session.signOut();
     route();
   });
 }

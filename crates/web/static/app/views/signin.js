@@ -1,6 +1,9 @@
-// Sign-in: pick a demo member, or load a member key file. Either way the key
-// signs the server's challenge here, in the browser.
+// Sign-in: pick a demo member, or load a member key file (plain, or
+// passphrase-protected: then its passphrase is asked for). Either way the key
+// is imported here as a non-extractable CryptoKey and signs the server's
+// challenge in the browser.
 import * as session from "../session.js";
+import { isEncrypted, KeyFileError } from "../keyfile.js";
 import { t } from "../i18n.js";
 import { escapeHtml } from "../format.js";
 
@@ -15,13 +18,25 @@ export async function render(main, _params, context) {
       <form class="card" id="key-form">
         <h2>${t("signin.with_key")}</h2>
         <p class="hint">${t("signin.key_hint")}</p>
-        <label for="key-file">${t("signin.key_file")}</label>
-        <input type="file" id="key-file" accept=".key,text/plain">
+        <div>
+          <label for="key-file">${t("signin.key_file")}</label>
+          <input type="file" id="key-file" accept=".key,text/plain">
+        </div>
+        <div id="passphrase-field" hidden>
+          <label for="key-passphrase">${t("signin.passphrase")}</label>
+          <p class="hint" id="passphrase-hint">${t("signin.passphrase_hint")}</p>
+          <input type="password" id="key-passphrase" autocomplete="off" spellcheck="false" aria-describedby="passphrase-hint">
+        </div>
+        <div id="key-error" role="alert"></div>
+        <p class="hint" id="key-status" role="status" hidden></p>
         <button type="submit" class="button">${t("session.sign_in")}</button>
       </form>
     </section>`;
-  const fail = (error) => {
-    document.getElementById("signin-error").innerHTML = `<div class="notice error">${escapeHtml(error.message)}</div>`;
+  const status = document.getElementById("key-status");
+  const keyError = document.getElementById("key-error");
+  const show = (box, e) => {
+    const message = e instanceof KeyFileError ? t(`signin.errors.${e.code}`) : e.message;
+    box.innerHTML = `<div class="notice error">${escapeHtml(message)}</div>`;
   };
   const done = () => {
     location.hash = sessionStorage.getItem("truce.after_sign_in") || "#/";
@@ -29,26 +44,49 @@ export async function render(main, _params, context) {
   };
   for (const button of main.querySelectorAll("[data-demo-member]")) {
     button.addEventListener("click", async () => {
-      const member = demo.find((m) => m.member === button.dataset.demoMember);
       button.disabled = true;
       try {
-        await session.signIn(member.private_key);
+        await session.signInAsDemoMember(button.dataset.demoMember);
         done();
-      } catch (error) {
+      } catch (e) {
         button.disabled = false;
-        fail(error);
+        show(document.getElementById("signin-error"), e);
       }
     });
   }
-  document.getElementById("key-form").addEventListener("submit", async (event) => {
+
+  const fileInput = document.getElementById("key-file");
+  const passphraseField = document.getElementById("passphrase-field");
+  const passphrase = document.getElementById("key-passphrase");
+  // Only the file's first line is read here, to tell whether to ask for a
+  // passphrase; the key itself is read once, on submit.
+  fileInput.addEventListener("change", async () => {
+    const file = fileInput.files[0];
+    const encrypted = file ? isEncrypted(await file.slice(0, 64).text()) : false;
+    passphraseField.hidden = !encrypted;
+    passphrase.value = "";
+    keyError.replaceChildren();
+    if (encrypted) passphrase.focus();
+  });
+  const form = document.getElementById("key-form");
+  const button = form.querySelector("button[type=submit]");
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const file = document.getElementById("key-file").files[0];
-    if (!file) return fail(new Error(t("signin.choose_file")));
+    const file = fileInput.files[0];
+    if (!file) return show(keyError, new Error(t("signin.choose_file")));
+    keyError.replaceChildren();
+    button.disabled = true;
+    status.textContent = t("signin.opening");
+    status.hidden = false;
     try {
-      await session.signIn(await file.text());
+      await session.signIn(await file.text(), passphrase.value);
       done();
-    } catch (error) {
-      fail(error);
+    } catch (e) {
+      show(keyError, e);
+      if (e instanceof KeyFileError && ["wrong_passphrase", "passphrase_needed"].includes(e.code)) passphrase.select();
+    } finally {
+      button.disabled = false;
+      status.hidden = true;
     }
   });
 }
