@@ -29,7 +29,7 @@ use zeroize::Zeroizing;
 pub const MAGIC: &str = "truce-encrypted-key-v1";
 
 /// What `truce keygen` writes: scrypt's recommended interactive setting
-/// (N = 2^17, r = 8, p = 1: 128 MiB), about 0.3 s natively and 0.6 s in a
+/// (N = 2^17, r = 8, p = 1: 128 MiB), about half a second natively or in a
 /// browser.
 const LOG_N: u8 = 17;
 const R: u32 = 8;
