@@ -6,6 +6,7 @@
 // passphrase.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { BASE, launch, user, open, shot, signIn, assertClean } from "../support.mjs";
 
 let browser;
@@ -138,6 +139,27 @@ test("a passphrase-protected key file signs in only with its passphrase", { skip
   assert.deepEqual(await storedKeys(page), []);
   await shot(page, "sign-in-wrong-passphrase");
 
+  // The same file with hostile scrypt parameters is refused before any
+  // work; with one bit of its ciphertext flipped, the right passphrase fails.
+  const text = readFileSync(file, "utf8");
+  const [magic, json] = text.split("\n");
+  const sealed = JSON.parse(json);
+  const variant = (change) => ({ name: "variant.key", mimeType: "text/plain", buffer: Buffer.from(`${magic}\n${JSON.stringify({ ...sealed, ...change })}\n`) });
+  const flipped = Buffer.from(sealed.ciphertext, "base64");
+  flipped[5] ^= 1;
+  for (const [change, message] of [
+    [{ log_n: 30 }, /more memory or work than Truce allows/],
+    [{ p: 1000 }, /more memory or work than Truce allows/],
+    [{ ciphertext: flipped.toString("base64") }, /does not open this key file/],
+  ]) {
+    await page.setInputFiles("#key-file", variant(change));
+    await page.fill("#key-passphrase", process.env.TRUCE_E2E_KEY_PASSPHRASE);
+    await page.click("#key-form button[type=submit]");
+    await page.waitForFunction((m) => new RegExp(m).test(document.getElementById("key-error").textContent), message.source);
+  }
+  assert.equal(await page.$("#sign-out"), null, "not signed in");
+
+  await page.setInputFiles("#key-file", file);
   await page.fill("#key-passphrase", process.env.TRUCE_E2E_KEY_PASSPHRASE);
   const started = Date.now();
   await page.click("#key-form button[type=submit]");

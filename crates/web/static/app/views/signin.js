@@ -61,11 +61,11 @@ export async function render(main, _params, context) {
   // Only the file's first line is read here, to tell whether to ask for a
   // passphrase; the key itself is read once, on submit.
   fileInput.addEventListener("change", async () => {
+    passphrase.value = "";
+    keyError.replaceChildren();
     const file = fileInput.files[0];
     const encrypted = file ? isEncrypted(await file.slice(0, 64).text()) : false;
     passphraseField.hidden = !encrypted;
-    passphrase.value = "";
-    keyError.replaceChildren();
     if (encrypted) passphrase.focus();
   });
   const form = document.getElementById("key-form");
