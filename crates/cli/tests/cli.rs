@@ -7,6 +7,8 @@
 //! The `truce` command, run for real: its output contract, its refusals, and
 //! `truce verify` catching every kind of tampering with the SQLite file.
 
+#[path = "cli/backup.rs"]
+mod backup;
 #[path = "cli/browser.rs"]
 mod browser;
 #[path = "cli/contract.rs"]

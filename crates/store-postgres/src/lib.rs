@@ -211,6 +211,40 @@ impl PostgresStore {
         }
     }
 
+    /// Runs `dump` while a read-only, repeatable-read transaction holds an
+    /// exported snapshot of the database, passing the snapshot's id and the
+    /// latest checkpoint as that snapshot sees it. A `pg_dump
+    /// --snapshot=<id>` run by `dump` copies exactly the log that checkpoint
+    /// covers, however many appends land meanwhile: an online, consistent
+    /// backup whose checkpoint is known.
+    pub fn with_exported_snapshot<T>(
+        &self,
+        dump: impl FnOnce(&str, Option<StoredCheckpoint>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.pool.with(|Conn { client, sql }| {
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(db)?;
+            let snapshot: String = tx
+                .query_one("SELECT pg_export_snapshot()", &[])
+                .map_err(db)?
+                .try_get(0)
+                .map_err(db)?;
+            let checkpoint = tx
+                .query_opt(&sql.latest_checkpoint, &[])
+                .map_err(db)?
+                .as_ref()
+                .map(Self::checkpoint)
+                .transpose()?;
+            let out = dump(&snapshot, checkpoint)?;
+            tx.commit().map_err(db)?;
+            Ok(out)
+        })
+    }
+
     fn checkpoint(row: &postgres::Row) -> Result<StoredCheckpoint, StoreError> {
         Ok(StoredCheckpoint {
             size: to_u64(row.try_get(0).map_err(db)?)?,

@@ -126,6 +126,31 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Writes a consistent copy of the whole database to `dest` (a new
+    /// file) while appends go on: SQLite's `VACUUM INTO` reads one snapshot
+    /// in a read transaction, which in WAL mode never blocks the writer.
+    /// Returns the latest checkpoint the copy holds.
+    pub fn backup_into(&self, dest: &Path) -> Result<Option<StoredCheckpoint>, StoreError> {
+        if dest.exists() {
+            return Err(StoreError::Io(format!(
+                "{} exists already; a backup is written to a new file",
+                dest.display()
+            )));
+        }
+        let target = dest
+            .to_str()
+            .ok_or_else(|| StoreError::Io(format!("{} is not UTF-8", dest.display())))?;
+        self.readers.with(|c| {
+            c.execute("VACUUM INTO ?1", [target])
+                .map(|_| ())
+                .map_err(db)
+        })?;
+        std::fs::File::open(dest)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| StoreError::Io(format!("{}: {e}", dest.display())))?;
+        Self::open_read_only(dest)?.latest_checkpoint()
+    }
+
     fn load_upper(&self) -> Result<(), StoreError> {
         let from = node_key(&NodeId {
             level: CACHED_LEVEL,

@@ -126,6 +126,39 @@ impl BlobDir {
         Ok((actual, size))
     }
 
+    /// The hex digest of every blob stored, in no particular order (what a
+    /// backup copies). Files that are not blobs (the temporary directory, a
+    /// stray name) are passed over.
+    pub fn digests(&self) -> Result<Vec<String>, BlobError> {
+        let mut out = Vec::new();
+        for shard in fs::read_dir(&self.root)? {
+            let shard = shard?;
+            let name = shard.file_name();
+            let Some(prefix) = name.to_str().filter(|n| n.len() == 2) else {
+                continue;
+            };
+            if !shard.file_type()?.is_dir() {
+                continue;
+            }
+            for blob in fs::read_dir(shard.path())? {
+                let blob = blob?;
+                if let Some(digest) = blob.file_name().to_str()
+                    && digest.starts_with(prefix)
+                    && check_hex(digest).is_ok()
+                    && blob.file_type()?.is_file()
+                {
+                    out.push(digest.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The file a stored blob lives in (for copying it whole, as a backup does).
+    pub fn blob_path(&self, hex_digest: &str) -> Result<PathBuf, BlobError> {
+        self.path(hex_digest)
+    }
+
     pub fn contains(&self, hex_digest: &str) -> Result<bool, BlobError> {
         Ok(self.path(hex_digest)?.is_file())
     }

@@ -1,5 +1,6 @@
 //! One module per subcommand; this file holds the argument definitions.
 
+mod backup;
 mod demo;
 mod encrypt_key;
 mod export;
@@ -63,6 +64,10 @@ enum Command {
     Show(show::ShowArgs),
     /// Summarise the derived state: cases, drafts, commitments, channel.
     Status(status::StatusArgs),
+    /// Write a consistent backup of a mechanism (log, log key, evidence) while its server runs.
+    Backup(backup::BackupArgs),
+    /// Make a new mechanism from a backup and prove it is the same log.
+    Restore(backup::RestoreArgs),
 }
 
 /// Where a mechanism is: its directory (log key, evidence, and the SQLite
@@ -132,5 +137,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(a) => verify::run(a),
         Command::Show(a) => show::run(a),
         Command::Status(a) => status::run(a),
+        Command::Backup(a) => backup::backup(a),
+        Command::Restore(a) => backup::restore(a),
     }
 }
