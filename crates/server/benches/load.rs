@@ -239,6 +239,7 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         )),
         origin: ORIGIN.into(),
         demo_members: None,
+        audit: Arc::default(),
         verified_blobs: Arc::default(),
         limits: Limits {
             body_bytes: 256 * 1024,

@@ -5,6 +5,7 @@
 //! The signed message is domain-separated from records and notes:
 //! `"truce-auth-v1\n" ‖ origin ‖ "\n" ‖ member ‖ "\n" ‖ challenge`.
 
+use crate::audit::{AuditEvent, Entry};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
@@ -159,11 +160,27 @@ impl FromRequestParts<AppState> for Caller {
                 ApiError::Unauthorized("the Authorization header must be \"Bearer <token>\"".into())
             })?;
         let token = token.trim();
+        let address = crate::extract::address_of(parts);
+        let refused = |member: Option<&str>, reason: String| {
+            state.audit(
+                AuditEvent::TokenRefused,
+                Entry {
+                    member,
+                    address,
+                    detail: &reason,
+                    ..Entry::default()
+                },
+            );
+            ApiError::Unauthorized(reason)
+        };
         let session = state
             .sessions
             .session(token, state.clock.now())
             .ok_or_else(|| {
-                ApiError::Unauthorized("the token is unknown or expired; sign in again".into())
+                refused(
+                    None,
+                    "the token is unknown or expired; sign in again".into(),
+                )
             })?;
         // The member's standing as of this request: first take in whatever
         // other servers on the same database have appended (a revocation
@@ -174,7 +191,7 @@ impl FromRequestParts<AppState> for Caller {
         state
             .ledger
             .with_state(|s| session.standing(s))
-            .map_err(ApiError::Unauthorized)?;
+            .map_err(|reason| refused(Some(session.member.as_str()), reason))?;
         Ok(Caller(Some(session)))
     }
 }

@@ -26,6 +26,13 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// Demo mode: demo members may sign in from a browser without typing keys.
     pub demo: bool,
+    /// Serve HTTPS with this certificate chain (PEM), for a field server
+    /// without a proxy in front; `tls_key` must be given too.
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM: PKCS #8, PKCS #1 or SEC1).
+    pub tls_key: Option<PathBuf>,
+    /// Append the audit log (sign-ins, refusals, revocations; JSON lines) to this file.
+    pub audit_log: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -40,6 +47,9 @@ impl Default for Config {
             body_limit_bytes: 256 * 1024,
             rate_limit_per_minute: 1200,
             demo: false,
+            tls_cert: None,
+            tls_key: None,
+            audit_log: None,
         }
     }
 }
@@ -119,6 +129,15 @@ impl Config {
         }
         if let Some(v) = env("TRUCE_BODY_LIMIT_BYTES") {
             self.body_limit_bytes = number("TRUCE_BODY_LIMIT_BYTES", v)?;
+        }
+        if let Some(v) = env("TRUCE_TLS_CERT") {
+            self.tls_cert = Some(v.into());
+        }
+        if let Some(v) = env("TRUCE_TLS_KEY") {
+            self.tls_key = Some(v.into());
+        }
+        if let Some(v) = env("TRUCE_AUDIT_LOG") {
+            self.audit_log = Some(v.into());
         }
         if let Some(v) = env("TRUCE_RATE_LIMIT_PER_MINUTE") {
             self.rate_limit_per_minute = number("TRUCE_RATE_LIMIT_PER_MINUTE", v)?;

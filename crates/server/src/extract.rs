@@ -96,3 +96,22 @@ fn require_json_content_type(headers: &axum::http::HeaderMap) -> Result<(), ApiE
         )))
     }
 }
+
+/// The client's address, when the server knows it (it always does when
+/// started by `serve`; a router driven directly in a test may not).
+pub struct ClientAddress(pub Option<std::net::SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(address_of(parts)))
+    }
+}
+
+/// The client's address from a request's extensions.
+pub fn address_of(parts: &Parts) -> Option<std::net::SocketAddr> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0)
+}

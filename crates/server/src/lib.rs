@@ -8,6 +8,7 @@
 //! `serve` takes an already bound listener, so tests start the real server on
 //! `127.0.0.1:0` (the model is atuin's `launch_with_tcp_listener`).
 
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -101,6 +102,68 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    build_index_in_background(&state);
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// The certificate chain and private key (PEM files) to serve HTTPS with.
+#[derive(Clone, Debug)]
+pub struct TlsFiles {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
+/// How long HTTPS clients are told to keep to HTTPS (one year).
+const HSTS: &str = "max-age=31536000";
+
+/// As [`serve`], over HTTPS (rustls, TLS 1.2 and 1.3), for a field server with
+/// no proxy in front: every answer says `Strict-Transport-Security`, so a
+/// browser that has been here once never falls back to plain HTTP.
+pub async fn serve_tls(
+    state: AppState,
+    listener: std::net::TcpListener,
+    tls: &TlsFiles,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // ring, not the default aws-lc-rs: it builds with a C compiler alone.
+    // Installing twice (a second server in one process) is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+        .await
+        .map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot use the TLS certificate {} and key {}: {e}",
+                    tls.cert.display(),
+                    tls.key.display()
+                ),
+            )
+        })?;
+    build_index_in_background(&state);
+    let handle = axum_server::Handle::new();
+    let stopping = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopping.graceful_shutdown(Some(Duration::from_secs(30)));
+    });
+    let app = app(state).layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+        axum::http::header::STRICT_TRANSPORT_SECURITY,
+        axum::http::HeaderValue::from_static(HSTS),
+    ));
+    listener.set_nonblocking(true)?;
+    axum_server::from_tcp_rustls(listener, config)
+        .handle(handle)
+        .serve(app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .await
+}
+
+fn build_index_in_background(state: &AppState) {
     let index = Arc::clone(&state.index);
     tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
@@ -112,12 +175,6 @@ pub async fn serve(
             Err(e) => tracing::error!(error = %e, "the query index could not be built"),
         }
     });
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -31,9 +31,16 @@ pub struct AppState {
     pub origin: String,
     pub demo_members: Option<Arc<Vec<DemoMember>>>,
     pub limits: Limits,
+    /// Sign-ins, refusals and revocations (nowhere unless configured).
+    pub audit: Arc<crate::audit::AuditLog>,
 }
 
 impl AppState {
+    /// Writes an audit event at the server's time.
+    pub fn audit(&self, event: crate::audit::AuditEvent, entry: crate::audit::Entry<'_>) {
+        self.audit.record(self.clock.now(), event, entry);
+    }
+
     /// Brings the ledger's state up to what the store holds, for answers that
     /// must count records appended through other servers on the same
     /// database (see `Ledger::catch_up`). Runs off the async threads.

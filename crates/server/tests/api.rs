@@ -22,6 +22,8 @@ mod incidents;
 mod matrix;
 #[path = "api/openapi.rs"]
 mod openapi;
+#[path = "api/operations.rs"]
+mod operations;
 #[path = "api/postgres.rs"]
 mod postgres;
 #[path = "api/records.rs"]

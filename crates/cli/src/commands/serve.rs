@@ -22,6 +22,15 @@ pub struct ServeArgs {
     /// A TOML configuration file (default: truce.toml in --dir, when present).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain, a PEM file (or TRUCE_TLS_CERT); needs --tls-key.
+    #[arg(long, value_name = "PEM")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key, a PEM file (or TRUCE_TLS_KEY).
+    #[arg(long, value_name = "PEM")]
+    tls_key: Option<PathBuf>,
+    /// Append the audit log — sign-ins, refusals, revocations, as JSON lines — to this file (or TRUCE_AUDIT_LOG).
+    #[arg(long, value_name = "FILE")]
+    audit_log: Option<PathBuf>,
     /// Print the effective configuration and exit.
     #[arg(long)]
     print_config: bool,
@@ -43,6 +52,15 @@ pub fn effective_config(args: &ServeArgs) -> Result<Config> {
     }
     if let Some(l) = &args.listen {
         config.listen = l.clone();
+    }
+    if let Some(c) = &args.tls_cert {
+        config.tls_cert = Some(c.clone());
+    }
+    if let Some(k) = &args.tls_key {
+        config.tls_key = Some(k.clone());
+    }
+    if let Some(a) = &args.audit_log {
+        config.audit_log = Some(a.clone());
     }
     Ok(config)
 }
@@ -69,6 +87,14 @@ pub fn serve(
     on_listening: Option<&dyn Fn(std::net::SocketAddr)>,
 ) -> Result<()> {
     truce_server::init_logging(&config.log_format, &config.log_level);
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(truce_server::TlsFiles {
+            cert: cert.clone(),
+            key: key.clone(),
+        }),
+        (None, None) => None,
+        _ => anyhow::bail!("HTTPS needs both a certificate (--tls-cert) and its key (--tls-key)"),
+    };
     let store = dir.open_store(config.database.as_deref())?;
     let ledger = Arc::new(dir.ledger_on(Arc::clone(&store))?);
     let origin = ledger
@@ -81,6 +107,10 @@ pub fn serve(
         ledger,
         store,
         blobs: Arc::new(dir.blobs()?),
+        audit: Arc::new(match &config.audit_log {
+            Some(path) => truce_server::audit::AuditLog::open(path)?,
+            None => truce_server::audit::AuditLog::default(),
+        }),
         verified_blobs: Arc::default(),
         sessions: Arc::default(),
         clock: Arc::new(SystemClock),
@@ -101,12 +131,24 @@ pub fn serve(
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
-        tracing::info!(%addr, "serving");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tracing::info!(%addr, scheme, "serving");
         match on_listening {
             Some(f) => f(addr),
-            None => println!("Truce is serving {} on http://{addr}", state.origin),
+            None => println!("Truce is serving {} on {scheme}://{addr}", state.origin),
         }
-        truce_server::serve(state, listener, truce_server::shutdown_signal()).await?;
+        match &tls {
+            None => truce_server::serve(state, listener, truce_server::shutdown_signal()).await?,
+            Some(files) => {
+                truce_server::serve_tls(
+                    state,
+                    listener.into_std()?,
+                    files,
+                    truce_server::shutdown_signal(),
+                )
+                .await?
+            }
+        }
         tracing::info!("stopped");
         Ok(())
     })

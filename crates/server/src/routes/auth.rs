@@ -1,8 +1,9 @@
 //! Sign-in: challenge, then token.
 
+use crate::audit::{AuditEvent, Entry};
 use crate::auth::{Session, TOKEN_SECONDS, auth_message, signature_bytes};
 use crate::error::ApiError;
-use crate::extract::Json as Body;
+use crate::extract::{ClientAddress, Json as Body};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -48,9 +49,13 @@ async fn known_member(state: &AppState, id: MemberId) -> Result<MemberId, ApiErr
         (status = 401, description = "Not an active member of this mechanism", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn challenge(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Body(req): Body<ChallengeRequest>,
 ) -> Result<Json<ChallengeResponse>, ApiError> {
-    let member = known_member(&state, req.member).await?;
+    let requested = req.member.clone();
+    let member = known_member(&state, req.member)
+        .await
+        .inspect_err(|e| sign_in_refused(&state, address, Some(requested.as_str()), e))?;
     let now = state.clock.now();
     let (challenge, expires) = state.sessions.challenge(member.clone(), now)?;
     let message =
@@ -95,9 +100,45 @@ pub struct TokenResponse {
         (status = 401, description = "Unknown, expired or used challenge, or a signature that does not verify", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn token(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Body(req): Body<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let member = known_member(&state, req.member).await?;
+    let member = req.member.clone();
+    let result = issue_token(&state, req).await;
+    match &result {
+        Ok(_) => state.audit(
+            AuditEvent::SignIn,
+            Entry {
+                member: Some(member.as_str()),
+                address,
+                detail: "signed the challenge with an active key",
+                ..Entry::default()
+            },
+        ),
+        Err(e) => sign_in_refused(&state, address, Some(member.as_str()), e),
+    }
+    result
+}
+
+fn sign_in_refused(
+    state: &AppState,
+    address: Option<std::net::SocketAddr>,
+    member: Option<&str>,
+    error: &ApiError,
+) {
+    state.audit(
+        AuditEvent::SignInRefused,
+        Entry {
+            member,
+            address,
+            detail: &error.to_string(),
+            ..Entry::default()
+        },
+    );
+}
+
+async fn issue_token(state: &AppState, req: TokenRequest) -> Result<Json<TokenResponse>, ApiError> {
+    let member = known_member(state, req.member).await?;
     let now = state.clock.now();
     let refused = || {
         ApiError::Unauthorized(

@@ -14,8 +14,10 @@
 //! record, so every read of restricted evidence leaves a signed trace in the
 //! log itself.
 
+use crate::audit::{AuditEvent, Entry};
 use crate::auth::{Caller, Session};
 use crate::error::{ApiError, blocking};
+use crate::extract::ClientAddress;
 use crate::extract::{Path, Query};
 use crate::routes::records::is_participant_role;
 use crate::state::AppState;
@@ -76,6 +78,7 @@ pub struct Stored {
         (status = 422, description = "The bytes do not hash to the declared digest; nothing was stored", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn upload(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     caller: Caller,
     Query(params): Query<UploadParams>,
     headers: HeaderMap,
@@ -83,9 +86,11 @@ pub async fn upload(
 ) -> Result<Response, ApiError> {
     let session = caller.require()?;
     if !is_participant_role(session.role) {
-        return Err(ApiError::Forbidden(
+        let refused = ApiError::Forbidden(
             "only the parties' and the mediators' members upload evidence".into(),
-        ));
+        );
+        access_refused(&state, &caller, address, &refused);
+        return Err(refused);
     }
     let digest = params.digest;
     let announced = headers
@@ -324,6 +329,27 @@ fn describe(state: &AppState, digest: &BlobDigest) -> Result<Described, ApiError
 
 /// Whether `caller` may read the described blob; for restricted evidence,
 /// only with an `evidence.access` record of its own in the log.
+/// A signed-in member turned away from evidence is an audit event (a
+/// caller who is not signed in is simply told to sign in).
+fn access_refused(
+    state: &AppState,
+    caller: &Caller,
+    address: Option<std::net::SocketAddr>,
+    error: &ApiError,
+) {
+    if let Some(session) = &caller.0 {
+        state.audit(
+            AuditEvent::AccessRefused,
+            Entry {
+                member: Some(session.member.as_str()),
+                address,
+                detail: &error.to_string(),
+                ..Entry::default()
+            },
+        );
+    }
+}
+
 fn authorise(state: &AppState, caller: &Caller, d: &Described) -> Result<(), ApiError> {
     let level = d.submit.confidentiality;
     if level == Confidentiality::Public {
@@ -646,6 +672,7 @@ enum Answer {
         (status = 416, description = "The range lies outside the file")))]
 pub async fn download(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     caller: Caller,
     Path(digest): Path<BlobDigest>,
     headers: HeaderMap,
@@ -656,7 +683,8 @@ pub async fn download(
         let headers = headers.clone();
         blocking(move || {
             let described = describe(&state, &digest)?;
-            authorise(&state, &caller, &described)?;
+            authorise(&state, &caller, &described)
+                .inspect_err(|e| access_refused(&state, &caller, address, e))?;
             if not_modified(&headers, &etag) {
                 return Ok(Prepared {
                     described,

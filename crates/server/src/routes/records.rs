@@ -1,8 +1,9 @@
 //! Submitting and reading records.
 
+use crate::audit::{AuditEvent, Entry};
 use crate::auth::Caller;
 use crate::error::{ApiError, blocking};
-use crate::extract::{Path, Query, StrictJson};
+use crate::extract::{ClientAddress, Path, Query, StrictJson};
 use crate::params::{LogIndex, Within};
 use crate::state::AppState;
 use axum::Json;
@@ -55,8 +56,70 @@ pub enum Submission {
     ))]
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     StrictJson(value): StrictJson,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let (record, opening) = match parse_submission(value) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            audit_refusal(&state, address, None, &e);
+            return Err(e);
+        }
+    };
+    let author = record.author().clone();
+    let kind = record.kind();
+    // Only these two kinds are audited when admitted: they end tokens.
+    let ends_tokens = match &record.body {
+        truce_core::Body::MemberRevoke(b) => Some((AuditEvent::MemberRevoked, b.member.clone())),
+        truce_core::Body::KeyRotate(b) => Some((AuditEvent::KeyRotated, b.member.clone())),
+        _ => None,
+    };
+    match admit(&state, record, opening).await {
+        Ok(receipt) => {
+            if let Some((event, member)) = ends_tokens {
+                state.audit(
+                    event,
+                    Entry {
+                        member: Some(member.as_str()),
+                        address,
+                        record: Some(receipt.index),
+                        detail: &format!("{kind} signed by {author}"),
+                    },
+                );
+            }
+            Ok((StatusCode::CREATED, Json(receipt)))
+        }
+        Err(e) => {
+            audit_refusal(&state, address, Some(author.as_str()), &e);
+            Err(e)
+        }
+    }
+}
+
+/// A refused record is an audit event; a record the log could not take
+/// for want of storage (503) is the server's trouble, not a refusal.
+fn audit_refusal(
+    state: &AppState,
+    address: Option<std::net::SocketAddr>,
+    author: Option<&str>,
+    error: &ApiError,
+) {
+    if matches!(error, ApiError::Unavailable(_) | ApiError::Internal(_)) {
+        return;
+    }
+    state.audit(
+        AuditEvent::RecordRefused,
+        Entry {
+            member: author,
+            address,
+            detail: &error.to_string(),
+            ..Entry::default()
+        },
+    );
+}
+
+/// The record, and the opening of its confidential part if one came with it.
+fn parse_submission(value: serde_json::Value) -> Result<(Record, Option<Opening>), ApiError> {
     let (record_value, opening) = if value.get("envelope").is_some() {
         (value, None)
     } else {
@@ -70,6 +133,15 @@ pub async fn submit(
     // Parsed once: the record is built from the value, not re-serialised.
     let record =
         Record::from_value(record_value).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    Ok((record, opening))
+}
+
+/// Admits the record through the ledger; answers once it is durable.
+async fn admit(
+    state: &AppState,
+    record: Record,
+    opening: Option<Opening>,
+) -> Result<Receipt, ApiError> {
     // Deadlines run from claimed times, which admission bounds below (no
     // record precedes what it answers); the server bounds them above.
     let now = state.clock.now();
@@ -93,10 +165,9 @@ pub async fn submit(
         .submit_with(record, opening.as_ref(), move |result| {
             let _ = tx.send(result);
         })?;
-    let receipt = rx.await.map_err(|_| {
+    Ok(rx.await.map_err(|_| {
         ApiError::Unavailable("the log stopped before answering; submit again".into())
-    })??;
-    Ok((StatusCode::CREATED, Json(receipt)))
+    })??)
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -109,6 +109,34 @@ pub fn spawn_on(
     log: NoteSigner,
     scenario: truce_scenario::Scenario,
 ) -> App {
+    spawn_with(dir, store, log, scenario, Options::default())
+}
+
+/// How a test server differs from the plain one.
+#[derive(Default)]
+pub struct Options {
+    /// Serve HTTPS with these files (the App's base is then https://localhost:…).
+    pub tls: Option<truce_server::TlsFiles>,
+    /// Write the audit log here.
+    pub audit_log: Option<std::path::PathBuf>,
+}
+
+/// The scenario on SQLite, served with `options`.
+pub fn spawn_app_with(options: Options) -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
+    let (log, scenario) = build_scenario(&store);
+    spawn_with(dir, store, log, scenario, options)
+}
+
+/// Starts the real server over `store` with its own ledger, as `options` say.
+pub fn spawn_with(
+    dir: tempfile::TempDir,
+    store: Arc<dyn Store>,
+    log: NoteSigner,
+    scenario: truce_scenario::Scenario,
+    options: Options,
+) -> App {
     let ledger = Arc::new(Ledger::open(Arc::clone(&store), log.clone()).unwrap());
     // The scenario's evidence blobs, as its records describe them.
     let blobs = truce_store::blobs::BlobDir::open(dir.path().join("blobs")).unwrap();
@@ -122,6 +150,10 @@ pub fn spawn_on(
         ledger,
         store,
         blobs: Arc::new(blobs),
+        audit: Arc::new(match &options.audit_log {
+            Some(path) => truce_server::audit::AuditLog::open(path).unwrap(),
+            None => truce_server::audit::AuditLog::default(),
+        }),
         verified_blobs: Arc::default(),
         sessions: Arc::default(),
         clock: Arc::new(FixedClock(
@@ -137,6 +169,12 @@ pub fn spawn_on(
     };
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let tls = options.tls.clone();
+    let scheme = if tls.is_some() {
+        "https://localhost"
+    } else {
+        "http://127.0.0.1"
+    };
     let server = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -146,16 +184,22 @@ pub fn spawn_on(
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             addr_tx.send(listener.local_addr().unwrap()).unwrap();
-            truce_server::serve(state, listener, async {
+            let stop = async {
                 let _ = stop_rx.await;
-            })
-            .await
-            .unwrap();
+            };
+            match &tls {
+                None => truce_server::serve(state, listener, stop).await.unwrap(),
+                Some(files) => {
+                    truce_server::serve_tls(state, listener.into_std().unwrap(), files, stop)
+                        .await
+                        .unwrap()
+                }
+            }
         });
     });
     let addr = addr_rx.recv().unwrap();
     App {
-        base: format!("http://{addr}"),
+        base: format!("{scheme}:{}", addr.port()),
         http: Client::new(),
         log_key: log.verifier(),
         scenario,
