@@ -245,6 +245,8 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
             body_bytes: 256 * 1024,
             request_timeout_secs: 30,
             rate_per_minute: u32::MAX,
+            // The bench's 64 readers share one address: let them all in.
+            reads_in_flight: u32::MAX,
         },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

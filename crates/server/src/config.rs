@@ -24,6 +24,9 @@ pub struct Config {
     pub body_limit_bytes: usize,
     /// Requests a member (or, signed out, an address) may make per minute.
     pub rate_limit_per_minute: u32,
+    /// Reads of lists, views, cases and proofs a member (or, signed out, an
+    /// address) may have in flight at once.
+    pub reads_in_flight: u32,
     /// Demo mode: demo members may sign in from a browser without typing keys.
     pub demo: bool,
     /// Serve HTTPS with this certificate chain (PEM), for a field server
@@ -46,6 +49,8 @@ impl Default for Config {
             request_timeout_secs: 30,
             body_limit_bytes: 256 * 1024,
             rate_limit_per_minute: 1200,
+            // A browser tab opens at most six connections to a host.
+            reads_in_flight: 16,
             demo: false,
             tls_cert: None,
             tls_key: None,
@@ -138,6 +143,9 @@ impl Config {
         }
         if let Some(v) = env("TRUCE_AUDIT_LOG") {
             self.audit_log = Some(v.into());
+        }
+        if let Some(v) = env("TRUCE_READS_IN_FLIGHT") {
+            self.reads_in_flight = number("TRUCE_READS_IN_FLIGHT", v)?;
         }
         if let Some(v) = env("TRUCE_RATE_LIMIT_PER_MINUTE") {
             self.rate_limit_per_minute = number("TRUCE_RATE_LIMIT_PER_MINUTE", v)?;

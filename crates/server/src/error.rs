@@ -4,6 +4,8 @@
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use truce_ledger::SubmitError;
 
 #[derive(Debug, thiserror::Error)]
@@ -153,11 +155,85 @@ impl From<truce_store::StoreError> for ApiError {
     }
 }
 
-/// Runs blocking store work off the async threads.
+thread_local! {
+    /// Set while a blocking job runs: whether its request has been dropped.
+    static ABANDONED: std::cell::RefCell<Option<Arc<AtomicBool>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Raised when the request a job serves is dropped — its client went away,
+/// or it passed the time limit — so the work behind it stops.
+struct Abandon(Arc<AtomicBool>);
+
+impl Drop for Abandon {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Runs blocking store work off the async threads. If the request is
+/// dropped before the work starts (it waited behind others for a thread),
+/// the work never runs; loops over many records ask [`abandoned`] and stop
+/// early. Work cannot be interrupted otherwise, which is why every view is
+/// bounded by its page.
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::Internal(format!("a worker failed: {e}")))?
+    let flag = Arc::new(AtomicBool::new(false));
+    let _abandon = Abandon(Arc::clone(&flag));
+    tokio::task::spawn_blocking(move || {
+        if flag.load(Ordering::Relaxed) {
+            return Err(gone());
+        }
+        ABANDONED.with(|a| *a.borrow_mut() = Some(flag));
+        let result = f();
+        ABANDONED.with(|a| *a.borrow_mut() = None);
+        result
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("a worker failed: {e}")))?
+}
+
+/// Whether the request the current blocking job serves has been dropped
+/// (`Err` to return at once if so); always `Ok` outside [`blocking`].
+pub fn abandoned() -> Result<(), ApiError> {
+    let dropped = ABANDONED.with(|a| {
+        a.borrow()
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    });
+    if dropped { Err(gone()) } else { Ok(()) }
+}
+
+fn gone() -> ApiError {
+    ApiError::Timeout("the request was dropped before its answer was ready".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn work_behind_a_dropped_request_learns_it_is_abandoned() {
+        let (seen_tx, seen_rx) = std::sync::mpsc::channel();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let job = blocking(move || {
+            let before = abandoned().is_err();
+            let _ = go_rx.recv();
+            let _ = seen_tx.send((before, abandoned().is_err()));
+            Ok(())
+        });
+        // The request is dropped (here by a time limit) while its work runs.
+        assert!(
+            tokio::time::timeout(Duration::from_millis(50), job)
+                .await
+                .is_err()
+        );
+        go_tx.send(()).unwrap();
+        let (before, after) = seen_rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert!(!before, "not abandoned while the request was waiting");
+        assert!(after, "abandoned once the request was dropped");
+        // Outside a blocking job nothing is ever abandoned.
+        assert!(abandoned().is_ok());
+    }
 }

@@ -37,6 +37,7 @@ pub fn app(state: AppState) -> Router {
     let limits = state.limits;
     let rate = limits::LimitState {
         limiter: std::sync::Arc::new(limits::RateLimiter::new(limits.rate_per_minute)),
+        reads: std::sync::Arc::new(limits::ReadSlots::new(limits.reads_in_flight)),
         sessions: state.sessions.clone(),
         clock: state.clock.clone(),
     };

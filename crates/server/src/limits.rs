@@ -1,6 +1,10 @@
-//! Per-member rate limits: a token bucket per signed-in member, or per
-//! client address when signed out. Over the limit, a request gets 429 with
-//! `Retry-After` and does nothing.
+//! Per-caller limits — a caller being a signed-in member, or a client address
+//! when signed out:
+//! - a rate: a token bucket per caller; over it, a request gets 429 with
+//!   `Retry-After` and does nothing;
+//! - reads in flight: at most so many of a caller's reads of the API's views
+//!   are answered at once, so one caller cannot occupy the server's threads
+//!   however fast its requests come; the next gets 429 until one finishes.
 
 use crate::auth::Sessions;
 use crate::clock::Clock;
@@ -64,11 +68,83 @@ impl RateLimiter {
     }
 }
 
+/// How many reads each caller has in flight.
+pub struct ReadSlots {
+    per_caller: u32,
+    in_flight: Mutex<HashMap<String, u32>>,
+}
+
+/// A read being answered; dropping it (the answer sent, or the client gone)
+/// frees its slot.
+pub struct ReadSlot<'a> {
+    slots: &'a ReadSlots,
+    key: String,
+}
+
+impl ReadSlots {
+    pub fn new(per_caller: u32) -> Self {
+        Self {
+            per_caller: per_caller.max(1),
+            in_flight: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A slot for `key`, unless it has `per_caller` reads in flight already.
+    pub fn enter(&self, key: &str) -> Option<ReadSlot<'_>> {
+        let mut in_flight = self.in_flight.lock().ok()?;
+        let n = in_flight.entry(key.to_string()).or_insert(0);
+        if *n >= self.per_caller {
+            return None;
+        }
+        *n += 1;
+        Some(ReadSlot {
+            slots: self,
+            key: key.to_string(),
+        })
+    }
+}
+
+impl Drop for ReadSlot<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut in_flight) = self.slots.in_flight.lock()
+            && let Some(n) = in_flight.get_mut(&self.key)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                in_flight.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// The reads whose answers are computed (lists, views, cases, proofs), as
+/// opposed to files served as they are (evidence streams, the UI, the API
+/// document).
+fn is_computed_read(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == axum::http::Method::GET
+        && path.starts_with("/api/v1/")
+        && !path.starts_with("/api/v1/evidence")
+        && !path.starts_with("/api/v1/openapi.json")
+        && !path.starts_with("/api/v1/docs")
+}
+
 #[derive(Clone)]
 pub struct LimitState {
     pub limiter: Arc<RateLimiter>,
+    pub reads: Arc<ReadSlots>,
     pub sessions: Arc<Sessions>,
     pub clock: Arc<dyn Clock>,
+}
+
+fn too_many(message: String, retry_after: u64) -> Response {
+    let mut response = ApiError::TooManyRequests(message).into_response();
+    if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, v);
+    }
+    response
 }
 
 pub async fn rate_limit(
@@ -92,27 +168,51 @@ pub async fn rate_limit(
                 |c| format!("address:{}", c.0.ip()),
             )
     });
-    match limits.limiter.take(&key, Instant::now()) {
-        Ok(()) => next.run(request).await,
-        Err(retry_after) => {
-            let mut response = ApiError::TooManyRequests(format!(
-                "more than the allowed requests per minute; try again in {retry_after} s"
-            ))
-            .into_response();
-            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
-                response
-                    .headers_mut()
-                    .insert(axum::http::header::RETRY_AFTER, v);
-            }
-            response
-        }
+    if let Err(retry_after) = limits.limiter.take(&key, Instant::now()) {
+        return too_many(
+            format!("more than the allowed requests per minute; try again in {retry_after} s"),
+            retry_after,
+        );
     }
+    if !is_computed_read(&request) {
+        return next.run(request).await;
+    }
+    // Held until the answer is made, or the request is dropped (a client
+    // gone, or the time limit passed).
+    let Some(_slot) = limits.reads.enter(&key) else {
+        return too_many(
+            format!(
+                "{} of your reads are still being answered; ask again when one is done",
+                limits.reads.per_caller
+            ),
+            1,
+        );
+    };
+    next.run(request).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn a_caller_has_at_most_its_reads_in_flight_and_a_finished_one_frees_its_slot() {
+        let slots = ReadSlots::new(2);
+        let first = slots.enter("member:a");
+        let second = slots.enter("member:a");
+        assert!(first.is_some() && second.is_some());
+        assert!(slots.enter("member:a").is_none(), "a third waits");
+        assert!(slots.enter("member:b").is_some(), "others are not held up");
+        drop(first);
+        let third = slots.enter("member:a");
+        assert!(third.is_some(), "a finished read frees its slot");
+        drop((second, third));
+        assert!(
+            slots.in_flight.lock().unwrap().is_empty(),
+            "no key outlives its reads"
+        );
+    }
 
     #[test]
     fn a_bucket_refills_at_its_rate_and_keys_are_independent() {

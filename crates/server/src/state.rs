@@ -55,4 +55,6 @@ pub struct Limits {
     pub body_bytes: usize,
     pub request_timeout_secs: u64,
     pub rate_per_minute: u32,
+    /// Computed reads (lists, views, cases, proofs) one caller may have in flight.
+    pub reads_in_flight: u32,
 }

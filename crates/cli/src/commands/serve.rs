@@ -120,6 +120,7 @@ pub fn serve(
             body_bytes: config.body_limit_bytes,
             request_timeout_secs: config.request_timeout_secs,
             rate_per_minute: config.rate_limit_per_minute,
+            reads_in_flight: config.reads_in_flight,
         },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

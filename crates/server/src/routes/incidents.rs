@@ -266,6 +266,7 @@ pub async fn case(
         let mut logged = Vec::with_capacity(wanted.len());
         let mut views = Vec::new();
         for i in wanted {
+            crate::error::abandoned()?;
             let Some(stored) = crate::routes::records::one(&state, i)? else {
                 continue;
             };

@@ -28,6 +28,7 @@ fn load(state: &AppState, mut wanted: Vec<u64>) -> Result<Vec<Logged>, ApiError>
     wanted.dedup();
     let mut out = Vec::with_capacity(wanted.len());
     for i in wanted {
+        crate::error::abandoned()?;
         if let Some(stored) = crate::routes::records::one(state, i)? {
             let record =
                 Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;

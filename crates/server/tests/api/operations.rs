@@ -184,3 +184,72 @@ fn the_audit_log_records_sign_ins_refusals_and_revocations() {
         assert_eq!(mode & 0o077, 0, "the audit log is for the operator only");
     }
 }
+
+/// One caller's reads in flight are bounded: with a bound of one, reads a
+/// caller makes at once are partly turned away with 429 and `Retry-After`
+/// (and answered when asked again), while another caller is not held up.
+#[test]
+fn a_callers_reads_in_flight_are_bounded_and_others_are_not_held_up() {
+    let app = spawn_app_with(Options {
+        reads_in_flight: Some(1),
+        ..Options::default()
+    });
+    let case = app.get_json("/api/v1/incidents?limit=1")["items"][0]["index"]
+        .as_u64()
+        .unwrap();
+    let path = format!("/api/v1/incidents/{case}");
+    let mut turned_away = 0;
+    // Reads overlap in time only by chance: try rounds until some do.
+    for _round in 0..50 {
+        let answers: Vec<(u16, Option<String>, String)> = std::thread::scope(|s| {
+            let readers: Vec<_> = (0..12)
+                .map(|_| {
+                    s.spawn(|| {
+                        let r = reqwest::blocking::Client::new()
+                            .get(app.url(&path))
+                            .send()
+                            .unwrap();
+                        let retry = r
+                            .headers()
+                            .get("retry-after")
+                            .map(|v| v.to_str().unwrap().to_string());
+                        let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+                        (r.status().as_u16(), retry, kind)
+                    })
+                })
+                .collect();
+            readers.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for (status, retry, kind) in &answers {
+            match status {
+                200 => assert_eq!(kind, "application/json"),
+                429 => {
+                    assert_eq!(retry.as_deref(), Some("1"));
+                    assert_eq!(kind, "application/problem+json");
+                    turned_away += 1;
+                }
+                other => panic!("unexpected {other}"),
+            }
+        }
+        assert!(
+            answers.iter().any(|a| a.0 == 200),
+            "one read is always answered"
+        );
+        if turned_away > 0 {
+            break;
+        }
+    }
+    assert!(
+        turned_away > 0,
+        "concurrent reads of one caller were never bounded"
+    );
+    // A signed-in member is another caller, with its own slot.
+    let token = app.token("qatar.mediator");
+    let r = app
+        .http
+        .get(app.url(&path))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}

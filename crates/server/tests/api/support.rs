@@ -119,6 +119,8 @@ pub struct Options {
     pub tls: Option<truce_server::TlsFiles>,
     /// Write the audit log here.
     pub audit_log: Option<std::path::PathBuf>,
+    /// Reads one caller may have in flight (16 when not given).
+    pub reads_in_flight: Option<u32>,
 }
 
 /// The scenario on SQLite, served with `options`.
@@ -165,6 +167,7 @@ pub fn spawn_with(
             body_bytes: 256 * 1024,
             request_timeout_secs: 30,
             rate_per_minute: 100_000,
+            reads_in_flight: options.reads_in_flight.unwrap_or(16),
         },
     };
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();

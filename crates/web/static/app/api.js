@@ -23,10 +23,21 @@ export function setToken(value) {
   else sessionStorage.removeItem("truce.token");
 }
 
+/** How often a read refused with 429 (too many at once) is tried again. */
+const READ_RETRIES = 4;
+
 async function request(method, path, body) {
   const headers = { Accept: "application/json", ...authorization() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  // The server bounds how many reads one caller has in flight: a read it
+  // turned away is asked again after the wait it names (writes never are:
+  // a signed record is answered once, and the form shows the refusal).
+  for (let attempt = 0; method === "GET" && response.status === 429 && attempt < READ_RETRIES; attempt++) {
+    const seconds = Number(response.headers.get("Retry-After")) || 1;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 5) * 1000));
+    response = await fetch(path, { method, headers });
+  }
   if (!response.ok) {
     let problem = {};
     try {
