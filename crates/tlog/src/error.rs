@@ -85,6 +85,10 @@ pub enum TlogError {
     #[error("malformed checkpoint: {0}")]
     MalformedCheckpoint(String),
 
+    /// A tile path is not spelled as c2sp.org/tlog-tiles spells it.
+    #[error("{0:?} is not a tile path")]
+    MalformedTilePath(String),
+
     /// The checkpoint's origin line does not match the log key's name.
     #[error("checkpoint origin {origin:?} does not match log key name {key_name:?}")]
     OriginMismatch {

@@ -46,6 +46,7 @@ mod error;
 mod hash;
 pub mod note;
 mod proof;
+pub mod tile;
 mod tree;
 
 pub use checkpoint::Checkpoint;
@@ -58,4 +59,5 @@ pub use proof::{
     consistency_proof, consistency_proof_nodes, inclusion_proof, inclusion_proof_nodes,
     verify_consistency, verify_inclusion,
 };
+pub use tile::TilePath;
 pub use tree::{Frontier, HashReader, NodeId, tree_root, tree_root_nodes};

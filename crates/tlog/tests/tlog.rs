@@ -952,3 +952,63 @@ mod checkpoints {
         assert!(cp.sign(&key).is_err());
     }
 }
+
+/// c2sp.org/tlog-tiles paths: one spelling per tile, printed as parsed.
+mod tiles {
+    use super::*;
+
+    #[test]
+    fn tile_paths_follow_the_c2sp_encoding() {
+        for (path, level, index, width) in [
+            ("0/x001/x234/067", Some(0), 1_234_067, None),
+            ("entries/000.p/17", None, 0, Some(17)),
+            ("1/x123/456.p/255", Some(1), 123_456, Some(255)),
+            ("7/999", Some(7), 999, None),
+            (
+                "0/x018/x446/x744/x073/x709/x551/615",
+                Some(0),
+                u64::MAX,
+                None,
+            ),
+        ] {
+            let tile = TilePath {
+                level,
+                index,
+                width,
+            };
+            assert_eq!(TilePath::parse(path), Ok(tile), "{path}");
+            assert_eq!(tile.path(), path);
+        }
+    }
+
+    #[test]
+    fn every_other_spelling_is_refused() {
+        for bad in [
+            "0/1",
+            "0/x1/000",
+            "9/000",
+            "8/000",
+            "00/000",
+            "+0/000",
+            "0/000.p/0",
+            "0/000.p/017",
+            "0/000.p/+17",
+            "0/000.p/256",
+            "0/abc",
+            "x/000",
+            "0/x000/067",
+            "0/001/002",
+            "0/x001",
+            "0/x018/x446/x744/x073/x709/x551/616",
+            "entries/000.p/",
+            "entries/",
+            "0/000/",
+            "",
+        ] {
+            assert!(
+                matches!(TilePath::parse(bad), Err(TlogError::MalformedTilePath(_))),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -11,7 +11,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use truce_store::StoreHashes;
-use truce_tlog::{Hash, NodeId};
+use truce_tlog::{Hash, NodeId, TilePath};
 
 /// The latest checkpoint: a C2SP signed note (tlog-checkpoint) with the log's
 /// signature and its witnesses' cosignatures.
@@ -158,7 +158,8 @@ pub async fn tile(
     State(state): State<AppState>,
     axum::extract::Path(path): axum::extract::Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let tile = TilePath::parse(&path)?;
+    let tile = TilePath::parse(&path)
+        .map_err(|_| ApiError::NotFound(format!("/tile/{path} is not a tile path")))?;
     let body = blocking(move || {
         let size = checkpointed_size(&state)?;
         let level_bits = 8 * u32::from(tile.level.unwrap_or(0));
@@ -216,100 +217,4 @@ pub async fn tile(
         ],
         body.0,
     ))
-}
-
-/// A parsed tile path: `level` None for entry bundles.
-#[derive(Debug, PartialEq, Eq)]
-struct TilePath {
-    level: Option<u8>,
-    index: u64,
-    width: Option<u8>,
-}
-
-impl TilePath {
-    fn parse(path: &str) -> Result<Self, ApiError> {
-        let bad = || ApiError::NotFound(format!("/tile/{path} is not a tile path"));
-        let (head, rest) = path.split_once('/').ok_or_else(bad)?;
-        let level = if head == "entries" {
-            None
-        } else {
-            let l: u8 = head.parse().map_err(|_| bad())?;
-            if head != l.to_string() || l > 7 {
-                return Err(bad());
-            }
-            Some(l)
-        };
-        let (digits, width) = match rest.split_once(".p/") {
-            Some((d, text)) => {
-                let w: u8 = text.parse().map_err(|_| bad())?;
-                // One spelling: no leading zeros, and a partial tile is not empty.
-                if w == 0 || w.to_string() != text {
-                    return Err(bad());
-                }
-                (d, Some(w))
-            }
-            None => (rest, None),
-        };
-        let groups: Vec<&str> = digits.split('/').collect();
-        let mut index: u64 = 0;
-        for (i, g) in groups.iter().enumerate() {
-            let last = i + 1 == groups.len();
-            let digits = if last {
-                *g
-            } else {
-                g.strip_prefix('x').ok_or_else(bad)?
-            };
-            if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad());
-            }
-            let n: u64 = digits.parse().map_err(|_| bad())?;
-            index = index
-                .checked_mul(1000)
-                .and_then(|v| v.checked_add(n))
-                .ok_or_else(bad)?;
-        }
-        Ok(Self {
-            level,
-            index,
-            width,
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tile_paths_follow_the_c2sp_encoding() {
-        assert_eq!(
-            TilePath::parse("0/x001/x234/067").unwrap(),
-            TilePath {
-                level: Some(0),
-                index: 1_234_067,
-                width: None
-            }
-        );
-        assert_eq!(
-            TilePath::parse("entries/000.p/17").unwrap(),
-            TilePath {
-                level: None,
-                index: 0,
-                width: Some(17)
-            }
-        );
-        for bad in [
-            "0/1",
-            "0/x1/000",
-            "9/000",
-            "00/000",
-            "0/000.p/0",
-            "0/000.p/017",
-            "0/000.p/256",
-            "0/abc",
-            "x/000",
-        ] {
-            assert!(TilePath::parse(bad).is_err(), "{bad}");
-        }
-    }
 }
