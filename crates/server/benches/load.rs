@@ -44,6 +44,8 @@ struct Mechanism {
     log: NoteSigner,
     charter: Record,
     reporters: Vec<(NoteSigner, &'static str)>,
+    /// The two parties' heads, who write to each other on the channel.
+    heads: [NoteSigner; 2],
 }
 
 fn mechanism() -> Mechanism {
@@ -94,7 +96,71 @@ fn mechanism() -> Mechanism {
         log,
         charter,
         reporters,
+        heads: [heads[0].clone(), heads[1].clone()],
     }
+}
+
+/// A signed channel message from `signer` to `to`, or its recipient's receipt.
+fn channel_record(signer: &NoteSigner, seq: u64, body: serde_json::Value, kind: Kind) -> Record {
+    RecordDraft {
+        log: Label::parse(ORIGIN).unwrap(),
+        author: MemberId::parse(signer.name()).unwrap(),
+        seq,
+        time: Timestamp::parse("2026-11-01T00:00:00Z").unwrap(),
+        body: Body::parse(kind, &body).unwrap(),
+        confidential: None,
+        extra_refs: vec![],
+    }
+    .sign(&[signer])
+    .unwrap()
+}
+
+/// `messages` channel messages between the parties' heads, each urgent one
+/// in four, and a receipt for every other one: the channel the probes found
+/// quadratic (5,400 messages made a request take a second).
+fn preload_channel(ledger: &Ledger, heads: &[NoteSigner; 2], messages: u64) {
+    let next =
+        |h: &NoteSigner| ledger.with_state(|s| s.next_seq(&MemberId::parse(h.name()).unwrap()));
+    let mut seqs = [next(&heads[0]), next(&heads[1])];
+    for i in 0..messages {
+        let (from, to) = ((i % 2) as usize, ((i + 1) % 2) as usize);
+        let to_party = ["north", "south"][to];
+        let seq = seqs[from];
+        seqs[from] += 1;
+        let message = channel_record(
+            &heads[from],
+            seq,
+            json!({"to": [to_party], "subject": format!("Movement near post {}", i % 97),
+                   "text": "A supply convoy will pass the crossing tonight.", "urgent": i % 4 == 0}),
+            Kind::ChannelMessage,
+        );
+        let hash = message.hash;
+        ledger.submit(message, None).unwrap();
+        if i % 2 == 0 {
+            let seq = seqs[to];
+            seqs[to] += 1;
+            let receipt = channel_record(
+                &heads[to],
+                seq,
+                json!({"message": hash, "status": "acknowledged"}),
+                Kind::ChannelReceipt,
+            );
+            ledger.submit(receipt, None).unwrap();
+        }
+    }
+}
+
+/// The process's resident memory in MiB, from /proc (Linux only).
+fn resident_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kib / 1024.0)
 }
 
 /// A signed ~1 KiB report; places and days spread over the border region.
@@ -222,6 +288,17 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
     let preloaded = store.size().unwrap() - 1;
     println!(
         "[{backend}] preloaded {preloaded} incidents through the ledger in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let messages = std::env::var("TRUCE_BENCH_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000u64);
+    let started = Instant::now();
+    preload_channel(&ledger, &m.heads, messages);
+    println!(
+        "[{backend}] preloaded {messages} channel messages with {} receipts in {:.1} s",
+        messages.div_ceil(2),
         started.elapsed().as_secs_f64()
     );
 
@@ -382,6 +459,61 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
                 percentile(&latencies, 0.5),
                 percentile(&latencies, 0.99)
             );
+        }
+
+        // Every list endpoint under 64 concurrent readers, and the server's
+        // memory before and after (it should not grow with the reads).
+        let size = store.size().unwrap();
+        let endpoints = [
+            "/api/v1/incidents?limit=50".to_string(),
+            "/api/v1/statistics?group=week".to_string(),
+            "/api/v1/channel".to_string(),
+            format!("/api/v1/channel?before={}", size / 2),
+            "/api/v1/commitments".to_string(),
+            "/api/v1/drafts".to_string(),
+            format!("/api/v1/records?start={}&limit=100", size / 3),
+            "/api/v1/incidents/1".to_string(),
+        ];
+        let rss_before = resident_mib();
+        // Two rounds: memory that grows in the first (caches, connections
+        // filling) must stay put in the second.
+        for round in 1..=2 {
+        let mut tasks = Vec::new();
+        for (c, mut connection) in connections.drain(..).enumerate() {
+            let endpoints = endpoints.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = vec![Vec::new(); endpoints.len()];
+                for i in 0..3 * endpoints.len() {
+                    let e = (c + i) % endpoints.len();
+                    let t = Instant::now();
+                    let (status, _) = connection.get(&endpoints[e]).await;
+                    assert_eq!(status, 200, "{}", endpoints[e]);
+                    latencies[e].push(t.elapsed());
+                }
+                (latencies, connection)
+            }));
+        }
+        let mut by_endpoint = vec![Vec::new(); endpoints.len()];
+        for t in tasks {
+            let (mine, connection) = t.await.unwrap();
+            for (all, some) in by_endpoint.iter_mut().zip(mine) {
+                all.extend(some);
+            }
+            connections.push(connection);
+        }
+        let rss_after = resident_mib();
+        println!("[{backend}] every list endpoint, {CLIENTS} clients at once, {} records in the log (round {round}):", size);
+        for (endpoint, mut latencies) in endpoints.iter().zip(by_endpoint) {
+            latencies.sort();
+            println!(
+                "[{backend}]   {endpoint}: p50 {:.2} ms, p99 {:.2} ms",
+                percentile(&latencies, 0.5),
+                percentile(&latencies, 0.99)
+            );
+        }
+        if let (Some(before), Some(after)) = (rss_before, rss_after) {
+            println!("[{backend}]   resident memory {before:.0} MiB before the reads, {after:.0} MiB after round {round}");
+        }
         }
         let _ = stop.send(());
         let _ = server.await;
