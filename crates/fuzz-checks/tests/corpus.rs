@@ -49,3 +49,14 @@ fn every_target_has_a_fuzz_target_file() {
         );
     }
 }
+
+#[test]
+fn the_note_corpus_reaches_a_checkpoint_that_opens_under_the_fixed_key() {
+    let key = truce_fuzz_checks::fuzz_log_key().verifier();
+    let opened = files(&Path::new(FUZZ).join("corpus/note"))
+        .iter()
+        .filter_map(|f| String::from_utf8(std::fs::read(f).unwrap()).ok())
+        .filter(|text| truce_tlog::Checkpoint::open(text, &key).is_ok())
+        .count();
+    assert!(opened > 0, "no checkpoint in fuzz/corpus/note opens");
+}
