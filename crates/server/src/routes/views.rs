@@ -38,35 +38,56 @@ fn load(state: &AppState, mut wanted: Vec<u64>) -> Result<Vec<Logged>, ApiError>
     Ok(out)
 }
 
-fn of_kinds(state: &AppState, kinds: &[Kind]) -> Result<Vec<u64>, ApiError> {
-    let index = state.index.read()?;
-    Ok(kinds
-        .iter()
-        .flat_map(|k| index.of_kind(*k).iter().copied())
-        .collect())
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DraftsQuery {
+    /// Only drafts proposed after this log index: the `next` of the previous page.
+    #[param(inline)]
+    after: Option<LogIndex>,
+    /// How many drafts at most (1 to 100; 20 when not given).
+    #[param(inline)]
+    limit: Option<Within<1, 100>>,
 }
 
-/// Every draft agreement: its versions, the clause × party matrix of
-/// positions and its history (each near-agreement and each withdrawal),
-/// signatures and whether it is in force.
-#[utoipa::path(get, path = "/api/v1/drafts", tag = "agreements",
-    responses((status = 200, body = Vec<DraftHistory>)))]
-pub async fn drafts(State(state): State<AppState>) -> Result<Json<Vec<DraftHistory>>, ApiError> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DraftPage {
+    /// Drafts in the order they were proposed.
+    pub drafts: Vec<DraftHistory>,
+    /// Pass as `after` for the next page, if there is one.
+    pub next: Option<u64>,
+}
+
+/// Draft agreements in the order they were proposed, a page at a time: each
+/// with its versions, the clause × party matrix of positions and its
+/// history (each near-agreement and each withdrawal), signatures and
+/// whether it is in force. A page reads only its drafts' records.
+#[utoipa::path(get, path = "/api/v1/drafts", tag = "agreements", params(DraftsQuery),
+    responses((status = 200, body = DraftPage)))]
+pub async fn drafts(
+    State(state): State<AppState>,
+    Query(q): Query<DraftsQuery>,
+) -> Result<Json<DraftPage>, ApiError> {
+    let limit = q.limit.map_or(20, |l| l.0);
     blocking(move || {
         state.index.catch_up()?;
-        let wanted = of_kinds(
-            &state,
-            &[
-                Kind::DraftPropose,
-                Kind::DraftAmend,
-                Kind::DraftPosition,
-                Kind::DraftSign,
-            ],
-        )?;
-        let records = load(&state, wanted)?;
-        Ok(Json(truce_core::derive::draft::all_drafts(&LogView::new(
-            &records,
-        ))))
+        let page: Vec<u64> = {
+            let index = state.index.read()?;
+            index
+                .drafts()
+                .filter(|d| q.after.is_none_or(|a| *d > a.0))
+                .take(limit + 1)
+                .collect()
+        };
+        let next = (page.len() > limit)
+            .then(|| page.get(limit - 1).copied())
+            .flatten();
+        let mut drafts = Vec::with_capacity(limit);
+        for draft in page.into_iter().take(limit) {
+            crate::error::abandoned()?;
+            drafts.push(history(&state, draft)?);
+        }
+        Ok(Json(DraftPage { drafts, next }))
     })
     .await
 }

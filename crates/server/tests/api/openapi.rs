@@ -101,7 +101,7 @@ fn every_documented_read_answers_as_documented() {
     let incident = app.get_json("/api/v1/incidents?limit=1")["items"][0]["index"]
         .as_u64()
         .unwrap();
-    let draft = app.get_json("/api/v1/drafts")[0]["versions"][0]["index"]
+    let draft = app.get_json("/api/v1/drafts")["drafts"][0]["versions"][0]["index"]
         .as_u64()
         .unwrap();
     let record = app.get_json("/api/v1/records/1");

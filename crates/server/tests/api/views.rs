@@ -4,7 +4,11 @@ use crate::support::*;
 fn drafts_commitments_and_the_channel_are_derived_from_the_log() {
     for app in every_backend() {
         let drafts = app.get_json("/api/v1/drafts");
-        let draft = &drafts[0];
+        assert!(
+            drafts["next"].is_null(),
+            "one page holds the scenario's drafts"
+        );
+        let draft = &drafts["drafts"][0];
         let versions = draft["versions"].as_array().unwrap();
         assert!(
             versions.len() >= 5,
@@ -118,5 +122,46 @@ fn the_channel_is_paged_newest_first_with_stable_cursors() {
         let r = app.get(&format!("/api/v1/channel?{bad}"));
         assert_eq!(r.status(), 400, "{bad}");
         assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+}
+
+/// Drafts come a page at a time in the order proposed: walking the pages
+/// with `after` visits every draft once.
+#[test]
+fn drafts_are_paged_in_the_order_proposed() {
+    let app = spawn_app();
+    let first_versions = |page: &serde_json::Value| -> Vec<u64> {
+        page["drafts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["versions"][0]["index"].as_u64().unwrap())
+            .collect()
+    };
+    let all = first_versions(&app.get_json("/api/v1/drafts?limit=100"));
+    assert!(!all.is_empty());
+    assert!(
+        all.windows(2).all(|w| w[0] < w[1]),
+        "in the order proposed: {all:?}"
+    );
+    let mut walked = Vec::new();
+    let mut path = "/api/v1/drafts?limit=1".to_string();
+    loop {
+        let page = app.get_json(&path);
+        let got = first_versions(&page);
+        assert!(got.len() <= 1);
+        walked.extend(got);
+        match page["next"].as_u64() {
+            Some(next) => path = format!("/api/v1/drafts?limit=1&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(walked, all);
+    for bad in ["limit=0", "limit=101", "after=x"] {
+        assert_eq!(
+            app.get(&format!("/api/v1/drafts?{bad}")).status(),
+            400,
+            "{bad}"
+        );
     }
 }

@@ -87,7 +87,8 @@ function positionForm(version, draft, context) {
 }
 
 export async function render(main, params, context) {
-  const drafts = await api.get("/api/v1/drafts");
+  // The API pages drafts in the order proposed; a negotiation has a few.
+  const { drafts } = await api.get("/api/v1/drafts?limit=100");
   if (!drafts.length) {
     main.innerHTML = `<section class="page"><h1>${t("agreement.title")}</h1><p class="empty">${t("agreement.none")}</p></section>`;
     return;

@@ -13,7 +13,7 @@ export async function render(main, _params, context) {
     Promise.all(CASE_STAGES.map((s) => api.get(`/api/v1/incidents?status=${s}&limit=1`).then((p) => p.total))),
     api.get("/api/v1/incidents?status=reported,unanswered_past_deadline&limit=200"),
     api.get("/api/v1/incidents?status=found&limit=6"),
-    api.get("/api/v1/drafts"),
+    api.get("/api/v1/drafts?limit=100").then((page) => page.drafts),
     api.get("/api/v1/channel?limit=1"),
     api.text("/checkpoint"),
   ]);
