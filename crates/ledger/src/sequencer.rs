@@ -6,7 +6,7 @@ use crate::ledger::{Receipt, Shared, SubmitError};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use truce_core::admission::Signatures;
 use truce_core::record::Record;
 use truce_core::{Body, LogState, Rejection};
@@ -259,7 +259,7 @@ pub(crate) fn run(shared: &Shared, frontier: Frontier, jobs: &Receiver<Work>) {
     };
     let sync = &Rebuild {
         wanted: AtomicBool::new(false),
-        done: AtomicU64::new(0),
+        attempts: AtomicU64::new(0),
     };
     std::thread::scope(|scope| {
         let writer = std::thread::Builder::new()
@@ -283,6 +283,9 @@ fn admit_loop(
     let mut epoch = 0;
     // Requests to catch up, answered once nothing of ours is in flight.
     let mut catch_ups: Vec<SyncSender<Result<u64, SubmitError>>> = Vec::new();
+    // While the store cannot be read back after a failed write (a database
+    // that is down, say), rebuilding is retried at growing intervals.
+    let mut retry = Retry::default();
     loop {
         // Wake at least every few milliseconds, so a rebuild asked for by the
         // writer happens at once, not only when the next record arrives.
@@ -299,7 +302,7 @@ fn admit_loop(
             }
         }
         let batch = (!records.is_empty()).then_some(records);
-        if sync.wanted.swap(false, Ordering::SeqCst) {
+        if retry.due() && sync.wanted.swap(false, Ordering::SeqCst) {
             // A write failed: memory is ahead of the disk. Rebuild both from
             // the store before admitting anything more.
             match replay(shared.store.as_ref()) {
@@ -308,18 +311,28 @@ fn admit_loop(
                     frontier = tree;
                     shared.durable.store(frontier.size(), Ordering::SeqCst);
                     epoch += 1;
-                    sync.done.fetch_add(1, Ordering::SeqCst);
+                    retry = Retry::default();
                 }
-                Err(_) => {
-                    // Fail closed: state and store cannot be reconciled, so
-                    // nothing more is accepted. Returning drops the receiver,
-                    // and every later submission fails with `Closed`.
-                    for job in batch.into_iter().flatten() {
-                        (job.reply)(Err(SubmitError::Closed));
-                    }
-                    return;
+                Err(e) => {
+                    // Still owed: nothing is admitted on a state the store
+                    // may not hold, until a later attempt succeeds.
+                    sync.wanted.store(true, Ordering::SeqCst);
+                    retry.failed(e.to_string());
                 }
             }
+            sync.attempts.fetch_add(1, Ordering::SeqCst);
+        }
+        if let Some(why) = retry.pending(sync) {
+            let message = format!(
+                "the log cannot be read back from the store since a write failed ({why}); submit again"
+            );
+            for reply in catch_ups.drain(..) {
+                let _ = reply.send(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
+            }
+            for job in batch.into_iter().flatten() {
+                (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
+            }
+            continue;
         }
         // With nothing of ours in flight, anything the store holds beyond
         // our tree was appended by someone else: admit it before our own
@@ -359,7 +372,7 @@ fn admit_loop(
                 }
             }
             Err(Unwritable::WriterGone(jobs)) => {
-                // Fail closed, as when the state cannot be rebuilt.
+                // Fail closed: nothing can write what is admitted.
                 for (_, job) in jobs {
                     (job.reply)(Err(SubmitError::Closed));
                 }
@@ -370,10 +383,49 @@ fn admit_loop(
 }
 
 /// How the writer asks admission to rebuild its state from the store, and
-/// learns that it has.
+/// learns that it has tried.
 struct Rebuild {
     wanted: AtomicBool,
-    done: AtomicU64,
+    /// Rebuilds attempted, whether they succeeded or not.
+    attempts: AtomicU64,
+}
+
+/// When to try a failed rebuild again: the store is read in full each time,
+/// so attempts back off from 10 ms to a second.
+struct Retry {
+    at: Instant,
+    delay: Duration,
+    /// Why the last attempt failed, while a rebuild is owed.
+    error: Option<String>,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            at: Instant::now(),
+            delay: Duration::from_millis(10),
+            error: None,
+        }
+    }
+}
+
+impl Retry {
+    fn due(&self) -> bool {
+        Instant::now() >= self.at
+    }
+
+    fn failed(&mut self, error: String) {
+        self.at = Instant::now() + self.delay;
+        self.delay = (self.delay * 2).min(Duration::from_secs(1));
+        self.error = Some(error);
+    }
+
+    /// Why nothing can be admitted yet, if a failed rebuild is still owed.
+    fn pending(&self, sync: &Rebuild) -> Option<&str> {
+        self.error
+            .as_deref()
+            .filter(|_| sync.wanted.load(Ordering::SeqCst))
+    }
 }
 
 /// The answer to records admitted on top of a batch whose write failed.
@@ -422,10 +474,10 @@ fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
             // (or asks for its next sequence number) finds the state rebuilt,
             // not still holding the record that failed.
             dead_epoch = Some(batch.epoch);
-            let before = sync.done.load(Ordering::SeqCst);
+            let before = sync.attempts.load(Ordering::SeqCst);
             sync.wanted.store(true, Ordering::SeqCst);
-            let asked = std::time::Instant::now();
-            while sync.done.load(Ordering::SeqCst) == before && asked.elapsed() < REBUILD_WAIT {
+            let asked = Instant::now();
+            while sync.attempts.load(Ordering::SeqCst) == before && asked.elapsed() < REBUILD_WAIT {
                 std::thread::sleep(Duration::from_millis(1));
             }
             let message = result.err().map_or_else(String::new, |e| e.to_string());

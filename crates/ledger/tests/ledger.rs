@@ -196,14 +196,19 @@ fn two_ledgers_on_one_store_each_take_in_what_the_other_appended() {
     assert_eq!(report.records, 12);
 }
 
-/// The real SQLite store, with one append made to fail: the failure path of
-/// the append pipeline, exercised for real.
+/// The real SQLite store, with one append made to fail, or the whole store
+/// unreachable for a while: the failure paths of the append pipeline,
+/// exercised for real.
 struct FailingOnce {
     inner: SqliteStore,
     fail_at: std::sync::atomic::AtomicU64,
     appends: std::sync::atomic::AtomicU64,
     /// Panic instead of failing (a bug in a store, say).
     panics: std::sync::atomic::AtomicBool,
+    /// Every call fails, reads too (a database server that is down).
+    down: std::sync::atomic::AtomicBool,
+    /// The append at which the store goes down (its write fails with it).
+    down_at: std::sync::atomic::AtomicU64,
 }
 
 impl FailingOnce {
@@ -214,7 +219,18 @@ impl FailingOnce {
             fail_at: std::sync::atomic::AtomicU64::new(u64::MAX),
             appends: Default::default(),
             panics: Default::default(),
+            down: Default::default(),
+            down_at: std::sync::atomic::AtomicU64::new(u64::MAX),
         }
+    }
+
+    fn reachable(&self) -> Result<(), truce_store::StoreError> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(truce_store::StoreError::Database(
+                "injected: the database server is down".into(),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -225,6 +241,10 @@ impl Store for FailingOnce {
         if self.panics.load(Ordering::SeqCst) {
             panic!("injected: a bug in the store");
         }
+        if n == self.down_at.load(Ordering::SeqCst) {
+            self.down.store(true, Ordering::SeqCst);
+        }
+        self.reachable()?;
         if n == self.fail_at.load(Ordering::SeqCst) {
             return Err(truce_store::StoreError::Io(
                 "injected: the disk is full".into(),
@@ -233,6 +253,7 @@ impl Store for FailingOnce {
         self.inner.append(batch)
     }
     fn size(&self) -> Result<u64, truce_store::StoreError> {
+        self.reachable()?;
         self.inner.size()
     }
     fn records(
@@ -240,12 +261,14 @@ impl Store for FailingOnce {
         s: u64,
         e: u64,
     ) -> Result<Vec<truce_store::StoredRecord>, truce_store::StoreError> {
+        self.reachable()?;
         self.inner.records(s, e)
     }
     fn nodes(
         &self,
         ids: &[truce_tlog::NodeId],
     ) -> Result<Vec<truce_tlog::Hash>, truce_store::StoreError> {
+        self.reachable()?;
         self.inner.nodes(ids)
     }
     fn nodes_at_level(
@@ -254,23 +277,29 @@ impl Store for FailingOnce {
         s: u64,
         e: u64,
     ) -> Result<Vec<(truce_tlog::NodeId, truce_tlog::Hash)>, truce_store::StoreError> {
+        self.reachable()?;
         self.inner.nodes_at_level(l, s, e)
     }
     fn latest_checkpoint(
         &self,
     ) -> Result<Option<truce_store::StoredCheckpoint>, truce_store::StoreError> {
+        self.reachable()?;
         self.inner.latest_checkpoint()
     }
     fn checkpoints(&self) -> Result<Vec<truce_store::StoredCheckpoint>, truce_store::StoreError> {
+        self.reachable()?;
         self.inner.checkpoints()
     }
     fn opening(&self, i: u64) -> Result<Option<Vec<u8>>, truce_store::StoreError> {
+        self.reachable()?;
         self.inner.opening(i)
     }
     fn opening_indexes(&self) -> Result<Vec<u64>, truce_store::StoreError> {
+        self.reachable()?;
         self.inner.opening_indexes()
     }
     fn internal_node_count(&self) -> Result<u64, truce_store::StoreError> {
+        self.reachable()?;
         self.inner.internal_node_count()
     }
 }
@@ -345,4 +374,46 @@ fn if_the_writer_dies_every_submitter_is_answered_and_none_waits() {
         }
     }
     assert_eq!(store.size().unwrap(), 1, "nothing more was written");
+}
+
+#[test]
+fn while_the_store_is_unreachable_records_are_refused_and_once_it_is_back_they_are_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(2);
+    let store = Arc::new(FailingOnce::new(dir.path()));
+    let ledger = Ledger::open(store.clone(), fx.log.clone()).unwrap();
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    ledger.submit(incident(&fx.reporters[0], 1), None).unwrap();
+    // The next write fails as the store goes down, and so does reading the
+    // store back to rebuild the state: every submission is answered with the
+    // error at once (none waits, and the ledger does not close for good).
+    let appends = store.appends.load(std::sync::atomic::Ordering::SeqCst);
+    store
+        .down_at
+        .store(appends, std::sync::atomic::Ordering::SeqCst);
+    for _ in 0..3 {
+        match ledger.submit(incident(&fx.reporters[0], 2), None) {
+            Err(SubmitError::Storage(_)) => {}
+            other => panic!("expected a storage error, got {other:?}"),
+        }
+    }
+    assert!(ledger.catch_up().is_err(), "nothing to catch up from");
+    store.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    // Back: a retry rebuilds the state from the store (within its back-off
+    // of at most a second), and the record refused before is taken.
+    let start = std::time::Instant::now();
+    let receipt = loop {
+        match ledger.submit(incident(&fx.reporters[0], 2), None) {
+            Ok(receipt) => break receipt,
+            Err(SubmitError::Storage(_)) if start.elapsed().as_secs() < 10 => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("the ledger did not recover: {e}"),
+        }
+    };
+    assert_eq!(receipt.index, 2);
+    assert_eq!(ledger.catch_up().unwrap(), 3);
+    ledger.submit(incident(&fx.reporters[1], 1), None).unwrap();
+    assert_eq!(store.size().unwrap(), 4);
+    truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
 }
