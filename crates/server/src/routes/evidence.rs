@@ -131,6 +131,19 @@ pub async fn upload(
             ));
         }
         Err(BlobError::TooLarge { .. }) => return Err(too_large()),
+        // The directory cannot take the file (full, read-only, failing): not
+        // the client's fault, and it may pass, so 503 and say so.
+        Err(BlobError::Io(io)) if !is_body_error(&io) => {
+            return Ok(problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "evidence-unavailable",
+                "Evidence cannot be stored right now",
+                format!(
+                    "the evidence directory cannot be written ({io}); nothing was stored: \
+                     upload again later"
+                ),
+            ));
+        }
         Err(e) => return Err(blob_error(e)),
     };
     let status = if existed {
@@ -163,9 +176,13 @@ fn too_large() -> ApiError {
 #[error("the upload could not be read: {0}")]
 struct BodyError(axum::Error);
 
+fn is_body_error(io: &io::Error) -> bool {
+    io.get_ref().is_some_and(|inner| inner.is::<BodyError>())
+}
+
 fn blob_error(e: BlobError) -> ApiError {
     match e {
-        BlobError::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<BodyError>()) => {
+        BlobError::Io(io) if is_body_error(&io) => {
             ApiError::BadRequest(format!("{io}; nothing was stored, upload again"))
         }
         BlobError::BadDigest(d) => ApiError::BadRequest(format!("{d:?} is not a sha256 digest")),
