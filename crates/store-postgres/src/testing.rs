@@ -73,6 +73,44 @@ pub fn try_test_database() -> Result<TestDatabase, String> {
         Ok(url) if !url.trim().is_empty() => url,
         _ => cluster::shared()?.admin_url(),
     };
+    create_database(admin_url)
+}
+
+/// A throwaway cluster of one test's own, for tests that stop the database
+/// under a running server: the shared cluster serves the process's other
+/// tests, and `TRUCE_TEST_DATABASE_URL`'s server is not ours to stop. Always
+/// started from the installed binaries; stopped and removed when dropped
+/// (drop its databases first).
+pub struct OwnCluster(cluster::Cluster);
+
+impl OwnCluster {
+    pub fn start() -> Result<Self, String> {
+        cluster::Cluster::own().map(Self)
+    }
+
+    /// A new, empty database on this cluster.
+    pub fn database(&self) -> Result<TestDatabase, String> {
+        create_database(self.0.admin_url())
+    }
+
+    /// Stops the server (fast shutdown: its sessions are ended).
+    pub fn stop(&self) -> Result<(), String> {
+        self.0.stop()
+    }
+
+    /// Starts it again on the same socket, with the same data.
+    pub fn start_again(&self) -> Result<(), String> {
+        self.0.start_again()
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        self.0.remove();
+    }
+}
+
+fn create_database(admin_url: String) -> Result<TestDatabase, String> {
     let name = unique_name();
     let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).map_err(|e| {
         format!(

@@ -3,8 +3,10 @@
 //!
 //! - Binaries: `pg_config --bindir`, else the newest Debian
 //!   `/usr/lib/postgresql/<version>/bin`, else `initdb` on the `PATH`.
-//! - Place: `/tmp/truce-pg-<pid>` holds the data directory and the socket.
-//!   `/tmp`, not `$TMPDIR`, because a socket path must fit in 107 bytes.
+//! - Place: `/tmp/truce-pg-<pid>` holds the data directory and the socket
+//!   (`/tmp/truce-pg-<pid>-<n>` for a test's own cluster, see
+//!   [`Cluster::own`]). `/tmp`, not `$TMPDIR`, because a socket path must fit
+//!   in 107 bytes.
 //! - Root: `initdb` refuses to run as root, so when the effective uid is 0
 //!   the binaries run as the `postgres` user (`runuser -u postgres --`) and
 //!   the directory is handed to that user first.
@@ -25,6 +27,7 @@ const PREFIX: &str = "truce-pg-";
 pub struct Cluster {
     dir: PathBuf,
     port: u16,
+    bins: Binaries,
 }
 
 impl Cluster {
@@ -36,18 +39,53 @@ impl Cluster {
             self.port
         )
     }
+
+    /// A cluster of the caller's own, which it may stop and start again
+    /// without disturbing the shared one's other users.
+    pub fn own() -> Result<Cluster, String> {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        start(format!("{}-{n}", std::process::id()))
+    }
+
+    /// Stops the server (`pg_ctl stop -m fast`: sessions are ended, the
+    /// data stays).
+    pub fn stop(&self) -> Result<(), String> {
+        self.bins.run(
+            self.bins
+                .command("pg_ctl", &self.dir)
+                .arg("-D")
+                .arg(self.dir.join("data"))
+                .args(["-m", "fast", "-w", "stop"]),
+            "pg_ctl stop",
+        )
+    }
+
+    /// Starts the server again, on the same socket and data.
+    pub fn start_again(&self) -> Result<(), String> {
+        self.bins.pg_ctl_start(&self.dir, self.port)
+    }
+
+    /// Stops the server if it runs and removes its directory; best effort.
+    pub fn remove(&self) {
+        self.bins.stop(&self.dir);
+        let _ = fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// The process's cluster, started on first use.
 pub fn shared() -> Result<&'static Cluster, String> {
     static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
-    CLUSTER.get_or_init(start).as_ref().map_err(Clone::clone)
+    CLUSTER
+        .get_or_init(|| start(format!("{}", std::process::id())))
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
-fn start() -> Result<Cluster, String> {
+fn start(name: String) -> Result<Cluster, String> {
     let bins = Binaries::find()?;
     remove_stale(&bins);
-    let dir = PathBuf::from(format!("/tmp/{PREFIX}{}", std::process::id()));
+    let dir = PathBuf::from(format!("/tmp/{PREFIX}{name}"));
     if dir.exists() {
         // Left by an earlier process that had our pid.
         bins.stop(&dir);
@@ -73,30 +111,8 @@ fn start() -> Result<Cluster, String> {
         "initdb",
     )?;
     let port = free_port();
-    let log = dir.join("server.log");
-    // Unix socket only (listen_addresses=''), in our own directory, so the
-    // port only names the socket file; one free on 127.0.0.1 is still taken,
-    // to keep it distinct from any other cluster's.
-    let options = format!(
-        "-k {} -p {port} -c listen_addresses='' -c fsync=on",
-        dir.display()
-    );
-    bins.run(
-        bins.command("pg_ctl", &dir)
-            .arg("-D")
-            .arg(&data)
-            .arg("-l")
-            .arg(&log)
-            .args(["-w", "-t", "60", "-o"])
-            .arg(options)
-            .arg("start"),
-        "pg_ctl start",
-    )
-    .map_err(|e| {
-        let log = fs::read_to_string(&log).unwrap_or_default();
-        format!("{e}\nserver log ({}):\n{log}", dir.display())
-    })?;
-    Ok(Cluster { dir, port })
+    bins.pg_ctl_start(&dir, port)?;
+    Ok(Cluster { dir, port, bins })
 }
 
 struct Binaries {
@@ -151,6 +167,33 @@ impl Binaries {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         ))
+    }
+
+    /// `pg_ctl start` on the cluster in `dir`, waiting until it answers.
+    fn pg_ctl_start(&self, dir: &Path, port: u16) -> Result<(), String> {
+        let log = dir.join("server.log");
+        // Unix socket only (listen_addresses=''), in our own directory, so the
+        // port only names the socket file; one free on 127.0.0.1 is still taken,
+        // to keep it distinct from any other cluster's.
+        let options = format!(
+            "-k {} -p {port} -c listen_addresses='' -c fsync=on",
+            dir.display()
+        );
+        self.run(
+            self.command("pg_ctl", dir)
+                .arg("-D")
+                .arg(dir.join("data"))
+                .arg("-l")
+                .arg(&log)
+                .args(["-w", "-t", "60", "-o"])
+                .arg(options)
+                .arg("start"),
+            "pg_ctl start",
+        )
+        .map_err(|e| {
+            let log = fs::read_to_string(&log).unwrap_or_default();
+            format!("{e}\nserver log ({}):\n{log}", dir.display())
+        })
     }
 
     /// Stops a cluster if one runs there; best effort.
@@ -245,6 +288,8 @@ fn remove_stale(bins: &Binaries) {
             .file_name()
             .to_str()
             .and_then(|name| name.strip_prefix(PREFIX))
+            // `<pid>`, or `<pid>-<n>` for a test's own cluster.
+            .and_then(|rest| rest.split('-').next())
             .and_then(|pid| pid.parse::<u32>().ok())
         else {
             continue;
