@@ -13,10 +13,16 @@ mod backup;
 mod browser;
 #[path = "cli/contract.rs"]
 mod contract;
+#[path = "cli/crash.rs"]
+mod crash;
 #[path = "cli/demo.rs"]
 mod demo;
+#[path = "cli/faults.rs"]
+mod faults;
 #[path = "cli/keys.rs"]
 mod keys;
+#[path = "cli/load.rs"]
+mod load;
 #[path = "cli/support.rs"]
 mod support;
 #[path = "cli/tampering.rs"]
