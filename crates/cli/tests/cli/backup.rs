@@ -5,52 +5,13 @@
 //! foreign backup is refused with nothing left behind.
 
 use super::support::*;
-use std::io::BufRead;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use truce_core::record::RecordDraft;
 use truce_core::values::{Label, MemberId, Timestamp};
 use truce_tlog::Hash;
 use truce_tlog::note::NoteSigner;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `truce demo` serving on a free port, optionally with its log in PostgreSQL.
-fn serve_demo(dir: &Path, database: Option<&str>) -> (Server, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
-    command.args(["demo", "--dir", p(dir), "--listen", "127.0.0.1:0"]);
-    if let Some(url) = database {
-        command.args(["--database", url]);
-    }
-    let mut child = command
-        .env("TRUCE_LOG_LEVEL", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let mut lines = std::io::BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("the demo stopped before serving")
-            .unwrap();
-        if let Some(url) = line.strip_prefix("Serving the demo on ") {
-            break url.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (server, base)
-}
 
 /// Posts signed incident reports as `pakistan.liaison` until told to stop;
 /// returns how many were acknowledged.

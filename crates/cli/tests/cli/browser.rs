@@ -3,9 +3,8 @@
 //! against it (several users in separate browser contexts). Screenshots are
 //! kept in `target/e2e-screenshots/` for people to look at.
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn e2e_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/e2e")
@@ -42,15 +41,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn the_web_ui_works_in_a_real_browser() {
     let e2e = e2e_dir();
@@ -59,28 +49,7 @@ fn the_web_ui_works_in_a_real_browser() {
 
     let tmp = tempfile::tempdir().unwrap();
     let demo = tmp.path().join("demo");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_truce"))
-        .args(["demo", "--dir"])
-        .arg(&demo)
-        .args(["--listen", "127.0.0.1:0"])
-        .env("TRUCE_LOG_LEVEL", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let mut lines = std::io::BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("the demo stopped before serving")
-            .unwrap();
-        if let Some(url) = line.strip_prefix("Serving the demo on ") {
-            break url.trim().to_string();
-        }
-    };
-    // Keep reading what the server prints, so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    let (server, base) = super::support::serve_demo(&demo, None);
 
     // A demo member's key sealed under a passphrase by `truce encrypt-key`,
     // for the browser to open (tests/keys.test.mjs); and another one plain.

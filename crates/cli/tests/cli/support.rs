@@ -112,3 +112,44 @@ pub fn incident_template(accused: &str) -> serde_json::Value {
         }
     })
 }
+
+/// A `truce demo` process, killed when dropped.
+pub struct DemoServer(pub std::process::Child);
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `truce demo` building into `dir` and serving on a free port, optionally
+/// with its log in PostgreSQL; returns the process and its base URL.
+pub fn serve_demo(dir: &Path, database: Option<&str>) -> (DemoServer, String) {
+    use std::io::BufRead;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
+    command.args(["demo", "--dir", p(dir), "--listen", "127.0.0.1:0"]);
+    if let Some(url) = database {
+        command.args(["--database", url]);
+    }
+    let mut child = command
+        .env("TRUCE_LOG_LEVEL", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = DemoServer(child);
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the demo stopped before serving")
+            .unwrap();
+        if let Some(url) = line.strip_prefix("Serving the demo on ") {
+            break url.trim().to_string();
+        }
+    };
+    // Keep reading what the server prints, so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (server, base)
+}
