@@ -45,7 +45,7 @@ pub struct Reporter {
 }
 
 impl Mechanism {
-    /// Builds the demo into `dir` (a new directory) and adds `reporters`
+    /// Builds the demo into `dir` (new, or empty) and adds `reporters`
     /// members with the report capability, alternately Pakistan's and
     /// Afghanistan's, each added by its party's head through `truce submit`.
     /// Their keys are written by `truce keygen` into `dir/keys`.
