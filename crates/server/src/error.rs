@@ -150,8 +150,19 @@ impl From<SubmitError> for ApiError {
 }
 
 impl From<truce_store::StoreError> for ApiError {
+    /// A database that does not answer (stopped, restarting, unreachable) or
+    /// a disk that fails is the server's passing trouble: 503, ask again. A
+    /// store that holds what it should not is a 500.
     fn from(e: truce_store::StoreError) -> Self {
-        ApiError::Internal(e.to_string())
+        use truce_store::StoreError;
+        match e {
+            StoreError::Database(_) | StoreError::Io(_) => ApiError::Unavailable(format!(
+                "the store cannot be read right now ({e}); try again"
+            )),
+            StoreError::Corrupt(_) | StoreError::Conflict { .. } => {
+                ApiError::Internal(e.to_string())
+            }
+        }
     }
 }
 
