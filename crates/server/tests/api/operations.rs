@@ -2,9 +2,6 @@
 //! and the audit log of sign-ins, refusals and revocations.
 
 use crate::support::*;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use ed25519_dalek::Signer;
 use serde_json::{Value, json};
 use truce_core::Kind;
 
@@ -73,28 +70,10 @@ fn the_audit_log_records_sign_ins_refusals_and_revocations() {
 
     // A sign-in, and one with another member's signature.
     let token = app.token("afghanistan.liaison");
-    let c: Value = app
-        .http
-        .post(app.url("/api/v1/auth/challenge"))
-        .json(&json!({"member": "qatar.mediator"}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let forged = app
-        .member("pakistan.liaison")
-        .signer
-        .signing_key()
-        .sign(c["message"].as_str().unwrap().as_bytes());
-    let r = app
-        .http
-        .post(app.url("/api/v1/auth/token"))
-        .json(
-            &json!({"member": "qatar.mediator", "challenge": c["challenge"],
-            "signature": STANDARD.encode(forged.to_bytes())}),
-        )
-        .send()
-        .unwrap();
+    let r = app.sign_in_as(
+        "qatar.mediator",
+        app.member("pakistan.liaison").signer.signing_key(),
+    );
     assert_eq!(r.status(), 401);
     // A record replayed.
     let record = app.sign(

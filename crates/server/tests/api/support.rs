@@ -254,6 +254,16 @@ impl App {
     /// The whole sign-in: ask for a challenge, sign its message with the
     /// member's key, exchange it for a token. Returns the token response.
     pub fn sign_in(&self, member: &str) -> reqwest::blocking::Response {
+        self.sign_in_as(member, self.member(member).signer.signing_key())
+    }
+
+    /// The whole sign-in for `member`, signing the challenge with `key`
+    /// (another key than the scenario's: a rotated one, or a forger's).
+    pub fn sign_in_as(
+        &self,
+        member: &str,
+        key: &ed25519_dalek::SigningKey,
+    ) -> reqwest::blocking::Response {
         use base64::Engine;
         use ed25519_dalek::Signer;
         let c: serde_json::Value = self
@@ -264,11 +274,7 @@ impl App {
             .unwrap()
             .json()
             .unwrap();
-        let sig = self
-            .member(member)
-            .signer
-            .signing_key()
-            .sign(c["message"].as_str().unwrap().as_bytes());
+        let sig = key.sign(c["message"].as_str().unwrap().as_bytes());
         self.http
             .post(self.url("/api/v1/auth/token"))
             .json(&serde_json::json!({
