@@ -71,22 +71,37 @@ pub async fn drafts(
     let limit = q.limit.map_or(20, |l| l.0);
     blocking(move || {
         state.index.catch_up()?;
-        let page: Vec<u64> = {
+        // The page's drafts and every record of each, read from the store
+        // once (with the charter and memberships `load` adds) for one view.
+        let (mut page, wanted) = {
             let index = state.index.read()?;
-            index
+            let page: Vec<u64> = index
                 .drafts()
                 .filter(|d| q.after.is_none_or(|a| *d > a.0))
                 .take(limit + 1)
-                .collect()
+                .collect();
+            let wanted: Vec<u64> = page
+                .iter()
+                .take(limit)
+                .flat_map(|d| index.draft(*d).iter().copied().chain([*d]))
+                .collect();
+            (page, wanted)
         };
         let next = (page.len() > limit)
             .then(|| page.get(limit - 1).copied())
             .flatten();
-        let mut drafts = Vec::with_capacity(limit);
-        for draft in page.into_iter().take(limit) {
-            crate::error::abandoned()?;
-            drafts.push(history(&state, draft)?);
-        }
+        page.truncate(limit);
+        let records = load(&state, wanted)?;
+        let view = LogView::new(&records);
+        let drafts = page
+            .iter()
+            .filter_map(|d| {
+                // `load` returns the records sorted by index.
+                let at = records.binary_search_by_key(d, |l| l.index).ok()?;
+                records.get(at)
+            })
+            .filter_map(|l| truce_core::derive::draft::draft_history(&view, &l.record.hash))
+            .collect();
         Ok(Json(DraftPage { drafts, next }))
     })
     .await
