@@ -122,14 +122,17 @@ fn stage(name: &str) -> Result<CaseStage, ApiError> {
     })
 }
 
-/// A comma-separated list (OpenAPI `style: form, explode: false`): empty
-/// is no list, and an empty item is refused rather than skipped.
+/// A comma-separated list (OpenAPI `style: form, explode: false`). A
+/// parameter left out is no filter; an empty value (`?status=`) is refused
+/// like any other empty item: by the API document it is a list holding one
+/// empty name, and reading it as "no filter" would answer a question the
+/// client did not ask.
 fn list<T>(
     s: &Option<String>,
     parse: impl Fn(&str) -> Result<T, ApiError>,
 ) -> Result<Vec<T>, ApiError> {
     match s.as_deref() {
-        None | Some("") => Ok(Vec::new()),
+        None => Ok(Vec::new()),
         Some(s) => s.split(',').map(&parse).collect(),
     }
 }

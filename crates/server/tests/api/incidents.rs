@@ -116,6 +116,10 @@ fn bad_filters_are_explained() {
             "/api/v1/incidents?limit=501",
             "/api/v1/incidents?status=solved",
             "/api/v1/incidents?type=riot",
+            // An empty list names one empty stage or type, not "no filter".
+            "/api/v1/incidents?status=",
+            "/api/v1/incidents?type=",
+            "/api/v1/statistics?status=reported,",
             "/api/v1/incidents?from=yesterday",
             "/api/v1/incidents?cursor=zzz",
             "/api/v1/incidents?colour=red",
