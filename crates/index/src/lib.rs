@@ -75,6 +75,9 @@ pub struct Index {
     channel: truce_core::derive::channel::Channel,
     /// Commitments, findings and what is decided on them, likewise.
     compliance: truce_core::derive::compliance::Compliance,
+    /// Changes to what an incident list or statistic can show: see
+    /// [`Index::incidents_version`].
+    incidents_version: u64,
 }
 
 #[derive(Debug)]
@@ -240,8 +243,12 @@ impl Index {
                     self.signed(target, participant);
                 }
             }
-            _ => {}
+            // Nothing an incident answer shows.
+            _ => return Ok(()),
         }
+        // Every kind matched above can change an incident answer (the
+        // charter's terms, a party's id, a case's facts).
+        self.incidents_version += 1;
         Ok(())
     }
 
@@ -269,6 +276,15 @@ impl Index {
                 case.counting = case.counting.saturating_add(1);
             });
         }
+    }
+
+    /// A number that changes whenever a record changes what
+    /// [`Index::incidents`] or [`Index::statistics`] can answer (a report,
+    /// anything about a case, the charter, a member), and only then: two
+    /// answers to the same query at the same version and the same "now" are
+    /// the same, so the server may keep one and serve it again.
+    pub fn incidents_version(&self) -> u64 {
+        self.incidents_version
     }
 
     /// Records fed so far.

@@ -318,6 +318,7 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         demo_members: None,
         audit: Arc::default(),
         verified_blobs: Arc::default(),
+        answers: Arc::default(),
         limits: Limits {
             body_bytes: 256 * 1024,
             request_timeout_secs: 30,
@@ -335,7 +336,12 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let cold_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let cold_addr = cold_listener.local_addr().unwrap();
+        let (cold_stop, cold_stopped) = tokio::sync::oneshot::channel::<()>();
+        let cold_state = AppState { answers: Arc::new(truce_server::answers::Answers::new(0)), ..state.clone() };
         let server = tokio::spawn(truce_server::serve(state, listener, async { let _ = stopped.await; }));
+        let cold_server = tokio::spawn(truce_server::serve(cold_state, cold_listener, async { let _ = cold_stopped.await; }));
         let mut connections = Vec::with_capacity(CLIENTS);
         for _ in 0..CLIENTS {
             connections.push(Connection::open(addr).await);
@@ -396,127 +402,17 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
             latencies.len() as f64 / took.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99), latencies.len()
         );
 
-        // Reads: filtered incident lists over everything in the log.
-        connections[0].get("/api/v1/incidents?limit=1").await;
-        let filters = [
-            "type=drone_strike&accused=north",
-            "bbox=31,66,35,71&limit=50",
-            "from=2026-03-01T00:00:00Z&to=2026-03-31T23:59:59Z",
-            "type=shelling&bbox=30,65,36,72&from=2026-01-01T00:00:00Z&to=2026-06-30T00:00:00Z",
-            "status=reported&party=south",
-        ];
-        let started = Instant::now();
-        let mut tasks = Vec::new();
-        for (c, mut connection) in connections.drain(..).enumerate() {
-            tasks.push(tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                for i in 0..20 {
-                    let f = filters[(c + i) % filters.len()];
-                    let t = Instant::now();
-                    let (status, _) = connection.get(&format!("/api/v1/incidents?{f}")).await;
-                    assert_eq!(status, 200);
-                    latencies.push(t.elapsed());
-                }
-                (latencies, connection)
-            }));
-        }
-        let mut latencies = Vec::new();
-        for t in tasks {
-            let (mine, connection) = t.await.unwrap();
-            latencies.extend(mine);
-            connections.push(connection);
-        }
-        let took = started.elapsed();
-        latencies.sort();
-        println!(
-            "[{backend}] GET filtered incident lists over {} incidents, {CLIENTS} clients: {:>6.0} queries/s; p50 {:.2} ms, p99 {:.2} ms",
-            preloaded as usize + records, latencies.len() as f64 / took.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99)
-        );
-        // The same queries one at a time: each list's own latency, without
-        // queueing behind 63 others. 200 of each, so that a p99 is not just
-        // the slowest one: the first few after the loads above wait behind
-        // work those leave (seen here: 9–15 ms, within the first 0.4 s only).
-        let mut latencies = Vec::new();
-        let mut by_filter = vec![Vec::new(); filters.len()];
-        for i in 0..200 * filters.len() {
-            let f = filters[i % filters.len()];
-            let t = Instant::now();
-            let (status, _) = connections[0].get(&format!("/api/v1/incidents?{f}")).await;
-            assert_eq!(status, 200);
-            latencies.push(t.elapsed());
-            by_filter[i % filters.len()].push(t.elapsed());
-        }
-        latencies.sort();
-        println!(
-            "[{backend}] GET filtered incident lists, one client: p50 {:.2} ms, p99 {:.2} ms",
-            percentile(&latencies, 0.5),
-            percentile(&latencies, 0.99)
-        );
-        for (filter, mut latencies) in filters.iter().zip(by_filter) {
-            latencies.sort();
-            println!(
-                "[{backend}]   {filter}: p50 {:.2} ms, p99 {:.2} ms",
-                percentile(&latencies, 0.5),
-                percentile(&latencies, 0.99)
-            );
-        }
-
-        // Every list endpoint under 64 concurrent readers, and the server's
-        // memory before and after (it should not grow with the reads).
-        let size = store.size().unwrap();
-        let endpoints = [
-            "/api/v1/incidents?limit=50".to_string(),
-            "/api/v1/statistics?group=week".to_string(),
-            "/api/v1/channel".to_string(),
-            format!("/api/v1/channel?before={}", size / 2),
-            "/api/v1/commitments".to_string(),
-            "/api/v1/drafts".to_string(),
-            format!("/api/v1/records?start={}&limit=100", size / 3),
-            "/api/v1/incidents/1".to_string(),
-        ];
-        let rss_before = resident_mib();
-        // Two rounds: memory that grows in the first (caches, connections
-        // filling) must stay put in the second.
-        for round in 1..=2 {
-        let mut tasks = Vec::new();
-        for (c, mut connection) in connections.drain(..).enumerate() {
-            let endpoints = endpoints.clone();
-            tasks.push(tokio::spawn(async move {
-                let mut latencies = vec![Vec::new(); endpoints.len()];
-                for i in 0..3 * endpoints.len() {
-                    let e = (c + i) % endpoints.len();
-                    let t = Instant::now();
-                    let (status, _) = connection.get(&endpoints[e]).await;
-                    assert_eq!(status, 200, "{}", endpoints[e]);
-                    latencies[e].push(t.elapsed());
-                }
-                (latencies, connection)
-            }));
-        }
-        let mut by_endpoint = vec![Vec::new(); endpoints.len()];
-        for t in tasks {
-            let (mine, connection) = t.await.unwrap();
-            for (all, some) in by_endpoint.iter_mut().zip(mine) {
-                all.extend(some);
-            }
-            connections.push(connection);
-        }
-        let rss_after = resident_mib();
-        println!("[{backend}] every list endpoint, {CLIENTS} clients at once, {} records in the log (round {round}):", size);
-        for (endpoint, mut latencies) in endpoints.iter().zip(by_endpoint) {
-            latencies.sort();
-            println!(
-                "[{backend}]   {endpoint}: p50 {:.2} ms, p99 {:.2} ms",
-                percentile(&latencies, 0.5),
-                percentile(&latencies, 0.99)
-            );
-        }
-        if let (Some(before), Some(after)) = (rss_before, rss_after) {
-            println!("[{backend}]   resident memory {before:.0} MiB before the reads, {after:.0} MiB after round {round}");
-        }
-        }
+        // Reads, against the server as it runs (answers kept) and against
+        // one that works out every answer: what the kept answers save, and
+        // what a question nobody asked before costs.
+            let size = store.size().unwrap();
+        let incidents = preloaded as usize + records;
+        reads(backend, "answers kept", addr, size, incidents).await;
+        reads(backend, "every answer worked out", cold_addr, size, incidents).await;
         let _ = stop.send(());
+        let _ = cold_stop.send(());
         let _ = server.await;
+        let _ = cold_server.await;
     });
 }
 
@@ -548,5 +444,147 @@ fn main() {
         let store: Arc<dyn Store> =
             Arc::new(truce_store_postgres::PostgresStore::open(db.url()).unwrap());
         run("postgres", store, records, preload);
+    }
+}
+
+/// The read phases against the server at `addr`: filtered incident lists
+/// from 64 clients at once, the same one client at a time, then every list
+/// endpoint from 64 clients in two rounds with the server's memory.
+async fn reads(
+    backend: &str,
+    label: &str,
+    addr: std::net::SocketAddr,
+    size: u64,
+    incidents: usize,
+) {
+    let mut connections = Vec::with_capacity(CLIENTS);
+    for _ in 0..CLIENTS {
+        connections.push(Connection::open(addr).await);
+    }
+    // Reads: filtered incident lists over everything in the log.
+    connections[0].get("/api/v1/incidents?limit=1").await;
+    let filters = [
+        "type=drone_strike&accused=north",
+        "bbox=31,66,35,71&limit=50",
+        "from=2026-03-01T00:00:00Z&to=2026-03-31T23:59:59Z",
+        "type=shelling&bbox=30,65,36,72&from=2026-01-01T00:00:00Z&to=2026-06-30T00:00:00Z",
+        "status=reported&party=south",
+    ];
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (c, mut connection) in connections.drain(..).enumerate() {
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for i in 0..20 {
+                let f = filters[(c + i) % filters.len()];
+                let t = Instant::now();
+                let (status, _) = connection.get(&format!("/api/v1/incidents?{f}")).await;
+                assert_eq!(status, 200);
+                latencies.push(t.elapsed());
+            }
+            (latencies, connection)
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        let (mine, connection) = t.await.unwrap();
+        latencies.extend(mine);
+        connections.push(connection);
+    }
+    let took = started.elapsed();
+    latencies.sort();
+    println!(
+        "[{backend}, {label}] GET filtered incident lists over {} incidents, {CLIENTS} clients: {:>6.0} queries/s; p50 {:.2} ms, p99 {:.2} ms",
+        incidents,
+        latencies.len() as f64 / took.as_secs_f64(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99)
+    );
+    // The same queries one at a time: each list's own latency, without
+    // queueing behind 63 others. 200 of each, so that a p99 is not just
+    // the slowest one: the first few after the loads above wait behind
+    // work those leave (seen here: 9–15 ms, within the first 0.4 s only).
+    let mut latencies = Vec::new();
+    let mut by_filter = vec![Vec::new(); filters.len()];
+    for i in 0..200 * filters.len() {
+        let f = filters[i % filters.len()];
+        let t = Instant::now();
+        let (status, _) = connections[0].get(&format!("/api/v1/incidents?{f}")).await;
+        assert_eq!(status, 200);
+        latencies.push(t.elapsed());
+        by_filter[i % filters.len()].push(t.elapsed());
+    }
+    latencies.sort();
+    println!(
+        "[{backend}, {label}] GET filtered incident lists, one client: p50 {:.2} ms, p99 {:.2} ms",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99)
+    );
+    for (filter, mut latencies) in filters.iter().zip(by_filter) {
+        latencies.sort();
+        println!(
+            "[{backend}, {label}]   {filter}: p50 {:.2} ms, p99 {:.2} ms",
+            percentile(&latencies, 0.5),
+            percentile(&latencies, 0.99)
+        );
+    }
+
+    // Every list endpoint under 64 concurrent readers, and the server's
+    // memory before and after (it should not grow with the reads).
+    let endpoints = [
+        "/api/v1/incidents?limit=50".to_string(),
+        "/api/v1/statistics?group=week".to_string(),
+        "/api/v1/channel".to_string(),
+        format!("/api/v1/channel?before={}", size / 2),
+        "/api/v1/commitments".to_string(),
+        "/api/v1/drafts".to_string(),
+        format!("/api/v1/records?start={}&limit=100", size / 3),
+        "/api/v1/incidents/1".to_string(),
+    ];
+    let rss_before = resident_mib();
+    // Two rounds: memory that grows in the first (caches, connections
+    // filling) must stay put in the second.
+    for round in 1..=2 {
+        let mut tasks = Vec::new();
+        for (c, mut connection) in connections.drain(..).enumerate() {
+            let endpoints = endpoints.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = vec![Vec::new(); endpoints.len()];
+                for i in 0..3 * endpoints.len() {
+                    let e = (c + i) % endpoints.len();
+                    let t = Instant::now();
+                    let (status, _) = connection.get(&endpoints[e]).await;
+                    assert_eq!(status, 200, "{}", endpoints[e]);
+                    latencies[e].push(t.elapsed());
+                }
+                (latencies, connection)
+            }));
+        }
+        let mut by_endpoint = vec![Vec::new(); endpoints.len()];
+        for t in tasks {
+            let (mine, connection) = t.await.unwrap();
+            for (all, some) in by_endpoint.iter_mut().zip(mine) {
+                all.extend(some);
+            }
+            connections.push(connection);
+        }
+        let rss_after = resident_mib();
+        println!(
+            "[{backend}, {label}] every list endpoint, {CLIENTS} clients at once, {} records in the log (round {round}):",
+            size
+        );
+        for (endpoint, mut latencies) in endpoints.iter().zip(by_endpoint) {
+            latencies.sort();
+            println!(
+                "[{backend}, {label}]   {endpoint}: p50 {:.2} ms, p99 {:.2} ms",
+                percentile(&latencies, 0.5),
+                percentile(&latencies, 0.99)
+            );
+        }
+        if let (Some(before), Some(after)) = (rss_before, rss_after) {
+            println!(
+                "[{backend}, {label}]   resident memory {before:.0} MiB before the reads, {after:.0} MiB after round {round}"
+            );
+        }
     }
 }

@@ -30,3 +30,15 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     );
     response
 }
+
+/// Whether the request's `If-None-Match` names `etag` (weak comparison, as
+/// RFC 9110 §13.1.2 says), so that a 304 answers it.
+pub fn not_modified(request: &axum::http::HeaderMap, etag: &str) -> bool {
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
+}

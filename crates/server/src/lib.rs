@@ -8,6 +8,7 @@
 //! `serve` takes an already bound listener, so tests start the real server on
 //! `127.0.0.1:0` (the model is atuin's `launch_with_tcp_listener`).
 
+pub mod answers;
 pub mod audit;
 pub mod auth;
 pub mod clock;

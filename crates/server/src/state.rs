@@ -26,6 +26,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub blobs: Arc<BlobDir>,
     pub verified_blobs: Arc<crate::routes::evidence::VerifiedBlobs>,
+    /// Incident lists and statistics already worked out (see `answers`).
+    pub answers: Arc<crate::answers::Answers>,
     pub sessions: Arc<Sessions>,
     pub clock: Arc<dyn Clock>,
     pub origin: String,

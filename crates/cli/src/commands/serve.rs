@@ -112,6 +112,7 @@ pub fn serve(
             None => truce_server::audit::AuditLog::default(),
         }),
         verified_blobs: Arc::default(),
+        answers: Arc::default(),
         sessions: Arc::default(),
         clock: Arc::new(SystemClock),
         origin,

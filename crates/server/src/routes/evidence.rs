@@ -637,17 +637,6 @@ fn etag_of(digest: &BlobDigest) -> String {
     format!("\"{digest}\"")
 }
 
-/// `If-None-Match` (weak comparison, as RFC 9110 §13.1.2 says).
-fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
-}
-
 /// `If-Range`: the range applies only if the client's copy is this one
 /// (strong comparison; a date never matches, as blobs carry no Last-Modified).
 fn range_applies(headers: &HeaderMap, etag: &str) -> bool {
@@ -702,7 +691,7 @@ pub async fn download(
             let described = describe(&state, &digest)?;
             authorise(&state, &caller, &described)
                 .inspect_err(|e| access_refused(&state, &caller, address, e))?;
-            if not_modified(&headers, &etag) {
+            if crate::headers::not_modified(&headers, &etag) {
                 return Ok(Prepared {
                     described,
                     answer: Answer::NotModified,

@@ -8,7 +8,9 @@ use crate::params::{LogIndex, Within};
 use crate::routes::records::{RecordView, view};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use truce_core::Record;
 use truce_core::derive::case::{CaseStage, CaseView};
@@ -39,7 +41,7 @@ pub struct IncidentParams {
     bbox: Option<String>,
     /// Incident types, comma-separated, e.g. `shelling,drone_strike`.
     #[serde(rename = "type")]
-    #[param(rename = "type", value_type = Option<Vec<IncidentType>>, style = Form, explode = false)]
+    #[param(rename = "type", value_type = Option<Vec<IncidentType>>, style = Form, explode = false, min_items = 1)]
     types: Option<String>,
     /// A participant that reported the incident or is accused in it.
     #[param(inline)]
@@ -51,7 +53,7 @@ pub struct IncidentParams {
     #[param(inline)]
     accused: Option<ParticipantId>,
     /// Case stages, comma-separated, e.g. `reported,under_investigation`.
-    #[param(value_type = Option<Vec<CaseStage>>, style = Form, explode = false)]
+    #[param(value_type = Option<Vec<CaseStage>>, style = Form, explode = false, min_items = 1)]
     status: Option<String>,
     /// Words to find in titles, narratives and place names (case-insensitive).
     q: Option<String>,
@@ -123,10 +125,10 @@ fn stage(name: &str) -> Result<CaseStage, ApiError> {
 }
 
 /// A comma-separated list (OpenAPI `style: form, explode: false`). A
-/// parameter left out is no filter; an empty value (`?status=`) is refused
-/// like any other empty item: by the API document it is a list holding one
-/// empty name, and reading it as "no filter" would answer a question the
-/// client did not ask.
+/// parameter left out is no filter; an empty value (`?status=`) is refused,
+/// as the API document says (`minItems: 1`): read as a list it holds no
+/// name or one empty name, and reading it as "no filter" would answer a
+/// question the client did not ask.
 fn list<T>(
     s: &Option<String>,
     parse: impl Fn(&str) -> Result<T, ApiError>,
@@ -179,33 +181,43 @@ impl IncidentParams {
 /// given must hold; paging by cursor never repeats or skips an incident even
 /// while reports arrive.
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", params(IncidentParams),
-    responses((status = 200, body = IncidentPage),
+    responses((status = 200, body = IncidentPage, headers(("ETag" = String, description = "A digest of this answer's bytes, for If-None-Match"))),
+        (status = 304, description = "The answer is still the one whose ETag the request's If-None-Match names"),
         (status = 422, description = "A box whose south edge is north of its north edge, or a time range that ends before it starts", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list_incidents(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
     Query(params): Query<IncidentParams>,
-) -> Result<Json<IncidentPage>, ApiError> {
+) -> Result<Response, ApiError> {
     let query = params.query()?;
-    blocking(move || {
+    let answer = blocking(move || {
         state.index.catch_up()?;
         let index = state.index.read()?;
-        index
-            .incidents(&query, state.clock.now())
-            .map(Json)
-            .map_err(query_error)
+        let now = state.clock.now();
+        let asked = raw.as_deref().unwrap_or_default();
+        state
+            .answers
+            .get_or_compute("incidents", asked, index.incidents_version(), now, || {
+                index.incidents(&query, now).map_err(query_error)
+            })
     })
-    .await
+    .await?;
+    Ok(answer.respond(&headers))
 }
 
 /// Counts and casualties (best estimates, as reported) of the incidents that
 /// match the filters, grouped by week, area, type, party or reporter.
 #[utoipa::path(get, path = "/api/v1/statistics", tag = "incidents", params(IncidentParams),
-    responses((status = 200, body = Vec<StatBucket>),
+    responses((status = 200, body = Vec<StatBucket>, headers(("ETag" = String, description = "A digest of this answer's bytes, for If-None-Match"))),
+        (status = 304, description = "The answer is still the one whose ETag the request's If-None-Match names"),
         (status = 422, description = "A box whose south edge is north of its north edge, or a time range that ends before it starts", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn statistics(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
     Query(params): Query<IncidentParams>,
-) -> Result<Json<Vec<StatBucket>>, ApiError> {
+) -> Result<Response, ApiError> {
     let by = match params.group.unwrap_or(GroupBy::Week) {
         GroupBy::Week => Grouping::Week,
         GroupBy::Area => Grouping::Area,
@@ -214,15 +226,19 @@ pub async fn statistics(
         GroupBy::Reporter => Grouping::Reporter,
     };
     let query = params.query()?;
-    blocking(move || {
+    let answer = blocking(move || {
         state.index.catch_up()?;
         let index = state.index.read()?;
-        index
-            .statistics(&query, by, state.clock.now())
-            .map(Json)
-            .map_err(query_error)
+        let now = state.clock.now();
+        let asked = raw.as_deref().unwrap_or_default();
+        state
+            .answers
+            .get_or_compute("statistics", asked, index.incidents_version(), now, || {
+                index.statistics(&query, by, now).map_err(query_error)
+            })
     })
-    .await
+    .await?;
+    Ok(answer.respond(&headers))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -172,3 +172,70 @@ fn statistics_add_up_to_the_incident_count() {
         }
     }
 }
+
+/// Lists and statistics are kept by question, index version and second
+/// (crates/server/src/answers.rs): a kept answer is served with its ETag and
+/// revalidates to 304, a record about no incident leaves it, and a new
+/// report is in the very next answer.
+#[test]
+fn answers_are_kept_only_while_nothing_they_show_has_changed() {
+    use truce_core::Kind;
+    for app in every_backend() {
+        let ask = |path: &str, etag: Option<&str>| {
+            let mut request = app.http.get(app.url(path));
+            if let Some(etag) = etag {
+                request = request.header("if-none-match", etag);
+            }
+            let response = request.send().unwrap();
+            let status = response.status().as_u16();
+            let etag = response.headers()["etag"].to_str().unwrap().to_string();
+            assert_eq!(response.headers()["cache-control"], "no-cache");
+            (status, etag, response.text().unwrap())
+        };
+        let list = "/api/v1/incidents?accused=pakistan&limit=100";
+        let stats = "/api/v1/statistics?accused=pakistan&group=type";
+        let (status, list_etag, first) = ask(list, None);
+        assert_eq!(status, 200);
+        let (_, again_etag, again) = ask(list, None);
+        assert_eq!((&again_etag, &again), (&list_etag, &first));
+        let (status, same_etag, empty) = ask(list, Some(&list_etag));
+        assert_eq!(
+            (status, same_etag.as_str(), empty.as_str()),
+            (304, list_etag.as_str(), "")
+        );
+        let (_, stats_etag, _) = ask(stats, None);
+        assert_eq!(ask(stats, Some(&stats_etag)).0, 304);
+
+        // A channel message changes no incident answer: still 304.
+        let message = app.sign(
+            "afghanistan.liaison",
+            Kind::ChannelMessage,
+            serde_json::json!({"to": ["pakistan"], "subject": "Test", "text": "A message about no incident."}),
+        );
+        let r = app.post_record(&message);
+        assert_eq!(r.status(), 201, "{}", r.text().unwrap());
+        assert_eq!(ask(list, Some(&list_etag)).0, 304);
+
+        // A new report against Pakistan: both answers change at once.
+        let total = |body: &str| {
+            serde_json::from_str::<serde_json::Value>(body).unwrap()["total"]
+                .as_u64()
+                .unwrap()
+        };
+        let report = app.sign(
+            "afghanistan.liaison",
+            Kind::IncidentReport,
+            a_report("pakistan"),
+        );
+        let r = app.post_record(&report);
+        assert_eq!(r.status(), 201, "{}", r.text().unwrap());
+        let (status, new_etag, now) = ask(list, Some(&list_etag));
+        assert_eq!(status, 200);
+        assert_ne!(new_etag, list_etag);
+        assert_eq!(total(&now), total(&first) + 1);
+        assert!(now.contains("Mortar fire near a border post"));
+        let (status, _, shelling) = ask(stats, Some(&stats_etag));
+        assert_eq!(status, 200);
+        assert!(shelling.contains("shelling"), "{shelling}");
+    }
+}

@@ -157,6 +157,7 @@ pub fn spawn_with(
             None => truce_server::audit::AuditLog::default(),
         }),
         verified_blobs: Arc::default(),
+        answers: Arc::default(),
         sessions: Arc::default(),
         clock: Arc::new(FixedClock(
             Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
