@@ -747,4 +747,13 @@ fn main() {
             ms(percentile(&times, 0.99))
         );
     }
+    // Queries allocate only their own bitset and page: the process should
+    // hold no more after them than before.
+    if let (Some(built), Some(now)) = (rss_after, rss_bytes()) {
+        println!(
+            "memory: RSS {:.0} MiB after building, {:.0} MiB after every query above",
+            built as f64 / 1048576.0,
+            now as f64 / 1048576.0
+        );
+    }
 }

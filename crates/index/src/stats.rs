@@ -2,9 +2,10 @@
 
 use crate::Index;
 use crate::eval::Filter;
-use crate::incidents::{NO_ID, NO_PARTY, timestamp};
+use crate::incidents::{NO_ID, NO_PARTY, stage, timestamp};
 use crate::query::{Grouping, IncidentQuery, QueryError, StatBucket, StatKey};
 use hashbrown::HashMap;
+use truce_core::derive::case::CaseStage;
 use truce_core::kinds::incident::IncidentType;
 use truce_core::values::Timestamp;
 
@@ -67,6 +68,21 @@ impl Groups {
 }
 
 impl Index {
+    /// How many incidents are at each case stage as of `now`, in the order of
+    /// [`CaseStage::ALL`]: one pass over the stage column.
+    pub fn stage_totals(&self, now: Timestamp) -> [(CaseStage, usize); 6] {
+        let inc = &self.incidents;
+        let mut totals = CaseStage::ALL.map(|s| (s, 0));
+        for (s, &class) in inc.class.iter().enumerate() {
+            let reported_at = inc.case.get(s).map_or(0, |c| c.reported_at);
+            let stage = stage(class, reported_at, self.terms, now.unix());
+            if let Some(total) = totals.iter_mut().find(|(t, _)| *t == stage) {
+                total.1 += 1;
+            }
+        }
+        totals
+    }
+
     /// Counts and casualties of the incidents matching `query` (its cursor
     /// and limit are ignored), grouped `by`. Weeks come in time order, other
     /// groupings largest first. The counts add up to the page's `total`.

@@ -125,6 +125,7 @@ pub fn serve(
         },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(truce_server::BLOCKING_THREADS)
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;

@@ -43,6 +43,23 @@ pub enum CaseStage {
     Found,
 }
 
+impl CaseStage {
+    /// Every stage, in the order a case moves through them.
+    pub const ALL: [CaseStage; 6] = [
+        CaseStage::Reported,
+        CaseStage::Answered,
+        CaseStage::UnansweredPastDeadline,
+        CaseStage::UnderInvestigation,
+        CaseStage::FindingPending,
+        CaseStage::Found,
+    ];
+
+    /// Whether the case still waits on someone: every stage until a finding counts.
+    pub fn is_open(&self) -> bool {
+        *self != CaseStage::Found
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseView {

@@ -235,6 +235,14 @@ impl Compliance {
         }
     }
 
+    /// How many findings establish a violation (the incident verified in
+    /// whole or part) and count (enough mediators signed): the mechanism's
+    /// "violations found", whatever commitment they concern. A finding that
+    /// did not verify the incident, or is still short of signatures, is not one.
+    pub fn verified_violations(&self) -> usize {
+        self.verified().count()
+    }
+
     /// Every commitment with the verified violations found against it.
     pub fn commitments(&self) -> Vec<CommitmentView> {
         self.commitments

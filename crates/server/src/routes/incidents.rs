@@ -241,6 +241,70 @@ pub async fn statistics(
     Ok(answer.respond(&headers))
 }
 
+/// How many incidents are at one case stage.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StageTotal {
+    pub stage: CaseStage,
+    pub incidents: usize,
+}
+
+/// The headline figures, as the dashboard shows them.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Summary {
+    /// Incident reports in the log.
+    pub incidents: usize,
+    /// Incidents at each case stage as of `as_of`, in the order a case moves
+    /// through them.
+    pub stages: Vec<StageTotal>,
+    /// Cases at any stage before `found`.
+    pub open_cases: usize,
+    /// Findings that verify the incident in whole or in part and count
+    /// (the charter's threshold of mediators signed them). A finding that
+    /// did not verify the incident, or still lacks signatures, is not one.
+    pub verified_violations: usize,
+    /// The server's time these figures are as of (deadlines run against it).
+    pub as_of: Timestamp,
+}
+
+/// The headline figures: incidents by case stage, open cases and verified
+/// violations, each counted by the same rules as the lists and the
+/// compliance view (and served from what the index keeps, not recounted
+/// from the log).
+#[utoipa::path(get, path = "/api/v1/summary", tag = "incidents",
+    responses((status = 200, body = Summary, headers(("ETag" = String, description = "A digest of this answer's bytes, for If-None-Match"))),
+        (status = 304, description = "The answer is still the one whose ETag the request's If-None-Match names")))]
+pub async fn summary(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let answer = blocking(move || {
+        state.index.catch_up()?;
+        let index = state.index.read()?;
+        let now = state.clock.now();
+        state
+            .answers
+            .get_or_compute("summary", "", index.incidents_version(), now, || {
+                let stages = index.stage_totals(now);
+                Ok(Summary {
+                    incidents: index.len_incidents(),
+                    open_cases: stages
+                        .iter()
+                        .filter(|(s, _)| s.is_open())
+                        .map(|(_, n)| n)
+                        .sum(),
+                    stages: stages
+                        .into_iter()
+                        .map(|(stage, incidents)| StageTotal { stage, incidents })
+                        .collect(),
+                    verified_violations: index.compliance().verified_violations(),
+                    as_of: now,
+                })
+            })
+    })
+    .await?;
+    Ok(answer.respond(&headers))
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CasePage {
     pub summary: IncidentSummary,

@@ -38,6 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::list_incidents))
         .routes(routes!(incidents::case))
         .routes(routes!(incidents::statistics))
+        .routes(routes!(incidents::summary))
         .routes(routes!(views::drafts))
         .routes(routes!(views::draft))
         .routes(routes!(views::diff))

@@ -239,3 +239,77 @@ fn answers_are_kept_only_while_nothing_they_show_has_changed() {
         assert!(shelling.contains("shelling"), "{shelling}");
     }
 }
+
+/// The dashboard's headline figures agree with the lists they summarise, and
+/// "verified violations" counts only findings that verify the incident and
+/// count: a not-verified finding, or one signed by a single mediator, leaves
+/// it where it was (it once rose with every finding that counted).
+#[test]
+fn the_summary_agrees_with_the_lists_and_counts_only_verified_violations() {
+    use truce_core::Kind;
+    for app in every_backend() {
+        let summary = app.get_json("/api/v1/summary");
+        let total = |query: &str| {
+            app.get_json(&format!("/api/v1/incidents?limit=0{query}"))["total"]
+                .as_u64()
+                .unwrap()
+        };
+        assert_eq!(summary["incidents"].as_u64(), Some(total("")));
+        let mut open = 0;
+        for stage in summary["stages"].as_array().unwrap() {
+            let name = stage["stage"].as_str().unwrap();
+            let n = stage["incidents"].as_u64().unwrap();
+            assert_eq!(n, total(&format!("&status={name}")), "{name}");
+            if name != "found" {
+                open += n;
+            }
+        }
+        assert_eq!(summary["stages"].as_array().unwrap().len(), 6);
+        assert_eq!(summary["open_cases"].as_u64(), Some(open));
+        let violations = summary["verified_violations"].as_u64().unwrap();
+
+        // A fresh report, then findings on it.
+        let report = app.sign(
+            "afghanistan.liaison",
+            Kind::IncidentReport,
+            a_report("pakistan"),
+        );
+        assert_eq!(app.post_record(&report).status(), 201);
+        let finding = |determination: &str| {
+            let mut body = serde_json::json!({
+                "incident": report.hash, "determination": determination,
+                "reasoning": "Site visit (test record).",
+            });
+            // Only a finding that verifies the incident may hold someone responsible.
+            if determination == "verified" {
+                body["responsible"] = serde_json::json!("pakistan");
+            }
+            body
+        };
+        let violations_now = || {
+            app.get_json("/api/v1/summary")["verified_violations"]
+                .as_u64()
+                .unwrap()
+        };
+        // Not verified, and signed by both mediators: counts, but is no violation.
+        let not_verified = app.sign("turkiye.analyst", Kind::Finding, finding("not_verified"));
+        let r = app.post_record(&not_verified);
+        assert_eq!(r.status(), 201, "{}", r.text().unwrap());
+        let concur = |record: &truce_core::Record| {
+            app.sign(
+                "qatar.analyst",
+                Kind::Concurrence,
+                serde_json::json!({"record": record.hash}),
+            )
+        };
+        assert_eq!(app.post_record(&concur(&not_verified)).status(), 201);
+        assert_eq!(violations_now(), violations);
+        // Verified, signed by one mediator: not yet counting.
+        let verified = app.sign("turkiye.analyst", Kind::Finding, finding("verified"));
+        assert_eq!(app.post_record(&verified).status(), 201);
+        assert_eq!(violations_now(), violations);
+        // The second mediator concurs: now it is one.
+        assert_eq!(app.post_record(&concur(&verified)).status(), 201);
+        assert_eq!(violations_now(), violations + 1);
+    }
+}

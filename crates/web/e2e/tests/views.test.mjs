@@ -18,6 +18,12 @@ test("the dashboard verifies the latest checkpoint in the browser", async () => 
   const stages = await page.$$eval(".bars .bar-value", (els) => els.map((e) => Number(e.textContent)));
   assert.equal(stages.length, 6);
   assert.ok(stages.reduce((a, b) => a + b, 0) >= 9, "every scenario incident is in some stage");
+  // The headline figures are the server's, counted by its rules: the
+  // findings that verify their incident and count, not every finding.
+  const summary = await page.evaluate(() => fetch("/api/v1/summary").then((r) => r.json()));
+  assert.equal(Number(await page.textContent("[data-figure=verified-violations]")), summary.verified_violations);
+  assert.equal(Number(await page.textContent("[data-figure=open-cases]")), summary.open_cases);
+  assert.deepEqual(stages, summary.stages.map((s) => s.incidents));
   await shot(page, "dashboard");
   assertClean(problems);
   await context.close();

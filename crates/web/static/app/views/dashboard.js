@@ -2,15 +2,16 @@
 // the mediators found, and the latest checkpoint — verified in this browser
 // against the log key the charter names.
 import { api } from "../api.js";
-import { CASE_STAGES } from "../vocabulary.js";
 import { t } from "../i18n.js";
 import { openCheckpoint } from "../crypto.js";
 import { dateTime, escapeHtml, number, participantName, shortHash, timeLeft } from "../format.js";
 
 
 export async function render(main, _params, context) {
-  const [stageTotals, awaiting, found, drafts, channel, note] = await Promise.all([
-    Promise.all(CASE_STAGES.map((s) => api.get(`/api/v1/incidents?status=${s}&limit=1`).then((p) => p.total))),
+  // The headline figures come counted by the server (/api/v1/summary), by
+  // the same rules as the lists and the compliance view: never recounted here.
+  const [summary, awaiting, found, drafts, channel, note] = await Promise.all([
+    api.get("/api/v1/summary"),
     api.get("/api/v1/incidents?status=reported,unanswered_past_deadline&limit=200"),
     api.get("/api/v1/incidents?status=found&limit=6"),
     api.get("/api/v1/drafts?limit=100").then((page) => page.drafts),
@@ -19,14 +20,8 @@ export async function render(main, _params, context) {
   ]);
   const p = (id) => escapeHtml(participantName(id, context.participants));
 
-  // Findings that count as violations, from the cases that have findings.
-  const foundCases = await Promise.all(
-    (await api.get("/api/v1/incidents?status=found&limit=200")).items.map((i) => api.get(`/api/v1/incidents/${i.index}`)),
-  );
-  const verified = foundCases.flatMap((c) => c.case.findings.filter((f) => f.counts));
   const latestDraft = drafts[0]?.versions.at(-1);
   const inForce = drafts.some((d) => d.versions.some((v) => v.in_force));
-  const openTotal = CASE_STAGES.reduce((n, s, i) => (s === "found" ? n : n + stageTotals[i]), 0);
 
   const deadlines = awaiting.items
     .filter((i) => i.deadline)
@@ -51,13 +46,13 @@ export async function render(main, _params, context) {
           <span class="status-label">${t("dashboard.ceasefire")}</span>
           <strong>${t("dashboard.effective_since", { date: dateTime(context.charter?.effective, "day") })}</strong>
         </div>
-        <div class="status-item ${verified.length ? "warn" : ""}">
+        <div class="status-item ${summary.verified_violations ? "warn" : ""}">
           <span class="status-label">${t("dashboard.verified_violations")}</span>
-          <strong>${number(verified.length)}</strong>
+          <strong data-figure="verified-violations">${number(summary.verified_violations)}</strong>
         </div>
         <div class="status-item">
           <span class="status-label">${t("dashboard.open_cases")}</span>
-          <strong>${number(openTotal)}</strong>
+          <strong data-figure="open-cases">${number(summary.open_cases)}</strong>
         </div>
         <div class="status-item ${inForce ? "ok" : ""}">
           <span class="status-label">${t("dashboard.agreement")}</span>
@@ -69,9 +64,9 @@ export async function render(main, _params, context) {
         <article class="card">
           <h2>${t("dashboard.cases_by_state")}</h2>
           <ul class="bars">
-            ${CASE_STAGES.map((s, i) => {
-              const max = Math.max(1, ...stageTotals);
-              return `<li><a href="#/map?status=${s}"><span class="bar-label"><span class="stage stage-${s}">${t(`stages.${s}`)}</span></span><span class="bar-track"><span class="bar stage-bg-${s}" data-width="${(100 * stageTotals[i]) / max}"></span></span><span class="bar-value">${number(stageTotals[i])}</span></a></li>`;
+            ${summary.stages.map(({ stage: s, incidents: n }) => {
+              const max = Math.max(1, ...summary.stages.map((st) => st.incidents));
+              return `<li><a href="#/map?status=${s}"><span class="bar-label"><span class="stage stage-${s}">${t(`stages.${s}`)}</span></span><span class="bar-track"><span class="bar stage-bg-${s}" data-width="${(100 * n) / max}"></span></span><span class="bar-value">${number(n)}</span></a></li>`;
             }).join("")}
           </ul>
         </article>
