@@ -13,7 +13,7 @@
 //! With no filter but time, steps 2–3 vanish: the total is the range's size.
 
 use crate::bits::BitSet;
-use crate::incidents::{Class, NO_PARTY, stage, timestamp};
+use crate::incidents::{NO_PARTY, stage, timestamp};
 use crate::order::Key;
 use crate::query::{
     BoundingBox, Cursor, IncidentPage, IncidentQuery, IncidentSummary, MAX_LIMIT, PlaceSummary,
@@ -21,7 +21,7 @@ use crate::query::{
 };
 use crate::text::TextMatch;
 use crate::{Index, incidents};
-use truce_core::derive::case::CaseStage;
+use truce_core::derive::case::{CaseStage, StageClass};
 use truce_core::values::{EventTime, Timestamp};
 
 /// Scan every slot, rather than walk the time order, when the range holds
@@ -141,13 +141,13 @@ impl<'a> Filter<'a> {
         let Some(&class) = inc.class.get(s) else {
             return false;
         };
-        // Only a report awaiting its answer needs its time read.
-        let reported_at = if class == Class::Awaiting {
-            inc.case.get(s).map_or(0, |c| c.reported_at)
+        // Only a report awaiting its answer needs its deadline read.
+        let deadline = if class == StageClass::Awaiting {
+            inc.case.get(s).map_or(0, |c| c.deadline)
         } else {
             0
         };
-        let st = stage(class, reported_at, self.index.terms, self.now);
+        let st = stage(class, deadline, self.now);
         self.stages & stage_bit(st) != 0
     }
 
@@ -412,8 +412,7 @@ impl Index {
         let names = inc.place_names.get(row.names as usize).copied();
         let [country, admin1, admin2, location] =
             names.map_or([None, None, None, None], |n| n.map(name));
-        let (response, deadline) =
-            incidents::response_state(case, accused.is_some(), self.terms, now);
+        let (response, deadline) = incidents::response_state(case, accused.is_some(), now);
         Some(IncidentSummary {
             index,
             hash: self.records.hash_of(index)?,
@@ -433,7 +432,7 @@ impl Index {
             },
             places: usize::from(row.places),
             reporter,
-            stage: stage(*inc.class.get(s)?, case.reported_at, self.terms, now.unix()),
+            stage: stage(*inc.class.get(s)?, case.deadline, now.unix()),
             accused,
             actor: name(row.actor),
             killed: row.killed,

@@ -5,14 +5,17 @@
 //! A case's stage is never stored. The slot keeps the facts that decide it
 //! (when and how the accused first answered, the last investigation step,
 //! how many findings there are and how many have reached the charter's
-//! threshold of mediators) and `stage` derives it for a given "now", by the
-//! same rules as `truce_core::derive::case`.
+//! threshold of mediators, the response deadline) and `stage` derives it for
+//! a given "now" through the rules of `truce_core::derive::case` itself
+//! (`StageFacts`, `StageClass`, `response_deadline`, `response_state`).
 
 use crate::grid::Grid;
 use crate::order::TimeOrder;
 use crate::pool::{Arena, StrPool, search_form};
 use hashbrown::HashMap;
-use truce_core::derive::case::{CaseStage, ResponseState};
+use truce_core::derive::case::{
+    CaseStage, DEFAULT_RESPONSE_HOURS, ResponseState, StageClass, StageFacts,
+};
 use truce_core::kinds::incident::{IncidentReport, IncidentType, InvestigationStep, Stance};
 use truce_core::values::{GeoPoint, GeoPrecision, Place, TimePrecision, Timestamp};
 
@@ -29,8 +32,9 @@ pub(crate) const NO_ID: u32 = u32::MAX;
 /// The facts that decide a case's stage.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CaseFacts {
-    /// When the report was signed (its record time): the deadline runs from here.
-    pub(crate) reported_at: i64,
+    /// When the accused's answer is due (Unix seconds): the charter's
+    /// response hours after the report was signed.
+    pub(crate) deadline: i64,
     /// The first response's time and stance, in log order.
     pub(crate) response_at: i64,
     pub(crate) response: Option<Stance>,
@@ -62,22 +66,6 @@ pub(crate) struct ExtraPlace {
     pub(crate) names: u32,
 }
 
-/// What a case's stage is apart from the clock: only a report that awaits
-/// its answer changes stage with time (when its deadline passes). Kept per
-/// slot as a one-byte column, recomputed from the facts whenever they
-/// change, so a status filter reads a byte instead of the facts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Class {
-    Found,
-    FindingPending,
-    UnderInvestigation,
-    Answered,
-    /// No party accused: nobody owes an answer.
-    NotAccused,
-    /// Accused and unanswered: reported until the deadline, then past it.
-    Awaiting,
-}
-
 #[derive(Debug)]
 pub(crate) struct Incidents {
     // Columns, by slot. Log indexes fit in u32 (the index refuses more).
@@ -89,7 +77,9 @@ pub(crate) struct Incidents {
     pub(crate) lat: Vec<i32>,
     pub(crate) lon: Vec<i32>,
     pub(crate) case: Vec<CaseFacts>,
-    pub(crate) class: Vec<Class>,
+    /// Each case's stage apart from the clock, recomputed whenever its facts
+    /// change, so a status filter reads a byte instead of the facts.
+    pub(crate) class: Vec<StageClass>,
     pub(crate) rows: Vec<Row>,
     /// Places after the first, for the few reports that name several.
     pub(crate) extra_places: HashMap<u32, Vec<ExtraPlace>>,
@@ -181,7 +171,7 @@ impl Incidents {
     pub(crate) fn add_report(
         &mut self,
         index: u64,
-        reported_at: Timestamp,
+        deadline: Timestamp,
         reporter: u8,
         accused: u8,
         report: &IncidentReport,
@@ -219,7 +209,7 @@ impl Incidents {
         self.lat.push(first.point.lat_e6);
         self.lon.push(first.point.lon_e6);
         let case = CaseFacts {
-            reported_at: reported_at.unix(),
+            deadline: deadline.unix(),
             response_at: 0,
             response: None,
             last_step: None,
@@ -288,7 +278,7 @@ impl Incidents {
 
     pub(crate) fn heap_bytes(&self) -> usize {
         let columns = self.index.capacity() * size_of::<u32>()
-            + self.class.capacity() * size_of::<Class>()
+            + self.class.capacity() * size_of::<StageClass>()
             + self.event_at.capacity() * size_of::<i64>()
             + self.kind.capacity() * size_of::<IncidentType>()
             + self.reporter.capacity()
@@ -327,53 +317,28 @@ pub(crate) struct Terms {
 impl Default for Terms {
     fn default() -> Self {
         Self {
-            response_hours: 72,
+            response_hours: DEFAULT_RESPONSE_HOURS,
             required_mediators: usize::MAX,
         }
     }
 }
 
-/// `derive::case`'s rules, all but the clock's part.
-pub(crate) fn class(case: &CaseFacts, accused: bool) -> Class {
-    if case.counting > 0 {
-        Class::Found
-    } else if case.findings > 0 {
-        Class::FindingPending
-    } else if case
-        .last_step
-        .is_some_and(|s| s != InvestigationStep::Closed)
-    {
-        Class::UnderInvestigation
-    } else if !accused {
-        Class::NotAccused
-    } else if case.response.is_some() {
-        Class::Answered
-    } else {
-        Class::Awaiting
+/// The case's stage apart from the clock, by core's rules.
+pub(crate) fn class(case: &CaseFacts, accused: bool) -> StageClass {
+    StageFacts {
+        counting_finding: case.counting > 0,
+        finding: case.findings > 0,
+        last_step: case.last_step,
+        accused,
+        answered: case.response.is_some(),
     }
+    .class()
 }
 
 /// The case's stage at `now` (Unix seconds): its class, and for a report
-/// awaiting its answer, whether the deadline has passed.
-pub(crate) fn stage(class: Class, reported_at: i64, terms: Terms, now: i64) -> CaseStage {
-    match class {
-        Class::Found => CaseStage::Found,
-        Class::FindingPending => CaseStage::FindingPending,
-        Class::UnderInvestigation => CaseStage::UnderInvestigation,
-        Class::Answered => CaseStage::Answered,
-        Class::NotAccused => CaseStage::Reported,
-        Class::Awaiting if now > deadline_unix(reported_at, terms) => {
-            CaseStage::UnansweredPastDeadline
-        }
-        Class::Awaiting => CaseStage::Reported,
-    }
-}
-
-/// The deadline as Unix seconds. Past year 9999 `Timestamp::plus_hours`
-/// saturates where this does not, but no `now` lies beyond either, so
-/// comparisons with `now` agree.
-fn deadline_unix(reported_at: i64, terms: Terms) -> i64 {
-    reported_at.saturating_add(i64::from(terms.response_hours) * 3600)
+/// awaiting its answer, whether the deadline (Unix seconds) has passed.
+pub(crate) fn stage(class: StageClass, deadline: i64, now: i64) -> CaseStage {
+    class.stage(now > deadline)
 }
 
 pub(crate) fn timestamp(unix: i64) -> Timestamp {
@@ -385,30 +350,10 @@ pub(crate) fn timestamp(unix: i64) -> Timestamp {
 pub(crate) fn response_state(
     case: &CaseFacts,
     accused: bool,
-    terms: Terms,
     now: Timestamp,
 ) -> (ResponseState, Option<Timestamp>) {
-    if !accused {
-        return (ResponseState::NotRequired, None);
-    }
-    let deadline = timestamp(case.reported_at).plus_hours(terms.response_hours);
-    let state = match case.response {
-        Some(stance) => {
-            let at = timestamp(case.response_at);
-            ResponseState::Answered {
-                stance,
-                at,
-                late: at > deadline,
-            }
-        }
-        None if now > deadline => ResponseState::Overdue {
-            deadline,
-            seconds_overdue: deadline.seconds_until(&now),
-        },
-        None => ResponseState::Awaiting {
-            deadline,
-            seconds_left: now.seconds_until(&deadline),
-        },
-    };
-    (state, Some(deadline))
+    let deadline = timestamp(case.deadline);
+    let first = case.response.map(|s| (s, timestamp(case.response_at)));
+    let state = truce_core::derive::case::response_state(accused, first, deadline, now);
+    (state, accused.then_some(deadline))
 }

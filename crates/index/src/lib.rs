@@ -10,8 +10,9 @@
 //! and queries it with "now" as a parameter. It is pure: no I/O, no clock,
 //! no locking (the server wraps it as it likes). It stores no derived state
 //! that could disagree with the log: a case's stage and response state are
-//! computed at query time from the facts that decide them, by the rules of
-//! `truce_core::derive::case` (the tests check that they agree).
+//! computed at query time from the facts that decide them, through the rule
+//! functions of `truce_core::derive::case` (the index keeps facts, core
+//! decides; the tests also check the two derivations agree).
 //!
 //! It does not keep records or their full text: a summary carries what a list
 //! shows, and only the first [`NARRATIVE_SEARCH_BYTES`] of a narrative are
@@ -203,8 +204,10 @@ impl Index {
                     .accused
                     .as_ref()
                     .map_or(NO_PARTY, |p| self.parties.intern(p));
+                let deadline =
+                    truce_core::derive::case::response_deadline(time, self.terms.response_hours);
                 self.incidents
-                    .add_report(index, time, participant, accused, r);
+                    .add_report(index, deadline, participant, accused, r);
             }
             Body::IncidentResponse(b) => {
                 if let Some(slot) = self.slot_of(&b.incident) {

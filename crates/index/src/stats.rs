@@ -74,8 +74,8 @@ impl Index {
         let inc = &self.incidents;
         let mut totals = CaseStage::ALL.map(|s| (s, 0));
         for (s, &class) in inc.class.iter().enumerate() {
-            let reported_at = inc.case.get(s).map_or(0, |c| c.reported_at);
-            let stage = stage(class, reported_at, self.terms, now.unix());
+            let deadline = inc.case.get(s).map_or(0, |c| c.deadline);
+            let stage = stage(class, deadline, now.unix());
             if let Some(total) = totals.iter_mut().find(|(t, _)| *t == stage) {
                 total.1 += 1;
             }

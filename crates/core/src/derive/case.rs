@@ -112,6 +112,111 @@ pub struct CaseView {
     pub duplicates: Vec<Hash>,
 }
 
+/// The response deadline when no charter sets one (a log read before its
+/// charter, or a charter without deadlines).
+pub const DEFAULT_RESPONSE_HOURS: u32 = 72;
+
+/// When the accused party's answer to a report signed at `reported_at` is
+/// due: the charter's response hours later.
+pub fn response_deadline(reported_at: Timestamp, response_hours: u32) -> Timestamp {
+    reported_at.plus_hours(response_hours)
+}
+
+/// Where the answer to a report stands at `now`: `first_response` is the
+/// first response in log order (its stance and time); an answer after the
+/// deadline is late, and no answer past it is overdue.
+pub fn response_state(
+    accused: bool,
+    first_response: Option<(Stance, Timestamp)>,
+    deadline: Timestamp,
+    now: Timestamp,
+) -> ResponseState {
+    match (accused, first_response) {
+        (false, _) => ResponseState::NotRequired,
+        (true, Some((stance, at))) => ResponseState::Answered {
+            stance,
+            at,
+            late: at > deadline,
+        },
+        (true, None) if now > deadline => ResponseState::Overdue {
+            deadline,
+            seconds_overdue: deadline.seconds_until(&now),
+        },
+        (true, None) => ResponseState::Awaiting {
+            deadline,
+            seconds_left: now.seconds_until(&deadline),
+        },
+    }
+}
+
+/// The facts about a case that decide its stage, apart from the clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StageFacts {
+    /// A finding has reached the charter's threshold of mediators.
+    pub counting_finding: bool,
+    /// Any finding has been filed.
+    pub finding: bool,
+    /// The latest investigation step, if any.
+    pub last_step: Option<InvestigationStep>,
+    /// The report names an accused party, who owes an answer.
+    pub accused: bool,
+    /// The accused has answered.
+    pub answered: bool,
+}
+
+/// A case's stage apart from the clock: only a report awaiting its answer
+/// changes stage with time, when its deadline passes. The index keeps this
+/// per incident (a byte) and asks [`StageClass::stage`] at query time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageClass {
+    Found,
+    FindingPending,
+    UnderInvestigation,
+    Answered,
+    /// No party accused: nobody owes an answer.
+    NotAccused,
+    /// Accused and unanswered: reported until the deadline, then past it.
+    Awaiting,
+}
+
+impl StageFacts {
+    /// The stage rules, in order: a counting finding decides the case; then
+    /// any finding; then an investigation not closed; then the answer owed.
+    pub fn class(&self) -> StageClass {
+        if self.counting_finding {
+            StageClass::Found
+        } else if self.finding {
+            StageClass::FindingPending
+        } else if self
+            .last_step
+            .is_some_and(|s| s != InvestigationStep::Closed)
+        {
+            StageClass::UnderInvestigation
+        } else if !self.accused {
+            StageClass::NotAccused
+        } else if self.answered {
+            StageClass::Answered
+        } else {
+            StageClass::Awaiting
+        }
+    }
+}
+
+impl StageClass {
+    /// The stage, given whether the response deadline has passed.
+    pub fn stage(self, deadline_passed: bool) -> CaseStage {
+        match self {
+            StageClass::Found => CaseStage::Found,
+            StageClass::FindingPending => CaseStage::FindingPending,
+            StageClass::UnderInvestigation => CaseStage::UnderInvestigation,
+            StageClass::Answered => CaseStage::Answered,
+            StageClass::NotAccused => CaseStage::Reported,
+            StageClass::Awaiting if deadline_passed => CaseStage::UnansweredPastDeadline,
+            StageClass::Awaiting => CaseStage::Reported,
+        }
+    }
+}
+
 /// Derives one incident's case at time `now`; `None` when `incident` is not a report.
 pub fn case(view: &LogView<'_>, incident: &Hash, now: Timestamp) -> Option<CaseView> {
     let logged = view.get(incident)?;
@@ -135,10 +240,10 @@ pub fn all_cases(view: &LogView<'_>, now: Timestamp) -> Vec<CaseView> {
 fn build(view: &LogView<'_>, logged: &Logged, report: &IncidentReport, now: Timestamp) -> CaseView {
     let hash = logged.record.hash;
     let reported_at = logged.record.time();
-    let hours = view
-        .charter
-        .map_or(72, |c| c.deadlines.incident_response_hours);
-    let deadline = reported_at.plus_hours(hours);
+    let hours = view.charter.map_or(DEFAULT_RESPONSE_HOURS, |c| {
+        c.deadlines.incident_response_hours
+    });
+    let deadline = response_deadline(reported_at, hours);
 
     let mut responses = Vec::new();
     let mut investigation = Vec::new();
@@ -185,39 +290,21 @@ fn build(view: &LogView<'_>, logged: &Logged, report: &IncidentReport, now: Time
         }
     }
 
-    let response = match (&report.accused, responses.first()) {
-        (None, _) => ResponseState::NotRequired,
-        (Some(_), Some(first)) => ResponseState::Answered {
-            stance: first.stance,
-            at: first.at,
-            late: first.late,
-        },
-        (Some(_), None) if now > deadline => ResponseState::Overdue {
-            deadline,
-            seconds_overdue: deadline.seconds_until(&now),
-        },
-        (Some(_), None) => ResponseState::Awaiting {
-            deadline,
-            seconds_left: now.seconds_until(&deadline),
-        },
-    };
-
-    let investigating = investigation
-        .last()
-        .is_some_and(|s| s.step != InvestigationStep::Closed);
-    let stage = if findings.iter().any(|f| f.counts) {
-        CaseStage::Found
-    } else if !findings.is_empty() {
-        CaseStage::FindingPending
-    } else if investigating {
-        CaseStage::UnderInvestigation
-    } else {
-        match response {
-            ResponseState::Answered { .. } => CaseStage::Answered,
-            ResponseState::Overdue { .. } => CaseStage::UnansweredPastDeadline,
-            _ => CaseStage::Reported,
-        }
-    };
+    let response = response_state(
+        report.accused.is_some(),
+        responses.first().map(|r| (r.stance, r.at)),
+        deadline,
+        now,
+    );
+    let stage = StageFacts {
+        counting_finding: findings.iter().any(|f| f.counts),
+        finding: !findings.is_empty(),
+        last_step: investigation.last().map(|s| s.step),
+        accused: report.accused.is_some(),
+        answered: !responses.is_empty(),
+    }
+    .class()
+    .stage(now > deadline);
 
     CaseView {
         incident: hash,
