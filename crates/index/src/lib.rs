@@ -246,8 +246,30 @@ impl Index {
                     self.signed(target, participant);
                 }
             }
-            // Nothing an incident answer shows.
-            _ => return Ok(()),
+            // Nothing an incident answer shows (every kind named, so that a
+            // new one is decided here too; a charter past index 0 is refused
+            // by admission and ignored here, as by `LogView`).
+            Body::Charter(_)
+            | Body::KeyRotate(_)
+            | Body::MemberRevoke(_)
+            | Body::IncidentLink(_)
+            | Body::Remedy(_)
+            | Body::EvidenceSubmit(_)
+            | Body::EvidenceAcknowledge(_)
+            | Body::EvidenceAccess(_)
+            | Body::CommitmentDeclare(_)
+            | Body::DraftPropose(_)
+            | Body::DraftAmend(_)
+            | Body::DraftPosition(_)
+            | Body::DraftSign(_)
+            | Body::ViolationDetermination(_)
+            | Body::PenaltyDecision(_)
+            | Body::ViolationResponse(_)
+            | Body::ChannelMessage(_)
+            | Body::ChannelReceipt(_)
+            | Body::SessionRecord(_)
+            | Body::Statement(_)
+            | Body::Disclosure(_) => return Ok(()),
         }
         // Every kind matched above can change an incident answer (the
         // charter's terms, a party's id, a case's facts).
