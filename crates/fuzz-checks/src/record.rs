@@ -35,7 +35,9 @@ pub fn record(data: &[u8]) {
     assert_eq!(again.hash, record.hash);
     assert_eq!(again, record, "the leaf reads as another record");
     assert_eq!(
-        record.signing_message(),
+        record
+            .signing_message()
+            .expect("a parsed record's leaf holds its envelope"),
         signing_message(&record.signed.envelope).expect("an accepted envelope canonicalises"),
         "the signed bytes taken from the leaf are not the envelope's signing message"
     );

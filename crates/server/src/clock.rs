@@ -12,7 +12,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     #[allow(clippy::disallowed_methods)]
     fn now(&self) -> Timestamp {
-        Timestamp::from_datetime(time::OffsetDateTime::now_utc()).unwrap_or(Timestamp::EPOCH)
+        // `from_datetime` fails only beyond year 9999. Should it ever, the
+        // latest time rather than the epoch: every token then has expired
+        // (at the epoch none ever would) and every deadline has passed.
+        Timestamp::from_datetime(time::OffsetDateTime::now_utc()).unwrap_or(Timestamp::LATEST)
     }
 }
 

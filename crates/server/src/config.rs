@@ -153,14 +153,154 @@ impl Config {
         Ok(())
     }
 
-    pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).unwrap_or_default()
+    /// The configuration as TOML, for `--print-config`: with the database
+    /// password replaced by `********`, since what is printed ends up in
+    /// terminals, tickets and logs.
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        let shown = Config {
+            database: self.database.as_deref().map(without_password),
+            ..self.clone()
+        };
+        toml::to_string_pretty(&shown)
     }
+}
+
+const HIDDEN: &str = "********";
+
+/// A PostgreSQL connection string with its password hidden, in either form
+/// libpq reads: a URL (`postgres://user:secret@host/db`, or `?password=`)
+/// or keywords (`host=db password=secret`, the value perhaps quoted).
+pub fn without_password(database: &str) -> String {
+    if let Some(scheme_end) = database.find("://") {
+        let rest = &database[scheme_end + 3..];
+        // The user info ends at the last '@' before the path or query.
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let mut out = database[..scheme_end + 3].to_string();
+        match rest[..authority_end].rfind('@') {
+            Some(at) => {
+                let user_info = &rest[..at];
+                match user_info.find(':') {
+                    Some(colon) => {
+                        out.push_str(&user_info[..colon]);
+                        out.push(':');
+                        out.push_str(HIDDEN);
+                    }
+                    None => out.push_str(user_info),
+                }
+                out.push_str(&hide_query_password(&rest[at..]));
+            }
+            None => out.push_str(&hide_query_password(rest)),
+        }
+        return out;
+    }
+    hide_keyword_password(database)
+}
+
+/// `password=…` among a URL's query parameters.
+fn hide_query_password(rest: &str) -> String {
+    let Some(q) = rest.find('?') else {
+        return rest.to_string();
+    };
+    let params: Vec<String> = rest[q + 1..]
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}={HIDDEN}"),
+            _ => p.to_string(),
+        })
+        .collect();
+    format!("{}?{}", &rest[..q], params.join("&"))
+}
+
+/// `password=…` in a keyword/value string, the value bare or single-quoted
+/// (with `\'` and `\\` escapes inside quotes, as libpq reads them).
+fn hide_keyword_password(database: &str) -> String {
+    let mut out = String::with_capacity(database.len());
+    let mut rest = database;
+    while let Some(found) = find_keyword(rest, "password") {
+        out.push_str(&rest[..found]);
+        let after_key = &rest[found + "password".len()..];
+        let trimmed = after_key.trim_start();
+        let Some(value) = trimmed.strip_prefix('=') else {
+            out.push_str(&rest[found..found + "password".len()]);
+            rest = after_key;
+            continue;
+        };
+        out.push_str("password=");
+        out.push_str(HIDDEN);
+        let value = value.trim_start();
+        let end = if let Some(quoted) = value.strip_prefix('\'') {
+            let mut escaped = false;
+            let close = quoted.char_indices().find(|&(_, c)| {
+                let closes = c == '\'' && !escaped;
+                escaped = c == '\\' && !escaped;
+                closes
+            });
+            close.map_or(value.len(), |(i, _)| i + 2)
+        } else {
+            value.find(char::is_whitespace).unwrap_or(value.len())
+        };
+        rest = &value[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where `key` starts as a whole keyword (at the start or after whitespace).
+fn find_keyword(s: &str, key: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find(key) {
+        let at = from + i;
+        if at == 0 || s[..at].ends_with(char::is_whitespace) {
+            return Some(at);
+        }
+        from = at + key.len();
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printed_configuration_hides_the_database_password() {
+        for (given, shown) in [
+            (
+                "postgres://truce:s3cret@db.example:5432/truce",
+                "postgres://truce:********@db.example:5432/truce",
+            ),
+            (
+                "postgresql://truce:p@ss@word@db/truce?sslmode=require",
+                "postgresql://truce:********@db/truce?sslmode=require",
+            ),
+            (
+                "postgres://db/truce?user=truce&password=s3cret&sslmode=require",
+                "postgres://db/truce?user=truce&password=********&sslmode=require",
+            ),
+            ("postgres://truce@db/truce", "postgres://truce@db/truce"),
+            (
+                "host=db user=truce password=s3cret dbname=truce",
+                "host=db user=truce password=******** dbname=truce",
+            ),
+            (
+                "host=db password = 'it\\'s secret' dbname=truce",
+                "host=db password=******** dbname=truce",
+            ),
+            ("host=db mypassword=x", "host=db mypassword=x"),
+        ] {
+            assert_eq!(without_password(given), shown, "{given}");
+        }
+        let config = Config {
+            database: Some("postgres://truce:s3cret@db/truce".into()),
+            ..Config::default()
+        };
+        let printed = config.to_toml().unwrap();
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(
+            printed.contains("postgres://truce:********@db/truce"),
+            "{printed}"
+        );
+    }
 
     #[test]
     fn environment_overrides_the_file_and_bad_values_are_named() {
@@ -182,7 +322,10 @@ mod tests {
         std::fs::write(&file, "listen = 5\nunknown = true\n").unwrap();
         assert!(Config::load(Some(&file), |_| None).is_err());
         let round = Config::load(None, |_| None).unwrap();
-        assert_eq!(toml::from_str::<Config>(&round.to_toml()).unwrap(), round);
+        assert_eq!(
+            toml::from_str::<Config>(&round.to_toml().unwrap()).unwrap(),
+            round
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -68,7 +68,12 @@ pub fn effective_config(args: &ServeArgs) -> Result<Config> {
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
     let config = effective_config(&args)?;
     if args.print_config {
-        print!("{}", config.to_toml());
+        print!(
+            "{}",
+            config
+                .to_toml()
+                .context("cannot print the configuration as TOML")?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let dir = config

@@ -28,6 +28,10 @@ pub enum RecordError {
     Invalid(String),
     #[error("the record carries no signature")]
     Unsigned,
+    /// The leaf no longer holds the envelope it was parsed with (a `Record`
+    /// changed after parsing): nothing it carries is checked as signed.
+    #[error("the record's leaf no longer holds its signed envelope")]
+    Inconsistent,
     #[error("signature {index} is not a valid base64 Ed25519 signature")]
     SignatureEncoding { index: usize },
     #[error("signature {index} (by {member}) does not verify")]
@@ -133,16 +137,20 @@ impl Record {
     }
 
     /// The bytes the signatures cover: the domain tag and the canonical
-    /// envelope, taken from the leaf.
-    pub fn signing_message(&self) -> Vec<u8> {
-        let envelope = self
-            .leaf
-            .get(LEAF_PREFIX.len()..LEAF_PREFIX.len() + self.envelope_len)
-            .unwrap_or_default();
+    /// envelope, taken from the leaf. Fails closed: a leaf that no longer
+    /// holds the envelope where parsing found it is an error, never an empty
+    /// message to check signatures against.
+    pub fn signing_message(&self) -> Result<Vec<u8>, RecordError> {
+        let envelope = LEAF_PREFIX
+            .len()
+            .checked_add(self.envelope_len)
+            .and_then(|end| self.leaf.get(LEAF_PREFIX.len()..end))
+            .filter(|_| self.leaf.starts_with(LEAF_PREFIX))
+            .ok_or(RecordError::Inconsistent)?;
         let mut message = Vec::with_capacity(RECORD_DOMAIN.len() + envelope.len());
         message.extend_from_slice(RECORD_DOMAIN);
         message.extend_from_slice(envelope);
-        message
+        Ok(message)
     }
 
     pub fn kind(&self) -> Kind {
@@ -161,7 +169,7 @@ impl Record {
     /// which key that must be.
     pub fn verify_signature(&self, index: usize, key: &VerifyingKey) -> Result<(), RecordError> {
         let sig = self.signature_bytes(index)?;
-        let message = self.signing_message();
+        let message = self.signing_message()?;
         if super::verify::verify_one(key, &sig, &message) {
             return Ok(());
         }

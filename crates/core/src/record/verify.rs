@@ -38,17 +38,25 @@ pub fn verify_batch(
             .map(|(record, keys)| check_alone(record, keys))
             .collect();
     }
-    let messages: Vec<Vec<u8>> = records.iter().map(|(r, _)| r.signing_message()).collect();
+    let messages: Vec<Result<Vec<u8>, RecordError>> =
+        records.iter().map(|(r, _)| r.signing_message()).collect();
     let mut malformed: Vec<Option<RecordError>> = records
         .iter()
-        .map(|(record, keys)| {
-            (keys.len() != record.signed.signatures.len()).then_some(RecordError::Unsigned)
+        .zip(&messages)
+        .map(|((record, keys), message)| match message {
+            Err(e) => Some(e.clone()),
+            Ok(_) => {
+                (keys.len() != record.signed.signatures.len()).then_some(RecordError::Unsigned)
+            }
         })
         .collect();
     let mut verifier = batch::Verifier::new();
     let mut queued = 0;
     for (((record, keys), message), bad) in records.iter().zip(&messages).zip(malformed.iter_mut())
     {
+        let Ok(message) = message else {
+            continue; // `bad` already holds its error
+        };
         if bad.is_some() {
             continue;
         }

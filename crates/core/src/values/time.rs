@@ -14,6 +14,11 @@ impl Timestamp {
     /// 1970-01-01T00:00:00Z.
     pub const EPOCH: Timestamp = Timestamp(OffsetDateTime::UNIX_EPOCH);
 
+    /// 9999-12-31T23:59:59Z, the latest time with an RFC 3339 spelling: what
+    /// a clock that cannot be read says, so that everything with an expiry
+    /// has expired (failing closed) rather than nothing.
+    pub const LATEST: Timestamp = Timestamp(time::macros::datetime!(9999-12-31 23:59:59 UTC));
+
     pub fn parse(value: &str) -> Result<Self, String> {
         let parsed = OffsetDateTime::parse(value, &Rfc3339)
             .map_err(|e| format!("{value:?} is not an RFC 3339 time: {e}"))?;
@@ -144,5 +149,14 @@ mod tests {
         let t = Timestamp::parse("2025-10-26T09:30:00Z").unwrap();
         assert_eq!(t.plus_hours(72).to_string(), "2025-10-29T09:30:00Z");
         assert_eq!(t.seconds_until(&t.plus_hours(1)), 3600);
+    }
+
+    #[test]
+    fn the_latest_time_is_after_every_other() {
+        let latest = Timestamp::parse("9999-12-31T23:59:59Z").unwrap();
+        assert_eq!(Timestamp::LATEST, latest);
+        assert!(Timestamp::LATEST > Timestamp::parse("2025-10-26T09:30:00Z").unwrap());
+        // A deadline from it saturates rather than wrapping to the past.
+        assert!(Timestamp::LATEST.plus_hours(72) >= Timestamp::LATEST);
     }
 }

@@ -80,6 +80,25 @@ fn reformatting_a_record_changes_neither_its_leaf_nor_its_hash() {
     fx.admit_record(&again);
 }
 
+/// A record whose leaf was changed after parsing has no signed message: its
+/// signatures fail to check (they were once checked against an empty slice).
+#[test]
+fn a_record_whose_leaf_no_longer_holds_its_envelope_checks_as_unsigned() {
+    let fx = Fx::new();
+    let key = fx.key(PK).signing_key().verifying_key();
+    let mut shortened = a_report(&fx);
+    shortened.leaf.truncate(8);
+    let mut replaced = a_report(&fx);
+    replaced.leaf = b"[1,2,3]".repeat(1000);
+    for record in [shortened, replaced] {
+        assert_eq!(record.signing_message(), Err(RecordError::Inconsistent));
+        assert_eq!(
+            record.verify_signature(0, &key),
+            Err(RecordError::Inconsistent)
+        );
+    }
+}
+
 #[test]
 fn the_signature_covers_a_domain_separated_canonical_envelope() {
     let fx = Fx::new();
@@ -89,7 +108,7 @@ fn the_signature_covers_a_domain_separated_canonical_envelope() {
     assert_eq!(&message[..16], b"truce-record-v1\n");
     assert_eq!(&message[16..], envelope.as_slice());
     assert_eq!(
-        record.signing_message(),
+        record.signing_message().unwrap(),
         message,
         "the message sliced from the leaf is the same"
     );
