@@ -303,30 +303,21 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
     );
 
     let blob_dir = tempfile::tempdir().unwrap();
-    let state = AppState {
-        index: Arc::new(truce_server::follower::IndexFollower::new(Arc::clone(
-            &store,
-        ))),
+    let state = AppState::new(
         ledger,
-        store: Arc::clone(&store),
-        blobs: Arc::new(truce_store::blobs::BlobDir::open(blob_dir.path()).unwrap()),
-        sessions: Arc::default(),
-        clock: Arc::new(FixedClock(
+        Arc::clone(&store),
+        truce_store::blobs::BlobDir::open(blob_dir.path()).unwrap(),
+        Arc::new(FixedClock(
             Timestamp::parse("2026-11-02T00:00:00Z").unwrap(),
         )),
-        origin: ORIGIN.into(),
-        demo_members: None,
-        audit: Arc::default(),
-        verified_blobs: Arc::default(),
-        answers: Arc::default(),
-        limits: Limits {
+        Limits {
             body_bytes: 256 * 1024,
             request_timeout_secs: 30,
             rate_per_minute: u32::MAX,
             // The bench's 64 readers share one address: let them all in.
             reads_in_flight: u32::MAX,
         },
-    };
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(truce_server::BLOCKING_THREADS)
@@ -340,7 +331,7 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
         let cold_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let cold_addr = cold_listener.local_addr().unwrap();
         let (cold_stop, cold_stopped) = tokio::sync::oneshot::channel::<()>();
-        let cold_state = AppState { answers: Arc::new(truce_server::answers::Answers::new(0)), ..state.clone() };
+        let cold_state = state.clone().with_answers(truce_server::answers::Answers::new(0));
         let server = tokio::spawn(truce_server::serve(state, listener, async { let _ = stopped.await; }));
         let cold_server = tokio::spawn(truce_server::serve(cold_state, cold_listener, async { let _ = cold_stopped.await; }));
         let mut connections = Vec::with_capacity(CLIENTS);

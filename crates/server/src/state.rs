@@ -38,6 +38,60 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The shared state of a server over one log: the query index follows
+    /// `store`, the origin is the one the log's charter names, and nothing is
+    /// kept yet — no sessions, no answers, no audit log, no demo members
+    /// (the `with_*` methods add those).
+    pub fn new(
+        ledger: Arc<Ledger>,
+        store: Arc<dyn Store>,
+        blobs: BlobDir,
+        clock: Arc<dyn Clock>,
+        limits: Limits,
+    ) -> Self {
+        let origin = ledger
+            .with_state(|s| s.charter().map(|c| c.origin.to_string()))
+            .unwrap_or_default();
+        Self {
+            index: Arc::new(crate::follower::IndexFollower::new(Arc::clone(&store))),
+            ledger,
+            store,
+            blobs: Arc::new(blobs),
+            verified_blobs: Arc::default(),
+            answers: Arc::default(),
+            sessions: Arc::default(),
+            clock,
+            origin,
+            demo_members: None,
+            limits,
+            audit: Arc::default(),
+        }
+    }
+
+    /// Writes sign-ins, refusals and revocations to `audit`.
+    pub fn with_audit(self, audit: crate::audit::AuditLog) -> Self {
+        Self {
+            audit: Arc::new(audit),
+            ..self
+        }
+    }
+
+    /// Demo mode: these members' keys are handed to browsers.
+    pub fn with_demo_members(self, members: Vec<DemoMember>) -> Self {
+        Self {
+            demo_members: Some(Arc::new(members)),
+            ..self
+        }
+    }
+
+    /// Keeps answers in `answers` (the load bench gives one that keeps none).
+    pub fn with_answers(self, answers: crate::answers::Answers) -> Self {
+        Self {
+            answers: Arc::new(answers),
+            ..self
+        }
+    }
+
     /// Writes an audit event at the server's time.
     pub fn audit(&self, event: crate::audit::AuditEvent, entry: crate::audit::Entry<'_>) {
         self.audit.record(self.clock.now(), event, entry);

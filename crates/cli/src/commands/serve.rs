@@ -102,33 +102,19 @@ pub fn serve(
     };
     let store = dir.open_store(config.database.as_deref())?;
     let ledger = Arc::new(dir.ledger_on(Arc::clone(&store))?);
-    let origin = ledger
-        .with_state(|s| s.charter().map(|c| c.origin.to_string()))
-        .unwrap_or_default();
-    let state = AppState {
-        index: Arc::new(truce_server::follower::IndexFollower::new(Arc::clone(
-            &store,
-        ))),
-        ledger,
-        store,
-        blobs: Arc::new(dir.blobs()?),
-        audit: Arc::new(match &config.audit_log {
-            Some(path) => truce_server::audit::AuditLog::open(path)?,
-            None => truce_server::audit::AuditLog::default(),
-        }),
-        verified_blobs: Arc::default(),
-        answers: Arc::default(),
-        sessions: Arc::default(),
-        clock: Arc::new(SystemClock),
-        origin,
-        demo_members: demo_members.map(Arc::new),
-        limits: Limits {
-            body_bytes: config.body_limit_bytes,
-            request_timeout_secs: config.request_timeout_secs,
-            rate_per_minute: config.rate_limit_per_minute,
-            reads_in_flight: config.reads_in_flight,
-        },
+    let limits = Limits {
+        body_bytes: config.body_limit_bytes,
+        request_timeout_secs: config.request_timeout_secs,
+        rate_per_minute: config.rate_limit_per_minute,
+        reads_in_flight: config.reads_in_flight,
     };
+    let mut state = AppState::new(ledger, store, dir.blobs()?, Arc::new(SystemClock), limits);
+    if let Some(path) = &config.audit_log {
+        state = state.with_audit(truce_server::audit::AuditLog::open(path)?);
+    }
+    if let Some(members) = demo_members {
+        state = state.with_demo_members(members);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .max_blocking_threads(truce_server::BLOCKING_THREADS)
         .enable_all()

@@ -145,32 +145,19 @@ pub fn spawn_with(
     for (_media_type, bytes) in &scenario.blobs {
         blobs.put(&mut bytes.as_slice(), None, u64::MAX).unwrap();
     }
-    let state = AppState {
-        index: Arc::new(truce_server::follower::IndexFollower::new(Arc::clone(
-            &store,
-        ))),
-        ledger,
-        store,
-        blobs: Arc::new(blobs),
-        audit: Arc::new(match &options.audit_log {
-            Some(path) => truce_server::audit::AuditLog::open(path).unwrap(),
-            None => truce_server::audit::AuditLog::default(),
-        }),
-        verified_blobs: Arc::default(),
-        answers: Arc::default(),
-        sessions: Arc::default(),
-        clock: Arc::new(FixedClock(
-            Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
-        )),
-        origin: truce_scenario::ORIGIN.into(),
-        demo_members: None,
-        limits: Limits {
-            body_bytes: 256 * 1024,
-            request_timeout_secs: 30,
-            rate_per_minute: 100_000,
-            reads_in_flight: options.reads_in_flight.unwrap_or(16),
-        },
+    let limits = Limits {
+        body_bytes: 256 * 1024,
+        request_timeout_secs: 30,
+        rate_per_minute: 100_000,
+        reads_in_flight: options.reads_in_flight.unwrap_or(16),
     };
+    let clock = Arc::new(FixedClock(
+        Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
+    ));
+    let mut state = AppState::new(ledger, store, blobs, clock, limits);
+    if let Some(path) = &options.audit_log {
+        state = state.with_audit(truce_server::audit::AuditLog::open(path).unwrap());
+    }
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let tls = options.tls.clone();
