@@ -45,17 +45,10 @@ pub mod testing;
 
 use pool::{Conn, Pool};
 use std::collections::HashMap;
-use std::sync::RwLock;
 use std::time::Duration;
+use truce_store::upper::UpperNodes;
 use truce_store::{AppendBatch, Store, StoreError, StoredCheckpoint, StoredRecord};
 use truce_tlog::{Hash, NodeId};
-
-/// Tree nodes at this level and above are kept in memory as well, as in the
-/// SQLite store: about n/64 hashes, most of those any proof needs. Nodes
-/// never change once written, so the cache can lack entries (another
-/// server's appends, fetched from the database on a miss) but never hold a
-/// wrong one.
-const CACHED_LEVEL: u8 = 6;
 
 /// Advisory lock key every appender takes ("truce" in ASCII, then 0x02).
 /// Advisory locks are per database: logs in different databases do not
@@ -68,7 +61,8 @@ const INDEX_MASK: u64 = (1 << INDEX_BITS) - 1;
 pub struct PostgresStore {
     pool: Pool,
     read_only: bool,
-    upper: RwLock<HashMap<NodeId, Hash>>,
+    /// Levels 6 and up of the tree, kept in memory (see `truce_store::upper`).
+    upper: UpperNodes,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -179,7 +173,7 @@ impl PostgresStore {
         let store = Self {
             pool,
             read_only,
-            upper: RwLock::default(),
+            upper: UpperNodes::default(),
         };
         store.load_upper()?;
         Ok(store)
@@ -187,7 +181,7 @@ impl PostgresStore {
 
     fn load_upper(&self) -> Result<(), StoreError> {
         let from = node_key(&NodeId {
-            level: CACHED_LEVEL,
+            level: truce_store::upper::CACHED_LEVEL,
             index: 0,
         })?;
         let nodes = self.pool.with(|Conn { client, sql }| {
@@ -201,14 +195,8 @@ impl PostgresStore {
                 })
                 .collect::<Result<Vec<_>, StoreError>>()
         })?;
-        self.remember(nodes);
+        self.upper.remember(nodes);
         Ok(())
-    }
-
-    fn remember(&self, nodes: impl IntoIterator<Item = (NodeId, Hash)>) {
-        if let Ok(mut upper) = self.upper.write() {
-            upper.extend(nodes.into_iter().filter(|(id, _)| id.level >= CACHED_LEVEL));
-        }
     }
 
     /// Runs `dump` while a read-only, repeatable-read transaction holds an
@@ -315,7 +303,7 @@ impl Store for PostgresStore {
         })?;
         // On a conflict the procedure wrote nothing and released the lock.
         batch.check_starts_at(to_u64(actual)?)?;
-        self.remember(batch.nodes.iter().copied());
+        self.upper.remember(batch.nodes.iter().copied());
         Ok(())
     }
 
@@ -355,12 +343,11 @@ impl Store for PostgresStore {
 
     fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
         let mut found: HashMap<NodeId, Hash> = HashMap::with_capacity(ids.len());
-        if let Ok(upper) = self.upper.read() {
-            found.extend(
-                ids.iter()
-                    .filter_map(|id| upper.get(id).map(|hash| (*id, *hash))),
-            );
-        }
+        found.extend(
+            ids.iter()
+                .zip(self.upper.get_all(ids))
+                .filter_map(|(id, hash)| Some((*id, hash?))),
+        );
         let (mut leaves, mut inner) = (Vec::new(), Vec::new());
         for id in ids.iter().filter(|id| !found.contains_key(id)) {
             if id.level == 0 {
@@ -391,7 +378,7 @@ impl Store for PostgresStore {
                 Ok(out)
             })?;
             // Another server's nodes, read once: they never change.
-            self.remember(fetched.iter().copied());
+            self.upper.remember(fetched.iter().copied());
             found.extend(fetched);
         }
         ids.iter()

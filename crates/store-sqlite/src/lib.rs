@@ -18,18 +18,14 @@ use pool::Readers;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use truce_store::upper::UpperNodes;
 use truce_store::{AppendBatch, Store, StoreError, StoredCheckpoint, StoredRecord};
 use truce_tlog::{Hash, NodeId};
 
-/// Tree nodes at this level and above are kept in memory as well: a tree of
-/// n leaves has about n/128 of them (about 8,000 hashes, 256 KiB, at 1M records),
-/// and they are most of the hashes any proof needs. Nodes never change once
-/// written, so the cache can only lack entries, never hold wrong ones.
-const CACHED_LEVEL: u8 = 6;
-
 pub struct SqliteStore {
     path: PathBuf,
-    upper: std::sync::RwLock<std::collections::HashMap<NodeId, Hash>>,
+    /// Levels 6 and up of the tree, kept in memory (see `truce_store::upper`).
+    upper: UpperNodes,
     /// `None` when opened read-only (for auditing: verify never writes to what it checks).
     writer: Option<Mutex<Connection>>,
     readers: Readers,
@@ -153,7 +149,7 @@ impl SqliteStore {
 
     fn load_upper(&self) -> Result<(), StoreError> {
         let from = node_key(&NodeId {
-            level: CACHED_LEVEL,
+            level: truce_store::upper::CACHED_LEVEL,
             index: 0,
         })?;
         let nodes = self.readers.with(|c| {
@@ -181,9 +177,7 @@ impl SqliteStore {
             }
             Ok(out)
         })?;
-        if let Ok(mut upper) = self.upper.write() {
-            upper.extend(nodes);
-        }
+        self.upper.remember(nodes);
         Ok(())
     }
 
@@ -242,15 +236,7 @@ impl Store for SqliteStore {
             }
         }
         tx.commit().map_err(db)?;
-        if let Ok(mut upper) = self.upper.write() {
-            upper.extend(
-                batch
-                    .nodes
-                    .iter()
-                    .filter(|(id, _)| id.level >= CACHED_LEVEL)
-                    .copied(),
-            );
-        }
+        self.upper.remember(batch.nodes.iter().copied());
         Ok(())
     }
 
@@ -300,11 +286,8 @@ impl Store for SqliteStore {
     }
 
     fn nodes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
-        let mut cached = Vec::with_capacity(ids.len());
-        if let Ok(upper) = self.upper.read() {
-            cached.extend(ids.iter().map(|id| upper.get(id).copied()));
-        }
-        if cached.len() == ids.len() && cached.iter().all(Option::is_some) {
+        let cached = self.upper.get_all(ids);
+        if cached.iter().all(Option::is_some) {
             return Ok(cached.into_iter().flatten().collect());
         }
         self.readers.with(|c| {

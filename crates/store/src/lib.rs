@@ -10,6 +10,7 @@
 
 pub mod blobs;
 pub mod conformance;
+pub mod upper;
 
 use truce_tlog::{Hash, HashReader, NodeId, TlogError};
 
