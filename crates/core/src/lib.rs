@@ -14,7 +14,7 @@ pub mod sealed;
 pub mod strict_json;
 pub mod values;
 
-pub use admission::{LogState, Rejection};
+pub use admission::{LogState, Rejection, RuleViolation};
 pub use kinds::{Body, Kind};
 pub use record::{Record, RecordDraft, RecordError};
 pub use truce_tlog::Hash;

@@ -9,7 +9,7 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 use truce_core::admission::Signatures;
 use truce_core::record::Record;
-use truce_core::{Body, LogState, Rejection};
+use truce_core::{Body, LogState, Rejection, RuleViolation};
 use truce_store::{AppendBatch, NewRecord, Store, StoreError, StoreHashes, StoredCheckpoint};
 use truce_tlog::{Checkpoint, Frontier};
 
@@ -542,7 +542,7 @@ fn admit(shared: &Shared, frontier: &mut Frontier, batch: Vec<Job>, epoch: u64) 
         for job in batch {
             let result = check_log_key(shared, &job.record).and_then(|()| {
                 if frontier.size() == u64::MAX {
-                    return Err(Rejection::Rule("the log is full".into()));
+                    return Err(Rejection::LogFull);
                 }
                 state.admit_with(&job.record, Signatures::VerifiedWith(&job.keys))
             });
@@ -605,11 +605,11 @@ fn check_log_key(shared: &Shared, record: &Record) -> Result<(), Rejection> {
     if let Body::Charter(charter) = &record.body
         && charter.log_key.verifier() != &shared.signer.verifier()
     {
-        return Err(Rejection::Rule(format!(
-            "the charter names log key {}, but this log signs with {}",
-            charter.log_key.verifier().vkey(),
-            shared.signer.verifier().vkey()
-        )));
+        return Err(RuleViolation::CharterLogKey {
+            named: charter.log_key.verifier().vkey(),
+            signs_with: shared.signer.verifier().vkey(),
+        }
+        .into());
     }
     Ok(())
 }

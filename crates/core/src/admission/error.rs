@@ -1,3 +1,4 @@
+use super::RuleViolation;
 use crate::kinds::Kind;
 use crate::kinds::charter::Role;
 use crate::kinds::common::Capability;
@@ -67,8 +68,28 @@ pub enum Rejection {
         expected: &'static str,
         found: Kind,
     },
-    #[error("{0}")]
-    Rule(String),
+    #[error(
+        "{member} needs one of the capabilities {} for {kind}",
+        list(capabilities)
+    )]
+    MissingAnyCapability {
+        member: MemberId,
+        capabilities: Vec<Capability>,
+        kind: Kind,
+    },
+    #[error("the log is full")]
+    LogFull,
+    /// A rule of the record's kind; its `code()` names the rule.
+    #[error(transparent)]
+    Rule(#[from] RuleViolation),
+}
+
+fn list(capabilities: &[Capability]) -> String {
+    capabilities
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Rejection {

@@ -2,12 +2,15 @@
 //! state before it is appended. A rejected record changes nothing; an
 //! admitted one updates the state through `apply`, which cannot fail.
 
+mod check;
 mod error;
 mod rules;
 mod state;
+mod violation;
 
 pub use error::Rejection;
 pub use state::{Entry, Facts, KeyState, LogState, MemberState};
+pub use violation::RuleViolation;
 
 use crate::record::Record;
 

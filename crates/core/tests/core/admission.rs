@@ -11,22 +11,19 @@ use truce_core::kinds::Kind;
 use truce_core::kinds::charter::Role;
 use truce_core::record::RecordError;
 use truce_core::sealed::{Opening, SealedPart};
-use truce_core::values::{Bounded, Label, ParticipantId};
-use truce_core::{Hash, Record, Rejection};
+use truce_core::values::{Bounded, ClauseId, Label, ParticipantId};
+use truce_core::{Hash, Record, Rejection, RuleViolation};
 
-fn is_rule(rejection: &Rejection, needle: &str) -> bool {
-    matches!(rejection, Rejection::Rule(m) if m.contains(needle))
+/// The refusal is for breaking exactly this rule, with exactly these facts.
+macro_rules! assert_rule {
+    ($rejection:expr, $violation:expr) => {{
+        let expected: RuleViolation = $violation;
+        assert_eq!($rejection, Rejection::Rule(expected));
+    }};
 }
 
-macro_rules! assert_rule {
-    ($rejection:expr, $needle:expr) => {{
-        let r = $rejection;
-        assert!(
-            is_rule(&r, $needle),
-            "expected a rule about {:?}, got {r:?}",
-            $needle
-        );
-    }};
+fn cid(id: &str) -> ClauseId {
+    ClauseId::parse(id).unwrap()
 }
 
 /// Pakistan reports shelling and accuses Afghanistan.
@@ -96,7 +93,10 @@ fn the_charter_is_signed_by_every_founding_participant() {
             .collect();
         let record = draft.sign(&signers).unwrap();
         let rejection = fx.rejects(&record);
-        assert_rule!(rejection, &format!("{participant} has not signed"));
+        assert_rule!(
+            rejection,
+            RuleViolation::CharterNotSignedBy(pid(participant))
+        );
     }
     // The author signs first: a charter whose first signature is not its author's.
     let record = draft
@@ -110,7 +110,10 @@ fn the_charter_is_signed_by_every_founding_participant() {
     let record = draft
         .sign(&[fx.key(TR), fx.key(PK), fx.key(PK_REPORTER), fx.key(QA)])
         .unwrap();
-    assert_rule!(fx.rejects(&record), "afghanistan has not signed");
+    assert_rule!(
+        fx.rejects(&record),
+        RuleViolation::CharterNotSignedBy(pid(AFGHANISTAN))
+    );
     let record = draft
         .sign(&[
             fx.key(TR),
@@ -120,7 +123,7 @@ fn the_charter_is_signed_by_every_founding_participant() {
             fx.key(QA),
         ])
         .unwrap();
-    assert_rule!(fx.rejects(&record), "two signatures for one participant");
+    assert_rule!(fx.rejects(&record), RuleViolation::CharterSignedTwiceForOne);
 }
 
 #[test]
@@ -179,7 +182,7 @@ fn the_charter_opens_its_own_log_with_sequence_one_and_no_references() {
     let mut draft = fx.charter_draft();
     draft.extra_refs = vec![Hash([1; 32])];
     let record = draft.sign(&signers).unwrap();
-    assert_rule!(fx.rejects(&record), "references nothing");
+    assert_rule!(fx.rejects(&record), RuleViolation::CharterReferences);
 }
 
 #[test]
@@ -452,7 +455,10 @@ fn only_the_accused_party_may_respond() {
     let r = report(&mut fx);
     assert_rule!(
         fx.refuses(PK, response(r.hash, "deny")),
-        "only the accused party (afghanistan)"
+        RuleViolation::ResponseNotByAccused {
+            accused: pid(AFGHANISTAN),
+            responder: pid(PAKISTAN),
+        }
     );
     assert!(matches!(
         fx.refuses(PK_REPORTER, response(r.hash, "deny")),
@@ -473,7 +479,7 @@ fn an_incident_without_an_accused_party_takes_no_responses() {
     for who in [AF, PK] {
         assert_rule!(
             fx.refuses(who, response(r.hash, "acknowledge")),
-            "accuses no party"
+            RuleViolation::ResponseWithoutAccused
         );
     }
 }
@@ -486,21 +492,25 @@ fn a_report_accuses_another_party_of_this_mechanism() {
             PK,
             incident(Some(PAKISTAN), "shelling", "2025-10-26T06:00:00Z")
         ),
-        "does not accuse itself"
+        RuleViolation::AccusesItself
     );
     assert_rule!(
         fx.refuses(
             PK,
             incident(Some(TURKIYE), "shelling", "2025-10-26T06:00:00Z")
         ),
-        "must be a party"
+        RuleViolation::NotAParty {
+            field: "the accused",
+            participant: pid(TURKIYE),
+            role: Role::Mediator,
+        }
     );
     assert_rule!(
         fx.refuses(
             PK,
             incident(Some("india"), "shelling", "2025-10-26T06:00:00Z")
         ),
-        "not a participant"
+        RuleViolation::NotAParticipant(pid("india"))
     );
 }
 
@@ -589,11 +599,11 @@ fn a_mediator_concurs_only_once_and_not_with_itself() {
     let (_, f) = found(&mut fx, true);
     assert_rule!(
         fx.refuses(QA, concurrence(f.hash)),
-        "qatar has already signed"
+        RuleViolation::AlreadyConcurred(pid(QATAR))
     );
     assert_rule!(
         fx.refuses(TR, concurrence(f.hash)),
-        "turkiye has already signed"
+        RuleViolation::AlreadyConcurred(pid(TURKIYE))
     );
     // A second member of Qatar does not count as a second mediator either.
     let deputy = fx.fresh_key("qa.deputy");
@@ -601,7 +611,7 @@ fn a_mediator_concurs_only_once_and_not_with_itself() {
     fx.set_key(deputy);
     assert_rule!(
         fx.refuses("qa.deputy", concurrence(f.hash)),
-        "qatar has already signed"
+        RuleViolation::AlreadyConcurred(pid(QATAR))
     );
 }
 
@@ -612,7 +622,7 @@ fn a_finding_that_does_not_verify_holds_no_one_responsible() {
     for d in ["not_verified", "inconclusive"] {
         assert_rule!(
             fx.refuses(TR, finding(r.hash, d, Some(AFGHANISTAN))),
-            "holds no one responsible"
+            RuleViolation::FindingResponsibleWithoutVerification
         );
     }
     fx.admit(TR, finding(r.hash, "inconclusive", None));
@@ -625,13 +635,13 @@ fn a_violation_is_determined_only_on_a_counting_verified_finding() {
     let (r, f) = found(&mut fx, false);
     assert_rule!(
         fx.refuses(TR, determination(f.hash, AFGHANISTAN, 1)),
-        "threshold of mediators"
+        RuleViolation::FindingBelowThreshold
     );
     let unverified = fx.admit(TR, finding(r.hash, "not_verified", None));
     fx.admit(QA, concurrence(unverified.hash));
     assert_rule!(
         fx.refuses(TR, determination(unverified.hash, AFGHANISTAN, 1)),
-        "verified the incident"
+        RuleViolation::DeterminationOnUnverifiedFinding
     );
     assert!(matches!(
         fx.refuses(PK, determination(f.hash, AFGHANISTAN, 1)),
@@ -640,7 +650,7 @@ fn a_violation_is_determined_only_on_a_counting_verified_finding() {
     fx.admit(QA, concurrence(f.hash));
     assert_rule!(
         fx.refuses(TR, determination(f.hash, AFGHANISTAN, 3)),
-        "not in the charter's schedule"
+        RuleViolation::ConsequenceLevelUnknown(3)
     );
     fx.admit(TR, determination(f.hash, AFGHANISTAN, 1));
 }
@@ -651,14 +661,17 @@ fn a_determination_names_the_party_the_finding_holds_responsible() {
     let (r, f) = found(&mut fx, true);
     assert_rule!(
         fx.refuses(TR, determination(f.hash, PAKISTAN, 1)),
-        "holds afghanistan responsible"
+        RuleViolation::DeterminationNamesOtherParty {
+            responsible: pid(AFGHANISTAN),
+            named: pid(PAKISTAN),
+        }
     );
     // A verified finding that attributes the incident to no one determines no violation.
     let anonymous = fx.admit(TR, finding(r.hash, "verified", None));
     fx.admit(QA, concurrence(anonymous.hash));
     assert_rule!(
         fx.refuses(TR, determination(anonymous.hash, AFGHANISTAN, 1)),
-        "holds no party responsible"
+        RuleViolation::DeterminationWithoutResponsible
     );
     fx.admit(QA, determination(f.hash, AFGHANISTAN, 1));
 }
@@ -676,7 +689,10 @@ fn a_determination_cites_only_the_violating_partys_own_commitment() {
     };
     assert_rule!(
         fx.refuses(TR, with(pk_commitment.hash)),
-        "declared by pakistan"
+        RuleViolation::CommitmentOfAnotherParty {
+            declared_by: pid(PAKISTAN),
+            party: pid(AFGHANISTAN),
+        }
     );
     assert!(matches!(
         fx.refuses(TR, with(f.hash)),
@@ -696,7 +712,7 @@ fn a_penalty_is_decided_only_on_a_counting_determination() {
     assert!(!fx.state.meets_threshold(&d.hash));
     assert_rule!(
         fx.refuses(TR, decision(d.hash, 1)),
-        "threshold of mediators"
+        RuleViolation::DeterminationBelowThreshold
     );
     assert!(matches!(
         fx.refuses(TR, decision(f.hash, 1)),
@@ -709,7 +725,7 @@ fn a_penalty_is_decided_only_on_a_counting_determination() {
     assert!(fx.state.meets_threshold(&d.hash));
     assert_rule!(
         fx.refuses(TR, decision(d.hash, 9)),
-        "not in the charter's schedule"
+        RuleViolation::ConsequenceLevelUnknown(9)
     );
     assert!(matches!(
         fx.refuses(AF, decision(d.hash, 1)),
@@ -731,14 +747,17 @@ fn only_the_named_party_answers_a_determination_or_states_remedy() {
     );
     assert_rule!(
         fx.refuses(PK, answer.clone()),
-        "only the party a determination names"
+        RuleViolation::ViolationResponseNotByNamed
     );
     fx.admit(AF, answer);
     let remedy = body(
         Kind::Remedy,
         json!({"finding": f.hash, "action": "Units withdrawn from the crossing."}),
     );
-    assert_rule!(fx.refuses(PK, remedy.clone()), "holds responsible");
+    assert_rule!(
+        fx.refuses(PK, remedy.clone()),
+        RuleViolation::RemedyNotByResponsible
+    );
     fx.admit(AF, remedy);
 }
 
@@ -782,12 +801,12 @@ fn an_amendment_builds_on_the_latest_version() {
     );
     assert_rule!(
         fx.refuses(TR, amend(v1.hash, &[("c1", "A fork of version 1.")])),
-        "latest version"
+        RuleViolation::AmendmentNotOnLatest
     );
     let v3 = fx.admit(TR, amend(v2.hash, &[("c1", "No attacks at all.")]));
     assert_rule!(
         fx.refuses(TR, amend(v2.hash, &[("c1", "Again.")])),
-        "latest version"
+        RuleViolation::AmendmentNotOnLatest
     );
     // A second draft has its own latest version.
     let other = fx.admit(QA, propose(&[("x1", "Another agreement.")]));
@@ -805,14 +824,14 @@ fn positions_name_clauses_of_that_version() {
     );
     assert_rule!(
         fx.refuses(PK, position(v1.hash, &[("c3", "accept", None)])),
-        "clause c3 is not in that version"
+        RuleViolation::ClauseNotInVersion(cid("c3"))
     );
     assert_rule!(
         fx.refuses(
             PK,
             position(v2.hash, &[("c1", "accept", None), ("c2", "reject", None)])
         ),
-        "clause c2 is not in that version"
+        RuleViolation::ClauseNotInVersion(cid("c2"))
     );
     fx.admit(PK, position(v2.hash, &[("c3", "reserve", None)]));
     fx.admit(PK, position(v1.hash, &[("c2", "reject", None)]));
@@ -831,14 +850,17 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
     let other = fx.admit(QA, propose(&[("c1", "Same clause id, other draft.")]));
     let pk_accepts_other = fx.admit(PK, position(other.hash, &[("c1", "accept", None)]));
 
-    let must = "must name an earlier acceptance";
+    let must = |clause: &str| RuleViolation::WithdrawalWithoutAcceptance {
+        clause: cid(clause),
+        participant: pid(PAKISTAN),
+    };
     // Someone else's acceptance.
     assert_rule!(
         fx.refuses(
             PK,
             position(v1.hash, &[("c1", "withdraw", Some(af_accepts.hash))])
         ),
-        must
+        must("c1")
     );
     // A rejection is not an acceptance.
     assert_rule!(
@@ -846,7 +868,7 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
             PK,
             position(v1.hash, &[("c1", "withdraw", Some(pk_rejects.hash))])
         ),
-        must
+        must("c1")
     );
     // An acceptance of another clause.
     assert_rule!(
@@ -854,7 +876,7 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
             PK,
             position(v1.hash, &[("c2", "withdraw", Some(pk_accepts.hash))])
         ),
-        must
+        must("c2")
     );
     // An acceptance on another draft.
     assert_rule!(
@@ -862,7 +884,7 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
             PK,
             position(v1.hash, &[("c1", "withdraw", Some(pk_accepts_other.hash))])
         ),
-        must
+        must("c1")
     );
     // Not a position at all.
     assert!(matches!(
@@ -916,12 +938,12 @@ fn each_participant_signs_a_version_once_in_its_own_capacity() {
     fx.admit(PK, sign_version(v1.hash, "party"));
     assert_rule!(
         fx.refuses(PK, sign_version(v1.hash, "party")),
-        "pakistan has already signed"
+        RuleViolation::VersionAlreadySigned(pid(PAKISTAN))
     );
     fx.admit(TR, sign_version(v1.hash, "guarantor"));
     assert_rule!(
         fx.refuses(TR, sign_version(v1.hash, "guarantor")),
-        "turkiye has already signed"
+        RuleViolation::VersionAlreadySigned(pid(TURKIYE))
     );
     // A new version is a new text to sign.
     let v2 = fx.admit(QA, amend(v1.hash, &[("c1", "Changed.")]));
@@ -943,13 +965,13 @@ fn after_a_key_rotation_the_old_key_signs_nothing_and_the_new_key_works() {
     // Going back to a key used before is refused.
     assert_rule!(
         fx.refuses(PK, rotate(PK, &old)),
-        "used by this member before"
+        RuleViolation::NewKeyUsedBefore
     );
     // The new key must carry the member's name.
     let misnamed = fx.fresh_key("pk.other");
     assert_rule!(
         fx.refuses(PK, rotate(PK, &misnamed)),
-        "must be named pk.lead"
+        RuleViolation::NewKeyName(member(PK))
     );
 }
 
@@ -959,16 +981,16 @@ fn an_admin_rotates_and_revokes_only_its_own_participants_members() {
     let new = fx.fresh_key(PK_REPORTER);
     assert_rule!(
         fx.refuses(AF, rotate(PK_REPORTER, &new)),
-        "may change only its own keys"
+        RuleViolation::MemberChangeNotPermitted(member(AF))
     );
     assert_rule!(
         fx.refuses(AF, revoke(PK_REPORTER)),
-        "may change only its own keys"
+        RuleViolation::MemberChangeNotPermitted(member(AF))
     );
     // A member without admin changes only its own key.
     assert_rule!(
         fx.refuses(PK_REPORTER, revoke(PK)),
-        "may change only its own keys"
+        RuleViolation::MemberChangeNotPermitted(member(PK_REPORTER))
     );
     fx.admit(PK, rotate(PK_REPORTER, &new));
     fx.set_key(new);
@@ -1015,7 +1037,11 @@ fn members_are_added_only_by_an_admin_of_the_same_participant() {
     let newcomer = fx.fresh_key("pk.liaison");
     assert_rule!(
         fx.refuses(AF, member_add(PAKISTAN, &newcomer, &["sign"])),
-        "only to its own participant"
+        RuleViolation::MemberAddToOtherParticipant {
+            author: member(AF),
+            own: pid(AFGHANISTAN),
+            target: pid(PAKISTAN),
+        }
     );
     assert!(matches!(
         fx.refuses(PK_REPORTER, member_add(PAKISTAN, &newcomer, &["sign"])),
@@ -1023,12 +1049,12 @@ fn members_are_added_only_by_an_admin_of_the_same_participant() {
     ));
     assert_rule!(
         fx.refuses(PK, member_add(PAKISTAN, &newcomer, &["find"])),
-        "find capability"
+        RuleViolation::FindOnlyForMediators
     );
     let taken = fx.key(AF).clone();
     assert_rule!(
         fx.refuses(AF, member_add(AFGHANISTAN, &taken, &["sign"])),
-        "already taken"
+        RuleViolation::MemberIdTaken(member(AF))
     );
     fx.admit(PK, member_add(PAKISTAN, &newcomer, &["sign"]));
     fx.set_key(newcomer);
@@ -1056,10 +1082,13 @@ fn members_are_added_only_by_an_admin_of_the_same_participant() {
 fn channel_receipts_come_only_from_recipients() {
     let mut fx = Fx::new();
     let m = fx.admit(PK, message(&[AFGHANISTAN, TURKIYE], true));
-    assert_rule!(fx.refuses(QA, receipt(m.hash, "read")), "only a recipient");
+    assert_rule!(
+        fx.refuses(QA, receipt(m.hash, "read")),
+        RuleViolation::ReceiptByNonRecipient
+    );
     assert_rule!(
         fx.refuses(PK, receipt(m.hash, "acknowledged")),
-        "only a recipient"
+        RuleViolation::ReceiptByNonRecipient
     );
     fx.admit(AF, receipt(m.hash, "acknowledged"));
     fx.admit(TR, receipt(m.hash, "delivered"));
@@ -1070,18 +1099,18 @@ fn messages_go_to_other_participants_and_only_those_in_a_thread_reply() {
     let mut fx = Fx::new();
     assert_rule!(
         fx.refuses(PK, message(&[PAKISTAN], false)),
-        "other participants"
+        RuleViolation::MessageToSelf
     );
     assert_rule!(
         fx.refuses(PK, message(&["india"], false)),
-        "not a participant"
+        RuleViolation::NotAParticipant(pid("india"))
     );
     let m = fx.admit(PK, message(&[AFGHANISTAN], false));
     let mut reply = message(&[PAKISTAN], false).to_value().unwrap();
     reply["reply_to"] = json!(m.hash);
     assert_rule!(
         fx.refuses(QA, body(Kind::ChannelMessage, reply.clone())),
-        "sender or recipient"
+        RuleViolation::ReplyByOutsider
     );
     fx.admit(AF, body(Kind::ChannelMessage, reply));
 }
@@ -1094,7 +1123,10 @@ fn a_participant_acknowledges_only_the_other_sides_evidence() {
         Kind::EvidenceAcknowledge,
         json!({"evidence": e.hash, "status": "examined"}),
     );
-    assert_rule!(fx.refuses(PK, ack.clone()), "not its own");
+    assert_rule!(
+        fx.refuses(PK, ack.clone()),
+        RuleViolation::AcknowledgesOwnEvidence
+    );
     fx.admit(AF, ack);
 }
 
@@ -1122,15 +1154,18 @@ fn a_disclosure_must_open_the_sealed_part_exactly() {
     let wrong_content = Opening::new([5; 32], json!({"detainee": "someone else"}));
     let wrong_salt = Opening::new([6; 32], opening.content.clone());
     for o in [&wrong_content, &wrong_salt] {
-        assert_rule!(fx.refuses(PK, disclose(sealed.hash, o)), "does not match");
+        assert_rule!(
+            fx.refuses(PK, disclose(sealed.hash, o)),
+            RuleViolation::DisclosureMismatch
+        );
     }
     assert_rule!(
         fx.refuses(PK, disclose(plain.hash, &opening)),
-        "no confidential part"
+        RuleViolation::NothingToDisclose
     );
     assert_rule!(
         fx.refuses(AF, disclose(sealed.hash, &opening)),
-        "only the participant that filed"
+        RuleViolation::DisclosureNotByFiler
     );
     fx.admit(PK, disclose(sealed.hash, &opening));
     // Readers must be participants.
@@ -1140,7 +1175,10 @@ fn a_disclosure_must_open_the_sealed_part_exactly() {
         readers: Bounded::new(vec![pid("india")]).unwrap(),
     });
     let record = fx.sign_draft(&draft);
-    assert_rule!(fx.rejects(&record), "not a participant");
+    assert_rule!(
+        fx.rejects(&record),
+        RuleViolation::NotAParticipant(pid("india"))
+    );
 }
 
 #[test]
@@ -1174,7 +1212,14 @@ fn a_record_cannot_claim_to_precede_what_it_refers_to() {
     // Afghanistan answers with a time before the report: backdating to look on time.
     fx.at("2025-10-27T12:00:00Z");
     let rejection = fx.refuses(AF, response(report.hash, "deny"));
-    assert_rule!(rejection, "cannot precede what it refers to");
+    assert_rule!(
+        rejection,
+        RuleViolation::PrecedesReference {
+            time: ts("2025-10-27T12:00:00Z"),
+            referenced_index: fx.state.entry(&report.hash).unwrap().index,
+            referenced_time: ts("2025-10-28T12:00:00Z"),
+        }
+    );
     fx.at("2025-10-28T13:00:00Z");
     fx.admit(AF, response(report.hash, "deny"));
 }
@@ -1187,10 +1232,7 @@ fn the_charter_signatures_have_one_order_only() {
     let reordered = draft
         .sign(&[fx.key(TR), fx.key(QA), fx.key(AF), fx.key(PK)])
         .unwrap();
-    assert_rule!(
-        fx.rejects(&reordered),
-        "follow the order of the participants"
-    );
+    assert_rule!(fx.rejects(&reordered), RuleViolation::CharterSignatureOrder);
 }
 
 #[test]
@@ -1228,7 +1270,14 @@ fn a_finding_holds_only_a_party_responsible() {
         incident(Some(AFGHANISTAN), "shelling", "2025-10-26T03:00:00Z"),
     );
     let rejection = fx.refuses(TR, finding(report.hash, "verified", Some(QATAR)));
-    assert_rule!(rejection, "must be a party");
+    assert_rule!(
+        rejection,
+        RuleViolation::NotAParty {
+            field: "the party held responsible",
+            participant: pid(QATAR),
+            role: Role::Mediator,
+        }
+    );
 }
 
 #[test]
@@ -1249,7 +1298,7 @@ fn only_those_entitled_may_log_opening_restricted_evidence() {
     };
     assert_rule!(
         fx.refuses(AF, access(restricted.hash)),
-        "restricted to the mediators"
+        RuleViolation::EvidenceRestricted
     );
     fx.admit(QA, access(restricted.hash));
     fx.admit(PK, access(restricted.hash));
