@@ -1,12 +1,16 @@
 //! Errors as RFC 9457 problem details (`application/problem+json`), each with
 //! a message a person can act on.
 
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use truce_core::{Rejection, RuleViolation};
 use truce_ledger::SubmitError;
+
+/// Where problem types live; a rule's is `{PROBLEMS}rule/{code}`.
+const PROBLEMS: &str = "https://truce.example/problems/";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -24,8 +28,13 @@ pub enum ApiError {
     Conflict(String),
     #[error("{0}")]
     Rejected(String),
+    /// The record breaks a rule of its kind: a problem type of its own.
+    #[error("{0}")]
+    Rule(RuleViolation),
     #[error("{0}")]
     Contradictory(String),
+    #[error("{0}")]
+    DigestMismatch(String),
     #[error("{0}")]
     TooLarge(String),
     #[error("{0}")]
@@ -34,8 +43,12 @@ pub enum ApiError {
     TooManyRequests(String),
     #[error("{0}")]
     Timeout(String),
+    #[error("the blob is {len} bytes long; ask for a range within it")]
+    RangeNotSatisfiable { len: u64 },
     #[error("{0}")]
     Unavailable(String),
+    #[error("{0}")]
+    EvidenceUnavailable(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -51,7 +64,29 @@ pub struct Problem<'a> {
     status: u16,
     /// What went wrong with this request, and how to mend it.
     detail: String,
+    /// Which rule a refused record breaks, when that is why (422; the
+    /// `type` is then `https://truce.example/problems/rule/{code}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<RuleCode>)]
+    code: Option<&'static str>,
 }
+
+/// The codes of the admission rules, as the API document lists them.
+pub struct RuleCode;
+
+impl utoipa::PartialSchema for RuleCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "The admission rule a refused record breaks: stable, unlike `detail`.",
+            ))
+            .enum_values(Some(RuleViolation::CODES.iter().copied()))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for RuleCode {}
 
 impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
@@ -76,6 +111,27 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "rejected",
                 "The log refused the record",
+            ),
+            // The slug is only a fallback: `problem_type` names the rule.
+            ApiError::Rule(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "rule",
+                "The record breaks a rule of its kind",
+            ),
+            ApiError::DigestMismatch(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "digest-mismatch",
+                "The content does not match its declared digest",
+            ),
+            ApiError::RangeNotSatisfiable { .. } => (
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "range-not-satisfiable",
+                "The range is outside the blob",
+            ),
+            ApiError::EvidenceUnavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "evidence-unavailable",
+                "Evidence cannot be stored right now",
             ),
             ApiError::Contradictory(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -118,25 +174,42 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
+        let code = match &self {
+            ApiError::Rule(violation) => Some(violation.code()),
+            _ => None,
+        };
+        let kind = match code {
+            Some(code) => format!("{PROBLEMS}rule/{code}"),
+            None => format!("{PROBLEMS}{slug}"),
+        };
         let body = Problem {
-            kind: &format!("https://truce.example/problems/{slug}"),
+            kind: &kind,
             title,
             status: status.as_u16(),
             detail: self.to_string(),
+            code,
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
-        (
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             json,
         )
-            .into_response()
+            .into_response();
+        // RFC 9110: a 416 says how long the representation is.
+        if let ApiError::RangeNotSatisfiable { len } = self
+            && let Ok(range) = HeaderValue::from_str(&format!("bytes */{len}"))
+        {
+            response.headers_mut().insert(header::CONTENT_RANGE, range);
+        }
+        response
     }
 }
 
 impl From<SubmitError> for ApiError {
     fn from(e: SubmitError) -> Self {
         match e {
+            SubmitError::Rejected(Rejection::Rule(violation)) => ApiError::Rule(violation),
             SubmitError::Rejected(r) => ApiError::Rejected(r.to_string()),
             SubmitError::Opening(m) => ApiError::Rejected(m),
             SubmitError::Storage(s) => {

@@ -120,29 +120,19 @@ pub async fn upload(
     let size = match put {
         Ok((_, size)) => size,
         Err(BlobError::DigestMismatch { expected, actual }) => {
-            return Ok(problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "digest-mismatch",
-                "The content does not match its declared digest",
-                format!(
-                    "the uploaded content's digest is sha256:{actual}, not the declared \
-                     sha256:{expected}; nothing was stored"
-                ),
-            ));
+            return Err(ApiError::DigestMismatch(format!(
+                "the uploaded content's digest is sha256:{actual}, not the declared \
+                 sha256:{expected}; nothing was stored"
+            )));
         }
         Err(BlobError::TooLarge { .. }) => return Err(too_large()),
         // The directory cannot take the file (full, read-only, failing): not
         // the client's fault, and it may pass, so 503 and say so.
         Err(BlobError::Io(io)) if !is_body_error(&io) => {
-            return Ok(problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "evidence-unavailable",
-                "Evidence cannot be stored right now",
-                format!(
-                    "the evidence directory cannot be written ({io}); nothing was stored: \
-                     upload again later"
-                ),
-            ));
+            return Err(ApiError::EvidenceUnavailable(format!(
+                "the evidence directory cannot be written ({io}); nothing was stored: \
+                 upload again later"
+            )));
         }
         Err(e) => return Err(blob_error(e)),
     };
@@ -735,20 +725,7 @@ pub async fn download(
     };
     let mut response = match prepared.answer {
         Answer::NotModified => StatusCode::NOT_MODIFIED.into_response(),
-        Answer::Unsatisfiable { len } => {
-            let mut r = problem(
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                "range-not-satisfiable",
-                "The range is outside the blob",
-                format!("the blob is {len} bytes long; ask for a range within it"),
-            );
-            r.headers_mut().insert(
-                header::CONTENT_RANGE,
-                HeaderValue::from_str(&format!("bytes */{len}"))
-                    .map_err(|e| ApiError::Internal(e.to_string()))?,
-            );
-            return Ok(r);
-        }
+        Answer::Unsatisfiable { len } => return Err(ApiError::RangeNotSatisfiable { len }),
         Answer::Serve { file, len, part } => {
             let (status, count, content_range) = match part {
                 None => (StatusCode::OK, len, None),
@@ -794,22 +771,6 @@ pub async fn download(
         HeaderValue::from_static(cache_control),
     );
     Ok(response)
-}
-
-/// A problem+json answer whose title `ApiError` has no variant for.
-fn problem(status: StatusCode, slug: &str, title: &str, detail: String) -> Response {
-    let body = serde_json::json!({
-        "type": format!("https://truce.example/problems/{slug}"),
-        "title": title,
-        "status": status.as_u16(),
-        "detail": detail,
-    });
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
-    )
-        .into_response()
 }
 
 #[cfg(test)]

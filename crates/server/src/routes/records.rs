@@ -47,12 +47,14 @@ pub enum Submission {
 /// names its index, leaf hash and the size of the checkpoint that covers it.
 /// A record the log's rules refuse (bad signature, replayed sequence number,
 /// a capability the author lacks, a reference to nothing) gets 422 and
-/// changes nothing.
+/// changes nothing. A record that breaks a rule of its kind gets the problem
+/// type `https://truce.example/problems/rule/{code}` and that `code`, one of
+/// the `RuleCode` schema's.
 #[utoipa::path(post, path = "/api/v1/records", tag = "records",
     request_body(content = Submission, description = "A signed record, or `{record, opening}` for one with a confidential part"),
     responses(
         (status = 201, description = "Durable in the log", body = Receipt),
-        (status = 422, description = "The log's rules refuse the record; nothing changed", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The log's rules refuse the record; nothing changed. A broken rule of the record's kind is named by the problem's `code` (`RuleCode`)", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn submit(
     State(state): State<AppState>,

@@ -30,6 +30,24 @@ fn the_document_is_the_committed_snapshot() {
 }
 
 #[test]
+fn the_document_lists_every_rule_code_and_no_other() {
+    let doc: Value = serde_json::from_str(&generated()).unwrap();
+    let listed: Vec<&str> = doc["components"]["schemas"]["RuleCode"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(listed, truce_core::RuleViolation::CODES);
+    // The problem's `code` is documented as one of them.
+    let code = &doc["components"]["schemas"]["Problem"]["properties"]["code"];
+    assert!(
+        code.to_string().contains("#/components/schemas/RuleCode"),
+        "{code}"
+    );
+}
+
+#[test]
 fn the_server_serves_the_document_and_its_viewer_from_its_own_origin() {
     let app = spawn_app();
     let served = app.get("/api/v1/openapi.json");

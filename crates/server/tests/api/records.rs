@@ -131,3 +131,39 @@ fn a_record_dated_in_the_future_is_refused() {
     assert_eq!(r.status(), 422);
     assert!(r.text().unwrap().contains("check your clock"));
 }
+
+#[test]
+fn a_record_that_breaks_a_rule_of_its_kind_is_refused_with_that_rules_problem_type_and_code() {
+    let app = spawn_app();
+    // Pakistan accuses itself.
+    let record = app.sign(
+        "pakistan.liaison",
+        Kind::IncidentReport,
+        a_report("pakistan"),
+    );
+    let r = app.post_record(&record);
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let problem: serde_json::Value = r.json().unwrap();
+    let code = truce_core::RuleViolation::AccusesItself.code();
+    assert_eq!(problem["code"], code, "{problem}");
+    assert_eq!(
+        problem["type"],
+        format!("https://truce.example/problems/rule/{code}")
+    );
+    assert_eq!(problem["status"], 422);
+    assert_eq!(
+        problem["detail"],
+        truce_core::RuleViolation::AccusesItself.to_string()
+    );
+    // A refusal that is not a rule of the kind has no code (a replay).
+    let record = app.sign(
+        "pakistan.liaison",
+        Kind::IncidentReport,
+        a_report("afghanistan"),
+    );
+    assert_eq!(app.post_record(&record).status(), 201);
+    let replayed: serde_json::Value = app.post_record(&record).json().unwrap();
+    assert_eq!(replayed["type"], "https://truce.example/problems/rejected");
+    assert!(replayed.get("code").is_none(), "{replayed}");
+}
