@@ -108,7 +108,7 @@ test("a party cannot act for the other side, and the log says why", async () => 
   await open(page, "#/map?status=unanswered_past_deadline");
   await page.waitForSelector("#incident-list li a");
   // An Afghan report accusing Pakistan: Afghanistan's liaison owes no answer to it.
-  const own = await page.$$eval("#incident-list li a", (els) => els.filter((a) => /Reported by Afghanistan/.test(a.textContent)).map((a) => a.getAttribute("href")));
+  const own = await page.$$eval("#incident-list li a", (els) => els.filter((a) => /Reported by \u2068Afghanistan\u2069/.test(a.textContent)).map((a) => a.getAttribute("href")));
   assert.ok(own.length >= 1);
   await open(page, own[0]);
   await page.waitForSelector(".actions-card, .case-side .card");

@@ -43,7 +43,3 @@ export function degrees(e6) {
 export function shortHash(hash) {
   return hash ? `${hash.slice(0, 10)}…` : "";
 }
-
-export function escapeHtml(text) {
-  return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-}

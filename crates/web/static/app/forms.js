@@ -2,7 +2,7 @@
 // record is signed and submitted, show the log's refusal in the form as it
 // is given, and on success re-render the view with a confirmation.
 import { t } from "./i18n.js";
-import { escapeHtml } from "./format.js";
+import { html, fill, fillAfter } from "./html.js";
 
 /** Runs `handler(form)` on submit; its receipt (a logged record) re-renders the view. */
 export function onSubmit(form, handler) {
@@ -16,7 +16,7 @@ export function onSubmit(form, handler) {
       if (receipt?.index !== undefined) sessionStorage.setItem("truce.flash", t("actions.recorded", { index: receipt.index }));
       window.dispatchEvent(new HashChangeEvent("hashchange"));
     } catch (error) {
-      form.querySelector(".action-error").innerHTML = `<div class="notice error">${escapeHtml(error.message)}</div>`;
+      fill(form.querySelector(".action-error"), html`<div class="notice error" dir="auto">${error.message}</div>`);
       button.disabled = false;
     }
   });
@@ -27,5 +27,6 @@ export function showConfirmation(main) {
   const message = sessionStorage.getItem("truce.flash");
   if (!message) return;
   sessionStorage.removeItem("truce.flash");
-  main.querySelector(".page-header")?.insertAdjacentHTML("afterend", `<div class="notice success" role="status">${escapeHtml(message)}</div>`);
+  const header = main.querySelector(".page-header");
+  if (header) fillAfter(header, html`<div class="notice success" role="status">${message}</div>`);
 }

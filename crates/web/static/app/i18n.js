@@ -56,11 +56,27 @@ function lookup(node, key) {
   return undefined;
 }
 
-/** The text for `key` with `{name}` placeholders filled from `vars`. */
+// A value with letters in it (a name, a place, a date) is set apart from the
+// sentence around it with Unicode isolates, FSI … PDI, as Fluent does: a
+// party's name in Pashto inside an English sentence, or a name carrying a
+// right-to-left override (U+202E), cannot reorder the words around it.
+const isolate = (value) => (/\p{L}/u.test(value) ? `\u2068${value}\u2069` : value);
+
+/**
+ * The text for `key` with `{name}` placeholders filled from `vars`, each
+ * isolated. It is text, never markup: it is shown through `html` (which
+ * escapes it, values and all) or `textContent`, so a value cannot become an
+ * element however it is spelled. No catalog entry holds markup (none
+ * needs to); a value that is a markup fragment is refused.
+ */
 export function t(key, vars = {}) {
   const text = lookup(current, key) ?? lookup(english, key) ?? key;
   if (typeof text !== "string") return key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? `{${name}}`).toString());
+  return text.replace(/\{(\w+)\}/g, (_, name) => {
+    const value = vars[name] ?? `{${name}}`;
+    if (typeof value === "object") throw new TypeError(`t("${key}"): {${name}} is text, not ${value}`);
+    return isolate(String(value));
+  });
 }
 
 /** Locale for Intl formatting: Latin digits in the English interface. */

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { LANGUAGES, currentLanguage, savedLanguage, setLanguage, t } from "./i18n.js";
 import * as session from "./session.js";
-import { escapeHtml } from "./format.js";
+import { html, fill } from "./html.js";
 import * as dashboard from "./views/dashboard.js";
 import * as map from "./views/map.js";
 import * as caseView from "./views/case.js";
@@ -75,14 +75,14 @@ async function render(hash) {
   renderNav(match?.r.nav);
   main.replaceChildren();
   if (!match) {
-    main.innerHTML = `<section class="page"><h1>${t("errors.not_found_title")}</h1><p>${t("errors.not_found")}</p><p><a href="#/">${t("nav.dashboard")}</a></p></section>`;
+    fill(main, html`<section class="page"><h1>${t("errors.not_found_title")}</h1><p>${t("errors.not_found")}</p><p><a href="#/">${t("nav.dashboard")}</a></p></section>`);
     return;
   }
   const params = Object.fromEntries((match.r.params ?? []).map((name, i) => [name, match.m[i + 1]]));
   try {
     cleanup = (await match.r.view.render(main, params, context)) ?? null;
   } catch (error) {
-    main.innerHTML = `<section class="page"><div class="notice error" role="alert"><strong>${t("errors.load_failed")}</strong><p>${escapeHtml(error.message)}</p></div></section>`;
+    fill(main, html`<section class="page"><div class="notice error" role="alert"><strong>${t("errors.load_failed")}</strong><p dir="auto">${error.message}</p></div></section>`);
   }
   // After navigating, focus moves to the new content (screen readers announce
   // it); on first load it stays at the top, where the skip link is.
@@ -92,20 +92,24 @@ async function render(hash) {
 
 function renderNav(active) {
   const nav = document.getElementById("nav");
-  nav.innerHTML = NAV.map(
-    (item) => `<a href="${item.href}" ${item.id === active ? 'aria-current="page"' : ""}>${t(`nav.${item.id}`)}</a>`,
-  ).join("");
+  fill(
+    nav,
+    html`${NAV.map((item) => (item.id === active ? html`<a href="${item.href}" aria-current="page">${t(`nav.${item.id}`)}</a>` : html`<a href="${item.href}">${t(`nav.${item.id}`)}</a>`))}`,
+  );
 }
 
 function renderSession() {
   const box = document.getElementById("session");
   const s = session.current();
   if (!s) {
-    box.innerHTML = `<a class="button secondary" href="#/sign-in">${t("session.sign_in")}</a>`;
+    fill(box, html`<a class="button secondary" href="#/sign-in">${t("session.sign_in")}</a>`);
     return;
   }
   const participant = context.participants.find((p) => p.id === s.participant);
-  box.innerHTML = `<span class="who" title="${escapeHtml(s.member)}"><span class="role-dot role-${escapeHtml(s.role)}" aria-hidden="true"></span>${escapeHtml(s.member)}<small>${escapeHtml(participant?.name ?? s.participant)} · ${t(`roles.${s.role}`)}</small></span><button type="button" class="button secondary" id="sign-out">${t("session.sign_out")}</button>`;
+  fill(
+    box,
+    html`<span class="who" title="${s.member}"><span class="role-dot role-${s.role}" aria-hidden="true"></span>${s.member}<small><bdi>${participant?.name ?? s.participant}</bdi> · ${t(`roles.${s.role}`)}</small></span><button type="button" class="button secondary" id="sign-out">${t("session.sign_out")}</button>`,
+  );
   document.getElementById("sign-out").addEventListener("click", async () => {
     await session.signOut();
     route();
@@ -117,7 +121,7 @@ async function renderFooter() {
   try {
     const note = await api.text("/checkpoint");
     const [origin, size] = note.split("\n");
-    footer.innerHTML = `<span>${t("footer.log", { origin: escapeHtml(origin), size: escapeHtml(size) })}</span> <a href="/checkpoint">${t("footer.checkpoint")}</a> · <a href="/api/v1/docs">${t("footer.api")}</a>`;
+    fill(footer, html`<span>${t("footer.log", { origin, size })}</span> <a href="/checkpoint">${t("footer.checkpoint")}</a> · <a href="/api/v1/docs">${t("footer.api")}</a>`);
   } catch {
     footer.textContent = "";
   }
@@ -125,7 +129,7 @@ async function renderFooter() {
 
 function renderLanguages() {
   const select = document.getElementById("language");
-  select.innerHTML = LANGUAGES.map((l) => `<option value="${l.code}" lang="${l.code}">${l.name}</option>`).join("");
+  fill(select, html`${LANGUAGES.map((l) => html`<option value="${l.code}" lang="${l.code}">${l.name}</option>`)}`);
   select.value = currentLanguage().code;
   select.addEventListener("change", async () => {
     await setLanguage(select.value);

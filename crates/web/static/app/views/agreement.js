@@ -7,49 +7,47 @@ import { api } from "../api.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { capabilities, submit } from "../records.js";
-import { dateTime, escapeHtml, number, participantName } from "../format.js";
+import { dateTime, number, participantName } from "../format.js";
 import { onSubmit, showConfirmation } from "../forms.js";
+import { html, fill } from "../html.js";
 
 const CELL_MARK = { accept: "✓", reject: "✗", reserve: "?", withdrawn: "↩" };
 
 function matrixTable(version, parties, context) {
   const late = new Set(version.late_clauses);
-  return `
+  return html`
     <table class="matrix">
       <caption class="visually-hidden">${t("agreement.matrix_caption", { n: version.number })}</caption>
-      <thead><tr><th scope="col">${t("agreement.clause")}</th>${parties.map((p) => `<th scope="col">${escapeHtml(participantName(p, context.participants))}</th>`).join("")}</tr></thead>
+      <thead><tr><th scope="col">${t("agreement.clause")}</th>${parties.map((p) => html`<th scope="col" dir="auto">${participantName(p, context.participants)}</th>`)}</tr></thead>
       <tbody>
         ${version.clauses
           .map((c) => {
             const row = version.matrix[c.id] ?? {};
-            return `<tr>
-              <th scope="row"><span class="clause-id">${escapeHtml(c.id)}</span>${late.has(c.id) ? ` <span class="late-badge" title="${t("agreement.late_hint")}">${t("agreement.late")}</span>` : ""}
-                <div class="clause-heading">${escapeHtml(c.heading ?? "")}</div><div class="clause-text">${escapeHtml(c.text)}</div></th>
+            return html`<tr>
+              <th scope="row"><span class="clause-id">${c.id}</span>${late.has(c.id) ? html` <span class="late-badge" title="${t("agreement.late_hint")}">${t("agreement.late")}</span>` : ""}
+                <div class="clause-heading" dir="auto">${c.heading ?? ""}</div><div class="clause-text" dir="auto">${c.text}</div></th>
               ${parties
                 .map((p) => {
                   const cell = row[p];
                   return cell
-                    ? `<td class="cell cell-${cell.cell}" title="${escapeHtml(dateTime(cell.at))}"><span aria-hidden="true">${CELL_MARK[cell.cell]}</span> ${t(`agreement.cells.${cell.cell}`)}</td>`
-                    : `<td class="cell cell-none">— <span class="visually-hidden">${t("agreement.cells.none")}</span></td>`;
-                })
-                .join("")}
+                    ? html`<td class="cell cell-${cell.cell}" title="${dateTime(cell.at)}"><span aria-hidden="true">${CELL_MARK[cell.cell]}</span> ${t(`agreement.cells.${cell.cell}`)}</td>`
+                    : html`<td class="cell cell-none">— <span class="visually-hidden">${t("agreement.cells.none")}</span></td>`;
+                })}
             </tr>`;
-          })
-          .join("")}
+          })}
       </tbody>
     </table>`;
 }
 
 function diffList(diff) {
   const changed = diff.clauses.filter((c) => c.status !== "unchanged");
-  if (!changed.length) return `<p class="empty">${t("agreement.no_changes")}</p>`;
-  return `<ul class="diff">${changed
+  if (!changed.length) return html`<p class="empty">${t("agreement.no_changes")}</p>`;
+  return html`<ul class="diff">${changed
     .map(
-      (c) => `<li class="diff-${c.status}"><strong>${escapeHtml(c.id)}</strong> <span class="diff-status">${t(`agreement.diff.${c.status}`)}</span>
-        ${c.before && c.status !== "added" ? `<del>${escapeHtml(c.before.text)}</del>` : ""}
-        ${c.after && c.status !== "removed" ? `<ins>${escapeHtml(c.after.text)}</ins>` : ""}</li>`,
-    )
-    .join("")}</ul>`;
+      (c) => html`<li class="diff-${c.status}"><strong>${c.id}</strong> <span class="diff-status">${t(`agreement.diff.${c.status}`)}</span>
+        ${c.before && c.status !== "added" ? html`<del dir="auto">${c.before.text}</del>` : ""}
+        ${c.after && c.status !== "removed" ? html`<ins dir="auto">${c.after.text}</ins>` : ""}</li>`,
+    )}</ul>`;
 }
 
 function positionForm(version, draft, context) {
@@ -58,31 +56,30 @@ function positionForm(version, draft, context) {
   if (s.role === "mediator") {
     // Mediators take no positions; they may countersign as guarantors.
     const countersigned = version.signatures.some((x) => x.participant === s.participant && x.capacity === "guarantor");
-    return `<section class="card actions-card" id="agreement-actions"><h2>${t("agreement.guarantor")}</h2>
-      ${countersigned ? `<p class="notice success">${t("agreement.you_countersigned")}</p>` : `<form data-action="countersign"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("agreement.countersign", { n: version.number })}</button></form>`}</section>`;
+    return html`<section class="card actions-card" id="agreement-actions"><h2>${t("agreement.guarantor")}</h2>
+      ${countersigned ? html`<p class="notice success">${t("agreement.you_countersigned")}</p>` : html`<form data-action="countersign"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("agreement.countersign", { n: version.number })}</button></form>`}</section>`;
   }
   if (s.role !== "party") return "";
   const own = (c) => version.matrix[c.id]?.[s.participant];
   const signed = version.signatures.some((x) => x.participant === s.participant && x.capacity === "party");
-  return `
+  return html`
     <section class="card actions-card" id="agreement-actions">
-      <h2>${t("agreement.your_positions", { party: escapeHtml(participantName(s.participant, context.participants)) })}</h2>
-      <p class="hint">${t("actions.signed_as", { member: escapeHtml(s.member) })}</p>
+      <h2>${t("agreement.your_positions", { party: participantName(s.participant, context.participants) })}</h2>
+      <p class="hint">${t("actions.signed_as", { member: s.member })}</p>
       <form data-action="positions" class="positions-form">
         ${version.clauses
           .map((c) => {
             const current = own(c)?.cell;
             const options = ["", "accept", "reject", "reserve", ...(current === "accept" ? ["withdraw"] : [])];
-            return `<label for="pos-${escapeHtml(c.id)}">${escapeHtml(c.id)}${current ? ` <small>(${t(`agreement.cells.${current}`)})</small>` : ""}</label>
-              <select id="pos-${escapeHtml(c.id)}" name="${escapeHtml(c.id)}" data-accepted-in="${escapeHtml(current === "accept" ? own(c).record : "")}">
-                ${options.map((o) => `<option value="${o}">${o ? t(`agreement.positions.${o}`) : t("agreement.positions.unchanged")}</option>`).join("")}
+            return html`<label for="pos-${c.id}">${c.id}${current ? html` <small>(${t(`agreement.cells.${current}`)})</small>` : ""}</label>
+              <select id="pos-${c.id}" name="${c.id}" data-accepted-in="${current === "accept" ? own(c).record : ""}">
+                ${options.map((o) => html`<option value="${o}">${o ? t(`agreement.positions.${o}`) : t("agreement.positions.unchanged")}</option>`)}
               </select>`;
-          })
-          .join("")}
+          })}
         <div class="action-error" role="alert"></div>
         <button type="submit" class="button">${t("agreement.sign_positions")}</button>
       </form>
-      ${signed ? `<p class="notice success">${t("agreement.you_signed")}</p>` : `<form data-action="sign"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("agreement.sign_version", { n: version.number })}</button></form>`}
+      ${signed ? html`<p class="notice success">${t("agreement.you_signed")}</p>` : html`<form data-action="sign"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("agreement.sign_version", { n: version.number })}</button></form>`}
     </section>`;
 }
 
@@ -90,7 +87,7 @@ export async function render(main, params, context) {
   // The API pages drafts in the order proposed; a negotiation has a few.
   const { drafts } = await api.get("/api/v1/drafts?limit=100");
   if (!drafts.length) {
-    main.innerHTML = `<section class="page"><h1>${t("agreement.title")}</h1><p class="empty">${t("agreement.none")}</p></section>`;
+    fill(main, html`<section class="page"><h1>${t("agreement.title")}</h1><p class="empty">${t("agreement.none")}</p></section>`);
     return;
   }
   const query = new URLSearchParams(params.query ?? "");
@@ -102,30 +99,30 @@ export async function render(main, params, context) {
   const inForce = draft.versions.find((v) => v.in_force);
   const link = (v) => `#/agreement?draft=${draft.versions[0].index}&v=${v.number}`;
 
-  main.innerHTML = `
+  fill(main, html`
     <section class="page wide agreement-page">
       <header class="page-header">
         <div>
           <p class="eyebrow">${t("agreement.eyebrow")}</p>
-          <h1>${escapeHtml(draft.title)}</h1>
+          <h1 dir="auto">${draft.title}</h1>
         </div>
-        <div class="agreement-status">${inForce ? `<span class="badge ok">${t("agreement.in_force", { n: inForce.number })}</span>` : `<span class="badge">${t("agreement.not_in_force")}</span>`}
+        <div class="agreement-status">${inForce ? html`<span class="badge ok">${t("agreement.in_force", { n: inForce.number })}</span>` : html`<span class="badge">${t("agreement.not_in_force")}</span>`}
           <span class="meta">${t("agreement.closest", { pct: Math.round(draft.closest_per_mille / 10) })}</span></div>
       </header>
-      ${drafts.length > 1 ? `<nav class="tabs" aria-label="${t("agreement.drafts")}">${drafts.map((d) => `<a href="#/agreement?draft=${d.versions[0].index}" ${d === draft ? 'aria-current="page"' : ""}>${escapeHtml(d.title)}</a>`).join("")}</nav>` : ""}
+      ${drafts.length > 1 ? html`<nav class="tabs" aria-label="${t("agreement.drafts")}">${drafts.map((d) => html`<a href="#/agreement?draft=${d.versions[0].index}" ${d === draft ? html`aria-current="page"` : ""} dir="auto">${d.title}</a>`)}</nav>` : ""}
       <article class="card">
         <h2>${t("agreement.progress")}</h2>
         <div class="chart-box"><canvas id="progress-chart" role="img" aria-label="${t("agreement.progress_label")}"></canvas></div>
         <p class="hint">${t("agreement.progress_hint")}</p>
       </article>
       <nav class="tabs versions" aria-label="${t("agreement.versions")}">
-        ${draft.versions.map((v) => `<a href="${link(v)}" ${v === selected ? 'aria-current="page"' : ""}>${t("agreement.version", { n: v.number })}<small>${dateTime(v.at, "day")}</small></a>`).join("")}
+        ${draft.versions.map((v) => html`<a href="${link(v)}" ${v === selected ? html`aria-current="page"` : ""}>${t("agreement.version", { n: v.number })}<small>${dateTime(v.at, "day")}</small></a>`)}
       </nav>
       <div class="grid agreement-grid">
         <div>
           <article class="card">
             <h2>${t("agreement.matrix", { n: selected.number })}</h2>
-            <p class="meta">${t("agreement.agreed", { agreed: number(selected.agreed_clauses), total: number(selected.clauses.length) })}${selected.author ? ` · ${t("agreement.proposed_by", { party: escapeHtml(participantName(selected.author, context.participants)), date: dateTime(selected.at) })}` : ""}</p>
+            <p class="meta">${t("agreement.agreed", { agreed: number(selected.agreed_clauses), total: number(selected.clauses.length) })}${selected.author ? ` · ${t("agreement.proposed_by", { party: participantName(selected.author, context.participants), date: dateTime(selected.at) })}` : ""}</p>
             <div class="table-scroll">${matrixTable(selected, parties, context)}</div>
           </article>
         </div>
@@ -133,19 +130,19 @@ export async function render(main, params, context) {
           ${positionForm(selected, draft, context)}
           <article class="card">
             <h2>${t("agreement.changes", { n: selected.number })}</h2>
-            ${diff ? diffList(diff) : `<p class="empty">${t("agreement.first_version")}</p>`}
+            ${diff ? diffList(diff) : html`<p class="empty">${t("agreement.first_version")}</p>`}
           </article>
           <article class="card">
             <h2>${t("agreement.signatures")}</h2>
-            ${selected.signatures.length ? `<ul class="plain" id="signatures">${selected.signatures.map((s) => `<li>✍ ${escapeHtml(participantName(s.participant, context.participants))} · ${t(`agreement.capacity.${s.capacity}`)} · ${dateTime(s.at)}</li>`).join("")}</ul>` : `<p class="empty">${t("agreement.unsigned")}</p>`}
+            ${selected.signatures.length ? html`<ul class="plain" id="signatures">${selected.signatures.map((s) => html`<li>✍ <span dir="auto">${participantName(s.participant, context.participants)}</span> · ${t(`agreement.capacity.${s.capacity}`)} · ${dateTime(s.at)}</li>`)}</ul>` : html`<p class="empty">${t("agreement.unsigned")}</p>`}
           </article>
           <article class="card">
             <h2>${t("agreement.withdrawals")}</h2>
-            ${draft.withdrawals.length ? `<ul class="plain">${draft.withdrawals.map((w) => `<li>↩ ${escapeHtml(participantName(w.participant, context.participants))}: ${escapeHtml(w.clause)} (${t("agreement.version", { n: w.version_number })}) · ${dateTime(w.at)}</li>`).join("")}</ul>` : `<p class="empty">${t("common.none")}</p>`}
+            ${draft.withdrawals.length ? html`<ul class="plain">${draft.withdrawals.map((w) => html`<li>↩ <span dir="auto">${participantName(w.participant, context.participants)}</span>: ${w.clause} (${t("agreement.version", { n: w.version_number })}) · ${dateTime(w.at)}</li>`)}</ul>` : html`<p class="empty">${t("common.none")}</p>`}
           </article>
         </aside>
       </div>
-    </section>`;
+    </section>`);
 
   const chart = new Chart(document.getElementById("progress-chart"), {
     type: "line",

@@ -2,7 +2,7 @@
 // the case of an incident report, or the case a record belongs to.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
-import { escapeHtml } from "../format.js";
+import { html, fill } from "../html.js";
 
 export async function render(main, params) {
   const found = await api.get(`/api/v1/records/by-hash/${params.hash}`);
@@ -12,5 +12,5 @@ export async function render(main, params) {
     location.replace(`#/incidents/${incident}`);
     return;
   }
-  main.innerHTML = `<section class="page narrow"><h1>${t("kinds." + kind)} #${found.index}</h1><pre class="confidential">${escapeHtml(JSON.stringify(found.record.envelope.body, null, 2))}</pre></section>`;
+  fill(main, html`<section class="page narrow"><h1>${t("kinds." + kind)} #${found.index}</h1><pre class="confidential" dir="auto">${JSON.stringify(found.record.envelope.body, null, 2)}</pre></section>`);
 }

@@ -5,36 +5,37 @@
 import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { capabilities, submit, uploadEvidence } from "../records.js";
-import { escapeHtml, participantName } from "../format.js";
+import { participantName } from "../format.js";
 import { onSubmit } from "../forms.js";
 import { participantOf } from "../vocabulary.js";
+import { html } from "../html.js";
 
 const STANCES = ["acknowledge", "deny", "dispute"];
 const STEPS = ["opened", "team_assigned", "information_requested", "site_visit", "access_denied", "report", "closed"];
 const DETERMINATIONS = ["verified", "partly_verified", "not_verified", "inconclusive"];
 
 function form(id, title, fields, submitLabel) {
-  return `<details class="action" id="${id}"><summary>${title}</summary><form data-action="${id}">${fields}<div class="action-error" role="alert"></div><button type="submit" class="button">${submitLabel}</button></form></details>`;
+  return html`<details class="action" id="${id}"><summary>${title}</summary><form data-action="${id}">${fields}<div class="action-error" role="alert"></div><button type="submit" class="button">${submitLabel}</button></form></details>`;
 }
 
 const select = (id, label, options) =>
-  `<label for="${id}">${label}</label><select id="${id}" name="${id}">${options.map(([v, text]) => `<option value="${escapeHtml(v)}">${escapeHtml(text)}</option>`).join("")}</select>`;
-const textarea = (id, label, required = true) => `<label for="${id}">${label}</label><textarea id="${id}" name="${id}" rows="4" ${required ? "required" : ""}></textarea>`;
+  html`<label for="${id}">${label}</label><select id="${id}" name="${id}">${options.map(([v, text]) => html`<option value="${v}" dir="auto">${text}</option>`)}</select>`;
+const textarea = (id, label, required = true) => html`<label for="${id}">${label}</label><textarea id="${id}" name="${id}" rows="4" ${required ? html`required` : ""}></textarea>`;
 
-/** The actions panel's HTML for this case and member, or "" when there is none. */
+/** The actions panel for this case and member, a fragment. */
 export function actionsPanel(page, context) {
   const s = session.current();
-  if (!s) return `<section class="card"><h2>${t("actions.title")}</h2><p>${t("actions.sign_in")}</p><a class="button secondary" href="#/sign-in">${t("session.sign_in")}</a></section>`;
+  if (!s) return html`<section class="card"><h2>${t("actions.title")}</h2><p>${t("actions.sign_in")}</p><a class="button secondary" href="#/sign-in">${t("session.sign_in")}</a></section>`;
   const can = capabilities(context);
   const { case: c, records } = page;
   const mine = (r) => participantOf(r.record.envelope.author, context.participants) === s.participant;
   const parts = [];
   const answered = c.responses.some((r) => r.participant === s.participant);
   if (can.has("respond") && c.accused === s.participant && !answered) {
-    parts.push(form("respond", t("actions.respond"), `${select("stance", t("actions.stance"), STANCES.map((x) => [x, t(`stances.${x}`)]))}${textarea("narrative", t("actions.narrative"))}`, t("actions.sign_response")));
+    parts.push(form("respond", t("actions.respond"), html`${select("stance", t("actions.stance"), STANCES.map((x) => [x, t(`stances.${x}`)]))}${textarea("narrative", t("actions.narrative"))}`, t("actions.sign_response")));
   }
   if (can.has("report") || can.has("find")) {
-    parts.push(form("attach", t("actions.attach"), `<label for="file">${t("report.files")}</label><input type="file" id="file" name="file" required>
+    parts.push(form("attach", t("actions.attach"), html`<label for="file">${t("report.files")}</label><input type="file" id="file" name="file" required>
       <label for="description">${t("report.evidence_description")}</label><input id="description" name="description" required maxlength="4096">
       ${select("confidentiality", t("report.confidentiality"), ["public", "participants", "mediators"].map((x) => [x, t(`report.confidentiality_${x}`)]))}
       <progress max="1" value="0" hidden></progress>`, t("actions.sign_evidence")));
@@ -42,19 +43,19 @@ export function actionsPanel(page, context) {
   const acknowledged = new Set(records.filter((r) => r.record.envelope.kind === "evidence.acknowledge" && mine(r)).map((r) => r.record.envelope.body.evidence));
   const unacknowledged = records.filter((r) => r.record.envelope.kind === "evidence.submit" && !mine(r) && !acknowledged.has(r.leaf_hash));
   if (unacknowledged.length && (can.has("respond") || can.has("find"))) {
-    parts.push(form("acknowledge", t("actions.acknowledge"), `${select("evidence", t("actions.which_evidence"), unacknowledged.map((r) => [r.leaf_hash, `#${r.index} ${r.record.envelope.body.description}`]))}${select("status", t("actions.ack_status"), [["received", t("acknowledgments.received")], ["examined", t("acknowledgments.examined")]])}${textarea("note", t("actions.note"), false)}`, t("actions.sign_acknowledgment")));
+    parts.push(form("acknowledge", t("actions.acknowledge"), html`${select("evidence", t("actions.which_evidence"), unacknowledged.map((r) => [r.leaf_hash, `#${r.index} ${r.record.envelope.body.description}`]))}${select("status", t("actions.ack_status"), [["received", t("acknowledgments.received")], ["examined", t("acknowledgments.examined")]])}${textarea("note", t("actions.note"), false)}`, t("actions.sign_acknowledgment")));
   }
   if (can.has("find")) {
-    parts.push(form("investigate", t("actions.investigate"), `${select("step", t("actions.step"), STEPS.map((x) => [x, t(`steps.${x}`)]))}${textarea("details", t("actions.details"))}`, t("actions.sign_step")));
+    parts.push(form("investigate", t("actions.investigate"), html`${select("step", t("actions.step"), STEPS.map((x) => [x, t(`steps.${x}`)]))}${textarea("details", t("actions.details"))}`, t("actions.sign_step")));
     const parties = context.participants.filter((p) => p.role === "party");
-    parts.push(form("find", t("actions.find"), `${select("determination", t("actions.determination"), DETERMINATIONS.map((x) => [x, t(`determinations.${x}`)]))}${select("responsible", t("actions.responsible"), [["", t("report.no_one")], ...parties.map((p) => [p.id, p.name])])}${textarea("reasoning", t("actions.reasoning"))}`, t("actions.sign_finding")));
+    parts.push(form("find", t("actions.find"), html`${select("determination", t("actions.determination"), DETERMINATIONS.map((x) => [x, t(`determinations.${x}`)]))}${select("responsible", t("actions.responsible"), [["", t("report.no_one")], ...parties.map((p) => [p.id, p.name])])}${textarea("reasoning", t("actions.reasoning"))}`, t("actions.sign_finding")));
     const toConcur = c.findings.filter((f) => !f.signed_by.includes(s.participant));
     if (toConcur.length) {
-      parts.push(form("concur", t("actions.concur"), `${select("finding", t("actions.which_finding"), toConcur.map((f) => [f.record, `#${f.index} ${t(`determinations.${f.determination}`)} (${f.signed_by.map((p) => participantName(p, context.participants)).join(", ")})`]))}${textarea("note", t("actions.note"), false)}`, t("actions.sign_concurrence")));
+      parts.push(form("concur", t("actions.concur"), html`${select("finding", t("actions.which_finding"), toConcur.map((f) => [f.record, `#${f.index} ${t(`determinations.${f.determination}`)} (${f.signed_by.map((p) => participantName(p, context.participants)).join(", ")})`]))}${textarea("note", t("actions.note"), false)}`, t("actions.sign_concurrence")));
     }
   }
-  if (!parts.length) return `<section class="card"><h2>${t("actions.title")}</h2><p class="hint">${t("actions.none")}</p></section>`;
-  return `<section class="card actions-card"><h2>${t("actions.title")}</h2><p class="hint">${t("actions.signed_as", { member: escapeHtml(s.member) })}</p>${parts.join("")}</section>`;
+  if (!parts.length) return html`<section class="card"><h2>${t("actions.title")}</h2><p class="hint">${t("actions.none")}</p></section>`;
+  return html`<section class="card actions-card"><h2>${t("actions.title")}</h2><p class="hint">${t("actions.signed_as", { member: s.member })}</p>${parts}</section>`;
 }
 
 /** Wires the forms: each signs its record, then the case is shown again. */

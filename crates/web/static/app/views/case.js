@@ -10,7 +10,8 @@ import { participantOf } from "../vocabulary.js";
 import * as session from "../session.js";
 import { submit } from "../records.js";
 import { showConfirmation } from "../forms.js";
-import { dateTime, degrees, escapeHtml, number, participantName, shortHash, timeLeft } from "../format.js";
+import { dateTime, degrees, number, participantName, shortHash, timeLeft } from "../format.js";
+import { html, fill } from "../html.js";
 
 function casualtyLine(c) {
   if (!c) return "";
@@ -20,8 +21,8 @@ function casualtyLine(c) {
 }
 
 function place(p) {
-  const names = [p.location, p.admin2, p.admin1, p.country].filter(Boolean).map(escapeHtml).join(", ");
-  return `${names} <span class="meta">(${degrees(p.point.lat_e6)}, ${degrees(p.point.lon_e6)} · ${t(`precision.${p.precision}`)})</span>`;
+  const names = [p.location, p.admin2, p.admin1, p.country].filter(Boolean).join(", ");
+  return html`<span dir="auto">${names}</span> <span class="meta">(${degrees(p.point.lat_e6)}, ${degrees(p.point.lon_e6)} · ${t(`precision.${p.precision}`)})</span>`;
 }
 
 /** Evidence inline where the browser can show it, with its digest and capture metadata. */
@@ -29,63 +30,63 @@ function evidence(body, index) {
   const url = `/api/v1/evidence/${encodeURIComponent(body.digest)}`;
   const c = body.captured;
   const capture = [
-    c?.time ? `<dt>${t("case.captured")}</dt><dd>${escapeHtml(dateTime(c.time.at, c.time.precision))}</dd>` : "",
-    c?.place ? `<dt>${t("case.captured_at")}</dt><dd>${place(c.place)}</dd>` : "",
-    c?.device ? `<dt>${t("case.device")}</dt><dd>${escapeHtml(c.device)}</dd>` : "",
-    body.collected_by ? `<dt>${t("case.collected_by")}</dt><dd>${escapeHtml(body.collected_by)}</dd>` : "",
-    body.custody?.length ? `<dt>${t("case.custody")}</dt><dd><ol class="custody">${body.custody.map((s) => `<li>${escapeHtml(dateTime(s.at))} · ${escapeHtml(s.holder)}: ${escapeHtml(s.note)}</li>`).join("")}</ol></dd>` : "",
-  ].join("");
+    c?.time ? html`<dt>${t("case.captured")}</dt><dd>${dateTime(c.time.at, c.time.precision)}</dd>` : "",
+    c?.place ? html`<dt>${t("case.captured_at")}</dt><dd>${place(c.place)}</dd>` : "",
+    c?.device ? html`<dt>${t("case.device")}</dt><dd dir="auto">${c.device}</dd>` : "",
+    body.collected_by ? html`<dt>${t("case.collected_by")}</dt><dd dir="auto">${body.collected_by}</dd>` : "",
+    body.custody?.length ? html`<dt>${t("case.custody")}</dt><dd><ol class="custody">${body.custody.map((s) => html`<li>${dateTime(s.at)} · <span dir="auto">${s.holder}</span>: <span dir="auto">${s.note}</span></li>`)}</ol></dd>` : "",
+  ];
   let viewer = "";
   if (body.confidentiality === "public") {
-    if (body.media_type.startsWith("image/")) viewer = `<img class="evidence-image" src="${url}" alt="${escapeHtml(body.description)}" loading="lazy">`;
-    else if (body.media_type === "application/pdf") viewer = `<object class="evidence-pdf" data="${url}" type="application/pdf" aria-label="${escapeHtml(body.description)}"><a href="${url}">${t("case.open_file")}</a></object>`;
+    if (body.media_type.startsWith("image/")) viewer = html`<img class="evidence-image" src="${url}" alt="${body.description}" loading="lazy">`;
+    else if (body.media_type === "application/pdf") viewer = html`<object class="evidence-pdf" data="${url}" type="application/pdf" aria-label="${body.description}"><a href="${url}">${t("case.open_file")}</a></object>`;
   } else {
     // Restricted: shown only after the reader signs an evidence.access
     // record, so that every read of it is in the log.
-    viewer = `<p class="notice restricted">🔒 ${t(`case.restricted_${body.confidentiality}`)}</p>
-      <div class="restricted-viewer" data-digest="${escapeHtml(body.digest)}" data-media-type="${escapeHtml(body.media_type)}" data-index="${index}"></div>`;
+    viewer = html`<p class="notice restricted">🔒 ${t(`case.restricted_${body.confidentiality}`)}</p>
+      <div class="restricted-viewer" data-digest="${body.digest}" data-media-type="${body.media_type}" data-index="${index}"></div>`;
   }
-  return `
+  return html`
     <div class="evidence" id="evidence-${index}">
       ${viewer}
       <dl class="facts compact">
-        <dt>${t("case.digest")}</dt><dd><code>${escapeHtml(body.digest)}</code></dd>
-        <dt>${t("case.file")}</dt><dd>${escapeHtml(body.media_type)} · ${number(body.size)} ${t("case.bytes")}${body.confidentiality === "public" ? ` · <a href="${url}" download>${t("case.download")}</a>` : ""}</dd>
+        <dt>${t("case.digest")}</dt><dd><code>${body.digest}</code></dd>
+        <dt>${t("case.file")}</dt><dd>${body.media_type} · ${number(body.size)} ${t("case.bytes")}${body.confidentiality === "public" ? html` · <a href="${url}" download>${t("case.download")}</a>` : ""}</dd>
         ${capture}
       </dl>
     </div>`;
 }
 
 function recordBody(kind, body, index, context) {
-  const p = (id) => escapeHtml(participantName(id, context.participants));
-  const text = (s) => (s ? `<p class="prose">${escapeHtml(s)}</p>` : "");
+  const p = (id) => participantName(id, context.participants);
+  const text = (s) => (s ? html`<p class="prose" dir="auto">${s}</p>` : "");
   switch (kind) {
     case "incident.report":
-      return `${text(body.narrative)}${body.actor ? `<p class="meta">${t("case.actor")}: ${escapeHtml(body.actor)}</p>` : ""}<p class="meta">${casualtyLine(body.casualties)}</p>`;
+      return html`${text(body.narrative)}${body.actor ? html`<p class="meta">${t("case.actor")}: <span dir="auto">${body.actor}</span></p>` : ""}<p class="meta">${casualtyLine(body.casualties)}</p>`;
     case "incident.response":
-      return `<p><span class="stance stance-${body.stance}">${t(`stances.${body.stance}`)}</span></p>${text(body.narrative)}${(body.counter_claims ?? []).map((c) => `<blockquote>${escapeHtml(c)}</blockquote>`).join("")}`;
+      return html`<p><span class="stance stance-${body.stance}">${t(`stances.${body.stance}`)}</span></p>${text(body.narrative)}${(body.counter_claims ?? []).map((c) => html`<blockquote dir="auto">${c}</blockquote>`)}`;
     case "incident.investigation":
-      return `<p><strong>${t(`steps.${body.step}`)}</strong></p>${text(body.details)}`;
+      return html`<p><strong>${t(`steps.${body.step}`)}</strong></p>${text(body.details)}`;
     case "incident.finding":
-      return `<p><span class="determination det-${body.determination}">${t(`determinations.${body.determination}`)}</span>${body.responsible ? ` · ${t("case.responsible", { party: p(body.responsible) })}` : ""}</p>${text(body.reasoning)}`;
+      return html`<p><span class="determination det-${body.determination}">${t(`determinations.${body.determination}`)}</span>${body.responsible ? ` · ${t("case.responsible", { party: p(body.responsible) })}` : ""}</p>${text(body.reasoning)}`;
     case "concurrence":
       return text(body.note);
     case "incident.remedy":
       return text(body.action);
     case "evidence.submit":
-      return `${text(body.description)}${evidence(body, index)}`;
+      return html`${text(body.description)}${evidence(body, index)}`;
     case "evidence.acknowledge":
-      return `<p>${t(`acknowledgments.${body.status}`)}</p>${text(body.note)}`;
+      return html`<p>${t(`acknowledgments.${body.status}`)}</p>${text(body.note)}`;
     case "violation.determination":
-      return `<p>${t("case.consequence_level", { level: body.consequence_level, party: p(body.party) })}</p>${text(body.reasoning)}`;
+      return html`<p>${t("case.consequence_level", { level: body.consequence_level, party: p(body.party) })}</p>${text(body.reasoning)}`;
     case "penalty.decision":
-      return `<p>${t("case.consequence_level_only", { level: body.consequence_level })}</p>${text(body.measures)}`;
+      return html`<p>${t("case.consequence_level_only", { level: body.consequence_level })}</p>${text(body.measures)}`;
     case "violation.response":
-      return `<p><span class="stance">${escapeHtml(body.stance)}</span></p>${text(body.text)}`;
+      return html`<p><span class="stance" dir="auto">${body.stance}</span></p>${text(body.text)}`;
     case "disclosure":
-      return `<p>${t("case.disclosed")}</p>`;
+      return html`<p>${t("case.disclosed")}</p>`;
     case "incident.link":
-      return `<p>${escapeHtml(body.relation)}</p>${text(body.note)}`;
+      return html`<p dir="auto">${body.relation}</p>${text(body.note)}`;
     default:
       return "";
   }
@@ -101,7 +102,7 @@ function wireRestrictedEvidence(main, page, context) {
   for (const box of main.querySelectorAll(".restricted-viewer")) {
     if (!s || s.role === "observer") continue;
     const record = page.records.find((r) => String(r.index) === box.dataset.index);
-    box.innerHTML = `<button type="button" class="button secondary">${t("case.open_restricted")}</button><div class="action-error" role="alert"></div>`;
+    fill(box, html`<button type="button" class="button secondary">${t("case.open_restricted")}</button><div class="action-error" role="alert"></div>`);
     box.querySelector("button").addEventListener("click", async (event) => {
       event.target.disabled = true;
       try {
@@ -112,9 +113,9 @@ function wireRestrictedEvidence(main, page, context) {
         if (!response.ok) throw new Error((await response.json().catch(() => ({}))).detail ?? response.statusText);
         const url = URL.createObjectURL(await response.blob());
         const image = box.dataset.mediaType.startsWith("image/");
-        box.innerHTML = `${image ? `<img class="evidence-image" src="${url}" alt="">` : ""}<p class="notice success">${t("case.access_logged")} <a href="${url}" download>${t("case.download")}</a></p>`;
+        fill(box, html`${image ? html`<img class="evidence-image" src="${url}" alt="">` : ""}<p class="notice success">${t("case.access_logged")} <a href="${url}" download>${t("case.download")}</a></p>`);
       } catch (error) {
-        box.querySelector(".action-error").innerHTML = `<div class="notice error">${escapeHtml(error.message)}</div>`;
+        fill(box.querySelector(".action-error"), html`<div class="notice error" dir="auto">${error.message}</div>`);
         event.target.disabled = false;
       }
     });
@@ -127,15 +128,15 @@ export async function render(main, params, context) {
   const { summary, case: c, records } = page;
   const report = records.find((r) => r.index === index);
   const body = report.record.envelope.body;
-  const p = (id) => escapeHtml(participantName(id, context.participants));
+  const p = (id) => participantName(id, context.participants);
 
-  main.innerHTML = `
+  fill(main, html`
     <section class="page case-page">
       <nav class="breadcrumbs" aria-label="${t("case.breadcrumbs")}"><a href="#/map">${t("nav.map")}</a> › <span>${t("case.case_n", { n: index })}</span></nav>
       <header class="page-header">
         <div>
           <p class="eyebrow">${t(`types.${summary.incident_type}`)} · ${dateTime(summary.time.at, summary.time.precision)}</p>
-          <h1>${escapeHtml(summary.title)}</h1>
+          <h1 dir="auto">${summary.title}</h1>
           <p class="claim-line">${t("case.claim", { reporter: p(c.reporter), accused: c.accused ? p(c.accused) : t("common.none") })}</p>
         </div>
         <div class="case-status">
@@ -150,20 +151,19 @@ export async function render(main, params, context) {
             .map((r) => {
               const e = r.record.envelope;
               const participant = participantOf(e.author, context.participants);
-              return `
+              return html`
               <article class="record record-${e.kind.replace(/\./g, "-")}" id="record-${r.index}">
                 <header>
                   <span class="kind">${t(`kinds.${e.kind}`)}</span>
-                  <span class="author"><span class="role-dot party-${escapeHtml(participant ?? "")}" aria-hidden="true"></span>${p(participant)} · ${escapeHtml(e.author)}</span>
+                  <span class="author"><span class="role-dot party-${participant ?? ""}" aria-hidden="true"></span><span dir="auto">${p(participant)}</span> · ${e.author}</span>
                   <time datetime="${e.time}">${dateTime(e.time)}</time>
                 </header>
                 ${recordBody(e.kind, e.body, r.index, context)}
-                ${e.confidential ? `<p class="notice restricted">🔒 ${r.confidential ? t("case.confidential_shown") : t("case.confidential_hidden")}</p>${r.confidential ? `<pre class="confidential">${escapeHtml(JSON.stringify(r.confidential.content, null, 2))}</pre>` : ""}` : ""}
-                ${e.body.illustrative ? `<p class="illustrative">${/^illustrative/i.test(e.body.illustrative) ? "" : `${t("case.illustrative")}: `}${escapeHtml(e.body.illustrative)}</p>` : ""}
-                <footer class="record-footer"><span>#${r.index}</span> <code title="${escapeHtml(r.leaf_hash)}">${escapeHtml(shortHash(r.leaf_hash))}</code> <a href="/api/v1/records/${r.index}/bundle" download="truce-record-${r.index}.bundle.json">${t("case.bundle")}</a></footer>
+                ${e.confidential ? html`<p class="notice restricted">🔒 ${r.confidential ? t("case.confidential_shown") : t("case.confidential_hidden")}</p>${r.confidential ? html`<pre class="confidential" dir="auto">${JSON.stringify(r.confidential.content, null, 2)}</pre>` : ""}` : ""}
+                ${e.body.illustrative ? html`<p class="illustrative">${/^illustrative/i.test(e.body.illustrative) ? "" : `${t("case.illustrative")}: `}<span dir="auto">${e.body.illustrative}</span></p>` : ""}
+                <footer class="record-footer"><span>#${r.index}</span> <code title="${r.leaf_hash}">${shortHash(r.leaf_hash)}</code> <a href="/api/v1/records/${r.index}/bundle" download="truce-record-${r.index}.bundle.json">${t("case.bundle")}</a></footer>
               </article>`;
-            })
-            .join("")}
+            })}
         </div>
 
         <aside class="case-side">
@@ -175,7 +175,7 @@ export async function render(main, params, context) {
           </section>
           <section class="card">
             <h2>${t("case.where")}</h2>
-            <ul class="plain">${body.places.map((pl) => `<li>${place(pl)}</li>`).join("")}</ul>
+            <ul class="plain">${body.places.map((pl) => html`<li>${place(pl)}</li>`)}</ul>
             <div id="case-map" class="mini-map" role="img" aria-label="${t("case.where")}"></div>
           </section>
           <section class="card">
@@ -189,7 +189,7 @@ export async function render(main, params, context) {
           </section>
         </aside>
       </div>
-    </section>`;
+    </section>`);
 
   wireRestrictedEvidence(main, page, context);
   wireActions(main, page, context);
@@ -203,13 +203,13 @@ export async function render(main, params, context) {
     const elapsed = Math.floor((Date.now() - shownAt) / 1000);
     if (r.state === "awaiting") {
       const left = r.seconds_left - elapsed;
-      countdown.innerHTML = `<span class="countdown ${left < 86400 ? "soon" : ""}">${t("case.answer_due", { party: p(c.accused) })}: ${timeLeft(left)}</span><small>${dateTime(r.deadline)}</small>`;
+      fill(countdown, html`<span class="countdown ${left < 86400 ? "soon" : ""}">${t("case.answer_due", { party: p(c.accused) })}: ${timeLeft(left)}</span><small>${dateTime(r.deadline)}</small>`);
     } else if (r.state === "overdue") {
-      countdown.innerHTML = `<span class="countdown overdue">${t("case.unanswered")}: ${timeLeft(-(r.seconds_overdue + elapsed))}</span><small>${t("case.deadline_was", { date: dateTime(r.deadline) })}</small>`;
+      fill(countdown, html`<span class="countdown overdue">${t("case.unanswered")}: ${timeLeft(-(r.seconds_overdue + elapsed))}</span><small>${t("case.deadline_was", { date: dateTime(r.deadline) })}</small>`);
     } else if (r.state === "answered") {
-      countdown.innerHTML = `<span class="countdown done">${t("case.answered_on", { date: dateTime(r.at) })}${r.late ? ` · ${t("case.late")}` : ""}</span>`;
+      fill(countdown, html`<span class="countdown done">${t("case.answered_on", { date: dateTime(r.at) })}${r.late ? ` · ${t("case.late")}` : ""}</span>`);
     } else {
-      countdown.innerHTML = `<span class="countdown">${t("case.no_answer_owed")}</span>`;
+      fill(countdown, html`<span class="countdown">${t("case.no_answer_owed")}</span>`);
     }
   };
   tick();
@@ -226,11 +226,11 @@ export async function render(main, params, context) {
   checkInclusion(api, index, report.record)
     .then((proof) => {
       badge.dataset.state = "verified";
-      badge.innerHTML = `<span class="badge ok">✓ ${t("case.proof_ok")}</span><p>${t("case.proof_detail", { index, size: number(proof.size), signers: proof.signers.map(escapeHtml).join(", ") })}</p>`;
+      fill(badge, html`<span class="badge ok">✓ ${t("case.proof_ok")}</span><p>${t("case.proof_detail", { index, size: number(proof.size), signers: proof.signers.join(", ") })}</p>`);
     })
     .catch((error) => {
       badge.dataset.state = "failed";
-      badge.innerHTML = `<span class="badge bad">✗ ${t("case.proof_failed")}</span><p>${escapeHtml(error.message)}</p>`;
+      fill(badge, html`<span class="badge bad">✗ ${t("case.proof_failed")}</span><p dir="auto">${error.message}</p>`);
     });
 
   return () => {

@@ -7,8 +7,9 @@ import { api } from "../api.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { submit } from "../records.js";
-import { dateTime, escapeHtml, participantName } from "../format.js";
+import { dateTime, participantName } from "../format.js";
 import { onSubmit, showConfirmation } from "../forms.js";
+import { html, fill } from "../html.js";
 
 const PAGE = 50;
 
@@ -24,17 +25,17 @@ export async function render(main, params, context) {
   for (const m of messages) threads.set(m.thread, [...(threads.get(m.thread) ?? []), m]);
   const ordered = [...threads.values()].sort((a, b) => b.at(-1).index - a.at(-1).index);
   const s = session.current();
-  const p = (id) => escapeHtml(participantName(id, context.participants));
+  const p = (id) => participantName(id, context.participants);
   const others = context.participants.filter((x) => x.id !== s?.participant && x.role !== "observer");
 
-  main.innerHTML = `
+  fill(main, html`
     <section class="page">
       <header class="page-header"><div><p class="eyebrow">${t("channel.eyebrow")}</p><h1>${t("channel.title")}</h1></div>
-        ${page.overdue_acknowledgments ? `<span class="badge bad">${t("channel.overdue", { n: page.overdue_acknowledgments })}</span>` : ""}</header>
-      ${s && s.role !== "observer" ? `
+        ${page.overdue_acknowledgments ? html`<span class="badge bad">${t("channel.overdue", { n: page.overdue_acknowledgments })}</span>` : ""}</header>
+      ${s && s.role !== "observer" ? html`
       <details class="card compose" id="compose"><summary>${t("channel.new")}</summary>
         <form data-action="send">
-          <fieldset class="recipients"><legend>${t("channel.to")}</legend>${others.map((x) => `<label><input type="checkbox" name="to" value="${escapeHtml(x.id)}"> ${escapeHtml(x.name)}</label>`).join("")}</fieldset>
+          <fieldset class="recipients"><legend>${t("channel.to")}</legend>${others.map((x) => html`<label><input type="checkbox" name="to" value="${x.id}"> <span dir="auto">${x.name}</span></label>`)}</fieldset>
           <label for="c-subject">${t("channel.subject")}</label><input id="c-subject" name="subject" required maxlength="200">
           <label for="c-text">${t("channel.text")}</label><textarea id="c-text" name="text" rows="4" required></textarea>
           <label class="inline"><input type="checkbox" name="urgent"> ${t("channel.urgent")}</label>
@@ -43,33 +44,30 @@ export async function render(main, params, context) {
         </form>
       </details>` : ""}
       <div class="threads">
-        ${ordered
+        ${ordered.length ? ordered
           .map(
-            (thread) => `<article class="card thread">
-          <h2>${escapeHtml(thread[0].subject)}</h2>
+            (thread) => html`<article class="card thread">
+          <h2 dir="auto">${thread[0].subject}</h2>
           ${thread
             .map((m) => {
               const body = bodies.get(m.index);
               const mineToAck = s && m.recipients.some((r) => r.participant === s.participant && r.status !== "acknowledged");
-              return `<div class="message ${m.urgent ? "urgent" : ""}" id="message-${m.index}">
-                <header><strong>${p(m.from)}</strong> → ${m.recipients.map((r) => p(r.participant)).join(", ")} <time>${dateTime(m.sent_at)}</time>${m.urgent ? ` <span class="badge bad">${t("channel.urgent_badge")}</span>` : ""}</header>
-                <p class="prose">${escapeHtml(body.text)}</p>
+              return html`<div class="message ${m.urgent ? "urgent" : ""}" id="message-${m.index}">
+                <header><strong dir="auto">${p(m.from)}</strong> → <span dir="auto">${m.recipients.map((r) => p(r.participant)).join(", ")}</span> <time>${dateTime(m.sent_at)}</time>${m.urgent ? html` <span class="badge bad">${t("channel.urgent_badge")}</span>` : ""}</header>
+                <p class="prose" dir="auto">${body.text}</p>
                 <ul class="receipts">${m.recipients
-                  .map((r) => `<li class="${r.overdue ? "overdue" : r.status ?? "none"}">${p(r.participant)}: ${r.status ? t(`channel.status.${r.status}`) : t("channel.status.none")}${r.acknowledged_at ? ` ${dateTime(r.acknowledged_at)}` : ""}${r.overdue ? ` · ${t("channel.ack_overdue", { date: dateTime(m.ack_deadline) })}` : ""}</li>`)
-                  .join("")}</ul>
-                ${mineToAck ? `<form data-action="ack" data-message="${escapeHtml(m.message)}"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("channel.acknowledge")}</button></form>` : ""}
+                  .map((r) => html`<li class="${r.overdue ? "overdue" : r.status ?? "none"}"><span dir="auto">${p(r.participant)}</span>: ${r.status ? t(`channel.status.${r.status}`) : t("channel.status.none")}${r.acknowledged_at ? ` ${dateTime(r.acknowledged_at)}` : ""}${r.overdue ? ` · ${t("channel.ack_overdue", { date: dateTime(m.ack_deadline) })}` : ""}</li>`)}</ul>
+                ${mineToAck ? html`<form data-action="ack" data-message="${m.message}"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("channel.acknowledge")}</button></form>` : ""}
               </div>`;
-            })
-            .join("")}
+            })}
         </article>`,
-          )
-          .join("") || `<p class="empty">${t("channel.none")}</p>`}
+          ) : html`<p class="empty">${t("channel.none")}</p>`}
       </div>
       <nav class="pager" aria-label="${t("channel.pages")}">
-        ${before ? `<a class="button secondary" href="#/channel">${t("channel.newest")}</a>` : ""}
-        ${page.next != null ? `<a class="button secondary" href="#/channel?before=${page.next}">${t("channel.older")}</a>` : ""}
+        ${before ? html`<a class="button secondary" href="#/channel">${t("channel.newest")}</a>` : ""}
+        ${page.next != null ? html`<a class="button secondary" href="#/channel?before=${page.next}">${t("channel.older")}</a>` : ""}
       </nav>
-    </section>`;
+    </section>`);
 
   const origin = context.charter?.origin;
   for (const form of main.querySelectorAll("form[data-action]")) {

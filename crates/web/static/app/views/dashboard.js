@@ -4,7 +4,8 @@
 import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { openCheckpoint } from "../crypto.js";
-import { dateTime, escapeHtml, number, participantName, shortHash, timeLeft } from "../format.js";
+import { dateTime, number, participantName, shortHash, timeLeft } from "../format.js";
+import { html, fill } from "../html.js";
 
 
 export async function render(main, _params, context) {
@@ -18,7 +19,7 @@ export async function render(main, _params, context) {
     api.get("/api/v1/channel?limit=1"),
     api.text("/checkpoint"),
   ]);
-  const p = (id) => escapeHtml(participantName(id, context.participants));
+  const p = (id) => participantName(id, context.participants);
 
   const latestDraft = drafts[0]?.versions.at(-1);
   const inForce = drafts.some((d) => d.versions.some((v) => v.in_force));
@@ -31,11 +32,11 @@ export async function render(main, _params, context) {
   const overdue = deadlines.filter((d) => d.left < 0);
   const overdueAcks = channel.overdue_acknowledgments;
 
-  main.innerHTML = `
+  fill(main, html`
     <section class="page">
       <header class="page-header">
         <div>
-          <p class="eyebrow">${escapeHtml(context.charter?.title ?? "")}</p>
+          <p class="eyebrow" dir="auto">${context.charter?.title ?? ""}</p>
           <h1>${t("dashboard.title")}</h1>
         </div>
         <a class="button" href="#/map">${t("dashboard.open_map")}</a>
@@ -66,20 +67,20 @@ export async function render(main, _params, context) {
           <ul class="bars">
             ${summary.stages.map(({ stage: s, incidents: n }) => {
               const max = Math.max(1, ...summary.stages.map((st) => st.incidents));
-              return `<li><a href="#/map?status=${s}"><span class="bar-label"><span class="stage stage-${s}">${t(`stages.${s}`)}</span></span><span class="bar-track"><span class="bar stage-bg-${s}" data-width="${(100 * n) / max}"></span></span><span class="bar-value">${number(n)}</span></a></li>`;
-            }).join("")}
+              return html`<li><a href="#/map?status=${s}"><span class="bar-label"><span class="stage stage-${s}">${t(`stages.${s}`)}</span></span><span class="bar-track"><span class="bar stage-bg-${s}" data-width="${(100 * n) / max}"></span></span><span class="bar-value">${number(n)}</span></a></li>`;
+            })}
           </ul>
         </article>
 
         <article class="card">
           <h2>${t("dashboard.deadlines")}</h2>
-          ${upcoming.length ? `<ul class="list">${upcoming.map((d) => `<li><a href="#/incidents/${d.index}">${escapeHtml(d.title)}</a><span class="meta">${t("dashboard.answer_owed", { party: p(d.accused) })}</span><span class="countdown ${d.left < 86400 ? "soon" : ""}">${timeLeft(d.left)}</span></li>`).join("")}</ul>` : `<p class="empty">${t("dashboard.no_deadlines")}</p>`}
-          ${overdue.length || overdueAcks ? `<p class="overdue-summary">${t("dashboard.overdue_summary", { reports: number(overdue.length), acks: number(overdueAcks) })}</p>` : ""}
+          ${upcoming.length ? html`<ul class="list">${upcoming.map((d) => html`<li><a href="#/incidents/${d.index}" dir="auto">${d.title}</a><span class="meta">${t("dashboard.answer_owed", { party: p(d.accused) })}</span><span class="countdown ${d.left < 86400 ? "soon" : ""}">${timeLeft(d.left)}</span></li>`)}</ul>` : html`<p class="empty">${t("dashboard.no_deadlines")}</p>`}
+          ${overdue.length || overdueAcks ? html`<p class="overdue-summary">${t("dashboard.overdue_summary", { reports: number(overdue.length), acks: number(overdueAcks) })}</p>` : ""}
         </article>
 
         <article class="card">
           <h2>${t("dashboard.latest_findings")}</h2>
-          ${found.items.length ? `<ul class="list">${found.items.map((i) => `<li><a href="#/incidents/${i.index}">${escapeHtml(i.title)}</a><span class="meta">${dateTime(i.time.at, i.time.precision)} · ${t(`types.${i.incident_type}`)}</span></li>`).join("")}</ul>` : `<p class="empty">${t("dashboard.no_findings")}</p>`}
+          ${found.items.length ? html`<ul class="list">${found.items.map((i) => html`<li><a href="#/incidents/${i.index}" dir="auto">${i.title}</a><span class="meta">${dateTime(i.time.at, i.time.precision)} · ${t(`types.${i.incident_type}`)}</span></li>`)}</ul>` : html`<p class="empty">${t("dashboard.no_findings")}</p>`}
         </article>
 
         <article class="card" id="checkpoint-card">
@@ -87,7 +88,7 @@ export async function render(main, _params, context) {
           <div id="checkpoint-body"><p class="empty">${t("common.checking")}</p></div>
         </article>
       </div>
-    </section>`;
+    </section>`);
 
   // Widths through the CSSOM: the Content-Security-Policy refuses inline style attributes.
   for (const bar of main.querySelectorAll("[data-width]")) bar.style.inlineSize = `${bar.dataset.width}%`;
@@ -95,15 +96,15 @@ export async function render(main, _params, context) {
   const body = document.getElementById("checkpoint-body");
   try {
     const checkpoint = await openCheckpoint(note, context.charter.log_key);
-    body.innerHTML = `
+    fill(body, html`
       <p class="verified" data-verified="true"><span class="badge ok">✓ ${t("dashboard.checkpoint_verified")}</span></p>
       <dl class="facts">
         <dt>${t("dashboard.tree_size")}</dt><dd>${number(checkpoint.size)}</dd>
-        <dt>${t("dashboard.root")}</dt><dd><code title="${escapeHtml(note.split("\n")[2])}">${escapeHtml(shortHash(note.split("\n")[2]))}</code></dd>
-        <dt>${t("dashboard.signed_by")}</dt><dd>${checkpoint.signers.map((s) => `<span class="chip">${escapeHtml(s)}</span>`).join(" ")}</dd>
+        <dt>${t("dashboard.root")}</dt><dd><code title="${note.split("\n")[2]}">${shortHash(note.split("\n")[2])}</code></dd>
+        <dt>${t("dashboard.signed_by")}</dt><dd>${checkpoint.signers.map((s) => html`<span class="chip" dir="auto">${s}</span> `)}</dd>
       </dl>
-      <p class="hint">${t("dashboard.checkpoint_hint")}</p>`;
+      <p class="hint">${t("dashboard.checkpoint_hint")}</p>`);
   } catch (error) {
-    body.innerHTML = `<p class="notice error">${escapeHtml(error.message)}</p>`;
+    fill(body, html`<p class="notice error" dir="auto">${error.message}</p>`);
   }
 }

@@ -4,7 +4,8 @@
 import { api } from "../api.js";
 import { CASE_STAGES, INCIDENT_TYPES } from "../vocabulary.js";
 import { t } from "../i18n.js";
-import { dateTime, escapeHtml, number, participantName } from "../format.js";
+import { dateTime, number, participantName } from "../format.js";
+import { html, fill, markup } from "../html.js";
 
 const STAGE_COLOURS = {
   reported: "#2f6f9f",
@@ -57,7 +58,7 @@ const SEATS_FROM_ZOOM = 8;
  */
 function placeLabel(place, className, { symbol = "", title } = {}) {
   return L.marker([place.lat_e6 / 1e6, place.lon_e6 / 1e6], {
-    icon: L.divIcon({ className, html: `<span>${symbol}</span><em>${escapeHtml(place.name)}</em>`, iconSize: null }),
+    icon: L.divIcon({ className, html: markup(html`<span>${symbol}</span><em dir="auto">${place.name}</em>`), iconSize: null }),
     keyboard: false,
     ...(title ? { title } : { interactive: false }),
   });
@@ -77,7 +78,7 @@ export async function baseMapLayers(map) {
   }).addTo(map);
   // A few names to find one's way: the two countries and their main cities.
   for (const [name, lat, lon] of [["Afghanistan", 34.3, 65.6], ["Pakistan", 30.6, 72.4]]) {
-    L.marker([lat, lon], { icon: L.divIcon({ className: "country-label", html: escapeHtml(t(`map.countries.${name}`)), iconSize: null }), keyboard: false, interactive: false }).addTo(map);
+    L.marker([lat, lon], { icon: L.divIcon({ className: "country-label", html: markup(html`${t(`map.countries.${name}`)}`), iconSize: null }), keyboard: false, interactive: false }).addTo(map);
   }
   const cities = new Set(["Kabul", "Islamabad", "Peshawar", "Quetta", "Kandahar", "Jalalabad", "Khost"]);
   for (const c of gazetteer.places.filter((p) => p.kind === "place" && cities.has(p.name))) {
@@ -117,22 +118,22 @@ export async function baseMap(element) {
 export async function render(main, params, context) {
   const filters = readFilters(params.query);
   const parties = context.participants.filter((p) => p.role === "party");
-  main.innerHTML = `
+  fill(main, html`
     <section class="page wide map-page">
       <header class="page-header">
         <h1>${t("map.title")}</h1>
         <p class="result-count" id="result-count" aria-live="polite"></p>
       </header>
       <form class="filters" id="filters" aria-label="${t("map.filters")}">
-        <div class="field"><label for="f-from">${t("map.from")}</label><input type="date" id="f-from" name="from" value="${escapeHtml(filters.from)}"></div>
-        <div class="field"><label for="f-to">${t("map.to")}</label><input type="date" id="f-to" name="to" value="${escapeHtml(filters.to)}"></div>
+        <div class="field"><label for="f-from">${t("map.from")}</label><input type="date" id="f-from" name="from" value="${filters.from}"></div>
+        <div class="field"><label for="f-to">${t("map.to")}</label><input type="date" id="f-to" name="to" value="${filters.to}"></div>
         <div class="field"><label for="f-type">${t("map.type")}</label>
-          <select id="f-type" name="type"><option value="">${t("map.any")}</option>${INCIDENT_TYPES.map((x) => `<option value="${x}" ${filters.type === x ? "selected" : ""}>${t(`types.${x}`)}</option>`).join("")}</select></div>
+          <select id="f-type" name="type"><option value="">${t("map.any")}</option>${INCIDENT_TYPES.map((x) => html`<option value="${x}" ${filters.type === x ? html`selected` : ""}>${t(`types.${x}`)}</option>`)}</select></div>
         <div class="field"><label for="f-party">${t("map.party")}</label>
-          <select id="f-party" name="party"><option value="">${t("map.any")}</option>${parties.map((p) => `<option value="${escapeHtml(p.id)}" ${filters.party === p.id ? "selected" : ""}>${escapeHtml(p.name)}</option>`).join("")}</select></div>
+          <select id="f-party" name="party"><option value="">${t("map.any")}</option>${parties.map((p) => html`<option value="${p.id}" ${filters.party === p.id ? html`selected` : ""} dir="auto">${p.name}</option>`)}</select></div>
         <div class="field"><label for="f-status">${t("map.status")}</label>
-          <select id="f-status" name="status"><option value="">${t("map.any")}</option>${CASE_STAGES.map((x) => `<option value="${x}" ${filters.status === x ? "selected" : ""}>${t(`stages.${x}`)}</option>`).join("")}</select></div>
-        <div class="field grow"><label for="f-q">${t("map.search")}</label><input type="search" id="f-q" name="q" value="${escapeHtml(filters.q)}" placeholder="${t("map.search_hint")}"></div>
+          <select id="f-status" name="status"><option value="">${t("map.any")}</option>${CASE_STAGES.map((x) => html`<option value="${x}" ${filters.status === x ? html`selected` : ""}>${t(`stages.${x}`)}</option>`)}</select></div>
+        <div class="field grow"><label for="f-q">${t("map.search")}</label><input type="search" id="f-q" name="q" value="${filters.q}" dir="auto" placeholder="${t("map.search_hint")}"></div>
         <div class="field actions"><button type="submit" class="button">${t("map.apply")}</button><a class="button secondary" href="#/map">${t("map.clear")}</a></div>
       </form>
       <div class="map-layout">
@@ -142,11 +143,11 @@ export async function render(main, params, context) {
         </aside>
       </div>
       <div class="legend" aria-label="${t("map.legend")}">
-        ${CASE_STAGES.map((s) => `<span><i class="swatch" data-colour="${STAGE_COLOURS[s]}"></i>${t(`stages.${s}`)}</span>`).join("")}
+        ${CASE_STAGES.map((s) => html`<span><i class="swatch" data-colour="${STAGE_COLOURS[s]}"></i>${t(`stages.${s}`)}</span>`)}
         <span><i class="crossing-swatch">◆</i>${t("map.crossing")}</span>
         <span><i class="seat-swatch"></i>${t("map.seat")}</span>
       </div>
-    </section>`;
+    </section>`);
   for (const swatch of main.querySelectorAll("[data-colour]")) swatch.style.background = swatch.dataset.colour;
 
   document.getElementById("filters").addEventListener("submit", (event) => {
@@ -179,18 +180,17 @@ export async function render(main, params, context) {
     items.length < total ? t("map.count_capped", { shown: number(items.length), total: number(total) }) : t("map.count", { n: number(total) });
 
   const list = document.getElementById("incident-list");
-  list.innerHTML = items.length
-    ? items
+  fill(list, items.length
+    ? html`${items
         .map(
-          (i) => `<li><a href="#/incidents/${i.index}" data-index="${i.index}">
+          (i) => html`<li><a href="#/incidents/${i.index}" data-index="${i.index}">
             <span class="stage-dot" data-colour="${STAGE_COLOURS[i.stage]}"></span>
-            <strong>${escapeHtml(i.title)}</strong>
+            <strong dir="auto">${i.title}</strong>
             <span class="meta">${dateTime(i.time.at, i.time.precision)} · ${t(`types.${i.incident_type}`)}</span>
-            <span class="meta">${t("map.reported_by", { party: escapeHtml(participantName(i.reporter, context.participants)) })}${i.accused ? ` · ${t("map.accuses", { party: escapeHtml(participantName(i.accused, context.participants)) })}` : ""}</span>
+            <span class="meta">${t("map.reported_by", { party: participantName(i.reporter, context.participants) })}${i.accused ? ` · ${t("map.accuses", { party: participantName(i.accused, context.participants) })}` : ""}</span>
             <span class="stage stage-${i.stage}">${t(`stages.${i.stage}`)}</span></a></li>`,
-        )
-        .join("")
-    : `<li class="empty">${t("map.none")}</li>`;
+        )}`
+    : html`<li class="empty">${t("map.none")}</li>`);
   for (const dot of list.querySelectorAll("[data-colour]")) dot.style.background = dot.dataset.colour;
 
   for (const i of items) {
@@ -202,7 +202,7 @@ export async function render(main, params, context) {
       fillOpacity: 0.92,
     });
     marker.bindPopup(
-      `<strong>${escapeHtml(i.title)}</strong><br>${dateTime(i.time.at, i.time.precision)}<br>${t(`types.${i.incident_type}`)} · ${t(`stages.${i.stage}`)}<br><a href="#/incidents/${i.index}">${t("map.open_case")}</a>`,
+      markup(html`<strong dir="auto">${i.title}</strong><br>${dateTime(i.time.at, i.time.precision)}<br>${t(`types.${i.incident_type}`)} · ${t(`stages.${i.stage}`)}<br><a href="#/incidents/${i.index}">${t("map.open_case")}</a>`),
     );
     cluster.addLayer(marker);
   }

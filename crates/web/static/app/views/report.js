@@ -6,20 +6,20 @@ import { INCIDENT_TYPES } from "../vocabulary.js";
 import * as session from "../session.js";
 import { capabilities, submit, uploadEvidence } from "../records.js";
 import { baseMap, loadGeodata } from "./map.js";
-import { escapeHtml } from "../format.js";
+import { html, fill } from "../html.js";
 
 const TIME_PRECISIONS = ["minute", "hour", "day", "week", "month"];
 const PLACE_PRECISIONS = ["exact", "locality", "district", "province"];
 
 export function signInFirst(main, why) {
   sessionStorage.setItem("truce.after_sign_in", location.hash);
-  main.innerHTML = `<section class="page narrow"><div class="card"><h1>${t("report.sign_in_title")}</h1><p>${why}</p><a class="button" href="#/sign-in">${t("session.sign_in")}</a></div></section>`;
+  fill(main, html`<section class="page narrow"><div class="card"><h1>${t("report.sign_in_title")}</h1><p>${why}</p><a class="button" href="#/sign-in">${t("session.sign_in")}</a></div></section>`);
 }
 
 export async function render(main, _params, context) {
   if (!session.current()) return signInFirst(main, t("report.sign_in_needed"));
   if (!capabilities(context).has("report")) {
-    main.innerHTML = `<section class="page narrow"><div class="notice error" role="alert">${t("report.no_capability")}</div></section>`;
+    fill(main, html`<section class="page narrow"><div class="notice error" role="alert">${t("report.no_capability")}</div></section>`);
     return;
   }
   const own = session.current().participant;
@@ -27,7 +27,7 @@ export async function render(main, _params, context) {
   const { gazetteer } = await loadGeodata();
   const now = new Date().toISOString().slice(0, 16);
 
-  main.innerHTML = `
+  fill(main, html`
     <section class="page report-page">
       <header class="page-header"><div><p class="eyebrow">${t("report.eyebrow")}</p><h1>${t("report.title")}</h1></div></header>
       <form id="report-form" class="report-form" novalidate>
@@ -38,9 +38,9 @@ export async function render(main, _params, context) {
             <input id="r-title" name="title" required maxlength="200" autocomplete="off">
             <div class="row">
               <div><label for="r-type">${t("map.type")}</label>
-                <select id="r-type" name="incident_type" required>${INCIDENT_TYPES.map((x) => `<option value="${x}">${t(`types.${x}`)}</option>`).join("")}</select></div>
+                <select id="r-type" name="incident_type" required>${INCIDENT_TYPES.map((x) => html`<option value="${x}">${t(`types.${x}`)}</option>`)}</select></div>
               <div><label for="r-accused">${t("report.accused")}</label>
-                <select id="r-accused" name="accused"><option value="">${t("report.no_one")}</option>${others.map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)}</option>`).join("")}</select></div>
+                <select id="r-accused" name="accused"><option value="">${t("report.no_one")}</option>${others.map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select></div>
             </div>
             <label for="r-actor">${t("report.actor")}</label>
             <input id="r-actor" name="actor" maxlength="200" autocomplete="off">
@@ -52,14 +52,14 @@ export async function render(main, _params, context) {
             <div class="row">
               <div><label for="r-time">${t("report.time_utc")}</label><input type="datetime-local" id="r-time" name="time" value="${now}" max="${now}" required></div>
               <div><label for="r-time-precision">${t("report.precision")}</label>
-                <select id="r-time-precision" name="time_precision">${TIME_PRECISIONS.map((x) => `<option value="${x}" ${x === "hour" ? "selected" : ""}>${t(`report.time_precision.${x}`)}</option>`).join("")}</select></div>
+                <select id="r-time-precision" name="time_precision">${TIME_PRECISIONS.map((x) => html`<option value="${x}" ${x === "hour" ? html`selected` : ""}>${t(`report.time_precision.${x}`)}</option>`)}</select></div>
             </div>
           </fieldset>
           <fieldset class="card">
             <legend>${t("report.casualties")}</legend>
             <p class="hint">${t("report.casualties_hint")}</p>
             <div class="row four">
-              ${["killed.military", "killed.civilian", "injured.military", "injured.civilian"].map((k) => `<div><label for="r-${k.replace(".", "-")}">${t(`report.${k.replace(".", "_")}`)}</label><input type="number" min="0" max="100000" value="0" id="r-${k.replace(".", "-")}" name="${k}"></div>`).join("")}
+              ${["killed.military", "killed.civilian", "injured.military", "injured.civilian"].map((k) => html`<div><label for="r-${k.replace(".", "-")}">${t(`report.${k.replace(".", "_")}`)}</label><input type="number" min="0" max="100000" value="0" id="r-${k.replace(".", "-")}" name="${k}"></div>`)}
             </div>
           </fieldset>
           <fieldset class="card">
@@ -68,7 +68,7 @@ export async function render(main, _params, context) {
             <input type="file" id="r-files" multiple>
             <div class="row">
               <div><label for="r-confidentiality">${t("report.confidentiality")}</label>
-                <select id="r-confidentiality">${["public", "participants", "mediators"].map((x) => `<option value="${x}">${t(`report.confidentiality_${x}`)}</option>`).join("")}</select></div>
+                <select id="r-confidentiality">${["public", "participants", "mediators"].map((x) => html`<option value="${x}">${t(`report.confidentiality_${x}`)}</option>`)}</select></div>
               <div class="grow"><label for="r-evidence-description">${t("report.evidence_description")}</label><input id="r-evidence-description" maxlength="4096"></div>
             </div>
             <ul id="uploads" class="uploads" aria-live="polite"></ul>
@@ -79,7 +79,7 @@ export async function render(main, _params, context) {
             <legend>${t("report.where")}</legend>
             <label for="r-place">${t("report.gazetteer")}</label>
             <input id="r-place" list="gazetteer" autocomplete="off" placeholder="${t("report.gazetteer_hint")}">
-            <datalist id="gazetteer">${gazetteer.places.map((p) => `<option value="${escapeHtml(p.name)}, ${escapeHtml(p.admin1 ?? "")}, ${escapeHtml(p.country)}"${p.seat ? ` label="${escapeHtml(t(`report.seat.${p.seat}`))}"` : ""}></option>`).join("")}</datalist>
+            <datalist id="gazetteer">${gazetteer.places.map((p) => html`<option value="${p.name}, ${p.admin1 ?? ""}, ${p.country}" ${p.seat ? html`label="${t(`report.seat.${p.seat}`)}"` : ""}></option>`)}</datalist>
             <div id="report-map" class="pick-map" aria-label="${t("report.map_hint")}"></div>
             <p class="hint">${t("report.map_hint")}</p>
             <div class="row">
@@ -87,17 +87,17 @@ export async function render(main, _params, context) {
               <div><label for="r-lon">${t("report.lon")}</label><input id="r-lon" type="number" step="0.000001" min="-180" max="180" required></div>
             </div>
             <label for="r-place-precision">${t("report.precision")}</label>
-            <select id="r-place-precision" aria-describedby="r-seat-hint">${PLACE_PRECISIONS.map((x) => `<option value="${x}" ${x === "locality" ? "selected" : ""}>${t(`precision.${x}`)}</option>`).join("")}</select>
+            <select id="r-place-precision" aria-describedby="r-seat-hint">${PLACE_PRECISIONS.map((x) => html`<option value="${x}" ${x === "locality" ? html`selected` : ""}>${t(`precision.${x}`)}</option>`)}</select>
             <p class="hint" id="r-seat-hint" aria-live="polite" hidden></p>
             <label for="r-location">${t("report.location_name")}</label>
             <input id="r-location" maxlength="200" autocomplete="off">
           </fieldset>
           <div id="report-error" role="alert"></div>
           <button type="submit" class="button big" id="report-submit">${t("report.sign_and_file")}</button>
-          <p class="hint">${t("report.signing_hint", { member: escapeHtml(session.current().member) })}</p>
+          <p class="hint">${t("report.signing_hint", { member: session.current().member })}</p>
         </div>
       </form>
-    </section>`;
+    </section>`);
 
   const map = await baseMap(document.getElementById("report-map"));
   let marker = null;
@@ -153,7 +153,7 @@ export async function render(main, _params, context) {
       const evidence = [];
       for (const file of files) {
         const item = document.createElement("li");
-        item.innerHTML = `<span>${escapeHtml(file.name)}</span><progress max="1" value="0"></progress><span class="state">${t("report.uploading")}</span>`;
+        fill(item, html`<span dir="auto">${file.name}</span><progress max="1" value="0"></progress><span class="state">${t("report.uploading")}</span>`);
         uploads.append(item);
         const description = document.getElementById("r-evidence-description").value.trim() || file.name;
         const receipt = await uploadEvidence(file, { description, confidentiality: document.getElementById("r-confidentiality").value }, origin, (f) => {
@@ -195,7 +195,7 @@ export async function render(main, _params, context) {
       const receipt = await submit("incident.report", body, origin);
       location.hash = `#/incidents/${receipt.index}`;
     } catch (e) {
-      error.innerHTML = `<div class="notice error">${escapeHtml(e.message)}</div>`;
+      fill(error, html`<div class="notice error" dir="auto">${e.message}</div>`);
       button.disabled = false;
     }
   });

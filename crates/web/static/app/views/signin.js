@@ -5,11 +5,11 @@
 import * as session from "../session.js";
 import { isEncrypted, KeyFileError } from "../keyfile.js";
 import { t } from "../i18n.js";
-import { escapeHtml } from "../format.js";
+import { html, fill } from "../html.js";
 
 export async function render(main, _params, context) {
   const demo = await session.demoMembers();
-  main.innerHTML = `
+  fill(main, html`
     <section class="page narrow">
       <h1>${t("signin.title")}</h1>
       <p class="lead">${t("signin.lead")}</p>
@@ -31,12 +31,12 @@ export async function render(main, _params, context) {
         <p class="hint" id="key-status" role="status" hidden></p>
         <button type="submit" class="button">${t("session.sign_in")}</button>
       </form>
-    </section>`;
+    </section>`);
   const status = document.getElementById("key-status");
   const keyError = document.getElementById("key-error");
   const show = (box, e) => {
     const message = e instanceof KeyFileError ? t(`signin.errors.${e.code}`) : e.message;
-    box.innerHTML = `<div class="notice error">${escapeHtml(message)}</div>`;
+    fill(box, html`<div class="notice error" dir="auto">${message}</div>`);
   };
   const done = () => {
     location.hash = sessionStorage.getItem("truce.after_sign_in") || "#/";
@@ -93,25 +93,23 @@ export async function render(main, _params, context) {
 
 function demoList(demo, context) {
   const groups = context.participants.map((p) => ({ p, members: demo.filter((m) => m.participant === p.id) })).filter((g) => g.members.length);
-  return `
+  return html`
     <div class="card">
       <h2>${t("signin.demo_title")}</h2>
       <p class="hint">${t("signin.demo_hint")}</p>
       <div class="member-grid">
         ${groups
           .map(
-            ({ p, members }) => `
+            ({ p, members }) => html`
           <div class="member-group">
-            <h3><span class="role-dot role-${escapeHtml(p.role)}" aria-hidden="true"></span>${escapeHtml(p.name)} <small>${t(`roles.${p.role}`)}</small></h3>
+            <h3><span class="role-dot role-${p.role}" aria-hidden="true"></span><span dir="auto">${p.name}</span> <small>${t(`roles.${p.role}`)}</small></h3>
             ${members
               .map(
-                (m) => `<button type="button" class="member-button" data-demo-member="${escapeHtml(m.member)}">
-                  <strong>${escapeHtml(m.display_name)}</strong><span>${escapeHtml(m.member)}</span></button>`,
-              )
-              .join("")}
+                (m) => html`<button type="button" class="member-button" data-demo-member="${m.member}">
+                  <strong dir="auto">${m.display_name}</strong><span>${m.member}</span></button>`,
+              )}
           </div>`,
-          )
-          .join("")}
+          )}
       </div>
     </div>`;
 }

@@ -3,7 +3,8 @@
 // estimates — claims, not findings — and the page says so.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
-import { dateTime, escapeHtml, number, participantName } from "../format.js";
+import { dateTime, number, participantName } from "../format.js";
+import { html, fill } from "../html.js";
 
 const COLOURS = { incidents: "#1f3a4d", killed: "#b42318", injured: "#d08c2f" };
 
@@ -43,15 +44,15 @@ function chart(canvas, buckets, context, { horizontal = false, stacked = false }
 }
 
 function table(buckets, context) {
-  return `<table class="simple"><thead><tr><th></th><th>${t("statistics.incidents")}</th><th>${t("statistics.killed")}</th><th>${t("statistics.injured")}</th></tr></thead><tbody>
-    ${buckets.map((b) => `<tr><th scope="row">${escapeHtml(label(b.key, context))}</th><td>${number(b.incidents)}</td><td>${number(b.killed)}</td><td>${number(b.injured)}</td></tr>`).join("")}</tbody></table>`;
+  return html`<table class="simple"><thead><tr><th></th><th>${t("statistics.incidents")}</th><th>${t("statistics.killed")}</th><th>${t("statistics.injured")}</th></tr></thead><tbody>
+    ${buckets.map((b) => html`<tr><th scope="row" dir="auto">${label(b.key, context)}</th><td>${number(b.incidents)}</td><td>${number(b.killed)}</td><td>${number(b.injured)}</td></tr>`)}</tbody></table>`;
 }
 
 export async function render(main, _params, context) {
   const groups = ["week", "area", "type", "party"];
   const [week, area, type, party] = await Promise.all(groups.map((g) => api.get(`/api/v1/statistics?group=${g}`)));
   const total = week.reduce((n, b) => n + b.incidents, 0);
-  main.innerHTML = `
+  fill(main, html`
     <section class="page wide">
       <header class="page-header"><div><p class="eyebrow">${t("statistics.eyebrow")}</p><h1>${t("statistics.title")}</h1></div>
         <p class="meta">${t("statistics.total", { n: number(total) })}</p></header>
@@ -66,7 +67,7 @@ export async function render(main, _params, context) {
         <article class="card"><h2>${t("statistics.by_party")}</h2><div class="chart-box"><canvas id="chart-party" role="img" aria-label="${t("statistics.by_party")}"></canvas></div>
           <details><summary>${t("statistics.as_table")}</summary>${table(party, context)}</details></article>
       </div>
-    </section>`;
+    </section>`);
   const charts = [
     chart(document.getElementById("chart-week"), week, context),
     chart(document.getElementById("chart-area"), area, context, { horizontal: true }),
