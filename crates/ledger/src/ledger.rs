@@ -32,6 +32,13 @@ pub enum SubmitError {
     Opening(String),
     #[error("not stored: {0}")]
     Storage(#[from] StoreError),
+    /// The write failed in a way that may have come after the commit, and
+    /// the store could not be read back to tell: the record may or may not
+    /// be in the log. Look it up by its hash before anything else.
+    #[error(
+        "the store stopped answering while the record was written ({0}): it may or may not be in the log"
+    )]
+    Unknown(String),
     #[error("the ledger is shutting down")]
     Closed,
 }

@@ -453,23 +453,15 @@ fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
             shared.store.append(&batch.write)
         });
         // After an error, the store itself says whether the batch landed (an
-        // error can come after the commit, e.g. from a failing fsync report):
-        // it did if our records are at our indexes — not merely if the log
-        // grew, since another server may have appended in our place.
-        let landed = match &result {
-            Ok(()) => true,
-            Err(_) => batch_is_stored(shared.store.as_ref(), &batch.write),
+        // error can come after the commit, e.g. from a failing fsync report
+        // or a connection lost before the commit's answer): it did if our
+        // records are at our indexes — not merely if the log grew, since
+        // another server may have appended in our place.
+        let mut landed = match &result {
+            Ok(()) => Landed::Yes,
+            Err(_) => batch_landed(shared.store.as_ref(), &batch.write),
         };
-        if landed {
-            shared.durable.store(batch.size_after, Ordering::SeqCst);
-            for (index, job) in batch.admitted {
-                (job.reply)(Ok(Receipt {
-                    index,
-                    leaf_hash: job.record.hash,
-                    tree_size: batch.size_after,
-                }));
-            }
-        } else {
+        if landed != Landed::Yes {
             // Rebuild before answering, so a submitter that retries at once
             // (or asks for its next sequence number) finds the state rebuilt,
             // not still holding the record that failed.
@@ -480,12 +472,47 @@ fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
             while sync.attempts.load(Ordering::SeqCst) == before && asked.elapsed() < REBUILD_WAIT {
                 std::thread::sleep(Duration::from_millis(1));
             }
-            let message = result.err().map_or_else(String::new, |e| e.to_string());
-            for (_, job) in batch.admitted {
-                (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
+            // The store could not say: ask it again, now that the rebuild
+            // has read it (or given up trying).
+            if let Landed::Unknown(_) = landed {
+                landed = batch_landed(shared.store.as_ref(), &batch.write);
+            }
+        }
+        let message = result.err().map_or_else(String::new, |e| e.to_string());
+        match landed {
+            Landed::Yes => {
+                shared.durable.fetch_max(batch.size_after, Ordering::SeqCst);
+                for (index, job) in batch.admitted {
+                    (job.reply)(Ok(Receipt {
+                        index,
+                        leaf_hash: job.record.hash,
+                        tree_size: batch.size_after,
+                    }));
+                }
+            }
+            Landed::No => {
+                for (_, job) in batch.admitted {
+                    (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
+                }
+            }
+            Landed::Unknown(why) => {
+                for (_, job) in batch.admitted {
+                    (job.reply)(Err(SubmitError::Unknown(format!(
+                        "{message}; reading it back: {why}"
+                    ))));
+                }
             }
         }
     }
+}
+
+/// Whether a batch whose write reported an error is in the store after all.
+#[derive(Debug, PartialEq, Eq)]
+enum Landed {
+    Yes,
+    No,
+    /// The store could not be read to tell (why).
+    Unknown(String),
 }
 
 /// Waits for one item, then takes whatever else is already queued, up to
@@ -508,19 +535,22 @@ fn drain<T>(queue: &Receiver<T>, first: T, max: usize) -> Vec<T> {
     batch
 }
 
-fn batch_is_stored(store: &dyn Store, batch: &AppendBatch) -> bool {
+fn batch_landed(store: &dyn Store, batch: &AppendBatch) -> Landed {
     let (Some(first), Some(last)) = (batch.records.first(), batch.records.last()) else {
-        return false;
+        return Landed::No;
     };
     match store.records(first.index, last.index.saturating_add(1)) {
-        Ok(stored) => {
-            stored.len() == batch.records.len()
+        Ok(stored)
+            if stored.len() == batch.records.len()
                 && stored
                     .iter()
                     .zip(&batch.records)
-                    .all(|(s, r)| s.index == r.index && s.hash == r.hash)
+                    .all(|(s, r)| s.index == r.index && s.hash == r.hash) =>
+        {
+            Landed::Yes
         }
-        Err(_) => false,
+        Ok(_) => Landed::No,
+        Err(e) => Landed::Unknown(e.to_string()),
     }
 }
 

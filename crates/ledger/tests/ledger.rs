@@ -216,6 +216,11 @@ struct FailingOnce {
     down: std::sync::atomic::AtomicBool,
     /// The append at which the store goes down (its write fails with it).
     down_at: std::sync::atomic::AtomicU64,
+    /// The append that is committed and then reported failed (a connection
+    /// lost before the commit's answer), the store going down with it when
+    /// `down_after_commit` is set.
+    commit_then_fail_at: std::sync::atomic::AtomicU64,
+    down_after_commit: std::sync::atomic::AtomicBool,
 }
 
 impl FailingOnce {
@@ -228,6 +233,8 @@ impl FailingOnce {
             panics: Default::default(),
             down: Default::default(),
             down_at: std::sync::atomic::AtomicU64::new(u64::MAX),
+            commit_then_fail_at: std::sync::atomic::AtomicU64::new(u64::MAX),
+            down_after_commit: Default::default(),
         }
     }
 
@@ -257,7 +264,16 @@ impl Store for FailingOnce {
                 "injected: the disk is full".into(),
             ));
         }
-        self.inner.append(batch)
+        self.inner.append(batch)?;
+        if n == self.commit_then_fail_at.load(Ordering::SeqCst) {
+            if self.down_after_commit.load(Ordering::SeqCst) {
+                self.down.store(true, Ordering::SeqCst);
+            }
+            return Err(truce_store::StoreError::Database(
+                "injected: the connection was lost before the commit's answer".into(),
+            ));
+        }
+        Ok(())
     }
     fn size(&self) -> Result<u64, truce_store::StoreError> {
         self.reachable()?;
@@ -383,6 +399,55 @@ fn if_the_writer_dies_every_submitter_is_answered_and_none_waits() {
     assert_eq!(store.size().unwrap(), 1, "nothing more was written");
 }
 
+/// A write reported failed after its commit (the connection lost before the
+/// answer) is acknowledged when the store, read back, holds it; when the
+/// store cannot be read back its outcome is reported unknown, and once the
+/// store is back the record is found at its index — never "not stored".
+#[test]
+fn a_write_that_failed_after_its_commit_is_acknowledged_or_reported_unknown_never_lost() {
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let store = Arc::new(FailingOnce::new(dir.path()));
+    let ledger = Ledger::open(store.clone(), fx.log.clone()).unwrap();
+    ledger.submit(fx.charter.clone(), None).unwrap();
+
+    // The store still answers: reading back shows the record, so it is acknowledged.
+    store
+        .commit_then_fail_at
+        .store(store.appends.load(Ordering::SeqCst), Ordering::SeqCst);
+    let first = incident(&fx.reporters[0], 1);
+    let receipt = ledger.submit(first.clone(), None).unwrap();
+    assert_eq!((receipt.index, receipt.leaf_hash), (1, first.hash));
+
+    // The store goes down with the lost answer: the outcome is unknown.
+    store.down_after_commit.store(true, Ordering::SeqCst);
+    store
+        .commit_then_fail_at
+        .store(store.appends.load(Ordering::SeqCst), Ordering::SeqCst);
+    let second = incident(&fx.reporters[0], 2);
+    match ledger.submit(second.clone(), None) {
+        Err(SubmitError::Unknown(why)) => assert!(why.contains("connection was lost"), "{why}"),
+        other => panic!("expected an unknown outcome, got {other:?}"),
+    }
+    // Back: it was committed, and is where the log put it.
+    store.down.store(false, Ordering::SeqCst);
+    let start = std::time::Instant::now();
+    while ledger.catch_up().is_err() && start.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let stored = store.records(2, 3).unwrap();
+    assert_eq!(stored[0].hash, second.hash);
+    // Sent again as it was, it is refused as a replay, not filed twice.
+    assert!(matches!(
+        ledger.submit(second, None),
+        Err(SubmitError::Rejected(_))
+    ));
+    ledger.submit(incident(&fx.reporters[0], 3), None).unwrap();
+    assert_eq!(store.size().unwrap(), 4);
+    truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+}
+
 #[test]
 fn while_the_store_is_unreachable_records_are_refused_and_once_it_is_back_they_are_taken() {
     let dir = tempfile::tempdir().unwrap();
@@ -398,7 +463,13 @@ fn while_the_store_is_unreachable_records_are_refused_and_once_it_is_back_they_a
     store
         .down_at
         .store(appends, std::sync::atomic::Ordering::SeqCst);
-    for _ in 0..3 {
+    // The write that failed with it cannot be read back: whether it landed
+    // is not known, and the answer says so (not "not stored").
+    match ledger.submit(incident(&fx.reporters[0], 2), None) {
+        Err(SubmitError::Unknown(_)) => {}
+        other => panic!("expected an unknown outcome, got {other:?}"),
+    }
+    for _ in 0..2 {
         match ledger.submit(incident(&fx.reporters[0], 2), None) {
             Err(SubmitError::Storage(_)) => {}
             other => panic!("expected a storage error, got {other:?}"),

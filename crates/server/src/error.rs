@@ -196,6 +196,13 @@ impl IntoResponse for ApiError {
             json,
         )
             .into_response();
+        // RFC 9110 §11.6.1: a 401 names the scheme that would be accepted.
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"truce\""),
+            );
+        }
         // RFC 9110: a 416 says how long the representation is.
         if let ApiError::RangeNotSatisfiable { len } = self
             && let Ok(range) = HeaderValue::from_str(&format!("bytes */{len}"))
@@ -215,6 +222,11 @@ impl From<SubmitError> for ApiError {
             SubmitError::Storage(s) => {
                 ApiError::Unavailable(format!("not stored: {s}; submit again"))
             }
+            SubmitError::Unknown(why) => ApiError::Unavailable(format!(
+                "{why}; before anything else, look the record up by its hash \
+                 (GET /api/v1/records/by-hash/{{hash}}): if it is there, it is in the log; \
+                 if not, submit the same signed record again"
+            )),
             SubmitError::Closed => {
                 ApiError::Unavailable("the log is shutting down or stopped; try again later".into())
             }

@@ -57,6 +57,8 @@ fn a_member_signs_a_challenge_for_a_token_and_a_forger_cannot() {
             .send()
             .unwrap();
         assert_eq!(r.status(), 401);
+        // A 401 names the scheme that would be accepted (RFC 9110 §11.6.1).
+        assert_eq!(r.headers()["www-authenticate"], "Bearer realm=\"truce\"");
     }
 }
 
