@@ -8,6 +8,7 @@
 //! `serve` takes an already bound listener, so tests start the real server on
 //! `127.0.0.1:0` (the model is atuin's `launch_with_tcp_listener`).
 
+pub mod access;
 pub mod answers;
 pub mod audit;
 pub mod auth;
@@ -22,6 +23,7 @@ pub mod openapi;
 pub mod params;
 pub mod routes;
 pub mod state;
+pub mod verified_blobs;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -25,7 +25,7 @@ pub struct AppState {
     pub index: Arc<crate::follower::IndexFollower>,
     pub store: Arc<dyn Store>,
     pub blobs: Arc<BlobDir>,
-    pub verified_blobs: Arc<crate::routes::evidence::VerifiedBlobs>,
+    pub verified_blobs: Arc<crate::verified_blobs::VerifiedBlobs>,
     /// Incident lists and statistics already worked out (see `answers`).
     pub answers: Arc<crate::answers::Answers>,
     pub sessions: Arc<Sessions>,

@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use truce_core::Record;
-use truce_core::kinds::charter::Role;
 use truce_core::sealed::{Opening, SealedPart};
 use truce_ledger::Receipt;
 use truce_ledger::bundle::{Bundle, build_bundle};
@@ -185,22 +184,17 @@ pub struct RecordView {
     pub confidential: Option<serde_json::Value>,
 }
 
-/// Whether the caller may read a record's confidential part: its author's
-/// participant and the readers it names.
+/// Whether the caller may read a record's confidential part (see `crate::access`).
 pub fn may_read_sealed(
     state: &AppState,
     caller: &Caller,
     record: &Record,
     sealed: &SealedPart,
 ) -> bool {
-    let Some(session) = &caller.0 else {
-        return false;
-    };
     let author_participant = state
         .ledger
         .with_state(|s| s.member(record.author()).map(|m| m.participant.clone()));
-    author_participant.as_ref() == Some(&session.participant)
-        || sealed.readers.iter().any(|r| *r == session.participant)
+    crate::access::may_read_opening(caller.0.as_ref(), author_participant.as_ref(), sealed)
 }
 
 pub fn view(
@@ -375,9 +369,4 @@ pub async fn bundle(
             .map_err(|e| ApiError::Unavailable(e.to_string()))
     })
     .await
-}
-
-/// Whether a role may read everything (parties and mediators) or only what is published.
-pub fn is_participant_role(role: Role) -> bool {
-    matches!(role, Role::Party | Role::Mediator)
 }

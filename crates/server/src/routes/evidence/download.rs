@@ -1,0 +1,333 @@
+//! `GET /api/v1/evidence/{digest}`: a blob served once a record describes
+//! it, to whom `crate::access` allows, checked against its digest, whole or
+//! one byte range.
+
+use super::errors::{access_refused, blob_error};
+use super::names::disposition;
+use super::ranges::{Wanted, wanted};
+use crate::access::{EvidenceDecision, evidence_decision};
+use crate::auth::{Caller, Session};
+use crate::error::{ApiError, blocking};
+use crate::extract::{ClientAddress, Path};
+use crate::state::AppState;
+use crate::verified_blobs::FileStamp;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::fs::File;
+use std::io::{self, Seek, SeekFrom};
+use tokio::io::AsyncReadExt;
+use tokio_util::io::ReaderStream;
+use truce_core::kinds::common::BlobDigest;
+use truce_core::kinds::evidence::{Confidentiality, EvidenceSubmit};
+use truce_core::values::ParticipantId;
+use truce_core::{Hash, Kind, Record};
+use truce_store::blobs::{BlobError, check_content};
+
+/// Bytes sent per step when streaming a blob.
+const CHUNK: usize = 64 * 1024;
+
+/// The record that describes a blob: the first `evidence.submit` naming it.
+struct Described {
+    index: u64,
+    hash: Hash,
+    submit: EvidenceSubmit,
+    /// The participant of the member who filed it.
+    filer: ParticipantId,
+    /// `evidence.access` records referring to it, in log order.
+    accesses: Vec<u64>,
+}
+
+fn read_record(state: &AppState, index: u64) -> Result<Record, ApiError> {
+    let stored = state
+        .store
+        .records(index, index.saturating_add(1))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::Internal(format!("record {index} is indexed but not stored")))?;
+    Record::from_json(&stored.leaf)
+        .map_err(|e| ApiError::Internal(format!("stored record {index}: {e}")))
+}
+
+fn describe(state: &AppState, digest: &BlobDigest) -> Result<Described, ApiError> {
+    state.index.catch_up()?;
+    let (index, accesses) = {
+        let idx = state.index.read()?;
+        let first = idx.evidence(digest).first().copied().ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "no evidence.submit record names {digest}; a blob is served once a record \
+                 describes it"
+            ))
+        })?;
+        let accesses = idx
+            .referencing(first)
+            .into_iter()
+            .filter(|i| idx.kind_of(*i) == Some(Kind::EvidenceAccess))
+            .collect();
+        (first, accesses)
+    };
+    let record = read_record(state, index)?;
+    let filer = state
+        .ledger
+        .with_state(|s| s.member(record.author()).map(|m| m.participant.clone()))
+        .ok_or_else(|| {
+            ApiError::Internal(format!("the author of record {index} is not a member"))
+        })?;
+    let hash = record.hash;
+    let truce_core::Body::EvidenceSubmit(submit) = record.body else {
+        return Err(ApiError::Internal(format!(
+            "record {index} is indexed as evidence but is not an evidence.submit"
+        )));
+    };
+    Ok(Described {
+        index,
+        hash,
+        submit,
+        filer,
+        accesses,
+    })
+}
+
+/// Whether `caller` may read the described blob, as `crate::access`
+/// decides, in HTTP terms.
+fn authorise(state: &AppState, caller: &Caller, d: &Described) -> Result<(), ApiError> {
+    let decision = evidence_decision(
+        caller.0.as_ref(),
+        d.submit.confidentiality,
+        &d.filer,
+        |session| has_access_record(state, session, d),
+    )?;
+    match decision {
+        EvidenceDecision::Granted => Ok(()),
+        EvidenceDecision::SignIn { restricted_to } => Err(ApiError::Unauthorized(format!(
+            "this evidence is restricted ({restricted_to}); sign in: POST \
+             /api/v1/auth/challenge, then /api/v1/auth/token"
+        ))),
+        EvidenceDecision::NotShared { restricted_to } => Err(ApiError::Forbidden(format!(
+            "this evidence is restricted to {restricted_to}"
+        ))),
+        EvidenceDecision::NeedsAccessRecord => Err(ApiError::Forbidden(format!(
+            "reading restricted evidence is logged: sign an evidence.access record as {} \
+             naming this evidence (record {}, hash {}), submit it to POST /api/v1/records, \
+             then download again",
+            caller
+                .0
+                .as_ref()
+                .map_or("yourself".into(), |s| s.member.to_string()),
+            d.index,
+            d.hash
+        ))),
+    }
+}
+
+fn has_access_record(state: &AppState, session: &Session, d: &Described) -> Result<bool, ApiError> {
+    for &i in &d.accesses {
+        let record = read_record(state, i)?;
+        if record.author() == &session.member
+            && matches!(&record.body, truce_core::Body::EvidenceAccess(a) if a.evidence == d.hash)
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Opens the blob and checks it against its digest (unless it was checked
+/// and has not changed since).
+fn open_checked(
+    state: &AppState,
+    digest: &BlobDigest,
+    described: u64,
+) -> Result<(File, u64), ApiError> {
+    let hex = digest.hex();
+    let (mut file, _) = state
+        .blobs
+        .open_blob(&hex)
+        .map_err(blob_error)?
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "record {described} describes {digest}, but the blob has not been uploaded: \
+             POST it to /api/v1/evidence?digest={digest}"
+            ))
+        })?;
+    let stamp = FileStamp::of(&file.metadata().map_err(io_error)?);
+    if !state.verified_blobs.is_verified(digest, &stamp) {
+        match check_content(&mut file, &hex) {
+            Ok(read) => {
+                let after = FileStamp::of(&file.metadata().map_err(io_error)?);
+                if read != stamp.len || after != stamp {
+                    state.verified_blobs.forget(digest);
+                    return Err(ApiError::Internal(format!(
+                        "the stored blob {digest} changed while it was checked; try again"
+                    )));
+                }
+                state.verified_blobs.remember(*digest, stamp);
+            }
+            Err(BlobError::DigestMismatch { actual, .. }) => {
+                state.verified_blobs.forget(digest);
+                return Err(ApiError::Internal(format!(
+                    "the stored blob does not match its digest: {digest} hashes to \
+                     sha256:{actual} on disk; nothing was served (restore it from a copy, or \
+                     upload it again)"
+                )));
+            }
+            Err(e) => return Err(blob_error(e)),
+        }
+    }
+    Ok((file, stamp.len))
+}
+
+fn io_error(e: io::Error) -> ApiError {
+    ApiError::Internal(format!("blob i/o: {e}"))
+}
+
+fn etag_of(digest: &BlobDigest) -> String {
+    format!("\"{digest}\"")
+}
+
+/// `If-Range`: the range applies only if the client's copy is this one
+/// (strong comparison; a date never matches, as blobs carry no Last-Modified).
+fn range_applies(headers: &HeaderMap, etag: &str) -> bool {
+    match headers.get(header::IF_RANGE) {
+        None => true,
+        Some(v) => v.to_str().is_ok_and(|v| v.trim() == etag),
+    }
+}
+
+struct Prepared {
+    described: Described,
+    answer: Answer,
+}
+
+enum Answer {
+    NotModified,
+    Unsatisfiable {
+        len: u64,
+    },
+    Serve {
+        file: File,
+        len: u64,
+        part: Option<(u64, u64)>,
+    },
+}
+
+/// `GET /api/v1/evidence/{digest}`: the file, streamed, checked against its
+/// digest on the way out, with range requests (`Range`, `If-Range`) and an
+/// ETag. Restricted evidence is served only to those its record names, and
+/// only after a signed `evidence.access` record of the read is in the log.
+#[utoipa::path(get, path = "/api/v1/evidence/{digest}", tag = "evidence",
+    params(("digest" = inline(BlobDigest), Path, description = "sha256: and 64 lowercase hex digits"),
+        ("Range" = Option<String>, Header, nullable = false, description = "One byte range, e.g. `bytes=0-1023`; any other value is ignored and the whole file served")),
+    security((), ("bearer" = [])),
+    responses((status = 200, description = "The whole file", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 206, description = "The requested range", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 403, description = "Not shared with the caller, or no signed access trace yet", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 416, description = "The range lies outside the file")))]
+pub async fn download(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    caller: Caller,
+    Path(digest): Path<BlobDigest>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let etag = etag_of(&digest);
+    let prepared = {
+        let etag = etag.clone();
+        let headers = headers.clone();
+        blocking(move || {
+            let described = describe(&state, &digest)?;
+            authorise(&state, &caller, &described)
+                .inspect_err(|e| access_refused(&state, &caller, address, e))?;
+            if crate::headers::not_modified(&headers, &etag) {
+                return Ok(Prepared {
+                    described,
+                    answer: Answer::NotModified,
+                });
+            }
+            let (mut file, len) = open_checked(&state, &digest, described.index)?;
+            let range = headers
+                .get(header::RANGE)
+                .and_then(|v| v.to_str().ok())
+                .filter(|_| range_applies(&headers, &etag));
+            let answer = match wanted(range, len) {
+                Wanted::Unsatisfiable => Answer::Unsatisfiable { len },
+                Wanted::Whole => {
+                    file.seek(SeekFrom::Start(0)).map_err(io_error)?;
+                    Answer::Serve {
+                        file,
+                        len,
+                        part: None,
+                    }
+                }
+                Wanted::Part { first, last } => {
+                    file.seek(SeekFrom::Start(first)).map_err(io_error)?;
+                    Answer::Serve {
+                        file,
+                        len,
+                        part: Some((first, last)),
+                    }
+                }
+            };
+            Ok(Prepared { described, answer })
+        })
+        .await?
+    };
+
+    let restricted = prepared.described.submit.confidentiality != Confidentiality::Public;
+    let cache_control = if restricted {
+        "private, no-store"
+    } else {
+        // Content-addressed, and access follows the first record, which cannot change.
+        "public, max-age=31536000, immutable"
+    };
+    let mut response = match prepared.answer {
+        Answer::NotModified => StatusCode::NOT_MODIFIED.into_response(),
+        Answer::Unsatisfiable { len } => return Err(ApiError::RangeNotSatisfiable { len }),
+        Answer::Serve { file, len, part } => {
+            let (status, count, content_range) = match part {
+                None => (StatusCode::OK, len, None),
+                Some((first, last)) => (
+                    StatusCode::PARTIAL_CONTENT,
+                    last.saturating_sub(first).saturating_add(1),
+                    Some(format!("bytes {first}-{last}/{len}")),
+                ),
+            };
+            let reader = tokio::fs::File::from_std(file).take(count);
+            let mut r = Response::new(Body::from_stream(ReaderStream::with_capacity(
+                reader, CHUNK,
+            )));
+            *r.status_mut() = status;
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(count));
+            if let Some(range) = content_range {
+                h.insert(
+                    header::CONTENT_RANGE,
+                    HeaderValue::from_str(&range).map_err(|e| ApiError::Internal(e.to_string()))?,
+                );
+            }
+            let submit = &prepared.described.submit;
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(submit.media_type.as_str())
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            );
+            if let Some(d) = disposition(submit) {
+                h.insert(header::CONTENT_DISPOSITION, d);
+            }
+            r
+        }
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    Ok(response)
+}

@@ -1,0 +1,30 @@
+//! Evidence blobs. A blob is uploaded first, streamed to disk and checked
+//! against the digest the uploader declares; the `evidence.submit` record
+//! that describes it (media type, filename, confidentiality) is then signed
+//! and submitted like any record. A blob is downloaded only once a record
+//! describes it, streamed, with single byte ranges, and never before its
+//! bytes have been checked against its digest.
+//!
+//! Who may download follows the first record in log order that names the
+//! digest (a later record cannot widen access to bytes filed earlier):
+//! `public` evidence is anyone's; `participants` evidence is for signed-in
+//! parties and mediators; `mediators` evidence for the mediators and the
+//! filing participant. Restricted evidence is served only to a member who
+//! has also filed an `evidence.access` record for that `evidence.submit`
+//! record, so every read of restricted evidence leaves a signed trace in the
+//! log itself.
+//!
+//! `upload.rs` takes blobs in, `download.rs` serves them (whose decision of
+//! who may read is `crate::access`'s), `ranges.rs` reads `Range` headers,
+//! `names.rs` makes the headers that name a file and `errors.rs` says what a
+//! failure means to the client; `crate::verified_blobs` remembers which
+//! stored blobs were checked.
+
+mod download;
+mod errors;
+mod names;
+mod ranges;
+mod upload;
+
+pub use download::{__path_download, download};
+pub use upload::{__path_upload, Stored, UploadParams, upload};
