@@ -50,7 +50,7 @@ impl Grid {
     pub(crate) fn insert(&mut self, slot: u32, points: impl Iterator<Item = GeoPoint>) {
         let mut seen: Vec<u32> = Vec::new();
         for p in points {
-            let id = cell_id(row(p.lat_e6), col(p.lon_e6));
+            let id = cell_id(row(p.lat_e6()), col(p.lon_e6()));
             if !seen.contains(&id) {
                 seen.push(id);
                 self.cells.entry(id).or_default().push(slot);

@@ -206,8 +206,8 @@ impl Incidents {
         self.kind.push(report.incident_type);
         self.reporter.push(reporter);
         self.accused.push(accused);
-        self.lat.push(first.point.lat_e6);
-        self.lon.push(first.point.lon_e6);
+        self.lat.push(first.point.lat_e6());
+        self.lon.push(first.point.lon_e6());
         let case = CaseFacts {
             deadline: deadline.unix(),
             response_at: 0,
@@ -252,7 +252,9 @@ impl Incidents {
     pub(crate) fn points(&self, slot: u32) -> impl Iterator<Item = GeoPoint> + '_ {
         let s = slot as usize;
         let first = match (self.lat.get(s), self.lon.get(s)) {
-            (Some(&lat_e6), Some(&lon_e6)) => Some(GeoPoint { lat_e6, lon_e6 }),
+            (Some(&lat_e6), Some(&lon_e6)) => {
+                GeoPoint::new(i64::from(lat_e6), i64::from(lon_e6)).ok()
+            }
             _ => None,
         };
         first.into_iter().chain(

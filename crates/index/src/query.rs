@@ -85,11 +85,11 @@ impl BoundingBox {
     }
 
     pub fn contains(&self, p: GeoPoint) -> bool {
-        let lat = (self.south..=self.north).contains(&p.lat_e6);
+        let lat = (self.south..=self.north).contains(&p.lat_e6());
         let lon = if self.crosses_antimeridian() {
-            p.lon_e6 >= self.west || p.lon_e6 <= self.east
+            p.lon_e6() >= self.west || p.lon_e6() <= self.east
         } else {
-            (self.west..=self.east).contains(&p.lon_e6)
+            (self.west..=self.east).contains(&p.lon_e6())
         };
         lat && lon
     }

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, try_from = "RawPoint")]
 pub struct GeoPoint {
-    pub lat_e6: i32,
-    pub lon_e6: i32,
+    // Private: a point exists only through `new` (or parsing, which calls
+    // it), so it is always on the globe.
+    lat_e6: i32,
+    lon_e6: i32,
 }
 
 #[derive(Deserialize)]
@@ -40,6 +42,16 @@ impl GeoPoint {
             lat_e6: i32::try_from(lat_e6).map_err(|e| e.to_string())?,
             lon_e6: i32::try_from(lon_e6).map_err(|e| e.to_string())?,
         })
+    }
+
+    /// Latitude in micro-degrees, within ±90,000,000.
+    pub fn lat_e6(&self) -> i32 {
+        self.lat_e6
+    }
+
+    /// Longitude in micro-degrees, within ±180,000,000.
+    pub fn lon_e6(&self) -> i32 {
+        self.lon_e6
     }
 
     pub fn lat(&self) -> f64 {
