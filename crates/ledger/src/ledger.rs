@@ -55,6 +55,17 @@ pub(crate) struct Shared {
     pub durable: AtomicU64,
 }
 
+impl Shared {
+    /// The admission state, to change it (the sequencer alone does). A
+    /// poisoned lock is taken over: the state is rebuilt from the store after
+    /// any failed write anyway.
+    pub(crate) fn state_mut(&self) -> std::sync::RwLockWriteGuard<'_, LogState> {
+        self.state
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// The append path of one log. Share it with an `Arc`.
 pub struct Ledger {
     shared: Arc<Shared>,

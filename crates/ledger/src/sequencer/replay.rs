@@ -1,0 +1,91 @@
+//! The admission state and the tree's right edge, rebuilt from the store or
+//! brought up to what others appended to it.
+
+use crate::ledger::{Shared, SubmitError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use truce_core::LogState;
+use truce_core::admission::Signatures;
+use truce_core::record::Record;
+use truce_store::{Store, StoreError, StoreHashes};
+use truce_tlog::Frontier;
+
+/// Rebuilds the admission state and the tree's right edge from the store.
+pub(crate) fn replay(store: &dyn Store) -> Result<(LogState, Frontier), SubmitError> {
+    let size = store.size()?;
+    let mut state = LogState::new();
+    admit_stored(store, &mut state, 0, size)?;
+    let frontier = Frontier::from_reader(size, &StoreHashes(store))
+        .map_err(|e| StoreError::Corrupt(format!("the tree cannot be read: {e}")))?;
+    Ok((state, frontier))
+}
+
+/// Admits the stored records `start..end` into `state` (their signatures were
+/// checked when they were first admitted, here or by another server, and
+/// `truce verify` checks them all again).
+fn admit_stored(
+    store: &dyn Store,
+    state: &mut LogState,
+    mut start: u64,
+    size: u64,
+) -> Result<(), SubmitError> {
+    while start < size {
+        let end = (start + 10_000).min(size);
+        for stored in store.records(start, end)? {
+            let record = Record::from_json(&stored.leaf).map_err(|e| {
+                StoreError::Corrupt(format!("record {} cannot be read: {e}", stored.index))
+            })?;
+            if record.hash != stored.hash {
+                return Err(StoreError::Corrupt(format!(
+                    "record {} does not hash to its stored hash; run `truce verify`",
+                    stored.index
+                ))
+                .into());
+            }
+            state
+                .admit_with(&record, Signatures::TrustStore)
+                .map_err(|e| {
+                    StoreError::Corrupt(format!(
+                        "record {} is not admissible: {e}; run `truce verify`",
+                        stored.index
+                    ))
+                })?;
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+/// Brings the state and the tree's right edge up to the store when others
+/// have appended to it: only the new records are read and admitted. Called
+/// only when nothing of ours is in flight, so every record in the store
+/// beyond our tree is someone else's. A store that does not extend our tree
+/// (it shrank, or its records do not admit) asks for a full rebuild instead.
+pub(super) fn catch_up(
+    shared: &Shared,
+    frontier: &mut Frontier,
+    rebuild: &AtomicBool,
+) -> Result<u64, SubmitError> {
+    let ours = frontier.size();
+    let stored = shared.store.size()?;
+    if stored == ours {
+        return Ok(ours);
+    }
+    let extended = if stored > ours {
+        let mut state = shared.state_mut();
+        admit_stored(shared.store.as_ref(), &mut state, ours, stored)
+    } else {
+        Err(StoreError::Corrupt(format!(
+            "the store holds {stored} records, fewer than the {ours} admitted"
+        ))
+        .into())
+    };
+    if let Err(e) = extended {
+        // Records may have been half admitted: only a replay is sure.
+        rebuild.store(true, Ordering::SeqCst);
+        return Err(e);
+    }
+    *frontier = Frontier::from_reader(stored, &StoreHashes(shared.store.as_ref()))
+        .map_err(|e| StoreError::Corrupt(format!("the tree cannot be read: {e}")))?;
+    shared.durable.store(stored, Ordering::SeqCst);
+    Ok(stored)
+}

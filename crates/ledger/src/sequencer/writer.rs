@@ -1,0 +1,128 @@
+//! The second stage: each batch signed and written in one durable
+//! transaction, then acknowledged — or, when the write fails, answered
+//! after the state is rebuilt.
+
+use super::handoff::{Handoff, Pending, WriterDeparture};
+use super::rebuild::{BUILT_ON_FAILED, REBUILD_WAIT, Rebuild};
+use crate::ledger::{Receipt, Shared, SubmitError};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+use truce_store::{AppendBatch, Store, StoreError, StoredCheckpoint};
+use truce_tlog::Checkpoint;
+
+pub(super) fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
+    let _departure = WriterDeparture(handoff);
+    let mut dead_epoch = None;
+    while let Some(mut batch) = handoff.take() {
+        if dead_epoch.is_some_and(|dead| batch.epoch <= dead) {
+            for (_, job) in batch.admitted {
+                (job.reply)(Err(SubmitError::Storage(StoreError::Io(
+                    BUILT_ON_FAILED.into(),
+                ))));
+            }
+            continue;
+        }
+        let result = sign_checkpoint(shared, &batch).and_then(|checkpoint| {
+            batch.write.checkpoint = Some(checkpoint);
+            shared.store.append(&batch.write)
+        });
+        // After an error, the store itself says whether the batch landed (an
+        // error can come after the commit, e.g. from a failing fsync report
+        // or a connection lost before the commit's answer): it did if our
+        // records are at our indexes — not merely if the log grew, since
+        // another server may have appended in our place.
+        let mut landed = match &result {
+            Ok(()) => Landed::Yes,
+            Err(_) => batch_landed(shared.store.as_ref(), &batch.write),
+        };
+        if landed != Landed::Yes {
+            // Rebuild before answering, so a submitter that retries at once
+            // (or asks for its next sequence number) finds the state rebuilt,
+            // not still holding the record that failed.
+            dead_epoch = Some(batch.epoch);
+            let before = sync.attempts.load(Ordering::SeqCst);
+            sync.wanted.store(true, Ordering::SeqCst);
+            let asked = Instant::now();
+            while sync.attempts.load(Ordering::SeqCst) == before && asked.elapsed() < REBUILD_WAIT {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            // The store could not say: ask it again, now that the rebuild
+            // has read it (or given up trying).
+            if let Landed::Unknown(_) = landed {
+                landed = batch_landed(shared.store.as_ref(), &batch.write);
+            }
+        }
+        let message = result.err().map_or_else(String::new, |e| e.to_string());
+        match landed {
+            Landed::Yes => {
+                shared.durable.fetch_max(batch.size_after, Ordering::SeqCst);
+                for (index, job) in batch.admitted {
+                    (job.reply)(Ok(Receipt {
+                        index,
+                        leaf_hash: job.record.hash,
+                        tree_size: batch.size_after,
+                    }));
+                }
+            }
+            Landed::No => {
+                for (_, job) in batch.admitted {
+                    (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
+                }
+            }
+            Landed::Unknown(why) => {
+                for (_, job) in batch.admitted {
+                    (job.reply)(Err(SubmitError::Unknown(format!(
+                        "{message}; reading it back: {why}"
+                    ))));
+                }
+            }
+        }
+    }
+}
+
+/// Whether a batch whose write reported an error is in the store after all.
+#[derive(Debug, PartialEq, Eq)]
+enum Landed {
+    Yes,
+    No,
+    /// The store could not be read to tell (why).
+    Unknown(String),
+}
+
+fn batch_landed(store: &dyn Store, batch: &AppendBatch) -> Landed {
+    let (Some(first), Some(last)) = (batch.records.first(), batch.records.last()) else {
+        return Landed::No;
+    };
+    match store.records(first.index, last.index.saturating_add(1)) {
+        Ok(stored)
+            if stored.len() == batch.records.len()
+                && stored
+                    .iter()
+                    .zip(&batch.records)
+                    .all(|(s, r)| s.index == r.index && s.hash == r.hash) =>
+        {
+            Landed::Yes
+        }
+        Ok(_) => Landed::No,
+        Err(e) => Landed::Unknown(e.to_string()),
+    }
+}
+
+/// The signed checkpoint for the tree as it will be once `batch` is written.
+/// (It cannot fail with a valid key; if it does, the batch is not written,
+/// and the state is rebuilt from the store as after any failed write.)
+fn sign_checkpoint(shared: &Shared, batch: &Pending) -> Result<StoredCheckpoint, StoreError> {
+    let checkpoint = Checkpoint {
+        origin: shared.signer.name().to_string(),
+        size: batch.size_after,
+        root: batch.root,
+        extensions: vec![],
+    };
+    let note = checkpoint
+        .sign(&shared.signer)
+        .map_err(|e| StoreError::Io(format!("cannot sign the checkpoint: {e}")))?;
+    Ok(StoredCheckpoint {
+        size: batch.size_after,
+        note,
+    })
+}
