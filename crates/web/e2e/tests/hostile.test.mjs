@@ -41,7 +41,8 @@ async function attach(page, png, details) {
     async ([bytes, details]) => {
       const { uploadEvidence } = await import("/assets/app/records.js");
       const charter = await fetch("/api/v1/records/0").then((r) => r.json());
-      const file = new File([new Uint8Array(bytes)], details.filename, { type: "image/png" });
+      const file = new File([new Uint8Array(bytes)], details.filename, { type: details.type ?? "image/png" });
+      delete details.type;
       return uploadEvidence(file, details, charter.record.envelope.body.origin);
     },
     [[...png], details],
@@ -147,6 +148,48 @@ test("hostile text in every record is shown as text, in its own direction, withi
   await assertInert(page, "#/statistics", "#chart-area", [`${TAG} ${IMG}`], "statistics");
 
   for (const u of people) {
+    assertClean(u.problems);
+    await u.context.close();
+  }
+});
+
+test("restricted evidence that calls itself a web page opens as bytes to save, never as a page", async () => {
+  const [afghan, pakistani] = await Promise.all([user(browser), user(browser)]);
+  await signIn(afghan.page, "afghanistan.liaison");
+  const report = await sign(afghan.page, "incident.report", {
+    title: `${TAG} evidence`,
+    incident_type: "other",
+    time: { at: new Date(Date.now() - 3600_000).toISOString().replace(/:\d\d\.\d{3}Z$/, ":00Z"), precision: "hour" },
+    places: [{ point: { lat_e6: 34_101_000, lon_e6: 71_097_000 }, precision: "locality" }],
+    narrative: "A file that says it is a web page.",
+    accused: "pakistan",
+    evidence: [],
+  });
+  const page = Buffer.from(`<!doctype html><script>opener && (opener.hostile = "evidence")</script><p>${IMG}</p>`);
+  await attach(afghan.page, page, { filename: "statement.html", type: "text/html", description: "A statement", confidentiality: "participants", incident: report.leaf_hash });
+
+  await signIn(pakistani.page, "pakistan.liaison");
+  await open(pakistani.page, `#/incidents/${report.index}`);
+  const viewer = '.restricted-viewer[data-media-type="text/html"]';
+  // Which type each object URL the page makes is given (a blob: URL cannot
+  // be fetched back under the Content-Security-Policy).
+  await pakistani.page.evaluate(() => {
+    const make = URL.createObjectURL;
+    window.blobTypes = {};
+    URL.createObjectURL = (blob) => {
+      const url = make.call(URL, blob);
+      window.blobTypes[url] = blob.type;
+      return url;
+    };
+  });
+  await pakistani.page.click(`${viewer} button`);
+  await pakistani.page.waitForSelector(`${viewer} a[download]`);
+  const opened = await pakistani.page.$eval(viewer, (box) => {
+    const link = box.querySelector("a[download]");
+    return { images: box.querySelectorAll("img").length, name: link.getAttribute("download"), type: window.blobTypes[link.href], made: Object.values(window.blobTypes) };
+  });
+  assert.deepEqual(opened, { images: 0, name: "statement.html", type: "application/octet-stream", made: ["application/octet-stream"] });
+  for (const u of [afghan, pakistani]) {
     assertClean(u.problems);
     await u.context.close();
   }

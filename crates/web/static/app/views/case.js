@@ -92,6 +92,8 @@ function recordBody(kind, body, index, context) {
   }
 }
 
+const RASTER_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"]);
+
 /**
  * Restricted evidence opens only for those it is shared with, and each
  * opening first signs an `evidence.access` record: the read is in the log
@@ -111,9 +113,16 @@ function wireRestrictedEvidence(main, page, context) {
           headers: authorization(),
         });
         if (!response.ok) throw new Error((await response.json().catch(() => ({}))).detail ?? response.statusText);
-        const url = URL.createObjectURL(await response.blob());
-        const image = box.dataset.mediaType.startsWith("image/");
-        fill(box, html`${image ? html`<img class="evidence-image" src="${url}" alt="">` : ""}<p class="notice success">${t("case.access_logged")} <a href="${url}" download>${t("case.download")}</a></p>`);
+        // The uploader's bytes under the uploader's word for their type must
+        // never become a document of this origin (an HTML or SVG "photo" would
+        // run as the page): the link is opaque bytes to save, and only a
+        // raster image is shown, inside an <img>.
+        const bytes = await response.arrayBuffer();
+        const download = URL.createObjectURL(new Blob([bytes], { type: "application/octet-stream" }));
+        const type = box.dataset.mediaType;
+        const picture = RASTER_IMAGES.has(type) ? URL.createObjectURL(new Blob([bytes], { type })) : null;
+        const name = record.record.envelope.body.filename ?? "";
+        fill(box, html`${picture ? html`<img class="evidence-image" src="${picture}" alt="">` : ""}<p class="notice success">${t("case.access_logged")} <a href="${download}" download="${name}">${t("case.download")}</a></p>`);
       } catch (error) {
         fill(box.querySelector(".action-error"), html`<div class="notice error" dir="auto">${error.message}</div>`);
         event.target.disabled = false;
