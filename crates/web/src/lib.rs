@@ -6,8 +6,14 @@
 //! `static/vendor/`, each package with its licence and provenance.
 
 use include_dir::{Dir, include_dir};
+use std::sync::OnceLock;
 
 static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
+
+/// This build of `static/` (a digest of its files, from `build.rs`). The
+/// page names its scripts and styles under `/assets/v/<VERSION>/`, so every
+/// module it runs comes from one build; another build's path is not found.
+pub const VERSION: &str = env!("TRUCE_WEB_VERSION");
 
 /// One embedded file.
 #[derive(Clone, Copy, Debug)]
@@ -16,15 +22,35 @@ pub struct Asset {
     pub content_type: &'static str,
 }
 
-/// The file at `path` (relative, with `/` separators), if it is embedded.
+/// The file at `path` (relative, with `/` separators), if it is embedded:
+/// under `v/<VERSION>/` or plainly (the API viewer, scripts).
 pub fn asset(path: &str) -> Option<Asset> {
+    let path = match path.strip_prefix("v/") {
+        Some(versioned) => versioned.strip_prefix(VERSION)?.strip_prefix('/')?,
+        None => path,
+    };
     if path.split('/').any(|part| part == ".." || part.is_empty()) {
         return None;
     }
     let file = STATIC.get_file(path)?;
+    let bytes = if path == "index.html" {
+        versioned_page(file.contents())
+    } else {
+        file.contents()
+    };
     Some(Asset {
-        bytes: file.contents(),
+        bytes,
         content_type: content_type(path),
+    })
+}
+
+/// The page, loading everything under this build's `/assets/v/<VERSION>/`.
+fn versioned_page(page: &'static [u8]) -> &'static [u8] {
+    static PAGE: OnceLock<Vec<u8>> = OnceLock::new();
+    PAGE.get_or_init(|| {
+        String::from_utf8_lossy(page)
+            .replace("\"/assets/", &format!("\"/assets/v/{VERSION}/"))
+            .into_bytes()
     })
 }
 
@@ -52,6 +78,18 @@ mod tests {
         let css = asset("vendor/swagger-ui/swagger-ui.css").map(|a| a.content_type);
         assert_eq!(css, Some("text/css; charset=utf-8"));
         assert!(asset("api-docs/index.html").is_some());
+    }
+
+    #[test]
+    fn the_page_loads_this_build_and_no_other() {
+        let page = String::from_utf8(asset("index.html").unwrap().bytes.to_vec()).unwrap();
+        let main = format!("src=\"/assets/v/{VERSION}/app/main.js\"");
+        assert!(page.contains(&main), "{page}");
+        assert!(!page.contains("\"/assets/app/"), "{page}");
+        let versioned = asset(&format!("v/{VERSION}/app/main.js")).unwrap();
+        assert_eq!(versioned.bytes, asset("app/main.js").unwrap().bytes);
+        assert!(asset("v/0000000000000000/app/main.js").is_none());
+        assert!(asset(&format!("v/{VERSION}")).is_none());
     }
 
     #[test]

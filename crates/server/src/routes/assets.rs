@@ -51,9 +51,15 @@ fn embedded(path: &str) -> Response {
         HeaderValue::from_static(asset.content_type),
     );
     // Files change only with the binary: a client revalidates after an hour.
+    // The page is asked for every time: it names the build whose modules it
+    // loads (under /assets/v/<version>/), so it must be the current one.
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
+        HeaderValue::from_static(if path == "index.html" {
+            "no-cache"
+        } else {
+            "public, max-age=3600"
+        }),
     );
     response
 }

@@ -28,7 +28,7 @@ after(async () => browser?.close());
 async function sign(page, kind, body) {
   return page.evaluate(
     async ([kind, body]) => {
-      const { submit } = await import("/assets/app/records.js");
+      const { submit } = await import(new URL("records.js", document.querySelector("script[type=module]").src));
       const charter = await fetch("/api/v1/records/0").then((r) => r.json());
       return submit(kind, body, charter.record.envelope.body.origin);
     },
@@ -39,7 +39,7 @@ async function sign(page, kind, body) {
 async function attach(page, png, details) {
   return page.evaluate(
     async ([bytes, details]) => {
-      const { uploadEvidence } = await import("/assets/app/records.js");
+      const { uploadEvidence } = await import(new URL("records.js", document.querySelector("script[type=module]").src));
       const charter = await fetch("/api/v1/records/0").then((r) => r.json());
       const file = new File([new Uint8Array(bytes)], details.filename, { type: details.type ?? "image/png" });
       delete details.type;
@@ -199,8 +199,8 @@ test("html escapes by construction and render takes nothing else", async () => {
   const { page, problems, context } = await user(browser);
   await open(page, "#/");
   const seen = await page.evaluate(async () => {
-    const { html, fill, markup } = await import("/assets/app/html.js");
-    const { t } = await import("/assets/app/i18n.js");
+    const { html, fill, markup } = await import(new URL("html.js", document.querySelector("script[type=module]").src));
+    const { t } = await import(new URL("i18n.js", document.querySelector("script[type=module]").src));
     const refused = (f) => {
       try {
         f();

@@ -97,7 +97,7 @@ test("a signed-in member's key lives in IndexedDB as a non-extractable CryptoKey
   // verifies under the key the log lists for the member.
   await open(page, "#/");
   const verified = await page.evaluate(async (id) => {
-    const session = await import("/assets/app/session.js");
+    const session = await import(new URL("session.js", document.querySelector("script[type=module]").src));
     const key = await session.signingKey();
     const message = new TextEncoder().encode("truce e2e: a signature from the stored key");
     const signature = await crypto.subtle.sign({ name: "Ed25519" }, key.key, message);

@@ -2,7 +2,7 @@
 // inclusion proofs, C2SP signed notes (the checkpoint), and Ed25519 keys in
 // signed-note form — all with WebCrypto, so a badge that says "verified"
 // means this browser verified it, not that the server said so.
-import canonicalize from "/assets/vendor/canonicalize/canonicalize.js";
+import canonicalize from "../vendor/canonicalize/canonicalize.js";
 
 const encoder = new TextEncoder();
 

@@ -17,7 +17,8 @@ let current = {};
 let language = LANGUAGES[0];
 
 async function catalog(code) {
-  const response = await fetch(`/assets/app/i18n/${code}.json`);
+  // Relative to this module: the catalogs of the same build as the code.
+  const response = await fetch(new URL(`./i18n/${code}.json`, import.meta.url));
   if (!response.ok) throw new Error(`no catalog for ${code}`);
   return response.json();
 }

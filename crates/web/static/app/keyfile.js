@@ -11,7 +11,7 @@
 // (WebCrypto) opens the ciphertext with the nonce and the first line as
 // associated data. Either way the result is imported at once as a
 // non-extractable CryptoKey; the bytes that held the key are overwritten.
-import { scryptAsync } from "/assets/vendor/noble-hashes/scrypt.js";
+import { scryptAsync } from "../vendor/noble-hashes/scrypt.js";
 import { fromBase64, importPrivateKey } from "./crypto.js";
 
 export const MAGIC = "truce-encrypted-key-v1";

@@ -21,8 +21,8 @@ let geodata = null;
 export async function loadGeodata() {
   if (!geodata) {
     const [region, gazetteer] = await Promise.all([
-      fetch("/assets/data/region.geojson").then((r) => r.json()),
-      fetch("/assets/data/gazetteer.json").then((r) => r.json()),
+      fetch(new URL("../../data/region.geojson", import.meta.url)).then((r) => r.json()),
+      fetch(new URL("../../data/gazetteer.json", import.meta.url)).then((r) => r.json()),
     ]);
     geodata = { region, gazetteer };
   }
