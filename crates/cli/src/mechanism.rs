@@ -127,7 +127,7 @@ impl MechanismDir {
         match first.first() {
             Some(stored) => {
                 let record = Record::from_json(&stored.leaf)?;
-                match &record.body {
+                match &record.body() {
                     truce_core::Body::Charter(c) => Ok(c.log_key.verifier().clone()),
                     _ => bail!("record 0 is not a charter; run `truce verify`"),
                 }

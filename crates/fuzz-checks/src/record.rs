@@ -18,27 +18,28 @@ pub fn record(data: &[u8]) {
         return;
     };
     assert_eq!(
-        record.hash,
-        leaf_hash(&record.leaf),
+        record.hash(),
+        leaf_hash(record.leaf()),
         "hash is not the leaf's"
     );
     assert_eq!(
-        to_canonical_bytes(&record.signed).expect("an accepted record canonicalises"),
-        record.leaf,
+        to_canonical_bytes(&record.signed()).expect("an accepted record canonicalises"),
+        record.leaf(),
         "the leaf is not the RFC 8785 form of the signed record"
     );
-    let again = Record::from_json(&record.leaf).expect("a record's own leaf is refused");
+    let again = Record::from_json(record.leaf()).expect("a record's own leaf is refused");
     assert_eq!(
-        again.leaf, record.leaf,
+        again.leaf(),
+        record.leaf(),
         "the leaf does not re-serialise to itself"
     );
-    assert_eq!(again.hash, record.hash);
+    assert_eq!(again.hash(), record.hash());
     assert_eq!(again, record, "the leaf reads as another record");
     assert_eq!(
         record
             .signing_message()
             .expect("a parsed record's leaf holds its envelope"),
-        signing_message(&record.signed.envelope).expect("an accepted envelope canonicalises"),
+        signing_message(&record.signed().envelope).expect("an accepted envelope canonicalises"),
         "the signed bytes taken from the leaf are not the envelope's signing message"
     );
 }

@@ -136,11 +136,11 @@ impl Index {
     pub fn add(&mut self, index: u64, record: &Record) -> Result<(), IndexError> {
         self.add_parts(
             index,
-            record.hash,
+            record.hash(),
             record.author(),
             record.time(),
-            &record.body,
-            record.signed.envelope.refs.as_slice(),
+            record.body(),
+            record.signed().envelope.refs.as_slice(),
         )
     }
 

@@ -396,7 +396,7 @@ fn generate(seed: u64, steps: usize) -> Generated {
                 narrative: rng.pick::<&str>(NARRATIVES),
             });
             let r = fx.admit(reporter, b);
-            incidents.push((r.hash, accused));
+            incidents.push((r.hash(), accused));
         } else if roll < 65 {
             let (hash, accused) = *rng.pick(&incidents);
             if let Some(accused) = accused {
@@ -422,7 +422,7 @@ fn generate(seed: u64, steps: usize) -> Generated {
                 _ => finding(hash, "not_verified", None),
             };
             let r = fx.admit(member, b);
-            findings.push((r.hash, participant));
+            findings.push((r.hash(), participant));
         } else if let Some(&(hash, author)) = findings
             .iter()
             .find(|(h, _)| !concurred.contains(h))
@@ -462,7 +462,7 @@ fn expected(fx: &Fx, q: &IncidentQuery, now: Timestamp) -> Vec<u64> {
         .collect();
     let mut out: Vec<(Timestamp, u64)> = Vec::new();
     for l in &fx.log {
-        let Body::IncidentReport(r) = &l.record.body else {
+        let Body::IncidentReport(r) = &l.record.body() else {
             continue;
         };
         let case = &cases[&l.index];
@@ -887,7 +887,7 @@ fn paging_is_stable_while_reports_are_appended() {
                     ..Default::default()
                 }),
             );
-            appended.push((t, fx.index.index_of(&r.hash).unwrap(), last_key));
+            appended.push((t, fx.index.index_of(&r.hash()).unwrap(), last_key));
         }
         match page.next {
             Some(c) => cursor = Some(c),
@@ -1292,29 +1292,29 @@ fn a_case_holds_the_evidence_its_records_cite_with_its_acknowledgments_and_reads
     })
     .to_value()
     .unwrap();
-    report_body["evidence"] = json!([crater.hash]);
+    report_body["evidence"] = json!([crater.hash()]);
     let report = fx.admit(AF, Body::parse(Kind::IncidentReport, &report_body).unwrap());
     let ack = fx.admit(
         PK,
         body(
             Kind::EvidenceAcknowledge,
-            json!({"evidence": crater.hash, "status": "received"}),
+            json!({"evidence": crater.hash(), "status": "received"}),
         ),
     );
     let read = fx.admit(
         TR,
-        body(Kind::EvidenceAccess, json!({"evidence": crater.hash})),
+        body(Kind::EvidenceAccess, json!({"evidence": crater.hash()})),
     );
     let witness = photo(&mut fx, PK, "Post log.");
-    let mut answer_body = response(report.hash, "deny").to_value().unwrap();
-    answer_body["evidence"] = json!([witness.hash]);
+    let mut answer_body = response(report.hash(), "deny").to_value().unwrap();
+    answer_body["evidence"] = json!([witness.hash()]);
     let answer = fx.admit(
         PK,
         Body::parse(Kind::IncidentResponse, &answer_body).unwrap(),
     );
 
     let ix = &fx.index;
-    let i = |r: &Record| ix.index_of(&r.hash).unwrap();
+    let i = |r: &Record| ix.index_of(&r.hash()).unwrap();
     assert_eq!(
         ix.case_records(i(&report)),
         vec![i(&crater), i(&ack), i(&read), i(&witness), i(&answer)]
@@ -1340,24 +1340,24 @@ fn lookups_for_the_other_pages() {
             Kind::EvidenceSubmit,
             json!({"digest": digest, "media_type": "image/jpeg", "size": 12,
                    "description": "Crater.", "confidentiality": "participants",
-                   "incident": report.hash}),
+                   "incident": report.hash()}),
         ),
     );
     let ack = fx.admit(
         AF,
         body(
             Kind::EvidenceAcknowledge,
-            json!({"evidence": evidence.hash, "status": "received"}),
+            json!({"evidence": evidence.hash(), "status": "received"}),
         ),
     );
-    let answer = fx.admit(AF, response(report.hash, "deny"));
-    let f = fx.admit(TR, finding(report.hash, "verified", Some("afghanistan")));
-    let c = fx.admit(QA, concurrence(f.hash));
+    let answer = fx.admit(AF, response(report.hash(), "deny"));
+    let f = fx.admit(TR, finding(report.hash(), "verified", Some("afghanistan")));
+    let c = fx.admit(QA, concurrence(f.hash()));
     let link = fx.admit(
         TR,
         body(
             Kind::IncidentLink,
-            json!({"incidents": [report.hash, other.hash], "relation": "duplicate", "note": "Same event."}),
+            json!({"incidents": [report.hash(), other.hash()], "relation": "duplicate", "note": "Same event."}),
         ),
     );
     let msg = fx.admit(
@@ -1371,14 +1371,14 @@ fn lookups_for_the_other_pages() {
         AF,
         body(
             Kind::ChannelMessage,
-            json!({"to": ["pakistan"], "subject": "Re", "text": "No.", "reply_to": msg.hash}),
+            json!({"to": ["pakistan"], "subject": "Re", "text": "No.", "reply_to": msg.hash()}),
         ),
     );
     let receipt = fx.admit(
         AF,
         body(
             Kind::ChannelReceipt,
-            json!({"message": msg.hash, "status": "read"}),
+            json!({"message": msg.hash(), "status": "read"}),
         ),
     );
     let other_thread = fx.admit(
@@ -1399,26 +1399,26 @@ fn lookups_for_the_other_pages() {
         PK,
         body(
             Kind::DraftPosition,
-            json!({"version": propose.hash, "positions": [{"clause": "c1", "position": "accept"}]}),
+            json!({"version": propose.hash(), "positions": [{"clause": "c1", "position": "accept"}]}),
         ),
     );
     let amend = fx.admit(
         TR,
-        body(Kind::DraftAmend, json!({"previous": propose.hash, "clauses": [{"id": "c1", "text": "No attacks at all."}]})),
+        body(Kind::DraftAmend, json!({"previous": propose.hash(), "clauses": [{"id": "c1", "text": "No attacks at all."}]})),
     );
     let sign = fx.admit(
         PK,
         body(
             Kind::DraftSign,
-            json!({"version": amend.hash, "capacity": "party"}),
+            json!({"version": amend.hash(), "capacity": "party"}),
         ),
     );
 
     let ix = &fx.index;
-    let i = |r: &Record| ix.index_of(&r.hash).unwrap();
+    let i = |r: &Record| ix.index_of(&r.hash()).unwrap();
     for (n, l) in fx.log.iter().enumerate() {
-        assert_eq!(ix.index_of(&l.record.hash), Some(n as u64));
-        assert_eq!(ix.hash_of(n as u64), Some(l.record.hash));
+        assert_eq!(ix.index_of(&l.record.hash()), Some(n as u64));
+        assert_eq!(ix.hash_of(n as u64), Some(l.record.hash()));
         assert_eq!(ix.kind_of(n as u64), Some(l.record.kind()));
     }
     assert_eq!(ix.index_of(&Hash([7; 32])), None);
@@ -1496,7 +1496,7 @@ fn kept_compliance_agrees_with_derive() {
             ),
         );
         if n % 4 == 0 {
-            g.fx.admit(QA, concurrence(d.hash));
+            g.fx.admit(QA, concurrence(d.hash()));
         }
     }
     let view = g.fx.view();

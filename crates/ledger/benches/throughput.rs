@@ -103,7 +103,7 @@ fn one_record_per_commit(n: u64) {
     let fx = fixture(1);
     let (ledger, _) = ledger_in(dir.path(), &fx);
     let records: Vec<_> = (1..=n).map(|seq| incident(&fx.reporters[0], seq)).collect();
-    let bytes: usize = records.iter().map(|r| r.leaf.len()).sum();
+    let bytes: usize = records.iter().map(|r| r.leaf().len()).sum();
     let start = Instant::now();
     let cpu = cpu_time();
     for r in records {

@@ -123,7 +123,7 @@ impl Auditor {
         let index = self.frontier.size();
         let place = Place::Record(index);
         let record = Record::from_json(leaf).map_err(|e| fail(place.clone(), e.to_string()))?;
-        if record.leaf != leaf {
+        if record.leaf() != leaf {
             return Err(fail(
                 place,
                 "the stored bytes are not the record's canonical form",
@@ -134,10 +134,10 @@ impl Auditor {
             .map_err(|e| fail(place.clone(), e.to_string()))?;
         let nodes = self
             .frontier
-            .try_append(record.hash)
+            .try_append(record.hash())
             .map_err(|e| fail(place.clone(), e.to_string()))?;
         if index == 0 {
-            self.charter = Some(record.hash);
+            self.charter = Some(record.hash());
             if let (Some(expected), Some(named)) = (&self.pinned, self.log_key())
                 && expected != named
             {
@@ -224,13 +224,13 @@ pub fn verify_store(
                 ));
             }
             let (record, nodes) = auditor.push(&s.leaf)?;
-            if record.hash != s.hash {
+            if record.hash() != s.hash {
                 return Err(fail(
                     Place::Record(s.index),
                     "its stored hash is not the hash of its bytes",
                 ));
             }
-            if let Some(sealed) = &record.signed.envelope.confidential {
+            if let Some(sealed) = &record.signed().envelope.confidential {
                 let place = Place::ConfidentialPart(s.index);
                 let bytes = store
                     .opening(s.index)

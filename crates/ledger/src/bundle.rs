@@ -119,7 +119,7 @@ pub fn verify_bundle(
             .decode(&p.leaf)
             .map_err(|_| invalid(format!("the {what}'s leaf is not base64")))?;
         let record = Record::from_json(&bytes).map_err(|e| invalid(format!("the {what}: {e}")))?;
-        if record.leaf != bytes {
+        if record.leaf() != bytes {
             return Err(invalid(format!(
                 "the {what}'s leaf is not in canonical form"
             )));
@@ -129,7 +129,7 @@ pub fn verify_bundle(
     let record = parse(&bundle.record, "record")?;
     let key_record = parse(&bundle.key_record, "key record")?;
 
-    let key = match (log_key, &key_record.body) {
+    let key = match (log_key, &key_record.body()) {
         (Some(k), _) => k.clone(),
         (None, Body::Charter(c)) => c.log_key.verifier().clone(),
         (None, _) => {
@@ -138,7 +138,7 @@ pub fn verify_bundle(
             ));
         }
     };
-    if let Body::Charter(c) = &key_record.body
+    if let Body::Charter(c) = &key_record.body()
         && c.log_key.verifier() != &key
     {
         return Err(invalid(
@@ -152,7 +152,7 @@ pub fn verify_bundle(
         (&bundle.key_record, &key_record, "key record"),
     ] {
         truce_tlog::verify_inclusion(
-            &r.hash,
+            &r.hash(),
             p.index,
             checkpoint.size,
             &p.proof,
@@ -160,13 +160,13 @@ pub fn verify_bundle(
         )
         .map_err(|e| invalid(format!("the {what} is not in the checkpoint's tree: {e}")))?;
     }
-    if key_record.signed.envelope.seq == 0 || bundle.key_record.index > bundle.record.index {
+    if key_record.signed().envelope.seq == 0 || bundle.key_record.index > bundle.record.index {
         return Err(invalid("the key record must precede the record"));
     }
 
     // The key the key record grants the author, and the record's signature under it.
     let author = record.author().clone();
-    let granted = match &key_record.body {
+    let granted = match &key_record.body() {
         Body::Charter(c) => c
             .participants
             .iter()
@@ -179,7 +179,7 @@ pub fn verify_bundle(
     }
     .ok_or_else(|| invalid(format!("the key record grants no key to {author}")))?;
     let signature = record
-        .signed
+        .signed()
         .signatures
         .iter()
         .next()
@@ -194,7 +194,7 @@ pub fn verify_bundle(
         .map_err(|e| invalid(format!("the record's signature: {e}")))?;
     Ok(BundleReport {
         index: bundle.record.index,
-        leaf_hash: record.hash,
+        leaf_hash: record.hash(),
         kind: record.kind().to_string(),
         author: author.to_string(),
         tree_size: checkpoint.size,

@@ -252,7 +252,7 @@ fn check_opening(
     record: &Record,
     opening: Option<&Opening>,
 ) -> Result<Option<Vec<u8>>, SubmitError> {
-    match (&record.signed.envelope.confidential, opening) {
+    match (&record.signed().envelope.confidential, opening) {
         (None, None) => Ok(None),
         (None, Some(_)) => Err(SubmitError::Opening("the record has no confidential part".into())),
         (Some(_), None) => Err(SubmitError::Opening(

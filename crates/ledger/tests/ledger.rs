@@ -418,7 +418,7 @@ fn a_write_that_failed_after_its_commit_is_acknowledged_or_reported_unknown_neve
         .store(store.appends.load(Ordering::SeqCst), Ordering::SeqCst);
     let first = incident(&fx.reporters[0], 1);
     let receipt = ledger.submit(first.clone(), None).unwrap();
-    assert_eq!((receipt.index, receipt.leaf_hash), (1, first.hash));
+    assert_eq!((receipt.index, receipt.leaf_hash), (1, first.hash()));
 
     // The store goes down with the lost answer: the outcome is unknown.
     store.down_after_commit.store(true, Ordering::SeqCst);
@@ -437,7 +437,7 @@ fn a_write_that_failed_after_its_commit_is_acknowledged_or_reported_unknown_neve
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let stored = store.records(2, 3).unwrap();
-    assert_eq!(stored[0].hash, second.hash);
+    assert_eq!(stored[0].hash, second.hash());
     // Sent again as it was, it is refused as a replay, not filed twice.
     assert!(matches!(
         ledger.submit(second, None),

@@ -322,7 +322,7 @@ impl<'a> Log<'a> {
             signers.push(&self.author(c)?.signer);
         }
         let record = draft.sign(&signers)?;
-        let hash = record.hash;
+        let hash = record.hash();
         let state = self.author_mut(author)?;
         state.next_seq += 1;
         state.last_time = Some(time);
@@ -340,11 +340,11 @@ impl<'a> Log<'a> {
             let (kind, author, seq) = (
                 record.kind(),
                 record.author().to_string(),
-                record.signed.envelope.seq,
+                record.signed().envelope.seq,
             );
             let opening = openings
                 .iter()
-                .find(|(h, _)| *h == record.hash)
+                .find(|(h, _)| *h == record.hash())
                 .map(|(_, o)| o);
             (self.append)(record, opening).map_err(|reason| ScenarioError::Rejected {
                 kind,

@@ -188,8 +188,8 @@ fn one_violation_is_determined_and_decided() {
     let decided = built
         .records
         .iter()
-        .filter(|l| matches!(l.record.body, Body::PenaltyDecision(_)))
-        .filter(|l| view.meets_threshold(&l.record.hash))
+        .filter(|l| matches!(l.record.body(), Body::PenaltyDecision(_)))
+        .filter(|l| view.meets_threshold(&l.record.hash()))
         .count();
     assert_eq!(decided, 1);
 }
@@ -198,7 +198,7 @@ fn one_violation_is_determined_and_decided() {
 fn every_incident_report_says_what_is_illustrative() {
     let built = built();
     for l in &built.records {
-        let illustrative = match &l.record.body {
+        let illustrative = match &l.record.body() {
             Body::IncidentReport(b) => &b.illustrative,
             Body::IncidentResponse(b) => &b.illustrative,
             Body::Investigation(b) => &b.illustrative,
@@ -233,7 +233,7 @@ fn blobs_and_openings_match_their_records() {
         .collect();
     let mut evidence = 0;
     for l in &built.records {
-        if let Body::EvidenceSubmit(b) = &l.record.body {
+        if let Body::EvidenceSubmit(b) = &l.record.body() {
             evidence += 1;
             let i = digests
                 .iter()
@@ -257,9 +257,9 @@ fn blobs_and_openings_match_their_records() {
         let l = built
             .records
             .iter()
-            .find(|l| l.record.hash == *hash)
+            .find(|l| l.record.hash() == *hash)
             .unwrap();
-        let sealed = l.record.signed.envelope.confidential.as_ref().unwrap();
+        let sealed = l.record.signed().envelope.confidential.as_ref().unwrap();
         opening.matches(sealed).unwrap();
     }
 }
@@ -296,8 +296,13 @@ fn members_hold_the_keys_the_log_knows() {
 fn the_same_seed_builds_the_same_log() {
     let a = build_with_seed(10);
     let b = build_with_seed(10);
-    assert_ne!(a.records[0].record.hash, built().records[0].record.hash);
-    let hashes = |b: &Built| b.records.iter().map(|l| l.record.hash).collect::<Vec<_>>();
+    assert_ne!(a.records[0].record.hash(), built().records[0].record.hash());
+    let hashes = |b: &Built| {
+        b.records
+            .iter()
+            .map(|l| l.record.hash())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(hashes(&a), hashes(&b));
 }
 

@@ -134,7 +134,7 @@ fn preload_channel(ledger: &Ledger, heads: &[NoteSigner; 2], messages: u64) {
                    "text": "A supply convoy will pass the crossing tonight.", "urgent": i % 4 == 0}),
             Kind::ChannelMessage,
         );
-        let hash = message.hash;
+        let hash = message.hash();
         ledger.submit(message, None).unwrap();
         if i % 2 == 0 {
             let seq = seqs[to];
@@ -362,7 +362,7 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
 
         // Writes: pre-signed, so signing is not measured.
         let per_client = records.div_ceil(CLIENTS) as u64;
-        let work: Vec<Vec<Bytes>> = m.reporters.iter().map(|(s, a)| (per + 1..=per + per_client).map(|seq| Bytes::from(report(s, a, seq).leaf)).collect()).collect();
+        let work: Vec<Vec<Bytes>> = m.reporters.iter().map(|(s, a)| (per + 1..=per + per_client).map(|seq| Bytes::from(report(s, a, seq).leaf().to_vec())).collect()).collect();
         let started = Instant::now();
         let cpu_before = cpu_time();
         let mut tasks = Vec::new();

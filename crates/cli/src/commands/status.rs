@@ -62,7 +62,7 @@ pub fn run(args: StatusArgs) -> Result<ExitCode> {
     println!("{title} — {} records, as of {now}", records.len());
     println!("\nIncident cases ({})", cases.len());
     for c in &cases {
-        let Some(Body::IncidentReport(r)) = view.get(&c.incident).map(|l| &l.record.body) else {
+        let Some(Body::IncidentReport(r)) = view.get(&c.incident).map(|l| l.record.body()) else {
             continue;
         };
         let who = format!(

@@ -54,7 +54,7 @@ fn load(base: String, dir: &Path, stop: Arc<AtomicBool>, acked: Arc<Mutex<u64>>)
         let r = http
             .post(format!("{base}/api/v1/records"))
             .header("content-type", "application/json")
-            .body(record.leaf.clone())
+            .body(record.leaf().to_vec())
             .send()
             .unwrap();
         assert_eq!(r.status(), 201, "{}", r.text().unwrap_or_default());

@@ -261,7 +261,7 @@ fn evidence_is_refused_with_503_while_its_directory_is_read_only_and_taken_once_
     let posted = reqwest::blocking::Client::new()
         .post(format!("{base}/api/v1/records"))
         .header("content-type", "application/json")
-        .body(record.leaf.clone())
+        .body(record.leaf().to_vec())
         .send()
         .unwrap();
     assert_eq!(posted.status(), 201);

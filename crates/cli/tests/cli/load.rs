@@ -378,7 +378,7 @@ fn client(shared: &Shared, origin: &str, reporter: &Reporter) {
         let answer = http
             .post(format!("{base}/api/v1/records"))
             .header("content-type", "application/json")
-            .body(record.leaf.clone())
+            .body(record.leaf().to_vec())
             .send();
         let response = match answer {
             Ok(r) => r,
@@ -406,7 +406,7 @@ fn client(shared: &Shared, origin: &str, reporter: &Reporter) {
                 index: receipt["index"].as_u64().unwrap(),
                 leaf_hash: serde_json::from_value(receipt["leaf_hash"].clone()).unwrap(),
             };
-            assert_eq!(ack.leaf_hash, record.hash, "a receipt for another record");
+            assert_eq!(ack.leaf_hash, record.hash(), "a receipt for another record");
             shared.acks.lock().unwrap().push(ack);
             next_seq = Some(seq + 1);
             continue;

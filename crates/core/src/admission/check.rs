@@ -31,11 +31,11 @@ impl LogState {
     /// before handing the record to the single-threaded sequencer.
     pub fn signing_keys(&self, record: &Record) -> Result<Vec<VerifyingKey>, Rejection> {
         // The body's kind is the envelope's (`Body::parse`).
-        if let Body::Charter(charter) = &record.body {
+        if let Body::Charter(charter) = &record.body() {
             return super::rules::charter::signing_keys(charter, record);
         }
-        let envelope = &record.signed.envelope;
-        let signatures = record.signed.signatures.as_slice();
+        let envelope = &record.signed().envelope;
+        let signatures = record.signed().signatures.as_slice();
         if signatures.len() != 1 {
             return Err(Rejection::ExtraSignatures(record.kind()));
         }
@@ -72,7 +72,7 @@ impl LogState {
         record: &Record,
         signatures: Signatures,
     ) -> Result<(Facts, ParticipantId), Rejection> {
-        let envelope = &record.signed.envelope;
+        let envelope = &record.signed().envelope;
         // The charter opens the log and nothing else may.
         match (self.charter.as_deref(), record.kind()) {
             (None, Kind::Charter) => {}
@@ -106,7 +106,7 @@ impl LogState {
             }
         }
 
-        if let Body::Charter(charter) = &record.body {
+        if let Body::Charter(charter) = &record.body() {
             self.check_charter(record, charter)?;
             let founder = charter
                 .participants

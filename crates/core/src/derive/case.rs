@@ -220,7 +220,7 @@ impl StageClass {
 /// Derives one incident's case at time `now`; `None` when `incident` is not a report.
 pub fn case(view: &LogView<'_>, incident: &Hash, now: Timestamp) -> Option<CaseView> {
     let logged = view.get(incident)?;
-    let Body::IncidentReport(report) = &logged.record.body else {
+    let Body::IncidentReport(report) = &logged.record.body() else {
         return None;
     };
     Some(build(view, logged, report, now))
@@ -230,7 +230,7 @@ pub fn case(view: &LogView<'_>, incident: &Hash, now: Timestamp) -> Option<CaseV
 pub fn all_cases(view: &LogView<'_>, now: Timestamp) -> Vec<CaseView> {
     view.records
         .iter()
-        .filter_map(|l| match &l.record.body {
+        .filter_map(|l| match &l.record.body() {
             Body::IncidentReport(r) => Some(build(view, l, r, now)),
             _ => None,
         })
@@ -238,7 +238,7 @@ pub fn all_cases(view: &LogView<'_>, now: Timestamp) -> Vec<CaseView> {
 }
 
 fn build(view: &LogView<'_>, logged: &Logged, report: &IncidentReport, now: Timestamp) -> CaseView {
-    let hash = logged.record.hash;
+    let hash = logged.record.hash();
     let reported_at = logged.record.time();
     let hours = view.charter.map_or(DEFAULT_RESPONSE_HOURS, |c| {
         c.deadlines.incident_response_hours
@@ -252,9 +252,9 @@ fn build(view: &LogView<'_>, logged: &Logged, report: &IncidentReport, now: Time
     let mut duplicates = Vec::new();
     for l in view.records.iter().filter(|l| l.index > logged.index) {
         let r = &l.record;
-        match &r.body {
+        match &r.body() {
             Body::IncidentResponse(b) if b.incident == hash => responses.push(ResponseView {
-                record: r.hash,
+                record: r.hash(),
                 index: l.index,
                 participant: view.participant(r).cloned(),
                 stance: b.stance,
@@ -262,29 +262,29 @@ fn build(view: &LogView<'_>, logged: &Logged, report: &IncidentReport, now: Time
                 late: r.time() > deadline,
             }),
             Body::Investigation(b) if b.incident == hash => investigation.push(StepView {
-                record: r.hash,
+                record: r.hash(),
                 index: l.index,
                 step: b.step,
                 at: r.time(),
             }),
             Body::Finding(b) if b.incident == hash => findings.push(FindingView {
-                record: r.hash,
+                record: r.hash(),
                 index: l.index,
                 determination: b.determination,
                 responsible: b.responsible.clone(),
-                signed_by: view.signers(&r.hash),
-                counts: view.meets_threshold(&r.hash),
+                signed_by: view.signers(&r.hash()),
+                counts: view.meets_threshold(&r.hash()),
                 at: r.time(),
             }),
             Body::IncidentLink(b) if b.incidents.iter().any(|i| *i == hash) => {
-                related.push(r.hash);
+                related.push(r.hash());
                 if b.relation == crate::kinds::incident::LinkRelation::Duplicate {
                     duplicates.extend(b.incidents.iter().filter(|i| **i != hash).copied());
                 }
             }
-            Body::EvidenceSubmit(b) if b.incident == Some(hash) => related.push(r.hash),
+            Body::EvidenceSubmit(b) if b.incident == Some(hash) => related.push(r.hash()),
             Body::Remedy(b) if findings.iter().any(|f| f.record == b.finding) => {
-                related.push(r.hash)
+                related.push(r.hash())
             }
             _ => {}
         }

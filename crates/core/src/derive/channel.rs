@@ -280,7 +280,7 @@ pub fn messages(view: &LogView<'_>, now: Timestamp) -> Vec<MessageView> {
     let mut channel = Channel::new();
     for l in view.records {
         let r = &l.record;
-        channel.apply(l.index, r.hash, r.time(), &r.body, view.participant(r));
+        channel.apply(l.index, r.hash(), r.time(), r.body(), view.participant(r));
     }
     channel.all(now)
 }

@@ -295,11 +295,11 @@ fn kept(view: &LogView<'_>) -> Compliance {
     for l in view.records {
         let r = &l.record;
         compliance.apply(
-            r.hash,
+            r.hash(),
             r.time(),
-            &r.body,
+            r.body(),
             view.participant(r),
-            |incident| match &view.get(incident)?.record.body {
+            |incident| match &view.get(incident)?.record.body() {
                 Body::IncidentReport(report) => Some(IncidentFacts {
                     incident_type: report.incident_type,
                     occurred: report.time.at,

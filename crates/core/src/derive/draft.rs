@@ -120,14 +120,14 @@ impl DraftHistory {
 pub fn all_drafts(view: &LogView<'_>) -> Vec<DraftHistory> {
     view.records
         .iter()
-        .filter(|l| matches!(l.record.body, Body::DraftPropose(_)))
-        .filter_map(|l| draft_history(view, &l.record.hash))
+        .filter(|l| matches!(l.record.body(), Body::DraftPropose(_)))
+        .filter_map(|l| draft_history(view, &l.record.hash()))
         .collect()
 }
 
 pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
     let first = view.get(draft)?;
-    let Body::DraftPropose(proposal) = &first.record.body else {
+    let Body::DraftPropose(proposal) = &first.record.body() else {
         return None;
     };
     let parties: Vec<ParticipantId> = view.parties().into_iter().cloned().collect();
@@ -190,10 +190,10 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
 
     for l in view.records.iter().filter(|l| l.index >= first.index) {
         let r = &l.record;
-        match &r.body {
-            Body::DraftPropose(b) if r.hash == *draft => {
+        match &r.body() {
+            Body::DraftPropose(b) if r.hash() == *draft => {
                 versions.push(new_version(
-                    r.hash,
+                    r.hash(),
                     l.index,
                     r.time(),
                     view.participant(r).cloned(),
@@ -203,7 +203,7 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
             }
             Body::DraftAmend(b) if versions.iter().any(|v| v.version == b.previous) => {
                 let v = new_version(
-                    r.hash,
+                    r.hash(),
                     l.index,
                     r.time(),
                     view.participant(r).cloned(),
@@ -236,7 +236,7 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
                             version: v.version,
                             version_number: v.number,
                             withdrawn_acceptance: earlier,
-                            record: r.hash,
+                            record: r.hash(),
                             at: r.time(),
                         });
                     }
@@ -245,7 +245,7 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
                             party.clone(),
                             CellView {
                                 cell,
-                                record: r.hash,
+                                record: r.hash(),
                                 at: r.time(),
                             },
                         );
@@ -264,7 +264,7 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
                 v.signatures.push(SignatureView {
                     participant,
                     capacity: b.capacity,
-                    record: r.hash,
+                    record: r.hash(),
                     at: r.time(),
                 });
                 v.in_force = !parties.is_empty()

@@ -32,7 +32,7 @@ pub struct LogView<'a> {
 
 impl<'a> LogView<'a> {
     pub fn new(records: &'a [Logged]) -> Self {
-        let charter = records.first().and_then(|l| match &l.record.body {
+        let charter = records.first().and_then(|l| match &l.record.body() {
             Body::Charter(c) => Some(c),
             _ => None,
         });
@@ -46,8 +46,8 @@ impl<'a> LogView<'a> {
         }
         let mut by_hash = HashMap::new();
         for l in records {
-            by_hash.insert(l.record.hash, l);
-            if let Body::MemberAdd(b) = &l.record.body {
+            by_hash.insert(l.record.hash(), l);
+            if let Body::MemberAdd(b) = &l.record.body() {
                 participant_of.insert(b.member.id.as_str(), &b.participant);
             }
         }
@@ -59,9 +59,9 @@ impl<'a> LogView<'a> {
             signers: HashMap::new(),
         };
         for l in records {
-            let target = match &l.record.body {
+            let target = match &l.record.body() {
                 Body::Finding(_) | Body::ViolationDetermination(_) | Body::PenaltyDecision(_) => {
-                    Some(l.record.hash)
+                    Some(l.record.hash())
                 }
                 Body::Concurrence(c) => Some(c.record),
                 _ => None,

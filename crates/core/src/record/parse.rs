@@ -39,14 +39,18 @@ pub enum RecordError {
 }
 
 /// A record parsed, canonicalised and hashed: the unit the log admits.
+///
+/// Its parts are read through methods, never written: the body, the leaf
+/// and the hash are one fact seen three ways, and a `Record` exists only as
+/// `from_json` (or signing) made it, so they cannot disagree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
-    pub signed: SignedRecord,
-    pub body: Body,
+    signed: SignedRecord,
+    body: Body,
     /// The exact leaf bytes (RFC 8785 of `signed`).
-    pub leaf: Vec<u8>,
+    leaf: Vec<u8>,
     /// RFC 6962 leaf hash of `leaf`: the record's identity.
-    pub hash: Hash,
+    hash: Hash,
     /// Length of the canonical envelope inside `leaf`, after `LEAF_PREFIX`.
     envelope_len: usize,
 }
@@ -153,6 +157,31 @@ impl Record {
         Ok(message)
     }
 
+    /// The signed envelope and its signatures, as parsed.
+    pub fn signed(&self) -> &SignedRecord {
+        &self.signed
+    }
+
+    /// The typed body (what `signed().envelope.body` says, parsed by kind).
+    pub fn body(&self) -> &Body {
+        &self.body
+    }
+
+    /// The body, giving up the rest.
+    pub fn into_body(self) -> Body {
+        self.body
+    }
+
+    /// The exact leaf bytes: RFC 8785 of the envelope and signatures.
+    pub fn leaf(&self) -> &[u8] {
+        &self.leaf
+    }
+
+    /// The RFC 6962 leaf hash of the leaf: the record's identity.
+    pub fn hash(&self) -> Hash {
+        self.hash
+    }
+
     pub fn kind(&self) -> Kind {
         self.signed.envelope.kind
     }
@@ -198,5 +227,51 @@ impl Record {
         bytes
             .try_into()
             .map_err(|_| RecordError::SignatureEncoding { index })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::record::RecordDraft;
+    use crate::values::{Label, MemberId, Timestamp};
+    use truce_tlog::note::NoteSigner;
+
+    /// Only this module can make a `Record` whose leaf no longer holds its
+    /// envelope; should it ever, the record has no signed message and its
+    /// signatures do not check (they were once checked against an empty slice).
+    #[test]
+    fn a_leaf_that_no_longer_holds_its_envelope_has_no_signing_message() {
+        let signer = NoteSigner::generate("pakistan.liaison", &mut rand::rngs::OsRng).unwrap();
+        let body = Body::parse(
+            Kind::Statement,
+            &serde_json::json!({"category": "demands", "title": "T", "text": "Words."}),
+        )
+        .unwrap();
+        let record = RecordDraft {
+            log: Label::parse("truce.example/test").unwrap(),
+            author: MemberId::parse("pakistan.liaison").unwrap(),
+            seq: 1,
+            time: Timestamp::parse("2025-10-26T09:30:00Z").unwrap(),
+            body,
+            confidential: None,
+            extra_refs: vec![],
+        }
+        .sign(&[&signer])
+        .unwrap();
+        let key = signer.signing_key().verifying_key();
+        assert!(record.verify_signature(0, &key).is_ok());
+        let mut shortened = record.clone();
+        shortened.leaf.truncate(8);
+        let mut replaced = record;
+        replaced.leaf = b"[1,2,3]".repeat(1000);
+        for broken in [shortened, replaced] {
+            assert_eq!(broken.signing_message(), Err(RecordError::Inconsistent));
+            assert_eq!(
+                broken.verify_signature(0, &key),
+                Err(RecordError::Inconsistent)
+            );
+        }
     }
 }

@@ -46,7 +46,7 @@ pub fn verify_batch(
         .map(|((record, keys), message)| match message {
             Err(e) => Some(e.clone()),
             Ok(_) => {
-                (keys.len() != record.signed.signatures.len()).then_some(RecordError::Unsigned)
+                (keys.len() != record.signed().signatures.len()).then_some(RecordError::Unsigned)
             }
         })
         .collect();
@@ -92,7 +92,7 @@ pub fn verify_batch(
 
 /// One record's signatures, each checked on its own.
 fn check_alone(record: &Record, keys: &[VerifyingKey]) -> Result<(), RecordError> {
-    if keys.len() != record.signed.signatures.len() {
+    if keys.len() != record.signed().signatures.len() {
         return Err(RecordError::Unsigned);
     }
     keys.iter()

@@ -38,9 +38,9 @@ fn report(fx: &mut Fx) -> Record {
 /// `concur`) Qatar's concurrence.
 fn found(fx: &mut Fx, concur: bool) -> (Record, Record) {
     let r = report(fx);
-    let f = fx.admit(TR, finding(r.hash, "verified", Some(AFGHANISTAN)));
+    let f = fx.admit(TR, finding(r.hash(), "verified", Some(AFGHANISTAN)));
     if concur {
-        fx.admit(QA, concurrence(f.hash));
+        fx.admit(QA, concurrence(f.hash()));
     }
     (r, f)
 }
@@ -260,7 +260,7 @@ fn a_signature_that_does_not_verify_is_refused() {
         .draft(PK, statement("Forged"))
         .sign(&[&impostor])
         .unwrap();
-    value["signatures"][0]["sig"] = json!(forged.signed.signatures.as_slice()[0].sig);
+    value["signatures"][0]["sig"] = json!(forged.signed().signatures.as_slice()[0].sig);
     let forged = Record::from_json(value.to_string().as_bytes()).unwrap();
     assert!(matches!(
         fx.rejects(&forged),
@@ -313,7 +313,7 @@ fn the_author_signs_first_and_alone() {
 fn a_replayed_sequence_number_is_refused() {
     let mut fx = Fx::new();
     let first = fx.admit(PK, statement("First"));
-    let seq = first.signed.envelope.seq;
+    let seq = first.signed().envelope.seq;
     assert_eq!(
         fx.rejects(&first),
         Rejection::Sequence {
@@ -396,10 +396,10 @@ fn a_party_cannot_investigate_find_or_concur() {
     let mut fx = Fx::new();
     let (r, f) = found(&mut fx, false);
     for (who, b) in [
-        (PK, investigation(r.hash, "opened")),
-        (AF, finding(r.hash, "not_verified", None)),
-        (PK, finding(r.hash, "verified", Some(AFGHANISTAN))),
-        (PK, concurrence(f.hash)),
+        (PK, investigation(r.hash(), "opened")),
+        (AF, finding(r.hash(), "not_verified", None)),
+        (PK, finding(r.hash(), "verified", Some(AFGHANISTAN))),
+        (PK, concurrence(f.hash())),
         (PK, propose(&[("c1", "Text")])),
     ] {
         let rejection = fx.refuses(who, b);
@@ -442,7 +442,7 @@ fn each_act_needs_its_capability() {
     fx.admit(QA, member_add(QATAR, &clerk, &["sign"]));
     fx.set_key(clerk);
     let r = report(&mut fx);
-    let rejection = fx.refuses("qa.clerk", investigation(r.hash, "opened"));
+    let rejection = fx.refuses("qa.clerk", investigation(r.hash(), "opened"));
     assert!(
         matches!(rejection, Rejection::MissingCapability { ref capability, .. } if capability == "find")
     );
@@ -454,22 +454,22 @@ fn only_the_accused_party_may_respond() {
     let mut fx = Fx::new();
     let r = report(&mut fx);
     assert_rule!(
-        fx.refuses(PK, response(r.hash, "deny")),
+        fx.refuses(PK, response(r.hash(), "deny")),
         RuleViolation::ResponseNotByAccused {
             accused: pid(AFGHANISTAN),
             responder: pid(PAKISTAN),
         }
     );
     assert!(matches!(
-        fx.refuses(PK_REPORTER, response(r.hash, "deny")),
+        fx.refuses(PK_REPORTER, response(r.hash(), "deny")),
         Rejection::MissingCapability { .. }
     ));
     // Mediators do not answer for a party either.
     assert!(matches!(
-        fx.refuses(TR, response(r.hash, "deny")),
+        fx.refuses(TR, response(r.hash(), "deny")),
         Rejection::MissingCapability { .. }
     ));
-    fx.admit(AF, response(r.hash, "deny"));
+    fx.admit(AF, response(r.hash(), "deny"));
 }
 
 #[test]
@@ -478,7 +478,7 @@ fn an_incident_without_an_accused_party_takes_no_responses() {
     let r = fx.admit(PK, incident(None, "ied", "2025-10-26T06:00:00Z"));
     for who in [AF, PK] {
         assert_rule!(
-            fx.refuses(who, response(r.hash, "acknowledge")),
+            fx.refuses(who, response(r.hash(), "acknowledge")),
             RuleViolation::ResponseWithoutAccused
         );
     }
@@ -524,9 +524,9 @@ fn references_must_exist_and_be_of_the_right_kind() {
     );
     let s = fx.admit(PK, statement("Not an incident"));
     assert_eq!(
-        fx.refuses(AF, response(s.hash, "deny")),
+        fx.refuses(AF, response(s.hash(), "deny")),
         Rejection::WrongReferenceKind {
-            hash: s.hash,
+            hash: s.hash(),
             field: "incident",
             expected: "incident.report",
             found: Kind::Statement
@@ -536,14 +536,14 @@ fn references_must_exist_and_be_of_the_right_kind() {
     for (who, b, field) in [
         (
             TR,
-            finding(s.hash, "verified", Some(AFGHANISTAN)),
+            finding(s.hash(), "verified", Some(AFGHANISTAN)),
             "incident",
         ),
-        (QA, concurrence(r.hash), "record"),
-        (AF, receipt(r.hash, "read"), "message"),
-        (TR, amend(r.hash, &[("c1", "Text")]), "previous"),
-        (PK, position(s.hash, &[("c1", "accept", None)]), "version"),
-        (TR, decision(r.hash, 1), "determination"),
+        (QA, concurrence(r.hash()), "record"),
+        (AF, receipt(r.hash(), "read"), "message"),
+        (TR, amend(r.hash(), &[("c1", "Text")]), "previous"),
+        (PK, position(s.hash(), &[("c1", "accept", None)]), "version"),
+        (TR, decision(r.hash(), 1), "determination"),
     ] {
         let rejection = fx.refuses(who, b);
         assert!(
@@ -555,7 +555,7 @@ fn references_must_exist_and_be_of_the_right_kind() {
     let mut ev = incident(Some(AFGHANISTAN), "shelling", "2025-10-26T06:00:00Z")
         .to_value()
         .unwrap();
-    ev["evidence"] = json!([s.hash]);
+    ev["evidence"] = json!([s.hash()]);
     let rejection = fx.refuses(PK, body(Kind::IncidentReport, ev));
     assert!(matches!(
         rejection,
@@ -572,20 +572,20 @@ fn references_must_exist_and_be_of_the_right_kind() {
 fn a_finding_counts_only_once_the_threshold_of_mediators_has_signed() {
     let mut fx = Fx::new();
     let (_, f) = found(&mut fx, false);
-    assert!(!fx.state.meets_threshold(&f.hash));
+    assert!(!fx.state.meets_threshold(&f.hash()));
     assert_eq!(
         fx.state
-            .threshold_signers(&f.hash)
+            .threshold_signers(&f.hash())
             .unwrap()
             .iter()
             .collect::<Vec<_>>(),
         [&pid(TURKIYE)]
     );
-    fx.admit(QA, concurrence(f.hash));
-    assert!(fx.state.meets_threshold(&f.hash));
+    fx.admit(QA, concurrence(f.hash()));
+    assert!(fx.state.meets_threshold(&f.hash()));
     assert_eq!(
         fx.state
-            .threshold_signers(&f.hash)
+            .threshold_signers(&f.hash())
             .unwrap()
             .iter()
             .collect::<Vec<_>>(),
@@ -598,11 +598,11 @@ fn a_mediator_concurs_only_once_and_not_with_itself() {
     let mut fx = Fx::new();
     let (_, f) = found(&mut fx, true);
     assert_rule!(
-        fx.refuses(QA, concurrence(f.hash)),
+        fx.refuses(QA, concurrence(f.hash())),
         RuleViolation::AlreadyConcurred(pid(QATAR))
     );
     assert_rule!(
-        fx.refuses(TR, concurrence(f.hash)),
+        fx.refuses(TR, concurrence(f.hash())),
         RuleViolation::AlreadyConcurred(pid(TURKIYE))
     );
     // A second member of Qatar does not count as a second mediator either.
@@ -610,7 +610,7 @@ fn a_mediator_concurs_only_once_and_not_with_itself() {
     fx.admit(QA, member_add(QATAR, &deputy, &["find"]));
     fx.set_key(deputy);
     assert_rule!(
-        fx.refuses("qa.deputy", concurrence(f.hash)),
+        fx.refuses("qa.deputy", concurrence(f.hash())),
         RuleViolation::AlreadyConcurred(pid(QATAR))
     );
 }
@@ -621,12 +621,12 @@ fn a_finding_that_does_not_verify_holds_no_one_responsible() {
     let r = report(&mut fx);
     for d in ["not_verified", "inconclusive"] {
         assert_rule!(
-            fx.refuses(TR, finding(r.hash, d, Some(AFGHANISTAN))),
+            fx.refuses(TR, finding(r.hash(), d, Some(AFGHANISTAN))),
             RuleViolation::FindingResponsibleWithoutVerification
         );
     }
-    fx.admit(TR, finding(r.hash, "inconclusive", None));
-    fx.admit(TR, finding(r.hash, "partly_verified", Some(AFGHANISTAN)));
+    fx.admit(TR, finding(r.hash(), "inconclusive", None));
+    fx.admit(TR, finding(r.hash(), "partly_verified", Some(AFGHANISTAN)));
 }
 
 #[test]
@@ -634,25 +634,25 @@ fn a_violation_is_determined_only_on_a_counting_verified_finding() {
     let mut fx = Fx::new();
     let (r, f) = found(&mut fx, false);
     assert_rule!(
-        fx.refuses(TR, determination(f.hash, AFGHANISTAN, 1)),
+        fx.refuses(TR, determination(f.hash(), AFGHANISTAN, 1)),
         RuleViolation::FindingBelowThreshold
     );
-    let unverified = fx.admit(TR, finding(r.hash, "not_verified", None));
-    fx.admit(QA, concurrence(unverified.hash));
+    let unverified = fx.admit(TR, finding(r.hash(), "not_verified", None));
+    fx.admit(QA, concurrence(unverified.hash()));
     assert_rule!(
-        fx.refuses(TR, determination(unverified.hash, AFGHANISTAN, 1)),
+        fx.refuses(TR, determination(unverified.hash(), AFGHANISTAN, 1)),
         RuleViolation::DeterminationOnUnverifiedFinding
     );
     assert!(matches!(
-        fx.refuses(PK, determination(f.hash, AFGHANISTAN, 1)),
+        fx.refuses(PK, determination(f.hash(), AFGHANISTAN, 1)),
         Rejection::WrongRole { .. }
     ));
-    fx.admit(QA, concurrence(f.hash));
+    fx.admit(QA, concurrence(f.hash()));
     assert_rule!(
-        fx.refuses(TR, determination(f.hash, AFGHANISTAN, 3)),
+        fx.refuses(TR, determination(f.hash(), AFGHANISTAN, 3)),
         RuleViolation::ConsequenceLevelUnknown(3)
     );
-    fx.admit(TR, determination(f.hash, AFGHANISTAN, 1));
+    fx.admit(TR, determination(f.hash(), AFGHANISTAN, 1));
 }
 
 #[test]
@@ -660,20 +660,20 @@ fn a_determination_names_the_party_the_finding_holds_responsible() {
     let mut fx = Fx::new();
     let (r, f) = found(&mut fx, true);
     assert_rule!(
-        fx.refuses(TR, determination(f.hash, PAKISTAN, 1)),
+        fx.refuses(TR, determination(f.hash(), PAKISTAN, 1)),
         RuleViolation::DeterminationNamesOtherParty {
             responsible: pid(AFGHANISTAN),
             named: pid(PAKISTAN),
         }
     );
     // A verified finding that attributes the incident to no one determines no violation.
-    let anonymous = fx.admit(TR, finding(r.hash, "verified", None));
-    fx.admit(QA, concurrence(anonymous.hash));
+    let anonymous = fx.admit(TR, finding(r.hash(), "verified", None));
+    fx.admit(QA, concurrence(anonymous.hash()));
     assert_rule!(
-        fx.refuses(TR, determination(anonymous.hash, AFGHANISTAN, 1)),
+        fx.refuses(TR, determination(anonymous.hash(), AFGHANISTAN, 1)),
         RuleViolation::DeterminationWithoutResponsible
     );
-    fx.admit(QA, determination(f.hash, AFGHANISTAN, 1));
+    fx.admit(QA, determination(f.hash(), AFGHANISTAN, 1));
 }
 
 #[test]
@@ -683,67 +683,67 @@ fn a_determination_cites_only_the_violating_partys_own_commitment() {
     let af_commitment = fx.admit(AF, commitment(&["shelling"], EFFECTIVE));
     let (_, f) = found(&mut fx, true);
     let with = |c: Hash| {
-        let mut v = determination(f.hash, AFGHANISTAN, 1).to_value().unwrap();
+        let mut v = determination(f.hash(), AFGHANISTAN, 1).to_value().unwrap();
         v["commitment"] = json!(c);
         body(Kind::ViolationDetermination, v)
     };
     assert_rule!(
-        fx.refuses(TR, with(pk_commitment.hash)),
+        fx.refuses(TR, with(pk_commitment.hash())),
         RuleViolation::CommitmentOfAnotherParty {
             declared_by: pid(PAKISTAN),
             party: pid(AFGHANISTAN),
         }
     );
     assert!(matches!(
-        fx.refuses(TR, with(f.hash)),
+        fx.refuses(TR, with(f.hash())),
         Rejection::WrongReferenceKind {
             field: "commitment",
             ..
         }
     ));
-    fx.admit(TR, with(af_commitment.hash));
+    fx.admit(TR, with(af_commitment.hash()));
 }
 
 #[test]
 fn a_penalty_is_decided_only_on_a_counting_determination() {
     let mut fx = Fx::new();
     let (_, f) = found(&mut fx, true);
-    let d = fx.admit(TR, determination(f.hash, AFGHANISTAN, 1));
-    assert!(!fx.state.meets_threshold(&d.hash));
+    let d = fx.admit(TR, determination(f.hash(), AFGHANISTAN, 1));
+    assert!(!fx.state.meets_threshold(&d.hash()));
     assert_rule!(
-        fx.refuses(TR, decision(d.hash, 1)),
+        fx.refuses(TR, decision(d.hash(), 1)),
         RuleViolation::DeterminationBelowThreshold
     );
     assert!(matches!(
-        fx.refuses(TR, decision(f.hash, 1)),
+        fx.refuses(TR, decision(f.hash(), 1)),
         Rejection::WrongReferenceKind {
             field: "determination",
             ..
         }
     ));
-    fx.admit(QA, concurrence(d.hash));
-    assert!(fx.state.meets_threshold(&d.hash));
+    fx.admit(QA, concurrence(d.hash()));
+    assert!(fx.state.meets_threshold(&d.hash()));
     assert_rule!(
-        fx.refuses(TR, decision(d.hash, 9)),
+        fx.refuses(TR, decision(d.hash(), 9)),
         RuleViolation::ConsequenceLevelUnknown(9)
     );
     assert!(matches!(
-        fx.refuses(AF, decision(d.hash, 1)),
+        fx.refuses(AF, decision(d.hash(), 1)),
         Rejection::WrongRole { .. }
     ));
-    let p = fx.admit(TR, decision(d.hash, 2));
-    fx.admit(QA, concurrence(p.hash));
-    assert!(fx.state.meets_threshold(&p.hash));
+    let p = fx.admit(TR, decision(d.hash(), 2));
+    fx.admit(QA, concurrence(p.hash()));
+    assert!(fx.state.meets_threshold(&p.hash()));
 }
 
 #[test]
 fn only_the_named_party_answers_a_determination_or_states_remedy() {
     let mut fx = Fx::new();
     let (_, f) = found(&mut fx, true);
-    let d = fx.admit(TR, determination(f.hash, AFGHANISTAN, 1));
+    let d = fx.admit(TR, determination(f.hash(), AFGHANISTAN, 1));
     let answer = body(
         Kind::ViolationResponse,
-        json!({"determination": d.hash, "stance": "object", "text": "We object."}),
+        json!({"determination": d.hash(), "stance": "object", "text": "We object."}),
     );
     assert_rule!(
         fx.refuses(PK, answer.clone()),
@@ -752,7 +752,7 @@ fn only_the_named_party_answers_a_determination_or_states_remedy() {
     fx.admit(AF, answer);
     let remedy = body(
         Kind::Remedy,
-        json!({"finding": f.hash, "action": "Units withdrawn from the crossing."}),
+        json!({"finding": f.hash(), "action": "Units withdrawn from the crossing."}),
     );
     assert_rule!(
         fx.refuses(PK, remedy.clone()),
@@ -782,11 +782,11 @@ fn only_mediators_propose_and_amend_and_only_parties_take_positions() {
     ));
     let v1 = drafted(&mut fx);
     assert!(matches!(
-        fx.refuses(PK, amend(v1.hash, &[("c1", "Text")])),
+        fx.refuses(PK, amend(v1.hash(), &[("c1", "Text")])),
         Rejection::WrongRole { .. }
     ));
     assert!(matches!(
-        fx.refuses(QA, position(v1.hash, &[("c1", "accept", None)])),
+        fx.refuses(QA, position(v1.hash(), &[("c1", "accept", None)])),
         Rejection::WrongRole { .. }
     ));
 }
@@ -797,21 +797,21 @@ fn an_amendment_builds_on_the_latest_version() {
     let v1 = drafted(&mut fx);
     let v2 = fx.admit(
         QA,
-        amend(v1.hash, &[("c1", "No attacks."), ("c3", "Late item.")]),
+        amend(v1.hash(), &[("c1", "No attacks."), ("c3", "Late item.")]),
     );
     assert_rule!(
-        fx.refuses(TR, amend(v1.hash, &[("c1", "A fork of version 1.")])),
+        fx.refuses(TR, amend(v1.hash(), &[("c1", "A fork of version 1.")])),
         RuleViolation::AmendmentNotOnLatest
     );
-    let v3 = fx.admit(TR, amend(v2.hash, &[("c1", "No attacks at all.")]));
+    let v3 = fx.admit(TR, amend(v2.hash(), &[("c1", "No attacks at all.")]));
     assert_rule!(
-        fx.refuses(TR, amend(v2.hash, &[("c1", "Again.")])),
+        fx.refuses(TR, amend(v2.hash(), &[("c1", "Again.")])),
         RuleViolation::AmendmentNotOnLatest
     );
     // A second draft has its own latest version.
     let other = fx.admit(QA, propose(&[("x1", "Another agreement.")]));
-    fx.admit(TR, amend(other.hash, &[("x1", "Amended.")]));
-    fx.admit(TR, amend(v3.hash, &[("c1", "Still the first draft.")]));
+    fx.admit(TR, amend(other.hash(), &[("x1", "Amended.")]));
+    fx.admit(TR, amend(v3.hash(), &[("c1", "Still the first draft.")]));
 }
 
 #[test]
@@ -820,21 +820,21 @@ fn positions_name_clauses_of_that_version() {
     let v1 = drafted(&mut fx);
     let v2 = fx.admit(
         TR,
-        amend(v1.hash, &[("c1", "No attacks."), ("c3", "Late item.")]),
+        amend(v1.hash(), &[("c1", "No attacks."), ("c3", "Late item.")]),
     );
     assert_rule!(
-        fx.refuses(PK, position(v1.hash, &[("c3", "accept", None)])),
+        fx.refuses(PK, position(v1.hash(), &[("c3", "accept", None)])),
         RuleViolation::ClauseNotInVersion(cid("c3"))
     );
     assert_rule!(
         fx.refuses(
             PK,
-            position(v2.hash, &[("c1", "accept", None), ("c2", "reject", None)])
+            position(v2.hash(), &[("c1", "accept", None), ("c2", "reject", None)])
         ),
         RuleViolation::ClauseNotInVersion(cid("c2"))
     );
-    fx.admit(PK, position(v2.hash, &[("c3", "reserve", None)]));
-    fx.admit(PK, position(v1.hash, &[("c2", "reject", None)]));
+    fx.admit(PK, position(v2.hash(), &[("c3", "reserve", None)]));
+    fx.admit(PK, position(v1.hash(), &[("c2", "reject", None)]));
 }
 
 #[test]
@@ -843,12 +843,12 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
     let v1 = drafted(&mut fx);
     let pk_accepts = fx.admit(
         PK,
-        position(v1.hash, &[("c1", "accept", None), ("c2", "reject", None)]),
+        position(v1.hash(), &[("c1", "accept", None), ("c2", "reject", None)]),
     );
-    let af_accepts = fx.admit(AF, position(v1.hash, &[("c1", "accept", None)]));
-    let pk_rejects = fx.admit(PK, position(v1.hash, &[("c1", "reject", None)]));
+    let af_accepts = fx.admit(AF, position(v1.hash(), &[("c1", "accept", None)]));
+    let pk_rejects = fx.admit(PK, position(v1.hash(), &[("c1", "reject", None)]));
     let other = fx.admit(QA, propose(&[("c1", "Same clause id, other draft.")]));
-    let pk_accepts_other = fx.admit(PK, position(other.hash, &[("c1", "accept", None)]));
+    let pk_accepts_other = fx.admit(PK, position(other.hash(), &[("c1", "accept", None)]));
 
     let must = |clause: &str| RuleViolation::WithdrawalWithoutAcceptance {
         clause: cid(clause),
@@ -858,7 +858,7 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
     assert_rule!(
         fx.refuses(
             PK,
-            position(v1.hash, &[("c1", "withdraw", Some(af_accepts.hash))])
+            position(v1.hash(), &[("c1", "withdraw", Some(af_accepts.hash()))])
         ),
         must("c1")
     );
@@ -866,7 +866,7 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
     assert_rule!(
         fx.refuses(
             PK,
-            position(v1.hash, &[("c1", "withdraw", Some(pk_rejects.hash))])
+            position(v1.hash(), &[("c1", "withdraw", Some(pk_rejects.hash()))])
         ),
         must("c1")
     );
@@ -874,7 +874,7 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
     assert_rule!(
         fx.refuses(
             PK,
-            position(v1.hash, &[("c2", "withdraw", Some(pk_accepts.hash))])
+            position(v1.hash(), &[("c2", "withdraw", Some(pk_accepts.hash()))])
         ),
         must("c2")
     );
@@ -882,13 +882,19 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
     assert_rule!(
         fx.refuses(
             PK,
-            position(v1.hash, &[("c1", "withdraw", Some(pk_accepts_other.hash))])
+            position(
+                v1.hash(),
+                &[("c1", "withdraw", Some(pk_accepts_other.hash()))]
+            )
         ),
         must("c1")
     );
     // Not a position at all.
     assert!(matches!(
-        fx.refuses(PK, position(v1.hash, &[("c1", "withdraw", Some(v1.hash))])),
+        fx.refuses(
+            PK,
+            position(v1.hash(), &[("c1", "withdraw", Some(v1.hash()))])
+        ),
         Rejection::WrongReferenceKind {
             field: "withdraws",
             ..
@@ -896,11 +902,11 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
     ));
     fx.admit(
         PK,
-        position(v1.hash, &[("c1", "withdraw", Some(pk_accepts.hash))]),
+        position(v1.hash(), &[("c1", "withdraw", Some(pk_accepts.hash()))]),
     );
     fx.admit(
         AF,
-        position(v1.hash, &[("c1", "withdraw", Some(af_accepts.hash))]),
+        position(v1.hash(), &[("c1", "withdraw", Some(af_accepts.hash()))]),
     );
 }
 
@@ -908,14 +914,14 @@ fn a_withdrawal_names_an_earlier_acceptance_of_that_clause_by_the_same_party_on_
 fn a_withdrawal_may_take_back_an_acceptance_of_an_earlier_version_of_the_same_draft() {
     let mut fx = Fx::new();
     let v1 = drafted(&mut fx);
-    let accepted = fx.admit(AF, position(v1.hash, &[("c1", "accept", None)]));
+    let accepted = fx.admit(AF, position(v1.hash(), &[("c1", "accept", None)]));
     let v2 = fx.admit(
         TR,
-        amend(v1.hash, &[("c1", "No attacks."), ("c2", "Cell.")]),
+        amend(v1.hash(), &[("c1", "No attacks."), ("c2", "Cell.")]),
     );
     fx.admit(
         AF,
-        position(v2.hash, &[("c1", "withdraw", Some(accepted.hash))]),
+        position(v2.hash(), &[("c1", "withdraw", Some(accepted.hash()))]),
     );
 }
 
@@ -924,30 +930,30 @@ fn each_participant_signs_a_version_once_in_its_own_capacity() {
     let mut fx = Fx::new();
     let v1 = drafted(&mut fx);
     assert!(matches!(
-        fx.refuses(TR, sign_version(v1.hash, "party")),
+        fx.refuses(TR, sign_version(v1.hash(), "party")),
         Rejection::WrongRole { .. }
     ));
     assert!(matches!(
-        fx.refuses(PK, sign_version(v1.hash, "guarantor")),
+        fx.refuses(PK, sign_version(v1.hash(), "guarantor")),
         Rejection::WrongRole { .. }
     ));
     assert!(matches!(
-        fx.refuses(PK_REPORTER, sign_version(v1.hash, "party")),
+        fx.refuses(PK_REPORTER, sign_version(v1.hash(), "party")),
         Rejection::MissingCapability { .. }
     ));
-    fx.admit(PK, sign_version(v1.hash, "party"));
+    fx.admit(PK, sign_version(v1.hash(), "party"));
     assert_rule!(
-        fx.refuses(PK, sign_version(v1.hash, "party")),
+        fx.refuses(PK, sign_version(v1.hash(), "party")),
         RuleViolation::VersionAlreadySigned(pid(PAKISTAN))
     );
-    fx.admit(TR, sign_version(v1.hash, "guarantor"));
+    fx.admit(TR, sign_version(v1.hash(), "guarantor"));
     assert_rule!(
-        fx.refuses(TR, sign_version(v1.hash, "guarantor")),
+        fx.refuses(TR, sign_version(v1.hash(), "guarantor")),
         RuleViolation::VersionAlreadySigned(pid(TURKIYE))
     );
     // A new version is a new text to sign.
-    let v2 = fx.admit(QA, amend(v1.hash, &[("c1", "Changed.")]));
-    fx.admit(PK, sign_version(v2.hash, "party"));
+    let v2 = fx.admit(QA, amend(v1.hash(), &[("c1", "Changed.")]));
+    fx.admit(PK, sign_version(v2.hash(), "party"));
 }
 
 // ---- membership ---------------------------------------------------------------
@@ -1083,15 +1089,15 @@ fn channel_receipts_come_only_from_recipients() {
     let mut fx = Fx::new();
     let m = fx.admit(PK, message(&[AFGHANISTAN, TURKIYE], true));
     assert_rule!(
-        fx.refuses(QA, receipt(m.hash, "read")),
+        fx.refuses(QA, receipt(m.hash(), "read")),
         RuleViolation::ReceiptByNonRecipient
     );
     assert_rule!(
-        fx.refuses(PK, receipt(m.hash, "acknowledged")),
+        fx.refuses(PK, receipt(m.hash(), "acknowledged")),
         RuleViolation::ReceiptByNonRecipient
     );
-    fx.admit(AF, receipt(m.hash, "acknowledged"));
-    fx.admit(TR, receipt(m.hash, "delivered"));
+    fx.admit(AF, receipt(m.hash(), "acknowledged"));
+    fx.admit(TR, receipt(m.hash(), "delivered"));
 }
 
 #[test]
@@ -1107,7 +1113,7 @@ fn messages_go_to_other_participants_and_only_those_in_a_thread_reply() {
     );
     let m = fx.admit(PK, message(&[AFGHANISTAN], false));
     let mut reply = message(&[PAKISTAN], false).to_value().unwrap();
-    reply["reply_to"] = json!(m.hash);
+    reply["reply_to"] = json!(m.hash());
     assert_rule!(
         fx.refuses(QA, body(Kind::ChannelMessage, reply.clone())),
         RuleViolation::ReplyByOutsider
@@ -1121,7 +1127,7 @@ fn a_participant_acknowledges_only_the_other_sides_evidence() {
     let e = fx.admit(PK, evidence(None));
     let ack = body(
         Kind::EvidenceAcknowledge,
-        json!({"evidence": e.hash, "status": "examined"}),
+        json!({"evidence": e.hash(), "status": "examined"}),
     );
     assert_rule!(
         fx.refuses(PK, ack.clone()),
@@ -1155,19 +1161,19 @@ fn a_disclosure_must_open_the_sealed_part_exactly() {
     let wrong_salt = Opening::new([6; 32], opening.content.clone());
     for o in [&wrong_content, &wrong_salt] {
         assert_rule!(
-            fx.refuses(PK, disclose(sealed.hash, o)),
+            fx.refuses(PK, disclose(sealed.hash(), o)),
             RuleViolation::DisclosureMismatch
         );
     }
     assert_rule!(
-        fx.refuses(PK, disclose(plain.hash, &opening)),
+        fx.refuses(PK, disclose(plain.hash(), &opening)),
         RuleViolation::NothingToDisclose
     );
     assert_rule!(
-        fx.refuses(AF, disclose(sealed.hash, &opening)),
+        fx.refuses(AF, disclose(sealed.hash(), &opening)),
         RuleViolation::DisclosureNotByFiler
     );
-    fx.admit(PK, disclose(sealed.hash, &opening));
+    fx.admit(PK, disclose(sealed.hash(), &opening));
     // Readers must be participants.
     let mut draft = fx.draft(PK, evidence(None));
     draft.confidential = Some(SealedPart {
@@ -1185,7 +1191,7 @@ fn a_disclosure_must_open_the_sealed_part_exactly() {
 fn a_state_rebuilt_by_admitting_the_same_records_agrees() {
     let mut fx = Fx::new();
     let (_, f) = found(&mut fx, true);
-    fx.admit(TR, determination(f.hash, AFGHANISTAN, 1));
+    fx.admit(TR, determination(f.hash(), AFGHANISTAN, 1));
     let mut rebuilt = LogState::new();
     for l in &fx.log {
         rebuilt.admit(&l.record).unwrap();
@@ -1194,10 +1200,10 @@ fn a_state_rebuilt_by_admitting_the_same_records_agrees() {
     for m in [PK, AF, TR, QA] {
         assert_eq!(rebuilt.next_seq(&member(m)), fx.state.next_seq(&member(m)));
     }
-    assert!(rebuilt.meets_threshold(&f.hash));
+    assert!(rebuilt.meets_threshold(&f.hash()));
     assert_eq!(
-        rebuilt.entry(&f.hash).map(|e| e.index),
-        fx.state.entry(&f.hash).map(|e| e.index)
+        rebuilt.entry(&f.hash()).map(|e| e.index),
+        fx.state.entry(&f.hash()).map(|e| e.index)
     );
 }
 
@@ -1211,17 +1217,17 @@ fn a_record_cannot_claim_to_precede_what_it_refers_to() {
     );
     // Afghanistan answers with a time before the report: backdating to look on time.
     fx.at("2025-10-27T12:00:00Z");
-    let rejection = fx.refuses(AF, response(report.hash, "deny"));
+    let rejection = fx.refuses(AF, response(report.hash(), "deny"));
     assert_rule!(
         rejection,
         RuleViolation::PrecedesReference {
             time: ts("2025-10-27T12:00:00Z"),
-            referenced_index: fx.state.entry(&report.hash).unwrap().index,
+            referenced_index: fx.state.entry(&report.hash()).unwrap().index,
             referenced_time: ts("2025-10-28T12:00:00Z"),
         }
     );
     fx.at("2025-10-28T13:00:00Z");
-    fx.admit(AF, response(report.hash, "deny"));
+    fx.admit(AF, response(report.hash(), "deny"));
 }
 
 #[test]
@@ -1269,7 +1275,7 @@ fn a_finding_holds_only_a_party_responsible() {
         PK,
         incident(Some(AFGHANISTAN), "shelling", "2025-10-26T03:00:00Z"),
     );
-    let rejection = fx.refuses(TR, finding(report.hash, "verified", Some(QATAR)));
+    let rejection = fx.refuses(TR, finding(report.hash(), "verified", Some(QATAR)));
     assert_rule!(
         rejection,
         RuleViolation::NotAParty {
@@ -1297,12 +1303,12 @@ fn only_those_entitled_may_log_opening_restricted_evidence() {
         )
     };
     assert_rule!(
-        fx.refuses(AF, access(restricted.hash)),
+        fx.refuses(AF, access(restricted.hash())),
         RuleViolation::EvidenceRestricted
     );
-    fx.admit(QA, access(restricted.hash));
-    fx.admit(PK, access(restricted.hash));
+    fx.admit(QA, access(restricted.hash()));
+    fx.admit(PK, access(restricted.hash()));
     // Evidence shared with all participants may be opened by the other party.
     let shared = fx.admit(PK, evidence(None));
-    fx.admit(AF, access(shared.hash));
+    fx.admit(AF, access(shared.hash()));
 }

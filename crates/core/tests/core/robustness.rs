@@ -12,7 +12,7 @@ fn valid_leaf() -> (Fx, Vec<u8>) {
         PK,
         incident(Some(AFGHANISTAN), "shelling", "2025-10-26T06:00:00Z"),
     );
-    let leaf = record.leaf.clone();
+    let leaf = record.leaf().to_vec();
     (fx, leaf)
 }
 

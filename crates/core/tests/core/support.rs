@@ -84,7 +84,7 @@ pub fn signed_envelope(envelope: Envelope, signers: &[&NoteSigner]) -> SignedRec
 /// The record's JSON value, for editing a record as an attacker or a sloppy
 /// client would.
 pub fn to_value(record: &Record) -> Value {
-    serde_json::from_slice(&record.leaf).unwrap()
+    serde_json::from_slice(record.leaf()).unwrap()
 }
 
 pub struct Fx {
@@ -325,7 +325,7 @@ impl Fx {
         let before = format!("{:?}", self.state);
         let size = self.state.size();
         // A replay of an admitted record is refused too; it keeps its place.
-        let known_at = self.state.entry(&record.hash).map(|e| e.index);
+        let known_at = self.state.entry(&record.hash()).map(|e| e.index);
         let probe_author = self.probe_author(record);
         let probe_seq = probe_author
             .as_deref()
@@ -344,7 +344,7 @@ impl Fx {
             before,
             "a refused record changed the log state ({rejection})"
         );
-        assert_eq!(self.state.entry(&record.hash).map(|e| e.index), known_at);
+        assert_eq!(self.state.entry(&record.hash()).map(|e| e.index), known_at);
         assert!(!rejection.to_string().is_empty());
 
         let mut after = self.state.clone();

@@ -185,11 +185,11 @@ fn admit(shared: &Shared, frontier: &mut Frontier, batch: Vec<Job>, epoch: u64) 
             // Cannot fail after the size check above.
             write
                 .nodes
-                .extend(frontier.try_append(job.record.hash).unwrap_or_default());
+                .extend(frontier.try_append(job.record.hash()).unwrap_or_default());
             write.records.push(NewRecord {
                 index,
-                hash: job.record.hash,
-                leaf: job.record.leaf.clone(),
+                hash: job.record.hash(),
+                leaf: job.record.leaf().to_vec(),
                 opening: job.opening.clone(),
             });
             admitted.push((index, job));
@@ -214,7 +214,7 @@ fn admit(shared: &Shared, frontier: &mut Frontier, batch: Vec<Job>, epoch: u64) 
 /// The charter must name this log's own checkpoint key, or nobody could
 /// verify the checkpoints the log signs.
 fn check_log_key(shared: &Shared, record: &Record) -> Result<(), Rejection> {
-    if let Body::Charter(charter) = &record.body
+    if let Body::Charter(charter) = &record.body()
         && charter.log_key.verifier() != &shared.signer.verifier()
     {
         return Err(RuleViolation::CharterLogKey {

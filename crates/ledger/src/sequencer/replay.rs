@@ -34,7 +34,7 @@ fn admit_stored(
             let record = Record::from_json(&stored.leaf).map_err(|e| {
                 StoreError::Corrupt(format!("record {} cannot be read: {e}", stored.index))
             })?;
-            if record.hash != stored.hash {
+            if record.hash() != stored.hash {
                 return Err(StoreError::Corrupt(format!(
                     "record {} does not hash to its stored hash; run `truce verify`",
                     stored.index

@@ -59,7 +59,7 @@ pub(super) fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
                 for (index, job) in batch.admitted {
                     (job.reply)(Ok(Receipt {
                         index,
-                        leaf_hash: job.record.hash,
+                        leaf_hash: job.record.hash(),
                         tree_size: batch.size_after,
                     }));
                 }

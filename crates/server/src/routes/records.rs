@@ -70,7 +70,7 @@ pub async fn submit(
     let author = record.author().clone();
     let kind = record.kind();
     // Only these two kinds are audited when admitted: they end tokens.
-    let ends_tokens = match &record.body {
+    let ends_tokens = match &record.body() {
         truce_core::Body::MemberRevoke(b) => Some((AuditEvent::MemberRevoked, b.member.clone())),
         truce_core::Body::KeyRotate(b) => Some((AuditEvent::KeyRotated, b.member.clone())),
         _ => None,
@@ -205,7 +205,7 @@ pub fn view(
 ) -> Result<RecordView, ApiError> {
     let record = Record::from_json(leaf)
         .map_err(|e| ApiError::Internal(format!("stored record {index}: {e}")))?;
-    let confidential = match &record.signed.envelope.confidential {
+    let confidential = match &record.signed().envelope.confidential {
         Some(sealed) if may_read_sealed(state, caller, &record, sealed) => state
             .store
             .opening(index)?
@@ -214,7 +214,7 @@ pub fn view(
     };
     Ok(RecordView {
         index,
-        leaf_hash: record.hash,
+        leaf_hash: record.hash(),
         record: serde_json::from_slice(leaf).map_err(|e| ApiError::Internal(e.to_string()))?,
         confidential,
     })
@@ -341,7 +341,7 @@ pub async fn bundle(
         let record =
             Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
         let key_id = record
-            .signed
+            .signed()
             .signatures
             .iter()
             .next()

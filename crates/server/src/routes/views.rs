@@ -100,7 +100,7 @@ pub async fn drafts(
                 let at = records.binary_search_by_key(d, |l| l.index).ok()?;
                 records.get(at)
             })
-            .filter_map(|l| truce_core::derive::draft::draft_history(&view, &l.record.hash))
+            .filter_map(|l| truce_core::derive::draft::draft_history(&view, &l.record.hash()))
             .collect();
         Ok(Json(DraftPage { drafts, next }))
     })
@@ -180,7 +180,7 @@ fn history(state: &AppState, index: u64) -> Result<DraftHistory, ApiError> {
     let hash = records
         .iter()
         .find(|l| l.index == first)
-        .map(|l| l.record.hash)
+        .map(|l| l.record.hash())
         .ok_or_else(|| ApiError::Internal("the draft's first version is missing".into()))?;
     truce_core::derive::draft::draft_history(&view, &hash)
         .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))

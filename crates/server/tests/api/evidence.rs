@@ -83,7 +83,7 @@ fn describe(
     }
     let record = app.sign(member, Kind::EvidenceSubmit, body);
     assert_eq!(app.post_record(&record).status(), 201);
-    record.hash
+    record.hash()
 }
 
 /// Signs and submits `member`'s `evidence.access` record for `evidence`.

@@ -34,7 +34,7 @@ fn bad_writes_get_a_4xx_and_change_nothing() {
             Kind::IncidentReport,
             a_report("afghanistan"),
         );
-        let leaf = record.leaf.clone();
+        let leaf = record.leaf().to_vec();
 
         let mut wrong_signature: serde_json::Value = serde_json::from_slice(&leaf).unwrap();
         let sig = wrong_signature["signatures"][0]["sig"]

@@ -277,7 +277,7 @@ fn the_summary_agrees_with_the_lists_and_counts_only_verified_violations() {
         assert_eq!(app.post_record(&report).status(), 201);
         let finding = |determination: &str| {
             let mut body = serde_json::json!({
-                "incident": report.hash, "determination": determination,
+                "incident": report.hash(), "determination": determination,
                 "reasoning": "Site visit (test record).",
             });
             // Only a finding that verifies the incident may hold someone responsible.
@@ -299,7 +299,7 @@ fn the_summary_agrees_with_the_lists_and_counts_only_verified_violations() {
             app.sign(
                 "qatar.analyst",
                 Kind::Concurrence,
-                serde_json::json!({"record": record.hash}),
+                serde_json::json!({"record": record.hash()}),
             )
         };
         assert_eq!(app.post_record(&concur(&not_verified)).status(), 201);

@@ -123,7 +123,7 @@ fn evidence(
         json!({"digest": digest, "media_type": "text/plain", "size": bytes.len(), "description": "Test evidence.", "confidentiality": confidentiality}),
     );
     assert_eq!(app.post_record(&record).status(), 201);
-    (digest, record.hash)
+    (digest, record.hash())
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn every_endpoint_by_every_role_on_own_and_others_records() {
     }
     .sign(&[&app.member("pk").signer])
     .unwrap();
-    let record: Value = serde_json::from_slice(&pk_report.leaf).unwrap();
+    let record: Value = serde_json::from_slice(pk_report.leaf()).unwrap();
     let r = app
         .http
         .post(app.url("/api/v1/records"))

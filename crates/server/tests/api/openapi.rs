@@ -219,7 +219,7 @@ fn writes_answer_as_documented() {
         truce_core::Kind::IncidentReport,
         a_report("pakistan"),
     );
-    let sent: Value = serde_json::from_slice(&record.leaf).unwrap();
+    let sent: Value = serde_json::from_slice(record.leaf()).unwrap();
     let request = &doc["paths"]["/api/v1/records"]["post"]["requestBody"]["content"]["application/json"]
         ["schema"];
     check(&doc, "a signed incident report", request, &sent);

@@ -16,14 +16,14 @@ fn a_signed_record_is_acknowledged_once_durable_and_can_be_read_back() {
         assert_eq!(response.status(), 201);
         let receipt: serde_json::Value = response.json().unwrap();
         assert_eq!(receipt["index"].as_u64(), Some(before));
-        assert_eq!(receipt["leaf_hash"], serde_json::json!(record.hash));
+        assert_eq!(receipt["leaf_hash"], serde_json::json!(record.hash()));
 
         let read = app.get_json(&format!("/api/v1/records/{before}"));
         assert_eq!(read["leaf_hash"], receipt["leaf_hash"]);
         assert_eq!(read["record"]["envelope"]["kind"], "incident.report");
         let by_hash = {
             use base64::Engine;
-            let h = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(record.hash.0);
+            let h = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(record.hash().0);
             app.get_json(&format!("/api/v1/records/by-hash/{h}"))
         };
         assert_eq!(by_hash["index"].as_u64(), Some(before));
@@ -77,7 +77,7 @@ fn refused_and_malformed_submissions_get_a_problem_and_change_nothing() {
         // A party may not investigate.
         let charter = app.get_json("/api/v1/records/0")["leaf_hash"].clone();
         let _ = charter;
-        let report_hash = record.hash;
+        let report_hash = record.hash();
         let investigation = app.sign(
             "pakistan.liaison",
             Kind::Investigation,

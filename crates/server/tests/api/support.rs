@@ -311,7 +311,7 @@ impl App {
         self.http
             .post(self.url("/api/v1/records"))
             .header("content-type", "application/json")
-            .body(record.leaf.clone())
+            .body(record.leaf().to_vec())
             .send()
             .unwrap()
     }

@@ -17,9 +17,9 @@ pub(in crate::admission) fn signing_keys(
     charter: &Charter,
     record: &Record,
 ) -> Result<Vec<VerifyingKey>, Rejection> {
-    let envelope = &record.signed.envelope;
+    let envelope = &record.signed().envelope;
     let mut keys = Vec::new();
-    for (index, s) in record.signed.signatures.iter().enumerate() {
+    for (index, s) in record.signed().signatures.iter().enumerate() {
         if index == 0 && s.member != envelope.author {
             return Err(Rejection::AuthorMustSignFirst {
                 author: envelope.author.clone(),
@@ -49,7 +49,7 @@ impl LogState {
         record: &Record,
         charter: &Charter,
     ) -> Result<(), Rejection> {
-        let envelope = &record.signed.envelope;
+        let envelope = &record.signed().envelope;
         if self.size != 0 {
             return Err(Rejection::SecondCharter);
         }
@@ -70,7 +70,7 @@ impl LogState {
             return Err(RuleViolation::CharterReferences.into());
         }
         let signed_for: BTreeSet<&ParticipantId> = record
-            .signed
+            .signed()
             .signatures
             .iter()
             .filter_map(|s| {
@@ -90,7 +90,7 @@ impl LogState {
                 return Err(RuleViolation::CharterNotSignedBy(p.id.clone()).into());
             }
         }
-        if signed_for.len() != record.signed.signatures.len() {
+        if signed_for.len() != record.signed().signatures.len() {
             return Err(RuleViolation::CharterSignedTwiceForOne.into());
         }
         // One order only (the author, then the others in the charter's order
@@ -102,7 +102,7 @@ impl LogState {
                 .position(|p| p.members.iter().any(|m| &m.id == member))
         };
         let cosigners: Vec<Option<usize>> = record
-            .signed
+            .signed()
             .signatures
             .iter()
             .skip(1)

@@ -76,7 +76,7 @@ impl LogState {
         record: &Record,
         author: &Author<'_>,
     ) -> Result<Facts, Rejection> {
-        match &record.body {
+        match &record.body() {
             // `check` admits a charter only as the first record.
             Body::Charter(_) => Err(Rejection::SecondCharter),
             Body::MemberAdd(b) => self.check_member_add(b, author),
@@ -93,7 +93,7 @@ impl LogState {
             Body::EvidenceAcknowledge(b) => self.check_evidence_acknowledge(b, author),
             Body::EvidenceAccess(b) => self.check_evidence_access(b, author),
             Body::CommitmentDeclare(b) => self.check_commitment_declare(b, author),
-            Body::DraftPropose(b) => self.check_draft_propose(b, author, record.hash),
+            Body::DraftPropose(b) => self.check_draft_propose(b, author, record.hash()),
             Body::DraftAmend(b) => self.check_draft_amend(b, author),
             Body::DraftPosition(b) => self.check_draft_position(b, author),
             Body::DraftSign(b) => self.check_draft_sign(b, author),
@@ -110,8 +110,8 @@ impl LogState {
 
     /// Applies an admitted record (`check` passed), which cannot fail.
     pub(super) fn apply(&mut self, record: &Record, facts: Facts, participant: ParticipantId) {
-        let hash = record.hash;
-        match &record.body {
+        let hash = record.hash();
+        match &record.body() {
             Body::Charter(b) => self.apply_charter(b, hash),
             Body::MemberAdd(b) => self.apply_member_add(b, hash),
             Body::KeyRotate(b) => self.apply_key_rotate(b, hash),
@@ -142,7 +142,7 @@ impl LogState {
             | Body::Statement(_)
             | Body::Disclosure(_) => {}
         }
-        let envelope = &record.signed.envelope;
+        let envelope = &record.signed().envelope;
         // `check` found the author, so it is a member (for a charter, one
         // added just above).
         if let Some(m) = self.members.get_mut(&envelope.author) {

@@ -74,8 +74,8 @@ fn describe(state: &AppState, digest: &BlobDigest) -> Result<Described, ApiError
         .ok_or_else(|| {
             ApiError::Internal(format!("the author of record {index} is not a member"))
         })?;
-    let hash = record.hash;
-    let truce_core::Body::EvidenceSubmit(submit) = record.body else {
+    let hash = record.hash();
+    let truce_core::Body::EvidenceSubmit(submit) = record.into_body() else {
         return Err(ApiError::Internal(format!(
             "record {index} is indexed as evidence but is not an evidence.submit"
         )));
@@ -125,7 +125,7 @@ fn has_access_record(state: &AppState, session: &Session, d: &Described) -> Resu
     for &i in &d.accesses {
         let record = read_record(state, i)?;
         if record.author() == &session.member
-            && matches!(&record.body, truce_core::Body::EvidenceAccess(a) if a.evidence == d.hash)
+            && matches!(&record.body(), truce_core::Body::EvidenceAccess(a) if a.evidence == d.hash)
         {
             return Ok(true);
         }
