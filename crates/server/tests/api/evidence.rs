@@ -427,6 +427,30 @@ fn restricted_evidence_is_served_only_to_those_it_names_and_only_with_a_signed_t
             assert!(r.headers().get("content-disposition").is_none());
             assert_eq!(r.bytes().unwrap().as_ref(), public.as_slice());
         }
+        // Public evidence declared as a page or a script is served as bytes
+        // to save, never as a page or script of this origin.
+        for declared in ["text/html", "text/javascript", "image/svg+xml"] {
+            let content = format!("<script>/* {declared} */</script>").into_bytes();
+            let digest = BlobDigest::of(&content).to_string();
+            assert_eq!(
+                upload(&app, Some(&tokens["turkiye.host"]), &digest, &content).status(),
+                201
+            );
+            describe(&app, "turkiye.host", &content, declared, None, "public");
+            let r = get(None, &digest);
+            assert_eq!(r.status(), 200, "{declared}");
+            assert_eq!(
+                header(&r, "content-type"),
+                "application/octet-stream",
+                "{declared}"
+            );
+            assert_eq!(
+                header(&r, "content-disposition"),
+                "attachment",
+                "{declared}"
+            );
+            assert_eq!(header(&r, "x-content-type-options"), "nosniff");
+        }
         // A later record cannot widen access to bytes filed restricted before.
         describe(
             &app,

@@ -3,7 +3,7 @@
 //! one byte range.
 
 use super::errors::{access_refused, blob_error};
-use super::names::disposition;
+use super::names::{disposition, served_type};
 use super::ranges::{Wanted, wanted};
 use crate::access::{EvidenceDecision, evidence_decision};
 use crate::auth::{Caller, Session};
@@ -308,11 +308,7 @@ pub async fn download(
                 );
             }
             let submit = &prepared.described.submit;
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_str(submit.media_type.as_str())
-                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-            );
+            h.insert(header::CONTENT_TYPE, served_type(submit));
             if let Some(d) = disposition(submit) {
                 h.insert(header::CONTENT_DISPOSITION, d);
             }

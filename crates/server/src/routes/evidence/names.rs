@@ -72,6 +72,20 @@ fn ext_value(value: &str) -> String {
     out
 }
 
+/// The `Content-Type` a blob is served with: the uploader's declared type
+/// only where a browser may show it in place (`shown_inline`); anything
+/// else is `application/octet-stream`. A declared `text/html` or
+/// `text/javascript` would otherwise be a page or a script of this origin
+/// (CSP allows scripts from `'self'`), whoever uploaded it; as bytes, with
+/// `nosniff`, it can be neither.
+pub(super) fn served_type(submit: &EvidenceSubmit) -> HeaderValue {
+    let declared = submit.media_type.as_str();
+    shown_inline(declared)
+        .then(|| HeaderValue::from_str(declared).ok())
+        .flatten()
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"))
+}
+
 pub(super) fn disposition(submit: &EvidenceSubmit) -> Option<HeaderValue> {
     let how = if shown_inline(submit.media_type.as_str()) {
         "inline"
