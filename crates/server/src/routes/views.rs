@@ -229,20 +229,46 @@ pub struct ChannelQuery {
 /// are overdue. Kept up to date as records are admitted, so a page costs
 /// what it holds.
 #[utoipa::path(get, path = "/api/v1/channel", tag = "channel", params(ChannelQuery),
-    responses((status = 200, body = ChannelPage)))]
+    responses((status = 200, body = ChannelPageView)))]
 pub async fn channel(
     State(state): State<AppState>,
     Query(q): Query<ChannelQuery>,
-) -> Result<Json<ChannelPage>, ApiError> {
+) -> Result<Json<ChannelPageView>, ApiError> {
     let limit = q.limit.map_or(50, |l| l.0);
     blocking(move || {
         state.index.catch_up()?;
         let now = state.clock.now();
-        Ok(Json(state.index.read()?.channel().page(
-            q.before.map(|b| b.0),
-            limit,
-            now,
-        )))
+        let page = state
+            .index
+            .read()?
+            .channel()
+            .page(q.before.map(|b| b.0), limit, now);
+        // The page's texts, read here so that a reader needs one request
+        // per page, not one per message.
+        let mut texts = std::collections::BTreeMap::new();
+        for m in &page.messages {
+            crate::error::abandoned()?;
+            let Some(stored) = crate::routes::records::one(&state, m.index)? else {
+                continue;
+            };
+            let record = Record::from_json(&stored.leaf)
+                .map_err(|e| ApiError::Internal(format!("stored record {}: {e}", m.index)))?;
+            if let truce_core::Body::ChannelMessage(b) = record.body() {
+                texts.insert(m.index, b.text.to_string());
+            }
+        }
+        Ok(Json(ChannelPageView { page, texts }))
     })
     .await
+}
+
+/// A page of the channel, with each message's text.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChannelPageView {
+    #[serde(flatten)]
+    pub page: ChannelPage,
+    /// Each message's text, by its log index (a decimal string, as JSON
+    /// object keys are).
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub texts: std::collections::BTreeMap<u64, String>,
 }

@@ -102,6 +102,15 @@ fn the_channel_is_paged_newest_first_with_stable_cursors() {
         .filter(|r| r["overdue"] == true)
         .count() as u64;
     assert_eq!(whole["overdue_acknowledgments"], overdue);
+    // Each message's text comes with its page, as the record itself says it.
+    for index in &all {
+        let record = app.get_json(&format!("/api/v1/records/{index}"));
+        assert_eq!(
+            whole["texts"][index.to_string()],
+            record["record"]["envelope"]["body"]["text"],
+            "message {index}"
+        );
+    }
 
     let mut walked = Vec::new();
     let mut path = "/api/v1/channel?limit=2".to_string();

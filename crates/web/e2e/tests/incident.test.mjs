@@ -50,6 +50,9 @@ test("an incident goes from report to finding, each step signed in the browser",
   assert.match(caseUrl, /^\/incidents\/\d+$/);
   assert.match(await afghan.page.textContent(".case-status .stage"), /Awaiting response/);
   assert.match(await afghan.page.textContent("#countdown"), /left/);
+  // The countdown ticks every second: it must not sit in a live region,
+  // or a screen reader would read it out every second.
+  assert.equal(await afghan.page.$eval("#countdown", (el) => el.closest("[aria-live]:not([aria-live=off])")?.id ?? null), null);
   assert.ok(await afghan.page.$(".record-evidence-submit .evidence-image"), "the photograph shows in the page");
   await shot(afghan.page, "walk-2-reported");
 

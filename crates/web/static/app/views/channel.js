@@ -18,9 +18,6 @@ export async function render(main, params, context) {
   const page = await api.get(`/api/v1/channel?limit=${PAGE}${before ? `&before=${encodeURIComponent(before)}` : ""}`);
   // The page is newest first; threads read oldest first.
   const messages = [...page.messages].reverse();
-  const bodies = new Map(
-    await Promise.all(messages.map(async (m) => [m.index, (await api.get(`/api/v1/records/${m.index}`)).record.envelope.body])),
-  );
   const threads = new Map();
   for (const m of messages) threads.set(m.thread, [...(threads.get(m.thread) ?? []), m]);
   const ordered = [...threads.values()].sort((a, b) => b.at(-1).index - a.at(-1).index);
@@ -50,11 +47,10 @@ export async function render(main, params, context) {
           <h2 dir="auto">${thread[0].subject}</h2>
           ${thread
             .map((m) => {
-              const body = bodies.get(m.index);
               const mineToAck = s && m.recipients.some((r) => r.participant === s.participant && r.status !== "acknowledged");
               return html`<div class="message ${m.urgent ? "urgent" : ""}" id="message-${m.index}">
                 <header><strong dir="auto">${p(m.from)}</strong> → <span dir="auto">${m.recipients.map((r) => p(r.participant)).join(", ")}</span> <time>${dateTime(m.sent_at)}</time>${m.urgent ? html` <span class="badge bad">${t("channel.urgent_badge")}</span>` : ""}</header>
-                <p class="prose" dir="auto">${body.text}</p>
+                <p class="prose" dir="auto">${page.texts[m.index] ?? ""}</p>
                 <ul class="receipts">${m.recipients
                   .map((r) => html`<li class="${r.overdue ? "overdue" : r.status ?? "none"}"><span dir="auto">${p(r.participant)}</span>: ${r.status ? t(`channel.status.${r.status}`) : t("channel.status.none")}${r.acknowledged_at ? ` ${dateTime(r.acknowledged_at)}` : ""}${r.overdue ? ` · ${t("channel.ack_overdue", { date: dateTime(m.ack_deadline) })}` : ""}</li>`)}</ul>
                 ${mineToAck ? html`<form data-action="ack" data-message="${m.message}"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("channel.acknowledge")}</button></form>` : ""}
