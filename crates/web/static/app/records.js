@@ -5,7 +5,10 @@ import { api, authorization } from "./api.js";
 import { canonicalize, sign, toBase64 } from "./crypto.js";
 import * as session from "./session.js";
 
-/** Every earlier record a body names (as `Body::references` in the core). */
+/**
+ * Every earlier record a body names, as `Body::references` in the core does
+ * (tests/core-knowledge.test.mjs checks the two agree on every record in the log).
+ */
 export function references(kind, body) {
   const list = (xs) => xs ?? [];
   switch (kind) {
@@ -43,6 +46,8 @@ export function references(kind, body) {
       return [body.message];
     case "statement":
       return body.session ? [body.session] : [];
+    case "disclosure":
+      return [body.record];
     default:
       return [];
   }
