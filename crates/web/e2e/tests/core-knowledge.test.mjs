@@ -38,3 +38,28 @@ test("the UI names the same references as core for every record kind in the log"
   assert.ok(result.kinds.length >= 20, `kinds in the log: ${result.kinds.join(", ")}`);
   await context.close();
 });
+
+test("a file's digest is the same hashed whole or streamed a chunk at a time", async () => {
+  const { page, context } = await user(browser);
+  await open(page, "#/");
+  const digests = await page.evaluate(async () => {
+    const { fileDigest } = await import(new URL("records.js", document.querySelector("script[type=module]").src));
+    const abc = new Blob([new TextEncoder().encode("abc")]);
+    // Several stream chunks' worth of varied bytes.
+    const bytes = new Uint8Array(3 * 1024 * 1024 + 7);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+    const big = new Blob([bytes]);
+    return {
+      abcWhole: await fileDigest(abc),
+      abcStreamed: await fileDigest(abc, { wholeUpTo: 0 }),
+      bigWhole: await fileDigest(big),
+      bigStreamed: await fileDigest(big, { wholeUpTo: 0 }),
+    };
+  });
+  // FIPS 180-2's example: SHA-256("abc").
+  const abc = "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  assert.equal(digests.abcWhole, abc);
+  assert.equal(digests.abcStreamed, abc);
+  assert.equal(digests.bigStreamed, digests.bigWhole);
+  await context.close();
+});

@@ -4,6 +4,7 @@
 import { api, authorization } from "./api.js";
 import { canonicalize, sign, toBase64 } from "./crypto.js";
 import * as session from "./session.js";
+import { sha256 } from "../vendor/noble-hashes/sha2.js";
 
 /**
  * Every earlier record a body names, as `Body::references` in the core does
@@ -81,9 +82,29 @@ export async function submit(kind, body, origin) {
   });
 }
 
-/** SHA-256 of a file, as evidence digests are written: "sha256:<hex>". */
-export async function fileDigest(file) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
+/** Files up to this size are hashed whole, by WebCrypto (fast, but it needs the bytes in memory). */
+const HASH_WHOLE_UP_TO = 32 * 1024 * 1024;
+
+/**
+ * SHA-256 of a file, as evidence digests are written: "sha256:<hex>". A large
+ * file (evidence may be up to 8 GiB) is read a chunk at a time into an
+ * incremental hash (vendored @noble/hashes), so it is never whole in memory;
+ * WebCrypto has no incremental digest.
+ */
+export async function fileDigest(file, { wholeUpTo = HASH_WHOLE_UP_TO } = {}) {
+  let digest;
+  if (file.size <= wholeUpTo) {
+    digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
+  } else {
+    const hash = sha256.create();
+    const reader = file.stream().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      hash.update(value);
+    }
+    digest = hash.digest();
+  }
   return `sha256:${[...digest].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
