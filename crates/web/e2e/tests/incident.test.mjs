@@ -119,3 +119,58 @@ test("a party cannot act for the other side, and the log says why", async () => 
   assertClean(problems);
   await context.close();
 });
+
+test("a report lost on its way is sent again citing the evidence already filed, not filing it twice", async () => {
+  const { page, context } = await user(browser);
+  await signIn(page, "afghanistan.liaison");
+  await open(page, "#/report");
+  await page.waitForSelector("#report-form");
+  await page.fill("#r-title", "Shots across the Chaman crossing");
+  await page.selectOption("#r-type", "armed_clash");
+  await page.selectOption("#r-accused", "pakistan");
+  await page.fill("#r-narrative", "Shots were heard near the crossing gate (test record).");
+  await page.fill("#r-place", "Chaman");
+  await page.press("#r-place", "Tab");
+  const content = Buffer.from(`Notes taken at the gate, ${Date.now()}.`);
+  await page.setInputFiles("#r-files", { name: "notes.txt", mimeType: "text/plain", buffer: content });
+  // The first time, the report's answer never arrives (the evidence did).
+  let lost = 0;
+  await page.route("**/api/v1/records", async (route) => {
+    const request = route.request();
+    if (request.method() === "POST" && request.postDataJSON()?.envelope?.kind === "incident.report" && lost === 0) {
+      lost += 1;
+      return route.fulfill({
+        status: 503,
+        contentType: "application/problem+json",
+        body: JSON.stringify({ type: "about:blank", title: "Unavailable", status: 503, detail: "the log stopped before answering; submit again" }),
+      });
+    }
+    return route.continue();
+  });
+  await page.click("#report-submit");
+  await page.waitForSelector("#report-error .notice.error");
+  assert.equal(lost, 1);
+  await page.click("#report-submit");
+  await page.waitForSelector(".case-page");
+
+  const { filings, cited } = await page.evaluate(async (text) => {
+    const digest = `sha256:${[...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+    const filings = [];
+    let report = null;
+    let start = 0;
+    for (;;) {
+      const page = await (await fetch(`/api/v1/records?start=${start}&limit=1000`)).json();
+      for (const r of page.records) {
+        const { kind, body } = r.record.envelope;
+        if (kind === "evidence.submit" && body.digest === digest) filings.push(r.leaf_hash);
+        if (kind === "incident.report" && body.title === "Shots across the Chaman crossing") report = body;
+      }
+      if (page.next == null) break;
+      start = page.next;
+    }
+    return { filings, cited: report?.evidence ?? null };
+  }, content.toString());
+  assert.equal(filings.length, 1, "the evidence was filed once");
+  assert.deepEqual(cited, filings);
+  await context.close();
+});

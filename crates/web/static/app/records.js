@@ -114,7 +114,7 @@ export async function fileDigest(file, { wholeUpTo = HASH_WHOLE_UP_TO } = {}) {
  * fetch: only it reports upload progress.
  */
 export async function uploadEvidence(file, details, origin, onProgress = () => {}) {
-  const digest = await fileDigest(file);
+  const digest = details.digest ?? (await fileDigest(file));
   await new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open("POST", `/api/v1/evidence?digest=${encodeURIComponent(digest)}`);

@@ -4,7 +4,7 @@
 import { t } from "../i18n.js";
 import { INCIDENT_TYPES } from "../vocabulary.js";
 import * as session from "../session.js";
-import { capabilities, submit, uploadEvidence } from "../records.js";
+import { capabilities, fileDigest, submit, uploadEvidence } from "../records.js";
 import { baseMap, loadGeodata } from "./map.js";
 import { html, fill } from "../html.js";
 
@@ -135,6 +135,10 @@ export async function render(main, _params, context) {
     showSeat(entry);
   });
 
+  // Evidence records signed while this form is open, by file digest,
+  // description and confidentiality: a report refused (or lost on the way)
+  // after its evidence was filed cites the same records when sent again.
+  const filed = new Map();
   document.getElementById("report-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
@@ -152,14 +156,24 @@ export async function render(main, _params, context) {
       const uploads = document.getElementById("uploads");
       const evidence = [];
       for (const file of files) {
+        const description = document.getElementById("r-evidence-description").value.trim() || file.name;
+        const confidentiality = document.getElementById("r-confidentiality").value;
+        const digest = await fileDigest(file);
+        // Filed on an earlier try whose report was then refused: cite that
+        // record again rather than file the evidence twice.
+        const key = JSON.stringify([digest, description, confidentiality]);
+        if (filed.has(key)) {
+          evidence.push(filed.get(key));
+          continue;
+        }
         const item = document.createElement("li");
         fill(item, html`<span dir="auto">${file.name}</span><progress max="1" value="0"></progress><span class="state">${t("report.uploading")}</span>`);
         uploads.append(item);
-        const description = document.getElementById("r-evidence-description").value.trim() || file.name;
-        const receipt = await uploadEvidence(file, { description, confidentiality: document.getElementById("r-confidentiality").value }, origin, (f) => {
+        const receipt = await uploadEvidence(file, { description, confidentiality, digest }, origin, (f) => {
           item.querySelector("progress").value = f;
         });
         item.querySelector(".state").textContent = t("report.evidence_signed", { index: receipt.index });
+        filed.set(key, receipt.leaf_hash);
         evidence.push(receipt.leaf_hash);
       }
       const estimate = (name) => {
