@@ -63,3 +63,18 @@ test("a file's digest is the same hashed whole or streamed a chunk at a time", a
   assert.equal(digests.bigStreamed, digests.bigWhole);
   await context.close();
 });
+
+test("the UI's fixed vocabularies are core's enums, as the API document spells them", async () => {
+  const { page, context } = await user(browser);
+  await open(page, "#/");
+  const { ui, document: doc } = await page.evaluate(async () => {
+    const { CORE_ENUMS } = await import(new URL("vocabulary.js", document.querySelector("script[type=module]").src));
+    const schemas = (await (await fetch("/api/v1/openapi.json")).json()).components.schemas;
+    return {
+      ui: CORE_ENUMS,
+      document: Object.fromEntries(Object.keys(CORE_ENUMS).map((name) => [name, schemas[name]?.enum ?? null])),
+    };
+  });
+  assert.deepEqual(ui, doc);
+  await context.close();
+});

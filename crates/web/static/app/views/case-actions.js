@@ -7,12 +7,9 @@ import * as session from "../session.js";
 import { capabilities, submit, uploadEvidence } from "../records.js";
 import { participantName } from "../format.js";
 import { onSubmit } from "../forms.js";
-import { participantOf } from "../vocabulary.js";
+import { DETERMINATIONS, INVESTIGATION_STEPS, STANCES, participantOf } from "../vocabulary.js";
 import { html } from "../html.js";
 
-const STANCES = ["acknowledge", "deny", "dispute"];
-const STEPS = ["opened", "team_assigned", "information_requested", "site_visit", "access_denied", "report", "closed"];
-const DETERMINATIONS = ["verified", "partly_verified", "not_verified", "inconclusive"];
 
 function form(id, title, fields, submitLabel) {
   return html`<details class="action" id="${id}"><summary>${title}</summary><form data-action="${id}">${fields}<div class="action-error" role="alert"></div><button type="submit" class="button">${submitLabel}</button></form></details>`;
@@ -46,7 +43,7 @@ export function actionsPanel(page, context) {
     parts.push(form("acknowledge", t("actions.acknowledge"), html`${select("evidence", t("actions.which_evidence"), unacknowledged.map((r) => [r.leaf_hash, `#${r.index} ${r.record.envelope.body.description}`]))}${select("status", t("actions.ack_status"), [["received", t("acknowledgments.received")], ["examined", t("acknowledgments.examined")]])}${textarea("note", t("actions.note"), false)}`, t("actions.sign_acknowledgment")));
   }
   if (can.has("find")) {
-    parts.push(form("investigate", t("actions.investigate"), html`${select("step", t("actions.step"), STEPS.map((x) => [x, t(`steps.${x}`)]))}${textarea("details", t("actions.details"))}`, t("actions.sign_step")));
+    parts.push(form("investigate", t("actions.investigate"), html`${select("step", t("actions.step"), INVESTIGATION_STEPS.map((x) => [x, t(`steps.${x}`)]))}${textarea("details", t("actions.details"))}`, t("actions.sign_step")));
     const parties = context.participants.filter((p) => p.role === "party");
     parts.push(form("find", t("actions.find"), html`${select("determination", t("actions.determination"), DETERMINATIONS.map((x) => [x, t(`determinations.${x}`)]))}${select("responsible", t("actions.responsible"), [["", t("report.no_one")], ...parties.map((p) => [p.id, p.name])])}${textarea("reasoning", t("actions.reasoning"))}`, t("actions.sign_finding")));
     const toConcur = c.findings.filter((f) => !f.signed_by.includes(s.participant));

@@ -17,7 +17,9 @@ export async function render(main, _params, context) {
       <div class="scorecard">
         ${compliance.commitments
           .map((c) => {
-            const verified = c.violations.filter((v) => v.determination === "verified" || v.determination === "partly_verified");
+            // Core lists only verified violations here (findings that verify
+            // the incident and count): nothing to filter again.
+            const verified = c.violations;
             return html`
           <article class="card commitment ${verified.length ? "breached" : "kept"}">
             <header class="commitment-head">

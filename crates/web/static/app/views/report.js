@@ -2,13 +2,12 @@
 // with its precision, casualties, narrative, evidence with upload progress.
 // Everything is signed in this browser with the member's key.
 import { t } from "../i18n.js";
-import { INCIDENT_TYPES } from "../vocabulary.js";
+import { INCIDENT_TYPES, TIME_PRECISIONS } from "../vocabulary.js";
 import * as session from "../session.js";
 import { capabilities, fileDigest, submit, uploadEvidence } from "../records.js";
 import { baseMap, loadGeodata } from "./map.js";
 import { html, fill } from "../html.js";
 
-const TIME_PRECISIONS = ["minute", "hour", "day", "week", "month"];
 const PLACE_PRECISIONS = ["exact", "locality", "district", "province"];
 
 export function signInFirst(main, why) {
