@@ -138,11 +138,10 @@ mod tests {
         let other_party = session("afghanistan", Role::Party);
         let mediator = session("qatar", Role::Mediator);
         let observer = session("press", Role::Observer);
-        for level in [Public, Participants, Mediators] {
-            assert_eq!(decide(None, Public, false), Granted);
-            if level != Public {
-                assert!(matches!(decide(None, level, true), SignIn { .. }));
-            }
+        // Public evidence is anyone's; restricted evidence asks to sign in.
+        assert_eq!(decide(None, Public, false), Granted);
+        for level in [Participants, Mediators] {
+            assert!(matches!(decide(None, level, true), SignIn { .. }));
         }
         // Participants: parties and mediators, with a trace; never observers.
         for reader in [&filer, &other_party, &mediator] {
