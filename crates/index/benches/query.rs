@@ -292,7 +292,7 @@ fn charter(index: &mut Index) {
             "participants": participants,
             "deadlines": {"incident_response_hours": 72, "channel_ack_hours": 24},
             "finding_threshold": "all",
-            "witness_policy": format!("witness pakistan {}\nquorum pakistan\n", witness.verifier().vkey()),
+            "witness_policy": format!("witness pakistan {}\nquorum pakistan\n", truce_tlog::Cosigner::from_note_signer(&witness).verifier().vkey()),
             "consequences": [],
         }),
     )

@@ -139,7 +139,7 @@ impl Fx {
                 "participants": participants,
                 "deadlines": {"incident_response_hours": RESPONSE_HOURS, "channel_ack_hours": 24},
                 "finding_threshold": "all",
-                "witness_policy": format!("witness pakistan {}\nquorum pakistan\n", witness.verifier().vkey()),
+                "witness_policy": format!("witness pakistan {}\nquorum pakistan\n", truce_tlog::Cosigner::from_note_signer(&witness).verifier().vkey()),
                 "consequences": [{"level": 1, "name": "Formal notice", "description": "A notice."}],
             }),
         );

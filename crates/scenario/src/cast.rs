@@ -141,7 +141,13 @@ pub fn charter(
     let mut policy = String::new();
     for p in &FOUNDERS {
         let witness = NoteSigner::generate(&format!("{}.witness", p.id), rng)?;
-        policy.push_str(&format!("witness {} {}\n", p.id, witness.verifier().vkey()));
+        policy.push_str(&format!(
+            "witness {} {}\n",
+            p.id,
+            truce_tlog::Cosigner::from_note_signer(&witness)
+                .verifier()
+                .vkey()
+        ));
         kept.witnesses.push(DemoWitness {
             participant: p.id.to_owned(),
             signer: witness,

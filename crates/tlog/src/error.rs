@@ -81,6 +81,20 @@ pub enum TlogError {
     #[error("note has no verifiable signature from a known key")]
     UnverifiedNote,
 
+    /// A witness cosignature is not a `cosignature/v1` timestamped
+    /// signature, or is not by the key it was checked against.
+    #[error("malformed cosignature: {0}")]
+    MalformedCosignature(String),
+
+    /// A c2sp.org/tlog-witness request or answer is not spelled as the spec
+    /// spells it.
+    #[error("malformed witness message: {0}")]
+    MalformedWitnessMessage(String),
+
+    /// A c2sp.org/tlog-policy text is not valid.
+    #[error("witness policy: {0}")]
+    Policy(String),
+
     /// The checkpoint body is not well formed per c2sp.org/tlog-checkpoint.
     #[error("malformed checkpoint: {0}")]
     MalformedCheckpoint(String),

@@ -42,19 +42,24 @@
 //! ```
 
 pub mod checkpoint;
+pub mod cosignature;
 mod error;
 mod hash;
 pub mod note;
+pub mod policy;
 mod proof;
 pub mod tile;
 mod tree;
+pub mod witness;
 
 pub use checkpoint::Checkpoint;
+pub use cosignature::{CosignatureVerifier, Cosigner};
 pub use error::TlogError;
 pub use hash::{Hash, empty_root, leaf_hash, node_hash};
 pub use note::{
     Note, NoteSignature, NoteSigner, NoteVerifier, key_id, open_note, parse_note, sign_note,
 };
+pub use policy::WitnessPolicy;
 pub use proof::{
     consistency_proof, consistency_proof_nodes, inclusion_proof, inclusion_proof_nodes,
     verify_consistency, verify_inclusion,

@@ -48,7 +48,7 @@ pub fn is_valid_key_name(name: &str) -> bool {
         && !name.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-fn check_name(name: &str) -> Result<(), TlogError> {
+pub(crate) fn check_name(name: &str) -> Result<(), TlogError> {
     if is_valid_key_name(name) {
         Ok(())
     } else {
@@ -58,7 +58,7 @@ fn check_name(name: &str) -> Result<(), TlogError> {
 
 /// Parses "hex8+base64" (the tail of both key string forms) into the key id
 /// and the decoded `type || key` bytes.
-fn parse_id_and_key(rest: &str) -> Result<(u32, Vec<u8>), String> {
+pub(crate) fn parse_id_and_key(rest: &str) -> Result<(u32, Vec<u8>), String> {
     let (hex8, b64) = rest.split_once('+').ok_or("missing '+' before the key")?;
     if hex8.len() != 8 || !hex8.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err("key id must be 8 hex digits".into());
@@ -286,6 +286,12 @@ impl NoteSignature {
         bytes.extend_from_slice(&self.key_id.to_be_bytes());
         bytes.extend_from_slice(&self.signature);
         format!("{SIG_PREFIX}{} {}\n", self.name, STANDARD.encode(bytes))
+    }
+
+    /// Parses one signature line (`— name base64`, without its newline),
+    /// as a witness's answer carries them (c2sp.org/tlog-witness).
+    pub fn parse_line(line: &str) -> Result<Self, TlogError> {
+        parse_signature_line(line)
     }
 }
 

@@ -1012,3 +1012,6 @@ mod tiles {
         }
     }
 }
+
+#[path = "tlog/witnessing.rs"]
+mod witnessing;

@@ -191,7 +191,10 @@ fn example(keys_out: Option<PathBuf>) -> Result<ExitCode> {
     }
     let mut policy = String::new();
     for (p, w) in &witnesses {
-        policy.push_str(&format!("witness {p} {}\n", w.verifier().vkey()));
+        policy.push_str(&format!(
+            "witness {p} {}\n",
+            truce_tlog::Cosigner::from_note_signer(w).verifier().vkey()
+        ));
     }
     policy.push_str("group everyone all party-a party-b mediator-c\nquorum everyone\n");
     if let Some(dir) = &keys_out {

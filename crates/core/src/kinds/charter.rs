@@ -143,12 +143,25 @@ pub struct Charter {
 
 impl Charter {
     /// The witness policy, parsed.
-    pub fn policy(&self) -> Result<super::policy::WitnessPolicy, String> {
-        super::policy::WitnessPolicy::parse(self.witness_policy.as_str())
+    pub fn policy(&self) -> Result<truce_tlog::WitnessPolicy, String> {
+        truce_tlog::WitnessPolicy::parse(self.witness_policy.as_str()).map_err(|e| e.to_string())
     }
 
     pub fn validate(&self) -> Result<(), String> {
-        self.policy()?;
+        let policy = self.policy()?;
+        // A policy that names logs must name this one: otherwise a verifier
+        // holding only the policy would refuse every checkpoint of the log.
+        if !policy.logs().is_empty()
+            && !policy
+                .logs()
+                .iter()
+                .any(|l| &l.key == self.log_key.verifier())
+        {
+            return Err(format!(
+                "the witness policy names logs but not this log's key {}",
+                self.log_key.verifier().vkey()
+            ));
+        }
         if self.log_key.name() != self.origin.as_str() {
             return Err(format!(
                 "the log key is named {:?} but the origin is {:?}; a checkpoint key is named after its origin",

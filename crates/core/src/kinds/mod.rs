@@ -11,7 +11,6 @@ pub mod draft;
 pub mod evidence;
 pub mod incident;
 pub mod membership;
-pub mod policy;
 pub mod session;
 
 use crate::sealed::Disclosure;

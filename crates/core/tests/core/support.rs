@@ -189,7 +189,10 @@ impl Fx {
         let mut policy = String::new();
         for p in [PAKISTAN, AFGHANISTAN, TURKIYE, QATAR] {
             let w = NoteSigner::generate(&format!("{p}.witness"), &mut rng).unwrap();
-            policy.push_str(&format!("witness {p} {}\n", w.verifier().vkey()));
+            policy.push_str(&format!(
+                "witness {p} {}\n",
+                truce_tlog::Cosigner::from_note_signer(&w).verifier().vkey()
+            ));
         }
         policy.push_str("group everyone all pakistan afghanistan turkiye qatar\nquorum everyone\n");
         let charter_body = body(
