@@ -203,7 +203,7 @@ pub fn verify_store(
     log_key: Option<NoteVerifier>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<AuditReport, AuditFailure> {
-    let db = |e: truce_store::StoreError| fail(Place::Log, e.to_string());
+    let db = |e: truce_store::StoreError| fail(Place::Log, truce_store::describe(&e));
     let size = store.size().map_err(db)?;
     let checkpoints = store.checkpoints().map_err(db)?;
     let wanted: Vec<u64> = checkpoints.iter().map(|c| c.size).collect();

@@ -77,7 +77,7 @@ pub struct BundleReport {
 /// Builds the bundle for record `index` against the latest checkpoint, with
 /// `key_record` the index of the record that granted its author's key.
 pub fn build_bundle(store: &dyn Store, index: u64, key_record: u64) -> Result<Bundle, BundleError> {
-    let err = |e: truce_store::StoreError| BundleError::Store(e.to_string());
+    let err = |e: truce_store::StoreError| BundleError::Store(truce_store::describe(&e));
     let checkpoint = store
         .latest_checkpoint()
         .map_err(err)?

@@ -30,17 +30,43 @@ pub enum SubmitError {
     Rejected(#[from] Rejection),
     #[error("the confidential part cannot be filed: {0}")]
     Opening(String),
-    #[error("not stored: {0}")]
-    Storage(#[from] StoreError),
+    /// The store failed (its error is the source): the record is not in
+    /// the log. A failed write answers every record of its batch, so they
+    /// share the one error.
+    #[error("not stored")]
+    Storage(#[source] Arc<StoreError>),
+    /// The ledger admits nothing on a state the store may not hold: after a
+    /// failed write until the log is read back, or on top of a batch whose
+    /// write failed. The store's error, when one stopped it, is the source.
+    #[error("not stored: {reason}")]
+    Unavailable {
+        reason: String,
+        #[source]
+        cause: Option<Arc<StoreError>>,
+    },
     /// The write failed in a way that may have come after the commit, and
     /// the store could not be read back to tell: the record may or may not
-    /// be in the log. Look it up by its hash before anything else.
+    /// be in the log. Look it up by its hash before anything else. The
+    /// write's error is the source.
     #[error(
-        "the store stopped answering while the record was written ({0}): it may or may not be in the log"
+        "the store stopped answering while the record was written (and reading it back: {read_back}): it may or may not be in the log"
     )]
-    Unknown(String),
+    Unknown {
+        #[source]
+        written: Arc<StoreError>,
+        read_back: String,
+    },
+    /// A ledger thread could not be started.
+    #[error("the ledger cannot start its threads")]
+    Start(#[source] std::io::Error),
     #[error("the ledger is shutting down")]
     Closed,
+}
+
+impl From<StoreError> for SubmitError {
+    fn from(e: StoreError) -> Self {
+        SubmitError::Storage(Arc::new(e))
+    }
 }
 
 pub(crate) struct Shared {
@@ -118,7 +144,7 @@ impl Ledger {
             signer,
             durable: AtomicU64::new(frontier.size()),
         });
-        let spawn_error = |e: std::io::Error| SubmitError::Storage(StoreError::Io(e.to_string()));
+        let spawn_error = SubmitError::Start;
         let (to_sequencer, jobs) = mpsc::channel();
         let worker = Arc::clone(&shared);
         let mut threads = vec![

@@ -240,8 +240,12 @@ impl FailingOnce {
 
     fn reachable(&self) -> Result<(), truce_store::StoreError> {
         if self.down.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(truce_store::StoreError::Database(
-                "injected: the database server is down".into(),
+            return Err(truce_store::StoreError::database(
+                "injected",
+                std::io::Error::new(
+                    std::io::ErrorKind::ConnectionRefused,
+                    "the database server is down",
+                ),
             ));
         }
         Ok(())
@@ -260,8 +264,9 @@ impl Store for FailingOnce {
         }
         self.reachable()?;
         if n == self.fail_at.load(Ordering::SeqCst) {
-            return Err(truce_store::StoreError::Io(
-                "injected: the disk is full".into(),
+            return Err(truce_store::StoreError::io(
+                "injected",
+                std::io::Error::new(std::io::ErrorKind::StorageFull, "the disk is full"),
             ));
         }
         self.inner.append(batch)?;
@@ -269,8 +274,12 @@ impl Store for FailingOnce {
             if self.down_after_commit.load(Ordering::SeqCst) {
                 self.down.store(true, Ordering::SeqCst);
             }
-            return Err(truce_store::StoreError::Database(
-                "injected: the connection was lost before the commit's answer".into(),
+            return Err(truce_store::StoreError::database(
+                "injected",
+                std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "the connection was lost before the commit's answer",
+                ),
             ));
         }
         Ok(())
@@ -353,7 +362,9 @@ fn a_failed_write_is_reported_and_the_log_carries_on_consistently() {
                             acked.push(r);
                             seq += 1;
                         }
-                        Err(SubmitError::Storage(_)) => failures += 1,
+                        Err(SubmitError::Storage(_) | SubmitError::Unavailable { .. }) => {
+                            failures += 1;
+                        }
                         Err(e) => panic!("unexpected refusal: {e}"),
                     }
                 }
@@ -376,6 +387,40 @@ fn a_failed_write_is_reported_and_the_log_carries_on_consistently() {
     }
     assert_eq!(store.size().unwrap(), 1 + 6 * 20);
     truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+}
+
+#[test]
+fn a_failed_write_reaches_its_submitter_with_the_stores_own_error_as_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let store = Arc::new(FailingOnce::new(dir.path()));
+    let ledger = Ledger::open(store.clone(), fx.log.clone()).unwrap();
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    store.fail_at.store(
+        store.appends.load(std::sync::atomic::Ordering::SeqCst),
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    let refused = ledger.submit(incident(&fx.reporters[0], 1), None);
+    let Err(SubmitError::Storage(e)) = &refused else {
+        panic!("expected a storage error, got {refused:?}");
+    };
+    assert!(
+        matches!(e.as_ref(), truce_store::StoreError::Io { .. }),
+        "{e:?}"
+    );
+    let io = std::error::Error::source(e.as_ref()).and_then(|e| e.downcast_ref::<std::io::Error>());
+    assert_eq!(
+        io.map(std::io::Error::kind),
+        Some(std::io::ErrorKind::StorageFull)
+    );
+    // The whole chain, as the server logs it.
+    let Err(refused) = refused else {
+        unreachable!()
+    };
+    assert_eq!(
+        truce_store::describe(&refused),
+        "not stored: injected: the disk is full"
+    );
 }
 
 #[test]
@@ -427,7 +472,10 @@ fn a_write_that_failed_after_its_commit_is_acknowledged_or_reported_unknown_neve
         .store(store.appends.load(Ordering::SeqCst), Ordering::SeqCst);
     let second = incident(&fx.reporters[0], 2);
     match ledger.submit(second.clone(), None) {
-        Err(SubmitError::Unknown(why)) => assert!(why.contains("connection was lost"), "{why}"),
+        Err(e @ SubmitError::Unknown { .. }) => {
+            let chain = truce_store::describe(&e);
+            assert!(chain.contains("connection was lost"), "{chain}");
+        }
         other => panic!("expected an unknown outcome, got {other:?}"),
     }
     // Back: it was committed, and is where the log put it.
@@ -466,13 +514,25 @@ fn while_the_store_is_unreachable_records_are_refused_and_once_it_is_back_they_a
     // The write that failed with it cannot be read back: whether it landed
     // is not known, and the answer says so (not "not stored").
     match ledger.submit(incident(&fx.reporters[0], 2), None) {
-        Err(SubmitError::Unknown(_)) => {}
+        Err(SubmitError::Unknown { .. }) => {}
         other => panic!("expected an unknown outcome, got {other:?}"),
     }
+    // Until the log is read back nothing is admitted, and the answer carries
+    // the store's own error as its cause.
     for _ in 0..2 {
         match ledger.submit(incident(&fx.reporters[0], 2), None) {
-            Err(SubmitError::Storage(_)) => {}
-            other => panic!("expected a storage error, got {other:?}"),
+            Err(SubmitError::Unavailable {
+                cause: Some(cause), ..
+            }) => {
+                let io = std::error::Error::source(cause.as_ref())
+                    .and_then(|e| e.downcast_ref::<std::io::Error>());
+                assert_eq!(
+                    io.map(std::io::Error::kind),
+                    Some(std::io::ErrorKind::ConnectionRefused),
+                    "{cause:?}"
+                );
+            }
+            other => panic!("expected the store's error, got {other:?}"),
         }
     }
     assert!(ledger.catch_up().is_err(), "nothing to catch up from");
@@ -483,7 +543,9 @@ fn while_the_store_is_unreachable_records_are_refused_and_once_it_is_back_they_a
     let receipt = loop {
         match ledger.submit(incident(&fx.reporters[0], 2), None) {
             Ok(receipt) => break receipt,
-            Err(SubmitError::Storage(_)) if start.elapsed().as_secs() < 10 => {
+            Err(SubmitError::Storage(_) | SubmitError::Unavailable { .. })
+                if start.elapsed().as_secs() < 10 =>
+            {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             Err(e) => panic!("the ledger did not recover: {e}"),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_core::{Rejection, RuleViolation};
 use truce_ledger::SubmitError;
+use truce_store::{StoreError, describe};
 
 /// Where problem types live; a rule's is `{PROBLEMS}rule/{code}`.
 const PROBLEMS: &str = "https://truce.example/problems/";
@@ -51,6 +52,13 @@ pub enum ApiError {
     EvidenceUnavailable(String),
     #[error("{0}")]
     Internal(String),
+    /// The store failed: 503 while it may answer again, 500 if it holds
+    /// what it should not. The store's error is the source.
+    #[error("the store failed")]
+    Store(#[source] truce_store::StoreError),
+    /// The log could not take the record (503); the ledger's error is the source.
+    #[error("the log could not take the record")]
+    NotStored(#[source] SubmitError),
 }
 
 /// An RFC 9457 problem: `detail` says what to do about it.
@@ -154,11 +162,23 @@ impl ApiError {
                 "rate-limited",
                 "Too many requests",
             ),
-            ApiError::Unavailable(_) => (
+            ApiError::Unavailable(_) | ApiError::NotStored(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 "The log cannot take records right now",
             ),
+            ApiError::Store(e) => match e {
+                StoreError::Database { .. } | StoreError::Io { .. } | StoreError::Unusable(_) => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "The log cannot take records right now",
+                ),
+                StoreError::Corrupt(_) | StoreError::Conflict { .. } => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on the server",
+                ),
+            },
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -172,7 +192,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, slug, title) = self.parts();
         if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+            // The whole chain: the store's or the database's own error too.
+            tracing::error!(error = %describe(&self), "request failed");
         }
         let code = match &self {
             ApiError::Rule(violation) => Some(violation.code()),
@@ -186,7 +207,7 @@ impl IntoResponse for ApiError {
             kind: &kind,
             title,
             status: status.as_u16(),
-            detail: self.to_string(),
+            detail: self.detail(),
             code,
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
@@ -213,41 +234,55 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl ApiError {
+    /// What the problem's `detail` says: the message, and for a store's or
+    /// the log's failure its causes too, with what to do about it.
+    pub(crate) fn detail(&self) -> String {
+        match self {
+            ApiError::Store(e @ (StoreError::Corrupt(_) | StoreError::Conflict { .. })) => {
+                describe(e)
+            }
+            ApiError::Store(e) => {
+                format!(
+                    "the store cannot be read right now ({}); try again",
+                    describe(e)
+                )
+            }
+            ApiError::NotStored(e @ SubmitError::Unknown { .. }) => format!(
+                "{}; before anything else, look the record up by its hash \
+                 (GET /api/v1/records/by-hash/{{hash}}): if it is there, it is in the log; \
+                 if not, submit the same signed record again",
+                describe(e)
+            ),
+            ApiError::NotStored(e) => format!("{}; submit again", describe(e)),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl From<SubmitError> for ApiError {
     fn from(e: SubmitError) -> Self {
         match e {
             SubmitError::Rejected(Rejection::Rule(violation)) => ApiError::Rule(violation),
             SubmitError::Rejected(r) => ApiError::Rejected(r.to_string()),
             SubmitError::Opening(m) => ApiError::Rejected(m),
-            SubmitError::Storage(s) => {
-                ApiError::Unavailable(format!("not stored: {s}; submit again"))
-            }
-            SubmitError::Unknown(why) => ApiError::Unavailable(format!(
-                "{why}; before anything else, look the record up by its hash \
-                 (GET /api/v1/records/by-hash/{{hash}}): if it is there, it is in the log; \
-                 if not, submit the same signed record again"
-            )),
             SubmitError::Closed => {
                 ApiError::Unavailable("the log is shutting down or stopped; try again later".into())
             }
+            e @ (SubmitError::Storage(_)
+            | SubmitError::Unavailable { .. }
+            | SubmitError::Unknown { .. }
+            | SubmitError::Start(_)) => ApiError::NotStored(e),
         }
     }
 }
 
-impl From<truce_store::StoreError> for ApiError {
+impl From<StoreError> for ApiError {
     /// A database that does not answer (stopped, restarting, unreachable) or
     /// a disk that fails is the server's passing trouble: 503, ask again. A
     /// store that holds what it should not is a 500.
-    fn from(e: truce_store::StoreError) -> Self {
-        use truce_store::StoreError;
-        match e {
-            StoreError::Database(_) | StoreError::Io(_) => ApiError::Unavailable(format!(
-                "the store cannot be read right now ({e}); try again"
-            )),
-            StoreError::Corrupt(_) | StoreError::Conflict { .. } => {
-                ApiError::Internal(e.to_string())
-            }
-        }
+    fn from(e: StoreError) -> Self {
+        ApiError::Store(e)
     }
 }
 

@@ -75,32 +75,19 @@ impl std::fmt::Debug for PostgresStore {
 }
 
 pub(crate) fn db(e: postgres::Error) -> StoreError {
-    StoreError::Database(describe(&e))
-}
-
-/// An error and its causes on one line: `postgres::Error` alone prints only
-/// "db error" or "error connecting to server"; the server's message and the
-/// I/O error are its source.
-pub(crate) fn describe(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut cause = e.source();
-    while let Some(e) = cause {
-        out.push_str(": ");
-        out.push_str(&e.to_string().replace('\n', "; "));
-        cause = e.source();
-    }
-    out
+    StoreError::database("PostgreSQL", e)
 }
 
 fn node_key(id: &NodeId) -> Result<i64, StoreError> {
     if id.index > INDEX_MASK {
-        return Err(StoreError::Database(format!(
+        return Err(StoreError::Unusable(format!(
             "node index {} is out of range",
             id.index
         )));
     }
-    i64::try_from((u64::from(id.level) << INDEX_BITS) | id.index)
-        .map_err(|e| StoreError::Database(e.to_string()))
+    i64::try_from((u64::from(id.level) << INDEX_BITS) | id.index).map_err(|_| {
+        StoreError::Unusable(format!("node {id:?} does not fit the database's integers"))
+    })
 }
 
 fn node_id(key: i64) -> Result<NodeId, StoreError> {
@@ -115,7 +102,7 @@ fn node_id(key: i64) -> Result<NodeId, StoreError> {
 
 fn to_i64(v: u64) -> Result<i64, StoreError> {
     i64::try_from(v)
-        .map_err(|_| StoreError::Database(format!("{v} does not fit the database's integers")))
+        .map_err(|_| StoreError::Unusable(format!("{v} does not fit the database's integers")))
 }
 
 fn to_u64(v: i64) -> Result<u64, StoreError> {
@@ -137,7 +124,7 @@ fn config(url: &str) -> Result<postgres::Config, StoreError> {
     // The parser's message never repeats the URL, which may hold a password.
     let mut config: postgres::Config = url
         .parse()
-        .map_err(|e| StoreError::Database(format!("invalid PostgreSQL URL: {}", describe(&e))))?;
+        .map_err(|e| StoreError::database("invalid PostgreSQL URL", e))?;
     if config.get_application_name().is_none() {
         config.application_name("truce");
     }
@@ -244,7 +231,7 @@ impl PostgresStore {
 impl Store for PostgresStore {
     fn append(&self, batch: &AppendBatch) -> Result<(), StoreError> {
         if self.read_only {
-            return Err(StoreError::Database(
+            return Err(StoreError::Unusable(
                 "this store was opened read-only".into(),
             ));
         }

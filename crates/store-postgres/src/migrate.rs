@@ -34,7 +34,7 @@ pub fn run(client: &mut Client) -> Result<(), StoreError> {
         .and_then(|row| row.try_get(0))
         .map_err(db)?;
     if current > known() {
-        return Err(StoreError::Database(format!(
+        return Err(StoreError::Unusable(format!(
             "the database has schema version {current}, newer than this build knows ({}); upgrade truce",
             known()
         )));
@@ -60,7 +60,7 @@ pub fn check_current(client: &mut Client) -> Result<(), StoreError> {
         .and_then(|row| row.try_get(0))
         .map_err(db)?;
     if !exists {
-        return Err(StoreError::Database(format!(
+        return Err(StoreError::Unusable(format!(
             "the database has no Truce schema (version 0); this build reads version {}: open it read-write once to create it",
             known()
         )));
@@ -73,7 +73,7 @@ pub fn check_current(client: &mut Client) -> Result<(), StoreError> {
         .and_then(|row| row.try_get(0))
         .map_err(db)?;
     if current != known() {
-        return Err(StoreError::Database(format!(
+        return Err(StoreError::Unusable(format!(
             "the database has schema version {current}; this build reads version {}",
             known()
         )));

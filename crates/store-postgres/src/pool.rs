@@ -91,14 +91,14 @@ impl Pool {
         };
         match lent.conn.as_mut() {
             Some(conn) => f(conn),
-            None => Err(StoreError::Database("no connection was lent".into())),
+            None => Err(StoreError::Unusable("no connection was lent".into())),
         }
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, State>, StoreError> {
         self.state
             .lock()
-            .map_err(|_| StoreError::Database("the connection pool was poisoned by a panic".into()))
+            .map_err(|_| StoreError::Unusable("the connection pool was poisoned by a panic".into()))
     }
 
     fn checkout(&self) -> Result<Conn, StoreError> {
@@ -118,7 +118,7 @@ impl Pool {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(StoreError::Database(format!(
+                return Err(StoreError::Unusable(format!(
                     "all {MAX_CONNECTIONS} database connections stayed busy for {}s",
                     CHECKOUT_TIMEOUT.as_secs()
                 )));
@@ -127,7 +127,7 @@ impl Pool {
                 .returned
                 .wait_timeout(state, left)
                 .map_err(|_| {
-                    StoreError::Database("the connection pool was poisoned by a panic".into())
+                    StoreError::Unusable("the connection pool was poisoned by a panic".into())
                 })?
                 .0;
         }

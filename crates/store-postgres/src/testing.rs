@@ -56,7 +56,7 @@ impl Drop for TestDatabase {
             eprintln!(
                 "could not drop test database {}: {}",
                 self.name,
-                crate::describe(&e)
+                truce_store::describe(&e)
             );
         }
     }
@@ -116,7 +116,7 @@ fn create_database(admin_url: String) -> Result<TestDatabase, String> {
         format!(
             "cannot connect to the test PostgreSQL server: {} \
              (check {URL_VAR}, or unset it to start a throwaway cluster)",
-            crate::describe(&e)
+            truce_store::describe(&e)
         )
     })?;
     admin
@@ -124,7 +124,7 @@ fn create_database(admin_url: String) -> Result<TestDatabase, String> {
         .map_err(|e| {
             format!(
                 "cannot create test database {name}: {}",
-                crate::describe(&e)
+                truce_store::describe(&e)
             )
         })?;
     Ok(TestDatabase {

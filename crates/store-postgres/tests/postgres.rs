@@ -208,7 +208,7 @@ fn a_read_only_store_reads_but_never_writes() {
     assert_eq!(store.size().unwrap(), 3);
     let refused = store.append(&conformance::batch(&mut frontier, 1));
     assert!(
-        matches!(refused, Err(StoreError::Database(_))),
+        matches!(refused, Err(StoreError::Unusable(_))),
         "{refused:?}"
     );
     assert_eq!(store.size().unwrap(), 3);

@@ -34,23 +34,24 @@ pub struct SqliteStore {
 }
 
 fn db(e: rusqlite::Error) -> StoreError {
-    StoreError::Database(e.to_string())
+    StoreError::database("SQLite", e)
 }
 
 fn node_key(id: &NodeId) -> Result<i64, StoreError> {
     if id.index >= 1 << 56 {
-        return Err(StoreError::Database(format!(
+        return Err(StoreError::Unusable(format!(
             "node index {} is out of range",
             id.index
         )));
     }
-    i64::try_from((u64::from(id.level) << 56) | id.index)
-        .map_err(|e| StoreError::Database(e.to_string()))
+    i64::try_from((u64::from(id.level) << 56) | id.index).map_err(|_| {
+        StoreError::Unusable(format!("node {id:?} does not fit the database's integers"))
+    })
 }
 
 fn to_i64(v: u64) -> Result<i64, StoreError> {
     i64::try_from(v)
-        .map_err(|_| StoreError::Database(format!("{v} does not fit the database's integers")))
+        .map_err(|_| StoreError::Unusable(format!("{v} does not fit the database's integers")))
 }
 
 fn to_u64(v: i64) -> Result<u64, StoreError> {
@@ -108,7 +109,10 @@ impl SqliteStore {
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
         if !path.is_file() {
-            return Err(StoreError::Io(format!("{} does not exist", path.display())));
+            return Err(StoreError::io(
+                format!("cannot open {}", path.display()),
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
         }
         let store = Self {
             readers: Readers::new(path.clone()),
@@ -128,14 +132,14 @@ impl SqliteStore {
     /// Returns the latest checkpoint the copy holds.
     pub fn backup_into(&self, dest: &Path) -> Result<Option<StoredCheckpoint>, StoreError> {
         if dest.exists() {
-            return Err(StoreError::Io(format!(
+            return Err(StoreError::Unusable(format!(
                 "{} exists already; a backup is written to a new file",
                 dest.display()
             )));
         }
         let target = dest
             .to_str()
-            .ok_or_else(|| StoreError::Io(format!("{} is not UTF-8", dest.display())))?;
+            .ok_or_else(|| StoreError::Unusable(format!("{} is not UTF-8", dest.display())))?;
         self.readers.with(|c| {
             c.execute("VACUUM INTO ?1", [target])
                 .map(|_| ())
@@ -143,7 +147,7 @@ impl SqliteStore {
         })?;
         std::fs::File::open(dest)
             .and_then(|f| f.sync_all())
-            .map_err(|e| StoreError::Io(format!("{}: {e}", dest.display())))?;
+            .map_err(|e| StoreError::io(format!("syncing {}", dest.display()), e))?;
         Self::open_read_only(dest)?.latest_checkpoint()
     }
 
@@ -185,9 +189,9 @@ impl SqliteStore {
         let writer = self
             .writer
             .as_ref()
-            .ok_or_else(|| StoreError::Database("this store was opened read-only".into()))?;
+            .ok_or_else(|| StoreError::Unusable("this store was opened read-only".into()))?;
         writer.lock().map_err(|_| {
-            StoreError::Database("the writer connection was poisoned by a panic".into())
+            StoreError::Unusable("the writer connection was poisoned by a panic".into())
         })
     }
 }

@@ -7,12 +7,12 @@ use truce_store::StoreError;
 const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_log.sql")];
 
 pub fn run(conn: &mut Connection) -> Result<(), StoreError> {
-    let db = |e: rusqlite::Error| StoreError::Database(e.to_string());
+    let db = |e: rusqlite::Error| StoreError::database("migrating the SQLite schema", e);
     let current: usize = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(db)?;
     if current > MIGRATIONS.len() {
-        return Err(StoreError::Database(format!(
+        return Err(StoreError::Unusable(format!(
             "the database has schema version {current}, newer than this build knows ({}); upgrade truce",
             MIGRATIONS.len()
         )));
@@ -30,9 +30,9 @@ pub fn run(conn: &mut Connection) -> Result<(), StoreError> {
 pub fn check_current(conn: &Connection) -> Result<(), StoreError> {
     let current: usize = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| StoreError::Database(e.to_string()))?;
+        .map_err(|e| StoreError::database("reading the SQLite schema version", e))?;
     if current != MIGRATIONS.len() {
-        return Err(StoreError::Database(format!(
+        return Err(StoreError::Unusable(format!(
             "the database has schema version {current}; this build reads version {}",
             MIGRATIONS.len()
         )));

@@ -31,8 +31,8 @@ struct Pool {
     open: usize,
 }
 
-fn database(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(e.to_string())
+fn database(e: rusqlite::Error) -> StoreError {
+    StoreError::database("opening a SQLite read connection", e)
 }
 
 impl Readers {
@@ -63,7 +63,7 @@ impl Readers {
     /// An idle connection, a new one while fewer than the bound exist, or
     /// the next one returned.
     fn checkout(&self) -> Result<Connection, StoreError> {
-        let poisoned = || StoreError::Database("the reader pool is poisoned".into());
+        let poisoned = || StoreError::Unusable("the reader pool is poisoned".into());
         let mut pool = self.pool.lock().map_err(|_| poisoned())?;
         loop {
             if let Some(conn) = pool.idle.pop() {
@@ -84,7 +84,7 @@ impl Readers {
                 .map_err(|_| poisoned())?;
             pool = guard;
             if timeout.timed_out() && pool.idle.is_empty() {
-                return Err(StoreError::Database(format!(
+                return Err(StoreError::Unusable(format!(
                     "no read connection came free in {} s",
                     WAIT.as_secs()
                 )));

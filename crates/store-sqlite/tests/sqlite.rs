@@ -83,3 +83,52 @@ fn appended_records_reach_the_database_file_while_the_store_is_open() {
     }
     assert_eq!(store.size().unwrap(), 5);
 }
+
+/// SQLite's own error is kept as the cause, not flattened into a string:
+/// the server logs the chain, and a caller can tell what SQLite said.
+#[test]
+fn a_database_error_keeps_sqlites_error_as_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("truce.db");
+    std::fs::write(&path, vec![0x5a; 8192]).unwrap();
+    let Err(e) = SqliteStore::open(&path) else {
+        panic!("a file of garbage opened as a store");
+    };
+    assert!(
+        matches!(e, truce_store::StoreError::Database { .. }),
+        "{e:?}"
+    );
+    let source = std::error::Error::source(&e).expect("a source");
+    let sqlite = source
+        .downcast_ref::<rusqlite::Error>()
+        .expect("the source is rusqlite's error");
+    assert_eq!(
+        sqlite.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase)
+    );
+    // Shown with its causes, as the server and the CLI print it.
+    let shown = truce_store::describe(&e);
+    assert!(shown.starts_with(&format!("SQLite: {sqlite}")), "{shown}");
+}
+
+/// What is neither a database's nor the file system's error says so.
+#[test]
+fn a_missing_file_is_an_io_error_and_a_read_only_store_refuses_to_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("truce.db");
+    let Err(missing) = SqliteStore::open_read_only(&path) else {
+        panic!("a missing file opened");
+    };
+    let io = std::error::Error::source(&missing)
+        .and_then(|e| e.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind);
+    assert_eq!(io, Some(std::io::ErrorKind::NotFound), "{missing:?}");
+
+    drop(SqliteStore::open(&path).unwrap());
+    let store = SqliteStore::open_read_only(&path).unwrap();
+    let refused = store.append(&conformance::batch(&mut truce_tlog::Frontier::new(), 1));
+    assert!(
+        matches!(refused, Err(truce_store::StoreError::Unusable(_))),
+        "{refused:?}"
+    );
+}

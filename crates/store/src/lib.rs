@@ -12,8 +12,13 @@ pub mod blobs;
 pub mod conformance;
 pub mod upper;
 
+use std::error::Error;
 use truce_tlog::{Hash, HashReader, NodeId, TlogError};
 
+/// Why a store could not do what was asked. Where a database or the
+/// operating system failed, its own error is the `source`, not copied into
+/// the message: whoever shows or logs the error walks the chain
+/// ([`describe`]), and a caller can look at the cause itself.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Another writer appended first: the batch was not written.
@@ -21,12 +26,65 @@ pub enum StoreError {
         "the log has {actual} records, but this batch starts at index {expected}: another writer appended first"
     )]
     Conflict { expected: u64, actual: u64 },
+    /// What the store holds is not what a store of this log can hold.
     #[error("the store is corrupt: {0}")]
     Corrupt(String),
-    #[error("database error: {0}")]
-    Database(String),
+    /// The database refused or failed an operation (its error is the source).
+    #[error("{context}")]
+    Database {
+        context: String,
+        #[source]
+        source: Box<dyn Error + Send + Sync>,
+    },
+    /// The file system failed (its error is the source).
+    #[error("{context}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The store cannot do what was asked for a reason of its own, with no
+    /// error beneath: opened read-only, a schema of another version, a pool
+    /// poisoned by a panic, no connection free in time, a value the
+    /// database cannot hold.
     #[error("{0}")]
-    Io(String),
+    Unusable(String),
+}
+
+impl StoreError {
+    /// The database failed while doing `context`.
+    pub fn database(
+        context: impl Into<String>,
+        source: impl Into<Box<dyn Error + Send + Sync>>,
+    ) -> Self {
+        StoreError::Database {
+            context: context.into(),
+            source: source.into(),
+        }
+    }
+
+    /// The file system failed while doing `context`.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        StoreError::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+/// An error and its causes on one line, each after a colon (`anyhow`'s
+/// `{:#}` form): what to show or log, since an error's own message leaves
+/// its cause to `source()`. A cause that spans lines (PostgreSQL's
+/// messages can) is kept on the one line.
+pub fn describe(error: &dyn Error) -> String {
+    let mut out = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        out.push_str(": ");
+        out.push_str(&e.to_string().replace('\n', "; "));
+        cause = e.source();
+    }
+    out
 }
 
 /// One record as the ledger appends it. Only what `truce verify` can check
@@ -117,6 +175,6 @@ impl<S: Store + ?Sized> HashReader for StoreHashes<'_, S> {
     fn read_hashes(&self, ids: &[NodeId]) -> Result<Vec<Hash>, TlogError> {
         self.0
             .nodes(ids)
-            .map_err(|e| TlogError::Storage(e.to_string()))
+            .map_err(|e| TlogError::Storage(describe(&e)))
     }
 }

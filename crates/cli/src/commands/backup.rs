@@ -127,7 +127,7 @@ pub fn backup(args: BackupArgs) -> Result<ExitCode> {
                             .arg(format!("--dbname={url}")),
                         "pg_dump",
                     )
-                    .map_err(|e| truce_store::StoreError::Io(format!("{e:#}")))?;
+                    .map_err(|e| truce_store::StoreError::database("pg_dump in the snapshot", e))?;
                     Ok(checkpoint)
                 })
                 .context("cannot dump the PostgreSQL log")?;

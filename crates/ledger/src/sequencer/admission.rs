@@ -3,9 +3,10 @@
 
 use super::handoff::{Handoff, Pending, Unwritable};
 use super::queue::{Job, MAX_BATCH, Work, drain};
-use super::rebuild::{BUILT_ON_FAILED, REBUILD_POLL, Rebuild};
+use super::rebuild::{REBUILD_POLL, Rebuild, built_on_failed};
 use super::replay::{catch_up, replay};
 use crate::ledger::{Shared, SubmitError};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
@@ -59,20 +60,21 @@ pub(super) fn admit_loop(
                     // Still owed: nothing is admitted on a state the store
                     // may not hold, until a later attempt succeeds.
                     sync.wanted.store(true, Ordering::SeqCst);
-                    retry.failed(e.to_string());
+                    retry.failed(e);
                 }
             }
             sync.attempts.fetch_add(1, Ordering::SeqCst);
         }
         if let Some(why) = retry.pending(sync) {
-            let message = format!(
-                "the log cannot be read back from the store since a write failed ({why}); submit again"
-            );
+            let unavailable = || SubmitError::Unavailable {
+                reason: "the log cannot be read back from the store since a write failed".into(),
+                cause: Some(Arc::clone(why)),
+            };
             for reply in catch_ups.drain(..) {
-                let _ = reply.send(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
+                let _ = reply.send(Err(unavailable()));
             }
             for job in batch.into_iter().flatten() {
-                (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
+                (job.reply)(Err(unavailable()));
             }
             continue;
         }
@@ -82,20 +84,21 @@ pub(super) fn admit_loop(
         // write does not fail on a conflict it could have avoided).
         let idle = shared.durable.load(Ordering::SeqCst) == frontier.size();
         if idle && (batch.is_some() || !catch_ups.is_empty()) {
-            let caught_up = catch_up(shared, &mut frontier, &sync.wanted);
+            let caught_up = catch_up(shared, &mut frontier, &sync.wanted).map_err(Arc::new);
             for reply in catch_ups.drain(..) {
                 let _ = reply.send(match &caught_up {
                     Ok(size) => Ok(*size),
-                    Err(e) => Err(SubmitError::Storage(StoreError::Io(e.to_string()))),
+                    Err(e) => Err(SubmitError::Storage(Arc::clone(e))),
                 });
             }
             if let Err(e) = caught_up {
                 // Nothing is admitted on a state that may be behind the
                 // store (a rebuild, if needed, runs first on the next turn).
-                let message =
-                    format!("the log could not be read from the store: {e}; submit again");
                 for job in batch.into_iter().flatten() {
-                    (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
+                    (job.reply)(Err(SubmitError::Unavailable {
+                        reason: "the log could not be read from the store".into(),
+                        cause: Some(Arc::clone(&e)),
+                    }));
                 }
                 continue;
             }
@@ -108,9 +111,7 @@ pub(super) fn admit_loop(
             Ok(()) => {}
             Err(Unwritable::BuiltOnFailed(jobs)) => {
                 for (_, job) in jobs {
-                    (job.reply)(Err(SubmitError::Storage(StoreError::Io(
-                        BUILT_ON_FAILED.into(),
-                    ))));
+                    (job.reply)(Err(built_on_failed()));
                 }
             }
             Err(Unwritable::WriterGone(jobs)) => {
@@ -130,7 +131,7 @@ struct Retry {
     at: Instant,
     delay: Duration,
     /// Why the last attempt failed, while a rebuild is owed.
-    error: Option<String>,
+    error: Option<Arc<StoreError>>,
 }
 
 impl Default for Retry {
@@ -148,16 +149,16 @@ impl Retry {
         Instant::now() >= self.at
     }
 
-    fn failed(&mut self, error: String) {
+    fn failed(&mut self, error: StoreError) {
         self.at = Instant::now() + self.delay;
         self.delay = (self.delay * 2).min(Duration::from_secs(1));
-        self.error = Some(error);
+        self.error = Some(Arc::new(error));
     }
 
     /// Why nothing can be admitted yet, if a failed rebuild is still owed.
-    fn pending(&self, sync: &Rebuild) -> Option<&str> {
+    fn pending(&self, sync: &Rebuild) -> Option<&Arc<StoreError>> {
         self.error
-            .as_deref()
+            .as_ref()
             .filter(|_| sync.wanted.load(Ordering::SeqCst))
     }
 }

@@ -2,6 +2,7 @@
 //! admission to rebuild the state from the store, and waits until it has
 //! tried.
 
+use crate::ledger::SubmitError;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Duration;
 
@@ -15,8 +16,12 @@ pub(super) struct Rebuild {
 }
 
 /// The answer to records admitted on top of a batch whose write failed.
-pub(super) const BUILT_ON_FAILED: &str =
-    "an earlier batch this one builds on could not be written; submit again";
+pub(super) fn built_on_failed() -> SubmitError {
+    SubmitError::Unavailable {
+        reason: "an earlier batch this one builds on could not be written".into(),
+        cause: None,
+    }
+}
 
 /// How often admission looks for a rebuild the writer asked for.
 pub(super) const REBUILD_POLL: Duration = Duration::from_millis(5);

@@ -1,7 +1,7 @@
 //! The admission state and the tree's right edge, rebuilt from the store or
 //! brought up to what others appended to it.
 
-use crate::ledger::{Shared, SubmitError};
+use crate::ledger::Shared;
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_core::LogState;
 use truce_core::admission::Signatures;
@@ -10,7 +10,7 @@ use truce_store::{Store, StoreError, StoreHashes};
 use truce_tlog::Frontier;
 
 /// Rebuilds the admission state and the tree's right edge from the store.
-pub(crate) fn replay(store: &dyn Store) -> Result<(LogState, Frontier), SubmitError> {
+pub(crate) fn replay(store: &dyn Store) -> Result<(LogState, Frontier), StoreError> {
     let size = store.size()?;
     let mut state = LogState::new();
     admit_stored(store, &mut state, 0, size)?;
@@ -27,7 +27,7 @@ fn admit_stored(
     state: &mut LogState,
     mut start: u64,
     size: u64,
-) -> Result<(), SubmitError> {
+) -> Result<(), StoreError> {
     while start < size {
         let end = (start + 10_000).min(size);
         for stored in store.records(start, end)? {
@@ -38,8 +38,7 @@ fn admit_stored(
                 return Err(StoreError::Corrupt(format!(
                     "record {} does not hash to its stored hash; run `truce verify`",
                     stored.index
-                ))
-                .into());
+                )));
             }
             state
                 .admit_with(&record, Signatures::TrustStore)
@@ -64,7 +63,7 @@ pub(super) fn catch_up(
     shared: &Shared,
     frontier: &mut Frontier,
     rebuild: &AtomicBool,
-) -> Result<u64, SubmitError> {
+) -> Result<u64, StoreError> {
     let ours = frontier.size();
     let stored = shared.store.size()?;
     if stored == ours {
@@ -76,8 +75,7 @@ pub(super) fn catch_up(
     } else {
         Err(StoreError::Corrupt(format!(
             "the store holds {stored} records, fewer than the {ours} admitted"
-        ))
-        .into())
+        )))
     };
     if let Err(e) = extended {
         // Records may have been half admitted: only a replay is sure.

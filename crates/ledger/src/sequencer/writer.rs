@@ -3,11 +3,12 @@
 //! after the state is rebuilt.
 
 use super::handoff::{Handoff, Pending, WriterDeparture};
-use super::rebuild::{BUILT_ON_FAILED, REBUILD_WAIT, Rebuild};
+use super::rebuild::{REBUILD_WAIT, Rebuild, built_on_failed};
 use crate::ledger::{Receipt, Shared, SubmitError};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use truce_store::{AppendBatch, Store, StoreError, StoredCheckpoint};
+use truce_store::{AppendBatch, Store, StoreError, StoredCheckpoint, describe};
 use truce_tlog::Checkpoint;
 
 pub(super) fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
@@ -16,15 +17,16 @@ pub(super) fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
     while let Some(mut batch) = handoff.take() {
         if dead_epoch.is_some_and(|dead| batch.epoch <= dead) {
             for (_, job) in batch.admitted {
-                (job.reply)(Err(SubmitError::Storage(StoreError::Io(
-                    BUILT_ON_FAILED.into(),
-                ))));
+                (job.reply)(Err(built_on_failed()));
             }
             continue;
         }
         let result = sign_checkpoint(shared, &batch).and_then(|checkpoint| {
             batch.write.checkpoint = Some(checkpoint);
-            shared.store.append(&batch.write)
+            shared
+                .store
+                .append(&batch.write)
+                .map_err(|e| Failure::Store(Arc::new(e)))
         });
         // After an error, the store itself says whether the batch landed (an
         // error can come after the commit, e.g. from a failing fsync report
@@ -33,7 +35,9 @@ pub(super) fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
         // another server may have appended in our place.
         let mut landed = match &result {
             Ok(()) => Landed::Yes,
-            Err(_) => batch_landed(shared.store.as_ref(), &batch.write),
+            // Nothing was written without a checkpoint to write.
+            Err(Failure::Sign(_)) => Landed::No,
+            Err(Failure::Store(_)) => batch_landed(shared.store.as_ref(), &batch.write),
         };
         if landed != Landed::Yes {
             // Rebuild before answering, so a submitter that retries at once
@@ -52,7 +56,7 @@ pub(super) fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
                 landed = batch_landed(shared.store.as_ref(), &batch.write);
             }
         }
-        let message = result.err().map_or_else(String::new, |e| e.to_string());
+        let failure = result.err();
         match landed {
             Landed::Yes => {
                 shared.durable.fetch_max(batch.size_after, Ordering::SeqCst);
@@ -66,17 +70,41 @@ pub(super) fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
             }
             Landed::No => {
                 for (_, job) in batch.admitted {
-                    (job.reply)(Err(SubmitError::Storage(StoreError::Io(message.clone()))));
+                    (job.reply)(Err(not_stored(failure.as_ref())));
                 }
             }
             Landed::Unknown(why) => {
                 for (_, job) in batch.admitted {
-                    (job.reply)(Err(SubmitError::Unknown(format!(
-                        "{message}; reading it back: {why}"
-                    ))));
+                    (job.reply)(Err(match &failure {
+                        Some(Failure::Store(written)) => SubmitError::Unknown {
+                            written: Arc::clone(written),
+                            read_back: why.clone(),
+                        },
+                        other => not_stored(other.as_ref()),
+                    }));
                 }
             }
         }
+    }
+}
+
+/// Why a batch was not written.
+enum Failure {
+    /// Its checkpoint could not be signed (why).
+    Sign(String),
+    /// The store failed; every record of the batch is answered with it.
+    Store(Arc<StoreError>),
+}
+
+/// The answer to each record of a batch that is not in the store.
+fn not_stored(failure: Option<&Failure>) -> SubmitError {
+    match failure {
+        Some(Failure::Store(e)) => SubmitError::Storage(Arc::clone(e)),
+        Some(Failure::Sign(why)) => SubmitError::Unavailable {
+            reason: format!("the checkpoint cannot be signed: {why}"),
+            cause: None,
+        },
+        None => built_on_failed(),
     }
 }
 
@@ -104,14 +132,14 @@ fn batch_landed(store: &dyn Store, batch: &AppendBatch) -> Landed {
             Landed::Yes
         }
         Ok(_) => Landed::No,
-        Err(e) => Landed::Unknown(e.to_string()),
+        Err(e) => Landed::Unknown(describe(&e)),
     }
 }
 
 /// The signed checkpoint for the tree as it will be once `batch` is written.
 /// (It cannot fail with a valid key; if it does, the batch is not written,
 /// and the state is rebuilt from the store as after any failed write.)
-fn sign_checkpoint(shared: &Shared, batch: &Pending) -> Result<StoredCheckpoint, StoreError> {
+fn sign_checkpoint(shared: &Shared, batch: &Pending) -> Result<StoredCheckpoint, Failure> {
     let checkpoint = Checkpoint {
         origin: shared.signer.name().to_string(),
         size: batch.size_after,
@@ -120,7 +148,7 @@ fn sign_checkpoint(shared: &Shared, batch: &Pending) -> Result<StoredCheckpoint,
     };
     let note = checkpoint
         .sign(&shared.signer)
-        .map_err(|e| StoreError::Io(format!("cannot sign the checkpoint: {e}")))?;
+        .map_err(|e| Failure::Sign(e.to_string()))?;
     Ok(StoredCheckpoint {
         size: batch.size_after,
         note,

@@ -131,7 +131,7 @@ fn sign_in_refused(
         Entry {
             member,
             address,
-            detail: &error.to_string(),
+            detail: &error.detail(),
             ..Entry::default()
         },
     );

@@ -105,7 +105,13 @@ fn audit_refusal(
     author: Option<&str>,
     error: &ApiError,
 ) {
-    if matches!(error, ApiError::Unavailable(_) | ApiError::Internal(_)) {
+    if matches!(
+        error,
+        ApiError::Unavailable(_)
+            | ApiError::Internal(_)
+            | ApiError::Store(_)
+            | ApiError::NotStored(_)
+    ) {
         return;
     }
     state.audit(
@@ -113,7 +119,7 @@ fn audit_refusal(
         Entry {
             member: author,
             address,
-            detail: &error.to_string(),
+            detail: &error.detail(),
             ..Entry::default()
         },
     );
