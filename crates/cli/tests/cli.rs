@@ -27,3 +27,5 @@ mod load;
 mod support;
 #[path = "cli/tampering.rs"]
 mod tampering;
+#[path = "cli/witness.rs"]
+mod witness;

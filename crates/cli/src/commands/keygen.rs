@@ -14,6 +14,11 @@ pub struct KeygenArgs {
     /// Defaults to the file name without extension.
     #[arg(long)]
     name: Option<String>,
+    /// A witness key: print its c2sp.org/tlog-cosignature verifier key (type
+    /// 0x04), the form a witness policy names it by. Its name is free (e.g.
+    /// "witness.pk.example"), not a member id.
+    #[arg(long)]
+    witness: bool,
     /// With --passphrase-file or --passphrase-env, the key is written sealed
     /// under that passphrase (truce-encrypted-key-v1: scrypt and AES-256-GCM).
     #[command(flatten)]
@@ -30,13 +35,24 @@ pub fn run(args: KeygenArgs) -> Result<ExitCode> {
             .map(str::to_string)
             .context("give the key a name with --name")?,
     };
-    truce_core::values::MemberId::parse(&name)
-        .map_err(|e| anyhow::anyhow!("key name {e}; it must be usable as a member id"))?;
+    if !args.witness {
+        truce_core::values::MemberId::parse(&name)
+            .map_err(|e| anyhow::anyhow!("key name {e}; it must be usable as a member id"))?;
+    }
     let signer = NoteSigner::generate(&name, &mut rand::rngs::OsRng)?;
     match args.passphrase.given() {
         Some(source) => keyfile::write_encrypted(&args.out, &signer, &source)?,
         None => keyfile::write(&args.out, &signer)?,
     }
-    println!("{}", signer.verifier().vkey());
+    if args.witness {
+        println!(
+            "{}",
+            truce_tlog::Cosigner::from_note_signer(&signer)
+                .verifier()
+                .vkey()
+        );
+    } else {
+        println!("{}", signer.verifier().vkey());
+    }
     Ok(ExitCode::SUCCESS)
 }

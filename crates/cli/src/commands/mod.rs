@@ -13,6 +13,7 @@ mod show;
 pub mod status;
 mod submit;
 mod verify;
+mod witness;
 
 use crate::keyfile;
 use crate::mechanism::MechanismDir;
@@ -68,6 +69,8 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Make a new mechanism from a backup and prove it is the same log.
     Restore(backup::RestoreArgs),
+    /// Run a witness (c2sp.org/tlog-witness) that cosigns a log's checkpoints only while they stay consistent.
+    Witness(witness::WitnessArgs),
 }
 
 /// Where a mechanism is: its directory (log key, evidence, and the SQLite
@@ -138,6 +141,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(a) => show::run(a),
         Command::Status(a) => status::run(a),
         Command::Backup(a) => backup::backup(a),
+        Command::Witness(a) => witness::run(a),
         Command::Restore(a) => backup::restore(a),
     }
 }
