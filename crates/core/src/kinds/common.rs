@@ -1,6 +1,6 @@
 //! Small shared pieces of record bodies.
 
-use crate::values::Bounded;
+use crate::values::{Bounded, Date, Label, Paragraph};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use truce_tlog::Hash;
@@ -10,6 +10,58 @@ pub type RecordRef = Hash;
 
 /// Up to 32 references to evidence records.
 pub type EvidenceRefs = Bounded<RecordRef, 32>;
+
+/// Where a record's content comes from. Either a source as the author names
+/// it (`"Pakistan's military"`, a plain string), or a passage of published
+/// reporting: which publication, on which day, whose words by the report's
+/// own attribution, and the words themselves.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Source {
+    Named(Label),
+    Reported(ReportedSource),
+}
+
+/// A passage of published reporting a record rests on.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReportedSource {
+    /// The publication, as it names itself: "MNTV", "Pakistan TV Digital".
+    pub publication: Label,
+    /// The day it was published.
+    pub date: Date,
+    /// Whom the report gives the words to, in the report's own terms ("a
+    /// senior security source", "Information Minister Attaullah Tarar"); absent
+    /// when the words are the report's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributed_to: Option<Label>,
+    /// The words quoted, exactly as published, hedges ("reportedly") included.
+    pub quote: Paragraph,
+}
+
+// By hand rather than `untagged`, so that a malformed passage is refused with
+// what is wrong in it, not "data did not match any variant".
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => {
+                Label::parse(s).map(Source::Named).map_err(Error::custom)
+            }
+            value @ serde_json::Value::Object(_) => serde_json::from_value(value)
+                .map(Source::Reported)
+                .map_err(Error::custom),
+            _ => Err(Error::custom(
+                "a source is a string naming it, or an object {publication, date, attributed_to, quote}",
+            )),
+        }
+    }
+}
+
+/// Up to 16 sources.
+pub type Sources = Bounded<Source, 16>;
 
 /// What a member may do. Capabilities are granted per member by the charter or
 /// a `member.add` record; roles (party, mediator, observer) are per participant.

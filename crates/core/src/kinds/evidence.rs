@@ -1,7 +1,7 @@
 //! Evidence: a content-addressed blob described by a signed record, and the
 //! acknowledgments that it was received or examined.
 
-use super::common::{BlobDigest, RecordRef};
+use super::common::{BlobDigest, RecordRef, Sources};
 use crate::values::{Bounded, EventTime, Label, Paragraph, Place, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +59,10 @@ pub struct EvidenceSubmit {
     /// The incident this evidence concerns, when filed for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incident: Option<RecordRef>,
+    /// The published reporting this record rests on, each passage with its
+    /// publication, day and attribution.
+    #[serde(default, skip_serializing_if = "Bounded::is_empty")]
+    pub sources: Sources,
     /// What in this record is invented rather than reported, if anything
     /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,7 @@
 //! remedial action. Each step is a separate record by its own author; the
 //! case's status is derived from them (see `derive::case`).
 
-use super::common::{EvidenceRefs, RecordRef};
+use super::common::{EvidenceRefs, RecordRef, Sources};
 use crate::values::{Bounded, EventTime, Label, Paragraph, ParticipantId, Place, Prose};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -149,8 +149,9 @@ pub struct IncidentReport {
     pub narrative: Prose,
     #[serde(default)]
     pub evidence: EvidenceRefs,
+    /// The sources the reporter relies on: named by it, or passages of published reporting.
     #[serde(default)]
-    pub sources: Bounded<Label, 16>,
+    pub sources: Sources,
     /// What in this record is invented rather than reported, if anything
     /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]

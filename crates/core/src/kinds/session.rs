@@ -1,7 +1,7 @@
 //! The record of the talks themselves: meeting rounds and formal statements
 //! (written demands, a mediators' statement, a joint statement).
 
-use super::common::RecordRef;
+use super::common::{RecordRef, Sources};
 use crate::values::{Bounded, Label, ParticipantId, Prose, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,10 @@ pub struct SessionRecord {
     pub summary: Prose,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Label>,
+    /// The published reporting this record rests on, each passage with its
+    /// publication, day and attribution.
+    #[serde(default, skip_serializing_if = "Bounded::is_empty")]
+    pub sources: Sources,
     /// What in this record is invented rather than reported, if anything
     /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,6 +75,10 @@ pub struct Statement {
     pub on_behalf_of: Bounded<ParticipantId, 16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<RecordRef>,
+    /// The published reporting this record rests on, each passage with its
+    /// publication, day and attribution.
+    #[serde(default, skip_serializing_if = "Bounded::is_empty")]
+    pub sources: Sources,
     /// What in this record is invented rather than reported, if anything
     /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,4 +11,4 @@ pub mod time;
 pub use geo::{GeoPoint, GeoPrecision, Place};
 pub use ids::{ClauseId, MemberId, ParticipantId, Tag};
 pub use text::{Bounded, Label, Paragraph, Prose, Text, TextError};
-pub use time::{EventTime, TimePrecision, Timestamp};
+pub use time::{Date, EventTime, TimePrecision, Timestamp};

@@ -5,7 +5,7 @@
 
 use super::ids::{ClauseId, MemberId, ParticipantId, Tag};
 use super::text::{Bounded, Text};
-use super::time::Timestamp;
+use super::time::{Date, Timestamp};
 use crate::kinds::charter::VerifierKey;
 use crate::kinds::common::BlobDigest;
 use std::borrow::Cow;
@@ -120,3 +120,19 @@ impl PartialSchema for Timestamp {
 }
 
 impl ToSchema for Timestamp {}
+
+impl PartialSchema for Date {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Date,
+            )))
+            .pattern(Some(r"^\d{4}-\d{2}-\d{2}$"))
+            .description(Some("A calendar day in one spelling, like \"2025-10-29\"."))
+            .examples(["2025-10-29"])
+            .into()
+    }
+}
+
+impl ToSchema for Date {}

@@ -105,6 +105,58 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// A calendar day, `YYYY-MM-DD` in exactly one spelling: when something was
+/// published, where the day is all that is known or meant.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date(time::Date);
+
+impl Date {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let date = time::Date::parse(value, format)
+            .map_err(|e| format!("{value:?} is not a date written like \"2025-10-29\": {e}"))?;
+        let parsed = Self(date);
+        if parsed.to_string() != value {
+            return Err(format!(
+                "{value:?} must be written as a date like \"2025-10-29\""
+            ));
+        }
+        Ok(parsed)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day()
+        )
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Date({self})")
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 /// How precisely the author knows when something happened (UCDP's date_prec,
 /// ACLED's time_precision): a time known to the day is not a time known to the minute.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
@@ -142,6 +194,21 @@ mod tests {
         // An offset that would overflow when converted is refused, not a panic.
         assert!(Timestamp::parse("9999-12-31T23:59:59-00:01").is_err());
         assert!(Timestamp::parse("-0001-01-01T00:00:00Z").is_err());
+    }
+
+    #[test]
+    fn one_spelling_per_date() {
+        assert_eq!(Date::parse("2025-10-29").unwrap().to_string(), "2025-10-29");
+        for wrong in [
+            "2025-10-32",
+            "2025-1-29",
+            "29-10-2025",
+            "2025-10-29T00:00:00Z",
+            "",
+            "+2025-10-29",
+        ] {
+            assert!(Date::parse(wrong).is_err(), "{wrong}");
+        }
     }
 
     #[test]

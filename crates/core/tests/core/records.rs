@@ -8,10 +8,11 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use truce_core::canonical::{CanonicalError, to_canonical_bytes};
 use truce_core::kinds::Kind;
+use truce_core::kinds::common::Source;
 use truce_core::record::{MAX_RECORD_BYTES, RecordError, signing_message};
 use truce_core::sealed::{Opening, SealError, SealedPart};
 use truce_core::values::{Bounded, ParticipantId};
-use truce_core::{Hash, Record};
+use truce_core::{Body, Hash, Record};
 
 /// A change to a record's JSON.
 type Edit = Box<dyn Fn(&mut Value)>;
@@ -393,6 +394,77 @@ fn over_long_text_and_lists_are_refused() {
         matches!(err, RecordError::Malformed(ref m) if m.contains("limit is 64")),
         "{err}"
     );
+}
+
+#[test]
+fn sources_are_named_or_passages_of_reporting() {
+    let fx = Fx::new();
+    let record = a_report(&fx);
+    let passage = json!({
+        "publication": "MNTV",
+        "date": "2025-10-29",
+        "attributed_to": "a diplomatic source familiar with the negotiations",
+        "quote": "Both sides wanted written guarantees from the other and neither was ready to give them",
+    });
+    let ok = edited(&record, |v| {
+        v["envelope"]["body"]["sources"] = json!(["Local officials", passage.clone()])
+    })
+    .unwrap();
+    match ok.body() {
+        Body::IncidentReport(b) => {
+            assert!(matches!(b.sources.as_slice()[0], Source::Named(_)));
+            match &b.sources.as_slice()[1] {
+                Source::Reported(r) => {
+                    assert_eq!(r.date.to_string(), "2025-10-29");
+                    assert_eq!(r.publication.as_str(), "MNTV");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+    // A passage reads back as the same bytes it was signed as.
+    assert_eq!(to_value(&ok)["envelope"]["body"]["sources"][1], passage);
+    let wrong: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|v| {
+                v["envelope"]["body"]["sources"] = json!([{"publication": "MNTV", "quote": "q"}])
+            }),
+            "date",
+        ),
+        (
+            Box::new(|v| {
+                v["envelope"]["body"]["sources"] =
+                    json!([{"publication": "MNTV", "date": "29 October 2025", "quote": "q"}])
+            }),
+            "2025-10-29",
+        ),
+        (
+            Box::new(|v| {
+                v["envelope"]["body"]["sources"] =
+                    json!([{"publication": "MNTV", "date": "2025-10-29", "quote": "q", "url": "x"}])
+            }),
+            "url",
+        ),
+        (
+            Box::new(|v| {
+                v["envelope"]["body"]["sources"] =
+                    json!([{"publication": "MNTV", "date": "2025-10-29", "quote": ""}])
+            }),
+            "empty",
+        ),
+        (
+            Box::new(|v| v["envelope"]["body"]["sources"] = json!([7])),
+            "a source is a string",
+        ),
+    ];
+    for (edit, says) in wrong {
+        let err = edited(&record, edit).unwrap_err();
+        assert!(
+            matches!(err, RecordError::Invalid(ref m) if m.contains(says)),
+            "{err} should say {says}"
+        );
+    }
 }
 
 #[test]
