@@ -322,6 +322,30 @@ impl Store for FailingOnce {
         self.reachable()?;
         self.inner.checkpoints()
     }
+    fn checkpoint_at(
+        &self,
+        size: u64,
+    ) -> Result<Option<truce_store::StoredCheckpoint>, truce_store::StoreError> {
+        self.reachable()?;
+        self.inner.checkpoint_at(size)
+    }
+    fn add_cosignatures(
+        &self,
+        size: u64,
+        lines: &[String],
+        quorum_met: bool,
+    ) -> Result<(), truce_store::StoreError> {
+        self.reachable()?;
+        self.inner.add_cosignatures(size, lines, quorum_met)
+    }
+    fn cosignatures(&self, size: u64) -> Result<Vec<String>, truce_store::StoreError> {
+        self.reachable()?;
+        self.inner.cosignatures(size)
+    }
+    fn latest_witnessed_size(&self) -> Result<Option<u64>, truce_store::StoreError> {
+        self.reachable()?;
+        self.inner.latest_witnessed_size()
+    }
     fn opening(&self, i: u64) -> Result<Option<Vec<u8>>, truce_store::StoreError> {
         self.reachable()?;
         self.inner.opening(i)
@@ -556,4 +580,116 @@ fn while_the_store_is_unreachable_records_are_refused_and_once_it_is_back_they_a
     ledger.submit(incident(&fx.reporters[1], 1), None).unwrap();
     assert_eq!(store.size().unwrap(), 4);
     truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+}
+
+/// `body` as `kind`, signed by `signer` with sequence `seq`.
+fn signed(
+    signer: &truce_tlog::note::NoteSigner,
+    seq: u64,
+    kind: truce_core::Kind,
+    body: serde_json::Value,
+) -> truce_core::Record {
+    truce_core::record::RecordDraft {
+        log: truce_core::values::Label::parse(fixture::ORIGIN).unwrap(),
+        author: truce_core::values::MemberId::parse(signer.name()).unwrap(),
+        seq,
+        time: truce_core::values::Timestamp::parse("2026-01-02T04:00:00Z").unwrap(),
+        body: truce_core::Body::parse(kind, &body).unwrap(),
+        confidential: None,
+        extra_refs: vec![],
+    }
+    .sign(&[signer])
+    .unwrap()
+}
+
+/// Evidence and a report citing it, by `signer` from sequence `seq`; the
+/// report accuses `accused`.
+fn evidence_and_report(
+    signer: &truce_tlog::note::NoteSigner,
+    seq: u64,
+    accused: &str,
+) -> (truce_core::Record, truce_core::Record) {
+    use serde_json::json;
+    let evidence = signed(
+        signer,
+        seq,
+        truce_core::Kind::EvidenceSubmit,
+        json!({"digest": format!("sha256:{}", "cd".repeat(32)), "media_type": "image/png", "size": 10, "description": "A photograph", "confidentiality": "public"}),
+    );
+    let report = signed(
+        signer,
+        seq + 1,
+        truce_core::Kind::IncidentReport,
+        json!({
+            "title": "Fire across the ridge",
+            "incident_type": "armed_clash",
+            "time": {"at": "2026-01-02T03:00:00Z", "precision": "hour"},
+            "places": [{"point": {"lat_e6": 34_100_000, "lon_e6": 71_100_000}, "precision": "locality"}],
+            "accused": accused,
+            "narrative": "Shots were fired across the ridge.",
+            "evidence": [evidence.hash()],
+        }),
+    );
+    (evidence, report)
+}
+
+/// Evidence filed with the report that cites it, as one group: a refused
+/// report leaves nothing in the log — no evidence record either — and the
+/// same evidence is filed with a good report afterwards, once.
+#[test]
+fn a_refused_report_filed_with_its_evidence_leaves_nothing_in_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let ledger = open(dir.path(), &fx.log);
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    let reporter = &fx.reporters[0];
+
+    // Accusing a mediator breaks a rule of the report: the group is refused.
+    let (evidence, bad) = evidence_and_report(reporter, 1, "east");
+    let refused = ledger.submit_group(vec![(evidence.clone(), None), (bad, None)]);
+    match &refused {
+        Err(SubmitError::Rejected(Rejection::InGroup {
+            position: 1,
+            rejection,
+        })) => {
+            assert!(
+                matches!(
+                    **rejection,
+                    Rejection::Rule(RuleViolation::NotAParty { .. })
+                ),
+                "{rejection:?}"
+            );
+        }
+        other => panic!("expected the report refused, got {other:?}"),
+    }
+    assert_eq!(
+        ledger.store().size().unwrap(),
+        1,
+        "nothing of the group was written"
+    );
+    assert_eq!(ledger.index_of(&evidence.hash()), None);
+
+    // The same evidence record, with a report that keeps the rules.
+    let (evidence, good) = evidence_and_report(reporter, 1, "south");
+    let receipts = ledger
+        .submit_group(vec![(evidence.clone(), None), (good.clone(), None)])
+        .unwrap();
+    let placed: Vec<_> = receipts
+        .iter()
+        .map(|r| (r.index, r.leaf_hash, r.tree_size))
+        .collect();
+    assert_eq!(placed, vec![(1, evidence.hash(), 3), (2, good.hash(), 3)]);
+    let stored = ledger.store().records(0, 3).unwrap();
+    assert_eq!(stored[1].hash, evidence.hash());
+    assert_eq!(stored[2].hash, good.hash());
+    // Sent again (its answer lost, say), the group is refused whole: no duplicates.
+    assert!(matches!(
+        ledger.submit_group(vec![(evidence, None), (good, None)]),
+        Err(SubmitError::Rejected(Rejection::InGroup {
+            position: 0,
+            ..
+        }))
+    ));
+    assert_eq!(ledger.store().size().unwrap(), 3);
+    truce_ledger::verify_store(ledger.store().as_ref(), None, &mut |_, _| {}).unwrap();
 }

@@ -443,6 +443,74 @@ impl Store for PostgresStore {
         })
     }
 
+    fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let Ok(key) = i64::try_from(size) else {
+            return Ok(None);
+        };
+        self.pool.with(|Conn { client, sql }| {
+            client
+                .query_opt(&sql.checkpoint_at, &[&key])
+                .map_err(db)?
+                .as_ref()
+                .map(Self::checkpoint)
+                .transpose()
+        })
+    }
+
+    fn add_cosignatures(
+        &self,
+        size: u64,
+        lines: &[String],
+        quorum_met: bool,
+    ) -> Result<(), StoreError> {
+        let key = to_i64(size)?;
+        self.pool.with(|Conn { client, sql }| {
+            let mut tx = client.transaction().map_err(db)?;
+            if tx
+                .query_opt(&sql.checkpoint_at, &[&key])
+                .map_err(db)?
+                .is_none()
+            {
+                return Err(StoreError::Unusable(format!(
+                    "the log signed no checkpoint of size {size} to keep cosignatures for"
+                )));
+            }
+            for line in lines {
+                tx.execute(&sql.add_cosignature, &[&key, line])
+                    .map_err(db)?;
+            }
+            if quorum_met {
+                tx.execute(&sql.mark_witnessed, &[&key]).map_err(db)?;
+            }
+            tx.commit().map_err(db)
+        })
+    }
+
+    fn cosignatures(&self, size: u64) -> Result<Vec<String>, StoreError> {
+        let Ok(key) = i64::try_from(size) else {
+            return Ok(Vec::new());
+        };
+        self.pool.with(|Conn { client, sql }| {
+            client
+                .query(&sql.cosignatures, &[&key])
+                .map_err(db)?
+                .iter()
+                .map(|row| row.try_get(0).map_err(db))
+                .collect()
+        })
+    }
+
+    fn latest_witnessed_size(&self) -> Result<Option<u64>, StoreError> {
+        self.pool.with(|Conn { client, sql }| {
+            let max: Option<i64> = client
+                .query_one(&sql.latest_witnessed, &[])
+                .map_err(db)?
+                .try_get(0)
+                .map_err(db)?;
+            max.map(to_u64).transpose()
+        })
+    }
+
     fn opening(&self, index: u64) -> Result<Option<Vec<u8>>, StoreError> {
         let idx = to_i64(index)?;
         self.pool.with(|Conn { client, sql }| {

@@ -10,6 +10,7 @@ use truce_store::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_log.sql"),
     include_str!("../migrations/0002_append_procedure.sql"),
+    include_str!("../migrations/0003_cosignatures.sql"),
 ];
 
 /// Advisory lock key held while migrating ("truce" in ASCII, then 0x01).

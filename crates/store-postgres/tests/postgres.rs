@@ -145,10 +145,12 @@ fn a_newer_schema_is_refused_by_both_opens() {
 fn a_database_from_an_earlier_build_is_migrated_on_open() {
     let db = test_database();
     drop(PostgresStore::open(db.url()).unwrap());
-    // What the first release left: the tables, without the append function.
+    // What the first release left: the log's tables, without the append
+    // procedure or the cosignature tables.
     admin(&db)
         .batch_execute(
-            "DROP PROCEDURE truce_append; DELETE FROM schema_migrations WHERE version > 1",
+            "DROP TABLE witnessed, cosignatures; DROP PROCEDURE truce_append; \
+             DELETE FROM schema_migrations WHERE version > 1",
         )
         .unwrap();
     let refused = refusal(PostgresStore::open_read_only(db.url()));
@@ -157,6 +159,7 @@ fn a_database_from_an_earlier_build_is_migrated_on_open() {
     let mut frontier = Frontier::new();
     store.append(&conformance::batch(&mut frontier, 3)).unwrap();
     assert_eq!(store.size().unwrap(), 3);
+    store.add_cosignatures(3, &[], true).unwrap();
     PostgresStore::open_read_only(db.url()).unwrap();
 }
 

@@ -414,6 +414,80 @@ impl Store for SqliteStore {
         })
     }
 
+    fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let Ok(key) = i64::try_from(size) else {
+            return Ok(None);
+        };
+        self.readers.with(|c| {
+            c.prepare_cached("SELECT note FROM checkpoints WHERE size = ?1")
+                .map_err(db)?
+                .query_row([key], |r| r.get::<_, String>(0))
+                .optional()
+                .map_err(db)
+                .map(|note| note.map(|note| StoredCheckpoint { size, note }))
+        })
+    }
+
+    fn add_cosignatures(
+        &self,
+        size: u64,
+        lines: &[String],
+        quorum_met: bool,
+    ) -> Result<(), StoreError> {
+        let key = to_i64(size)?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction().map_err(db)?;
+        let signed: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM checkpoints WHERE size = ?1)")
+            .map_err(db)?
+            .query_row([key], |r| r.get(0))
+            .map_err(db)?;
+        if !signed {
+            return Err(StoreError::Unusable(format!(
+                "the log signed no checkpoint of size {size} to keep cosignatures for"
+            )));
+        }
+        {
+            let mut insert = tx
+                .prepare_cached("INSERT OR IGNORE INTO cosignatures (size, line) VALUES (?1, ?2)")
+                .map_err(db)?;
+            for line in lines {
+                insert.execute(params![key, line]).map_err(db)?;
+            }
+            if quorum_met {
+                tx.prepare_cached("INSERT OR IGNORE INTO witnessed (size) VALUES (?1)")
+                    .map_err(db)?
+                    .execute([key])
+                    .map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn cosignatures(&self, size: u64) -> Result<Vec<String>, StoreError> {
+        let Ok(key) = i64::try_from(size) else {
+            return Ok(Vec::new());
+        };
+        self.readers.with(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT line FROM cosignatures WHERE size = ?1 ORDER BY line")
+                .map_err(db)?;
+            let rows = stmt.query_map([key], |r| r.get(0)).map_err(db)?;
+            rows.collect::<Result<Vec<String>, _>>().map_err(db)
+        })
+    }
+
+    fn latest_witnessed_size(&self) -> Result<Option<u64>, StoreError> {
+        self.readers.with(|c| {
+            c.prepare_cached("SELECT MAX(size) FROM witnessed")
+                .map_err(db)?
+                .query_row([], |r| r.get::<_, Option<i64>>(0))
+                .map_err(db)?
+                .map(to_u64)
+                .transpose()
+        })
+    }
+
     fn opening_indexes(&self) -> Result<Vec<u64>, StoreError> {
         self.readers.with(|c| {
             let mut stmt = c

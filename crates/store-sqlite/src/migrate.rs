@@ -4,7 +4,10 @@
 use rusqlite::Connection;
 use truce_store::StoreError;
 
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_log.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_log.sql"),
+    include_str!("../migrations/0002_cosignatures.sql"),
+];
 
 pub fn run(conn: &mut Connection) -> Result<(), StoreError> {
     let db = |e: rusqlite::Error| StoreError::database("migrating the SQLite schema", e);

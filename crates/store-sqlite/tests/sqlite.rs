@@ -132,3 +132,32 @@ fn a_missing_file_is_an_io_error_and_a_read_only_store_refuses_to_write() {
         "{refused:?}"
     );
 }
+
+/// A log written before witnesses cosigned (schema version 1) is migrated
+/// on open, keeps its records, and then keeps cosignatures; a read-only
+/// open refuses it until then.
+#[test]
+fn a_database_from_an_earlier_build_is_migrated_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("truce.db");
+    let mut frontier = truce_tlog::Frontier::new();
+    drop(SqliteStore::open(&path).unwrap());
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE witnessed; DROP TABLE cosignatures; PRAGMA user_version = 1",
+        )
+        .unwrap();
+    }
+    let refused = SqliteStore::open_read_only(&path)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(refused.contains("schema version 1"), "{refused}");
+    let store = SqliteStore::open(&path).unwrap();
+    store.append(&conformance::batch(&mut frontier, 3)).unwrap();
+    store
+        .add_cosignatures(3, &["— w AAAAAQ==\n".into()], true)
+        .unwrap();
+    assert_eq!(store.latest_witnessed_size().unwrap(), Some(3));
+}

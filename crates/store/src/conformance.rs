@@ -168,6 +168,45 @@ pub fn a_missing_node_is_an_error(store: &dyn Store) {
     assert!(store.nodes(&[NodeId { level: 0, index: 0 }]).is_err());
 }
 
+pub fn cosignatures_are_kept_once_and_mark_the_witnessed_checkpoint(store: &dyn Store) {
+    let mut frontier = Frontier::new();
+    store.append(&batch(&mut frontier, 3)).unwrap();
+    store.append(&batch(&mut frontier, 2)).unwrap();
+    assert_eq!(store.checkpoint_at(3).unwrap().unwrap().size, 3);
+    assert!(store.checkpoint_at(4).unwrap().is_none());
+    assert!(store.cosignatures(3).unwrap().is_empty());
+    assert_eq!(store.latest_witnessed_size().unwrap(), None);
+    // Nothing witnessed yet: the latest is served, bare.
+    let served = crate::served_checkpoint(store).unwrap().unwrap();
+    assert_eq!(served, store.latest_checkpoint().unwrap().unwrap());
+
+    let a = "— a.witness AAAAAQ==\n".to_string();
+    let b = "— b.witness AAAAAg==\n".to_string();
+    store.add_cosignatures(3, std::slice::from_ref(&a), false).unwrap();
+    store
+        .add_cosignatures(3, &[a.clone(), b.clone()], true)
+        .unwrap();
+    assert_eq!(store.cosignatures(3).unwrap(), [a.clone(), b.clone()]);
+    assert_eq!(store.latest_witnessed_size().unwrap(), Some(3));
+    // Now the witnessed checkpoint is served, with its cosignatures, though
+    // the log has signed a later one.
+    let served = crate::served_checkpoint(store).unwrap().unwrap();
+    assert_eq!(served.size, 3);
+    assert!(
+        served.note.ends_with(&format!("— test sig\n{a}{b}")),
+        "{}",
+        served.note
+    );
+    // Marking again changes nothing; a later witnessed checkpoint takes over.
+    store.add_cosignatures(3, &[], true).unwrap();
+    store.add_cosignatures(5, std::slice::from_ref(&b), true).unwrap();
+    assert_eq!(store.latest_witnessed_size().unwrap(), Some(5));
+    // No such checkpoint: refused, nothing kept.
+    assert!(store.add_cosignatures(4, &[a], true).is_err());
+    assert!(store.cosignatures(4).unwrap().is_empty());
+    assert_eq!(store.latest_witnessed_size().unwrap(), Some(5));
+}
+
 /// Runs every check, each on a fresh store from `fresh`.
 pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
     an_empty_store_has_nothing(fresh().as_ref());
@@ -176,4 +215,5 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
     a_failing_batch_writes_nothing(fresh().as_ref());
     ranges_beyond_the_log_are_empty(fresh().as_ref());
     a_missing_node_is_an_error(fresh().as_ref());
+    cosignatures_are_kept_once_and_mark_the_witnessed_checkpoint(fresh().as_ref());
 }

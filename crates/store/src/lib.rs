@@ -159,6 +159,25 @@ pub trait Store: Send + Sync {
     fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError>;
     /// Every checkpoint the log has signed, smallest first.
     fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError>;
+    /// The checkpoint the log signed at `size`, if it signed one.
+    fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError>;
+    /// Keeps witnesses' cosignature lines (each a whole `— name base64`
+    /// line, ending in a newline) for the checkpoint of `size`, and, when
+    /// `quorum_met`, that this checkpoint met the witness policy's quorum.
+    /// Append-only and idempotent, like the rest of the log: a line kept
+    /// before is not kept twice, nothing is removed. `Unusable` if the log
+    /// signed no checkpoint of that size.
+    fn add_cosignatures(
+        &self,
+        size: u64,
+        lines: &[String],
+        quorum_met: bool,
+    ) -> Result<(), StoreError>;
+    /// The cosignature lines kept for the checkpoint of `size`, in a fixed
+    /// order (by line).
+    fn cosignatures(&self, size: u64) -> Result<Vec<String>, StoreError>;
+    /// The largest checkpoint size whose cosignatures met the quorum.
+    fn latest_witnessed_size(&self) -> Result<Option<u64>, StoreError>;
     /// The opening of a record's confidential part, if it has one.
     fn opening(&self, index: u64) -> Result<Option<Vec<u8>>, StoreError>;
     /// The indexes of every record with a stored opening, in order.
@@ -166,6 +185,35 @@ pub trait Store: Send + Sync {
     /// How many tree nodes above the leaves are stored (a tree of n leaves
     /// has exactly n − popcount(n) complete subtrees above level 0).
     fn internal_node_count(&self) -> Result<u64, StoreError>;
+}
+
+/// The checkpoint of `size` with the cosignatures kept for it, as one
+/// signed note (the log's signature, then each witness's).
+pub fn cosigned_checkpoint(
+    store: &dyn Store,
+    size: u64,
+) -> Result<Option<StoredCheckpoint>, StoreError> {
+    let Some(mut checkpoint) = store.checkpoint_at(size)? else {
+        return Ok(None);
+    };
+    for line in store.cosignatures(size)? {
+        checkpoint.note.push_str(&line);
+    }
+    Ok(Some(checkpoint))
+}
+
+/// The checkpoint a reader should be given: the latest whose cosignatures
+/// met the witness quorum, with them; while none has, the latest, with
+/// whatever cosignatures it has.
+pub fn served_checkpoint(store: &dyn Store) -> Result<Option<StoredCheckpoint>, StoreError> {
+    let size = match store.latest_witnessed_size()? {
+        Some(size) => size,
+        None => match store.latest_checkpoint()? {
+            Some(latest) => latest.size,
+            None => return Ok(None),
+        },
+    };
+    cosigned_checkpoint(store, size)
 }
 
 /// Lets the Merkle algorithms read a store's nodes (one query per proof).
