@@ -12,8 +12,11 @@
 //!   atomic and durable before a cosignature leaves, and the evidence kept
 //!   when a validly signed checkpoint contradicts what was cosigned;
 //! - [`service`]: the HTTP interface (the spec's `add-checkpoint`, and the
-//!   read endpoints monitors use).
+//!   read endpoints monitors use);
+//! - [`collector`]: the log's side — submitting each new checkpoint to the
+//!   policy's witnesses in the background and keeping their cosignatures.
 
+pub mod collector;
 pub mod service;
 pub mod state;
 

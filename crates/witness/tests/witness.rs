@@ -16,6 +16,9 @@ use truce_tlog::witness::AddCheckpoint;
 use truce_tlog::*;
 use truce_witness::{Witness, WitnessState};
 
+#[path = "witness/collector.rs"]
+mod collector;
+
 const ORIGIN: &str = "truce.example/log";
 
 /// A log the test controls: its key and its leaves, so it can sign honest
@@ -89,6 +92,20 @@ impl Drop for Running {
 fn start(dir: &Path, log: &Log) -> Running {
     let cosigner =
         Cosigner::from_note_signer(&NoteSigner::from_seed("pakistan.witness", [9; 32]).unwrap());
+    start_with(dir, log, cosigner)
+}
+
+fn start_with(dir: &Path, log: &Log, cosigner: Cosigner) -> Running {
+    start_on(
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        dir,
+        log,
+        cosigner,
+    )
+}
+
+/// Runs a witness on `listener`, in a thread with its own runtime.
+fn start_on(listener: std::net::TcpListener, dir: &Path, log: &Log, cosigner: Cosigner) -> Running {
     let witness = Arc::new(Witness::new(
         cosigner.clone(),
         vec![log.key.verifier()],
@@ -104,7 +121,8 @@ fn start(dir: &Path, log: &Log) -> Running {
             .build()
             .unwrap();
         rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
             truce_witness::service::serve(listener, witness, async {
                 let _ = stopped.await;
