@@ -1,4 +1,5 @@
-//! The draft verification annex: six versions tabled by the mediators, the
+//! The draft verification annex, which stays the draft that failed (the
+//! mechanism's charter is not this annex): six versions tabled by the mediators (Türkiye's foreign ministry and Qatar's co-mediator), the
 //! parties' positions clause by clause, five near-agreements each undone by
 //! Afghanistan's withdrawals "after consulting Kabul", items added late, and
 //! a final version Pakistan signs and Afghanistan does not.
@@ -16,7 +17,7 @@ use truce_core::values::Timestamp;
 use truce_tlog::Hash;
 
 const CLAUSES_NOTE: &str = "Clause texts illustrative: the reports give no draft text.";
-const POSITION_NOTE: &str = "Positions illustrative; near-agreements \"four or five times\", undone after calls to Kabul, are as reported (Afghan-side sources; Pakistan\'s defence minister).";
+const POSITION_NOTE: &str = "Positions illustrative; near-agreements \"four or five times\", undone by instructions from Kabul, are as sources close to the Afghan side and Pakistan's defence minister told the press.";
 
 /// The text of clause `id` as it stands in version `v`, or `None` if the
 /// clause is not in that version.
@@ -139,7 +140,7 @@ struct Round {
 fn rounds() -> [Round; 6] {
     [
         Round {
-            tabled_by: TR_HOST,
+            tabled_by: TR_MFA,
             tabled_at: at!(2025-10-26 10:00),
             note: "First draft of a short verification annex, tabled by the mediators.",
             pakistan_at: at!(2025-10-26 16:00),
@@ -159,7 +160,7 @@ fn rounds() -> [Round; 6] {
             withdrawal: Some((at!(2025-10-27 12:30), &["committee", "evidence"])),
         },
         Round {
-            tabled_by: TR_HOST,
+            tabled_by: TR_MFA,
             tabled_at: at!(2025-10-27 19:00),
             note: "New items: consequences of verified violations, and written guarantees.",
             pakistan_at: at!(2025-10-27 21:00),
@@ -182,7 +183,7 @@ fn rounds() -> [Round; 6] {
             withdrawal: Some((at!(2025-10-28 15:00), &["consequences", "committee"])),
         },
         Round {
-            tabled_by: TR_HOST,
+            tabled_by: TR_MFA,
             tabled_at: at!(2025-10-28 18:00),
             note: "Written guarantees made reciprocal; third-country flights referred to the committee.",
             pakistan_at: at!(2025-10-28 19:30),
@@ -195,7 +196,7 @@ fn rounds() -> [Round; 6] {
             )),
         },
         Round {
-            tabled_by: TR_HOST,
+            tabled_by: TR_MFA,
             tabled_at: at!(2025-10-29 0:30),
             note: "Final draft; a review clause added.",
             pakistan_at: at!(2025-10-29 1:30),
@@ -220,7 +221,7 @@ pub fn negotiate(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
                 round.tabled_at,
                 Kind::DraftPropose,
                 json!({
-                    "title": "Verification annex to the Doha ceasefire",
+                    "title": "Draft verification annex to the Doha ceasefire (never agreed)",
                     "clauses": clauses(v),
                     "note": round.note,
                     "illustrative": CLAUSES_NOTE,

@@ -23,6 +23,7 @@ pub const AF_HEAD_R3: &str = "afghanistan.head-r3";
 pub const TR_HOST: &str = "turkiye.host";
 pub const TR_ANALYST: &str = "turkiye.analyst";
 pub const TR_SECRETARIAT: &str = "turkiye.secretariat";
+pub const TR_MFA: &str = "turkiye.foreign-ministry";
 pub const QA_MEDIATOR: &str = "qatar.mediator";
 pub const QA_ANALYST: &str = "qatar.analyst";
 
@@ -35,7 +36,9 @@ struct Participant {
 }
 
 /// Real public figures appear only as display names of delegation heads (and
-/// the host); every other member is a role, not an invented person.
+/// the host); every other member is a role, not an invented person. A named
+/// figure signs only the charter, drafts and positions as head of delegation
+/// (all illustrative acts), never words the reports give to someone else.
 const FOUNDERS: [Participant; 4] = [
     Participant {
         id: PAKISTAN,
@@ -93,6 +96,7 @@ const FOUNDERS: [Participant; 4] = [
                 "Secretariat of the Istanbul talks, Türkiye",
                 &["sign"],
             ),
+            (TR_MFA, "Ministry of Foreign Affairs, Türkiye", &["sign"]),
         ],
     },
     Participant {
@@ -110,9 +114,19 @@ const FOUNDERS: [Participant; 4] = [
     },
 ];
 
-const CHARTER_NOTE: &str = "The mechanism never existed: members, deadlines, threshold, witness policy and consequences are illustrative; the penalty principle is from the joint statement of 30-31 October 2025.";
+/// What the demo is, in one line: the dashboard shows it under the title.
+const CHARTER_NOTE: &str = "A replay of the public reporting in a mechanism that never existed: every claim attributed to its author, every invention marked illustrative.";
+
+/// The mechanism the joint statement agreed in principle, named and dated as
+/// such: never the "verification annex", which stays the draft that failed.
+const CHARTER_TITLE: &str = "Monitoring and verification mechanism agreed in principle on 30-31 October 2025, whose modalities failed on 6-7 November (illustrative)";
 
 /// The genesis record, signed by one member of each founding participant.
+/// Dated from the Doha ceasefire of 19 October, so that the talks and the
+/// ground can be replayed in the order they happened; its title and note say
+/// that the mechanism was only agreed in principle, later, and never set up,
+/// and the schedule of consequences, members, deadlines, threshold and witness
+/// policy are all invented (the penalty principle is the joint statement's).
 pub fn charter(
     log: &mut Log<'_>,
     log_key: &NoteVerifier,
@@ -160,7 +174,7 @@ pub fn charter(
         &[PK_HEAD, AF_HEAD, TR_HOST],
         effective,
         json!({
-            "title": "Verification annex to the Doha ceasefire of 19 October 2025",
+            "title": CHARTER_TITLE,
             "origin": crate::ORIGIN,
             "log_key": log_key.vkey(),
             "effective": effective,

@@ -1,13 +1,17 @@
 //! Evidence shared and acknowledged. Pakistan presented photographic and
 //! documentary evidence in Istanbul (leadership structures, infiltration
-//! attempts, identities of captured militants); its information minister said
-//! the Afghan side and the hosts acknowledged it, which is Pakistan's account.
-//! Afghanistan files a photograph for one of its own reports. Every blob is a
-//! generated placeholder that says so; every name in a confidential part is a
-//! placeholder.
+//! attempts, identities of captured militants). Its information minister said
+//! the Afghan side and the hosts acknowledged it: that is Pakistan's account,
+//! recorded in Pakistan's statement, so no record here is signed with
+//! Afghanistan's key or a host's for it. What the mechanism's own analysts
+//! record is their receipt of what was filed with it, an illustrative act of a
+//! mechanism that never existed. Afghanistan files a photograph for one of its
+//! own reports. Every blob is a generated placeholder that says so; every name
+//! in a confidential part is a placeholder.
 
 use crate::blobs::{pdf, png};
 use crate::cast::*;
+use crate::press::{DAILY_ITTEHAD, TRUTH_INTERNATIONAL, quotes, says};
 use crate::{Kept, Log, ScenarioError, at};
 use serde_json::{Value, json};
 use truce_core::kinds::Kind;
@@ -118,7 +122,7 @@ pub fn afghan_photo(
         json!({
             "evidence": debris_photo,
             "status": "received",
-            "note": "Received. Receipt is not agreement with Afghanistan's account of the photograph.",
+            "note": "Received. Receipt is not agreement with Afghanistan's account of the photograph. (Illustrative.)",
         }),
     )?;
     Ok((debris_photo, debris_opening))
@@ -159,6 +163,7 @@ pub fn pakistan_presentation(
             "collected_by": "Pakistan's delegation",
             "custody": custody(presented, "Pakistan's delegation", "Presented to the Afghan delegation and the hosts at the Istanbul talks."),
             "confidentiality": "participants",
+            "sources": presented_sources(),
             "illustrative": "Document is a generated placeholder; the evidence was presented as reported, its content is not public.",
         }),
     )?;
@@ -199,6 +204,7 @@ pub fn pakistan_presentation(
             "custody": custody(presented, "Pakistan's delegation", "Presented at the Istanbul talks."),
             "confidentiality": "participants",
             "incident": kurram_infiltration,
+            "sources": presented_sources(),
             "illustrative": "Image is a generated placeholder; capture place, device and custody illustrative.",
         }),
     )?;
@@ -239,6 +245,7 @@ pub fn pakistan_presentation(
             "collected_by": "Pakistan's delegation",
             "custody": custody(presented, "Pakistan's delegation", "Presented at the Istanbul talks."),
             "confidentiality": "mediators",
+            "sources": presented_sources(),
             "illustrative": "Document is a generated placeholder; the sealed part holds placeholders, not names.",
         }),
         &identities,
@@ -246,20 +253,17 @@ pub fn pakistan_presentation(
     )?;
     kept.openings.push((captured_identities, identities));
 
-    // "Acknowledged by the Afghan side and by the hosts": Pakistan's account.
-    let account = "Illustrative. Pakistan's information minister said the evidence was acknowledged by the Afghan side and by the hosts; this record stands for that account, which is Pakistan's. Receipt is not agreement with its content.";
+    // The mechanism's analysts record receipt of what was filed with it. That
+    // the Afghan side and the hosts acknowledged the evidence is Pakistan's
+    // account, in Pakistan's statement of 29 October; it is not signed here
+    // for anyone who did not say it.
+    let receipt = "Illustrative: the mechanism's receipt of evidence filed with it. Receipt is not agreement with its content, and not the acknowledgment Pakistan's information minister described, which is Pakistan's account.";
     for evidence in [leadership, infiltration_photos] {
         log.post(
-            AF_LIAISON,
-            at!(2025-10-26 9:00),
-            Kind::EvidenceAcknowledge,
-            json!({"evidence": evidence, "status": "received", "note": account}),
-        )?;
-        log.post(
-            TR_HOST,
+            TR_ANALYST,
             at!(2025-10-26 9:45),
             Kind::EvidenceAcknowledge,
-            json!({"evidence": evidence, "status": "examined", "note": account}),
+            json!({"evidence": evidence, "status": "received", "note": receipt}),
         )?;
     }
     // Opening restricted evidence leaves a signed trace before the blob is served.
@@ -273,10 +277,25 @@ pub fn pakistan_presentation(
         QA_MEDIATOR,
         at!(2025-10-26 11:00),
         Kind::EvidenceAcknowledge,
-        json!({"evidence": captured_identities, "status": "examined", "note": account}),
+        json!({"evidence": captured_identities, "status": "received", "note": receipt}),
     )?;
 
     Ok(())
+}
+
+/// What the reports say of the evidence Pakistan presented.
+fn presented_sources() -> Value {
+    json!([
+        says(
+            TRUTH_INTERNATIONAL,
+            "Pakistan’s delegation presented extensive photographic and documentary evidence of TTP and other groups operating from Afghan territory. This included details about leadership structures, infiltration attempts, and the identities of captured militants."
+        ),
+        quotes(
+            DAILY_ITTEHAD,
+            "sources",
+            "Pakistan reportedly presented documentary evidence during the discussions"
+        ),
+    ])
 }
 
 /// Afghanistan discloses the sealed capture details of its photograph.

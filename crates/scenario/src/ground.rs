@@ -1,14 +1,23 @@
 //! The record of the ground: incident reports from both sides and the other
 //! side's answers, two reports of one event linked, an investigation, the
-//! mediators' findings and the consequences of one verified violation.
+//! mediators' findings and the consequences of verified violations.
 //!
 //! Each report is its author's claim. The infiltration attempts in Kurram and
 //! North Waziristan, the airspace violations Afghanistan attributes to
 //! Pakistan and the tension at Torkham and Spin Boldak are from the reports;
 //! coordinates, times, responses and everything the mechanism does (it never
 //! existed) are illustrative, and each record says so.
+//!
+//! Outcomes the public record never had (an investigation, findings,
+//! determinations, penalties) fall only on incidents that are themselves
+//! illustrative (the crossing closures, one drone strike), never on the two
+//! infiltration attempts the reports describe, and they are mirrored: one
+//! closure found against each party, each with the same determination and
+//! consequence, each objected to; the one investigation asks both parties for
+//! information; the one pending finding is inconclusive. No visit is refused.
 
 use crate::cast::*;
+use crate::press::{MNTV, TRUTH_INTERNATIONAL, says};
 use crate::{Log, ScenarioError, at};
 use serde_json::{Value, json};
 use truce_core::kinds::Kind;
@@ -16,6 +25,8 @@ use truce_core::values::Timestamp;
 use truce_tlog::Hash;
 
 const MECHANISM_NOTE: &str = "Illustrative: the mechanism did not exist; this shows how it would work. It is not the act of any real mediator.";
+const INFILTRATIONS_REPORTED: &str = "As the Istanbul talks continued, Pakistan’s military reported two infiltration attempts along the Pak-Afghan border in Kurram and North Waziristan.";
+const CROSSINGS_REPORTED: &str = "The Doha ceasefire still technically holds, though border incidents continue. Crossings at Spin Boldak and Torkham remain tense, and trade between the two countries has slowed sharply.";
 const NO_FIGURES: &str =
     "The reports give no casualty figures for this incident; none are recorded.";
 
@@ -112,7 +123,7 @@ pub fn infiltrations(log: &mut Log<'_>) -> Result<Infiltrations, ScenarioError> 
             "accused": AFGHANISTAN,
             "actor": "Tehrik-e-Taliban Pakistan (TTP), as named by the reporter",
             "narrative": format!("Pakistan's military reports an attempt by militants to infiltrate across the border from Afghanistan into Kurram district, during the Istanbul talks. Pakistan names the TTP and holds Afghanistan responsible for the use of its territory. {NO_FIGURES}"),
-            "sources": ["Pakistan's military"],
+            "sources": ["Pakistan's military", says(TRUTH_INTERNATIONAL, INFILTRATIONS_REPORTED)],
             "illustrative": note,
         }),
     )?;
@@ -128,7 +139,7 @@ pub fn infiltrations(log: &mut Log<'_>) -> Result<Infiltrations, ScenarioError> 
             "accused": AFGHANISTAN,
             "actor": "Tehrik-e-Taliban Pakistan (TTP), as named by the reporter",
             "narrative": format!("Pakistan's military reports an attempt by militants to infiltrate across the border from Afghanistan into North Waziristan, during the Istanbul talks. Pakistan names the TTP and holds Afghanistan responsible for the use of its territory. {NO_FIGURES}"),
-            "sources": ["Pakistan's military"],
+            "sources": ["Pakistan's military", says(TRUTH_INTERNATIONAL, INFILTRATIONS_REPORTED)],
             "illustrative": note,
         }),
     )?;
@@ -170,12 +181,24 @@ pub fn infiltration_answers(
     Ok(())
 }
 
-/// 27 October - 1 November: the crossings. Torkham closed; one halt at Spin
-/// Boldak-Chaman reported by both sides, each blaming the other, and linked as
-/// one event. Pakistan's late answer to the Paktika report falls here too.
-/// Returns the Torkham report.
-pub fn crossings(log: &mut Log<'_>, paktika_drone: Hash) -> Result<Hash, ScenarioError> {
-    let crossing_note = "Which side halted movement, the times and the coordinates are illustrative; that the crossing was tense and trade slowed sharply is as reported.";
+/// The crossing reports: all illustrative instances of the tension the reports describe.
+pub struct Crossings {
+    /// Torkham, closed (Afghanistan reports; Pakistan acknowledges).
+    pub torkham: Hash,
+    /// Ghulam Khan, closed (Pakistan reports; Afghanistan acknowledges).
+    pub ghulam_khan: Hash,
+    /// Spin Boldak-Chaman, one halt reported by each side against the other.
+    pub spin_boldak: Hash,
+    pub chaman: Hash,
+}
+
+/// 27 October - 1 November: the crossings. Torkham and Ghulam Khan each closed
+/// from one side, as the other reports and the closing side acknowledges (a
+/// mirrored pair); one halt at Spin Boldak-Chaman reported by both sides, each
+/// blaming the other, and linked as one event. Pakistan's late answer to the
+/// Paktika report falls here too.
+pub fn crossings(log: &mut Log<'_>, paktika_drone: Hash) -> Result<Crossings, ScenarioError> {
+    let crossing_note = "The incident, which side halted movement, the times and the coordinates are illustrative; that the crossings were tense and trade slowed sharply is as reported.";
     let torkham = log.post(
         AF_LIAISON,
         at!(2025-10-27 11:00),
@@ -188,7 +211,23 @@ pub fn crossings(log: &mut Log<'_>, paktika_drone: Hash) -> Result<Hash, Scenari
             "accused": PAKISTAN,
             "actor": "Pakistani border authorities, as named by the reporter",
             "narrative": "Afghanistan reports that the Torkham crossing was closed from the Pakistani side to trade and to pedestrians; trucks are held on both sides and trade has slowed sharply.",
-            "sources": ["Afghanistan's Ministry of Interior"],
+            "sources": ["Afghanistan's Ministry of Interior", says(MNTV, CROSSINGS_REPORTED)],
+            "illustrative": crossing_note,
+        }),
+    )?;
+    let ghulam_khan = log.post(
+        PK_LIAISON,
+        at!(2025-10-27 11:30),
+        Kind::IncidentReport,
+        json!({
+            "title": "Ghulam Khan crossing closed to trade and pedestrians",
+            "incident_type": "crossing_closure",
+            "time": when(at!(2025-10-27 7:00), "hour"),
+            "places": [place(33_180_000, 70_040_000, "locality", "Pakistan", "Khyber Pakhtunkhwa", "North Waziristan", "Ghulam Khan crossing")],
+            "accused": AFGHANISTAN,
+            "actor": "Afghan border forces, as named by the reporter",
+            "narrative": "Pakistan reports that the Ghulam Khan crossing was closed from the Afghan side to trade and to pedestrians; trucks are held on both sides.",
+            "sources": ["Pakistan's Frontier Corps, Khyber Pakhtunkhwa", says(MNTV, CROSSINGS_REPORTED)],
             "illustrative": crossing_note,
         }),
     )?;
@@ -204,7 +243,7 @@ pub fn crossings(log: &mut Log<'_>, paktika_drone: Hash) -> Result<Hash, Scenari
             "accused": PAKISTAN,
             "actor": "Pakistani border authorities, as named by the reporter",
             "narrative": "Afghanistan reports that movement of traders and pedestrians through the Spin Boldak-Chaman crossing was halted from the Pakistani side.",
-            "sources": ["Afghanistan's Ministry of Interior"],
+            "sources": ["Afghanistan's Ministry of Interior", says(MNTV, CROSSINGS_REPORTED)],
             "illustrative": crossing_note,
         }),
     )?;
@@ -220,7 +259,7 @@ pub fn crossings(log: &mut Log<'_>, paktika_drone: Hash) -> Result<Hash, Scenari
             "accused": AFGHANISTAN,
             "actor": "Afghan border forces, as named by the reporter",
             "narrative": "Pakistan reports that movement through the Chaman-Spin Boldak crossing was halted after Afghan border forces closed the gate on their side.",
-            "sources": ["Pakistan's Frontier Corps, Balochistan"],
+            "sources": ["Pakistan's Frontier Corps, Balochistan", says(MNTV, CROSSINGS_REPORTED)],
             "illustrative": crossing_note,
         }),
     )?;
@@ -248,6 +287,17 @@ pub fn crossings(log: &mut Log<'_>, paktika_drone: Hash) -> Result<Hash, Scenari
         }),
     )?;
     log.post(
+        AF_LIAISON,
+        at!(2025-10-28 9:30),
+        Kind::IncidentResponse,
+        json!({
+            "incident": ghulam_khan,
+            "stance": "acknowledge",
+            "narrative": "Afghanistan acknowledges that the crossing was closed to commercial traffic from its side, as a security measure while the talks continue; it says this is no breach of the ceasefire.",
+            "illustrative": "Response illustrative.",
+        }),
+    )?;
+    log.post(
         PK_LIAISON,
         at!(2025-10-29 10:00),
         Kind::IncidentResponse,
@@ -265,7 +315,7 @@ pub fn crossings(log: &mut Log<'_>, paktika_drone: Hash) -> Result<Hash, Scenari
         json!({
             "incidents": [spin_boldak, chaman],
             "relation": "duplicate",
-            "note": "Two reports of one event: the halt of movement at the Spin Boldak-Chaman crossing on 28 October, each side holding the other responsible. Linked as one event; both accounts stand.",
+            "note": "Two reports of one event: the halt of movement at the Spin Boldak-Chaman crossing on 28 October, each side holding the other responsible. Linked as one event; both accounts stand. (Illustrative.)",
         }),
     )?;
     log.post(
@@ -279,21 +329,28 @@ pub fn crossings(log: &mut Log<'_>, paktika_drone: Hash) -> Result<Hash, Scenari
             "illustrative": "Response illustrative, as is its lateness.",
         }),
     )?;
-    Ok(torkham)
+    Ok(Crossings {
+        torkham,
+        ghulam_khan,
+        spin_boldak,
+        chaman,
+    })
 }
 
-/// 29 October - 4 November: the mediators investigate the Kurram report.
-pub fn investigation(log: &mut Log<'_>, kurram: Hash) -> Result<(), ScenarioError> {
+/// 29 October - 4 November: the mediators investigate the halt at Spin
+/// Boldak-Chaman, which each side blames on the other, asking both for
+/// information. Recorded on both linked reports.
+pub fn investigation(log: &mut Log<'_>, crossings: &Crossings) -> Result<(), ScenarioError> {
     let steps = [
         (
-            at!(2025-10-29 8:00),
+            at!(2025-10-30 12:30),
             json!({
                 "step": "opened",
-                "details": "The mediators open an investigation into the infiltration attempt Pakistan reported in Kurram, which Afghanistan disputes.",
+                "details": "The mediators open an investigation into the halt of movement at the Spin Boldak-Chaman crossing on 28 October, reported by both parties, each holding the other responsible.",
             }),
         ),
         (
-            at!(2025-10-30 9:00),
+            at!(2025-10-31 9:00),
             json!({
                 "step": "team_assigned",
                 "details": "A joint team of the mediators' analysts is assigned.",
@@ -304,26 +361,29 @@ pub fn investigation(log: &mut Log<'_>, kurram: Hash) -> Result<(), ScenarioErro
             at!(2025-11-01 10:00),
             json!({
                 "step": "information_requested",
-                "details": "The team asks Afghanistan for information on movements in the border area opposite Kurram on 24-25 October.",
-                "concerns": AFGHANISTAN,
+                "details": "The team asks Pakistan for its border authorities' log of gate movements at Chaman on 28 October.",
+                "concerns": PAKISTAN,
             }),
         ),
         (
-            at!(2025-11-04 11:00),
+            at!(2025-11-01 10:05),
             json!({
-                "step": "access_denied",
-                "details": "The team's request to visit the border area on the Afghan side opposite Kurram was not granted.",
+                "step": "information_requested",
+                "details": "The team asks Afghanistan for its border forces' log of gate movements at Spin Boldak on 28 October.",
                 "concerns": AFGHANISTAN,
             }),
         ),
     ];
-    for (time, mut body) in steps {
-        let fields = body.as_object_mut().ok_or_else(|| {
-            ScenarioError::Invalid("an investigation step is not a JSON object".to_owned())
-        })?;
-        fields.insert("incident".to_owned(), json!(kurram));
-        fields.insert("illustrative".to_owned(), json!(MECHANISM_NOTE));
-        log.post(TR_ANALYST, time, Kind::Investigation, body)?;
+    for (time, body) in &steps {
+        for incident in [crossings.spin_boldak, crossings.chaman] {
+            let mut body = body.clone();
+            let fields = body.as_object_mut().ok_or_else(|| {
+                ScenarioError::Invalid("an investigation step is not a JSON object".to_owned())
+            })?;
+            fields.insert("incident".to_owned(), json!(incident));
+            fields.insert("illustrative".to_owned(), json!(MECHANISM_NOTE));
+            log.post(TR_ANALYST, *time, Kind::Investigation, body)?;
+        }
     }
     Ok(())
 }
@@ -368,96 +428,162 @@ pub fn kabul_airspace(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
     )
 }
 
-/// 2-6 November: a finding signed by both mediators, the violation determined
-/// and the first consequence decided, Pakistan's objection and remedy; and a
-/// second finding that only one mediator has signed.
+/// One closure found against the party that acknowledged it, with the
+/// violation determined, the first consequence decided, the party's objection
+/// and its remedy.
+struct Verdict {
+    incident: Hash,
+    party: &'static str,
+    party_name: &'static str,
+    crossing: &'static str,
+    /// The member answering for the party.
+    answers_as: &'static str,
+}
+
+/// 1 November 2025 plus `days`, at `hour` UTC.
+fn november(day: u8, hour: u8) -> Result<Timestamp, ScenarioError> {
+    let bad = |e: &dyn std::fmt::Display| ScenarioError::Invalid(format!("a verdict's time: {e}"));
+    let date =
+        time::Date::from_calendar_date(2025, time::Month::November, day).map_err(|e| bad(&e))?;
+    let at = time::Time::from_hms(hour, 0, 0).map_err(|e| bad(&e))?;
+    Timestamp::from_datetime(time::PrimitiveDateTime::new(date, at).assume_utc())
+        .ok_or_else(|| bad(&"out of range"))
+}
+
+/// Writes the verdicts step by step, each step for every verdict an hour
+/// apart, so that every member's records stay in time order.
+fn verdicts(log: &mut Log<'_>, all: &[Verdict]) -> Result<(), ScenarioError> {
+    let mut findings = Vec::new();
+    for (i, v) in (0u8..).zip(all) {
+        let (name, crossing) = (v.party_name, v.crossing);
+        findings.push(log.post(
+            TR_ANALYST,
+            november(1, 15 + i)?,
+            Kind::Finding,
+            json!({
+                "incident": v.incident,
+                "determination": "partly_verified",
+                "responsible": v.party,
+                "actor": format!("{name}'s border authorities"),
+                "reasoning": format!("The {crossing} crossing was closed to commercial traffic from {name}'s side on 27 October, as {name} acknowledges. That pedestrians were also turned back, as the report says, could not be verified. Under the charter, closing an agreed crossing without notice through the channel counts against the ceasefire; {name}'s view that it was a security measure is recorded in its response."),
+                "illustrative": MECHANISM_NOTE,
+            }),
+        )?);
+    }
+    for (i, finding) in (0u8..).zip(&findings) {
+        log.post(
+            QA_ANALYST,
+            november(1, 18 + i)?,
+            Kind::Concurrence,
+            json!({"record": finding, "note": "Qatar concurs. (Illustrative.)"}),
+        )?;
+    }
+    let mut determinations = Vec::new();
+    for ((i, v), finding) in (0u8..).zip(all).zip(&findings) {
+        determinations.push(log.post(
+            QA_MEDIATOR,
+            november(2, 10 + i)?,
+            Kind::ViolationDetermination,
+            json!({
+                "finding": finding,
+                "party": v.party,
+                "consequence_level": 1,
+                "reasoning": "A partly verified closure of an agreed crossing without notice; the first verified violation by this party, so the first step of the schedule applies.",
+                "illustrative": MECHANISM_NOTE,
+            }),
+        )?);
+    }
+    for (i, determination) in (0u8..).zip(&determinations) {
+        log.post(
+            TR_ANALYST,
+            november(2, 14 + i)?,
+            Kind::Concurrence,
+            json!({"record": determination, "note": "Türkiye concurs. (Illustrative.)"}),
+        )?;
+    }
+    let mut decisions = Vec::new();
+    for ((i, v), determination) in (0u8..).zip(all).zip(&determinations) {
+        decisions.push(log.post(
+            QA_MEDIATOR,
+            november(3, 10 + i)?,
+            Kind::PenaltyDecision,
+            json!({
+                "determination": determination,
+                "consequence_level": 1,
+                "measures": format!("Formal notice to {}, citing the finding on the {} crossing, asking that agreed crossings not be closed without notice through the channel.", v.party_name, v.crossing),
+                "illustrative": MECHANISM_NOTE,
+            }),
+        )?);
+    }
+    for (i, decision) in (0u8..).zip(&decisions) {
+        log.post(
+            TR_ANALYST,
+            november(3, 14 + i)?,
+            Kind::Concurrence,
+            json!({"record": decision, "note": "Türkiye concurs. (Illustrative.)"}),
+        )?;
+    }
+    for ((v, finding), determination) in all.iter().zip(&findings).zip(&determinations) {
+        let name = v.party_name;
+        log.post(
+            v.answers_as,
+            november(4, 9)?,
+            Kind::ViolationResponse,
+            json!({
+                "determination": determination,
+                "stance": "object",
+                "text": format!("{name} objects: the closure was a security measure at its own border, not a breach of the ceasefire (illustrative)."),
+            }),
+        )?;
+        log.post(
+            v.answers_as,
+            november(4, 11)?,
+            Kind::Remedy,
+            json!({
+                "finding": finding,
+                "action": format!("{name} states that the {} crossing reopened to pedestrians and that commercial traffic will resume when security allows.", v.crossing),
+                "illustrative": MECHANISM_NOTE,
+            }),
+        )?;
+    }
+    Ok(())
+}
+
+/// 1-5 November: the two crossing closures found, determined and decided,
+/// one against each party, each objected to; and an inconclusive finding on
+/// the Paktika drone strike that only one mediator has signed.
 pub fn findings(
     log: &mut Log<'_>,
-    torkham: Hash,
-    north_waziristan: Hash,
+    crossings: &Crossings,
+    paktika_drone: Hash,
 ) -> Result<(), ScenarioError> {
-    let finding = log.post(
-        TR_HOST,
-        at!(2025-11-02 10:00),
-        Kind::Finding,
-        json!({
-            "incident": torkham,
-            "determination": "partly_verified",
-            "responsible": PAKISTAN,
-            "actor": "Pakistani border authorities",
-            "reasoning": "The Torkham crossing was closed to commercial traffic from the Pakistani side on 27 October, as Pakistan acknowledges. That pedestrians were also turned back, as the report says, could not be verified. Under the charter, closing an agreed crossing without notice through the channel counts against the ceasefire; Pakistan's view that it was a security measure is recorded in its response.",
-            "illustrative": MECHANISM_NOTE,
-        }),
-    )?;
-    log.post(
-        QA_ANALYST,
-        at!(2025-11-03 9:00),
-        Kind::Concurrence,
-        json!({"record": finding, "note": "Qatar concurs."}),
-    )?;
-    let determination = log.post(
-        QA_MEDIATOR,
-        at!(2025-11-04 10:00),
-        Kind::ViolationDetermination,
-        json!({
-            "finding": finding,
-            "party": PAKISTAN,
-            "consequence_level": 1,
-            "reasoning": "A partly verified closure of an agreed crossing without notice; the first verified violation by this party, so the first step of the schedule applies.",
-            "illustrative": MECHANISM_NOTE,
-        }),
-    )?;
-    log.post(
-        TR_HOST,
-        at!(2025-11-04 12:00),
-        Kind::Concurrence,
-        json!({"record": determination, "note": "Türkiye concurs."}),
-    )?;
-    let decision = log.post(
-        TR_HOST,
-        at!(2025-11-05 10:00),
-        Kind::PenaltyDecision,
-        json!({
-            "determination": determination,
-            "consequence_level": 1,
-            "measures": "Formal notice to Pakistan, citing the finding on the Torkham crossing, asking that agreed crossings not be closed without notice through the channel.",
-            "illustrative": MECHANISM_NOTE,
-        }),
-    )?;
-    log.post(
-        QA_MEDIATOR,
-        at!(2025-11-05 12:00),
-        Kind::Concurrence,
-        json!({"record": decision, "note": "Qatar concurs."}),
+    verdicts(
+        log,
+        &[
+            Verdict {
+                incident: crossings.torkham,
+                party: PAKISTAN,
+                party_name: "Pakistan",
+                crossing: "Torkham",
+                answers_as: PK_LIAISON,
+            },
+            Verdict {
+                incident: crossings.ghulam_khan,
+                party: AFGHANISTAN,
+                party_name: "Afghanistan",
+                crossing: "Ghulam Khan",
+                answers_as: AF_LIAISON,
+            },
+        ],
     )?;
     log.post(
         QA_MEDIATOR,
         at!(2025-11-05 14:00),
         Kind::Finding,
         json!({
-            "incident": north_waziristan,
+            "incident": paktika_drone,
             "determination": "inconclusive",
-            "reasoning": "The material shared does not establish where the group crossed from; Afghanistan denies that anyone crossed from territory under its control. Awaiting Türkiye's signature.",
-            "illustrative": MECHANISM_NOTE,
-        }),
-    )?;
-    log.post(
-        PK_LIAISON,
-        at!(2025-11-06 9:00),
-        Kind::ViolationResponse,
-        json!({
-            "determination": determination,
-            "stance": "object",
-            "text": "Pakistan objects: the closure was a security measure at its own border, not a breach of the ceasefire (illustrative).",
-        }),
-    )?;
-    log.post(
-        PK_LIAISON,
-        at!(2025-11-06 9:30),
-        Kind::Remedy,
-        json!({
-            "finding": finding,
-            "action": "Pakistan states that the Torkham crossing reopened to pedestrians on 6 November and that commercial traffic will resume when security allows.",
+            "reasoning": "The photograph Afghanistan filed shows debris but does not establish whose drone it was or when it fell; Pakistan disputes that it carried out any strike in Paktika after the ceasefire. Awaiting Türkiye's signature.",
             "illustrative": MECHANISM_NOTE,
         }),
     )?;

@@ -2,10 +2,13 @@
 //!
 //! The Istanbul 2025 talks between Pakistan and Afghanistan, hosted by Türkiye
 //! and co-mediated by Qatar, as a sequence of signed Truce records: the demo
-//! data set. Every fact comes from `docs/scenario-istanbul-2025.md`; each claim
-//! is recorded as the claim of its author, and every invented detail
-//! (coordinates, exact times, clause texts, the whole mechanism's workings) is
-//! marked in the record's `illustrative` field or note.
+//! data set. Every fact comes from the five public reports of October 2025
+//! (summarised in `docs/scenario-istanbul-2025.md`); each claim is recorded as
+//! the claim of its author, in its author's words, with the published passages
+//! it rests on in the record's `sources`; every invented detail (coordinates,
+//! exact times, clause texts, the whole mechanism's workings) is marked in the
+//! record's `illustrative` field or note. No record is signed for a participant
+//! that did not do or say what it records.
 //!
 //! What it does not do: it performs no I/O and reads no clock. It hands each
 //! record to the caller's `append` (the real append path) and returns the demo
@@ -18,6 +21,7 @@ mod cast;
 mod evidence;
 mod ground;
 mod hotline;
+mod press;
 mod talks;
 mod timeline;
 

@@ -12,7 +12,10 @@ pub fn run(
     rng: &mut (impl rand::RngCore + rand::CryptoRng),
     kept: &mut Kept,
 ) -> Result<(), ScenarioError> {
-    // 19 October: the Doha ceasefire, and the mechanism's charter dated from it.
+    // 19 October: the Doha ceasefire. The charter is the mechanism the joint
+    // statement of 30-31 October agreed in principle (its modalities failed on
+    // 6-7 November), imagined in force from the ceasefire so that the talks can
+    // be replayed as they happened.
     cast::charter(log, log_key, rng, kept)?;
     talks::doha_round(log)?;
     talks::doha_commitments(log)?;
@@ -22,13 +25,13 @@ pub fn run(
     hotline::paktika_alert(log)?;
     let (photo, photo_opening) = evidence::afghan_photo(log, rng, kept, paktika_drone)?;
 
-    // 25 October, Istanbul day 1: demands, and the infiltration attempts.
+    // Saturday 25 October, Istanbul day 1: demands, and the infiltration attempts.
     let infiltrations = ground::infiltrations(log)?;
     let alert = hotline::infiltration_alert(log)?;
     let day1 = talks::istanbul_day1(log)?;
     talks::demands(log, day1)?;
 
-    // 26 October, day 2: replies, evidence, answers, the first draft.
+    // Sunday 26 October, day 2: replies, evidence, answers, the first draft.
     talks::replies(log)?;
     evidence::pakistan_presentation(log, rng, kept, infiltrations.kurram)?;
     ground::infiltration_answers(log, &infiltrations)?;
@@ -36,21 +39,23 @@ pub fn run(
     cast::rotate_qatar_analyst(log, rng)?;
     annex::negotiate(log)?;
 
-    // 27-29 October: the long days, the crossings, no agreement.
+    // Monday 27 (day 3, the brief collapse) to early Wednesday 29 (the end of
+    // day 4): the sessions, the crossings, no agreement.
     talks::istanbul_day2(log)?;
     talks::istanbul_day3(log)?;
-    let final_days = talks::istanbul_final_days(log)?;
-    let torkham = ground::crossings(log, paktika_drone)?;
-    talks::outcome_statements(log, final_days)?;
+    let day4 = talks::istanbul_day4(log)?;
+    let crossings = ground::crossings(log, paktika_drone)?;
+    talks::outcome_statements(log, day4)?;
 
-    // 29 October - 5 November: the mechanism at work after the round.
-    ground::investigation(log, infiltrations.kurram)?;
+    // 29 October - 6 November: the mechanism at work after the round, on
+    // incidents that are themselves illustrative.
+    ground::investigation(log, &crossings)?;
     talks::joint_statement(log)?;
     evidence::disclose_photo_details(log, photo, &photo_opening)?;
     ground::border_fire(log)?;
     hotline::border_fire_alert(log)?;
     ground::kabul_airspace(log)?;
-    ground::findings(log, torkham, infiltrations.north_waziristan)?;
+    ground::findings(log, &crossings, paktika_drone)?;
 
     // 6-8 November: the third round.
     cast::third_round_heads(log, rng)?;

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use truce_core::derive::case::{CaseStage, ResponseState, all_cases};
 use truce_core::derive::{LogView, Logged, channel, compliance, draft};
-use truce_core::kinds::common::BlobDigest;
+use truce_core::kinds::common::{BlobDigest, Source};
+use truce_core::kinds::session::StatementCategory;
 use truce_core::values::Timestamp;
 use truce_core::{Body, Kind, LogState};
 use truce_scenario::{ORIGIN, Scenario, ScenarioError, VIEW_AT, build};
@@ -179,19 +180,365 @@ fn an_urgent_message_is_flagged() {
 }
 
 #[test]
-fn one_violation_is_determined_and_decided() {
+fn one_violation_is_determined_and_decided_for_each_party() {
     let built = built();
     let view = LogView::new(&built.records);
     let commitments = compliance::commitments(&view);
     assert_eq!(commitments.len(), 2);
     assert!(compliance::awaiting_decision(&view).is_empty());
-    let decided = built
+    let mut decided: BTreeMap<String, usize> = BTreeMap::new();
+    for l in &built.records {
+        if let Body::PenaltyDecision(d) = l.record.body()
+            && view.meets_threshold(&l.record.hash())
+        {
+            let determination = built
+                .records
+                .iter()
+                .find_map(|x| match x.record.body() {
+                    Body::ViolationDetermination(v) if x.record.hash() == d.determination => {
+                        Some(v.party.to_string())
+                    }
+                    _ => None,
+                })
+                .unwrap();
+            *decided.entry(determination).or_default() += 1;
+        }
+    }
+    assert_eq!(
+        decided,
+        BTreeMap::from([("afghanistan".to_owned(), 1), ("pakistan".to_owned(), 1)])
+    );
+}
+
+/// What the public reporting never had (investigations, findings,
+/// determinations, penalties, refused visits) falls only on incidents that are
+/// themselves illustrative, and weighs no more against one party than the other.
+#[test]
+fn invented_outcomes_are_on_invented_incidents_and_weigh_evenly() {
+    let built = built();
+    let reports: BTreeMap<_, _> = built
         .records
         .iter()
-        .filter(|l| matches!(l.record.body(), Body::PenaltyDecision(_)))
-        .filter(|l| view.meets_threshold(&l.record.hash()))
-        .count();
-    assert_eq!(decided, 1);
+        .filter_map(|l| match l.record.body() {
+            Body::IncidentReport(b) => Some((l.record.hash(), b.clone())),
+            _ => None,
+        })
+        .collect();
+    // The two infiltration attempts are the incidents the reports describe.
+    let reported: Vec<_> = reports
+        .iter()
+        .filter(|(_, b)| b.title.as_str().starts_with("Infiltration attempt"))
+        .map(|(h, _)| *h)
+        .collect();
+    assert_eq!(reported.len(), 2);
+    let mut against: BTreeMap<(&str, String), usize> = BTreeMap::new();
+    for l in &built.records {
+        let (incident, party, what) = match l.record.body() {
+            Body::Investigation(b) => (
+                b.incident,
+                b.concerns.as_ref().map(|p| p.to_string()),
+                if matches!(
+                    b.step,
+                    truce_core::kinds::incident::InvestigationStep::AccessDenied
+                ) {
+                    "refused visit"
+                } else {
+                    "investigation"
+                },
+            ),
+            Body::Finding(b) => (
+                b.incident,
+                b.responsible.as_ref().map(|p| p.to_string()),
+                "finding",
+            ),
+            _ => continue,
+        };
+        assert!(
+            !reported.contains(&incident),
+            "{what} on an incident the reports describe"
+        );
+        let report = &reports[&incident];
+        let note = report.illustrative.as_ref().unwrap().as_str();
+        assert!(
+            note.starts_with("The incident") || note.starts_with("One instance"),
+            "{what} on {:?}, whose note does not say the incident is illustrative: {note}",
+            report.title
+        );
+        if let Some(party) = party {
+            *against.entry((what, party)).or_default() += 1;
+        }
+    }
+    for what in ["investigation", "refused visit", "finding"] {
+        assert_eq!(
+            against.get(&(what, "pakistan".to_owned())),
+            against.get(&(what, "afghanistan".to_owned())),
+            "{what}s weigh unevenly: {against:?}"
+        );
+    }
+}
+
+/// No record is signed for a participant that did not act: evidence
+/// presented by Pakistan is acknowledged by no Afghan or host key (that it
+/// was acknowledged is Pakistan's account, in Pakistan's statement).
+#[test]
+fn no_act_is_signed_for_a_party_that_did_not_act() {
+    let built = built();
+    let participant = |l: &Logged| {
+        built
+            .state
+            .member(l.record.author())
+            .unwrap()
+            .participant
+            .to_string()
+    };
+    let submitted_by: BTreeMap<_, _> = built
+        .records
+        .iter()
+        .filter(|l| matches!(l.record.body(), Body::EvidenceSubmit(_)))
+        .map(|l| (l.record.hash(), participant(l)))
+        .collect();
+    for l in &built.records {
+        if let Body::EvidenceAcknowledge(a) = l.record.body() {
+            let by = participant(l);
+            let of = &submitted_by[&a.evidence];
+            assert!(
+                by != "afghanistan" || of != "pakistan",
+                "Afghanistan acknowledges Pakistan's evidence"
+            );
+            assert!(
+                !l.record.author().as_str().ends_with(".host"),
+                "a named host signs an acknowledgment"
+            );
+        }
+    }
+    // Tarar's account of the acknowledgment is Pakistan's, with its source.
+    let tarar = statement(built, "Pakistan's information minister");
+    assert_eq!(tarar.on_behalf_of.as_slice()[0].as_str(), "pakistan");
+    assert!(
+        tarar
+            .text
+            .as_str()
+            .contains("which he said was acknowledged")
+    );
+    // The words of unnamed sources are nobody's statement: no statement
+    // carries them, and a session quotes them with their attribution.
+    for l in &built.records {
+        if let Body::Statement(s) = l.record.body() {
+            assert!(
+                !s.text
+                    .as_str()
+                    .contains("did not sign the final draft despite multiple near-agreements"),
+                "{}",
+                s.title
+            );
+        }
+    }
+    let attributed: Vec<String> = built
+        .records
+        .iter()
+        .filter_map(|l| match l.record.body() {
+            Body::SessionRecord(s) => Some(s.sources.clone()),
+            _ => None,
+        })
+        .flat_map(|s| s.as_slice().to_vec())
+        .filter_map(|s| match s {
+            Source::Reported(r) => r.attributed_to.map(|a| a.to_string()),
+            Source::Named(_) => None,
+        })
+        .collect();
+    for speaker in [
+        "a senior security source",
+        "sources close to the Afghan side",
+        "a diplomatic source familiar with the negotiations",
+    ] {
+        assert!(attributed.iter().any(|a| a == speaker), "{speaker}");
+    }
+}
+
+fn statement<'a>(built: &'a Built, title: &str) -> &'a truce_core::kinds::session::Statement {
+    built
+        .records
+        .iter()
+        .find_map(|l| match l.record.body() {
+            Body::Statement(s) if s.title.as_str().starts_with(title) => Some(s),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no statement titled {title:?}"))
+}
+
+#[test]
+fn the_genesis_is_the_mechanism_agreed_in_principle_not_the_annex() {
+    let built = built();
+    let charter = built.state.charter().unwrap();
+    let title = charter.title.as_str();
+    assert!(
+        title.contains("agreed in principle on 30-31 October 2025"),
+        "{title}"
+    );
+    assert!(title.contains("failed on 6-7 November"), "{title}");
+    assert!(!title.to_lowercase().contains("annex"), "{title}");
+    let note = charter.illustrative.as_ref().unwrap().as_str();
+    assert!(note.contains("never existed"), "{note}");
+    let view = LogView::new(&built.records);
+    let drafts = draft::all_drafts(&view);
+    assert!(drafts[0].title.starts_with("Draft verification annex"));
+}
+
+#[test]
+fn the_istanbul_days_are_as_reported() {
+    let built = built();
+    let sessions: Vec<_> = built
+        .records
+        .iter()
+        .filter_map(|l| match l.record.body() {
+            Body::SessionRecord(s) if s.title.as_str().starts_with("Istanbul technical talks") => {
+                Some(s.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let days: Vec<(String, String)> = sessions
+        .iter()
+        .map(|s| (s.title.to_string(), s.start.to_string()[..10].to_owned()))
+        .collect();
+    assert_eq!(
+        days.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>(),
+        ["2025-10-25", "2025-10-26", "2025-10-27", "2025-10-28"],
+        "four days, Saturday 25 to Tuesday 28: {days:?}"
+    );
+    for (n, weekday) in [
+        (1, "Saturday 25"),
+        (2, "Sunday 26"),
+        (3, "Monday 27"),
+        (4, "Tuesday 28"),
+    ] {
+        let (title, _) = &days[n - 1];
+        assert!(
+            title.contains(&format!("day {n} ({weekday} October)")),
+            "{title}"
+        );
+    }
+    assert!(days[2].0.contains("collapse"));
+    let end = sessions[3].end.unwrap().to_string();
+    assert!(
+        end.starts_with("2025-10-29T0"),
+        "the talks end early on Wednesday 29: {end}"
+    );
+    // The first two sessions together: more than 30 hours.
+    let hours: i64 = sessions[..2]
+        .iter()
+        .map(|s| s.start.seconds_until(&s.end.unwrap()) / 3600)
+        .sum();
+    assert!(hours > 30, "{hours} h");
+}
+
+#[test]
+fn each_name_has_one_spelling_and_each_side_its_own_voice() {
+    let built = built();
+    // Outside quoted sources (which keep the publications' spellings).
+    let mut text = String::new();
+    for l in &built.records {
+        let mut body = l.record.body().to_value().unwrap();
+        if let Some(fields) = body.as_object_mut() {
+            fields.remove("sources");
+        }
+        text.push_str(&body.to_string());
+    }
+    for (wrong, right) in [
+        ("Najib", "Najeeb"),
+        ("Tehreek", "Tehrik"),
+        ("Ataullah", "Attaullah"),
+        ("Kalin", "Kalın"),
+    ] {
+        assert!(!text.contains(wrong), "{wrong} (spelt {right} elsewhere)");
+        assert!(text.contains(right), "{right}");
+    }
+    // Each side's public accounts of the talks stand side by side, each with its sources.
+    let mut public: BTreeMap<String, usize> = BTreeMap::new();
+    for l in &built.records {
+        if let Body::Statement(s) = l.record.body() {
+            assert!(
+                !s.sources.is_empty() || s.title.as_str().starts_with("Joint statement"),
+                "{} has no sources",
+                s.title
+            );
+            if matches!(s.category, StatementCategory::PublicStatement) {
+                *public
+                    .entry(s.on_behalf_of.as_slice()[0].to_string())
+                    .or_default() += 1;
+            }
+        }
+    }
+    assert_eq!(
+        public.get("pakistan"),
+        public.get("afghanistan"),
+        "{public:?}"
+    );
+    for (title, words) in [
+        (
+            "Pakistan's defence minister",
+            "Whenever we got close to an agreement, they called Kabul and withdrew",
+        ),
+        (
+            "Pakistan's information minister",
+            "blame game, deflection and ruses",
+        ),
+        ("Afghan officials: the talks were", "improper conduct"),
+        (
+            "Afghan officials: nothing implying",
+            "concessions on airspace",
+        ),
+        (
+            "A senior Turkish official",
+            "We remain positive that both sides can retrieve this process",
+        ),
+    ] {
+        assert!(
+            statement(built, title).text.as_str().contains(words),
+            "{title}"
+        );
+    }
+    // The Turkish official's words are Türkiye's alone, signed by no named person.
+    let turkish = statement(built, "A senior Turkish official");
+    assert_eq!(turkish.on_behalf_of.len(), 1);
+}
+
+/// Every quoted passage is in one of the five reports, word for word (where
+/// the reports are at hand: they are kept beside the repository, not in it).
+#[test]
+fn every_quote_is_in_the_reports() {
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+    let Ok(entries) = std::fs::read_dir(&seeds) else {
+        println!("SKIPPED: no reports at {}", seeds.display());
+        return;
+    };
+    let mut reports = String::new();
+    for e in entries.flatten() {
+        if e.path().extension().is_some_and(|x| x == "txt") {
+            reports.push_str(&std::fs::read_to_string(e.path()).unwrap());
+        }
+    }
+    let mut n = 0;
+    for l in &built().records {
+        let sources = match l.record.body() {
+            Body::Statement(b) => &b.sources,
+            Body::SessionRecord(b) => &b.sources,
+            Body::EvidenceSubmit(b) => &b.sources,
+            Body::IncidentReport(b) => &b.sources,
+            _ => continue,
+        };
+        for s in sources {
+            if let Source::Reported(r) = s {
+                n += 1;
+                assert!(
+                    reports.contains(r.quote.as_str()),
+                    "not in the reports: {}",
+                    r.quote
+                );
+            }
+        }
+    }
+    assert!(n >= 40, "{n} quotes");
 }
 
 #[test]
@@ -288,7 +635,8 @@ fn members_hold_the_keys_the_log_knows() {
     }
     let policy = &built.state.charter().unwrap().witness_policy;
     for w in &built.scenario.witnesses {
-        assert!(policy.as_str().contains(&w.signer.verifier().vkey()));
+        let cosigner = truce_tlog::Cosigner::from_note_signer(&w.signer);
+        assert!(policy.as_str().contains(&cosigner.verifier().vkey()));
     }
 }
 
