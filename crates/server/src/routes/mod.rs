@@ -44,6 +44,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(views::diff))
         .routes(routes!(views::commitments))
         .routes(routes!(views::channel))
+        .routes(routes!(views::talks))
         .routes(routes!(members::participants))
         .routes(routes!(members::member))
         .routes(routes!(members::demo_members))

@@ -1,10 +1,13 @@
-//! Drafts, commitments and the channel: derived views over the records that
-//! concern them (plus the charter and membership records, which derivation
-//! needs for deadlines, thresholds and who acts for whom).
+//! Drafts, commitments, the channel and the record of the talks: derived
+//! views over the records that concern them (plus the charter and membership
+//! records, which derivation needs for deadlines, thresholds and who acts for
+//! whom).
 
+use crate::auth::Caller;
 use crate::error::{ApiError, blocking};
 use crate::extract::{Path, Query};
 use crate::params::{LogIndex, Within};
+use crate::routes::records::RecordView;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -271,4 +274,75 @@ pub struct ChannelPageView {
     /// object keys are).
     #[schema(value_type = std::collections::BTreeMap<String, String>)]
     pub texts: std::collections::BTreeMap<u64, String>,
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TalksQuery {
+    /// Only records after this log index: the `next` of the previous page.
+    #[param(inline)]
+    after: Option<LogIndex>,
+    /// How many records at most (1 to 100; 50 when not given).
+    #[param(inline)]
+    limit: Option<Within<1, 100>>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TalksPage {
+    /// Session records and statements, in log order.
+    pub records: Vec<RecordView>,
+    /// Pass as `after` for the next page, if there is one.
+    pub next: Option<u64>,
+}
+
+/// The record of the talks: every `session.record` and `statement`, in log
+/// order, a page at a time, each as `/api/v1/records/{index}` serves it. A
+/// statement that names participants it speaks for is signed by its author
+/// alone: it is that author's word that it speaks for them.
+#[utoipa::path(get, path = "/api/v1/talks", tag = "agreements", params(TalksQuery),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = TalksPage)))]
+pub async fn talks(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<TalksQuery>,
+) -> Result<Json<TalksPage>, ApiError> {
+    let limit = q.limit.map_or(50, |l| l.0);
+    blocking(move || {
+        state.index.catch_up()?;
+        let mut page: Vec<u64> = {
+            let index = state.index.read()?;
+            let after = |i: &&u64| q.after.is_none_or(|a| **i > a.0);
+            let sessions = index.of_kind(Kind::SessionRecord).iter().filter(after);
+            let statements = index.of_kind(Kind::Statement).iter().filter(after);
+            // Each list is in log order: the first `limit + 1` of their merge.
+            let mut merged: Vec<u64> = sessions
+                .take(limit + 1)
+                .chain(statements.take(limit + 1))
+                .copied()
+                .collect();
+            merged.sort_unstable();
+            merged.truncate(limit + 1);
+            merged
+        };
+        let next = (page.len() > limit)
+            .then(|| page.get(limit - 1).copied())
+            .flatten();
+        page.truncate(limit);
+        let mut records = Vec::with_capacity(page.len());
+        for i in page {
+            crate::error::abandoned()?;
+            if let Some(stored) = crate::routes::records::one(&state, i)? {
+                records.push(crate::routes::records::view(
+                    &state,
+                    &caller,
+                    stored.index,
+                    &stored.leaf,
+                )?);
+            }
+        }
+        Ok(Json(TalksPage { records, next }))
+    })
+    .await
 }

@@ -188,6 +188,7 @@ fn every_endpoint_by_every_role_on_own_and_others_records() {
             "/api/v1/drafts",
             "/api/v1/commitments",
             "/api/v1/channel",
+            "/api/v1/talks",
             "/api/v1/participants",
             "/checkpoint",
             "/api/v1/proof/inclusion?index=1",

@@ -174,3 +174,67 @@ fn drafts_are_paged_in_the_order_proposed() {
         );
     }
 }
+
+#[test]
+fn the_talks_are_sessions_and_statements_in_log_order_a_page_at_a_time() {
+    let app = spawn_app();
+    let all = app.get_json("/api/v1/talks?limit=100");
+    assert!(
+        all["next"].is_null(),
+        "one page of 100 holds the scenario's talks"
+    );
+    let records = all["records"].as_array().unwrap();
+    let kinds: Vec<&str> = records
+        .iter()
+        .map(|r| r["record"]["envelope"]["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds
+            .iter()
+            .all(|k| *k == "session.record" || *k == "statement"),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&"session.record") && kinds.contains(&"statement"));
+    let indexes: Vec<u64> = records
+        .iter()
+        .map(|r| r["index"].as_u64().unwrap())
+        .collect();
+    assert!(indexes.windows(2).all(|w| w[0] < w[1]), "{indexes:?}");
+    // Every one, and nothing else, compared with the whole log.
+    let log = app.get_json("/api/v1/records?limit=1000");
+    let expected: Vec<u64> = log["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            let kind = r["record"]["envelope"]["kind"].as_str().unwrap();
+            kind == "session.record" || kind == "statement"
+        })
+        .map(|r| r["index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(indexes, expected);
+    // Pages of three: the same records, in the same order.
+    let mut paged = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = app.get_json(&format!("/api/v1/talks?limit=3{after}"));
+        let items = page["records"].as_array().unwrap();
+        assert!(items.len() <= 3);
+        paged.extend(items.iter().map(|r| r["index"].as_u64().unwrap()));
+        match page["next"].as_u64() {
+            Some(next) => after = format!("&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, indexes);
+    // Passages of reporting come with their attribution.
+    let quoted = records.iter().any(|r| {
+        r["record"]["envelope"]["body"]["sources"]
+            .as_array()
+            .is_some_and(|s| {
+                s.iter()
+                    .any(|s| s["attributed_to"] == "a senior security source")
+            })
+    });
+    assert!(quoted);
+}

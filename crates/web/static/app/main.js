@@ -15,6 +15,7 @@ import * as compliance from "./views/compliance.js";
 import * as channel from "./views/channel.js";
 import * as statistics from "./views/statistics.js";
 import * as byHash from "./views/byhash.js";
+import * as talks from "./views/talks.js";
 
 const ROUTES = [
   { pattern: /^#?\/?$/, view: dashboard, nav: "dashboard" },
@@ -26,11 +27,13 @@ const ROUTES = [
   { pattern: /^#\/commitments$/, view: compliance, nav: "compliance" },
   { pattern: /^#\/channel(?:\?(.*))?$/, view: channel, nav: "channel", params: ["query"] },
   { pattern: /^#\/statistics$/, view: statistics, nav: "statistics" },
+  { pattern: /^#\/talks(?:\?(.*))?$/, view: talks, nav: "talks", params: ["query"] },
   { pattern: /^#\/by-hash\/([A-Za-z0-9_-]+)$/, view: byHash, nav: null, params: ["hash"] },
 ];
 const NAV = [
   { id: "dashboard", href: "#/" },
   { id: "map", href: "#/map" },
+  { id: "talks", href: "#/talks" },
   { id: "agreement", href: "#/agreement" },
   { id: "compliance", href: "#/commitments" },
   { id: "channel", href: "#/channel" },

@@ -13,6 +13,8 @@ export const INVESTIGATION_STEPS = ["opened", "team_assigned", "information_requ
 
 export const DETERMINATIONS = ["verified", "partly_verified", "not_verified", "inconclusive"];
 
+export const STATEMENT_CATEGORIES = ["demands", "reply", "mediators_statement", "joint_statement", "public_statement"];
+
 /** Each list above, by the name of the core enum it spells (tests/core-knowledge.test.mjs compares them with the API document). */
 export const CORE_ENUMS = {
   IncidentType: INCIDENT_TYPES,
@@ -21,6 +23,7 @@ export const CORE_ENUMS = {
   Stance: STANCES,
   InvestigationStep: INVESTIGATION_STEPS,
   Determination: DETERMINATIONS,
+  StatementCategory: STATEMENT_CATEGORIES,
 };
 
 /** The participant a member acts for, from the participants list. */

@@ -12,6 +12,7 @@ import { submit } from "../records.js";
 import { showConfirmation } from "../forms.js";
 import { dateTime, degrees, number, participantName, shortHash, timeLeft } from "../format.js";
 import { html, fill } from "../html.js";
+import { illustrativeNote, sourceList } from "../attribution.js";
 
 function casualtyLine(c) {
   if (!c) return "";
@@ -169,7 +170,8 @@ export async function render(main, params, context) {
                 </header>
                 ${recordBody(e.kind, e.body, r.index, context)}
                 ${e.confidential ? html`<p class="notice restricted">🔒 ${r.confidential ? t("case.confidential_shown") : t("case.confidential_hidden")}</p>${r.confidential ? html`<pre class="confidential" dir="auto">${JSON.stringify(r.confidential.content, null, 2)}</pre>` : ""}` : ""}
-                ${e.body.illustrative ? html`<p class="illustrative">${/^illustrative/i.test(e.body.illustrative) ? "" : `${t("case.illustrative")}: `}<span dir="auto">${e.body.illustrative}</span></p>` : ""}
+                ${sourceList(e.body.sources)}
+                ${illustrativeNote(e.body)}
                 <footer class="record-footer"><span>#${r.index}</span> <code title="${r.leaf_hash}">${shortHash(r.leaf_hash)}</code> <a href="/api/v1/records/${r.index}/bundle" download="truce-record-${r.index}.bundle.json">${t("case.bundle")}</a></footer>
               </article>`;
             })}

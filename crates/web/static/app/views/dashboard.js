@@ -38,6 +38,7 @@ export async function render(main, _params, context) {
         <div>
           <p class="eyebrow" dir="auto">${context.charter?.title ?? ""}</p>
           <h1>${t("dashboard.title")}</h1>
+          ${context.charter?.illustrative ? html`<p class="demo-notice" data-illustrative="charter" dir="auto">${context.charter.illustrative}</p>` : ""}
         </div>
         <a class="button" href="#/map">${t("dashboard.open_map")}</a>
       </header>
