@@ -36,6 +36,11 @@ pub struct Config {
     pub tls_key: Option<PathBuf>,
     /// Append the audit log (sign-ins, refusals, revocations; JSON lines) to this file.
     pub audit_log: Option<PathBuf>,
+    /// Where the charter's witnesses run, by their policy name, for those
+    /// the policy gives no URL (`[witness_urls]` in TOML, e.g.
+    /// `pakistan = "https://witness.example.pk"`). Each new checkpoint is
+    /// submitted to them in the background.
+    pub witness_urls: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -55,6 +60,7 @@ impl Default for Config {
             tls_cert: None,
             tls_key: None,
             audit_log: None,
+            witness_urls: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -122,6 +122,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     build_index_in_background(&state);
+    if let Some(collector) = &state.witnessing {
+        collector.spawn();
+    }
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -165,6 +168,9 @@ pub async fn serve_tls(
             )
         })?;
     build_index_in_background(&state);
+    if let Some(collector) = &state.witnessing {
+        collector.spawn();
+    }
     let handle = axum_server::Handle::new();
     let stopping = handle.clone();
     tokio::spawn(async move {

@@ -35,6 +35,10 @@ pub struct AppState {
     pub limits: Limits,
     /// Sign-ins, refusals and revocations (nowhere unless configured).
     pub audit: Arc<crate::audit::AuditLog>,
+    /// Submits checkpoints to the charter's witnesses and keeps their
+    /// cosignatures (none: nothing is submitted; cosignatures already kept
+    /// are still served).
+    pub witnessing: Option<Arc<truce_witness::collector::Collector>>,
 }
 
 impl AppState {
@@ -65,6 +69,16 @@ impl AppState {
             demo_members: None,
             limits,
             audit: Arc::default(),
+            witnessing: None,
+        }
+    }
+
+    /// Submits each new checkpoint to the witnesses `collector` knows, once
+    /// the server runs.
+    pub fn with_witnessing(self, collector: truce_witness::collector::Collector) -> Self {
+        Self {
+            witnessing: Some(Arc::new(collector)),
+            ..self
         }
     }
 

@@ -176,7 +176,7 @@ impl Collector {
         url: String,
         mut latest: tokio::sync::watch::Receiver<Option<StoredCheckpoint>>,
     ) {
-        let endpoint = format!("{}/add-checkpoint", url.trim_end_matches('/'));
+        let endpoint = endpoint(&url);
         // What the witness holds, as far as we know: unknown at first, so
         // the first request says 0 and the witness answers with its size.
         let mut held: u64 = 0;
@@ -190,11 +190,63 @@ impl Collector {
                 }
                 continue;
             };
-            match self.submit(&witness, &endpoint, &checkpoint, held).await {
+            if self
+                .bring_up_to_date(&witness, &endpoint, &checkpoint, &mut held)
+                .await
+            {
+                cosigned = Some(checkpoint.size);
+                backoff = MIN_BACKOFF;
+            } else {
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+
+    /// Submits the log's latest checkpoint to every witness with a URL, once
+    /// (catching each up from the size it reports), and waits for every
+    /// answer. For a log built before it is served, such as the demo's.
+    pub async fn witness_latest(self: &Arc<Self>) -> Vec<WitnessReport> {
+        let store = Arc::clone(&self.store);
+        let latest = tokio::task::spawn_blocking(move || store.latest_checkpoint()).await;
+        let Ok(Ok(Some(checkpoint))) = latest else {
+            return self.reports();
+        };
+        let mut tasks = tokio::task::JoinSet::new();
+        for witness in self.policy.witnesses() {
+            let Some(url) = self.url_of(witness) else {
+                continue;
+            };
+            let collector = Arc::clone(self);
+            let witness = witness.clone();
+            let checkpoint = checkpoint.clone();
+            tasks.spawn(async move {
+                let mut held = 0;
+                collector
+                    .bring_up_to_date(&witness, &endpoint(&url), &checkpoint, &mut held)
+                    .await
+            });
+        }
+        while tasks.join_next().await.is_some() {}
+        self.reports()
+    }
+
+    /// Gets `checkpoint` cosigned by one witness: submits it from `held`,
+    /// and once more from the size the witness answers it holds, if that is
+    /// another. Reports the outcome; true once cosigned.
+    async fn bring_up_to_date(
+        &self,
+        witness: &PolicyWitness,
+        endpoint: &str,
+        checkpoint: &StoredCheckpoint,
+        held: &mut u64,
+    ) -> bool {
+        let mut attempts = 0;
+        let why = loop {
+            attempts += 1;
+            match self.submit(witness, endpoint, checkpoint, *held).await {
                 Ok(Submitted::Cosigned) => {
-                    held = checkpoint.size;
-                    cosigned = Some(checkpoint.size);
-                    backoff = MIN_BACKOFF;
+                    *held = checkpoint.size;
                     let now = (self.clock)();
                     self.report(&witness.name, |r| {
                         r.cosigned_size = Some(checkpoint.size);
@@ -202,37 +254,29 @@ impl Collector {
                         r.failing_since = None;
                         r.last_error = None;
                     });
+                    return true;
                 }
-                Ok(Submitted::Holds(size)) if size != held => {
-                    // Catch it up from where it is, at once.
-                    held = size;
+                // Catch it up from where it is, at once.
+                Ok(Submitted::Holds(size)) if size != *held && attempts < 3 => *held = size,
+                Ok(Submitted::Holds(size)) if size > checkpoint.size => {
+                    break format!(
+                        "the witness has cosigned size {size} of this log, beyond its {}: it has seen a longer history",
+                        checkpoint.size
+                    );
                 }
                 Ok(Submitted::Holds(size)) => {
-                    let why = if size > checkpoint.size {
-                        format!(
-                            "the witness has cosigned size {size} of this log, beyond its {}: it has seen a longer history",
-                            checkpoint.size
-                        )
-                    } else {
-                        format!(
-                            "the witness holds size {size} but will not move to {}",
-                            checkpoint.size
-                        )
-                    };
-                    self.failed(&witness.name, why);
-                    held = 0;
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    break format!(
+                        "the witness holds size {size} but will not move to {}",
+                        checkpoint.size
+                    );
                 }
-                Err(why) => {
-                    self.failed(&witness.name, why);
-                    // Start again from what the witness says it holds.
-                    held = 0;
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
-                }
+                Err(why) => break why,
             }
-        }
+        };
+        self.failed(&witness.name, why);
+        // Start again from what the witness says it holds.
+        *held = 0;
+        false
     }
 
     fn failed(&self, name: &str, why: String) {
@@ -341,6 +385,10 @@ impl Collector {
         .map_err(|e| format!("cannot keep the cosignature: {}", truce_store::describe(&e)))?;
         Ok(Submitted::Cosigned)
     }
+}
+
+fn endpoint(url: &str) -> String {
+    format!("{}/add-checkpoint", url.trim_end_matches('/'))
 }
 
 enum Submitted {

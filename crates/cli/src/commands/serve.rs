@@ -31,6 +31,11 @@ pub struct ServeArgs {
     /// Append the audit log — sign-ins, refusals, revocations, as JSON lines — to this file (or TRUCE_AUDIT_LOG).
     #[arg(long, value_name = "FILE")]
     audit_log: Option<PathBuf>,
+    /// Where a witness of the charter's policy runs, as NAME=URL (its
+    /// submission prefix); repeatable. Needed for the witnesses the policy
+    /// gives no URL.
+    #[arg(long = "witness-url", value_name = "NAME=URL")]
+    witness_urls: Vec<String>,
     /// Print the effective configuration and exit.
     #[arg(long)]
     print_config: bool,
@@ -61,6 +66,12 @@ pub fn effective_config(args: &ServeArgs) -> Result<Config> {
     }
     if let Some(a) = &args.audit_log {
         config.audit_log = Some(a.clone());
+    }
+    for pair in &args.witness_urls {
+        let (name, url) = pair
+            .split_once('=')
+            .with_context(|| format!("--witness-url {pair:?}: write it as NAME=URL"))?;
+        config.witness_urls.insert(name.to_owned(), url.to_owned());
     }
     Ok(config)
 }
@@ -115,6 +126,9 @@ pub fn serve(
     if let Some(members) = demo_members {
         state = state.with_demo_members(members);
     }
+    if let Some(collector) = witness_collector(config, &state)? {
+        state = state.with_witnessing(collector);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .max_blocking_threads(truce_server::BLOCKING_THREADS)
         .enable_all()
@@ -146,4 +160,36 @@ pub fn serve(
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// The collector of cosignatures for the charter's witness policy, when the
+/// log has a charter. Witnesses with no URL (in the policy or the
+/// configuration) are listed but not submitted to.
+fn witness_collector(
+    config: &Config,
+    state: &AppState,
+) -> Result<Option<truce_witness::collector::Collector>> {
+    let Some(policy) = state
+        .ledger
+        .with_state(|s| s.charter().map(|c| c.policy()))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("the charter's witness policy: {e}"))?
+    else {
+        return Ok(None);
+    };
+    for name in config.witness_urls.keys() {
+        if !policy.witnesses().iter().any(|w| &w.name == name) {
+            anyhow::bail!(
+                "witness_urls names {name:?}, which the charter's witness policy does not"
+            );
+        }
+    }
+    let collector = truce_witness::collector::Collector::new(
+        Arc::clone(&state.store),
+        policy,
+        config.witness_urls.clone(),
+        Arc::new(crate::clock::posix_now),
+    )
+    .context("cannot make the HTTP client for witnesses")?;
+    Ok(Some(collector))
 }

@@ -74,7 +74,7 @@ pub fn run(args: WitnessArgs) -> Result<ExitCode> {
         cosigner.clone(),
         logs,
         state,
-        Arc::new(posix_now),
+        Arc::new(crate::clock::posix_now),
     ));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -120,9 +120,4 @@ fn log_key_of_charter(path: &Path) -> Result<NoteVerifier> {
         .charter()
         .with_context(|| format!("{} is not a charter", path.display()))?;
     Ok(charter.log_key.verifier().clone())
-}
-
-/// POSIX seconds now, for the cosignatures' timestamps.
-fn posix_now() -> u64 {
-    crate::clock::now().map_or(0, |t| u64::try_from(t.unix()).unwrap_or(0))
 }

@@ -8,6 +8,7 @@ pub mod members;
 pub mod records;
 pub mod transparency;
 pub mod views;
+pub mod witnessing;
 
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -29,6 +30,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/tile/{*path}", get(transparency::tile))
         .routes(routes!(transparency::inclusion))
         .routes(routes!(transparency::consistency))
+        .routes(routes!(witnessing::witnessing))
+        .routes(routes!(witnessing::checkpoint_at))
         .routes(routes!(records::submit, records::list))
         .routes(routes!(records::get))
         .routes(routes!(records::bundle))

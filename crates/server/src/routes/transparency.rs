@@ -13,16 +13,17 @@ use serde::{Deserialize, Serialize};
 use truce_store::StoreHashes;
 use truce_tlog::{Hash, NodeId, TilePath};
 
-/// The latest checkpoint: a C2SP signed note (tlog-checkpoint) with the log's
-/// signature and its witnesses' cosignatures.
+/// The checkpoint to check the log against: a C2SP signed note
+/// (tlog-checkpoint) with the log's signature and its witnesses'
+/// cosignatures (c2sp.org/tlog-cosignature). It is the latest checkpoint
+/// whose cosignatures meet the charter's witness quorum; while none has,
+/// the latest, with whatever cosignatures it has.
 #[utoipa::path(get, path = "/checkpoint", tag = "transparency",
     responses((status = 200, description = "The signed note", body = String, content_type = "text/plain; charset=utf-8",
         example = "truce.example/istanbul-2025\n98\nbase64-root-hash=\n\n— truce.example/istanbul-2025 base64-signature=\n")))]
 pub async fn checkpoint(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let note = blocking(move || {
-        state
-            .store
-            .latest_checkpoint()?
+        truce_store::served_checkpoint(state.store.as_ref())?
             .map(|c| c.note)
             .ok_or_else(|| {
                 ApiError::NotFound("the log is empty: nothing has been checkpointed yet".into())

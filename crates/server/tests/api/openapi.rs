@@ -130,6 +130,15 @@ fn every_documented_read_answers_as_documented() {
             .unwrap();
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     };
+    // The served checkpoint's size: one the log certainly signed.
+    let checkpointed = app
+        .get("/checkpoint")
+        .text()
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_owned();
     let fill = |path: &str| -> String {
         let concrete = path
             .replace(
@@ -139,6 +148,7 @@ fn every_documented_read_answers_as_documented() {
             .replace("/api/v1/drafts/{index}", &format!("/api/v1/drafts/{draft}"))
             .replace("{index}", "1")
             .replace("{hash}", &hash)
+            .replace("{size}", &checkpointed)
             .replace("{id}", "pakistan.liaison");
         // Required query parameters.
         match path {

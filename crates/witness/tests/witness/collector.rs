@@ -118,8 +118,11 @@ fn the_log_collects_cosignatures_and_marks_the_quorum() {
     wait_for("the down witness to be reported", || {
         collector.reports()[2].failing_since.is_some()
     });
+    // (A witness's report follows the keeping of its cosignature.)
+    wait_for("the first witness's report", || {
+        collector.reports()[0].cosigned_size == Some(5)
+    });
     let reports = collector.reports();
-    assert_eq!(reports[0].cosigned_size, Some(5));
     assert!(
         reports[2]
             .last_error

@@ -1,0 +1,175 @@
+//! Who witnessed the log: for the latest checkpoint and the latest one that
+//! met the charter's quorum, which witnesses cosigned; for each witness,
+//! what the log last heard from it. Every claim here is backed by the
+//! cosignature lines served with the checkpoint (`GET /checkpoint`,
+//! `GET /api/v1/checkpoints/{size}`), which `truce verify` checks against the
+//! charter's policy.
+
+use crate::error::{ApiError, blocking};
+use crate::extract::Path;
+use crate::params::LogIndex;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use truce_core::values::Timestamp;
+use truce_tlog::WitnessPolicy;
+
+/// One witness's valid cosignature on a checkpoint.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Cosigner {
+    /// The witness's name in the charter's policy (the participant).
+    pub witness: String,
+    /// When it cosigned.
+    pub at: String,
+}
+
+/// A checkpoint, its cosignatures, and whether they meet the quorum.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WitnessedCheckpoint {
+    pub size: u64,
+    /// The signed note: the log's signature, then every kept cosignature.
+    pub note: String,
+    /// The policy's witnesses whose cosignatures verify, in policy order.
+    pub cosigners: Vec<Cosigner>,
+    /// Whether they meet the charter's quorum.
+    pub quorum_met: bool,
+}
+
+/// What the log knows of one witness.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WitnessStatus {
+    /// Its name in the policy (the participant it belongs to).
+    pub name: String,
+    /// Its cosignature key (c2sp.org/tlog-cosignature vkey).
+    pub key: String,
+    /// Where the log submits checkpoints to it, if anywhere.
+    pub url: Option<String>,
+    /// The largest size it has cosigned since this server started.
+    pub cosigned_size: Option<u64>,
+    /// When it last cosigned, since this server started.
+    pub last_cosigned_at: Option<String>,
+    /// Since when it has not answered with a cosignature, while that lasts.
+    pub failing_since: Option<String>,
+    /// Why, in words.
+    pub last_error: Option<String>,
+}
+
+/// The log's witnessing at a glance.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Witnessing {
+    /// The quorum's name in the policy; absent for `quorum none`.
+    pub quorum: Option<String>,
+    pub witnesses: Vec<WitnessStatus>,
+    /// The latest checkpoint, with what cosignatures it has so far.
+    pub latest: Option<WitnessedCheckpoint>,
+    /// The latest checkpoint that met the quorum (what `/checkpoint` serves).
+    pub witnessed: Option<WitnessedCheckpoint>,
+}
+
+fn rfc3339(posix: u64) -> Option<String> {
+    i64::try_from(posix)
+        .ok()
+        .and_then(|s| Timestamp::from_unix(s).ok())
+        .map(|t| t.to_string())
+}
+
+fn policy(state: &AppState) -> Result<WitnessPolicy, ApiError> {
+    state
+        .ledger
+        .with_state(|s| s.charter().map(|c| c.policy()))
+        .ok_or_else(|| ApiError::NotFound("the log has no charter yet".into()))?
+        .map_err(ApiError::Internal)
+}
+
+fn describe(
+    state: &AppState,
+    policy: &WitnessPolicy,
+    size: u64,
+) -> Result<Option<WitnessedCheckpoint>, ApiError> {
+    let Some(checkpoint) = truce_store::cosigned_checkpoint(state.store.as_ref(), size)? else {
+        return Ok(None);
+    };
+    let note = truce_tlog::parse_note(&checkpoint.note)
+        .map_err(|e| ApiError::Internal(format!("stored checkpoint {size}: {e}")))?;
+    let cosigners = policy.cosigners(&note.text, &note.signatures);
+    let names: Vec<&str> = cosigners.iter().map(|c| c.witness.as_str()).collect();
+    let quorum_met = policy.satisfied_by(&names);
+    Ok(Some(WitnessedCheckpoint {
+        size,
+        cosigners: cosigners
+            .iter()
+            .map(|c| Cosigner {
+                witness: c.witness.clone(),
+                at: rfc3339(c.timestamp).unwrap_or_default(),
+            })
+            .collect(),
+        quorum_met,
+        note: checkpoint.note,
+    }))
+}
+
+/// Who has witnessed the log, and how far.
+#[utoipa::path(get, path = "/api/v1/witnessing", tag = "transparency",
+    responses((status = 200, body = Witnessing),
+        (status = 404, description = "The log has no charter yet", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn witnessing(State(state): State<AppState>) -> Result<Json<Witnessing>, ApiError> {
+    blocking(move || {
+        let policy = policy(&state)?;
+        let reports = state
+            .witnessing
+            .as_ref()
+            .map(|c| c.reports())
+            .unwrap_or_default();
+        let witnesses = policy
+            .witnesses()
+            .iter()
+            .map(|w| {
+                let report = reports.iter().find(|r| r.name == w.name);
+                WitnessStatus {
+                    name: w.name.clone(),
+                    key: w.key.vkey(),
+                    url: report.and_then(|r| r.url.clone()).or_else(|| w.url.clone()),
+                    cosigned_size: report.and_then(|r| r.cosigned_size),
+                    last_cosigned_at: report.and_then(|r| r.last_cosigned_at).and_then(rfc3339),
+                    failing_since: report.and_then(|r| r.failing_since).and_then(rfc3339),
+                    last_error: report.and_then(|r| r.last_error.clone()),
+                }
+            })
+            .collect();
+        let latest = match state.store.latest_checkpoint()? {
+            Some(c) => describe(&state, &policy, c.size)?,
+            None => None,
+        };
+        let witnessed = match state.store.latest_witnessed_size()? {
+            Some(size) => describe(&state, &policy, size)?,
+            None => None,
+        };
+        Ok(Json(Witnessing {
+            quorum: policy.quorum().map(str::to_owned),
+            witnesses,
+            latest,
+            witnessed,
+        }))
+    })
+    .await
+}
+
+/// One checkpoint the log signed, with the cosignatures kept for it and
+/// whether they meet the charter's quorum.
+#[utoipa::path(get, path = "/api/v1/checkpoints/{size}", tag = "transparency",
+    params(("size" = inline(LogIndex), Path, description = "The checkpoint's tree size")),
+    responses((status = 200, body = WitnessedCheckpoint),
+        (status = 404, description = "The log signed no checkpoint of that size", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn checkpoint_at(
+    State(state): State<AppState>,
+    Path(LogIndex(size)): Path<LogIndex>,
+) -> Result<Json<WitnessedCheckpoint>, ApiError> {
+    blocking(move || {
+        let policy = policy(&state)?;
+        describe(&state, &policy, size)?.map(Json).ok_or_else(|| {
+            ApiError::NotFound(format!("the log signed no checkpoint of size {size}"))
+        })
+    })
+    .await
+}
