@@ -1,6 +1,6 @@
 //! The public face of the append path: open a log, submit records.
 
-use crate::sequencer::{self, Job, Work};
+use crate::sequencer::{self, Item, Job, Work};
 use crate::verifier;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
@@ -240,15 +240,76 @@ impl Ledger {
         opening: Option<&Opening>,
         reply: impl FnOnce(Result<Receipt, SubmitError>) + Send + 'static,
     ) -> Result<(), SubmitError> {
-        let opening = check_opening(&record, opening)?;
-        let keys = self.with_state(|s| s.signing_keys(&record))?;
-        let shard = shard_of(record.author().as_str(), self.verifiers.len());
-        let queue = self.verifiers.get(shard).ok_or(SubmitError::Closed)?;
-        queue
-            .send(Job {
+        self.queue(vec![(record, opening)], move |result| {
+            reply(
+                result.and_then(|receipts| receipts.into_iter().next().ok_or(SubmitError::Closed)),
+            )
+        })
+    }
+
+    /// Submits one author's records as a group, admitted all or none at
+    /// consecutive indexes (`LogState::admit_group`): evidence and the report
+    /// that cites it, so a refused report leaves no evidence record behind.
+    /// Blocks until the group is durable (a receipt per record, in order) or
+    /// refused, in which case nothing of it is in the log.
+    pub fn submit_group(
+        &self,
+        records: Vec<(Record, Option<&Opening>)>,
+    ) -> Result<Vec<Receipt>, SubmitError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.submit_group_with(records, move |result| {
+            let _ = tx.send(result);
+        })?;
+        rx.recv().map_err(|_| SubmitError::Closed)?
+    }
+
+    /// `submit_group`, answered through `reply` on a ledger thread.
+    pub fn submit_group_with(
+        &self,
+        records: Vec<(Record, Option<&Opening>)>,
+        reply: impl FnOnce(Result<Vec<Receipt>, SubmitError>) + Send + 'static,
+    ) -> Result<(), SubmitError> {
+        self.queue(records, reply)
+    }
+
+    fn queue(
+        &self,
+        records: Vec<(Record, Option<&Opening>)>,
+        reply: impl FnOnce(Result<Vec<Receipt>, SubmitError>) + Send + 'static,
+    ) -> Result<(), SubmitError> {
+        let Some((first, _)) = records.first() else {
+            reply(Ok(Vec::new()));
+            return Ok(());
+        };
+        // One author's records go to one verification thread, in order.
+        let shard = shard_of(first.author().as_str(), self.verifiers.len());
+        let group = records.len() > 1;
+        let mut items = Vec::with_capacity(records.len());
+        for (position, (record, opening)) in records.into_iter().enumerate() {
+            let checked = check_opening(&record, opening).and_then(|opening| {
+                let keys = self.with_state(|s| s.signing_keys(&record))?;
+                Ok((opening, keys))
+            });
+            let (opening, keys) = match checked {
+                Ok(checked) => checked,
+                Err(SubmitError::Rejected(rejection)) if group => {
+                    return Err(SubmitError::Rejected(Rejection::InGroup {
+                        position,
+                        rejection: Box::new(rejection),
+                    }));
+                }
+                Err(e) => return Err(e),
+            };
+            items.push(Item {
                 record,
                 keys,
                 opening,
+            });
+        }
+        let queue = self.verifiers.get(shard).ok_or(SubmitError::Closed)?;
+        queue
+            .send(Job {
+                items,
                 reply: Box::new(reply),
             })
             .map_err(|_| SubmitError::Closed)

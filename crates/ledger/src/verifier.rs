@@ -15,20 +15,30 @@ pub(crate) fn run(jobs: &Receiver<Job>, sequencer: &Sender<Work>) {
     while let Some(batch) = crate::sequencer::next_batch(jobs, MAX_BATCH) {
         let checks: Vec<_> = batch
             .iter()
-            .map(|j| (&j.record, j.keys.as_slice()))
+            .flat_map(|j| j.items.iter().map(|i| (&i.record, i.keys.as_slice())))
             .collect();
-        let results = truce_core::record::verify_batch(&checks, rand::thread_rng());
+        let mut results = truce_core::record::verify_batch(&checks, rand::thread_rng()).into_iter();
         drop(checks);
-        for (job, result) in batch.into_iter().zip(results) {
-            match result {
-                Ok(()) => {
+        for job in batch {
+            // All of this job's results are taken, so the next job's start
+            // where they should.
+            let mine: Vec<_> = results.by_ref().take(job.items.len()).collect();
+            let failed = mine
+                .into_iter()
+                .enumerate()
+                .find_map(|(position, result)| result.err().map(|e| (position, e)));
+            match failed {
+                None => {
                     if let Err(unsent) = sequencer.send(Work::Record(job)) {
                         if let Work::Record(job) = unsent.0 {
                             (job.reply)(Err(SubmitError::Closed));
                         }
                     }
                 }
-                Err(e) => (job.reply)(Err(Rejection::from(e).into())),
+                Some((position, e)) => {
+                    let rejection = job.refusal(position, Rejection::from(e));
+                    (job.reply)(Err(rejection.into()));
+                }
             }
         }
     }

@@ -32,6 +32,13 @@ pub enum ApiError {
     /// The record breaks a rule of its kind: a problem type of its own.
     #[error("{0}")]
     Rule(RuleViolation),
+    /// A record of a group breaks a rule of its kind (the problem type is
+    /// the rule's); nothing of the group was filed.
+    #[error("record {position} of the group (none of which was filed): {violation}")]
+    RuleInGroup {
+        position: usize,
+        violation: RuleViolation,
+    },
     #[error("{0}")]
     Contradictory(String),
     #[error("{0}")]
@@ -121,7 +128,7 @@ impl ApiError {
                 "The log refused the record",
             ),
             // The slug is only a fallback: `problem_type` names the rule.
-            ApiError::Rule(_) => (
+            ApiError::Rule(_) | ApiError::RuleInGroup { .. } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "rule",
                 "The record breaks a rule of its kind",
@@ -196,7 +203,9 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %describe(&self), "request failed");
         }
         let code = match &self {
-            ApiError::Rule(violation) => Some(violation.code()),
+            ApiError::Rule(violation) | ApiError::RuleInGroup { violation, .. } => {
+                Some(violation.code())
+            }
             _ => None,
         };
         let kind = match code {
@@ -264,6 +273,22 @@ impl From<SubmitError> for ApiError {
     fn from(e: SubmitError) -> Self {
         match e {
             SubmitError::Rejected(Rejection::Rule(violation)) => ApiError::Rule(violation),
+            SubmitError::Rejected(Rejection::InGroup {
+                position,
+                rejection,
+            }) => match *rejection {
+                Rejection::Rule(violation) => ApiError::RuleInGroup {
+                    position,
+                    violation,
+                },
+                other => ApiError::Rejected(
+                    Rejection::InGroup {
+                        position,
+                        rejection: Box::new(other),
+                    }
+                    .to_string(),
+                ),
+            },
             SubmitError::Rejected(r) => ApiError::Rejected(r.to_string()),
             SubmitError::Opening(m) => ApiError::Rejected(m),
             SubmitError::Closed => {

@@ -79,6 +79,18 @@ pub enum Rejection {
     },
     #[error("the log is full")]
     LogFull,
+    /// A record of a group admitted all or none (`LogState::admit_group`):
+    /// which one was refused (from 0), and why. Nothing of the group is in
+    /// the log.
+    #[error("record {position} of the group (none of which was filed): {rejection}")]
+    InGroup {
+        position: usize,
+        rejection: Box<Rejection>,
+    },
+    #[error("a group of records has one author, but it holds records by {first} and {other}")]
+    GroupOfAuthors { first: MemberId, other: MemberId },
+    #[error("a {0} record cannot be filed in a group; file it on its own")]
+    NotGroupable(Kind),
     /// A rule of the record's kind; its `code()` names the rule.
     #[error(transparent)]
     Rule(#[from] RuleViolation),

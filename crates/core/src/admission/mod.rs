@@ -42,4 +42,56 @@ impl LogState {
         self.apply(record, facts, participant);
         Ok(())
     }
+
+    /// Admits `records` all or none, in order: each is checked against the
+    /// state the ones before it leave, so a report may cite the evidence
+    /// filed just before it in the same group. If one is refused, the ones
+    /// before it are undone and nothing has changed. A group has one author
+    /// and only kinds whose admission changes nothing but the author's
+    /// sequence, time and the record itself (see `plain`), which is what
+    /// makes the undo exact.
+    pub fn admit_group(&mut self, records: &[(&Record, Signatures<'_>)]) -> Result<(), Rejection> {
+        let Some((first, _)) = records.first() else {
+            return Ok(());
+        };
+        let author = first.author();
+        let in_group = |position: usize, rejection: Rejection| Rejection::InGroup {
+            position,
+            rejection: Box::new(rejection),
+        };
+        for (position, (record, _)) in records.iter().enumerate() {
+            if record.author() != author {
+                return Err(in_group(
+                    position,
+                    Rejection::GroupOfAuthors {
+                        first: author.clone(),
+                        other: record.author().clone(),
+                    },
+                ));
+            }
+            if !Self::plain(record.body()) {
+                return Err(in_group(position, Rejection::NotGroupable(record.kind())));
+            }
+        }
+        let size = self.size;
+        let last = self.members.get(author).map(|m| (m.last_seq, m.last_time));
+        for (position, (record, signatures)) in records.iter().enumerate() {
+            match self.check(record, *signatures) {
+                Ok((facts, participant)) => self.apply(record, facts, participant),
+                Err(rejection) => {
+                    for (admitted, _) in records.iter().take(position) {
+                        self.records.remove(&admitted.hash());
+                    }
+                    self.size = size;
+                    if let (Some(member), Some((seq, time))) = (self.members.get_mut(author), last)
+                    {
+                        member.last_seq = seq;
+                        member.last_time = time;
+                    }
+                    return Err(in_group(position, rejection));
+                }
+            }
+        }
+        Ok(())
+    }
 }

@@ -1312,3 +1312,106 @@ fn only_those_entitled_may_log_opening_restricted_evidence() {
     let shared = fx.admit(PK, evidence(None));
     fx.admit(AF, access(shared.hash()));
 }
+
+/// An incident report citing `evidence`, accusing `accused`.
+fn report_citing(evidence: Hash, accused: &str) -> truce_core::Body {
+    let mut value = serde_json::to_value(
+        match incident(Some(accused), "shelling", "2025-10-26T03:00:00Z") {
+            truce_core::Body::IncidentReport(b) => b,
+            _ => unreachable!(),
+        },
+    )
+    .unwrap();
+    value["evidence"] = json!([evidence]);
+    body(Kind::IncidentReport, value)
+}
+
+/// Evidence and the report citing it, filed as one group: admitted together,
+/// or — when the report is refused — neither, with the state as it was (the
+/// same evidence record is admitted afterwards with its own sequence number).
+#[test]
+fn a_group_is_admitted_whole_or_not_at_all() {
+    use truce_core::admission::Signatures::Verify;
+    let mut fx = Fx::new();
+    let filed = fx.sign(PK, evidence(None));
+    let second = |fx: &Fx, body| {
+        let mut draft = fx.draft(PK, body);
+        draft.seq += 1;
+        fx.sign_draft(&draft)
+    };
+    // Accusing a mediator breaks a rule of the report.
+    let refused = second(&fx, report_citing(filed.hash(), QATAR));
+    let size = fx.state.size();
+    let next = fx.state.next_seq(&member(PK));
+    let last_time = fx.state.member(&member(PK)).unwrap().last_time;
+    let rejection = fx
+        .state
+        .admit_group(&[(&filed, Verify), (&refused, Verify)])
+        .unwrap_err();
+    let Rejection::InGroup {
+        position,
+        rejection,
+    } = &rejection
+    else {
+        panic!("{rejection:?}");
+    };
+    assert_eq!(*position, 1);
+    assert!(
+        matches!(
+            **rejection,
+            Rejection::Rule(RuleViolation::NotAParty { .. })
+        ),
+        "{rejection:?}"
+    );
+    assert_eq!(fx.state.size(), size);
+    assert_eq!(fx.state.next_seq(&member(PK)), next);
+    assert_eq!(fx.state.member(&member(PK)).unwrap().last_time, last_time);
+    assert!(
+        fx.state.entry(&filed.hash()).is_none(),
+        "the evidence was undone"
+    );
+
+    // The same evidence with a report that keeps the rules: both, in order.
+    let report = second(&fx, report_citing(filed.hash(), AFGHANISTAN));
+    fx.state
+        .admit_group(&[(&filed, Verify), (&report, Verify)])
+        .unwrap();
+    assert_eq!(fx.state.entry(&filed.hash()).unwrap().index, size);
+    assert_eq!(fx.state.entry(&report.hash()).unwrap().index, size + 1);
+    assert_eq!(fx.state.next_seq(&member(PK)), next + 2);
+}
+
+/// A group holds one author's records of kinds whose admission can be undone
+/// exactly; anything else is refused before any of it is checked.
+#[test]
+fn a_group_has_one_author_and_only_plain_kinds() {
+    use truce_core::admission::Signatures::Verify;
+    let mut fx = Fx::new();
+    let size = fx.state.size();
+    let filed = fx.sign(PK, evidence(None));
+    let by_other = fx.sign(AF, evidence(None));
+    assert_eq!(
+        fx.state
+            .admit_group(&[(&filed, Verify), (&by_other, Verify)]),
+        Err(Rejection::InGroup {
+            position: 1,
+            rejection: Box::new(Rejection::GroupOfAuthors {
+                first: member(PK),
+                other: member(AF),
+            }),
+        })
+    );
+    let report = fx.admit(
+        PK,
+        incident(Some(AFGHANISTAN), "shelling", "2025-10-26T03:00:00Z"),
+    );
+    let found = fx.sign(TR, finding(report.hash(), "verified", Some(AFGHANISTAN)));
+    assert_eq!(
+        fx.state.admit_group(&[(&found, Verify)]),
+        Err(Rejection::InGroup {
+            position: 0,
+            rejection: Box::new(Rejection::NotGroupable(Kind::Finding)),
+        })
+    );
+    assert_eq!(fx.state.size(), size + 1);
+}

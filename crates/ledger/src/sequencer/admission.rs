@@ -172,28 +172,41 @@ fn admit(shared: &Shared, frontier: &mut Frontier, batch: Vec<Job>, epoch: u64) 
     {
         let mut state = shared.state_mut();
         for job in batch {
-            let result = check_log_key(shared, &job.record).and_then(|()| {
-                if frontier.size() == u64::MAX {
-                    return Err(Rejection::LogFull);
+            let room = u64::MAX - frontier.size();
+            let result = if u64::try_from(job.items.len()).map_or(true, |n| n > room) {
+                Err(job.refusal(0, Rejection::LogFull))
+            } else {
+                match job.items.as_slice() {
+                    [one] => check_log_key(shared, &one.record).and_then(|()| {
+                        state.admit_with(&one.record, Signatures::VerifiedWith(&one.keys))
+                    }),
+                    items => state.admit_group(
+                        &items
+                            .iter()
+                            .map(|i| (&i.record, Signatures::VerifiedWith(&i.keys)))
+                            .collect::<Vec<_>>(),
+                    ),
                 }
-                state.admit_with(&job.record, Signatures::VerifiedWith(&job.keys))
-            });
+            };
             if let Err(rejection) = result {
                 refused.push((job, rejection));
                 continue;
             }
-            let index = frontier.size();
-            // Cannot fail after the size check above.
-            write
-                .nodes
-                .extend(frontier.try_append(job.record.hash()).unwrap_or_default());
-            write.records.push(NewRecord {
-                index,
-                hash: job.record.hash(),
-                leaf: job.record.leaf().to_vec(),
-                opening: job.opening.clone(),
-            });
-            admitted.push((index, job));
+            let first = frontier.size();
+            for item in &job.items {
+                let index = frontier.size();
+                // Cannot fail: the room was checked above.
+                write
+                    .nodes
+                    .extend(frontier.try_append(item.record.hash()).unwrap_or_default());
+                write.records.push(NewRecord {
+                    index,
+                    hash: item.record.hash(),
+                    leaf: item.record.leaf().to_vec(),
+                    opening: item.opening.clone(),
+                });
+            }
+            admitted.push((first, job));
         }
     }
     // Replies run outside the lock: a reply may well read the state.

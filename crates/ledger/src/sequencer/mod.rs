@@ -15,7 +15,7 @@ mod rebuild;
 mod replay;
 mod writer;
 
-pub(crate) use queue::{Job, Work, next_batch};
+pub(crate) use queue::{Item, Job, Work, next_batch};
 pub(crate) use replay::replay;
 
 use crate::ledger::Shared;

@@ -2,19 +2,42 @@
 
 use crate::ledger::{Receipt, SubmitError};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
+use truce_core::Rejection;
 use truce_core::record::Record;
 
 /// At most this many records go into one transaction.
 pub(super) const MAX_BATCH: usize = 4096;
 
-/// A record on its way through the append path.
-pub(crate) struct Job {
+/// One record of a submission.
+pub(crate) struct Item {
     pub record: Record,
     /// The keys its signatures must verify under, as the state named them.
     pub keys: Vec<ed25519_dalek::VerifyingKey>,
     /// The canonical opening of its confidential part, if any.
     pub opening: Option<Vec<u8>>,
-    pub reply: Box<dyn FnOnce(Result<Receipt, SubmitError>) + Send>,
+}
+
+/// A submission on its way through the append path: one record, or a group
+/// of one author's records admitted all or none (`LogState::admit_group`),
+/// at consecutive indexes. Answered with a receipt per record, in order.
+pub(crate) struct Job {
+    pub items: Vec<Item>,
+    pub reply: Box<dyn FnOnce(Result<Vec<Receipt>, SubmitError>) + Send>,
+}
+
+impl Job {
+    /// A refusal of the item at `position`: as it is for a lone record, and
+    /// naming its place for a group (none of which is admitted).
+    pub(crate) fn refusal(&self, position: usize, rejection: Rejection) -> Rejection {
+        if self.items.len() == 1 {
+            rejection
+        } else {
+            Rejection::InGroup {
+                position,
+                rejection: Box::new(rejection),
+            }
+        }
+    }
 }
 
 /// What reaches the sequencer: a verified record, or a request to catch up

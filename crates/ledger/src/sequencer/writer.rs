@@ -60,12 +60,16 @@ pub(super) fn write_loop(shared: &Shared, handoff: &Handoff, sync: &Rebuild) {
         match landed {
             Landed::Yes => {
                 shared.durable.fetch_max(batch.size_after, Ordering::SeqCst);
-                for (index, job) in batch.admitted {
-                    (job.reply)(Ok(Receipt {
-                        index,
-                        leaf_hash: job.record.hash(),
-                        tree_size: batch.size_after,
-                    }));
+                for (first, job) in batch.admitted {
+                    let receipts = (first..)
+                        .zip(&job.items)
+                        .map(|(index, item)| Receipt {
+                            index,
+                            leaf_hash: item.record.hash(),
+                            tree_size: batch.size_after,
+                        })
+                        .collect();
+                    (job.reply)(Ok(receipts));
                 }
             }
             Landed::No => {

@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(witnessing::witnessing))
         .routes(routes!(witnessing::checkpoint_at))
         .routes(routes!(records::submit, records::list))
+        .routes(routes!(records::submit_group))
         .routes(routes!(records::get))
         .routes(routes!(records::bundle))
         .routes(routes!(records::get_by_hash))

@@ -97,6 +97,133 @@ pub async fn submit(
     }
 }
 
+/// The most records one group holds: a report and the most evidence it may cite.
+pub const MAX_GROUP: usize = 33;
+
+/// What `POST /api/v1/records/group` takes.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// One author's records, each as `POST /api/v1/records` takes it, in the
+    /// order they are to enter the log.
+    #[schema(value_type = Vec<Submission>, min_items = 1, max_items = 33)]
+    records: Vec<serde_json::Value>,
+}
+
+/// Submit one author's records as a group, all or none.
+///
+/// Evidence and the report that cites it, say. The records are admitted in
+/// order, each checked against the log as the ones before it leave it, at
+/// consecutive indexes, and made durable together: the answer is a receipt
+/// per record, in order. If any record is refused, none is filed — the 422
+/// names the first refused record's place in the group (from 0) — so a
+/// refused report leaves no evidence record behind, and a group sent again
+/// after it was filed is refused whole (its sequence numbers are taken), so
+/// nothing is filed twice. Only kinds whose admission can be undone may be
+/// grouped: not the charter, membership, findings, determinations,
+/// decisions, concurrences or drafts and their signatures.
+#[utoipa::path(post, path = "/api/v1/records/group", tag = "records",
+    request_body(content = Group, description = "One author's signed records, in log order"),
+    responses(
+        (status = 201, description = "Every record is durable in the log, at consecutive indexes", body = Vec<Receipt>),
+        (status = 422, description = "A record of the group is refused, and nothing of the group was filed. A broken rule of the record's kind is named by the problem's `code` (`RuleCode`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn submit_group(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    StrictJson(value): StrictJson,
+) -> Result<(StatusCode, Json<Vec<Receipt>>), ApiError> {
+    let records = match parse_group(value) {
+        Ok(records) => records,
+        Err(e) => {
+            audit_refusal(&state, address, None, &e);
+            return Err(e);
+        }
+    };
+    let author = records
+        .first()
+        .map(|(record, _)| record.author().to_string());
+    match admit_group(&state, records).await {
+        Ok(receipts) => Ok((StatusCode::CREATED, Json(receipts))),
+        Err(e) => {
+            audit_refusal(&state, address, author.as_deref(), &e);
+            Err(e)
+        }
+    }
+}
+
+/// The group's records, each with the opening of its confidential part if one came with it.
+fn parse_group(value: serde_json::Value) -> Result<Vec<(Record, Option<Opening>)>, ApiError> {
+    let group: Group = serde_json::from_value(value).map_err(|e| {
+        ApiError::BadRequest(format!(
+            "send {{\"records\": [...]}}, each a signed record or {{\"record\", \"opening\"}}: {e}"
+        ))
+    })?;
+    if group.records.is_empty() || group.records.len() > MAX_GROUP {
+        return Err(ApiError::BadRequest(format!(
+            "a group holds 1 to {MAX_GROUP} records, not {}",
+            group.records.len()
+        )));
+    }
+    group
+        .records
+        .into_iter()
+        .enumerate()
+        .map(|(position, value)| {
+            parse_submission(value).map_err(|e| {
+                ApiError::BadRequest(format!("record {position} of the group: {}", e.detail()))
+            })
+        })
+        .collect()
+}
+
+/// Admits the group through the ledger, all or none; answers once it is durable.
+async fn admit_group(
+    state: &AppState,
+    records: Vec<(Record, Option<Opening>)>,
+) -> Result<Vec<Receipt>, ApiError> {
+    for (position, (record, _)) in records.iter().enumerate() {
+        check_clock(state, record).map_err(|e| {
+            ApiError::Rejected(format!(
+                "record {position} of the group (none of which was filed): {}",
+                e.detail()
+            ))
+        })?;
+    }
+    let (records, openings): (Vec<_>, Vec<_>) = records.into_iter().unzip();
+    if let Some(first) = records.first()
+        && state.ledger.with_state(|s| s.signing_keys(first).is_err())
+    {
+        state.caught_up().await?;
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    state.ledger.submit_group_with(
+        records
+            .into_iter()
+            .zip(openings.iter().map(Option::as_ref))
+            .collect(),
+        move |result| {
+            let _ = tx.send(result);
+        },
+    )?;
+    Ok(rx.await.map_err(|_| {
+        ApiError::Unavailable("the log stopped before answering; submit again".into())
+    })??)
+}
+
+/// Deadlines run from claimed times, which admission bounds below (no
+/// record precedes what it answers); the server bounds them above.
+fn check_clock(state: &AppState, record: &Record) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    if record.time().unix() > now.unix() + MAX_CLOCK_SKEW_SECS {
+        return Err(ApiError::Rejected(format!(
+            "the record is dated {}, more than {MAX_CLOCK_SKEW_SECS} s after the server's time ({now}); check your clock",
+            record.time()
+        )));
+    }
+    Ok(())
+}
+
 /// A refused record is an audit event; a record the log could not take
 /// for want of storage (503) is the server's trouble, not a refusal.
 fn audit_refusal(
@@ -149,15 +276,7 @@ async fn admit(
     record: Record,
     opening: Option<Opening>,
 ) -> Result<Receipt, ApiError> {
-    // Deadlines run from claimed times, which admission bounds below (no
-    // record precedes what it answers); the server bounds them above.
-    let now = state.clock.now();
-    if record.time().unix() > now.unix() + MAX_CLOCK_SKEW_SECS {
-        return Err(ApiError::Rejected(format!(
-            "the record is dated {}, more than {MAX_CLOCK_SKEW_SECS} s after the server's time ({now}); check your clock",
-            record.time()
-        )));
-    }
+    check_clock(state, &record)?;
     // A member or key this server does not know yet may have been added
     // through another server on the same database: catch up before refusing.
     if state

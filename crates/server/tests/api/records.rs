@@ -1,4 +1,5 @@
 use crate::support::*;
+use serde_json::json;
 use truce_core::Kind;
 
 #[test]
@@ -166,4 +167,110 @@ fn a_record_that_breaks_a_rule_of_its_kind_is_refused_with_that_rules_problem_ty
     let replayed: serde_json::Value = app.post_record(&record).json().unwrap();
     assert_eq!(replayed["type"], "https://truce.example/problems/rejected");
     assert!(replayed.get("code").is_none(), "{replayed}");
+}
+
+/// `body` as `kind` by `member` at sequence `seq` (for records signed ahead
+/// of the ones before them in a group).
+fn signed_at(
+    app: &App,
+    member: &str,
+    seq: u64,
+    kind: Kind,
+    body: serde_json::Value,
+) -> truce_core::Record {
+    truce_core::record::RecordDraft {
+        log: truce_core::values::Label::parse(app.scenario.origin.as_str()).unwrap(),
+        author: truce_core::values::MemberId::parse(member).unwrap(),
+        seq,
+        time: truce_core::values::Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
+        body: truce_core::Body::parse(kind, &body).unwrap(),
+        confidential: None,
+        extra_refs: vec![],
+    }
+    .sign(&[&app.member(member).signer])
+    .unwrap()
+}
+
+/// Evidence and the report citing it, as the report form files them: one
+/// group, all or none. A refused report leaves nothing in the log (no
+/// evidence record either); a good one files both at consecutive indexes; the
+/// same group sent again files nothing twice.
+#[test]
+fn a_report_and_its_evidence_are_filed_as_one_group_all_or_none() {
+    let app = spawn_app();
+    let member = "pakistan.liaison";
+    let seq = app.get_json(&format!("/api/v1/members/{member}"))["next_seq"]
+        .as_u64()
+        .unwrap();
+    let size = |app: &App| {
+        app.get_json("/api/v1/records?limit=1")["size"]
+            .as_u64()
+            .unwrap()
+    };
+    let evidence = signed_at(
+        &app,
+        member,
+        seq,
+        Kind::EvidenceSubmit,
+        json!({"digest": format!("sha256:{}", "ef".repeat(32)), "media_type": "image/png", "size": 10, "description": "A photograph", "confidentiality": "public"}),
+    );
+    let citing = |accused: &str| {
+        let mut report = a_report(accused);
+        report["evidence"] = json!([evidence.hash()]);
+        signed_at(&app, member, seq + 1, Kind::IncidentReport, report)
+    };
+    let post = |records: &[&truce_core::Record]| {
+        let records: Vec<serde_json::Value> = records
+            .iter()
+            .map(|r| serde_json::from_slice(r.leaf()).unwrap())
+            .collect();
+        app.http
+            .post(app.url("/api/v1/records/group"))
+            .json(&json!({ "records": records }))
+            .send()
+            .unwrap()
+    };
+    let before = size(&app);
+
+    // Pakistan accuses itself: the report is refused, and so is its evidence.
+    let refused = post(&[&evidence, &citing("pakistan")]);
+    assert_eq!(refused.status(), 422);
+    let problem: serde_json::Value = refused.json().unwrap();
+    let code = truce_core::RuleViolation::AccusesItself.code();
+    assert_eq!(problem["code"], code, "{problem}");
+    assert_eq!(
+        problem["type"],
+        format!("https://truce.example/problems/rule/{code}")
+    );
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("record 1 of the group"),
+        "{problem}"
+    );
+    assert_eq!(size(&app), before, "nothing of the group is in the log");
+    let path = {
+        use base64::Engine;
+        let h = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(evidence.hash().0);
+        format!("/api/v1/records/by-hash/{h}")
+    };
+    assert_eq!(app.get(&path).status(), 404, "no orphaned evidence record");
+
+    // The same evidence with a good report: both, at consecutive indexes.
+    let report = citing("afghanistan");
+    let filed = post(&[&evidence, &report]);
+    assert_eq!(filed.status(), 201);
+    let receipts: serde_json::Value = filed.json().unwrap();
+    assert_eq!(receipts[0]["index"], before);
+    assert_eq!(receipts[0]["leaf_hash"], json!(evidence.hash()));
+    assert_eq!(receipts[1]["index"], before + 1);
+    assert_eq!(receipts[1]["leaf_hash"], json!(report.hash()));
+    assert_eq!(size(&app), before + 2);
+    assert_eq!(app.get(&path).status(), 200);
+
+    // Sent again (its answer lost, say): refused whole, nothing filed twice.
+    let again = post(&[&evidence, &report]);
+    assert_eq!(again.status(), 422);
+    assert_eq!(size(&app), before + 2);
 }

@@ -120,12 +120,13 @@ test("a party cannot act for the other side, and the log says why", async () => 
   await context.close();
 });
 
-test("a report lost on its way is sent again citing the evidence already filed, not filing it twice", async () => {
+test("a refused report leaves no evidence in the log, and one whose answer is lost is not filed twice", async () => {
   const { page, context } = await user(browser);
   await signIn(page, "afghanistan.liaison");
   await open(page, "#/report");
   await page.waitForSelector("#report-form");
-  await page.fill("#r-title", "Shots across the Chaman crossing");
+  const title = `Shots across the Chaman crossing ${Date.now()}`;
+  await page.fill("#r-title", title);
   await page.selectOption("#r-type", "armed_clash");
   await page.selectOption("#r-accused", "pakistan");
   await page.fill("#r-narrative", "Shots were heard near the crossing gate (test record).");
@@ -133,12 +134,47 @@ test("a report lost on its way is sent again citing the evidence already filed, 
   await page.press("#r-place", "Tab");
   const content = Buffer.from(`Notes taken at the gate, ${Date.now()}.`);
   await page.setInputFiles("#r-files", { name: "notes.txt", mimeType: "text/plain", buffer: content });
-  // The first time, the report's answer never arrives (the evidence did).
-  let lost = 0;
-  await page.route("**/api/v1/records", async (route) => {
+
+  // What the log holds of this report and its evidence.
+  const logged = () =>
+    page.evaluate(
+      async ([text, title]) => {
+        const digest = `sha256:${[...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+        const filings = [];
+        const reports = [];
+        let start = 0;
+        for (;;) {
+          const page = await (await fetch(`/api/v1/records?start=${start}&limit=1000`)).json();
+          for (const r of page.records) {
+            const { kind, body } = r.record.envelope;
+            if (kind === "evidence.submit" && body.digest === digest) filings.push(r.leaf_hash);
+            if (kind === "incident.report" && body.title === title) reports.push(body);
+          }
+          if (page.next == null) break;
+          start = page.next;
+        }
+        return { filings, reports };
+      },
+      [content.toString(), title],
+    );
+
+  // The evidence goes with its report, in one group: the first time the
+  // report is refused (its signature spoiled on the way, so the log's own
+  // check refuses it), the second time the group is filed but its answer is
+  // lost. Nothing else reaches the log.
+  const groups = [];
+  await page.route("**/api/v1/records/group", async (route) => {
     const request = route.request();
-    if (request.method() === "POST" && request.postDataJSON()?.envelope?.kind === "incident.report" && lost === 0) {
-      lost += 1;
+    const group = request.postDataJSON();
+    groups.push(group.records.map((r) => r.envelope.kind));
+    if (groups.length === 1) {
+      const [evidence, report] = group.records;
+      report.signatures[0].sig = evidence.signatures[0].sig;
+      return route.continue({ postData: JSON.stringify(group) });
+    }
+    if (groups.length === 2) {
+      const filed = await route.fetch();
+      assert.equal(filed.status(), 201);
       return route.fulfill({
         status: 503,
         contentType: "application/problem+json",
@@ -147,30 +183,28 @@ test("a report lost on its way is sent again citing the evidence already filed, 
     }
     return route.continue();
   });
+  await page.route("**/api/v1/records", (route) => {
+    assert.notEqual(route.request().method(), "POST", "the report form files only groups");
+    return route.continue();
+  });
+
   await page.click("#report-submit");
   await page.waitForSelector("#report-error .notice.error");
-  assert.equal(lost, 1);
+  assert.match(await page.textContent("#report-error"), /record 1 of the group/);
+  assert.deepEqual(await logged(), { filings: [], reports: [] }, "a refused report leaves no evidence behind");
+
+  await page.click("#report-submit");
+  await page.waitForFunction(() => /submit again/.test(document.getElementById("report-error")?.textContent ?? ""));
+  // Sent again: the form finds the report it filed and shows it.
   await page.click("#report-submit");
   await page.waitForSelector(".case-page");
-
-  const { filings, cited } = await page.evaluate(async (text) => {
-    const digest = `sha256:${[...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-    const filings = [];
-    let report = null;
-    let start = 0;
-    for (;;) {
-      const page = await (await fetch(`/api/v1/records?start=${start}&limit=1000`)).json();
-      for (const r of page.records) {
-        const { kind, body } = r.record.envelope;
-        if (kind === "evidence.submit" && body.digest === digest) filings.push(r.leaf_hash);
-        if (kind === "incident.report" && body.title === "Shots across the Chaman crossing") report = body;
-      }
-      if (page.next == null) break;
-      start = page.next;
-    }
-    return { filings, cited: report?.evidence ?? null };
-  }, content.toString());
+  assert.deepEqual(groups, [
+    ["evidence.submit", "incident.report"],
+    ["evidence.submit", "incident.report"],
+  ]);
+  const { filings, reports } = await logged();
   assert.equal(filings.length, 1, "the evidence was filed once");
-  assert.deepEqual(cited, filings);
+  assert.equal(reports.length, 1, "the report was filed once");
+  assert.deepEqual(reports[0].evidence, filings);
   await context.close();
 });

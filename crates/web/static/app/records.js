@@ -2,7 +2,7 @@
 // the signed-in member's key (WebCrypto Ed25519 over "truce-record-v1\n" ‖
 // JCS(envelope)) and submitted. The server only checks and stores it.
 import { api, authorization } from "./api.js";
-import { canonicalize, sign, toBase64 } from "./crypto.js";
+import { canonicalize, leafHash, sign, toBase64 } from "./crypto.js";
 import * as session from "./session.js";
 import { sha256 } from "../vendor/noble-hashes/sha2.js";
 
@@ -59,27 +59,71 @@ export function nowTimestamp() {
   return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-/** Signs `body` as a record of `kind` by the signed-in member and submits it. */
-export async function submit(kind, body, origin) {
-  const key = await session.signingKey();
-  const member = await api.get(`/api/v1/members/${encodeURIComponent(key.member)}`);
-  const refs = [...new Set(references(kind, body))];
+/**
+ * `body` signed as a record of `kind` by `key`'s member at sequence `seq`:
+ * the record, and its leaf hash as the log names it (base64).
+ */
+async function signRecord(key, origin, kind, body, seq, time) {
   const envelope = {
     v: 1,
     log: origin,
     kind,
     author: key.member,
-    seq: member.next_seq,
-    time: nowTimestamp(),
-    refs,
+    seq,
+    time,
+    refs: [...new Set(references(kind, body))],
     body,
   };
   const message = new TextEncoder().encode(`truce-record-v1\n${canonicalize(envelope)}`);
   const signature = await sign(key, message);
-  return api.post("/api/v1/records", {
-    envelope,
-    signatures: [{ member: key.member, key: key.keyId, sig: toBase64(signature) }],
-  });
+  const record = { envelope, signatures: [{ member: key.member, key: key.keyId, sig: toBase64(signature) }] };
+  return { record, hash: toBase64(await leafHash(record)) };
+}
+
+/** Signs `body` as a record of `kind` by the signed-in member and submits it. */
+export async function submit(kind, body, origin) {
+  const key = await session.signingKey();
+  const member = await api.get(`/api/v1/members/${encodeURIComponent(key.member)}`);
+  const { record } = await signRecord(key, origin, kind, body, member.next_seq, nowTimestamp());
+  return api.post("/api/v1/records", record);
+}
+
+/**
+ * Signs a group of records by the signed-in member at consecutive sequence
+ * numbers, for `submitGroup`. Each part is `{kind, body}`, where `body` may
+ * be a function of the hashes of the records signed before it: so a report
+ * cites the evidence records of its own group.
+ */
+export async function signGroup(origin, parts) {
+  const key = await session.signingKey();
+  const member = await api.get(`/api/v1/members/${encodeURIComponent(key.member)}`);
+  const time = nowTimestamp();
+  const signed = [];
+  for (const [i, part] of parts.entries()) {
+    const body = typeof part.body === "function" ? part.body(signed.map((s) => s.hash)) : part.body;
+    signed.push(await signRecord(key, origin, part.kind, body, member.next_seq + i, time));
+  }
+  return signed;
+}
+
+/**
+ * Submits a signed group, which the log admits all or none: the receipts, in
+ * order. A refusal (4xx) leaves nothing of it in the log; sent again after
+ * it was filed, the same group is refused whole, so nothing is filed twice.
+ */
+export function submitGroup(signed) {
+  return api.post("/api/v1/records/group", { records: signed.map((s) => s.record) });
+}
+
+/** The index of the record with this leaf hash, or null if the log does not hold it. */
+export async function indexOf(hash) {
+  const urlSafe = hash.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  try {
+    return (await api.get(`/api/v1/records/by-hash/${urlSafe}`)).index;
+  } catch (e) {
+    if (e.status === 404) return null;
+    throw e;
+  }
 }
 
 /** Files up to this size are hashed whole, by WebCrypto (fast, but it needs the bytes in memory). */
@@ -109,12 +153,12 @@ export async function fileDigest(file, { wholeUpTo = HASH_WHOLE_UP_TO } = {}) {
 }
 
 /**
- * Uploads an evidence file (streamed by the browser), reporting progress as
- * a fraction, then signs its `evidence.submit` record. XMLHttpRequest, not
- * fetch: only it reports upload progress.
+ * Uploads an evidence file (streamed by the browser) under its digest,
+ * reporting progress as a fraction. XMLHttpRequest, not fetch: only it
+ * reports upload progress. The blob is content-addressed: uploading it again
+ * stores nothing new, and no record names it until one is signed.
  */
-export async function uploadEvidence(file, details, origin, onProgress = () => {}) {
-  const digest = details.digest ?? (await fileDigest(file));
+export async function uploadBlob(file, digest, onProgress = () => {}) {
   await new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open("POST", `/api/v1/evidence?digest=${encodeURIComponent(digest)}`);
@@ -137,6 +181,10 @@ export async function uploadEvidence(file, details, origin, onProgress = () => {
     request.send(file);
   });
   onProgress(1);
+}
+
+/** The body of the `evidence.submit` record for an uploaded file. */
+export function evidenceBody(file, details, digest) {
   const body = {
     digest,
     media_type: file.type || "application/octet-stream",
@@ -147,7 +195,14 @@ export async function uploadEvidence(file, details, origin, onProgress = () => {
     ...(details.incident ? { incident: details.incident } : {}),
   };
   if (!body.filename) delete body.filename;
-  const receipt = await submit("evidence.submit", body, origin);
+  return body;
+}
+
+/** Uploads an evidence file, then signs and submits its `evidence.submit` record. */
+export async function uploadEvidence(file, details, origin, onProgress = () => {}) {
+  const digest = details.digest ?? (await fileDigest(file));
+  await uploadBlob(file, digest, onProgress);
+  const receipt = await submit("evidence.submit", evidenceBody(file, details, digest), origin);
   return { ...receipt, digest };
 }
 

@@ -164,6 +164,43 @@ impl LogState {
         self.size += 1;
     }
 
+    /// Whether admitting a record of this kind changes nothing but what
+    /// `apply` changes for every record (its author's sequence number and
+    /// time, the record's entry, the size). Only such records are admitted
+    /// as a group (`LogState::admit_group`), so that a refusal part way
+    /// through can undo the records before it exactly.
+    pub(super) fn plain(body: &Body) -> bool {
+        match body {
+            Body::Charter(_)
+            | Body::MemberAdd(_)
+            | Body::KeyRotate(_)
+            | Body::MemberRevoke(_)
+            | Body::Finding(_)
+            | Body::ViolationDetermination(_)
+            | Body::PenaltyDecision(_)
+            | Body::Concurrence(_)
+            | Body::DraftPropose(_)
+            | Body::DraftAmend(_)
+            | Body::DraftSign(_) => false,
+            Body::IncidentReport(_)
+            | Body::IncidentResponse(_)
+            | Body::IncidentLink(_)
+            | Body::Investigation(_)
+            | Body::Remedy(_)
+            | Body::EvidenceSubmit(_)
+            | Body::EvidenceAcknowledge(_)
+            | Body::EvidenceAccess(_)
+            | Body::CommitmentDeclare(_)
+            | Body::DraftPosition(_)
+            | Body::ViolationResponse(_)
+            | Body::ChannelMessage(_)
+            | Body::ChannelReceipt(_)
+            | Body::SessionRecord(_)
+            | Body::Statement(_)
+            | Body::Disclosure(_) => true,
+        }
+    }
+
     pub(super) fn require_participant(&self, p: &ParticipantId) -> Result<Role, Rejection> {
         self.roles
             .get(p)

@@ -4,7 +4,7 @@
 import { t } from "../i18n.js";
 import { INCIDENT_TYPES, TIME_PRECISIONS } from "../vocabulary.js";
 import * as session from "../session.js";
-import { capabilities, fileDigest, submit, uploadEvidence } from "../records.js";
+import { capabilities, evidenceBody, fileDigest, indexOf, signGroup, submitGroup, uploadBlob } from "../records.js";
 import { baseMap, loadGeodata } from "./map.js";
 import { html, fill } from "../html.js";
 
@@ -134,10 +134,13 @@ export async function render(main, _params, context) {
     showSeat(entry);
   });
 
-  // Evidence records signed while this form is open, by file digest,
-  // description and confidentiality: a report refused (or lost on the way)
-  // after its evidence was filed cites the same records when sent again.
-  const filed = new Map();
+  // Evidence is filed with its report as one group, which the log admits
+  // all or none: a refused report leaves no evidence record behind. A group
+  // whose answer never came may be in the log all the same: before anything
+  // is signed again, its report is looked up by hash, so a retry never files
+  // it twice. Blobs uploaded on an earlier try are not uploaded again.
+  let unanswered = null;
+  const uploaded = new Set();
   document.getElementById("report-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
@@ -150,6 +153,14 @@ export async function render(main, _params, context) {
     const button = document.getElementById("report-submit");
     button.disabled = true;
     try {
+      if (unanswered) {
+        const index = await indexOf(unanswered.at(-1).hash);
+        if (index !== null) {
+          location.hash = `#/incidents/${index}`;
+          return;
+        }
+        unanswered = null;
+      }
       const origin = context.charter.origin;
       const files = [...document.getElementById("r-files").files];
       const uploads = document.getElementById("uploads");
@@ -158,22 +169,17 @@ export async function render(main, _params, context) {
         const description = document.getElementById("r-evidence-description").value.trim() || file.name;
         const confidentiality = document.getElementById("r-confidentiality").value;
         const digest = await fileDigest(file);
-        // Filed on an earlier try whose report was then refused: cite that
-        // record again rather than file the evidence twice.
-        const key = JSON.stringify([digest, description, confidentiality]);
-        if (filed.has(key)) {
-          evidence.push(filed.get(key));
-          continue;
+        if (!uploaded.has(digest)) {
+          const item = document.createElement("li");
+          fill(item, html`<span dir="auto">${file.name}</span><progress max="1" value="0"></progress><span class="state">${t("report.uploading")}</span>`);
+          uploads.append(item);
+          await uploadBlob(file, digest, (f) => {
+            item.querySelector("progress").value = f;
+          });
+          item.querySelector(".state").textContent = t("report.uploaded");
+          uploaded.add(digest);
         }
-        const item = document.createElement("li");
-        fill(item, html`<span dir="auto">${file.name}</span><progress max="1" value="0"></progress><span class="state">${t("report.uploading")}</span>`);
-        uploads.append(item);
-        const receipt = await uploadEvidence(file, { description, confidentiality, digest }, origin, (f) => {
-          item.querySelector("progress").value = f;
-        });
-        item.querySelector(".state").textContent = t("report.evidence_signed", { index: receipt.index });
-        filed.set(key, receipt.leaf_hash);
-        evidence.push(receipt.leaf_hash);
+        evidence.push(evidenceBody(file, { description, confidentiality }, digest));
       }
       const estimate = (name) => {
         const n = Number(form.elements[name].value) || 0;
@@ -201,12 +207,22 @@ export async function render(main, _params, context) {
           injured: { military: estimate("injured.military"), civilian: estimate("injured.civilian") },
         },
         narrative: form.elements.narrative.value.trim(),
-        evidence,
       };
       if (form.elements.accused.value) body.accused = form.elements.accused.value;
       if (form.elements.actor.value.trim()) body.actor = form.elements.actor.value.trim();
-      const receipt = await submit("incident.report", body, origin);
-      location.hash = `#/incidents/${receipt.index}`;
+      const signed = await signGroup(origin, [
+        ...evidence.map((b) => ({ kind: "evidence.submit", body: b })),
+        { kind: "incident.report", body: (hashes) => ({ ...body, evidence: hashes }) },
+      ]);
+      try {
+        const receipts = await submitGroup(signed);
+        location.hash = `#/incidents/${receipts.at(-1).index}`;
+      } catch (e) {
+        // Refused (4xx): nothing of the group is in the log. Otherwise the
+        // answer may have been lost after the group was filed.
+        if (!(e.status >= 400 && e.status < 500)) unanswered = signed;
+        throw e;
+      }
     } catch (e) {
       fill(error, html`<div class="notice error" dir="auto">${e.message}</div>`);
       button.disabled = false;
