@@ -437,6 +437,7 @@ impl Index {
             actor: name(row.actor),
             killed: row.killed,
             injured: row.injured,
+            illustrative: row.illustrative,
             response,
             deadline,
         })

@@ -55,6 +55,8 @@ pub(crate) struct Row {
     pub(crate) time_precision: TimePrecision,
     pub(crate) geo_precision: GeoPrecision,
     pub(crate) places: u8,
+    /// The report, or a record about it, says something in it is invented.
+    pub(crate) illustrative: bool,
 }
 
 /// A place's names as ids in the names pool: country, admin1, admin2, location.
@@ -96,6 +98,20 @@ pub(crate) struct Incidents {
 
     pub(crate) order: TimeOrder,
     pub(crate) grid: Grid,
+}
+
+impl Incidents {
+    /// A record about the incident in `slot` says something in it is
+    /// invented; returns whether that changes what its summary shows.
+    pub(crate) fn mark_illustrative(&mut self, slot: u32) -> bool {
+        match self.rows.get_mut(slot as usize) {
+            Some(row) if !row.illustrative => {
+                row.illustrative = true;
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 impl Default for Incidents {
@@ -227,6 +243,7 @@ impl Incidents {
             time_precision: report.time.precision,
             geo_precision: first.precision,
             places: u8::try_from(report.places.len()).unwrap_or(u8::MAX),
+            illustrative: report.illustrative.is_some(),
         });
         self.grid.insert(
             slot,

@@ -179,8 +179,21 @@ impl Index {
                 Some(truce_core::derive::compliance::IncidentFacts {
                     incident_type: *incidents.kind.get(slot)?,
                     occurred: incidents::timestamp(*incidents.event_at.get(slot)?),
+                    illustrative: incidents.rows.get(slot).is_some_and(|r| r.illustrative),
                 })
             });
+        // Anything about a case that says it is invented marks the case (a
+        // report marks itself as it is added, below).
+        if body.illustrative().is_some()
+            && !matches!(body, Body::IncidentReport(_))
+            && let Some(slot) = self
+                .records
+                .incident_of(index)
+                .and_then(|i| self.incidents.slot_of(i))
+            && self.incidents.mark_illustrative(slot)
+        {
+            self.incidents_version += 1;
+        }
         match body {
             // As `LogView`: only the first record can be the charter.
             Body::Charter(c) if index == 0 => {

@@ -231,6 +231,10 @@ pub struct IncidentSummary {
     pub response: ResponseState,
     /// When the accused party's answer is due (none when nobody is accused).
     pub deadline: Option<Timestamp>,
+    /// The report, or a record about it (a response, a finding…), says
+    /// something in it is invented rather than reported: what is shown of
+    /// the case rests on something illustrative.
+    pub illustrative: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -280,4 +284,6 @@ pub struct StatBucket {
     /// Best estimates summed, military and civilian together.
     pub killed: u64,
     pub injured: u64,
+    /// How many of `incidents` are illustrative (see `IncidentSummary::illustrative`).
+    pub illustrative: usize,
 }

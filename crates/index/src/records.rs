@@ -282,6 +282,25 @@ impl Records {
         out
     }
 
+    /// The incident report a record is ultimately about, following what each
+    /// record is about (a concurrence → a determination → a finding → its
+    /// incident); the report itself for a report.
+    pub(crate) fn incident_of(&self, index: u64) -> Option<u64> {
+        let mut at = index;
+        // Deeper than any chain of kinds (a receipt is not about an incident).
+        for _ in 0..8 {
+            if self.kind_of(at)? == Kind::IncidentReport {
+                return Some(at);
+            }
+            let next = *self.subjects.get(usize::try_from(at).ok()?)?;
+            if next == NONE {
+                return None;
+            }
+            at = u64::from(next);
+        }
+        None
+    }
+
     pub(crate) fn thread_of(&self, message: u64) -> Option<u64> {
         self.thread_of.get(&message).copied()
     }

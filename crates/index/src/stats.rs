@@ -20,7 +20,8 @@ fn week(t: i64) -> i64 {
     (t - MONDAY).div_euclid(WEEK)
 }
 
-type Tally = (usize, u64, u64);
+/// Incidents, killed, injured, illustrative incidents.
+type Tally = (usize, u64, u64, usize);
 
 /// Tallies per group number: an array over `low..=high` when that range is
 /// small (one add per incident, no hashing), else a hash map.
@@ -34,13 +35,13 @@ impl Groups {
         match usize::try_from(high.saturating_sub(low).saturating_add(1)) {
             Ok(n) if high.saturating_sub(low) < DENSE => Groups::Dense {
                 low,
-                tallies: vec![(0, 0, 0); n],
+                tallies: vec![(0, 0, 0, 0); n],
             },
             _ => Groups::Sparse(HashMap::new()),
         }
     }
 
-    fn add(&mut self, group: i64, killed: u64, injured: u64) {
+    fn add(&mut self, group: i64, killed: u64, injured: u64, illustrative: bool) {
         let tally = match self {
             Groups::Dense { low, tallies } => usize::try_from(group - *low)
                 .ok()
@@ -51,6 +52,7 @@ impl Groups {
             t.0 += 1;
             t.1 += killed;
             t.2 += injured;
+            t.3 += usize::from(illustrative);
         }
     }
 
@@ -129,11 +131,10 @@ impl Index {
                     }
                 }
             };
-            let (killed, injured) = inc
-                .rows
-                .get(s)
-                .map_or((0, 0), |r| (u64::from(r.killed), u64::from(r.injured)));
-            groups.add(group, killed, injured);
+            let (killed, injured, illustrative) = inc.rows.get(s).map_or((0, 0, false), |r| {
+                (u64::from(r.killed), u64::from(r.injured), r.illustrative)
+            });
+            groups.add(group, killed, injured, illustrative);
         }
         let party = |g: i64| {
             u8::try_from(g)
@@ -144,7 +145,7 @@ impl Index {
         let mut out: Vec<StatBucket> = groups
             .into_vec()
             .into_iter()
-            .filter_map(|(g, (incidents, killed, injured))| {
+            .filter_map(|(g, (incidents, killed, injured, illustrative))| {
                 let key = match by {
                     Grouping::Week => StatKey::Week(timestamp(g * WEEK + MONDAY)),
                     Grouping::Type => {
@@ -164,6 +165,7 @@ impl Index {
                     incidents,
                     killed,
                     injured,
+                    illustrative,
                 })
             })
             .collect();

@@ -1514,3 +1514,67 @@ fn kept_compliance_agrees_with_derive() {
     assert_eq!(kept.awaiting_decision(), awaiting_decision(&view));
     assert!(kept.awaiting_decision().len() < awaiting.len());
 }
+
+#[test]
+fn a_case_is_illustrative_when_its_report_or_anything_about_it_says_so() {
+    let mut fx = Fx::new();
+    let plain = fx.admit(PK, incident(&Incident::default()));
+    let marked = {
+        let mut v = incident(&Incident::default()).to_value().unwrap();
+        v["illustrative"] = json!("Coordinates illustrative.");
+        fx.admit(PK, Body::parse(Kind::IncidentReport, &v).unwrap())
+    };
+    let answered = fx.admit(
+        PK,
+        incident(&Incident {
+            accused: Some("afghanistan"),
+            ..Default::default()
+        }),
+    );
+    let found = fx.admit(PK, incident(&Incident::default()));
+    let flags = |fx: &Fx| -> Vec<bool> {
+        let page = fx
+            .index
+            .incidents(&IncidentQuery::default(), at(fx.clock))
+            .unwrap();
+        [&plain, &marked, &answered, &found]
+            .iter()
+            .map(|r| {
+                let i = fx.index.index_of(&r.hash()).unwrap();
+                page.items
+                    .iter()
+                    .find(|s| s.index == i)
+                    .unwrap()
+                    .illustrative
+            })
+            .collect()
+    };
+    assert_eq!(flags(&fx), [false, true, false, false]);
+    // An invented answer marks the case it answers.
+    let mut v = response(answered.hash(), "deny").to_value().unwrap();
+    v["illustrative"] = json!("Response illustrative.");
+    let version = fx.index.incidents_version();
+    fx.admit(AF, Body::parse(Kind::IncidentResponse, &v).unwrap());
+    assert!(
+        fx.index.incidents_version() > version,
+        "cached answers change"
+    );
+    // So does an invented finding, and what rests on it (its concurrence).
+    let mut f = finding(found.hash(), "verified", Some("pakistan"))
+        .to_value()
+        .unwrap();
+    f["illustrative"] = json!("Finding illustrative.");
+    let finding = fx.admit(TR, Body::parse(Kind::Finding, &f).unwrap());
+    fx.admit(QA, concurrence(finding.hash()));
+    assert_eq!(flags(&fx), [false, true, true, true]);
+    // Statistics count them.
+    let buckets = fx
+        .index
+        .statistics(&IncidentQuery::default(), Grouping::Type, at(fx.clock))
+        .unwrap();
+    assert_eq!(buckets.iter().map(|b| b.illustrative).sum::<usize>(), 3);
+    assert_eq!(buckets.iter().map(|b| b.incidents).sum::<usize>(), 4);
+    // And compliance says which verified violations rest on something invented.
+    assert_eq!(fx.index.compliance().verified_violations(), 1);
+    assert_eq!(fx.index.compliance().illustrative_violations(), 1);
+}

@@ -30,6 +30,9 @@ pub struct ViolationView {
     pub found_at: Timestamp,
     /// Determinations the mediators made on this finding, with their decisions.
     pub determinations: Vec<DeterminationView>,
+    /// The finding, or the report it is on, says something in it is invented
+    /// (the demo's outcomes): the violation rests on something illustrative.
+    pub illustrative: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,6 +70,8 @@ pub struct AwaitingDecision {
 pub struct IncidentFacts {
     pub incident_type: IncidentType,
     pub occurred: Timestamp,
+    /// Whether the report says something in it is invented (`Body::illustrative`).
+    pub illustrative: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -88,6 +93,8 @@ struct FindingState {
     signers: Vec<ParticipantId>,
     /// Its violation determinations, in log order.
     determinations: Vec<Hash>,
+    /// The finding or its report is illustrative, and so is all that rests on it.
+    illustrative: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -152,6 +159,7 @@ impl Compliance {
                         found_at: time,
                         signers: author_participant.into_iter().cloned().collect(),
                         determinations: Vec::new(),
+                        illustrative: facts.illustrative || f.illustrative.is_some(),
                     },
                 );
             }
@@ -218,6 +226,7 @@ impl Compliance {
             determination: f.determination,
             occurred: f.facts.occurred,
             found_at: f.found_at,
+            illustrative: f.illustrative,
             determinations: f
                 .determinations
                 .iter()
@@ -241,6 +250,12 @@ impl Compliance {
     /// did not verify the incident, or is still short of signatures, is not one.
     pub fn verified_violations(&self) -> usize {
         self.verified().count()
+    }
+
+    /// How many of [`Compliance::verified_violations`] rest on something
+    /// illustrative (the finding or its report says so).
+    pub fn illustrative_violations(&self) -> usize {
+        self.verified().filter(|(_, f)| f.illustrative).count()
     }
 
     /// Every commitment with the verified violations found against it.
@@ -303,6 +318,7 @@ fn kept(view: &LogView<'_>) -> Compliance {
                 Body::IncidentReport(report) => Some(IncidentFacts {
                     incident_type: report.incident_type,
                     occurred: report.time.at,
+                    illustrative: report.illustrative.is_some(),
                 }),
                 _ => None,
             },

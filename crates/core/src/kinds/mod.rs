@@ -180,6 +180,42 @@ impl Body {
         }
     }
 
+    /// What the body itself says is invented rather than reported, for the
+    /// kinds that can say so (the demo data set marks everything it invents).
+    /// Views that show a record, or a figure counted from records, mark it by this.
+    pub fn illustrative(&self) -> Option<&crate::values::Label> {
+        match self {
+            Body::Charter(b) => b.illustrative.as_ref(),
+            Body::IncidentReport(b) => b.illustrative.as_ref(),
+            Body::IncidentResponse(b) => b.illustrative.as_ref(),
+            Body::Investigation(b) => b.illustrative.as_ref(),
+            Body::Finding(b) => b.illustrative.as_ref(),
+            Body::Remedy(b) => b.illustrative.as_ref(),
+            Body::EvidenceSubmit(b) => b.illustrative.as_ref(),
+            Body::CommitmentDeclare(b) => b.illustrative.as_ref(),
+            Body::ViolationDetermination(b) => b.illustrative.as_ref(),
+            Body::PenaltyDecision(b) => b.illustrative.as_ref(),
+            Body::DraftPropose(b) => b.illustrative.as_ref(),
+            Body::DraftAmend(b) => b.illustrative.as_ref(),
+            Body::DraftPosition(b) => b.illustrative.as_ref(),
+            Body::ChannelMessage(b) => b.illustrative.as_ref(),
+            Body::SessionRecord(b) => b.illustrative.as_ref(),
+            Body::Statement(b) => b.illustrative.as_ref(),
+            // No field for it: every kind named, so that a new one is decided here too.
+            Body::MemberAdd(_)
+            | Body::KeyRotate(_)
+            | Body::MemberRevoke(_)
+            | Body::IncidentLink(_)
+            | Body::Concurrence(_)
+            | Body::EvidenceAcknowledge(_)
+            | Body::EvidenceAccess(_)
+            | Body::DraftSign(_)
+            | Body::ViolationResponse(_)
+            | Body::ChannelReceipt(_)
+            | Body::Disclosure(_) => None,
+        }
+    }
+
     /// Every earlier record this body names. Each must also be listed in the
     /// envelope's `refs`, so the log's graph of references can be checked
     /// without knowing any kind.

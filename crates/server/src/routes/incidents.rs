@@ -262,6 +262,9 @@ pub struct Summary {
     /// (the charter's threshold of mediators signed them). A finding that
     /// did not verify the incident, or still lacks signatures, is not one.
     pub verified_violations: usize,
+    /// How many of `verified_violations` rest on something illustrative (the
+    /// finding or its report says something in it is invented).
+    pub illustrative_violations: usize,
     /// The server's time these figures are as of (deadlines run against it).
     pub as_of: Timestamp,
 }
@@ -297,6 +300,7 @@ pub async fn summary(
                         .map(|(stage, incidents)| StageTotal { stage, incidents })
                         .collect(),
                     verified_violations: index.compliance().verified_violations(),
+                    illustrative_violations: index.compliance().illustrative_violations(),
                     as_of: now,
                 })
             })

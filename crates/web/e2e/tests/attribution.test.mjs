@@ -86,3 +86,63 @@ test("a case shows its report's sources, and the dashboard says what the demo is
   assertClean(problems);
   await context.close();
 });
+
+test("every report title is shown with its reporter, and what is illustrative is marked, on every page", async () => {
+  const { page, problems, context } = await user(browser);
+  // Dashboard: deadlines and findings name the reporter; violations say how many are illustrative.
+  await open(page, "#/");
+  const figures = await page.evaluate(() => fetch("/api/v1/summary").then((r) => r.json()));
+  assert.ok(figures.illustrative_violations > 0 && figures.illustrative_violations <= figures.verified_violations);
+  const note = plain(await page.textContent(".status-note[data-illustrative]"));
+  assert.equal(note, `${figures.illustrative_violations} of ${figures.verified_violations} illustrative`);
+  const items = await page.$$eval("article.card .list li a", (links) => links.map((a) => ({ reporter: a.querySelector(".reporter")?.textContent ?? null, badge: !!a.querySelector("[data-illustrative]"), text: a.textContent })));
+  assert.ok(items.length > 0);
+  for (const item of items) {
+    assert.match(plain(item.reporter ?? ""), /^(Pakistan|Afghanistan) reports:$/, item.text);
+  }
+  const incidents = await page.evaluate(() => fetch("/api/v1/incidents?limit=100").then((r) => r.json()));
+  assert.ok(incidents.items.every((i) => typeof i.illustrative === "boolean"), "the list endpoint carries the flag");
+  const listed = await page.$$eval("article.card .list li a", (links) => links.map((a) => Number(a.getAttribute("href").split("/").pop())));
+  for (const index of listed) {
+    const item = incidents.items.find((i) => i.index === index);
+    const shown = items[listed.indexOf(index)];
+    assert.equal(shown.badge, item.illustrative, `dashboard badge of #${index}`);
+  }
+  await shot(page, "dashboard-attribution");
+
+  // The map: every list entry names its reporter, every pop-up too.
+  await open(page, "#/map");
+  await page.waitForSelector("#incident-list li a");
+  const entries = await page.$$eval("#incident-list li a", (links) => links.map((a) => a.textContent));
+  for (const e of entries) assert.match(plain(e), /Reported by (Pakistan|Afghanistan)/, e);
+  const badges = await page.$$eval("#incident-list li a [data-illustrative]", (b) => b.length);
+  assert.equal(badges, incidents.items.filter((i) => i.illustrative).length);
+  const markers = await page.$$("path.leaflet-interactive");
+  assert.ok(markers.length > 0, "some markers stand alone at this zoom");
+  for (const marker of markers.slice(0, 4)) {
+    await marker.click({ force: true });
+    const popup = await page.waitForSelector(".leaflet-popup-content .reporter");
+    assert.match(plain(await popup.textContent()), /^(Pakistan|Afghanistan) reports:$/);
+  }
+  await shot(page, "map-popup");
+
+  // A case's header, the compliance rows and the statistics say what is illustrative.
+  const illustrative = incidents.items.find((i) => i.illustrative);
+  await open(page, `#/incidents/${illustrative.index}`);
+  assert.ok(await page.$("h1 [data-illustrative]"));
+  await open(page, "#/commitments");
+  const compliance = await page.evaluate(() => fetch("/api/v1/commitments").then((r) => r.json()));
+  const rows = compliance.commitments.flatMap((c) => c.violations);
+  assert.equal(await page.$$eval("article.commitment tbody [data-illustrative]", (b) => b.length), rows.filter((v) => v.illustrative).length);
+  await open(page, "#/statistics");
+  const stats = plain(await page.textContent("p.notice.illustrative"));
+  assert.match(stats, new RegExp(`^${incidents.items.filter((i) => i.illustrative).length} of these ${incidents.total} incidents are illustrative`));
+
+  // The channel: every thread says who wrote it.
+  await open(page, "#/channel");
+  const threads = await page.$$eval(".thread h2", (h) => h.map((x) => x.textContent));
+  assert.ok(threads.length > 0);
+  for (const h of threads) assert.match(plain(h), /^(Pakistan|Afghanistan|Türkiye|Qatar) writes:/, h);
+  assertClean(problems);
+  await context.close();
+});

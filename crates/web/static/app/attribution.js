@@ -66,3 +66,16 @@ export function talkRecord(view, context) {
       <footer class="record-footer"><span>#${view.index}</span> <a href="/api/v1/records/${view.index}/bundle" download="truce-record-${view.index}.bundle.json">${t("case.bundle")}</a></footer>
     </article>`;
 }
+
+/** A mark for what is illustrative or rests on something illustrative. */
+export function illustrativeBadge(flag) {
+  return flag ? html` <span class="badge illustrative-badge" data-illustrative="true" title="${t("illustrative.hint")}">${t("illustrative.badge")}</span>` : "";
+}
+
+/**
+ * An incident's title as what it is: its reporter's wording, so never shown
+ * without the reporter ("Afghanistan reports: …"), and marked when illustrative.
+ */
+export function reportTitle(item, participants) {
+  return html`<span class="reported-title"><span class="reporter" data-reporter="${item.reporter ?? ""}">${t("claims.reports", { party: participantName(item.reporter, participants) })}</span> <strong dir="auto">${item.title}</strong></span>${illustrativeBadge(item.illustrative)}`;
+}

@@ -12,7 +12,7 @@ import { submit } from "../records.js";
 import { showConfirmation } from "../forms.js";
 import { dateTime, degrees, number, participantName, shortHash, timeLeft } from "../format.js";
 import { html, fill } from "../html.js";
-import { illustrativeNote, sourceList } from "../attribution.js";
+import { illustrativeBadge, illustrativeNote, sourceList } from "../attribution.js";
 
 function casualtyLine(c) {
   if (!c) return "";
@@ -146,7 +146,7 @@ export async function render(main, params, context) {
       <header class="page-header">
         <div>
           <p class="eyebrow">${t(`types.${summary.incident_type}`)} · ${dateTime(summary.time.at, summary.time.precision)}</p>
-          <h1 dir="auto">${summary.title}</h1>
+          <h1><span dir="auto">${summary.title}</span>${illustrativeBadge(summary.illustrative)}</h1>
           <p class="claim-line">${t("case.claim", { reporter: p(c.reporter), accused: c.accused ? p(c.accused) : t("common.none") })}</p>
         </div>
         <div class="case-status">

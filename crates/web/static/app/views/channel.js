@@ -44,7 +44,7 @@ export async function render(main, params, context) {
         ${ordered.length ? ordered
           .map(
             (thread) => html`<article class="card thread">
-          <h2 dir="auto">${thread[0].subject}</h2>
+          <h2 dir="auto"><span class="reporter">${t("claims.writes", { party: p(thread[0].from) })}</span> ${thread[0].subject}</h2>
           ${thread
             .map((m) => {
               const mineToAck = s && m.recipients.some((r) => r.participant === s.participant && r.status !== "acknowledged");

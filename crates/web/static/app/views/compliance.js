@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import { dateTime, number, participantName } from "../format.js";
 import { caseLink } from "./links.js";
 import { html, fill } from "../html.js";
+import { illustrativeBadge } from "../attribution.js";
 
 export async function render(main, _params, context) {
   const compliance = await api.get("/api/v1/commitments");
@@ -24,11 +25,11 @@ export async function render(main, _params, context) {
           <article class="card commitment ${verified.length ? "breached" : "kept"}">
             <header class="commitment-head">
               <div><p class="eyebrow">${c.party ? t("compliance.by", { party: p(c.party) }) : t("compliance.by_all")}</p><h2 dir="auto">${c.title}</h2></div>
-              <div class="score"><strong>${number(verified.length)}</strong><span>${t("compliance.violations")}</span></div>
+              <div class="score"><strong>${number(verified.length)}</strong><span>${t("compliance.violations")}</span>${verified.some((v) => v.illustrative) ? illustrativeBadge(true) : ""}</div>
             </header>
             <p class="meta">${t("compliance.since", { date: dateTime(c.effective, "day") })} · ${c.incident_types.map((x) => t(`types.${x}`)).join(", ")}</p>
             ${c.violations.length ? html`<table class="simple"><thead><tr><th>${t("compliance.occurred")}</th><th>${t("compliance.type")}</th><th>${t("compliance.finding")}</th><th>${t("compliance.decisions")}</th></tr></thead><tbody>
-              ${c.violations.map((v) => html`<tr><td>${caseLink(v.incident, dateTime(v.occurred, "day"))}</td><td>${t(`types.${v.incident_type}`)}</td><td>${t(`determinations.${v.determination}`)} · ${dateTime(v.found_at, "day")}</td><td>${v.determinations.length ? v.determinations.map((d) => t("compliance.step", { level: d.consequence_level ?? "?" })).join(", ") : t("compliance.none_yet")}</td></tr>`)}
+              ${c.violations.map((v) => html`<tr><td>${caseLink(v.incident, dateTime(v.occurred, "day"))}${illustrativeBadge(v.illustrative)}</td><td>${t(`types.${v.incident_type}`)}</td><td>${t(`determinations.${v.determination}`)} · ${dateTime(v.found_at, "day")}</td><td>${v.determinations.length ? v.determinations.map((d) => t("compliance.step", { level: d.consequence_level ?? "?" })).join(", ") : t("compliance.none_yet")}</td></tr>`)}
             </tbody></table>` : html`<p class="kept-line">✓ ${t("compliance.no_violations")}</p>`}
           </article>`;
           })}

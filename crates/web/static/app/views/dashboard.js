@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import { openCheckpoint } from "../crypto.js";
 import { dateTime, number, participantName, shortHash, timeLeft } from "../format.js";
 import { html, fill } from "../html.js";
+import { illustrativeBadge, reportTitle } from "../attribution.js";
 
 
 export async function render(main, _params, context) {
@@ -51,6 +52,7 @@ export async function render(main, _params, context) {
         <div class="status-item ${summary.verified_violations ? "warn" : ""}">
           <span class="status-label">${t("dashboard.verified_violations")}</span>
           <strong data-figure="verified-violations">${number(summary.verified_violations)}</strong>
+          ${summary.illustrative_violations ? html`<span class="status-note" data-illustrative="true">${t("dashboard.illustrative_violations", { n: number(summary.illustrative_violations), total: number(summary.verified_violations) })}</span>` : ""}
         </div>
         <div class="status-item">
           <span class="status-label">${t("dashboard.open_cases")}</span>
@@ -75,13 +77,13 @@ export async function render(main, _params, context) {
 
         <article class="card">
           <h2>${t("dashboard.deadlines")}</h2>
-          ${upcoming.length ? html`<ul class="list">${upcoming.map((d) => html`<li><a href="#/incidents/${d.index}" dir="auto">${d.title}</a><span class="meta">${t("dashboard.answer_owed", { party: p(d.accused) })}</span><span class="countdown ${d.left < 86400 ? "soon" : ""}">${timeLeft(d.left)}</span></li>`)}</ul>` : html`<p class="empty">${t("dashboard.no_deadlines")}</p>`}
+          ${upcoming.length ? html`<ul class="list">${upcoming.map((d) => html`<li><a href="#/incidents/${d.index}">${reportTitle(d, context.participants)}</a><span class="meta">${t("dashboard.answer_owed", { party: p(d.accused) })}</span><span class="countdown ${d.left < 86400 ? "soon" : ""}">${timeLeft(d.left)}</span></li>`)}</ul>` : html`<p class="empty">${t("dashboard.no_deadlines")}</p>`}
           ${overdue.length || overdueAcks ? html`<p class="overdue-summary">${t("dashboard.overdue_summary", { reports: number(overdue.length), acks: number(overdueAcks) })}</p>` : ""}
         </article>
 
         <article class="card">
           <h2>${t("dashboard.latest_findings")}</h2>
-          ${found.items.length ? html`<ul class="list">${found.items.map((i) => html`<li><a href="#/incidents/${i.index}" dir="auto">${i.title}</a><span class="meta">${dateTime(i.time.at, i.time.precision)} · ${t(`types.${i.incident_type}`)}</span></li>`)}</ul>` : html`<p class="empty">${t("dashboard.no_findings")}</p>`}
+          ${found.items.length ? html`<ul class="list">${found.items.map((i) => html`<li><a href="#/incidents/${i.index}">${reportTitle(i, context.participants)}</a><span class="meta">${dateTime(i.time.at, i.time.precision)} · ${t(`types.${i.incident_type}`)}</span></li>`)}</ul>` : html`<p class="empty">${t("dashboard.no_findings")}</p>`}
         </article>
 
         <article class="card" id="checkpoint-card">

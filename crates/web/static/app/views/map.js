@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { CASE_STAGES, INCIDENT_TYPES } from "../vocabulary.js";
 import { t } from "../i18n.js";
 import { dateTime, number, participantName } from "../format.js";
+import { illustrativeBadge, reportTitle } from "../attribution.js";
 import { html, fill, markup } from "../html.js";
 
 const STAGE_COLOURS = {
@@ -185,7 +186,7 @@ export async function render(main, params, context) {
         .map(
           (i) => html`<li><a href="#/incidents/${i.index}" data-index="${i.index}">
             <span class="stage-dot" data-colour="${STAGE_COLOURS[i.stage]}"></span>
-            <strong dir="auto">${i.title}</strong>
+            <strong dir="auto">${i.title}</strong>${illustrativeBadge(i.illustrative)}
             <span class="meta">${dateTime(i.time.at, i.time.precision)} · ${t(`types.${i.incident_type}`)}</span>
             <span class="meta">${t("map.reported_by", { party: participantName(i.reporter, context.participants) })}${i.accused ? ` · ${t("map.accuses", { party: participantName(i.accused, context.participants) })}` : ""}</span>
             <span class="stage stage-${i.stage}">${t(`stages.${i.stage}`)}</span></a></li>`,
@@ -202,7 +203,7 @@ export async function render(main, params, context) {
       fillOpacity: 0.92,
     });
     marker.bindPopup(
-      markup(html`<strong dir="auto">${i.title}</strong><br>${dateTime(i.time.at, i.time.precision)}<br>${t(`types.${i.incident_type}`)} · ${t(`stages.${i.stage}`)}<br><a href="#/incidents/${i.index}">${t("map.open_case")}</a>`),
+      markup(html`${reportTitle(i, context.participants)}<br>${i.accused ? html`${t("map.accuses", { party: participantName(i.accused, context.participants) })}<br>` : ""}${dateTime(i.time.at, i.time.precision)}<br>${t(`types.${i.incident_type}`)} · ${t(`stages.${i.stage}`)}<br><a href="#/incidents/${i.index}">${t("map.open_case")}</a>`),
     );
     cluster.addLayer(marker);
   }

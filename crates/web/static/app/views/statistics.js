@@ -44,19 +44,21 @@ function chart(canvas, buckets, context, { horizontal = false, stacked = false }
 }
 
 function table(buckets, context) {
-  return html`<table class="simple"><thead><tr><th></th><th>${t("statistics.incidents")}</th><th>${t("statistics.killed")}</th><th>${t("statistics.injured")}</th></tr></thead><tbody>
-    ${buckets.map((b) => html`<tr><th scope="row" dir="auto">${label(b.key, context)}</th><td>${number(b.incidents)}</td><td>${number(b.killed)}</td><td>${number(b.injured)}</td></tr>`)}</tbody></table>`;
+  return html`<table class="simple"><thead><tr><th></th><th>${t("statistics.incidents")}</th><th>${t("statistics.of_them_illustrative")}</th><th>${t("statistics.killed")}</th><th>${t("statistics.injured")}</th></tr></thead><tbody>
+    ${buckets.map((b) => html`<tr><th scope="row" dir="auto">${label(b.key, context)}</th><td>${number(b.incidents)}</td><td data-illustrative="${b.illustrative}">${number(b.illustrative)}</td><td>${number(b.killed)}</td><td>${number(b.injured)}</td></tr>`)}</tbody></table>`;
 }
 
 export async function render(main, _params, context) {
   const groups = ["week", "area", "type", "party"];
   const [week, area, type, party] = await Promise.all(groups.map((g) => api.get(`/api/v1/statistics?group=${g}`)));
   const total = week.reduce((n, b) => n + b.incidents, 0);
+  const illustrative = week.reduce((n, b) => n + b.illustrative, 0);
   fill(main, html`
     <section class="page wide">
       <header class="page-header"><div><p class="eyebrow">${t("statistics.eyebrow")}</p><h1>${t("statistics.title")}</h1></div>
         <p class="meta">${t("statistics.total", { n: number(total) })}</p></header>
       <p class="notice">${t("statistics.claims")}</p>
+      ${illustrative ? html`<p class="notice illustrative" data-illustrative="${illustrative}">${t("statistics.illustrative", { n: number(illustrative), total: number(total) })}</p>` : ""}
       <article class="card"><h2>${t("statistics.by_week")}</h2><div class="chart-box tall"><canvas id="chart-week" role="img" aria-label="${t("statistics.by_week")}"></canvas></div>
         <details><summary>${t("statistics.as_table")}</summary>${table(week, context)}</details></article>
       <div class="grid two">
