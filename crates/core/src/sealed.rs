@@ -5,7 +5,6 @@
 //! anyone guessing short contents by hashing candidates.
 
 use crate::canonical::{self, CanonicalError};
-use crate::kinds::common::RecordRef;
 use crate::values::{Bounded, ParticipantId};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -92,7 +91,7 @@ impl Opening {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Disclosure {
-    pub record: RecordRef,
+    pub record: truce_tlog::Hash,
     pub opening: Opening,
 }
 

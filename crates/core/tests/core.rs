@@ -16,6 +16,8 @@ mod admission;
 mod canonical;
 #[path = "core/derive.rs"]
 mod derive;
+#[path = "core/modules.rs"]
+mod modules;
 #[path = "core/records.rs"]
 mod records;
 #[path = "core/robustness.rs"]

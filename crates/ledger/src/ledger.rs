@@ -1,6 +1,8 @@
 //! The public face of the append path: open a log, submit records.
 
 use crate::sequencer::{self, Item, Job, Work};
+use crate::shared::Shared;
+use crate::submission::{Receipt, SubmitError};
 use crate::verifier;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
@@ -13,84 +15,6 @@ use truce_core::{LogState, Rejection};
 use truce_store::{Store, StoreError};
 use truce_tlog::note::NoteSigner;
 use truce_tlog::{Checkpoint, Hash};
-
-/// What a submitter learns once its record is durable.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Receipt {
-    pub index: u64,
-    pub leaf_hash: Hash,
-    /// The size of the tree the batch's checkpoint signs.
-    pub tree_size: u64,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SubmitError {
-    #[error("rejected: {0}")]
-    Rejected(#[from] Rejection),
-    #[error("the confidential part cannot be filed: {0}")]
-    Opening(String),
-    /// The store failed (its error is the source): the record is not in
-    /// the log. A failed write answers every record of its batch, so they
-    /// share the one error.
-    #[error("not stored")]
-    Storage(#[source] Arc<StoreError>),
-    /// The ledger admits nothing on a state the store may not hold: after a
-    /// failed write until the log is read back, or on top of a batch whose
-    /// write failed. The store's error, when one stopped it, is the source.
-    #[error("not stored: {reason}")]
-    Unavailable {
-        reason: String,
-        #[source]
-        cause: Option<Arc<StoreError>>,
-    },
-    /// The write failed in a way that may have come after the commit, and
-    /// the store could not be read back to tell: the record may or may not
-    /// be in the log. Look it up by its hash before anything else. The
-    /// write's error is the source.
-    #[error(
-        "the store stopped answering while the record was written (and reading it back: {read_back}): it may or may not be in the log"
-    )]
-    Unknown {
-        #[source]
-        written: Arc<StoreError>,
-        read_back: String,
-    },
-    /// A ledger thread could not be started.
-    #[error("the ledger cannot start its threads")]
-    Start(#[source] std::io::Error),
-    #[error("the ledger is shutting down")]
-    Closed,
-}
-
-impl From<StoreError> for SubmitError {
-    fn from(e: StoreError) -> Self {
-        SubmitError::Storage(Arc::new(e))
-    }
-}
-
-pub(crate) struct Shared {
-    pub store: Arc<dyn Store>,
-    /// The state admission checks against. Submitters read it briefly to find
-    /// keys; only the sequencer writes it.
-    pub state: RwLock<LogState>,
-    pub signer: NoteSigner,
-    /// The size of the log as far as our own writes have made it durable
-    /// (or as last read from the store): when it equals the sequencer's tree
-    /// size, nothing of ours is in flight.
-    pub durable: AtomicU64,
-}
-
-impl Shared {
-    /// The admission state, to change it (the sequencer alone does). A
-    /// poisoned lock is taken over: the state is rebuilt from the store after
-    /// any failed write anyway.
-    pub(crate) fn state_mut(&self) -> std::sync::RwLockWriteGuard<'_, LogState> {
-        self.state
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
 
 /// The append path of one log. Share it with an `Arc`.
 pub struct Ledger {

@@ -19,7 +19,10 @@ mod audit;
 pub mod bundle;
 mod ledger;
 mod sequencer;
+mod shared;
+mod submission;
 mod verifier;
 
 pub use audit::{AuditFailure, AuditReport, Auditor, Place, verify_leaves, verify_store};
-pub use ledger::{Ledger, Receipt, SubmitError};
+pub use ledger::Ledger;
+pub use submission::{Receipt, SubmitError};

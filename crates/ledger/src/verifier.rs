@@ -3,8 +3,8 @@
 //! record that verifies to the sequencer. Batching needs no waiting: a thread
 //! takes whatever is queued the moment it is free.
 
-use crate::ledger::SubmitError;
 use crate::sequencer::{Job, Work};
+use crate::submission::SubmitError;
 use std::sync::mpsc::{Receiver, Sender};
 use truce_core::Rejection;
 

@@ -22,6 +22,7 @@ pub mod limits;
 pub mod openapi;
 pub mod params;
 pub mod routes;
+pub mod sessions;
 pub mod state;
 pub mod verified_blobs;
 

@@ -6,9 +6,9 @@
 //!   are answered at once, so one caller cannot occupy the server's threads
 //!   however fast its requests come; the next gets 429 until one finishes.
 
-use crate::auth::Sessions;
 use crate::clock::Clock;
 use crate::error::ApiError;
+use crate::sessions::Sessions;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;

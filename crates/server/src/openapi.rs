@@ -25,7 +25,6 @@ Errors are RFC 9457 problem details (`application/problem+json`) whose `detail` 
 to do. Anything the API asserts can be checked offline with `truce verify`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    paths(crate::routes::transparency::tile),
     components(schemas(crate::error::Problem)),
     tags(
         (name = "records", description = "Submit signed records of every kind; read them back."),

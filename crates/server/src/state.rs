@@ -1,6 +1,6 @@
 //! What every request handler shares.
 
-use crate::auth::Sessions;
+use crate::sessions::Sessions;
 use crate::clock::Clock;
 use std::sync::Arc;
 use truce_ledger::Ledger;

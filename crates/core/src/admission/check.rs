@@ -4,26 +4,12 @@
 
 use super::rules::Author;
 use super::state::{Facts, LogState};
-use super::{Rejection, RuleViolation, Signatures};
+use super::{Rejection, RuleViolation, Signatures, parse_key_id};
 use crate::kinds::charter::Role;
 use crate::kinds::{Body, Kind};
 use crate::record::Record;
 use crate::values::ParticipantId;
 use ed25519_dalek::VerifyingKey;
-
-/// Key ids are exactly eight lowercase hex digits: one spelling only, since
-/// the signature list is part of the leaf and a relay must not be able to
-/// change a record's hash by respelling it.
-pub(super) fn parse_key_id(key: &str) -> Option<u32> {
-    if key.len() != 8
-        || !key
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
-        return None;
-    }
-    u32::from_str_radix(key, 16).ok()
-}
 
 impl LogState {
     /// The keys a record's signatures must verify under, in signature order,

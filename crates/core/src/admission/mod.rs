@@ -95,3 +95,17 @@ impl LogState {
         Ok(())
     }
 }
+
+/// Key ids are exactly eight lowercase hex digits: one spelling only, since
+/// the signature list is part of the leaf and a relay must not be able to
+/// change a record's hash by respelling it.
+fn parse_key_id(key: &str) -> Option<u32> {
+    if key.len() != 8
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return None;
+    }
+    u32::from_str_radix(key, 16).ok()
+}

@@ -24,6 +24,20 @@ pub enum Role {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct VerifierKey(NoteVerifier);
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for VerifierKey {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::values::schema::string(
+            None,
+            None,
+            "An Ed25519 public key as a signed-note verifier key: name+hex8(key id)+base64(0x01‖key).",
+        )
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for VerifierKey {}
+
 impl VerifierKey {
     pub fn parse(vkey: &str) -> Result<Self, String> {
         NoteVerifier::from_vkey(vkey)

@@ -99,6 +99,20 @@ impl fmt::Display for Capability {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BlobDigest(pub [u8; 32]);
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for BlobDigest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::values::schema::string(
+            Some("^sha256:[0-9a-f]{64}$"),
+            None,
+            "The SHA-256 digest of an evidence file: sha256: and 64 lowercase hex digits.",
+        )
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for BlobDigest {}
+
 impl BlobDigest {
     pub fn parse(value: &str) -> Result<Self, String> {
         let hex_part = value

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 /// The envelope format this code writes and reads.
 pub const ENVELOPE_VERSION: u32 = 1;
 
+/// Domain separation: these bytes prefix every record signing message, so a
+/// record signature can never be mistaken for a note, a checkpoint or a token.
+pub(super) const RECORD_DOMAIN: &[u8] = b"truce-record-v1\n";
+
 /// What an author signs.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

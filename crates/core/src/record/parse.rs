@@ -1,10 +1,8 @@
-use super::envelope::{ENVELOPE_VERSION, SignedRecord};
-use super::sign::RECORD_DOMAIN;
+use super::envelope::{ENVELOPE_VERSION, RECORD_DOMAIN, SignedRecord};
 use crate::canonical::{self, CanonicalError};
 use crate::kinds::{Body, Kind};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use ed25519_dalek::VerifyingKey;
 use truce_tlog::{Hash, leaf_hash};
 
 /// A record's canonical bytes may be at most 65,535 bytes (evidence travels as
@@ -192,26 +190,6 @@ impl Record {
 
     pub fn time(&self) -> crate::values::Timestamp {
         self.signed.envelope.time
-    }
-
-    /// Checks signature `index` against `key`. The caller (admission) decides
-    /// which key that must be.
-    pub fn verify_signature(&self, index: usize, key: &VerifyingKey) -> Result<(), RecordError> {
-        let sig = self.signature_bytes(index)?;
-        let message = self.signing_message()?;
-        if super::verify::verify_one(key, &sig, &message) {
-            return Ok(());
-        }
-        Err(RecordError::BadSignature {
-            index,
-            member: self
-                .signed
-                .signatures
-                .as_slice()
-                .get(index)
-                .map(|s| s.member.to_string())
-                .unwrap_or_default(),
-        })
     }
 
     pub fn signature_bytes(&self, index: usize) -> Result<[u8; 64], RecordError> {

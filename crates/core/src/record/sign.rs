@@ -1,4 +1,4 @@
-use super::envelope::{ENVELOPE_VERSION, Envelope, RecordSignature, SignedRecord};
+use super::envelope::{ENVELOPE_VERSION, Envelope, RECORD_DOMAIN, RecordSignature, SignedRecord};
 use super::parse::{Record, RecordError};
 use crate::canonical;
 use crate::kinds::Body;
@@ -9,10 +9,6 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::Signer;
 use truce_tlog::note::NoteSigner;
-
-/// Domain separation: these bytes prefix every record signing message, so a
-/// record signature can never be mistaken for a note, a checkpoint or a token.
-pub(super) const RECORD_DOMAIN: &[u8] = b"truce-record-v1\n";
 
 /// The bytes a record's signatures cover.
 pub fn signing_message(envelope: &Envelope) -> Result<Vec<u8>, RecordError> {

@@ -13,7 +13,29 @@ use super::parse::{Record, RecordError};
 use ed25519_dalek::VerifyingKey;
 use ed25519_zebra::{Signature, VerificationKey, VerificationKeyBytes, batch};
 
-pub(super) fn verify_one(key: &VerifyingKey, signature: &[u8; 64], message: &[u8]) -> bool {
+impl Record {
+    /// Checks signature `index` against `key`. The caller (admission) decides
+    /// which key that must be.
+    pub fn verify_signature(&self, index: usize, key: &VerifyingKey) -> Result<(), RecordError> {
+        let sig = self.signature_bytes(index)?;
+        let message = self.signing_message()?;
+        if verify_one(key, &sig, &message) {
+            return Ok(());
+        }
+        Err(RecordError::BadSignature {
+            index,
+            member: self
+                .signed()
+                .signatures
+                .as_slice()
+                .get(index)
+                .map(|s| s.member.to_string())
+                .unwrap_or_default(),
+        })
+    }
+}
+
+fn verify_one(key: &VerifyingKey, signature: &[u8; 64], message: &[u8]) -> bool {
     VerificationKey::try_from(key.to_bytes())
         .and_then(|vk| vk.verify(&Signature::from(*signature), message))
         .is_ok()

@@ -4,7 +4,7 @@
 pub mod geo;
 pub mod ids;
 #[cfg(feature = "openapi")]
-mod schema;
+pub(crate) mod schema;
 pub mod text;
 pub mod time;
 

@@ -1,13 +1,13 @@
 //! OpenAPI schemas for the value types whose JSON shape is written by hand
-//! (bounded text and lists, slugs, timestamps). Only compiled with the
-//! `openapi` feature, which the server turns on for its API document; the
-//! limits stated here are the same constants the parsers enforce.
+//! (bounded text and lists, slugs, timestamps), and `string` for the kinds'
+//! own string-shaped values (a key, a digest), whose schemas sit beside
+//! them. Only compiled with the `openapi` feature, which the server turns on
+//! for its API document; the limits stated here are the same constants the
+//! parsers enforce.
 
 use super::ids::{ClauseId, MemberId, ParticipantId, Tag};
 use super::text::{Bounded, Text};
 use super::time::{Date, Timestamp};
-use crate::kinds::charter::VerifierKey;
-use crate::kinds::common::BlobDigest;
 use std::borrow::Cow;
 use utoipa::__dev::ComposeSchema;
 use utoipa::openapi::RefOr;
@@ -64,7 +64,7 @@ impl<T: ToSchema, const MAX: usize> ToSchema for Bounded<T, MAX> {
 }
 
 /// A string schema described for a person writing one by hand.
-fn string(pattern: Option<&str>, max_len: Option<usize>, what: &str) -> RefOr<Schema> {
+pub(crate) fn string(pattern: Option<&str>, max_len: Option<usize>, what: &str) -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .pattern(pattern)
@@ -97,10 +97,6 @@ string_schema! {
     ClauseId, SLUG, Some(ClauseId::MAX_LEN),
         "A clause's stable id across every version of a draft.";
     Tag, SLUG, Some(Tag::MAX_LEN), "A short machine label chosen by the author.";
-    BlobDigest, Some("^sha256:[0-9a-f]{64}$"), None,
-        "The SHA-256 digest of an evidence file: sha256: and 64 lowercase hex digits.";
-    VerifierKey, None, None,
-        "An Ed25519 public key as a signed-note verifier key: name+hex8(key id)+base64(0x01‖key).";
 }
 
 impl PartialSchema for Timestamp {

@@ -18,7 +18,7 @@ mod writer;
 pub(crate) use queue::{Item, Job, Work, next_batch};
 pub(crate) use replay::replay;
 
-use crate::ledger::Shared;
+use crate::shared::Shared;
 use handoff::Handoff;
 use rebuild::Rebuild;
 use std::sync::mpsc::Receiver;

@@ -1,6 +1,6 @@
 //! What travels to the sequencer, and how it is taken in batches.
 
-use crate::ledger::{Receipt, SubmitError};
+use crate::submission::{Receipt, SubmitError};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
 use truce_core::Rejection;
 use truce_core::record::Record;

@@ -2,7 +2,7 @@
 //! admission to rebuild the state from the store, and waits until it has
 //! tried.
 
-use crate::ledger::SubmitError;
+use crate::submission::SubmitError;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The admission state and the tree's right edge, rebuilt from the store or
 //! brought up to what others appended to it.
 
-use crate::ledger::Shared;
+use crate::shared::Shared;
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_core::LogState;
 use truce_core::admission::Signatures;

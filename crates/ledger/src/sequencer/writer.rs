@@ -4,7 +4,8 @@
 
 use super::handoff::{Handoff, Pending, WriterDeparture};
 use super::rebuild::{REBUILD_WAIT, Rebuild, built_on_failed};
-use crate::ledger::{Receipt, Shared, SubmitError};
+use crate::shared::Shared;
+use crate::submission::{Receipt, SubmitError};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};

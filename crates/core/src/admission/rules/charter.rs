@@ -1,6 +1,6 @@
 //! The charter: the first record, signed by every founding participant.
 
-use super::super::check::parse_key_id;
+use super::super::parse_key_id;
 use super::super::state::{KeyState, LogState, MemberState};
 use super::super::{Rejection, RuleViolation};
 use crate::kinds::charter::{Charter, Role};
