@@ -177,6 +177,8 @@ fn an_urgent_message_is_flagged() {
     let flagged: Vec<_> = messages.iter().filter(|m| m.flagged()).collect();
     assert_eq!(flagged.len(), 1, "{flagged:?}");
     assert!(messages.iter().any(|m| m.reply_to.is_some()));
+    // The reports mention no hotline: every message says it is illustrative.
+    assert!(messages.iter().all(|m| m.illustrative.is_some()));
 }
 
 #[test]
@@ -382,6 +384,9 @@ fn the_genesis_is_the_mechanism_agreed_in_principle_not_the_annex() {
     let view = LogView::new(&built.records);
     let drafts = draft::all_drafts(&view);
     assert!(drafts[0].title.starts_with("Draft verification annex"));
+    // Its clause texts and positions are invented, and the history says so.
+    assert!(drafts[0].illustrative);
+    assert!(drafts[0].versions.iter().all(|v| v.illustrative.is_some()));
 }
 
 #[test]

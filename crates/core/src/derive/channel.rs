@@ -43,6 +43,8 @@ pub struct MessageView {
     pub reply_to: Option<Hash>,
     /// The first message of the thread this one belongs to.
     pub thread: Hash,
+    /// What the message says is invented in it (`Body::illustrative`).
+    pub illustrative: Option<String>,
 }
 
 impl MessageView {
@@ -85,6 +87,7 @@ struct Message {
     reply_to: Option<Hash>,
     thread: Hash,
     recipients: Vec<Recipient>,
+    illustrative: Option<String>,
 }
 
 /// The channel, as of the records applied so far.
@@ -153,6 +156,7 @@ impl Channel {
                     reply_to: m.reply_to,
                     thread,
                     recipients,
+                    illustrative: m.illustrative.as_ref().map(ToString::to_string),
                 });
             }
             Body::ChannelReceipt(c) => {
@@ -254,6 +258,7 @@ fn view(m: &Message, now: Timestamp) -> MessageView {
         index: m.index,
         from: m.from.clone(),
         subject: m.subject.clone(),
+        illustrative: m.illustrative.clone(),
         urgent: m.urgent,
         sent_at: m.sent_at,
         ack_deadline: m.ack_deadline,

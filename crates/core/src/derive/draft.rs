@@ -67,6 +67,8 @@ pub struct VersionView {
     pub signatures: Vec<SignatureView>,
     /// Every party has signed this exact version.
     pub in_force: bool,
+    /// What the version's record says is invented in it (`Body::illustrative`).
+    pub illustrative: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -105,6 +107,9 @@ pub struct DraftHistory {
     pub progress: Vec<ProgressPoint>,
     /// The highest share of accepted cells any version reached, in ‰.
     pub closest_per_mille: u32,
+    /// A version or a position on it says something in it is invented: the
+    /// history rests on something illustrative.
+    pub illustrative: bool,
 }
 
 impl DraftHistory {
@@ -185,9 +190,11 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
                 agreed_clauses: 0,
                 signatures: vec![],
                 in_force: false,
+                illustrative: None,
             }
         };
 
+    let mut positions_illustrative = false;
     for l in view.records.iter().filter(|l| l.index >= first.index) {
         let r = &l.record;
         match &r.body() {
@@ -200,6 +207,9 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
                     b.clauses.iter().cloned().collect(),
                     None,
                 ));
+                if let Some(v) = versions.last_mut() {
+                    v.illustrative = b.illustrative.as_ref().map(ToString::to_string);
+                }
             }
             Body::DraftAmend(b) if versions.iter().any(|v| v.version == b.previous) => {
                 let v = new_version(
@@ -210,7 +220,10 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
                     b.clauses.iter().cloned().collect(),
                     versions.last(),
                 );
-                versions.push(v);
+                versions.push(VersionView {
+                    illustrative: b.illustrative.as_ref().map(ToString::to_string),
+                    ..v
+                });
                 progress.push(point(l.index, r.time(), versions.last(), &parties, false));
             }
             Body::DraftPosition(b) => {
@@ -220,6 +233,7 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
                 let Some(v) = versions.iter_mut().find(|v| v.version == b.version) else {
                     continue;
                 };
+                positions_illustrative |= b.illustrative.is_some();
                 let mut withdrew = false;
                 for p in &b.positions {
                     let cell = match p.position {
@@ -284,7 +298,9 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
         .map(|p| u32::try_from(p.accepted_cells * 1000 / p.total_cells).unwrap_or(1000))
         .max()
         .unwrap_or(0);
+    let illustrative = positions_illustrative || versions.iter().any(|v| v.illustrative.is_some());
     Some(DraftHistory {
+        illustrative,
         draft: *draft,
         title: proposal.title.to_string(),
         parties,

@@ -138,11 +138,20 @@ test("every report title is shown with its reporter, and what is illustrative is
   const stats = plain(await page.textContent("p.notice.illustrative"));
   assert.match(stats, new RegExp(`^${incidents.items.filter((i) => i.illustrative).length} of these ${incidents.total} incidents are illustrative`));
 
+  // The agreement: the draft rests on invented clause texts and positions, and says so.
+  await open(page, "#/agreement");
+  const drafts = await page.evaluate(() => fetch("/api/v1/drafts").then((r) => r.json()));
+  assert.equal(!!(await page.$("h1 [data-illustrative]")), drafts.drafts[0].illustrative);
+  assert.ok(drafts.drafts[0].illustrative);
+  assert.match(plain(await page.textContent(".agreement-page .illustrative")), /Clause texts illustrative/);
+
   // The channel: every thread says who wrote it.
   await open(page, "#/channel");
   const threads = await page.$$eval(".thread h2", (h) => h.map((x) => x.textContent));
   assert.ok(threads.length > 0);
   for (const h of threads) assert.match(plain(h), /^(Pakistan|Afghanistan|Türkiye|Qatar) writes:/, h);
+  const channel = await page.evaluate(() => fetch("/api/v1/channel?limit=100").then((r) => r.json()));
+  assert.equal(await page.$$eval(".message .illustrative", (n) => n.length), channel.messages.filter((m) => m.illustrative).length);
   assertClean(problems);
   await context.close();
 });

@@ -9,6 +9,7 @@ import * as session from "../session.js";
 import { capabilities, submit } from "../records.js";
 import { dateTime, number, participantName } from "../format.js";
 import { onSubmit, showConfirmation } from "../forms.js";
+import { illustrativeBadge, illustrativeNote } from "../attribution.js";
 import { html, fill } from "../html.js";
 
 const CELL_MARK = { accept: "✓", reject: "✗", reserve: "?", withdrawn: "↩" };
@@ -104,7 +105,7 @@ export async function render(main, params, context) {
       <header class="page-header">
         <div>
           <p class="eyebrow">${t("agreement.eyebrow")}</p>
-          <h1 dir="auto">${draft.title}</h1>
+          <h1><span dir="auto">${draft.title}</span>${illustrativeBadge(draft.illustrative)}</h1>
         </div>
         <div class="agreement-status">${inForce ? html`<span class="badge ok">${t("agreement.in_force", { n: inForce.number })}</span>` : html`<span class="badge">${t("agreement.not_in_force")}</span>`}
           <span class="meta">${t("agreement.closest", { pct: Math.round(draft.closest_per_mille / 10) })}</span></div>
@@ -123,6 +124,7 @@ export async function render(main, params, context) {
           <article class="card">
             <h2>${t("agreement.matrix", { n: selected.number })}</h2>
             <p class="meta">${t("agreement.agreed", { agreed: number(selected.agreed_clauses), total: number(selected.clauses.length) })}${selected.author ? ` · ${t("agreement.proposed_by", { party: participantName(selected.author, context.participants), date: dateTime(selected.at) })}` : ""}</p>
+            ${selected.illustrative ? illustrativeNote(selected) : ""}
             <div class="table-scroll">${matrixTable(selected, parties, context)}</div>
           </article>
         </div>

@@ -9,6 +9,7 @@ import * as session from "../session.js";
 import { submit } from "../records.js";
 import { dateTime, participantName } from "../format.js";
 import { onSubmit, showConfirmation } from "../forms.js";
+import { illustrativeNote } from "../attribution.js";
 import { html, fill } from "../html.js";
 
 const PAGE = 50;
@@ -51,6 +52,7 @@ export async function render(main, params, context) {
               return html`<div class="message ${m.urgent ? "urgent" : ""}" id="message-${m.index}">
                 <header><strong dir="auto">${p(m.from)}</strong> → <span dir="auto">${m.recipients.map((r) => p(r.participant)).join(", ")}</span> <time>${dateTime(m.sent_at)}</time>${m.urgent ? html` <span class="badge bad">${t("channel.urgent_badge")}</span>` : ""}</header>
                 <p class="prose" dir="auto">${page.texts[m.index] ?? ""}</p>
+                ${illustrativeNote(m)}
                 <ul class="receipts">${m.recipients
                   .map((r) => html`<li class="${r.overdue ? "overdue" : r.status ?? "none"}"><span dir="auto">${p(r.participant)}</span>: ${r.status ? t(`channel.status.${r.status}`) : t("channel.status.none")}${r.acknowledged_at ? ` ${dateTime(r.acknowledged_at)}` : ""}${r.overdue ? ` · ${t("channel.ack_overdue", { date: dateTime(m.ack_deadline) })}` : ""}</li>`)}</ul>
                 ${mineToAck ? html`<form data-action="ack" data-message="${m.message}"><div class="action-error" role="alert"></div><button type="submit" class="button secondary">${t("channel.acknowledge")}</button></form>` : ""}
