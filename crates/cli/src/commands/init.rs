@@ -118,12 +118,16 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
     };
 
     // Check everything before anything touches the disk: a refused charter leaves no trace.
-    LogState::new().admit(&record)?;
+    LogState::new()
+        .admit(&record)
+        .map_err(super::submit::rejected)?;
     let dir = MechanismDir::create(&dir)?;
     keyfile::write(&dir.log_key_path(), &log_signer)?;
     let store: Arc<dyn Store> = dir.new_store(args.database.as_deref())?;
     let ledger = Ledger::open(store, log_signer.clone())?;
-    let receipt = ledger.submit(record, None)?;
+    let receipt = ledger
+        .submit(record, None)
+        .map_err(super::submit::refused)?;
     println!(
         "created the mechanism {} in {}",
         log_signer.name(),

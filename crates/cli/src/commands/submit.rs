@@ -4,11 +4,12 @@ use clap::Args;
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use truce_core::Rejection;
 use truce_core::record::RecordDraft;
 use truce_core::sealed::{Opening, SealedPart};
 use truce_core::values::{Bounded, MemberId, ParticipantId, Timestamp};
 use truce_core::{Body, Hash, Kind, Record};
-use truce_ledger::Ledger;
+use truce_ledger::{Ledger, SubmitError};
 
 #[derive(Args)]
 pub struct SubmitArgs {
@@ -62,7 +63,7 @@ pub fn run(args: SubmitArgs) -> Result<ExitCode> {
             serde_json::from_value(value).context("the record file is not a record template")?;
         sign_template(&ledger, template, &signer)?
     };
-    let receipt = ledger.submit(record, opening.as_ref())?;
+    let receipt = ledger.submit(record, opening.as_ref()).map_err(refused)?;
     println!(
         "{}",
         serde_json::json!({"index": receipt.index, "leaf_hash": receipt.leaf_hash})
@@ -118,4 +119,22 @@ fn sign_template(
         extra_refs: template.refs,
     };
     Ok((draft.sign(&[signer])?, opening))
+}
+
+/// A refused submission, as the CLI reports it (see [`rejected`]).
+pub(crate) fn refused(e: SubmitError) -> anyhow::Error {
+    match e {
+        SubmitError::Rejected(rejection) => rejected(rejection),
+        other => other.into(),
+    }
+}
+
+/// A record the log refuses: a broken rule of the record's kind ends with
+/// its stable code, `(rule <code>)`, the `code` the API gives it too, so a
+/// script tells the rules apart without reading the sentence.
+pub(crate) fn rejected(rejection: Rejection) -> anyhow::Error {
+    match &rejection {
+        Rejection::Rule(violation) => anyhow!("rejected: {violation} (rule {})", violation.code()),
+        _ => anyhow!("rejected: {rejection}"),
+    }
 }
