@@ -369,6 +369,49 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    /// A store's failure keeps its cause for the server's log, and the
+    /// client still gets the same problem: 503 and a detail with the cause.
+    #[test]
+    fn a_store_error_keeps_its_cause_and_the_client_gets_the_same_problem() {
+        let full = || std::io::Error::new(std::io::ErrorKind::StorageFull, "the disk is full");
+        let read = ApiError::from(StoreError::io("reading the log", full()));
+        let cause = std::error::Error::source(&read).and_then(|e| e.downcast_ref::<StoreError>());
+        assert!(matches!(cause, Some(StoreError::Io { .. })), "{read:?}");
+        assert_eq!(
+            describe(&read),
+            "the store failed: reading the log: the disk is full"
+        );
+        assert_eq!(
+            read.detail(),
+            "the store cannot be read right now (reading the log: the disk is full); try again"
+        );
+        assert_eq!(
+            read.into_response().status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+
+        let written = ApiError::from(SubmitError::from(StoreError::io("writing the log", full())));
+        assert!(
+            std::error::Error::source(&written)
+                .is_some_and(|e| e.downcast_ref::<SubmitError>().is_some())
+        );
+        assert_eq!(
+            written.detail(),
+            "not stored: writing the log: the disk is full; submit again"
+        );
+        assert_eq!(
+            written.into_response().status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+
+        let corrupt = ApiError::from(StoreError::Corrupt("negative index -1".into()));
+        assert_eq!(corrupt.detail(), "the store is corrupt: negative index -1");
+        assert_eq!(
+            corrupt.into_response().status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
     #[tokio::test]
     async fn work_behind_a_dropped_request_learns_it_is_abandoned() {
         let (seen_tx, seen_rx) = std::sync::mpsc::channel();
