@@ -229,7 +229,9 @@ pub struct IncidentSummary {
     pub injured: u32,
     pub stage: CaseStage,
     pub response: ResponseState,
-    /// When the accused party's answer is due (none when nobody is accused).
+    /// When the accused party's answer is due (none when nobody is accused):
+    /// the charter's `incident_response_hours` after the report was signed
+    /// (its record's `time`, not the event's).
     pub deadline: Option<Timestamp>,
     /// The report, or a record about it (a response, a finding…), says
     /// something in it is invented rather than reported: what is shown of

@@ -202,7 +202,15 @@ fn rounds() -> [Round; 6] {
             pakistan_at: at!(2025-10-29 1:30),
             pakistan_rejects: &[],
             afghanistan_at: at!(2025-10-29 2:00),
-            afghanistan_reserves: &["territory", "consequences", "guarantees"],
+            // Five reserved of ten: the final draft is not a near-agreement,
+            // so there are five, as Afghan-side sources counted "four or five times".
+            afghanistan_reserves: &[
+                "territory",
+                "consequences",
+                "guarantees",
+                "third-party-drones",
+                "review",
+            ],
             withdrawal: None,
         },
     ]

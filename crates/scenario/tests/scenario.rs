@@ -155,6 +155,13 @@ fn the_draft_comes_close_is_withdrawn_and_ends_unsigned() {
         d.closest_per_mille
     );
     assert!(d.in_force().is_none());
+    // "Four or five times" (sources close to the Afghan side), by the
+    // documented rule: an episode at 80 % of cells accepted, ended by a withdrawal.
+    assert!(
+        (4..=5).contains(&d.near_agreements),
+        "{} near-agreements",
+        d.near_agreements
+    );
     let last = d.latest().unwrap();
     assert!(
         last.signatures

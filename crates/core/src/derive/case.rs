@@ -8,6 +8,14 @@ use crate::values::{ParticipantId, Timestamp};
 use serde::Serialize;
 use truce_tlog::Hash;
 
+/// Whether the accused party has answered a report, and by when it must.
+///
+/// The deadline rule: the answer is due the charter's
+/// `deadlines.incident_response_hours` after the report's signing time (its
+/// record's envelope `time`), not after the event it reports; with no such
+/// charter term, 72 hours. The first `incident.response` in log order is the
+/// answer; one signed after the deadline is answered `late`; with none,
+/// the case is `overdue` once the deadline has passed (strictly after it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]

@@ -107,6 +107,12 @@ pub struct DraftHistory {
     pub progress: Vec<ProgressPoint>,
     /// The highest share of accepted cells any version reached, in ‰.
     pub closest_per_mille: u32,
+    /// How many times the parties came close to agreement: episodes in which
+    /// the accepted share of one version's clause × party cells reached
+    /// 80 % (`NEAR_AGREEMENT_PER_MILLE`). An episode ends with a withdrawal
+    /// on that version; reaching the threshold again after it is another
+    /// near-agreement, as is reaching it on another version.
+    pub near_agreements: usize,
     /// A version or a position on it says something in it is invented: the
     /// history rests on something illustrative.
     pub illustrative: bool,
@@ -119,6 +125,28 @@ impl DraftHistory {
     pub fn in_force(&self) -> Option<&VersionView> {
         self.versions.iter().find(|v| v.in_force)
     }
+}
+
+/// The accepted share of a version's clause × party cells, in ‰, at which
+/// the parties count as close to agreement (see `DraftHistory::near_agreements`).
+pub const NEAR_AGREEMENT_PER_MILLE: usize = 800;
+
+/// Counts near-agreements over a draft's progress, in log order.
+fn near_agreements(progress: &[ProgressPoint]) -> usize {
+    let mut open: Option<usize> = None;
+    let mut count = 0;
+    for p in progress {
+        if p.withdrawal && open == Some(p.version_number) {
+            open = None;
+        }
+        let close = p.total_cells > 0
+            && p.accepted_cells * 1000 >= NEAR_AGREEMENT_PER_MILLE * p.total_cells;
+        if close && open != Some(p.version_number) {
+            count += 1;
+            open = Some(p.version_number);
+        }
+    }
+    count
 }
 
 /// Every draft in the log, by the hash of its first version.
@@ -301,6 +329,7 @@ pub fn draft_history(view: &LogView<'_>, draft: &Hash) -> Option<DraftHistory> {
     let illustrative = positions_illustrative || versions.iter().any(|v| v.illustrative.is_some());
     Some(DraftHistory {
         illustrative,
+        near_agreements: near_agreements(&progress),
         draft: *draft,
         title: proposal.title.to_string(),
         parties,

@@ -711,3 +711,44 @@ fn a_clause_diff_shows_each_clause_before_and_after() {
     assert_eq!(diff[1].after.as_ref().unwrap().text.as_str(), "Changed");
     assert!(diff[3].after.is_none());
 }
+
+#[test]
+fn a_near_agreement_is_an_episode_at_80_percent_ended_by_a_withdrawal() {
+    let mut fx = Fx::new();
+    let v1 = fx.admit(TR, propose(&[("a", "A."), ("b", "B.")]));
+    let near = |fx: &Fx| {
+        draft_history(&fx.view(), &v1.hash())
+            .unwrap()
+            .near_agreements
+    };
+    fx.admit(
+        PK,
+        position(v1.hash(), &[("a", "accept", None), ("b", "accept", None)]),
+    );
+    let accepted = fx.admit(AF, position(v1.hash(), &[("a", "accept", None)]));
+    assert_eq!(near(&fx), 0, "3 of 4 cells is 75 %");
+    fx.admit(AF, position(v1.hash(), &[("b", "accept", None)]));
+    assert_eq!(near(&fx), 1, "4 of 4");
+    // Still there: the same episode.
+    fx.admit(PK, position(v1.hash(), &[("a", "accept", None)]));
+    assert_eq!(near(&fx), 1);
+    // A withdrawal ends it; coming back is another one.
+    fx.admit(
+        AF,
+        position(v1.hash(), &[("a", "withdraw", Some(accepted.hash()))]),
+    );
+    assert_eq!(near(&fx), 1);
+    fx.admit(AF, position(v1.hash(), &[("a", "accept", None)]));
+    assert_eq!(near(&fx), 2);
+    // Reaching it on another version is another one too.
+    let v2 = fx.admit(TR, amend(v1.hash(), &[("a", "A."), ("b", "B2.")]));
+    fx.admit(
+        PK,
+        position(v2.hash(), &[("a", "accept", None), ("b", "accept", None)]),
+    );
+    fx.admit(
+        AF,
+        position(v2.hash(), &[("a", "accept", None), ("b", "accept", None)]),
+    );
+    assert_eq!(near(&fx), 3);
+}

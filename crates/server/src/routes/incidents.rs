@@ -180,6 +180,11 @@ impl IncidentParams {
 /// Incident reports, newest event first, filtered and paged. Every filter
 /// given must hold; paging by cursor never repeats or skips an incident even
 /// while reports arrive.
+///
+/// Each incident's `stage` and `response` are worked out at the server's
+/// "now": the accused party's answer is due the charter's
+/// `incident_response_hours` after the report's signing time (the record's
+/// `time`), and an unanswered case is past its deadline from then on.
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", params(IncidentParams),
     responses((status = 200, body = IncidentPage, headers(("ETag" = String, description = "A digest of this answer's bytes, for If-None-Match"))),
         (status = 304, description = "The answer is still the one whose ETag the request's If-None-Match names"),

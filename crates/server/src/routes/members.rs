@@ -1,14 +1,17 @@
 //! Participants, members and their keys, as the log's state has them.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, blocking};
 use crate::extract::Path;
 use crate::state::{AppState, DemoMember};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
+use std::collections::HashMap;
+use truce_core::kinds::Kind;
 use truce_core::kinds::charter::Role;
 use truce_core::kinds::common::Capability;
 use truce_core::values::MemberId;
+use truce_core::{Body, Record};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct KeyView {
@@ -21,7 +24,11 @@ pub struct KeyView {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub id: String,
+    /// The member's name as the charter or its `member.add` record gives it:
+    /// a person, an office or a system, often with their function.
+    pub name: Option<String>,
     pub participant: String,
+    /// Its participant's role (party, mediator or observer).
     pub role: Role,
     pub capabilities: Vec<Capability>,
     pub revoked: bool,
@@ -38,11 +45,45 @@ pub struct ParticipantView {
     pub members: Vec<MemberView>,
 }
 
-fn member_view(state: &truce_core::LogState, id: &MemberId) -> Option<MemberView> {
+/// Every member's name: the charter's, then each `member.add` record's (a
+/// handful of records, found through the index's list of that kind).
+fn names(state: &AppState) -> Result<HashMap<MemberId, String>, ApiError> {
+    let mut names: HashMap<MemberId, String> = state.ledger.with_state(|s| {
+        s.charter()
+            .map(|c| {
+                c.participants
+                    .iter()
+                    .flat_map(|p| p.members.iter())
+                    .map(|m| (m.id.clone(), m.name.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    state.index.catch_up()?;
+    let added: Vec<u64> = state.index.read()?.of_kind(Kind::MemberAdd).to_vec();
+    for i in added {
+        crate::error::abandoned()?;
+        if let Some(stored) = crate::routes::records::one(state, i)? {
+            let record =
+                Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
+            if let Body::MemberAdd(b) = record.body() {
+                names.insert(b.member.id.clone(), b.member.name.to_string());
+            }
+        }
+    }
+    Ok(names)
+}
+
+fn member_view(
+    state: &truce_core::LogState,
+    names: &HashMap<MemberId, String>,
+    id: &MemberId,
+) -> Option<MemberView> {
     use base64::Engine;
     let m = state.member(id)?;
     Some(MemberView {
         id: id.to_string(),
+        name: names.get(id).cloned(),
         participant: m.participant.to_string(),
         role: state.role(&m.participant)?,
         capabilities: m.capabilities.clone(),
@@ -61,13 +102,18 @@ fn member_view(state: &truce_core::LogState, id: &MemberId) -> Option<MemberView
     })
 }
 
-/// The charter's participants with their members, roles, capabilities and keys.
+/// The charter's participants with their members: each member's name, its
+/// participant's role, its capabilities and keys.
 #[utoipa::path(get, path = "/api/v1/participants", tag = "members",
     responses((status = 200, body = Vec<ParticipantView>)))]
 pub async fn participants(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<ParticipantView>>, ApiError> {
     state.caught_up().await?;
+    let names = {
+        let state = state.clone();
+        blocking(move || names(&state)).await?
+    };
     let out = state.ledger.with_state(|s| {
         let Some(charter) = s.charter() else {
             return Vec::new();
@@ -84,7 +130,7 @@ pub async fn participants(
                 members: members
                     .iter()
                     .filter(|(_, m)| m.participant == p.id)
-                    .filter_map(|(id, _)| member_view(s, id))
+                    .filter_map(|(id, _)| member_view(s, &names, id))
                     .collect(),
             })
             .collect()
@@ -103,9 +149,13 @@ pub async fn member(
     // A client signs its next record with `next_seq`: it must count records
     // appended through other servers on the same database too.
     state.caught_up().await?;
+    let names = {
+        let state = state.clone();
+        blocking(move || names(&state)).await?
+    };
     state
         .ledger
-        .with_state(|s| member_view(s, &id))
+        .with_state(|s| member_view(s, &names, &id))
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("{id} is not a member")))
 }

@@ -238,3 +238,46 @@ fn the_talks_are_sessions_and_statements_in_log_order_a_page_at_a_time() {
     });
     assert!(quoted);
 }
+
+#[test]
+fn participants_list_each_member_with_its_name_and_role() {
+    let app = spawn_app();
+    let participants = app.get_json("/api/v1/participants");
+    let member = |id: &str| -> serde_json::Value {
+        participants
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["members"].as_array().unwrap().iter())
+            .find(|m| m["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no member {id}"))
+    };
+    // From the charter.
+    let info = member("pakistan.information");
+    assert_eq!(
+        info["name"],
+        "Ministry of Information and Broadcasting, Pakistan"
+    );
+    assert_eq!(info["role"], "party");
+    assert_eq!(member("qatar.mediator")["role"], "mediator");
+    // From a member.add record, later in the log.
+    let added = member("pakistan.head-r3");
+    assert!(
+        added["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("Lt. Gen. Asim Malik"),
+        "{added}"
+    );
+    // Every member has a name, and one member's page agrees.
+    for p in participants.as_array().unwrap() {
+        for m in p["members"].as_array().unwrap() {
+            assert!(m["name"].is_string(), "{m}");
+        }
+    }
+    assert_eq!(
+        app.get_json("/api/v1/members/pakistan.head-r3")["name"],
+        added["name"]
+    );
+}

@@ -108,7 +108,8 @@ export async function render(main, params, context) {
           <h1><span dir="auto">${draft.title}</span>${illustrativeBadge(draft.illustrative)}</h1>
         </div>
         <div class="agreement-status">${inForce ? html`<span class="badge ok">${t("agreement.in_force", { n: inForce.number })}</span>` : html`<span class="badge">${t("agreement.not_in_force")}</span>`}
-          <span class="meta">${t("agreement.closest", { pct: Math.round(draft.closest_per_mille / 10) })}</span></div>
+          <span class="meta">${t("agreement.closest", { pct: Math.round(draft.closest_per_mille / 10) })}</span>
+          <span class="meta" data-near-agreements="${draft.near_agreements}" title="${t("agreement.near_agreements_rule")}">${t("agreement.near_agreements", { n: draft.near_agreements })}</span></div>
       </header>
       ${drafts.length > 1 ? html`<nav class="tabs" aria-label="${t("agreement.drafts")}">${drafts.map((d) => html`<a href="#/agreement?draft=${d.versions[0].index}" ${d === draft ? html`aria-current="page"` : ""} dir="auto">${d.title}</a>`)}</nav>` : ""}
       <article class="card">
