@@ -97,7 +97,7 @@ impl Handoff {
                 return Err(Unwritable::WriterGone(batch.admitted));
             }
             let must_wait = slot.pending.as_ref().is_some_and(|waiting| {
-                waiting.epoch != batch.epoch || waiting.admitted.len() >= MAX_BATCH
+                waiting.epoch != batch.epoch || waiting.write.records.len() >= MAX_BATCH
             });
             if !must_wait {
                 break;

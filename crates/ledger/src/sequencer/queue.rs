@@ -5,7 +5,9 @@ use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
 use truce_core::Rejection;
 use truce_core::record::Record;
 
-/// At most this many records go into one transaction.
+/// At most this many submissions (a record, or a group of them) are taken
+/// from the queue at once, and a batch waiting for the writer takes no more
+/// once it holds this many records.
 pub(super) const MAX_BATCH: usize = 4096;
 
 /// One record of a submission.
