@@ -82,7 +82,10 @@ fn a_rejected_record_exits_non_zero_with_the_reason_and_appends_nothing() {
     let out = submit(&ex, "a-liaison", &incident_template("party-a"));
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("(rule report_accuses_its_author)"), "{stderr}");
+    assert!(
+        stderr.contains("(rule report_accuses_its_author)"),
+        "{stderr}"
+    );
     let export = ok(&["export", "--dir", p(&ex.dir)]);
     assert_eq!(export.lines().count(), 1, "only the charter is in the log");
     let checkpoint = ok(&["checkpoint", "--dir", p(&ex.dir)]);
