@@ -149,6 +149,15 @@ test("every report title is shown with its reporter, and what is illustrative is
   // the agreement test may have signed the draft by now).
   assert.equal(Number(await page.getAttribute("[data-near-agreements]", "data-near-agreements")), drafts.drafts[0].near_agreements);
 
+  // A statistics drill-down lands on the map, whose list names each report's reporter.
+  await open(page, "#/statistics");
+  const drill = await page.getAttribute("a[data-drill-down]", "href");
+  await open(page, drill);
+  await page.waitForSelector("#incident-list li a");
+  for (const e of await page.$$eval("#incident-list li a", (links) => links.map((a) => a.textContent))) {
+    assert.match(plain(e), /Reported by (Pakistan|Afghanistan)/, e);
+  }
+
   // The channel: every thread says who wrote it.
   await open(page, "#/channel");
   const threads = await page.$$eval(".thread h2", (h) => h.map((x) => x.textContent));

@@ -43,9 +43,35 @@ function chart(canvas, buckets, context, { horizontal = false, stacked = false }
   });
 }
 
+/** The incidents behind a bucket, on the map (whose list names each report's reporter). */
+function drillDown(key) {
+  const q = new URLSearchParams();
+  switch (key.by) {
+    case "week": {
+      const from = key.value.slice(0, 10);
+      const to = new Date(Date.parse(key.value) + 6 * 86400000).toISOString().slice(0, 10);
+      q.set("from", from);
+      q.set("to", to);
+      break;
+    }
+    case "type":
+      q.set("type", key.value);
+      break;
+    case "party":
+    case "reporter":
+      if (!key.value) return null;
+      q.set("party", key.value);
+      break;
+    default:
+      if (!key.value) return null;
+      q.set("q", key.value);
+  }
+  return `#/map?${q}`;
+}
+
 function table(buckets, context) {
   return html`<table class="simple"><thead><tr><th></th><th>${t("statistics.incidents")}</th><th>${t("statistics.of_them_illustrative")}</th><th>${t("statistics.killed")}</th><th>${t("statistics.injured")}</th></tr></thead><tbody>
-    ${buckets.map((b) => html`<tr><th scope="row" dir="auto">${label(b.key, context)}</th><td>${number(b.incidents)}</td><td data-illustrative="${b.illustrative}">${number(b.illustrative)}</td><td>${number(b.killed)}</td><td>${number(b.injured)}</td></tr>`)}</tbody></table>`;
+    ${buckets.map((b) => html`<tr><th scope="row" dir="auto">${drillDown(b.key) ? html`<a href="${drillDown(b.key)}" data-drill-down>${label(b.key, context)}</a>` : label(b.key, context)}</th><td>${number(b.incidents)}</td><td data-illustrative="${b.illustrative}">${number(b.illustrative)}</td><td>${number(b.killed)}</td><td>${number(b.injured)}</td></tr>`)}</tbody></table>`;
 }
 
 export async function render(main, _params, context) {
