@@ -5,6 +5,7 @@
 mod clock;
 mod commands;
 mod keyfile;
+mod local_witnesses;
 mod mechanism;
 
 use clap::Parser;

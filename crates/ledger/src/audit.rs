@@ -12,7 +12,9 @@ use truce_core::record::Record;
 use truce_core::sealed::Opening;
 use truce_store::Store;
 use truce_tlog::note::NoteVerifier;
-use truce_tlog::{Checkpoint, Frontier, Hash, NodeId};
+use truce_tlog::{Checkpoint, Frontier, Hash, NodeId, WitnessPolicy};
+
+use crate::witnessed::Witnessing;
 
 /// Where a discrepancy is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +66,10 @@ pub struct AuditReport {
     /// The size of the latest checkpoint checked, if any.
     pub checkpoint_size: Option<u64>,
     pub confidential_parts_checked: usize,
+    /// Who cosigned, under the witness policy: for a store, its latest
+    /// checkpoint that met the quorum (or, while none has, its latest); for
+    /// an export, the checkpoint given with it.
+    pub witnessing: Option<Witnessing>,
 }
 
 /// Replays leaves one at a time. Pure: the caller does the reading.
@@ -197,10 +203,20 @@ impl Auditor {
     }
 }
 
-/// Verifies a whole store: every record, tree node, confidential part and checkpoint.
+/// The policy to check cosignatures with: the one given, or the charter's.
+fn policy_of(auditor: &Auditor, given: Option<&WitnessPolicy>) -> Option<WitnessPolicy> {
+    given
+        .cloned()
+        .or_else(|| auditor.state().charter().and_then(|c| c.policy().ok()))
+}
+
+/// Verifies a whole store: every record, tree node, confidential part and
+/// checkpoint, and the witnesses' cosignatures kept on the latest and the
+/// latest witnessed checkpoint under `policy` (the charter's when `None`).
 pub fn verify_store(
     store: &dyn Store,
     log_key: Option<NoteVerifier>,
+    policy: Option<&WitnessPolicy>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<AuditReport, AuditFailure> {
     let db = |e: truce_store::StoreError| fail(Place::Log, truce_store::describe(&e));
@@ -330,6 +346,33 @@ pub fn verify_store(
             ),
         ));
     }
+    let witnessing = match (policy_of(&auditor, policy), last) {
+        (Some(policy), Some(latest)) => {
+            let of = |size: u64| -> Result<Witnessing, AuditFailure> {
+                let place = Place::Checkpoint { size };
+                let note = truce_store::cosigned_checkpoint(store, size)
+                    .map_err(db)?
+                    .ok_or_else(|| fail(place.clone(), "is marked witnessed but was never signed"))?
+                    .note;
+                Witnessing::of(&policy, size, &note).map_err(|e| fail(place, e))
+            };
+            let latest = of(latest)?;
+            match store.latest_witnessed_size().map_err(db)? {
+                Some(size) => {
+                    let witnessed = of(size)?;
+                    witnessed.require_quorum().map_err(|e| {
+                        fail(
+                            Place::Checkpoint { size },
+                            format!("is marked witnessed, but {e}"),
+                        )
+                    })?;
+                    Some(witnessed)
+                }
+                None => Some(latest),
+            }
+        }
+        _ => None,
+    };
     Ok(AuditReport {
         records: size,
         charter: auditor.charter(),
@@ -338,15 +381,21 @@ pub fn verify_store(
         checkpoints_checked: checkpoints.len(),
         checkpoint_size: last,
         confidential_parts_checked: confidential.len(),
+        witnessing,
     })
 }
 
 /// Verifies leaves from an export (in order), and optionally a checkpoint
 /// note against the recomputed tree.
+///
+/// A checkpoint given must carry cosignatures that meet the witness quorum
+/// of `policy` (the charter's when `None`): a copy of the log is only as
+/// good as the witnesses who saw the same history.
 pub fn verify_leaves(
     leaves: impl Iterator<Item = Result<(u64, Vec<u8>), AuditFailure>>,
     checkpoint: Option<&str>,
     log_key: Option<NoteVerifier>,
+    policy: Option<&WitnessPolicy>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<AuditReport, AuditFailure> {
     let mut auditor = Auditor::pinned(log_key);
@@ -373,6 +422,15 @@ pub fn verify_leaves(
         Some(note) => Some(auditor.check_checkpoint(note, &roots)?.size),
         None => None,
     };
+    let witnessing = match (checkpoint, checked, policy_of(&auditor, policy)) {
+        (Some(note), Some(size), Some(policy)) => {
+            let place = Place::Checkpoint { size };
+            let w = Witnessing::of(&policy, size, note).map_err(|e| fail(place.clone(), e))?;
+            w.require_quorum().map_err(|e| fail(place, e))?;
+            Some(w)
+        }
+        _ => None,
+    };
     Ok(AuditReport {
         records: auditor.size(),
         charter: auditor.charter(),
@@ -381,5 +439,6 @@ pub fn verify_leaves(
         checkpoints_checked: usize::from(checked.is_some()),
         checkpoint_size: checked,
         confidential_parts_checked: 0,
+        witnessing,
     })
 }

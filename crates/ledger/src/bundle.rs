@@ -10,6 +10,12 @@
 //! leaves are in the tree, and that the record's signature verifies under
 //! the key the key record grants its author.
 //!
+//! The checkpoint is the latest one the charter's witnesses have cosigned
+//! to quorum when it covers the record (with their cosignatures), else the
+//! latest; the charter rides along (with its proof) when it is not already
+//! the key record, so that its witness policy is at hand offline, and
+//! `verify_bundle` refuses a checkpoint whose cosignatures miss the quorum.
+//!
 //! The format (JSON, `"format": "truce-bundle/v1"`) is documented in
 //! ARCHITECTURE.md; hashes and leaves are standard base64.
 
@@ -20,7 +26,9 @@ use truce_core::kinds::Body;
 use truce_core::record::Record;
 use truce_store::{Store, StoreHashes};
 use truce_tlog::note::NoteVerifier;
-use truce_tlog::{Checkpoint, Hash};
+use truce_tlog::{Checkpoint, Hash, WitnessPolicy};
+
+use crate::witnessed::Witnessing;
 
 pub const BUNDLE_FORMAT: &str = "truce-bundle/v1";
 
@@ -44,7 +52,12 @@ pub struct Bundle {
     pub record: ProvenLeaf,
     /// The record that granted the author's signing key.
     pub key_record: ProvenLeaf,
-    /// The signed checkpoint note both proofs lead to.
+    /// The charter (record 0), when the key record is not: its witness
+    /// policy says which cosignatures the checkpoint needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charter: Option<ProvenLeaf>,
+    /// The signed checkpoint note the proofs lead to, with the witnesses'
+    /// cosignatures.
     pub checkpoint: String,
 }
 
@@ -72,16 +85,31 @@ pub struct BundleReport {
     pub tree_size: u64,
     pub root: Hash,
     pub log_key: String,
+    /// Who cosigned the checkpoint, under the witness policy.
+    pub witnessing: Witnessing,
 }
 
-/// Builds the bundle for record `index` against the latest checkpoint, with
-/// `key_record` the index of the record that granted its author's key.
+/// Builds the bundle for record `index`, with `key_record` the index of the
+/// record that granted its author's key, against the latest witnessed
+/// checkpoint that covers it (else the latest).
 pub fn build_bundle(store: &dyn Store, index: u64, key_record: u64) -> Result<Bundle, BundleError> {
     let err = |e: truce_store::StoreError| BundleError::Store(truce_store::describe(&e));
-    let checkpoint = store
-        .latest_checkpoint()
-        .map_err(err)?
-        .ok_or_else(|| BundleError::Store("the log has no checkpoint yet".into()))?;
+    let witnessed = match store.latest_witnessed_size().map_err(err)? {
+        Some(size) if size > index => truce_store::cosigned_checkpoint(store, size).map_err(err)?,
+        _ => None,
+    };
+    let checkpoint = match witnessed {
+        Some(c) => c,
+        None => {
+            let latest = store
+                .latest_checkpoint()
+                .map_err(err)?
+                .ok_or_else(|| BundleError::Store("the log has no checkpoint yet".into()))?;
+            truce_store::cosigned_checkpoint(store, latest.size)
+                .map_err(err)?
+                .unwrap_or(latest)
+        }
+    };
     let proven = |i: u64| -> Result<ProvenLeaf, BundleError> {
         let stored = store
             .records(i, i.saturating_add(1))
@@ -101,15 +129,23 @@ pub fn build_bundle(store: &dyn Store, index: u64, key_record: u64) -> Result<Bu
         format: BUNDLE_FORMAT.into(),
         record: proven(index)?,
         key_record: proven(key_record)?,
+        charter: if key_record == 0 {
+            None
+        } else {
+            Some(proven(0)?)
+        },
         checkpoint: checkpoint.note,
     })
 }
 
 /// Verifies a bundle offline. With `log_key`, the checkpoint must be signed by
 /// it; without, the key record must be the charter and its log key is used.
+/// The checkpoint's cosignatures must meet the witness quorum of `policy`,
+/// or (when `None`) of the charter the bundle carries.
 pub fn verify_bundle(
     bundle: &Bundle,
     log_key: Option<&NoteVerifier>,
+    policy: Option<&WitnessPolicy>,
 ) -> Result<BundleReport, BundleError> {
     if bundle.format != BUNDLE_FORMAT {
         return Err(BundleError::Format);
@@ -129,16 +165,40 @@ pub fn verify_bundle(
     let record = parse(&bundle.record, "record")?;
     let key_record = parse(&bundle.key_record, "key record")?;
 
-    let key = match (log_key, &key_record.body()) {
+    // The charter: the key record itself, or the one carried beside it. It
+    // names the log key (unless one is pinned) and, unless a policy is
+    // given, the witness policy the checkpoint's cosignatures must meet.
+    let carried = match &bundle.charter {
+        Some(proven) => {
+            if proven.index != 0 {
+                return Err(invalid("the charter is record 0"));
+            }
+            let charter = parse(proven, "charter")?;
+            if !matches!(charter.body(), Body::Charter(_)) {
+                return Err(invalid("record 0 is not a charter"));
+            }
+            Some((proven, charter))
+        }
+        None => None,
+    };
+    let charter = match (key_record.body(), &carried) {
+        (Body::Charter(c), _) if bundle.key_record.index == 0 => Some(c.clone()),
+        (_, Some((_, r))) => match r.body() {
+            Body::Charter(c) => Some(c.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let key = match (log_key, &charter) {
         (Some(k), _) => k.clone(),
-        (None, Body::Charter(c)) => c.log_key.verifier().clone(),
-        (None, _) => {
+        (None, Some(c)) => c.log_key.verifier().clone(),
+        (None, None) => {
             return Err(invalid(
-                "the key record is not the charter: pass the log key you trust (--log-key) to check the checkpoint",
+                "the bundle carries no charter: pass the log key you trust (--log-key) to check the checkpoint",
             ));
         }
     };
-    if let Body::Charter(c) = &key_record.body()
+    if let Some(c) = &charter
         && c.log_key.verifier() != &key
     {
         return Err(invalid(
@@ -147,10 +207,14 @@ pub fn verify_bundle(
     }
     let checkpoint = Checkpoint::open(&bundle.checkpoint, &key)
         .map_err(|e| invalid(format!("the checkpoint: {e}")))?;
-    for (p, r, what) in [
+    let mut proven = vec![
         (&bundle.record, &record, "record"),
         (&bundle.key_record, &key_record, "key record"),
-    ] {
+    ];
+    if let Some((p, r)) = &carried {
+        proven.push((p, r, "charter"));
+    }
+    for (p, r, what) in proven {
         truce_tlog::verify_inclusion(
             &r.hash(),
             p.index,
@@ -163,6 +227,21 @@ pub fn verify_bundle(
     if key_record.signed().envelope.seq == 0 || bundle.key_record.index > bundle.record.index {
         return Err(invalid("the key record must precede the record"));
     }
+
+    let policy = match (policy, &charter) {
+        (Some(p), _) => p.clone(),
+        (None, Some(c)) => c
+            .policy()
+            .map_err(|e| invalid(format!("the charter's witness policy: {e}")))?,
+        (None, None) => {
+            return Err(invalid(
+                "the bundle carries no charter: pass the witness policy you trust (--policy) to check the checkpoint's cosignatures",
+            ));
+        }
+    };
+    let witnessing =
+        Witnessing::of(&policy, checkpoint.size, &bundle.checkpoint).map_err(invalid)?;
+    witnessing.require_quorum().map_err(invalid)?;
 
     // The key the key record grants the author, and the record's signature under it.
     let author = record.author().clone();
@@ -200,5 +279,6 @@ pub fn verify_bundle(
         tree_size: checkpoint.size,
         root: checkpoint.root,
         log_key: key.vkey(),
+        witnessing,
     })
 }

@@ -22,6 +22,7 @@ mod sequencer;
 mod shared;
 mod submission;
 mod verifier;
+pub mod witnessed;
 
 pub use audit::{AuditFailure, AuditReport, Auditor, Place, verify_leaves, verify_store};
 pub use ledger::Ledger;

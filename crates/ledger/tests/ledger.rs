@@ -124,7 +124,7 @@ fn concurrent_submitters_are_all_acknowledged_in_one_consistent_log() {
         store.latest_checkpoint().unwrap().unwrap().size,
         8 * per_thread + 1
     );
-    let report = truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+    let report = truce_ledger::verify_store(store.as_ref(), None, None, &mut |_, _| {}).unwrap();
     assert_eq!(report.records, 8 * per_thread + 1);
 }
 
@@ -153,7 +153,7 @@ fn a_reopened_ledger_continues_the_same_tree_and_sequences() {
             .index,
         6
     );
-    truce_ledger::verify_store(ledger.store().as_ref(), None, &mut |_, _| {}).unwrap();
+    truce_ledger::verify_store(ledger.store().as_ref(), None, None, &mut |_, _| {}).unwrap();
     // The wrong log key cannot open it.
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
     let wrong = truce_tlog::note::NoteSigner::from_seed(fixture::ORIGIN, [3; 32]).unwrap();
@@ -199,7 +199,8 @@ fn two_ledgers_on_one_store_each_take_in_what_the_other_appended() {
             .submit(incident(&fx.reporters[0], seq), None)
             .unwrap();
     }
-    let report = truce_ledger::verify_store(second.store().as_ref(), None, &mut |_, _| {}).unwrap();
+    let report =
+        truce_ledger::verify_store(second.store().as_ref(), None, None, &mut |_, _| {}).unwrap();
     assert_eq!(report.records, 12);
 }
 
@@ -410,7 +411,7 @@ fn a_failed_write_is_reported_and_the_log_carries_on_consistently() {
         assert_eq!(stored[0].hash, receipt.leaf_hash);
     }
     assert_eq!(store.size().unwrap(), 1 + 6 * 20);
-    truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+    truce_ledger::verify_store(store.as_ref(), None, None, &mut |_, _| {}).unwrap();
 }
 
 #[test]
@@ -517,7 +518,7 @@ fn a_write_that_failed_after_its_commit_is_acknowledged_or_reported_unknown_neve
     ));
     ledger.submit(incident(&fx.reporters[0], 3), None).unwrap();
     assert_eq!(store.size().unwrap(), 4);
-    truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+    truce_ledger::verify_store(store.as_ref(), None, None, &mut |_, _| {}).unwrap();
 }
 
 #[test]
@@ -579,7 +580,7 @@ fn while_the_store_is_unreachable_records_are_refused_and_once_it_is_back_they_a
     assert_eq!(ledger.catch_up().unwrap(), 3);
     ledger.submit(incident(&fx.reporters[1], 1), None).unwrap();
     assert_eq!(store.size().unwrap(), 4);
-    truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+    truce_ledger::verify_store(store.as_ref(), None, None, &mut |_, _| {}).unwrap();
 }
 
 /// `body` as `kind`, signed by `signer` with sequence `seq`.
@@ -691,5 +692,5 @@ fn a_refused_report_filed_with_its_evidence_leaves_nothing_in_the_log() {
         }))
     ));
     assert_eq!(ledger.store().size().unwrap(), 3);
-    truce_ledger::verify_store(ledger.store().as_ref(), None, &mut |_, _| {}).unwrap();
+    truce_ledger::verify_store(ledger.store().as_ref(), None, None, &mut |_, _| {}).unwrap();
 }

@@ -1,7 +1,7 @@
 //! What every request handler shares.
 
-use crate::sessions::Sessions;
 use crate::clock::Clock;
+use crate::sessions::Sessions;
 use std::sync::Arc;
 use truce_ledger::Ledger;
 use truce_store::Store;
@@ -104,6 +104,16 @@ impl AppState {
             answers: Arc::new(answers),
             ..self
         }
+    }
+
+    /// Whether the charter's witness policy has a quorum: then readers are
+    /// given the latest checkpoint that met it.
+    pub fn quorum_required(&self) -> bool {
+        self.ledger.with_state(|s| {
+            s.charter()
+                .and_then(|c| c.policy().ok())
+                .is_some_and(|p| p.quorum().is_some())
+        })
     }
 
     /// Writes an audit event at the server's time.

@@ -177,20 +177,29 @@ pub fn cosignatures_are_kept_once_and_mark_the_witnessed_checkpoint(store: &dyn 
     assert!(store.cosignatures(3).unwrap().is_empty());
     assert_eq!(store.latest_witnessed_size().unwrap(), None);
     // Nothing witnessed yet: the latest is served, bare.
-    let served = crate::served_checkpoint(store).unwrap().unwrap();
+    let served = crate::served_checkpoint(store, true).unwrap().unwrap();
     assert_eq!(served, store.latest_checkpoint().unwrap().unwrap());
 
     let a = "— a.witness AAAAAQ==\n".to_string();
     let b = "— b.witness AAAAAg==\n".to_string();
-    store.add_cosignatures(3, std::slice::from_ref(&a), false).unwrap();
+    store
+        .add_cosignatures(3, std::slice::from_ref(&a), false)
+        .unwrap();
     store
         .add_cosignatures(3, &[a.clone(), b.clone()], true)
         .unwrap();
     assert_eq!(store.cosignatures(3).unwrap(), [a.clone(), b.clone()]);
     assert_eq!(store.latest_witnessed_size().unwrap(), Some(3));
     // Now the witnessed checkpoint is served, with its cosignatures, though
-    // the log has signed a later one.
-    let served = crate::served_checkpoint(store).unwrap().unwrap();
+    // the log has signed a later one — unless the policy wants no quorum.
+    assert_eq!(
+        crate::served_checkpoint(store, false)
+            .unwrap()
+            .unwrap()
+            .size,
+        5
+    );
+    let served = crate::served_checkpoint(store, true).unwrap().unwrap();
     assert_eq!(served.size, 3);
     assert!(
         served.note.ends_with(&format!("— test sig\n{a}{b}")),
@@ -199,7 +208,9 @@ pub fn cosignatures_are_kept_once_and_mark_the_witnessed_checkpoint(store: &dyn 
     );
     // Marking again changes nothing; a later witnessed checkpoint takes over.
     store.add_cosignatures(3, &[], true).unwrap();
-    store.add_cosignatures(5, std::slice::from_ref(&b), true).unwrap();
+    store
+        .add_cosignatures(5, std::slice::from_ref(&b), true)
+        .unwrap();
     assert_eq!(store.latest_witnessed_size().unwrap(), Some(5));
     // No such checkpoint: refused, nothing kept.
     assert!(store.add_cosignatures(4, &[a], true).is_err());

@@ -202,11 +202,21 @@ pub fn cosigned_checkpoint(
     Ok(Some(checkpoint))
 }
 
-/// The checkpoint a reader should be given: the latest whose cosignatures
-/// met the witness quorum, with them; while none has, the latest, with
+/// The checkpoint a reader should be given. When the witness policy has a
+/// quorum (`quorum_required`), the latest whose cosignatures met it, with
+/// them — a reader holding the log to the policy can check nothing newer —
+/// or, while none has, the latest. With `quorum none`, the latest, with
 /// whatever cosignatures it has.
-pub fn served_checkpoint(store: &dyn Store) -> Result<Option<StoredCheckpoint>, StoreError> {
-    let size = match store.latest_witnessed_size()? {
+pub fn served_checkpoint(
+    store: &dyn Store,
+    quorum_required: bool,
+) -> Result<Option<StoredCheckpoint>, StoreError> {
+    let witnessed = if quorum_required {
+        store.latest_witnessed_size()?
+    } else {
+        None
+    };
+    let size = match witnessed {
         Some(size) => size,
         None => match store.latest_checkpoint()? {
             Some(latest) => latest.size,

@@ -294,7 +294,7 @@ fn restore_into(args: &RestoreArgs) -> Result<ExitCode> {
     if latest != manifest.checkpoint {
         bail!("the restored log's latest checkpoint is not the one the backup names");
     }
-    let report = truce_ledger::verify_store(store.as_ref(), Some(log_key), &mut |_, _| {})
+    let report = truce_ledger::verify_store(store.as_ref(), Some(log_key), None, &mut |_, _| {})
         .map_err(|f| {
             anyhow::anyhow!(
                 "the restored log fails verification at {}: {}",

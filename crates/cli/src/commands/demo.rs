@@ -78,10 +78,28 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             .map_err(|e| anyhow!("storing an evidence blob: {e}"))?;
     }
 
+    // Every participant's witness cosigns the scenario's checkpoint before
+    // anyone sees it; they keep serving beside the demo server after.
+    let policy = ledger
+        .with_state(|s| s.charter().map(|c| c.policy()))
+        .context("the scenario has no charter")?
+        .map_err(|e| anyhow!("the scenario's witness policy: {e}"))?;
+    let named: Vec<(String, NoteSigner)> = scenario
+        .witnesses
+        .iter()
+        .map(|w| (w.participant.clone(), w.signer.clone()))
+        .collect();
+    let witnesses = crate::local_witnesses::LocalWitnesses::start(
+        &dir.root().join("witnesses"),
+        &log.verifier(),
+        &named,
+    )?;
+    let reports = witness_once(&store, policy, &witnesses)?;
+
     // The build's ledger stops here; the server opens its own on the same store.
     drop(ledger);
-    let checkpoint = store
-        .latest_checkpoint()?
+    // With the witnesses' cosignatures, as /checkpoint serves it.
+    let checkpoint = truce_store::served_checkpoint(store.as_ref(), true)?
         .map(|c| c.note)
         .unwrap_or_default();
     println!(
@@ -90,6 +108,17 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     );
     println!("\nLog key: {}", log.verifier().vkey());
     println!("Checkpoint:\n{checkpoint}");
+    for r in &reports {
+        match (&r.cosigned_size, &r.last_error) {
+            (Some(size), _) => println!(
+                "Witnessed by {} at size {size} ({})",
+                r.name,
+                r.url.as_deref().unwrap_or("")
+            ),
+            (None, Some(why)) => println!("Not witnessed by {}: {why}", r.name),
+            (None, None) => println!("Not witnessed by {}", r.name),
+        }
+    }
     println!(
         "Demo members (private keys in {}):",
         dir.keys_dir().display()
@@ -124,6 +153,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         dir: Some(dir.root().to_path_buf()),
         database: args.database.clone(),
         demo: true,
+        witness_urls: witnesses.urls.clone(),
         ..Config::default()
     };
     let announce = |addr: std::net::SocketAddr| {
@@ -138,5 +168,29 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         );
     };
     super::serve::serve(&config, &dir, Some(members), Some(&announce))?;
+    drop(witnesses);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Submits the log's latest checkpoint to every witness once and keeps the
+/// cosignatures; returns what each witness did.
+fn witness_once(
+    store: &Arc<dyn Store>,
+    policy: truce_tlog::WitnessPolicy,
+    witnesses: &crate::local_witnesses::LocalWitnesses,
+) -> Result<Vec<truce_witness::collector::WitnessReport>> {
+    let collector = Arc::new(
+        truce_witness::collector::Collector::new(
+            Arc::clone(store),
+            policy,
+            witnesses.urls.clone(),
+            Arc::new(crate::clock::posix_now),
+        )
+        .context("cannot make the HTTP client for the witnesses")?,
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    Ok(runtime.block_on(collector.witness_latest()))
 }

@@ -8,11 +8,42 @@ pub fn log_key(location: &Location) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn checkpoint(location: &Location) -> Result<ExitCode> {
-    let (_, store) = location.open()?;
-    match store.latest_checkpoint()? {
+/// The checkpoint readers should check the log against, as `/checkpoint`
+/// serves it — the latest that met the witness quorum, with its
+/// cosignatures (the latest while none has) — or, with `latest`, the latest
+/// the log signed, with whatever cosignatures it has.
+pub fn checkpoint(args: &CheckpointArgs) -> Result<ExitCode> {
+    let (_, store) = args.location.open()?;
+    let quorum_required = !args.latest && quorum_of(store.as_ref())?;
+    match truce_store::served_checkpoint(store.as_ref(), quorum_required)? {
         Some(c) => print!("{}", c.note),
         None => bail!("the log is empty: nothing has been checkpointed yet"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct CheckpointArgs {
+    #[command(flatten)]
+    location: Location,
+    /// The latest checkpoint the log signed, witnessed or not.
+    #[arg(long)]
+    latest: bool,
+}
+
+/// Whether the log's charter (record 0) has a witness quorum.
+fn quorum_of(store: &dyn truce_store::Store) -> Result<bool> {
+    let Some(first) = store.records(0, 1)?.into_iter().next() else {
+        return Ok(false);
+    };
+    let record = truce_core::record::Record::from_json(&first.leaf)
+        .map_err(|e| anyhow::anyhow!("record 0: {e}"))?;
+    Ok(match record.body() {
+        truce_core::kinds::Body::Charter(c) => c
+            .policy()
+            .map_err(|e| anyhow::anyhow!("the charter's witness policy: {e}"))?
+            .quorum()
+            .is_some(),
+        _ => false,
+    })
 }

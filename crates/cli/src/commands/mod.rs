@@ -53,8 +53,8 @@ enum Command {
     Submit(submit::SubmitArgs),
     /// Print the log's verifier key (C2SP signed-note vkey form).
     LogKey(Location),
-    /// Print the log's current signed checkpoint (C2SP tlog-checkpoint).
-    Checkpoint(Location),
+    /// Print the log's witnessed checkpoint (C2SP tlog-checkpoint), with its witnesses' cosignatures.
+    Checkpoint(logkeys::CheckpointArgs),
     /// Print an inclusion proof (--index) or a consistency proof (--from/--to).
     Prove(prove::ProveArgs),
     /// Write every record as JSON Lines, in log order, with its exact leaf bytes.

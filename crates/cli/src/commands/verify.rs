@@ -34,6 +34,10 @@ pub struct VerifyArgs {
     /// With --dir, the directory's own log.key is used when this is not given.
     #[arg(long)]
     log_key: Option<String>,
+    /// A witness policy file (c2sp.org/tlog-policy) to check cosignatures
+    /// with, instead of the charter's `witness_policy`.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
 }
 
 /// An export line longer than this is refused rather than read into memory:
@@ -58,8 +62,19 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    let policy = match &args.policy {
+        Some(path) => {
+            let text = String::from_utf8(crate::mechanism::read_input(path)?)
+                .with_context(|| format!("{} is not text", path.display()))?;
+            Some(
+                truce_tlog::WitnessPolicy::parse(&text)
+                    .with_context(|| format!("{} is not a witness policy", path.display()))?,
+            )
+        }
+        None => None,
+    };
     if let Some(path) = &args.bundle {
-        return verify_bundle(path, pin.as_ref());
+        return verify_bundle(path, pin.as_ref(), policy.as_ref());
     }
     let result = if let Some(dir) = &args.dir {
         let dir = MechanismDir::open(dir)?;
@@ -74,7 +89,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
             None => Box::new(dir.read_only_store()?),
         };
         let progress = bar(store.size()?);
-        let r = truce_ledger::verify_store(store.as_ref(), pin, &mut |done, _| {
+        let r = truce_ledger::verify_store(store.as_ref(), pin, policy.as_ref(), &mut |done, _| {
             progress.set_position(done)
         });
         progress.finish_and_clear();
@@ -97,9 +112,13 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
             n += 1;
             Some(line.and_then(|l| parse_line(n - 1, l)))
         });
-        let r = truce_ledger::verify_leaves(lines, note.as_deref(), pin, &mut |done| {
-            progress.set_position(done)
-        });
+        let r = truce_ledger::verify_leaves(
+            lines,
+            note.as_deref(),
+            pin,
+            policy.as_ref(),
+            &mut |done| progress.set_position(done),
+        );
         progress.finish_and_clear();
         r
     } else {
@@ -197,6 +216,9 @@ fn print_report(report: &AuditReport, no_checkpoint: bool) {
         }
         None => println!("the log is empty"),
     }
+    if let Some(w) = &report.witnessing {
+        print_witnessing(w);
+    }
     if report.confidential_parts_checked > 0 {
         println!(
             "{} confidential part(s) match their sealed digests",
@@ -205,11 +227,38 @@ fn print_report(report: &AuditReport, no_checkpoint: bool) {
     }
 }
 
-fn verify_bundle(path: &std::path::Path, pin: Option<&NoteVerifier>) -> Result<ExitCode> {
+/// Who cosigned, and what that means under the policy.
+fn print_witnessing(w: &truce_ledger::witnessed::Witnessing) {
+    let who = if w.cosigners.is_empty() {
+        "no witness of the policy".to_string()
+    } else {
+        w.cosigners.join(", ")
+    };
+    match (&w.quorum, w.quorum_met) {
+        (None, _) => println!(
+            "witnesses: the policy asks for none (quorum none); size {} cosigned by {who}",
+            w.size
+        ),
+        (Some(q), true) => println!(
+            "witnessed: the checkpoint of size {} is cosigned by {who}, which meets the quorum {q}",
+            w.size
+        ),
+        (Some(q), false) => println!(
+            "NOT witnessed: no checkpoint meets the quorum {q}; the latest (size {}) is cosigned by {who}",
+            w.size
+        ),
+    }
+}
+
+fn verify_bundle(
+    path: &std::path::Path,
+    pin: Option<&NoteVerifier>,
+    policy: Option<&truce_tlog::WitnessPolicy>,
+) -> Result<ExitCode> {
     let bytes = crate::mechanism::read_input(path)?;
     let bundle: truce_ledger::bundle::Bundle = serde_json::from_slice(&bytes)
         .with_context(|| format!("{} is not a proof bundle", path.display()))?;
-    match truce_ledger::bundle::verify_bundle(&bundle, pin) {
+    match truce_ledger::bundle::verify_bundle(&bundle, pin, policy) {
         Ok(report) => {
             println!(
                 "verified record {} ({}, by {}): signed by its author and included in the tree of {} records",
@@ -218,6 +267,7 @@ fn verify_bundle(path: &std::path::Path, pin: Option<&NoteVerifier>) -> Result<E
             println!("leaf hash: {}", report.leaf_hash);
             println!("tree root: {}", report.root);
             println!("log key:   {}", report.log_key);
+            print_witnessing(&report.witnessing);
             if pin.is_none() {
                 println!(
                     "(the log key came from the charter in the bundle; pass --log-key to pin the one you trust)"

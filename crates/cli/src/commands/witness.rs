@@ -85,12 +85,13 @@ pub fn run(args: WitnessArgs) -> Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr()?;
-        println!(
-            "Witness {} is serving on http://{addr} for {}",
+        // One write, so that a reader of the first line alone still sees it whole.
+        print!(
+            "Witness {} is serving on http://{addr} for {}\nWitness key: {}\n",
             cosigner.name(),
-            origins.join(", ")
+            origins.join(", "),
+            cosigner.verifier().vkey()
         );
-        println!("Witness key: {}", cosigner.verifier().vkey());
         truce_witness::service::serve(listener, witness, truce_server::shutdown_signal())
             .await
             .context("serving the witness")?;

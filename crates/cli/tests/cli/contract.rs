@@ -196,12 +196,31 @@ fn an_export_verifies_offline_with_its_checkpoint_and_fails_when_edited() {
     std::fs::write(&export_path, ok(&["export", "--dir", p(&ex.dir)])).unwrap();
     let cp_path = ex.dir.with_extension("checkpoint");
     std::fs::write(&cp_path, ok(&["checkpoint", "--dir", p(&ex.dir)])).unwrap();
+    // The example charter's witness policy needs all three witnesses, and
+    // none ever ran: held to it, the checkpoint is refused.
+    let unwitnessed = truce(&[
+        "verify",
+        "--export",
+        p(&export_path),
+        "--checkpoint",
+        p(&cp_path),
+    ]);
+    assert!(!unwitnessed.status.success());
+    assert!(
+        String::from_utf8_lossy(&unwitnessed.stderr)
+            .contains("does not meet the witness quorum everyone: cosigned by no witness")
+    );
+    // A verifier who accepts an unwitnessed log says so with its own policy.
+    let policy = ex.dir.with_extension("policy");
+    std::fs::write(&policy, "quorum none\n").unwrap();
     let out = ok(&[
         "verify",
         "--export",
         p(&export_path),
         "--checkpoint",
         p(&cp_path),
+        "--policy",
+        p(&policy),
     ]);
     assert!(out.contains("verified 4 records"), "{out}");
 

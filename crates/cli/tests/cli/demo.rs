@@ -84,6 +84,12 @@ fn a_served_bundle_verifies_offline_and_the_server_stops_on_sigterm() {
     let log_key = ok(&["log-key", "--dir", p(&dir)]);
     let report = ok(&["verify", "--bundle", p(&path), "--log-key", log_key.trim()]);
     assert!(report.contains("verified record 7"), "{report}");
+    // The demo's witnesses cosigned the checkpoint it leads to.
+    assert!(
+        report
+            .contains("cosigned by pakistan, afghanistan, turkiye, qatar, which meets the quorum"),
+        "{report}"
+    );
     // Any edit to the bundle breaks it.
     std::fs::write(&path, bundle.replacen("\"index\":7", "\"index\":8", 1)).unwrap();
     assert!(
@@ -158,7 +164,7 @@ fn every_command_that_reads_or_appends_works_on_a_log_in_postgresql() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("PostgreSQL"));
 
-    let before: u64 = run(&["checkpoint"])
+    let before: u64 = run(&["checkpoint", "--latest"])
         .lines()
         .nth(1)
         .unwrap()
@@ -171,7 +177,7 @@ fn every_command_that_reads_or_appends_works_on_a_log_in_postgresql() {
         serde_json::from_str(&run(&["submit", "--key", p(&key), p(&template)])).unwrap();
     assert_eq!(receipt["index"], before);
 
-    let checkpoint = run(&["checkpoint"]);
+    let checkpoint = run(&["checkpoint", "--latest"]);
     assert_eq!(
         checkpoint.lines().nth(1),
         Some((before + 1).to_string().as_str())

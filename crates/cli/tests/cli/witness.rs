@@ -25,9 +25,10 @@ fn start(args: &[&str]) -> (Running, String) {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut first).unwrap();
+    // Keep reading what it prints, so that it never writes to a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
     let url = first
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -125,4 +126,90 @@ fn a_charter_whose_signatures_fail_is_refused() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not a valid charter"), "{err}");
+}
+
+/// The demo opens on a checkpoint every participant's witness cosigned, and
+/// every verifier holds a copy of the log to the charter's witness policy.
+#[test]
+fn verifiers_enforce_the_witness_policy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let built = ok(&["demo", "--dir", p(&dir), "--no-serve"]);
+    for participant in ["pakistan", "afghanistan", "turkiye", "qatar"] {
+        assert!(
+            built.contains(&format!("Witnessed by {participant} at size")),
+            "{built}"
+        );
+    }
+    let report = ok(&["verify", "--dir", p(&dir)]);
+    assert!(
+        report.contains(
+            "is cosigned by pakistan, afghanistan, turkiye, qatar, which meets the quorum"
+        ),
+        "{report}"
+    );
+
+    // An export checks against the witnessed checkpoint; the same checkpoint
+    // stripped of a cosignature misses the quorum (all four) and is refused.
+    let export = tmp.path().join("log.jsonl");
+    std::fs::write(&export, ok(&["export", "--dir", p(&dir)])).unwrap();
+    let checkpoint = ok(&["checkpoint", "--dir", p(&dir)]);
+    assert_eq!(checkpoint.matches('\u{2014}').count(), 5, "{checkpoint}");
+    let note = tmp.path().join("checkpoint.txt");
+    std::fs::write(&note, &checkpoint).unwrap();
+    let verified = ok(&["verify", "--export", p(&export), "--checkpoint", p(&note)]);
+    assert!(
+        verified.contains("which meets the quorum everyone"),
+        "{verified}"
+    );
+    let stripped: String = checkpoint
+        .lines()
+        .filter(|l| !l.starts_with("\u{2014} qatar.witness"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&note, &stripped).unwrap();
+    let refused = truce(&["verify", "--export", p(&export), "--checkpoint", p(&note)]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("does not meet the witness quorum everyone"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cosigned by pakistan, afghanistan, turkiye"),
+        "{err}"
+    );
+    // A verifier may hold it to its own policy instead: here, none.
+    let lenient = tmp.path().join("policy.txt");
+    std::fs::write(&lenient, "quorum none\n").unwrap();
+    ok(&[
+        "verify",
+        "--export",
+        p(&export),
+        "--checkpoint",
+        p(&note),
+        "--policy",
+        p(&lenient),
+    ]);
+
+    // A cosignature altered in the store is caught.
+    let conn = rusqlite::Connection::open(dir.join("truce.db")).unwrap();
+    let line: String = conn
+        .query_row(
+            "SELECT line FROM cosignatures WHERE line LIKE '%qatar.witness%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // (The first 'A' is in the timestamp, past the key ID: still qatar's line.)
+    let forged = line.replacen('A', "B", 1);
+    conn.execute(
+        "UPDATE cosignatures SET line = ?1 WHERE line = ?2",
+        [&forged, &line],
+    )
+    .unwrap();
+    let caught = truce(&["verify", "--dir", p(&dir)]);
+    assert!(!caught.status.success());
+    let err = String::from_utf8_lossy(&caught.stderr);
+    assert!(err.contains("qatar"), "{err}");
 }

@@ -16,14 +16,15 @@ use truce_tlog::{Hash, NodeId, TilePath};
 /// The checkpoint to check the log against: a C2SP signed note
 /// (tlog-checkpoint) with the log's signature and its witnesses'
 /// cosignatures (c2sp.org/tlog-cosignature). It is the latest checkpoint
-/// whose cosignatures meet the charter's witness quorum; while none has,
-/// the latest, with whatever cosignatures it has.
+/// whose cosignatures meet the charter's witness quorum; while none has (or
+/// when the policy says `quorum none`), the latest, with whatever
+/// cosignatures it has. `/api/v1/witnessing` gives the latest either way.
 #[utoipa::path(get, path = "/checkpoint", tag = "transparency",
     responses((status = 200, description = "The signed note", body = String, content_type = "text/plain; charset=utf-8",
         example = "truce.example/istanbul-2025\n98\nbase64-root-hash=\n\n— truce.example/istanbul-2025 base64-signature=\n")))]
 pub async fn checkpoint(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let note = blocking(move || {
-        truce_store::served_checkpoint(state.store.as_ref())?
+        truce_store::served_checkpoint(state.store.as_ref(), state.quorum_required())?
             .map(|c| c.note)
             .ok_or_else(|| {
                 ApiError::NotFound("the log is empty: nothing has been checkpointed yet".into())

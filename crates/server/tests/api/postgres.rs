@@ -84,7 +84,7 @@ fn two_servers_on_one_database_keep_one_consistent_log() {
             "record {index}"
         );
     }
-    let report = truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+    let report = truce_ledger::verify_store(store.as_ref(), None, None, &mut |_, _| {}).unwrap();
     assert_eq!(report.records, size_before + raced);
 
     // One author taking turns between the servers: each server counts the
@@ -102,6 +102,6 @@ fn two_servers_on_one_database_keep_one_consistent_log() {
     }
     // A member both servers know signs in on either.
     assert_eq!(b.sign_in("afghanistan.liaison").status(), 200);
-    let report = truce_ledger::verify_store(store.as_ref(), None, &mut |_, _| {}).unwrap();
+    let report = truce_ledger::verify_store(store.as_ref(), None, None, &mut |_, _| {}).unwrap();
     assert_eq!(report.records, size_before + raced + 6);
 }

@@ -141,7 +141,7 @@ fn the_log_collects_cosignatures_and_marks_the_quorum() {
     wait_for("the quorum on size 8", || {
         store.latest_witnessed_size().unwrap() == Some(8)
     });
-    let served = truce_store::served_checkpoint(store.as_ref())
+    let served = truce_store::served_checkpoint(store.as_ref(), true)
         .unwrap()
         .unwrap();
     assert_eq!(served.size, 8);
