@@ -250,7 +250,7 @@ pub fn istanbul_day2(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
             "start": at!(2025-10-26 7:00),
             "end": at!(2025-10-27 1:00),
             "attendees": istanbul_attendees(),
-            "summary": "The talks continued into Sunday. Both sides exchanged written responses to each other's demands, and Pakistan presented photographic and documentary evidence. No agreement on measures against militant sanctuaries. By Monday, reports put the first two sessions at more than 30 hours in all. Pakistani officials' account of the Afghan side's conduct is quoted in the sources as reported.",
+            "summary": "The talks continued into Sunday. Both sides exchanged written responses to each other's demands, and Pakistan, as reported, presented photographic and documentary evidence. No agreement on measures against militant sanctuaries. By Monday, reports put the first two sessions at more than 30 hours in all. Pakistani officials' account of the Afghan side's conduct is quoted in the sources as reported.",
             "outcome": "No agreement on measures against sanctuaries",
             "sources": [
                 says(TRUTH_INTERNATIONAL, "The talks extended into Sunday after both delegations failed to agree on measures to eliminate safe havens for the Tehreek-e-Taliban Pakistan (TTP) and other militant groups based in Afghanistan."),
