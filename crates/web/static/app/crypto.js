@@ -110,15 +110,30 @@ export async function openCheckpoint(note, vkey) {
 }
 
 /**
+ * A record the served checkpoint does not cover yet: /checkpoint serves the
+ * latest checkpoint the witnesses' quorum has cosigned, and a record just
+ * filed waits (about a second, in the demo) for their cosignatures.
+ */
+export class NotYetWitnessed extends Error {
+  constructor(index, size) {
+    super(`record ${index} is not yet in the witnessed checkpoint (${size} records)`);
+    this.index = index;
+    this.size = size;
+  }
+}
+
+/**
  * Checks, in this browser, that `record` (as the API returned it) is the leaf
  * at `index` of the tree the latest checkpoint signs, under the log key that
- * the charter (record 0) names.
+ * the charter (record 0) names. Throws NotYetWitnessed when that checkpoint
+ * does not reach the record yet.
  */
 export async function checkInclusion(api, index, record) {
   const charter = await api.get("/api/v1/records/0");
   const logKey = charter.record.envelope.body.log_key;
   const note = await api.text("/checkpoint");
   const checkpoint = await openCheckpoint(note, logKey);
+  if (index >= checkpoint.size) throw new NotYetWitnessed(index, checkpoint.size);
   const proof = await api.get(`/api/v1/proof/inclusion?index=${index}&size=${checkpoint.size}`);
   const leaf = await leafHash(record);
   if (toBase64(leaf) !== proof.leaf_hash) throw new Error("the record does not hash to the logged leaf");

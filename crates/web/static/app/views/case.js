@@ -3,7 +3,7 @@
 // whose check of the report's inclusion in the log runs in this browser.
 import { api, authorization } from "../api.js";
 import { t } from "../i18n.js";
-import { checkInclusion } from "../crypto.js";
+import { showInclusion } from "../proof.js";
 import { baseMapLayers } from "./map.js";
 import { actionsPanel, wireActions } from "./case-actions.js";
 import { participantOf } from "../vocabulary.js";
@@ -233,19 +233,11 @@ export async function render(main, params, context) {
   await baseMapLayers(map);
   for (const point of points) L.circleMarker(point, { radius: 7, color: "#fff", weight: 2, fillColor: "#c0392b", fillOpacity: 1 }).addTo(map);
 
-  const badge = document.getElementById("proof-badge");
-  checkInclusion(api, index, report.record)
-    .then((proof) => {
-      badge.dataset.state = "verified";
-      fill(badge, html`<span class="badge ok">✓ ${t("case.proof_ok")}</span><p>${t("case.proof_detail", { index, size: number(proof.size), signers: proof.signers.join(", ") })}</p>`);
-    })
-    .catch((error) => {
-      badge.dataset.state = "failed";
-      fill(badge, html`<span class="badge bad">✗ ${t("case.proof_failed")}</span><p dir="auto">${error.message}</p>`);
-    });
+  const stopProof = showInclusion(document.getElementById("proof-badge"), index, report.record, context);
 
   return () => {
     clearInterval(timer);
+    stopProof();
     map.remove();
   };
 }
