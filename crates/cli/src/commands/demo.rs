@@ -28,6 +28,12 @@ pub struct DemoArgs {
     /// than in the directory's SQLite file.
     #[arg(long)]
     database: Option<String>,
+    /// Draw every key and salt from this seed instead of the system's
+    /// randomness: the same seed builds the same log, record for record, so
+    /// two builds have the same checkpoint root. Never for a real mechanism:
+    /// anyone who knows the seed holds every key.
+    #[arg(long)]
+    seed: Option<u64>,
 }
 
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
@@ -42,22 +48,25 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             .join("mechanism"),
     };
     let dir = MechanismDir::create(&path)?;
-    let log = NoteSigner::generate(truce_scenario::ORIGIN, &mut rand::rngs::OsRng)?;
+    // Keys and salts come from one generator, seeded when asked (the record
+    // times are the scenario's own), so a seed fixes every byte of every record.
+    let mut rng = match args.seed {
+        Some(seed) => <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(seed),
+        None => <rand::rngs::StdRng as rand::SeedableRng>::from_rng(rand::rngs::OsRng)
+            .context("cannot read the system's randomness")?,
+    };
+    let log = NoteSigner::generate(truce_scenario::ORIGIN, &mut rng)?;
     keyfile::write(&dir.log_key_path(), &log)?;
     let store: Arc<dyn Store> = dir.new_store(args.database.as_deref())?;
     let ledger = Ledger::open(Arc::clone(&store), log.clone())?;
 
     let mut appended = 0u64;
-    let scenario = truce_scenario::build(
-        &log.verifier(),
-        &mut rand::rngs::OsRng,
-        &mut |record, opening| {
-            ledger
-                .submit(record, opening)
-                .map(|_| appended += 1)
-                .map_err(|e| e.to_string())
-        },
-    )
+    let scenario = truce_scenario::build(&log.verifier(), &mut rng, &mut |record, opening| {
+        ledger
+            .submit(record, opening)
+            .map(|_| appended += 1)
+            .map_err(|e| e.to_string())
+    })
     .context("building the Istanbul scenario")?;
 
     std::fs::create_dir_all(dir.keys_dir())?;
