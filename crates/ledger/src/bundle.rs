@@ -24,8 +24,9 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 use truce_core::kinds::Body;
 use truce_core::record::Record;
-use truce_store::{Store, StoreHashes};
+use truce_store::{Store, StoreHashes, StoredCheckpoint};
 use truce_tlog::note::NoteVerifier;
+use truce_tlog::proof_file::TlogProof;
 use truce_tlog::{Checkpoint, Hash, WitnessPolicy};
 
 use crate::witnessed::Witnessing;
@@ -94,22 +95,7 @@ pub struct BundleReport {
 /// checkpoint that covers it (else the latest).
 pub fn build_bundle(store: &dyn Store, index: u64, key_record: u64) -> Result<Bundle, BundleError> {
     let err = |e: truce_store::StoreError| BundleError::Store(truce_store::describe(&e));
-    let witnessed = match store.latest_witnessed_size().map_err(err)? {
-        Some(size) if size > index => truce_store::cosigned_checkpoint(store, size).map_err(err)?,
-        _ => None,
-    };
-    let checkpoint = match witnessed {
-        Some(c) => c,
-        None => {
-            let latest = store
-                .latest_checkpoint()
-                .map_err(err)?
-                .ok_or_else(|| BundleError::Store("the log has no checkpoint yet".into()))?;
-            truce_store::cosigned_checkpoint(store, latest.size)
-                .map_err(err)?
-                .unwrap_or(latest)
-        }
-    };
+    let checkpoint = checkpoint_for(store, index)?;
     let proven = |i: u64| -> Result<ProvenLeaf, BundleError> {
         let stored = store
             .records(i, i.saturating_add(1))
@@ -134,6 +120,57 @@ pub fn build_bundle(store: &dyn Store, index: u64, key_record: u64) -> Result<Bu
         } else {
             Some(proven(0)?)
         },
+        checkpoint: checkpoint.note,
+    })
+}
+
+/// The checkpoint a proof of record `index` leads to: the latest that the
+/// witnesses cosigned to quorum, with their cosignatures, when it covers the
+/// record; else the latest, with whatever cosignatures it has.
+fn checkpoint_for(store: &dyn Store, index: u64) -> Result<StoredCheckpoint, BundleError> {
+    let err = |e: truce_store::StoreError| BundleError::Store(truce_store::describe(&e));
+    let witnessed = match store.latest_witnessed_size().map_err(err)? {
+        Some(size) if size > index => truce_store::cosigned_checkpoint(store, size).map_err(err)?,
+        _ => None,
+    };
+    match witnessed {
+        Some(c) => Ok(c),
+        None => {
+            let latest = store
+                .latest_checkpoint()
+                .map_err(err)?
+                .ok_or_else(|| BundleError::Store("the log has no checkpoint yet".into()))?;
+            Ok(truce_store::cosigned_checkpoint(store, latest.size)
+                .map_err(err)?
+                .unwrap_or(latest))
+        }
+    }
+}
+
+/// Record `index` as a c2sp.org/tlog-proof@v1 file: its leaf bytes as the
+/// extra data, its inclusion proof, and the checkpoint (with cosignatures)
+/// the proof leads to. `truce verify --proof FILE --policy FILE` checks it.
+pub fn build_tlog_proof(store: &dyn Store, index: u64) -> Result<TlogProof, BundleError> {
+    let err = |e: truce_store::StoreError| BundleError::Store(truce_store::describe(&e));
+    let checkpoint = checkpoint_for(store, index)?;
+    if index >= checkpoint.size {
+        return Err(BundleError::Store(format!(
+            "record {index} is not in the log's checkpointed tree of {} records",
+            checkpoint.size
+        )));
+    }
+    let stored = store
+        .records(index, index.saturating_add(1))
+        .map_err(err)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| BundleError::Store(format!("record {index} is not in the log")))?;
+    let proof = truce_tlog::inclusion_proof(index, checkpoint.size, &StoreHashes(store))
+        .map_err(|e| BundleError::Store(e.to_string()))?;
+    Ok(TlogProof {
+        extra: Some(stored.leaf),
+        index,
+        proof,
         checkpoint: checkpoint.note,
     })
 }

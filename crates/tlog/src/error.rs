@@ -91,6 +91,10 @@ pub enum TlogError {
     #[error("malformed witness message: {0}")]
     MalformedWitnessMessage(String),
 
+    /// A c2sp.org/tlog-proof file is not spelled as the spec spells it.
+    #[error("malformed proof file: {0}")]
+    MalformedProofFile(String),
+
     /// A c2sp.org/tlog-policy text is not valid.
     #[error("witness policy: {0}")]
     Policy(String),

@@ -48,6 +48,7 @@ mod hash;
 pub mod note;
 pub mod policy;
 mod proof;
+pub mod proof_file;
 pub mod tile;
 mod tree;
 pub mod witness;

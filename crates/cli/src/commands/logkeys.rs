@@ -47,3 +47,29 @@ fn quorum_of(store: &dyn truce_store::Store) -> Result<bool> {
         _ => false,
     })
 }
+
+/// The charter's witness policy as a c2sp.org/tlog-policy file, with the
+/// log's key as its `log` line: what `truce verify --proof` and other
+/// verifiers need to hold the log to it.
+pub fn policy(location: &Location) -> Result<ExitCode> {
+    let (dir, store) = location.open()?;
+    let Some(first) = store.records(0, 1)?.into_iter().next() else {
+        bail!("the log is empty: it has no charter yet");
+    };
+    let record = truce_core::record::Record::from_json(&first.leaf)
+        .map_err(|e| anyhow::anyhow!("record 0: {e}"))?;
+    let truce_core::kinds::Body::Charter(charter) = record.body() else {
+        bail!("record 0 is not a charter");
+    };
+    let log_key = dir.log_verifier(store.as_ref())?;
+    print!(
+        "# The witness policy of {} (its charter, record 0), with the log's key.\nlog {}\n{}",
+        charter.origin.as_str(),
+        log_key.vkey(),
+        charter.witness_policy.as_str()
+    );
+    if !charter.witness_policy.as_str().ends_with('\n') {
+        println!();
+    }
+    Ok(ExitCode::SUCCESS)
+}

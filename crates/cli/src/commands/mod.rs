@@ -55,6 +55,8 @@ enum Command {
     LogKey(Location),
     /// Print the log's witnessed checkpoint (C2SP tlog-checkpoint), with its witnesses' cosignatures.
     Checkpoint(logkeys::CheckpointArgs),
+    /// Print the charter's witness policy (c2sp.org/tlog-policy) with the log's key, for verifiers.
+    Policy(Location),
     /// Print an inclusion proof (--index) or a consistency proof (--from/--to).
     Prove(prove::ProveArgs),
     /// Write every record as JSON Lines, in log order, with its exact leaf bytes.
@@ -135,6 +137,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Submit(a) => submit::run(a),
         Command::LogKey(a) => logkeys::log_key(&a),
         Command::Checkpoint(a) => logkeys::checkpoint(&a),
+        Command::Policy(a) => logkeys::policy(&a),
         Command::Prove(a) => prove::run(a),
         Command::Export(a) => export::run(&a),
         Command::Verify(a) => verify::run(a),

@@ -21,6 +21,11 @@ pub struct ProveArgs {
     /// The larger tree size (default: the current size).
     #[arg(long, requires = "from")]
     to: Option<u64>,
+    /// With --index: `json` (the proof alone, default) or `tlog-proof` (a
+    /// c2sp.org/tlog-proof@v1 file with the record and the witnessed
+    /// checkpoint, for `truce verify --proof`).
+    #[arg(long, default_value = "json", requires = "index", value_parser = ["json", "tlog-proof"])]
+    format: String,
 }
 
 #[derive(Serialize)]
@@ -42,7 +47,16 @@ pub fn run(args: ProveArgs) -> Result<ExitCode> {
     let (_, store) = args.location.open()?;
     let current = store.size()?;
     let hashes = StoreHashes(store.as_ref());
-    if let Some(index) = args.index {
+    if let (Some(index), "tlog-proof") = (args.index, args.format.as_str()) {
+        if args.size.is_some() {
+            bail!("a tlog-proof leads to the log's witnessed checkpoint: --size does not apply");
+        }
+        if index >= current {
+            bail!("record {index} is not in the log of {current} records");
+        }
+        let proof = truce_ledger::bundle::build_tlog_proof(store.as_ref(), index)?;
+        print!("{}", proof.encode());
+    } else if let Some(index) = args.index {
         let size = args.size.unwrap_or(current);
         if size > current {
             bail!("the log has {current} records; it cannot prove anything at size {size}");

@@ -12,7 +12,7 @@ use truce_ledger::{AuditFailure, AuditReport, Place};
 use truce_tlog::note::NoteVerifier;
 
 #[derive(Args)]
-#[command(group = clap::ArgGroup::new("source").required(true).args(["dir", "export", "bundle"]))]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["dir", "export", "bundle", "proof"]))]
 pub struct VerifyArgs {
     /// Verify a mechanism's store in place.
     #[arg(long)]
@@ -26,6 +26,11 @@ pub struct VerifyArgs {
     /// Verify one record's proof bundle (from GET /api/v1/records/{index}/bundle).
     #[arg(long)]
     bundle: Option<PathBuf>,
+    /// Verify one record's c2sp.org/tlog-proof@v1 file (from `truce prove
+    /// --index N --format tlog-proof` or GET /api/v1/records/{index}/proof)
+    /// against --policy, whose `log` lines (or --log-key) give the log key.
+    #[arg(long, requires = "policy")]
+    proof: Option<PathBuf>,
     /// With --export: a checkpoint note (from `truce checkpoint`) the export must match.
     #[arg(long, requires = "export")]
     checkpoint: Option<PathBuf>,
@@ -75,6 +80,9 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
     };
     if let Some(path) = &args.bundle {
         return verify_bundle(path, pin.as_ref(), policy.as_ref());
+    }
+    if let (Some(path), Some(policy)) = (&args.proof, &policy) {
+        return verify_tlog_proof(path, pin.as_ref(), policy);
     }
     let result = if let Some(dir) = &args.dir {
         let dir = MechanismDir::open(dir)?;
@@ -247,6 +255,66 @@ fn print_witnessing(w: &truce_ledger::witnessed::Witnessing) {
             "NOT witnessed: no checkpoint meets the quorum {q}; the latest (size {}) is cosigned by {who}",
             w.size
         ),
+    }
+}
+
+/// A tlog-proof of one Truce record: the record (its extra data) is parsed
+/// and its signature form checked, then the proof verified for its leaf hash.
+fn verify_tlog_proof(
+    path: &std::path::Path,
+    pin: Option<&NoteVerifier>,
+    policy: &truce_tlog::WitnessPolicy,
+) -> Result<ExitCode> {
+    let text = String::from_utf8(crate::mechanism::read_input(path)?)
+        .with_context(|| format!("{} is not text", path.display()))?;
+    let proof = truce_tlog::proof_file::TlogProof::parse(&text)
+        .with_context(|| format!("{} is not a tlog-proof", path.display()))?;
+    let mut logs: Vec<NoteVerifier> = policy.logs().iter().map(|l| l.key.clone()).collect();
+    logs.extend(pin.cloned());
+    if logs.is_empty() {
+        anyhow::bail!("name the log's key with a `log` line in the policy or with --log-key");
+    }
+    let leaf = proof.extra.as_deref().context(
+        "the proof carries no record (no extra line): Truce's proofs carry the record's leaf bytes",
+    )?;
+    let record = truce_core::record::Record::from_json(leaf)
+        .map_err(|e| anyhow::anyhow!("the proof's record: {e}"))?;
+    if record.leaf() != leaf {
+        anyhow::bail!("the proof's record is not in canonical form");
+    }
+    match proof.verify(&record.hash(), &logs, policy) {
+        Ok(verified) => {
+            let who: Vec<&str> = verified
+                .cosigners
+                .iter()
+                .map(|c| c.witness.as_str())
+                .collect();
+            println!(
+                "verified record {} ({}, by {}): included in the tree of {} records",
+                proof.index,
+                record.kind(),
+                record.author(),
+                verified.checkpoint.size
+            );
+            println!("leaf hash: {}", record.hash());
+            println!("tree root: {}", verified.checkpoint.root);
+            println!(
+                "witnessed: cosigned by {}, which meets the policy's quorum",
+                if who.is_empty() {
+                    "no witness (the policy asks for none)".to_string()
+                } else {
+                    who.join(", ")
+                }
+            );
+            println!(
+                "(the record's own signature is checked against its author's key by --bundle; a tlog-proof proves it is in the witnessed log)"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("verification FAILED: {e}");
+            Ok(ExitCode::from(1))
+        }
     }
 }
 

@@ -213,3 +213,72 @@ fn verifiers_enforce_the_witness_policy() {
     let err = String::from_utf8_lossy(&caught.stderr);
     assert!(err.contains("qatar"), "{err}");
 }
+
+/// One record as a c2sp.org/tlog-proof file verifies offline against the
+/// charter's policy (from `truce policy`), and not once a cosignature it
+/// needs is gone.
+#[test]
+fn a_tlog_proof_verifies_against_the_policy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    ok(&["demo", "--dir", p(&dir), "--no-serve"]);
+    let policy = tmp.path().join("policy.txt");
+    let text = ok(&["policy", "--dir", p(&dir)]);
+    assert!(
+        text.contains("\nlog truce.example/istanbul-2025+"),
+        "{text}"
+    );
+    assert!(text.contains("quorum everyone"), "{text}");
+    std::fs::write(&policy, &text).unwrap();
+    let proof = ok(&[
+        "prove",
+        "--dir",
+        p(&dir),
+        "--index",
+        "7",
+        "--format",
+        "tlog-proof",
+    ]);
+    assert!(
+        proof.starts_with("c2sp.org/tlog-proof@v1\nextra "),
+        "{proof}"
+    );
+    let path = tmp.path().join("record-7.tlog-proof");
+    std::fs::write(&path, &proof).unwrap();
+    let verified = ok(&["verify", "--proof", p(&path), "--policy", p(&policy)]);
+    assert!(verified.contains("verified record 7"), "{verified}");
+    assert!(
+        verified.contains("cosigned by pakistan, afghanistan, turkiye, qatar"),
+        "{verified}"
+    );
+
+    // Without Türkiye's cosignature it misses the quorum (all four).
+    let stripped: String = proof
+        .lines()
+        .filter(|l| !l.starts_with("\u{2014} turkiye.witness"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&path, stripped).unwrap();
+    let refused = truce(&["verify", "--proof", p(&path), "--policy", p(&policy)]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("do not meet the quorum everyone"), "{err}");
+    // Another record's bytes in the same proof: not included there.
+    let other = ok(&[
+        "prove",
+        "--dir",
+        p(&dir),
+        "--index",
+        "8",
+        "--format",
+        "tlog-proof",
+    ]);
+    let extra8 = other.lines().nth(1).unwrap();
+    let swapped = proof.replacen(proof.lines().nth(1).unwrap(), extra8, 1);
+    std::fs::write(&path, swapped).unwrap();
+    assert!(
+        !truce(&["verify", "--proof", p(&path), "--policy", p(&policy)])
+            .status
+            .success()
+    );
+}

@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(transparency::consistency))
         .routes(routes!(witnessing::witnessing))
         .routes(routes!(witnessing::checkpoint_at))
+        .routes(routes!(witnessing::record_proof))
         .routes(routes!(records::submit, records::list))
         .routes(routes!(records::submit_group))
         .routes(routes!(records::get))

@@ -173,3 +173,36 @@ pub async fn checkpoint_at(
     })
     .await
 }
+
+/// Record `index` as a c2sp.org/tlog-proof@v1 file (`.tlog-proof`): the
+/// record's leaf bytes as extra data, its inclusion proof, and the
+/// checkpoint with its witnesses' cosignatures — the latest witnessed one
+/// that covers the record, else the latest. `truce verify --proof FILE
+/// --policy FILE` checks it offline.
+#[utoipa::path(get, path = "/api/v1/records/{index}/proof", tag = "transparency",
+    params(("index" = inline(LogIndex), Path, description = "The record's index in the log")),
+    responses((status = 200, description = "A c2sp.org/tlog-proof@v1 text", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 404, description = "No such record", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn record_proof(
+    State(state): State<AppState>,
+    Path(LogIndex(index)): Path<LogIndex>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let text = blocking(move || {
+        if index >= state.store.size()? {
+            return Err(ApiError::NotFound(format!(
+                "record {index} is not in the log"
+            )));
+        }
+        truce_ledger::bundle::build_tlog_proof(state.store.as_ref(), index)
+            .map(|p| p.encode())
+            .map_err(|e| ApiError::Unavailable(e.to_string()))
+    })
+    .await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        text,
+    ))
+}

@@ -142,3 +142,24 @@ fn tiles_rebuild_the_checkpointed_tree() {
         }
     }
 }
+
+/// `GET /api/v1/records/{index}/proof`: a c2sp.org/tlog-proof@v1 file whose
+/// extra data is the record and whose checkpoint is the log's.
+#[test]
+fn a_record_proof_file_carries_the_record_and_verifies() {
+    let none = truce_tlog::WitnessPolicy::parse("quorum none\n").unwrap();
+    for app in every_backend() {
+        let r = app.get("/api/v1/records/20/proof");
+        assert_eq!(r.status(), 200);
+        let text = r.text().unwrap();
+        let proof = truce_tlog::proof_file::TlogProof::parse(&text).unwrap();
+        assert_eq!(proof.index, 20);
+        let record = app.get_json("/api/v1/records/20");
+        let leaf = Hash::from_base64(record["leaf_hash"].as_str().unwrap()).unwrap();
+        assert_eq!(proof.extra_leaf_hash(), Some(leaf));
+        proof
+            .verify(&leaf, std::slice::from_ref(&app.log_key), &none)
+            .unwrap();
+        assert_eq!(app.get("/api/v1/records/999999/proof").status(), 404);
+    }
+}

@@ -511,3 +511,137 @@ mod protocol {
         submit(&honest, &mut held, &honest.request(4, 6)).unwrap();
     }
 }
+
+mod proof_files {
+    use super::*;
+    use truce_tlog::proof_file::TlogProof;
+
+    /// A log of 7 entries, its key, a witness, and a proof for entry 3
+    /// against a checkpoint that witness cosigned.
+    fn fixture() -> (NoteSigner, Cosigner, TlogProof, Vec<u8>) {
+        let log = NoteSigner::from_seed("truce.example/log", [5; 32]).unwrap();
+        let witness =
+            Cosigner::from_note_signer(&NoteSigner::from_seed("w.example", [6; 32]).unwrap());
+        let entries: Vec<Vec<u8>> = (0..7).map(|i| format!("entry {i}").into_bytes()).collect();
+        let leaves: Vec<Hash> = entries.iter().map(|e| leaf_hash(e)).collect();
+        let (store, roots) = store_of(&leaves);
+        let cp = Checkpoint {
+            origin: "truce.example/log".into(),
+            size: 7,
+            root: roots[7],
+            extensions: vec![],
+        };
+        let mut note = parse_note(&cp.sign(&log).unwrap()).unwrap();
+        note.signatures
+            .push(witness.cosign(&note.text, 1_761_436_800).unwrap());
+        let proof = TlogProof {
+            extra: Some(entries[3].clone()),
+            index: 3,
+            proof: inclusion_proof(3, 7, &store).unwrap(),
+            checkpoint: note.encode(),
+        };
+        (log, witness, proof, entries[3].clone())
+    }
+
+    fn policy(witness: &Cosigner, quorum: &str) -> WitnessPolicy {
+        WitnessPolicy::parse(&format!(
+            "witness w {}\nquorum {quorum}\n",
+            witness.verifier().vkey()
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_proof_round_trips_and_verifies_under_the_policy() {
+        let (log, witness, proof, entry) = fixture();
+        let text = proof.encode();
+        assert!(text.starts_with("c2sp.org/tlog-proof@v1\nextra "));
+        assert!(text.contains("\nindex 3\n"));
+        let parsed = TlogProof::parse(&text).unwrap();
+        assert_eq!(parsed, proof);
+        assert_eq!(parsed.extra_leaf_hash(), Some(leaf_hash(&entry)));
+        let verified = parsed
+            .verify(
+                &leaf_hash(&entry),
+                &[log.verifier()],
+                &policy(&witness, "w"),
+            )
+            .unwrap();
+        assert_eq!(verified.checkpoint.size, 7);
+        assert_eq!(verified.cosigners[0].witness, "w");
+        // Without extra data, the index line comes second.
+        let bare = TlogProof {
+            extra: None,
+            ..proof
+        };
+        assert_eq!(TlogProof::parse(&bare.encode()).unwrap(), bare);
+    }
+
+    #[test]
+    fn a_proof_that_misses_the_quorum_or_does_not_prove_fails() {
+        let (log, witness, proof, entry) = fixture();
+        let leaf = leaf_hash(&entry);
+        // Another witness's policy: the cosignature present is not one it counts.
+        let other =
+            Cosigner::from_note_signer(&NoteSigner::from_seed("x.example", [7; 32]).unwrap());
+        let err = proof
+            .verify(&leaf, &[log.verifier()], &policy(&other, "w"))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("do not meet the quorum w"),
+            "{err}"
+        );
+        // No cosignature is needed under `quorum none`.
+        assert!(
+            proof
+                .verify(
+                    &leaf,
+                    &[log.verifier()],
+                    &WitnessPolicy::parse("quorum none\n").unwrap()
+                )
+                .is_ok()
+        );
+        // Another entry, another index, a wrong log key: refused.
+        assert!(
+            proof
+                .verify(
+                    &leaf_hash(b"entry 4"),
+                    &[log.verifier()],
+                    &policy(&witness, "w")
+                )
+                .is_err()
+        );
+        let moved = TlogProof {
+            index: 4,
+            ..proof.clone()
+        };
+        assert!(
+            moved
+                .verify(&leaf, &[log.verifier()], &policy(&witness, "w"))
+                .is_err()
+        );
+        let stranger = NoteSigner::from_seed("truce.example/log", [8; 32]).unwrap();
+        assert!(
+            proof
+                .verify(&leaf, &[stranger.verifier()], &policy(&witness, "w"))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn malformed_proof_files_are_refused() {
+        let (_, _, proof, _) = fixture();
+        let good = proof.encode();
+        for bad in [
+            good.replacen("c2sp.org/tlog-proof@v1", "c2sp.org/tlog-proof@v2", 1),
+            good.replacen("index 3", "index 03", 1),
+            good.replacen("index 3", "index -3", 1),
+            good.replacen("index 3", "3", 1),
+            good.replacen("extra ", "extra !", 1),
+            good.replacen("\n\n", "\n", 1),
+            good.replacen("\nindex 3\n", "\nindex 3\nnot-a-hash\n", 1),
+        ] {
+            assert!(TlogProof::parse(&bad).is_err(), "accepted {bad:?}");
+        }
+    }
+}
