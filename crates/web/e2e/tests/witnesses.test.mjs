@@ -102,3 +102,64 @@ test("a quorum that does not come is named: who witnessed, and whose witness is 
   assertClean(problems);
   await context.close();
 });
+
+test("the dashboard shows who witnessed the checkpoint, each cosignature checked in the browser", async () => {
+  const { page, problems, context } = await user(browser);
+  await open(page, "#/");
+  await page.waitForSelector("[data-witnessed]");
+  const witnesses = await page.$$eval("#witness-list li", (els) => els.map((e) => [e.dataset.witness, e.dataset.cosigned, e.querySelector("bdi").textContent]));
+  assert.deepEqual(witnesses, [
+    ["pakistan", "verified", "Pakistan"],
+    ["afghanistan", "verified", "Afghanistan"],
+    ["turkiye", "verified", "Türkiye"],
+    ["qatar", "verified", "Qatar"],
+  ]);
+  assert.equal(await page.getAttribute("[data-witnessed]", "data-witnessed"), "true");
+  assert.match(await page.textContent("[data-witnessed]"), /quorum \(\u2068everyone\u2069\) is met/);
+  assert.equal(await page.isVisible("#witness-status"), false);
+  await shot(page, "witness-dashboard");
+  assertClean(problems);
+  await context.close();
+});
+
+test("a tampered cosignature does not verify in the browser, and without it the quorum is not met", async () => {
+  const { page, problems, context } = await user(browser);
+  // Qatar's cosignature altered by one bit on the way, Afghanistan's dropped.
+  await page.route(
+    (url) => url.pathname === "/checkpoint",
+    async (route) => {
+      const note = await (await route.fetch()).text();
+      const tampered = note
+        .split("\n")
+        .filter((line) => !line.startsWith("— afghanistan.witness "))
+        .map((line) => {
+          if (!line.startsWith("— qatar.witness ")) return line;
+          const bytes = Buffer.from(line.split(" ")[2], "base64");
+          bytes[bytes.length - 1] ^= 1;
+          return `— qatar.witness ${bytes.toString("base64")}`;
+        })
+        .join("\n");
+      assert.notEqual(tampered, note);
+      return route.fulfill({ status: 200, contentType: "text/plain; charset=utf-8", body: tampered });
+    },
+  );
+  await open(page, "#/");
+  await page.waitForSelector("[data-witnessed]");
+  const states = Object.fromEntries(await page.$$eval("#witness-list li", (els) => els.map((e) => [e.dataset.witness, e.dataset.cosigned])));
+  assert.deepEqual(states, { pakistan: "verified", afghanistan: "missing", turkiye: "verified", qatar: "invalid" });
+  assert.equal(await page.getAttribute("[data-witnessed]", "data-witnessed"), "false");
+  assert.match(await page.textContent("[data-witnessed]"), /quorum \(\u2068everyone\u2069\) is not met/);
+  await page.waitForFunction(() => document.getElementById("witness-status")?.textContent.includes("Qatar"));
+  const status = await page.textContent("#witness-status");
+  assert.match(status, /Witnessed by \u2068Pakistan and Türkiye\u2069 — /);
+  assert.match(status, /\u2068Qatar\u2069's cosignature does not verify in this browser/);
+  await shot(page, "witness-tampered-dashboard");
+
+  // A proof against that checkpoint proves nothing.
+  const { items } = await page.evaluate(() => fetch("/api/v1/incidents?limit=1").then((r) => r.json()));
+  await open(page, `#/incidents/${items[0].index}`);
+  await page.waitForSelector("#proof-badge[data-state=failed]");
+  assert.match(await page.textContent("#proof-badge"), /do not meet the charter's quorum everyone \(verified: pakistan, turkiye; the cosignatures of qatar do not verify\)/);
+  assertClean(problems);
+  await context.close();
+});

@@ -17,7 +17,7 @@ export function toBase64(bytes) {
   return btoa(binary);
 }
 
-function concat(...parts) {
+export function concat(...parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -38,7 +38,7 @@ export async function leafHash(record) {
 
 const nodeHash = (left, right) => sha256(concat(Uint8Array.of(1), left, right));
 
-function equal(a, b) {
+export function equal(a, b) {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
@@ -83,7 +83,8 @@ export function parseVerifierKey(vkey) {
 /**
  * Opens a C2SP signed note: the text, and each signature line as
  * {name, keyId, signature}. Verifies the one by `vkey` and returns the
- * checkpoint's origin, size and root with the names of every signer.
+ * checkpoint's origin, size and root with the names of every signer, its
+ * note text and its signature lines (for the witnesses' cosignatures).
  */
 export async function openCheckpoint(note, vkey) {
   const split = note.lastIndexOf("\n\n");
@@ -106,40 +107,7 @@ export async function openCheckpoint(note, vkey) {
   const valid = await crypto.subtle.verify({ name: "Ed25519" }, key, own.signature, encoder.encode(text));
   if (!valid) throw new Error("the checkpoint's signature does not verify under the log's key");
   const [origin, size, root] = text.split("\n");
-  return { origin, size: Number(size), root: fromBase64(root), signers: signatures.map((s) => s.name) };
-}
-
-/**
- * A record the served checkpoint does not cover yet: /checkpoint serves the
- * latest checkpoint the witnesses' quorum has cosigned, and a record just
- * filed waits (about a second, in the demo) for their cosignatures.
- */
-export class NotYetWitnessed extends Error {
-  constructor(index, size) {
-    super(`record ${index} is not yet in the witnessed checkpoint (${size} records)`);
-    this.index = index;
-    this.size = size;
-  }
-}
-
-/**
- * Checks, in this browser, that `record` (as the API returned it) is the leaf
- * at `index` of the tree the latest checkpoint signs, under the log key that
- * the charter (record 0) names. Throws NotYetWitnessed when that checkpoint
- * does not reach the record yet.
- */
-export async function checkInclusion(api, index, record) {
-  const charter = await api.get("/api/v1/records/0");
-  const logKey = charter.record.envelope.body.log_key;
-  const note = await api.text("/checkpoint");
-  const checkpoint = await openCheckpoint(note, logKey);
-  if (index >= checkpoint.size) throw new NotYetWitnessed(index, checkpoint.size);
-  const proof = await api.get(`/api/v1/proof/inclusion?index=${index}&size=${checkpoint.size}`);
-  const leaf = await leafHash(record);
-  if (toBase64(leaf) !== proof.leaf_hash) throw new Error("the record does not hash to the logged leaf");
-  const ok = await verifyInclusion(index, checkpoint.size, leaf, proof.proof.map(fromBase64), checkpoint.root);
-  if (!ok) throw new Error("the inclusion proof does not lead to the checkpoint's root");
-  return { size: checkpoint.size, signers: checkpoint.signers, root: toBase64(checkpoint.root) };
+  return { origin, size: Number(size), root: fromBase64(root), signers: signatures.map((s) => s.name), text, signatures };
 }
 
 /**

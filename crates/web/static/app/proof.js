@@ -6,7 +6,7 @@
 // when, as the log reports it.
 import { api } from "./api.js";
 import { t, locale } from "./i18n.js";
-import { checkInclusion, NotYetWitnessed } from "./crypto.js";
+import { checkInclusion, NotYetWitnessed } from "./trust.js";
 import { dateTime, number, participantName } from "./format.js";
 import { html, fill } from "./html.js";
 
@@ -21,22 +21,38 @@ export function list(names) {
 }
 
 /**
- * Who has cosigned the log's latest checkpoint and who has not, as the log
- * reports it (/api/v1/witnessing), in one sentence.
+ * Who has cosigned and who has not, in one sentence: of `checkpoint` as this
+ * browser verified it when given (a witness whose line does not verify is
+ * said so), else of the log's latest checkpoint as the log reports it; the
+ * silent ones with since when, from /api/v1/witnessing.
  */
-export async function missingWitnesses(context) {
+export async function missingWitnesses(context, checkpoint = null) {
   const status = await api.get("/api/v1/witnessing");
   const name = (id) => participantName(id, context.participants);
-  const cosigned = new Set((status.latest?.cosigners ?? []).map((c) => c.witness));
+  const cosigners = checkpoint ? checkpoint.cosigners : (status.latest?.cosigners ?? []);
+  const cosigned = new Set(cosigners.map((c) => c.witness));
+  const failed = new Set(checkpoint?.failed ?? []);
   const signed = status.witnesses.filter((w) => cosigned.has(w.name)).map((w) => name(w.name));
   const missing = status.witnesses
     .filter((w) => !cosigned.has(w.name))
     .map((w) => {
+      if (failed.has(w.name)) return t("proof.cosignature_invalid", { witness: name(w.name) });
       const since = w.failing_since ?? w.last_cosigned_at;
       return since ? t("proof.not_answered_since", { witness: name(w.name), since: dateTime(since) }) : t("proof.never_answered", { witness: name(w.name) });
     });
   const head = signed.length ? t("proof.witnessed_by", { names: list(signed) }) : t("proof.witnessed_by_none");
   return missing.length ? `${head} — ${missing.join("; ")}` : head;
+}
+
+/**
+ * Who cosigned a checkpoint, each cosignature verified in this browser
+ * against the charter's policy, and whether that meets its quorum.
+ */
+export function witnessedBy(checkpoint, context) {
+  const name = (id) => participantName(id, context.participants);
+  if (checkpoint.quorum === null) return html`<p class="witnesses" data-quorum-met="true">${t("proof.no_quorum")}</p>`;
+  const names = checkpoint.cosigners.map((c) => name(c.witness));
+  return html`<p class="witnesses" data-quorum-met="${String(checkpoint.quorumMet)}">${names.length ? t("proof.cosigned_by", { names: list(names) }) : t("proof.witnessed_by_none")} ${checkpoint.quorumMet ? t("proof.quorum_met", { quorum: checkpoint.quorum }) : t("proof.quorum_not_met", { quorum: checkpoint.quorum })}</p>`;
 }
 
 /**
@@ -54,7 +70,7 @@ export function showInclusion(badge, index, record, context) {
       const proof = await checkInclusion(api, index, record);
       if (stopped) return;
       badge.dataset.state = "verified";
-      fill(badge, html`<span class="badge ok">✓ ${t("case.proof_ok")}</span><p>${t("case.proof_detail", { index, size: number(proof.size), signers: proof.signers.join(", ") })}</p>`);
+      fill(badge, html`<span class="badge ok">✓ ${t("case.proof_ok")}</span><p>${t("case.proof_detail", { index, size: number(proof.size), signers: proof.logSigner })}</p>${witnessedBy(proof, context)}`);
     } catch (error) {
       if (stopped) return;
       if (!(error instanceof NotYetWitnessed)) {

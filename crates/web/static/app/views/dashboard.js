@@ -3,7 +3,8 @@
 // against the log key the charter names.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
-import { openCheckpoint } from "../crypto.js";
+import { openWitnessed, trust } from "../trust.js";
+import { missingWitnesses } from "../proof.js";
 import { dateTime, number, participantName, shortHash, timeLeft } from "../format.js";
 import { html, fill } from "../html.js";
 import { illustrativeBadge, reportTitle } from "../attribution.js";
@@ -98,15 +99,35 @@ export async function render(main, _params, context) {
 
   const body = document.getElementById("checkpoint-body");
   try {
-    const checkpoint = await openCheckpoint(note, context.charter.log_key);
+    const trusted = await trust(api);
+    const checkpoint = await openWitnessed(note, trusted);
+    const root = note.split("\n")[2];
+    const cosigned = new Map(checkpoint.cosigners.map((c) => [c.witness, c.at]));
+    const witness = (w) => {
+      const at = cosigned.get(w.name);
+      const state = at ? "verified" : checkpoint.failed.includes(w.name) ? "invalid" : "missing";
+      const label = at ? t("dashboard.cosigned_at", { at: dateTime(at.toISOString()) }) : state === "invalid" ? t("dashboard.cosignature_invalid") : t("dashboard.not_cosigned");
+      return html`<li data-witness="${w.name}" data-cosigned="${state}"><span class="badge ${at ? "ok" : "bad"}">${at ? "✓" : "✗"}</span> <bdi>${p(w.name)}</bdi> <span class="meta">${label}</span></li> `;
+    };
+    const quorum = checkpoint.quorum === null
+      ? html`<p>${t("proof.no_quorum")}</p>`
+      : html`<p class="verified" data-witnessed="${String(checkpoint.quorumMet)}"><span class="badge ${checkpoint.quorumMet ? "ok" : "bad"}">${checkpoint.quorumMet ? "✓" : "✗"} ${checkpoint.quorumMet ? t("proof.quorum_met", { quorum: checkpoint.quorum }) : t("proof.quorum_not_met", { quorum: checkpoint.quorum })}</span></p>`;
     fill(body, html`
       <p class="verified" data-verified="true"><span class="badge ok">✓ ${t("dashboard.checkpoint_verified")}</span></p>
       <dl class="facts">
         <dt>${t("dashboard.tree_size")}</dt><dd>${number(checkpoint.size)}</dd>
-        <dt>${t("dashboard.root")}</dt><dd><code title="${note.split("\n")[2]}">${shortHash(note.split("\n")[2])}</code></dd>
-        <dt>${t("dashboard.signed_by")}</dt><dd>${checkpoint.signers.map((s) => html`<span class="chip" dir="auto">${s}</span> `)}</dd>
+        <dt>${t("dashboard.root")}</dt><dd><code title="${root}">${shortHash(root)}</code></dd>
+        <dt>${t("dashboard.signed_by")}</dt><dd><span class="chip" dir="auto">${checkpoint.logSigner}</span></dd>
+        <dt>${t("dashboard.witnessed_by")}</dt><dd><ul class="witness-list" id="witness-list">${trusted.policy.witnesses.map(witness)}</ul></dd>
       </dl>
+      ${quorum}
+      <p class="notice" id="witness-status" hidden></p>
       <p class="hint">${t("dashboard.checkpoint_hint")}</p>`);
+    if (!checkpoint.quorumMet) {
+      const status = document.getElementById("witness-status");
+      status.hidden = false;
+      status.textContent = await missingWitnesses(context, checkpoint).catch((e) => e.message);
+    }
   } catch (error) {
     fill(body, html`<p class="notice error" dir="auto">${error.message}</p>`);
   }
