@@ -14,9 +14,12 @@
 //! - [`service`]: the HTTP interface (the spec's `add-checkpoint`, and the
 //!   read endpoints monitors use);
 //! - [`collector`]: the log's side — submitting each new checkpoint to the
-//!   policy's witnesses in the background and keeping their cosignatures.
+//!   policy's witnesses in the background and keeping their cosignatures;
+//! - [`monitor`]: an outsider's side — comparing the log's checkpoints over
+//!   time and with what each witness cosigned, and alerting on a split view.
 
 pub mod collector;
+pub mod monitor;
 pub mod service;
 pub mod state;
 

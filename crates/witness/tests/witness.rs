@@ -18,6 +18,8 @@ use truce_witness::{Witness, WitnessState};
 
 #[path = "witness/collector.rs"]
 mod collector;
+#[path = "witness/monitor.rs"]
+mod monitor;
 #[path = "witness/split_view.rs"]
 mod split_view;
 

@@ -7,6 +7,7 @@ mod export;
 mod init;
 mod keygen;
 mod logkeys;
+mod monitor;
 mod prove;
 pub mod serve;
 mod show;
@@ -71,6 +72,8 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Make a new mechanism from a backup and prove it is the same log.
     Restore(backup::RestoreArgs),
+    /// Watch a log and its witnesses; report any split view, rollback or bad signature as a JSON line.
+    Monitor(monitor::MonitorArgs),
     /// Run a witness (c2sp.org/tlog-witness) that cosigns a log's checkpoints only while they stay consistent.
     Witness(witness::WitnessArgs),
 }
@@ -145,6 +148,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status(a) => status::run(a),
         Command::Backup(a) => backup::backup(a),
         Command::Witness(a) => witness::run(a),
+        Command::Monitor(a) => monitor::run(a),
         Command::Restore(a) => backup::restore(a),
     }
 }

@@ -282,3 +282,60 @@ fn a_tlog_proof_verifies_against_the_policy() {
             .success()
     );
 }
+
+/// `truce monitor --once` against the served demo and its four witnesses:
+/// the checkpoint meets the quorum and every witness agrees with the log.
+#[test]
+fn the_monitor_finds_the_demo_and_its_witnesses_in_agreement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["demo", "--dir", p(&dir), "--listen", "127.0.0.1:0"])
+        .env("TRUCE_LOG_LEVEL", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let _server = Running(child);
+    let mut witnesses = Vec::new();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the demo stopped before serving")
+            .unwrap();
+        if line.starts_with("Witnessed by ") {
+            let url = line.rsplit('(').next().unwrap().trim_end_matches(')');
+            witnesses.push(url.to_owned());
+        }
+        if let Some(url) = line.strip_prefix("Serving the demo on ") {
+            break url.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    assert_eq!(witnesses.len(), 4);
+    let policy = tmp.path().join("policy.txt");
+    std::fs::write(&policy, ok(&["policy", "--dir", p(&dir)])).unwrap();
+    let mut args = vec!["monitor", "--log", &base, "--policy", p(&policy), "--once"];
+    for w in &witnesses {
+        args.extend(["--witness", w.as_str()]);
+    }
+    let out = truce(&args);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events[0]["event"], "checkpoint");
+    assert_eq!(events[0]["quorum_met"], true);
+    let agreeing: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "witness_agrees")
+        .map(|e| e["witness"].as_str().unwrap())
+        .collect();
+    assert_eq!(agreeing, ["pakistan", "afghanistan", "turkiye", "qatar"]);
+}
