@@ -67,6 +67,45 @@ export async function verifyInclusion(index, size, leaf, proof, root) {
   return sn === 0 && equal(r, root);
 }
 
+/**
+ * RFC 9162 §2.1.4.2: does `proof` show that the tree of `size1` leaves with
+ * `root1` is a prefix of the tree of `size2` leaves with `root2`?
+ */
+export async function verifyConsistency(size1, size2, root1, root2, proof) {
+  if (size1 > size2) return false;
+  if (size1 === size2) return proof.length === 0 && equal(root1, root2);
+  if (size1 === 0) return proof.length === 0;
+  if (proof.length === 0) return false;
+  // A first tree whose size is a power of two is itself a node of the second.
+  let odd = size1;
+  while (odd % 2 === 0) odd /= 2;
+  const path = odd === 1 ? [root1, ...proof] : proof;
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && equal(fr, root1) && equal(sr, root2);
+}
+
 /** A verifier key `name+hex8+base64(0x01 ‖ key)` as name, key id and raw key. */
 export function parseVerifierKey(vkey) {
   // base64 may itself contain "+": only the first two are separators.

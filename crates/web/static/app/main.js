@@ -16,6 +16,7 @@ import * as channel from "./views/channel.js";
 import * as statistics from "./views/statistics.js";
 import * as byHash from "./views/byhash.js";
 import * as talks from "./views/talks.js";
+import * as trustView from "./views/trust.js";
 
 const ROUTES = [
   { pattern: /^#?\/?$/, view: dashboard, nav: "dashboard" },
@@ -29,6 +30,7 @@ const ROUTES = [
   { pattern: /^#\/statistics$/, view: statistics, nav: "statistics" },
   { pattern: /^#\/talks(?:\?(.*))?$/, view: talks, nav: "talks", params: ["query"] },
   { pattern: /^#\/by-hash\/([A-Za-z0-9_-]+)$/, view: byHash, nav: null, params: ["hash"] },
+  { pattern: /^#\/trust$/, view: trustView, nav: null },
 ];
 const NAV = [
   { id: "dashboard", href: "#/" },
@@ -124,7 +126,7 @@ async function renderFooter() {
   try {
     const note = await api.text("/checkpoint");
     const [origin, size] = note.split("\n");
-    fill(footer, html`<span>${t("footer.log", { origin, size })}</span> <a href="/checkpoint">${t("footer.checkpoint")}</a> · <a href="/api/v1/docs">${t("footer.api")}</a>`);
+    fill(footer, html`<span>${t("footer.log", { origin, size })}</span> <a href="/checkpoint">${t("footer.checkpoint")}</a> · <a href="#/trust">${t("footer.trust")}</a> · <a href="/api/v1/docs">${t("footer.api")}</a>`);
   } catch {
     footer.textContent = "";
   }
@@ -157,6 +159,9 @@ async function start() {
   renderFooter();
   session.onChange(renderSession);
   window.addEventListener("hashchange", route);
+  // Once per visit, beside the first view: the charter and log key against
+  // the pinned ones, and the log against what this browser saw before.
+  if (location.hash !== "#/trust") trustView.checkVisit().catch(() => {});
   await route();
 }
 
