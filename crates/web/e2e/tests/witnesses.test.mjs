@@ -3,7 +3,10 @@
 // that does not come is named, witness by witness.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { launch, user, open, shot, signIn, assertClean } from "../support.mjs";
+
+const vectors = (name) => JSON.parse(readFileSync(new URL(`../../../../testdata/tlog-vectors/cosignature/${name}`, import.meta.url), "utf8"));
 
 let browser;
 before(async () => (browser = await launch()));
@@ -160,6 +163,62 @@ test("a tampered cosignature does not verify in the browser, and without it the 
   await open(page, `#/incidents/${items[0].index}`);
   await page.waitForSelector("#proof-badge[data-state=failed]");
   assert.match(await page.textContent("#proof-badge"), /do not meet the charter's quorum everyone \(verified: pakistan, turkiye; the cosignatures of qatar do not verify\)/);
+  assertClean(problems);
+  await context.close();
+});
+
+test("the browser reads policies and cosignatures as the Rust side does: published checkpoints of public witnesses", async () => {
+  const { page, problems, context } = await user(browser);
+  await open(page, "#/");
+  // The same material and the same policy as crates/tlog's
+  // a_policy_over_the_public_witnesses_counts_who_cosigned: a staging CT
+  // log's checkpoint cosigned by four public witnesses, three more named.
+  const result = await page.evaluate(
+    async ([v, go]) => {
+      const base = document.querySelector("script[type=module]").src;
+      const { parsePolicy, parseCosignerKey, verifyCosignatures, PolicyError } = await import(new URL("policy.js", base));
+      const { openCheckpoint } = await import(new URL("crypto.js", base));
+      const all = [...v.witness_vkeys, ...v.other_witness_vkeys_not_on_this_checkpoint];
+      const names = all.map((_, i) => `w${i}`);
+      const text = `log ${v.log_vkey}\n${all.map((k, i) => `witness w${i} ${k}`).join("\n")}\ngroup four 4 ${names.join(" ")}\ngroup five 5 ${names.join(" ")}\n`;
+      const note = await openCheckpoint(v.checkpoint, v.log_vkey);
+      const four = await verifyCosignatures(await parsePolicy(`${text}quorum four\n`), note.text, note.signatures);
+      const five = await verifyCosignatures(await parsePolicy(`${text}quorum five\n`), note.text, note.signatures);
+      // The same lines on another text prove nothing.
+      const forged = await verifyCosignatures(await parsePolicy(`${text}quorum four\n`), note.text.replace(/\n(\d+)\n/, (_, n) => `\n${Number(n) + 1}\n`), note.signatures);
+      const refused = async (f) => f().then(() => "accepted", (e) => (e instanceof PolicyError ? "refused" : `threw ${e}`));
+      const native = await parseCosignerKey(go.vkey_type_0x04);
+      const w = v.witness_vkeys[0];
+      return {
+        four: [four.cosigners.map((c) => c.witness), four.quorumMet],
+        at: four.cosigners.map((c) => c.at.getTime() / 1000),
+        five: five.quorumMet,
+        forged: [forged.cosigners.length, forged.failed, forged.quorumMet],
+        nativeKeyId: native.keyId.toString(16),
+        refusals: await Promise.all([
+          refused(() => parseCosignerKey(go.vkey_type_0x01_converts)),
+          ...go.bad_vkeys.map((k) => refused(() => parseCosignerKey(k))),
+          refused(() => parsePolicy(`witness a ${w}\n`)),
+          refused(() => parsePolicy(`witness a ${w}\nwitness b ${w}\nquorum a\n`)),
+          refused(() => parsePolicy(`group g any a\nwitness a ${w}\nquorum g\n`)),
+          refused(() => parsePolicy(`witness a ${w}\ngroup g 2 a\nquorum g\n`)),
+          refused(() => parsePolicy(`witness a ${w}\nquorum a\nquorum a\n`)),
+          refused(() => parsePolicy(`log ${v.log_vkey}\nlog ${v.log_vkey}\nquorum none\n`)),
+          refused(() => parsePolicy(`witness a ${w}\n\rquorum a\n`)),
+          refused(() => parsePolicy("cosign everything\nquorum none\n")),
+        ]),
+        comment: (await parsePolicy(`# the witnesses\nwitness a ${w} https://a.example/#frag\nquorum a\n`)).witnesses[0].url,
+      };
+    },
+    [vectors("public-witnesses.json"), vectors("transparency-dev-formats.json")],
+  );
+  assert.deepEqual(result.four, [["w0", "w1", "w2", "w3"], true]);
+  assert.ok(result.at.every((t) => Number.isInteger(t) && t > 1.7e9), `cosignature times: ${result.at}`);
+  assert.equal(result.five, false, "four cosignatures do not meet a quorum of five");
+  assert.deepEqual(result.forged, [0, ["w0", "w1", "w2", "w3"], false]);
+  assert.equal(result.nativeKeyId, "da77ade7");
+  assert.deepEqual(result.refusals, Array(result.refusals.length).fill("refused"));
+  assert.equal(result.comment, "https://a.example/#frag");
   assertClean(problems);
   await context.close();
 });

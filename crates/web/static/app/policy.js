@@ -6,7 +6,7 @@
 // so this follows the spec as strictly as they do (space and tab separate
 // words, comments are whole lines, a group names only what is defined above
 // it, one quorum line).
-import { fromBase64, sha256 } from "./crypto.js";
+import { equal, fromBase64, parseVerifierKey, sha256 } from "./crypto.js";
 
 const encoder = new TextEncoder();
 
@@ -51,6 +51,7 @@ export async function parseCosignerKey(vkey) {
  */
 export async function parsePolicy(text) {
   if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) throw new PolicyError("control character in the policy: only tab and newline are allowed");
+  const logs = [];
   const witnesses = [];
   const entities = new Map();
   let quorum;
@@ -67,13 +68,23 @@ export async function parsePolicy(text) {
     if (words.length === 0 || words[0].startsWith("#")) continue;
     const [keyword, ...rest] = words;
     if (keyword === "log" && (rest.length === 1 || rest.length === 2)) {
-      // The log's key comes from the charter's log_key; a log line adds nothing here.
+      // The log's key this browser uses is the pinned one (trust.js); a log
+      // line is still read as strictly as the Rust side reads it.
+      let key;
+      try {
+        key = parseVerifierKey(rest[0]);
+      } catch (e) {
+        throw new PolicyError(`line ${line}: log key: ${e.message}`);
+      }
+      if (logs.some((k) => equal(k, key.key))) throw new PolicyError(`line ${line}: this log key is listed twice`);
+      if (logs.length === MAX) throw new PolicyError(`line ${line}: more than ${MAX} logs`);
+      logs.push(key.key);
     } else if (keyword === "witness" && (rest.length === 2 || rest.length === 3)) {
       const [name, vkey, url] = rest;
       const key = await parseCosignerKey(vkey).catch((e) => {
         throw new PolicyError(`line ${line}: witness key: ${e.message}`);
       });
-      if (witnesses.some((w) => w.key.key.every((b, i) => b === key.key[i]))) throw new PolicyError(`line ${line}: this witness key is listed twice`);
+      if (witnesses.some((w) => equal(w.key.key, key.key))) throw new PolicyError(`line ${line}: this witness key is listed twice`);
       if (witnesses.length === MAX) throw new PolicyError(`line ${line}: more than ${MAX} witnesses`);
       define(line, name, { witness: witnesses.length });
       witnesses.push({ name, key, url: url ?? null });
