@@ -60,8 +60,8 @@ export async function render(main) {
           <h2>${t("trust.pinned")}</h2>
           ${problem ? html`<p class="notice error" dir="auto">${problem.message}</p>` : html`<p><span class="badge ok">✓ ${t("trust.consistent")}</span></p>`}
           <dl class="facts">
-            <dt>${t("trust.charter_hash")}</dt><dd><code id="pinned-charter">${held?.charter ?? t("common.none")}</code></dd>
-            <dt>${t("trust.log_key")}</dt><dd><code id="pinned-log-key" class="wrap">${held?.log_key ?? t("common.none")}</code></dd>
+            <dt>${t("trust.charter_hash")}</dt><dd><code id="pinned-charter" dir="ltr">${held?.charter ?? t("common.none")}</code></dd>
+            <dt>${t("trust.log_key")}</dt><dd><code id="pinned-log-key" dir="ltr">${held?.log_key ?? t("common.none")}</code></dd>
             <dt>${t("trust.how")}</dt><dd>${held ? t(`trust.how_${held.how === "given" ? "given" : "first_use"}`, { at: dateTime(held.at) }) : t("common.none")}</dd>
             <dt>${t("trust.founders")}</dt><dd>${result ? result.trusted.signers.join(", ") : "—"}</dd>
             <dt>${t("trust.last_seen")}</dt><dd id="last-seen">${last ? t("trust.seen_size", { size: number(last.size) }) : "—"}</dd>
@@ -73,9 +73,9 @@ export async function render(main) {
           <p>${t("trust.pin_hint")}</p>
           <form id="pin-form" class="form">
             <label for="pin-charter">${t("trust.charter_hash")}</label>
-            <input id="pin-charter" name="charter" required autocomplete="off" spellcheck="false">
+            <input id="pin-charter" name="charter" dir="ltr" required autocomplete="off" spellcheck="false">
             <label for="pin-log-key">${t("trust.log_key")}</label>
-            <input id="pin-log-key" name="log_key" required autocomplete="off" spellcheck="false">
+            <input id="pin-log-key" name="log_key" dir="ltr" required autocomplete="off" spellcheck="false">
             <p id="pin-error" aria-live="polite"></p>
             <div class="form-actions"><button type="submit" class="button">${t("trust.pin")}</button> <button type="button" class="button secondary" id="pin-forget">${t("trust.forget")}</button></div>
           </form>
