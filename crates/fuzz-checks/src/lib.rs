@@ -23,12 +23,14 @@ mod note;
 mod proof;
 mod record;
 mod tile;
+mod witness;
 
 pub use canonical::canonical;
 pub use note::{FUZZ_LOG_ORIGIN, fuzz_log_key, note};
 pub use proof::proof;
 pub use record::record;
 pub use tile::tile_path;
+pub use witness::{policy, witness};
 
 /// A check: panics when a property fails on these bytes.
 pub type Check = fn(&[u8]);
@@ -41,4 +43,6 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("note", note),
     ("tile_path", tile_path),
     ("proof", proof),
+    ("witness", witness),
+    ("policy", policy),
 ];
