@@ -125,7 +125,7 @@ test("a changed charter is warned about", async () => {
   await context.close();
 });
 
-test("every visit checks that the log extends the checkpoint this browser saw last", async () => {
+test("every visit checks that the log extends the checkpoint this browser saw last, and says when it does not", async () => {
   const { page, problems, context } = await user(browser);
   await signIn(page, "afghanistan.liaison");
   const first = await storage(page, "truce.seen");
@@ -167,6 +167,16 @@ test("every visit checks that the log extends the checkpoint this browser saw la
   });
   await open(page, "#/");
   await page.waitForSelector("#trust-banner[data-problem=rollback]");
+
+  // And one that shows another tree of the size this browser saw has forked.
+  const size = await checkpointSize(page);
+  await page.evaluate((size) => {
+    const seen = JSON.parse(localStorage.getItem("truce.seen"));
+    localStorage.setItem("truce.seen", JSON.stringify({ ...seen, size, root: btoa(String.fromCharCode(...new Uint8Array(32).fill(9))) }));
+  }, size);
+  await open(page, "#/");
+  await page.waitForSelector("#trust-banner[data-problem=fork]");
+  assert.match(await page.textContent("#trust-banner"), /The log shows another history\./);
   assertClean(problems);
   await context.close();
 });
