@@ -94,7 +94,10 @@ pub fn policy(data: &[u8]) {
     };
     if let Ok(policy) = WitnessPolicy::parse(text) {
         let names: Vec<&str> = policy.witnesses().iter().map(|w| w.name.as_str()).collect();
-        assert!(policy.satisfied_by(&names), "every witness together misses the quorum");
+        assert!(
+            policy.satisfied_by(&names),
+            "every witness together misses the quorum"
+        );
         let _ = policy.satisfied_by(&[]);
     }
     if let Ok(proof) = TlogProof::parse(text) {
@@ -105,7 +108,9 @@ pub fn policy(data: &[u8]) {
             && proof.verify(&leaf, &logs, &none).is_ok()
         {
             assert!(
-                proof.verify(&leaf_hash(b"another entry"), &logs, &none).is_err()
+                proof
+                    .verify(&leaf_hash(b"another entry"), &logs, &none)
+                    .is_err()
                     || leaf == leaf_hash(b"another entry"),
                 "a proof verifies for two leaves"
             );

@@ -82,8 +82,10 @@ impl MemLog {
     fn grow(&mut self, n: u64) {
         for _ in 0..n {
             let i = self.frontier.size();
-            self.nodes
-                .extend(self.frontier.append(leaf_hash(format!("entry {i}").as_bytes())));
+            self.nodes.extend(
+                self.frontier
+                    .append(leaf_hash(format!("entry {i}").as_bytes())),
+            );
         }
     }
     fn note(&self) -> String {
@@ -113,7 +115,10 @@ fn add_checkpoint_rate(dir: &std::path::Path) {
         checkpoint: log.note(),
     }
     .encode();
-    assert_eq!(client.post(&endpoint).body(first).send().unwrap().status(), 200);
+    assert_eq!(
+        client.post(&endpoint).body(first).send().unwrap().status(),
+        200
+    );
     let n = 2_000;
     let mut latencies = Vec::with_capacity(n);
     let started = Instant::now();
@@ -173,8 +178,8 @@ fn append(store: &dyn Store, frontier: &mut Frontier, key: &NoteSigner, n: u64) 
     let mut batch = AppendBatch::default();
     for _ in 0..n {
         let index = frontier.size();
-        let leaf = format!("{{\"record\":{index},\"padding\":\"{}\"}}", "x".repeat(900))
-            .into_bytes();
+        let leaf =
+            format!("{{\"record\":{index},\"padding\":\"{}\"}}", "x".repeat(900)).into_bytes();
         let hash = leaf_hash(&leaf);
         batch.nodes.extend(frontier.append(hash));
         batch.records.push(NewRecord {
@@ -249,11 +254,8 @@ fn append_to_quorum(rate: u64) {
     let appended: Arc<std::sync::Mutex<Vec<(u64, Instant)>>> = Arc::default();
     let done = Arc::new(AtomicBool::new(false));
     let watcher = {
-        let (store, appended, done) = (
-            Arc::clone(&store),
-            Arc::clone(&appended),
-            Arc::clone(&done),
-        );
+        let (store, appended, done) =
+            (Arc::clone(&store), Arc::clone(&appended), Arc::clone(&done));
         std::thread::spawn(move || {
             let mut latencies = Vec::new();
             let mut next = 0usize;
