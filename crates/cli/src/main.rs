@@ -2,6 +2,7 @@
 //! design: parsing arguments, reading files and printing are here; every rule
 //! lives in the library crates.
 
+mod batch;
 mod clock;
 mod commands;
 mod keyfile;

@@ -38,7 +38,10 @@ impl MechanismDir {
             root: root.to_path_buf(),
         };
         // A mechanism whose log is in PostgreSQL has a log key but no truce.db.
-        if !dir.db_path().is_file() && !dir.log_key_path().is_file() {
+        if !dir.db_path().is_file()
+            && !dir.log_key_path().is_file()
+            && !truce_mirror::follow::is_mirror_dir(root)
+        {
             bail!(
                 "{} holds no Truce mechanism (no truce.db or log.key); create one with `truce init` or `truce demo`",
                 root.display()
@@ -92,6 +95,26 @@ impl MechanismDir {
             ),
             None => self.store()?,
         })
+    }
+
+    /// A mirror's store: PostgreSQL when a URL is given, else the SQLite
+    /// file in the directory, made on the mirror's first run.
+    pub fn mirror_store(&self, database: Option<&str>) -> Result<Arc<dyn Store>> {
+        match database {
+            Some(_) => self.open_store(database),
+            None => {
+                std::fs::create_dir_all(&self.root)
+                    .with_context(|| format!("cannot create {}", self.root.display()))?;
+                Ok(self.create_store()?)
+            }
+        }
+    }
+
+    /// A mirror's directory, made if it does not exist.
+    pub fn for_mirror(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+        }
     }
 
     /// A store for a new log: it must hold no records yet.

@@ -17,12 +17,22 @@ mod contract;
 mod crash;
 #[path = "cli/demo.rs"]
 mod demo;
+#[path = "cli/export.rs"]
+mod export;
 #[path = "cli/faults.rs"]
 mod faults;
+#[path = "cli/import.rs"]
+mod import;
 #[path = "cli/keys.rs"]
 mod keys;
 #[path = "cli/load.rs"]
 mod load;
+#[path = "cli/mirror.rs"]
+mod mirror;
+#[path = "cli/report.rs"]
+mod report;
+#[path = "cli/submit_batch.rs"]
+mod submit_batch;
 #[path = "cli/support.rs"]
 mod support;
 #[path = "cli/tampering.rs"]

@@ -19,6 +19,8 @@
 )]
 
 mod canonical;
+mod csv_import;
+mod evidence_meta;
 mod note;
 mod proof;
 mod record;
@@ -26,6 +28,8 @@ mod tile;
 mod witness;
 
 pub use canonical::canonical;
+pub use csv_import::csv_import;
+pub use evidence_meta::evidence_meta;
 pub use note::{FUZZ_LOG_ORIGIN, fuzz_log_key, note};
 pub use proof::proof;
 pub use record::record;
@@ -45,4 +49,6 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("proof", proof),
     ("witness", witness),
     ("policy", policy),
+    ("csv_import", csv_import),
+    ("evidence_meta", evidence_meta),
 ];

@@ -425,6 +425,7 @@ fn build() -> Built {
             evidence: Bounded::default(),
             sources: Bounded::default(),
             illustrative: None,
+            imported_from: None,
         };
         let hash = rng.hash();
         add(

@@ -37,7 +37,7 @@ impl BitSet {
     pub(crate) fn full(len: usize) -> Self {
         let mut words = vec![!0u64; len.div_ceil(64)];
         if let Some(last) = words.last_mut()
-            && len % 64 != 0
+            && !len.is_multiple_of(64)
         {
             *last = (1u64 << (len % 64)) - 1;
         }

@@ -46,10 +46,11 @@ pub use query::{
     MAX_LIMIT, PlaceSummary, QueryError, StatBucket, StatKey,
 };
 
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
 use incidents::{Incidents, NO_PARTY, Terms};
 use records::Records;
 use truce_core::kinds::common::BlobDigest;
+use truce_core::kinds::incident::DatasetEvent;
 use truce_core::values::{MemberId, ParticipantId, Timestamp};
 use truce_core::{Body, Hash, Kind, Record};
 
@@ -79,6 +80,12 @@ pub struct Index {
     /// Changes to what an incident list or statistic can show: see
     /// [`Index::incidents_version`].
     incidents_version: u64,
+    /// The latest claimed time of the records fed (skipped ones aside).
+    latest_time: Option<Timestamp>,
+    /// The dataset events (ACLED, UCDP GED) reports were imported from, so
+    /// that an import preview finds those already in the log without
+    /// reading it.
+    imported: HashSet<DatasetEvent>,
 }
 
 #[derive(Debug)]
@@ -130,6 +137,11 @@ impl Index {
         Self::default()
     }
 
+    /// Whether a report in the log was imported from `event`.
+    pub fn is_imported(&self, event: &DatasetEvent) -> bool {
+        self.imported.contains(event)
+    }
+
     /// Feeds the next admitted record. Records must come once each, in log
     /// order, from index 0; anything else is refused and changes nothing.
     /// Amortised O(log n).
@@ -168,6 +180,7 @@ impl Index {
             return Err(IndexError::Full);
         }
         self.records.push(index, hash, body, refs);
+        self.latest_time = self.latest_time.max(Some(time));
         let participant = self.parties.of_member(author);
         let author_participant = self.parties.get(participant);
         self.channel
@@ -213,6 +226,9 @@ impl Index {
                 self.parties.members.insert(b.member.id.clone(), id);
             }
             Body::IncidentReport(r) => {
+                if let Some(event) = &r.imported_from {
+                    self.imported.insert(event.clone());
+                }
                 let accused = r
                     .accused
                     .as_ref()
@@ -282,12 +298,39 @@ impl Index {
             | Body::ChannelReceipt(_)
             | Body::SessionRecord(_)
             | Body::Statement(_)
-            | Body::Disclosure(_) => return Ok(()),
+            | Body::Disclosure(_)
+            | Body::ReportPublish(_) => return Ok(()),
         }
         // Every kind matched above can change an incident answer (the
         // charter's terms, a party's id, a case's facts).
         self.incidents_version += 1;
         Ok(())
+    }
+
+    /// Takes up the next log position without its record, for an index of
+    /// the record as of a moment: a record claimed after that moment does not
+    /// count, yet the positions of those claimed before it must stay the
+    /// log's own. Nothing finds a skipped record. Sound only because
+    /// admission refuses a record claimed before anything it refers to, so
+    /// no record that counts refers to one skipped for its time.
+    pub fn skip(&mut self, index: u64, kind: Kind) -> Result<(), IndexError> {
+        let expected = self.records.len();
+        if index != expected {
+            return Err(IndexError::OutOfOrder {
+                expected,
+                got: index,
+            });
+        }
+        if u32::try_from(index).is_err() {
+            return Err(IndexError::Full);
+        }
+        self.records.skip(index, kind);
+        Ok(())
+    }
+
+    /// The latest time claimed by a record fed (not skipped) so far.
+    pub fn latest_time(&self) -> Option<Timestamp> {
+        self.latest_time
     }
 
     fn slot_of(&self, incident: &Hash) -> Option<u32> {

@@ -45,6 +45,9 @@ pub(crate) struct Records {
     /// Record → the evidence records its body cites (a report's photographs
     /// are filed just before it, so they do not point at it: it points at them).
     cited: HashMap<u64, Vec<u64>>,
+    /// Log indexes held as skipped (see `skip`), in order: empty but for an
+    /// index of the record as of a moment.
+    skipped: Vec<u64>,
 }
 
 /// The evidence a body cites by reference.
@@ -77,7 +80,8 @@ fn cited_evidence(body: &Body) -> &[Hash] {
         | Body::ChannelReceipt(_)
         | Body::SessionRecord(_)
         | Body::Statement(_)
-        | Body::Disclosure(_) => &[],
+        | Body::Disclosure(_)
+        | Body::ReportPublish(_) => &[],
     }
 }
 
@@ -104,6 +108,7 @@ fn subject(body: &Body) -> Option<Hash> {
         Body::ChannelReceipt(b) => Some(b.message),
         Body::Statement(b) => b.session,
         Body::Disclosure(b) => Some(b.record),
+        Body::ReportPublish(b) => b.decision,
         // About several records, or about none: every kind named, so that a
         // new one is decided here too.
         Body::Charter(_)
@@ -131,11 +136,37 @@ impl Records {
     }
 
     pub(crate) fn hash_of(&self, index: u64) -> Option<Hash> {
+        if self.is_skipped(index) {
+            return None;
+        }
         self.hashes.get(usize::try_from(index).ok()?).copied()
     }
 
     pub(crate) fn kind_of(&self, index: u64) -> Option<Kind> {
+        if self.is_skipped(index) {
+            return None;
+        }
         self.kinds.get(usize::try_from(index).ok()?).copied()
+    }
+
+    fn is_skipped(&self, index: u64) -> bool {
+        !self.skipped.is_empty() && self.skipped.binary_search(&index).is_ok()
+    }
+
+    /// Takes up the log position `index` (which must be `self.len()`) without
+    /// the record: nothing finds it by hash, kind, reference or subject. An
+    /// index of the record as of a moment skips what was claimed later, so
+    /// that the positions it answers with stay the log's own.
+    pub(crate) fn skip(&mut self, index: u64, kind: Kind) {
+        if u32::try_from(index).is_err() {
+            return;
+        }
+        // A placeholder hash that `by_hash` never holds.
+        self.hashes.push(Hash([0; 32]));
+        self.kinds.push(kind);
+        self.first_referrer.push(NONE);
+        self.subjects.push(NONE);
+        self.skipped.push(index);
     }
 
     /// Records the record at `index`, which must be `self.len()` and below 2³².
@@ -223,7 +254,8 @@ impl Records {
             | Body::ChannelReceipt(_)
             | Body::SessionRecord(_)
             | Body::Statement(_)
-            | Body::Disclosure(_) => {}
+            | Body::Disclosure(_)
+            | Body::ReportPublish(_) => {}
         }
     }
 
@@ -353,5 +385,6 @@ impl Records {
             + lists(self.drafts.iter().map(|(k, v)| (k, v.capacity())), 48)
             + lists(self.evidence.iter().map(|(k, v)| (k, v.capacity())), 64)
             + lists(self.cited.iter().map(|(k, v)| (k, v.capacity())), 40)
+            + self.skipped.capacity() * size_of::<u64>()
     }
 }

@@ -4,17 +4,21 @@
 //! re-admitted with full signature checks; every tree node and checkpoint
 //! root is recomputed. The first discrepancy is named by its place.
 
-use std::collections::BTreeMap;
+use ed25519_dalek::VerifyingKey;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
-use truce_core::LogState;
 use truce_core::admission::Signatures;
 use truce_core::record::Record;
 use truce_core::sealed::Opening;
-use truce_store::Store;
+use truce_core::{LogState, Rejection};
+use truce_store::{Store, StoredRecord};
 use truce_tlog::note::NoteVerifier;
 use truce_tlog::{Checkpoint, Frontier, Hash, NodeId, WitnessPolicy};
 
 use crate::witnessed::Witnessing;
+use pipeline::{Pipeline, Unverified};
+
+mod pipeline;
 
 /// Where a discrepancy is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,11 +70,18 @@ pub struct AuditReport {
     /// The size of the latest checkpoint checked, if any.
     pub checkpoint_size: Option<u64>,
     pub confidential_parts_checked: usize,
+    /// Confidential parts whose openings this copy does not hold (a mirror
+    /// holds the public log only; each sealed digest is still in its record).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub confidential_parts_not_held: usize,
     /// Who cosigned, under the witness policy: for a store, its latest
     /// checkpoint that met the quorum (or, while none has, its latest); for
     /// an export, the checkpoint given with it.
     pub witnessing: Option<Witnessing>,
 }
+
+/// The tree nodes a record completes.
+type Nodes = Vec<(NodeId, Hash)>;
 
 /// Replays leaves one at a time. Pure: the caller does the reading.
 pub struct Auditor {
@@ -124,9 +135,9 @@ impl Auditor {
         self.state.charter().map(|c| c.log_key.verifier())
     }
 
-    /// Checks the next leaf and returns the record and the tree nodes it completes.
-    pub fn push(&mut self, leaf: &[u8]) -> Result<(Record, Vec<(NodeId, Hash)>), AuditFailure> {
-        let index = self.frontier.size();
+    /// Parses the leaf at `index` and checks it is in canonical form: the
+    /// part of [`Auditor::push`] that needs no state, so it can run ahead.
+    pub fn parse(index: u64, leaf: &[u8]) -> Result<Record, AuditFailure> {
         let place = Place::Record(index);
         let record = Record::from_json(leaf).map_err(|e| fail(place.clone(), e.to_string()))?;
         if record.leaf() != leaf {
@@ -135,9 +146,64 @@ impl Auditor {
                 "the stored bytes are not the record's canonical form",
             ));
         }
+        Ok(record)
+    }
+
+    /// Checks the next leaf and returns the record and the tree nodes it completes.
+    pub fn push(&mut self, leaf: &[u8]) -> Result<(Record, Vec<(NodeId, Hash)>), AuditFailure> {
+        let index = self.frontier.size();
+        let record = Self::parse(index, leaf)?;
         self.state
             .admit_with(&record, Signatures::Verify)
-            .map_err(|e| fail(place.clone(), e.to_string()))?;
+            .map_err(|e| fail(Place::Record(index), e.to_string()))?;
+        let nodes = self.appended(&record)?;
+        Ok((record, nodes))
+    }
+
+    /// As [`Auditor::push`] for a parsed record, except that its signatures
+    /// are left to the caller, who must check them under the keys returned
+    /// before trusting anything that follows (see `pipeline`). A refusal is
+    /// named as `push` names it.
+    fn push_unverified(
+        &mut self,
+        record: &Record,
+    ) -> Result<(Vec<VerifyingKey>, Nodes), AuditFailure> {
+        let place = Place::Record(self.frontier.size());
+        let admitted = self.state.signing_keys(record).and_then(|keys| {
+            self.state
+                .admit_with(record, Signatures::TrustStore)
+                .map(|()| keys)
+        });
+        let keys = admitted.map_err(|refused| {
+            // Refused, so the state is as it was: admitting with the
+            // signatures checked names what `push` would (a bad signature
+            // before the rules after it).
+            let named = self
+                .state
+                .admit_with(record, Signatures::Verify)
+                .err()
+                .unwrap_or(refused);
+            fail(place.clone(), named.to_string())
+        })?;
+        match self.appended(record) {
+            Ok(nodes) => Ok((keys, nodes)),
+            Err(failure) => {
+                // `push` checks the signatures first.
+                for (i, key) in keys.iter().enumerate() {
+                    record
+                        .verify_signature(i, key)
+                        .map_err(|e| fail(place.clone(), Rejection::from(e).to_string()))?;
+                }
+                Err(failure)
+            }
+        }
+    }
+
+    /// Adds an admitted record to the tree; the charter must name the
+    /// pinned log key.
+    fn appended(&mut self, record: &Record) -> Result<Vec<(NodeId, Hash)>, AuditFailure> {
+        let index = self.frontier.size();
+        let place = Place::Record(index);
         let nodes = self
             .frontier
             .try_append(record.hash())
@@ -157,7 +223,7 @@ impl Auditor {
                 ));
             }
         }
-        Ok((record, nodes))
+        Ok(nodes)
     }
 
     /// Checks a signed checkpoint against the tree recomputed so far: the
@@ -203,11 +269,107 @@ impl Auditor {
     }
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Whether the store must hold the opening of every confidential part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Openings {
+    /// A log's own store: every opening, checked against its sealed digest.
+    Required,
+    /// A mirror's copy: openings are never given out, so none is expected;
+    /// any that is there is still checked.
+    WhereHeld,
+}
+
 /// The policy to check cosignatures with: the one given, or the charter's.
 fn policy_of(auditor: &Auditor, given: Option<&WitnessPolicy>) -> Option<WitnessPolicy> {
     given
         .cloned()
         .or_else(|| auditor.state().charter().and_then(|c| c.policy().ok()))
+}
+
+/// Records read from a store at a time.
+const CHUNK: u64 = 1_024;
+
+fn db(e: truce_store::StoreError) -> AuditFailure {
+    fail(Place::Log, truce_store::describe(&e))
+}
+
+/// The checks of a stored record beyond its leaf: its stored hash, and the
+/// opening of its confidential part against the sealed digest.
+fn check_stored(
+    store: &dyn Store,
+    openings: Openings,
+    (record, index, hash): (&Record, u64, Hash),
+    confidential: &mut Vec<u64>,
+    not_held: &mut usize,
+) -> Result<(), AuditFailure> {
+    if record.hash() != hash {
+        return Err(fail(
+            Place::Record(index),
+            "its stored hash is not the hash of its bytes",
+        ));
+    }
+    let Some(sealed) = &record.signed().envelope.confidential else {
+        return Ok(());
+    };
+    let place = Place::ConfidentialPart(index);
+    let bytes = match (store.opening(index).map_err(db)?, openings) {
+        (Some(bytes), _) => bytes,
+        (None, Openings::WhereHeld) => {
+            *not_held += 1;
+            return Ok(());
+        }
+        (None, Openings::Required) => return Err(fail(place, "is missing")),
+    };
+    let opening: Opening =
+        serde_json::from_slice(&bytes).map_err(|e| fail(place.clone(), e.to_string()))?;
+    let canonical = truce_core::canonical::to_canonical_bytes(&opening)
+        .map_err(|e| fail(place.clone(), e.to_string()))?;
+    if canonical != bytes {
+        return Err(fail(
+            place,
+            "the stored bytes are not the opening's canonical form",
+        ));
+    }
+    opening
+        .matches(sealed)
+        .map_err(|e| fail(place, e.to_string()))?;
+    confidential.push(index);
+    Ok(())
+}
+
+/// The tree nodes a chunk of records completed, against the stored ones.
+fn check_nodes(store: &dyn Store, computed: &[(NodeId, Hash)]) -> Result<(), AuditFailure> {
+    let ids: Vec<NodeId> = computed.iter().map(|(id, _)| *id).collect();
+    let stored_nodes = store
+        .nodes(&ids)
+        .map_err(|e| fail(Place::Log, e.to_string()))?;
+    if stored_nodes.len() != computed.len() {
+        return Err(fail(
+            Place::Log,
+            "the store returned fewer tree nodes than asked for",
+        ));
+    }
+    for ((id, computed), stored) in computed.iter().zip(&stored_nodes) {
+        if computed != stored {
+            return Err(fail(
+                Place::TreeNode {
+                    level: id.level,
+                    index: id.index,
+                },
+                format!("stored hash {stored} differs from the recomputed {computed}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Worker threads for the auditor by default: one per core.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// Verifies a whole store: every record, tree node, confidential part and
@@ -219,7 +381,27 @@ pub fn verify_store(
     policy: Option<&WitnessPolicy>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<AuditReport, AuditFailure> {
-    let db = |e: truce_store::StoreError| fail(Place::Log, truce_store::describe(&e));
+    verify_copy(
+        store,
+        log_key,
+        policy,
+        Openings::Required,
+        default_workers(),
+        progress,
+    )
+}
+
+/// As [`verify_store`], saying which confidential openings the store must
+/// hold, with `workers` threads parsing leaves and checking signatures
+/// beside the admission (none: all on the caller's thread).
+pub fn verify_copy(
+    store: &dyn Store,
+    log_key: Option<NoteVerifier>,
+    policy: Option<&WitnessPolicy>,
+    openings: Openings,
+    workers: usize,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<AuditReport, AuditFailure> {
     let size = store.size().map_err(db)?;
     let checkpoints = store.checkpoints().map_err(db)?;
     let wanted: Vec<u64> = checkpoints.iter().map(|c| c.size).collect();
@@ -227,81 +409,84 @@ pub fn verify_store(
     roots.insert(0, truce_tlog::empty_root());
     let mut auditor = Auditor::pinned(log_key);
     let mut confidential = Vec::new();
-    let mut start = 0;
-    while start < size {
-        let end = (start + 2_000).min(size);
-        let stored = store.records(start, end).map_err(db)?;
-        let mut computed_nodes = Vec::new();
-        for s in &stored {
-            if s.index != auditor.size() {
-                return Err(fail(
-                    Place::Record(auditor.size()),
-                    "is missing from the store",
-                ));
-            }
-            let (record, nodes) = auditor.push(&s.leaf)?;
-            if record.hash() != s.hash {
-                return Err(fail(
-                    Place::Record(s.index),
-                    "its stored hash is not the hash of its bytes",
-                ));
-            }
-            if let Some(sealed) = &record.signed().envelope.confidential {
-                let place = Place::ConfidentialPart(s.index);
-                let bytes = store
-                    .opening(s.index)
-                    .map_err(db)?
-                    .ok_or_else(|| fail(place.clone(), "is missing"))?;
-                let opening: Opening = serde_json::from_slice(&bytes)
-                    .map_err(|e| fail(place.clone(), e.to_string()))?;
-                let canonical = truce_core::canonical::to_canonical_bytes(&opening)
-                    .map_err(|e| fail(place.clone(), e.to_string()))?;
-                if canonical != bytes {
-                    return Err(fail(
-                        place,
-                        "the stored bytes are not the opening's canonical form",
-                    ));
+    let mut not_held = 0;
+    let prepare = |_: u64, s: StoredRecord| (s.index, s.hash, Auditor::parse(s.index, &s.leaf));
+    std::thread::scope(|scope| -> Result<(), AuditFailure> {
+        let mut pipe = Pipeline::start(scope, workers, &prepare);
+        let mut bounds = VecDeque::new();
+        let mut read = 0;
+        // A read that fails is reported where the records before it end.
+        let mut unread = None;
+        loop {
+            while read < size && unread.is_none() && pipe.has_room() {
+                let end = (read + CHUNK).min(size);
+                match store.records(read, end) {
+                    Ok(stored) => {
+                        pipe.submit(stored);
+                        bounds.push_back((read, end));
+                        read = end;
+                    }
+                    Err(e) => unread = Some(db(e)),
                 }
-                opening
-                    .matches(sealed)
-                    .map_err(|e| fail(place, e.to_string()))?;
-                confidential.push(s.index);
             }
-            computed_nodes.extend(nodes);
-            if wanted.binary_search(&auditor.size()).is_ok() {
-                roots.insert(auditor.size(), auditor.root());
+            let (Some(chunk), Some((start, end))) = (pipe.next_chunk()?, bounds.pop_front()) else {
+                break;
+            };
+            let count = chunk.len() as u64;
+            let mut pending = Vec::with_capacity(chunk.len());
+            let mut computed_nodes = Vec::new();
+            for (index, hash, parsed) in chunk {
+                if index != auditor.size() {
+                    let missing = fail(Place::Record(auditor.size()), "is missing from the store");
+                    return Err(pipe.late(&pending, missing));
+                }
+                let admitted = parsed.and_then(|record| {
+                    let (keys, nodes) = auditor.push_unverified(&record)?;
+                    Ok((record, keys, nodes))
+                });
+                let (record, keys, nodes) = match admitted {
+                    Ok(admitted) => admitted,
+                    Err(failure) => return Err(pipe.late(&pending, failure)),
+                };
+                let checked = check_stored(
+                    store,
+                    openings,
+                    (&record, index, hash),
+                    &mut confidential,
+                    &mut not_held,
+                );
+                pending.push(Unverified {
+                    index,
+                    record,
+                    keys,
+                });
+                if let Err(failure) = checked {
+                    return Err(pipe.late(&pending, failure));
+                }
+                computed_nodes.extend(nodes);
+                if wanted.binary_search(&auditor.size()).is_ok() {
+                    roots.insert(auditor.size(), auditor.root());
+                }
             }
-        }
-        if stored.len() as u64 != end - start {
-            return Err(fail(
-                Place::Record(auditor.size()),
-                "is missing from the store",
-            ));
-        }
-        let ids: Vec<NodeId> = computed_nodes.iter().map(|(id, _)| *id).collect();
-        let stored_nodes = store
-            .nodes(&ids)
-            .map_err(|e| fail(Place::Log, e.to_string()))?;
-        if stored_nodes.len() != computed_nodes.len() {
-            return Err(fail(
-                Place::Log,
-                "the store returned fewer tree nodes than asked for",
-            ));
-        }
-        for ((id, computed), stored) in computed_nodes.iter().zip(&stored_nodes) {
-            if computed != stored {
-                return Err(fail(
-                    Place::TreeNode {
-                        level: id.level,
-                        index: id.index,
-                    },
-                    format!("stored hash {stored} differs from the recomputed {computed}"),
-                ));
+            if count != end - start {
+                let missing = fail(Place::Record(auditor.size()), "is missing from the store");
+                return Err(pipe.late(&pending, missing));
             }
+            if let Err(failure) = check_nodes(store, &computed_nodes) {
+                return Err(pipe.late(&pending, failure));
+            }
+            pipe.verify(pending)?;
+            if let Some(failure) = pipe.failed() {
+                return Err(failure);
+            }
+            progress(pipe.verified(), size);
         }
-        progress(end, size);
-        start = end;
-    }
+        if let Some(failure) = unread {
+            return Err(pipe.late(&[], failure));
+        }
+        pipe.settle(&[]).map_or(Ok(()), Err)
+    })?;
+    progress(size, size);
     // Nothing stored beyond what the records imply: no stray openings, no extra nodes.
     let openings = store.opening_indexes().map_err(db)?;
     if let Some(stray) = openings
@@ -381,6 +566,7 @@ pub fn verify_store(
         checkpoints_checked: checkpoints.len(),
         checkpoint_size: last,
         confidential_parts_checked: confidential.len(),
+        confidential_parts_not_held: not_held,
         witnessing,
     })
 }
@@ -398,26 +584,86 @@ pub fn verify_leaves(
     policy: Option<&WitnessPolicy>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<AuditReport, AuditFailure> {
+    verify_lines(
+        leaves,
+        &|_, leaf| Ok(leaf),
+        default_workers(),
+        (checkpoint, log_key, policy),
+        progress,
+    )
+}
+
+/// As [`verify_leaves`], for lines that `decode` turns into an index and a
+/// leaf (given each line's position) on `workers` threads, which also parse
+/// the leaves and check their signatures beside the admission. The lines are
+/// read a few chunks ahead at most: memory does not grow with the export
+/// (beyond the log state every auditor keeps).
+pub fn verify_lines<L: Send>(
+    lines: impl Iterator<Item = Result<L, AuditFailure>>,
+    decode: &(dyn Fn(u64, L) -> Result<(u64, Vec<u8>), AuditFailure> + Sync),
+    workers: usize,
+    (checkpoint, log_key, policy): (Option<&str>, Option<NoteVerifier>, Option<&WitnessPolicy>),
+    progress: &mut dyn FnMut(u64),
+) -> Result<AuditReport, AuditFailure> {
     let mut auditor = Auditor::pinned(log_key);
     let mut roots = BTreeMap::new();
     roots.insert(0, truce_tlog::empty_root());
     let wanted = checkpoint
         .and_then(|n| n.lines().nth(1))
         .and_then(|l| l.parse::<u64>().ok());
-    for item in leaves {
-        let (index, leaf) = item?;
-        if index != auditor.size() {
-            return Err(fail(
-                Place::Record(auditor.size()),
-                format!("is missing: the next line holds index {index}"),
-            ));
+    let prepare = |position: u64, line: Result<L, AuditFailure>| {
+        line.and_then(|line| decode(position, line))
+            .map(|(index, leaf)| (index, Auditor::parse(index, &leaf)))
+    };
+    let mut lines = lines;
+    std::thread::scope(|scope| -> Result<(), AuditFailure> {
+        let mut pipe = Pipeline::start(scope, workers, &prepare);
+        let mut more = true;
+        loop {
+            while more && pipe.has_room() {
+                let chunk: Vec<_> = lines.by_ref().take(CHUNK as usize).collect();
+                more = chunk.len() as u64 == CHUNK;
+                if !chunk.is_empty() {
+                    pipe.submit(chunk);
+                }
+            }
+            let Some(chunk) = pipe.next_chunk()? else {
+                break;
+            };
+            let mut pending = Vec::with_capacity(chunk.len());
+            for item in chunk {
+                let admitted = item.and_then(|(index, parsed)| {
+                    if index != auditor.size() {
+                        return Err(fail(
+                            Place::Record(auditor.size()),
+                            format!("is missing: the next line holds index {index}"),
+                        ));
+                    }
+                    let record = parsed?;
+                    let (keys, _) = auditor.push_unverified(&record)?;
+                    Ok(Unverified {
+                        index,
+                        record,
+                        keys,
+                    })
+                });
+                match admitted {
+                    Ok(admitted) => pending.push(admitted),
+                    Err(failure) => return Err(pipe.late(&pending, failure)),
+                }
+                if Some(auditor.size()) == wanted {
+                    roots.insert(auditor.size(), auditor.root());
+                }
+            }
+            pipe.verify(pending)?;
+            if let Some(failure) = pipe.failed() {
+                return Err(failure);
+            }
+            progress(pipe.verified());
         }
-        auditor.push(&leaf)?;
-        if Some(auditor.size()) == wanted {
-            roots.insert(auditor.size(), auditor.root());
-        }
-        progress(auditor.size());
-    }
+        pipe.settle(&[]).map_or(Ok(()), Err)
+    })?;
+    progress(auditor.size());
     let checked = match checkpoint {
         Some(note) => Some(auditor.check_checkpoint(note, &roots)?.size),
         None => None,
@@ -439,6 +685,7 @@ pub fn verify_leaves(
         checkpoints_checked: usize::from(checked.is_some()),
         checkpoint_size: checked,
         confidential_parts_checked: 0,
+        confidential_parts_not_held: 0,
         witnessing,
     })
 }

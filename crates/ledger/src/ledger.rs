@@ -13,7 +13,7 @@ use truce_core::record::Record;
 use truce_core::sealed::Opening;
 use truce_core::{LogState, Rejection};
 use truce_store::{Store, StoreError};
-use truce_tlog::note::NoteSigner;
+use truce_tlog::note::{NoteSigner, NoteVerifier};
 use truce_tlog::{Checkpoint, Hash};
 
 /// The append path of one log. Share it with an `Arc`.
@@ -35,20 +35,41 @@ impl Ledger {
     /// state. `signer` is the log's checkpoint key; it must be the key the
     /// charter names.
     pub fn open(store: Arc<dyn Store>, signer: NoteSigner) -> Result<Self, SubmitError> {
+        let log_key = signer.verifier();
+        Self::start(store, Some(signer), log_key)
+    }
+
+    /// Opens a copy of a log that this process keeps but does not run (a
+    /// mirror): the admission state follows what the store holds, and every
+    /// submission is refused with [`SubmitError::ReadOnly`]. `log_key` is the
+    /// key the log's checkpoints verify with; it must be the one the charter
+    /// names.
+    pub fn open_read_only(
+        store: Arc<dyn Store>,
+        log_key: NoteVerifier,
+    ) -> Result<Self, SubmitError> {
+        Self::start(store, None, log_key)
+    }
+
+    fn start(
+        store: Arc<dyn Store>,
+        signer: Option<NoteSigner>,
+        log_key: NoteVerifier,
+    ) -> Result<Self, SubmitError> {
         let (state, frontier) = sequencer::replay(store.as_ref())?;
         if let Some(charter) = state.charter()
-            && charter.log_key.verifier() != &signer.verifier()
+            && charter.log_key.verifier() != &log_key
         {
             return Err(StoreError::Corrupt(format!(
                 "the log key given ({}) is not the one the charter names ({})",
-                signer.verifier().vkey(),
+                log_key.vkey(),
                 charter.log_key.verifier().vkey()
             ))
             .into());
         }
         // Never sign on top of a tree that disagrees with what was signed before.
         if let Some(stored) = store.latest_checkpoint()? {
-            let signed = Checkpoint::open(&stored.note, &signer.verifier()).map_err(|e| {
+            let signed = Checkpoint::open(&stored.note, &log_key).map_err(|e| {
                 StoreError::Corrupt(format!(
                     "the latest checkpoint does not verify: {e}; run `truce verify`"
                 ))
@@ -66,6 +87,7 @@ impl Ledger {
             store,
             state: RwLock::new(state),
             signer,
+            log_key,
             durable: AtomicU64::new(frontier.size()),
         });
         let spawn_error = SubmitError::Start;
@@ -104,8 +126,13 @@ impl Ledger {
         &self.shared.store
     }
 
-    pub fn log_key(&self) -> truce_tlog::note::NoteVerifier {
-        self.shared.signer.verifier()
+    pub fn log_key(&self) -> NoteVerifier {
+        self.shared.log_key.clone()
+    }
+
+    /// Whether this is a read-only copy of the log (see [`Ledger::open_read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.shared.signer.is_none()
     }
 
     /// Reads the admission state (e.g. for the next sequence number of a member).
@@ -196,12 +223,108 @@ impl Ledger {
         self.queue(records, reply)
     }
 
+    /// Submits many records, each admitted or refused on its own, in the
+    /// order given, and blocks until every one is durable or refused: a
+    /// receipt or the reason, per record, in order. Bulk submission
+    /// (`POST /api/v1/records:batch`, `truce submit --batch`) uses it.
+    ///
+    /// Every record goes through the same verification thread, so they reach
+    /// the sequencer in order whoever wrote them; they are queued without
+    /// waiting for one another, so the sequencer takes them in as few
+    /// batches — durable commits — as it can. A refused record stops nothing
+    /// after it; a later record that depended on it fails its own admission.
+    ///
+    /// The one wait: a record whose author or key the state does not know
+    /// may be signed with a key an earlier record of the same call adds
+    /// (`member.add`, `member.rotate_key`), so the records already queued are
+    /// let land, and then — once per call — the state catches up with what
+    /// other servers appended, before that record is refused.
+    pub fn submit_each(
+        &self,
+        records: Vec<(Record, Option<&Opening>)>,
+    ) -> Vec<Result<Receipt, SubmitError>> {
+        let mut results: Vec<Option<Result<Receipt, SubmitError>>> =
+            std::iter::repeat_with(|| None)
+                .take(records.len())
+                .collect();
+        let Some((first, _)) = records.first() else {
+            return Vec::new();
+        };
+        let shard = shard_of(first.author().as_str(), self.verifiers.len());
+        let (tx, rx) = mpsc::channel();
+        let mut in_flight = 0usize;
+        let mut caught_up = false;
+        // Waits for every record queued so far to be answered.
+        let settle = |in_flight: &mut usize, results: &mut [Option<_>]| {
+            while *in_flight > 0 {
+                let Ok((position, result)) = rx.recv() else {
+                    break;
+                };
+                *in_flight -= 1;
+                if let Some(slot) = results.get_mut(position) {
+                    *slot = Some(result);
+                }
+            }
+        };
+        for (position, (record, opening)) in records.into_iter().enumerate() {
+            let mut prepared = self.prepare(&record, opening);
+            if let Err(SubmitError::Rejected(_)) = prepared
+                && self.with_state(|s| s.signing_keys(&record).is_err())
+            {
+                settle(&mut in_flight, &mut results);
+                prepared = self.prepare(&record, opening);
+                if prepared.is_err() && !caught_up {
+                    caught_up = true;
+                    let _ = self.catch_up();
+                    prepared = self.prepare(&record, opening);
+                }
+            }
+            let sent = prepared.and_then(|(opening, keys)| {
+                let tx = tx.clone();
+                self.send(
+                    shard,
+                    Job {
+                        items: vec![Item {
+                            record,
+                            keys,
+                            opening,
+                        }],
+                        reply: Box::new(move |result| {
+                            let one = result.and_then(|receipts| {
+                                receipts.into_iter().next().ok_or(SubmitError::Closed)
+                            });
+                            let _ = tx.send((position, one));
+                        }),
+                    },
+                )
+            });
+            match sent {
+                Ok(()) => in_flight += 1,
+                Err(e) => {
+                    if let Some(slot) = results.get_mut(position) {
+                        *slot = Some(Err(e));
+                    }
+                }
+            }
+        }
+        settle(&mut in_flight, &mut results);
+        // A reply lost (a ledger thread gone) leaves its record unanswered:
+        // the ledger stopped, and nothing says it is durable.
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or(Err(SubmitError::Closed)))
+            .collect()
+    }
+
     fn queue(
         &self,
         records: Vec<(Record, Option<&Opening>)>,
         reply: impl FnOnce(Result<Vec<Receipt>, SubmitError>) + Send + 'static,
     ) -> Result<(), SubmitError> {
         let Some((first, _)) = records.first() else {
+            if self.is_read_only() {
+                return Err(SubmitError::ReadOnly);
+            }
             reply(Ok(Vec::new()));
             return Ok(());
         };
@@ -210,11 +333,7 @@ impl Ledger {
         let group = records.len() > 1;
         let mut items = Vec::with_capacity(records.len());
         for (position, (record, opening)) in records.into_iter().enumerate() {
-            let checked = check_opening(&record, opening).and_then(|opening| {
-                let keys = self.with_state(|s| s.signing_keys(&record))?;
-                Ok((opening, keys))
-            });
-            let (opening, keys) = match checked {
+            let (opening, keys) = match self.prepare(&record, opening) {
                 Ok(checked) => checked,
                 Err(SubmitError::Rejected(rejection)) if group => {
                     return Err(SubmitError::Rejected(Rejection::InGroup {
@@ -230,13 +349,33 @@ impl Ledger {
                 opening,
             });
         }
-        let queue = self.verifiers.get(shard).ok_or(SubmitError::Closed)?;
-        queue
-            .send(Job {
+        self.send(
+            shard,
+            Job {
                 items,
                 reply: Box::new(reply),
-            })
-            .map_err(|_| SubmitError::Closed)
+            },
+        )
+    }
+
+    /// What a record needs before it is queued: its opening checked and in
+    /// canonical form, and the keys its signatures must verify under.
+    fn prepare(
+        &self,
+        record: &Record,
+        opening: Option<&Opening>,
+    ) -> Result<(Option<Vec<u8>>, Vec<ed25519_dalek::VerifyingKey>), SubmitError> {
+        if self.is_read_only() {
+            return Err(SubmitError::ReadOnly);
+        }
+        let opening = check_opening(record, opening)?;
+        let keys = self.with_state(|s| s.signing_keys(record))?;
+        Ok((opening, keys))
+    }
+
+    fn send(&self, shard: usize, job: Job) -> Result<(), SubmitError> {
+        let queue = self.verifiers.get(shard).ok_or(SubmitError::Closed)?;
+        queue.send(job).map_err(|_| SubmitError::Closed)
     }
 }
 

@@ -24,6 +24,9 @@ mod submission;
 mod verifier;
 pub mod witnessed;
 
-pub use audit::{AuditFailure, AuditReport, Auditor, Place, verify_leaves, verify_store};
+pub use audit::{
+    AuditFailure, AuditReport, Auditor, Openings, Place, default_workers, verify_copy,
+    verify_leaves, verify_lines, verify_store,
+};
 pub use ledger::Ledger;
 pub use submission::{Receipt, SubmitError};

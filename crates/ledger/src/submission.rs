@@ -7,7 +7,7 @@ use truce_store::StoreError;
 use truce_tlog::Hash;
 
 /// What a submitter learns once its record is durable.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub index: u64,
@@ -53,6 +53,10 @@ pub enum SubmitError {
     Start(#[source] std::io::Error),
     #[error("the ledger is shutting down")]
     Closed,
+    /// This process keeps a read-only copy of the log (a mirror): records
+    /// are submitted to the log's own server.
+    #[error("this is a read-only copy of the log: submit records to the log's own server")]
+    ReadOnly,
 }
 
 impl From<StoreError> for SubmitError {

@@ -29,10 +29,10 @@ pub(crate) fn run(jobs: &Receiver<Job>, sequencer: &Sender<Work>) {
                 .find_map(|(position, result)| result.err().map(|e| (position, e)));
             match failed {
                 None => {
-                    if let Err(unsent) = sequencer.send(Work::Record(job)) {
-                        if let Work::Record(job) = unsent.0 {
-                            (job.reply)(Err(SubmitError::Closed));
-                        }
+                    if let Err(unsent) = sequencer.send(Work::Record(job))
+                        && let Work::Record(job) = unsent.0
+                    {
+                        (job.reply)(Err(SubmitError::Closed));
                     }
                 }
                 Some((position, e)) => {

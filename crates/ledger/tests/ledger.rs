@@ -330,6 +330,13 @@ impl Store for FailingOnce {
         self.reachable()?;
         self.inner.checkpoint_at(size)
     }
+    fn checkpoint_at_most(
+        &self,
+        size: u64,
+    ) -> Result<Option<truce_store::StoredCheckpoint>, truce_store::StoreError> {
+        self.reachable()?;
+        self.inner.checkpoint_at_most(size)
+    }
     fn add_cosignatures(
         &self,
         size: u64,
@@ -693,4 +700,60 @@ fn a_refused_report_filed_with_its_evidence_leaves_nothing_in_the_log() {
     ));
     assert_eq!(ledger.store().size().unwrap(), 3);
     truce_ledger::verify_store(ledger.store().as_ref(), None, None, &mut |_, _| {}).unwrap();
+}
+
+#[test]
+fn records_submitted_each_on_their_own_land_in_order_and_a_refused_one_stops_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(2);
+    let ledger = open(dir.path(), &fx.log);
+    // A member added by the first record of the call signs later ones: the
+    // call lets what is queued land before it looks for that member's key.
+    let newcomer = truce_tlog::note::NoteSigner::generate(
+        "north-new",
+        &mut <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(9),
+    )
+    .unwrap();
+    let add = signed(
+        &fx.heads[0],
+        2,
+        truce_core::Kind::MemberAdd,
+        serde_json::json!({"participant": "north", "member": {"id": "north-new", "name": "Newcomer", "key": newcomer.verifier().vkey(), "capabilities": ["report"]}}),
+    );
+    let records = vec![
+        fx.charter.clone(),
+        incident(&fx.reporters[0], 1),
+        add,
+        // A replay of the second record.
+        incident(&fx.reporters[0], 1),
+        incident(&fx.reporters[1], 1),
+        incident(&newcomer, 1),
+        incident(&fx.reporters[0], 2),
+    ];
+    let hashes: Vec<_> = records.iter().map(truce_core::Record::hash).collect();
+    let results = ledger.submit_each(records.into_iter().map(|r| (r, None)).collect());
+    assert_eq!(results.len(), 7);
+    assert!(
+        matches!(
+            results[3],
+            Err(SubmitError::Rejected(Rejection::Sequence { .. }))
+        ),
+        "{:?}",
+        results[3]
+    );
+    let landed: Vec<_> = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.as_ref().ok().map(|receipt| (i, receipt)))
+        .collect();
+    assert_eq!(landed.len(), 6, "{results:?}");
+    for (index, (i, receipt)) in landed.iter().enumerate() {
+        assert_eq!(receipt.index, index as u64, "in the order given");
+        assert_eq!(receipt.leaf_hash, hashes[*i]);
+    }
+    // Durable: another connection reads them all.
+    let other = SqliteStore::open(dir.path().join("truce.db")).unwrap();
+    assert_eq!(other.size().unwrap(), 6);
+    let empty: Vec<(truce_core::Record, Option<&truce_core::sealed::Opening>)> = Vec::new();
+    assert!(ledger.submit_each(empty).is_empty());
 }

@@ -2,7 +2,11 @@
 //! mechanism's charter is not this annex): six versions tabled by the mediators (Türkiye's foreign ministry and Qatar's co-mediator), the
 //! parties' positions clause by clause, five near-agreements each undone by
 //! Afghanistan's withdrawals "after consulting Kabul", items added late, and
-//! a final version Pakistan signs and Afghanistan does not.
+//! a final version nobody signs: the talks "produced no signed agreement"
+//! (MNTV), "the Afghan side did not sign the final draft" (a senior security
+//! source to Pakistan TV Digital), and no report says Pakistan signed it, so
+//! no signature is invented for either side. Negotiated during the talks, it
+//! is entered after the charter of 31 October at its dates (back-filled).
 //!
 //! The reports give no draft text: every clause text is illustrative. The
 //! near-agreements "four or five times", the withdrawals after calls to Kabul,
@@ -61,7 +65,7 @@ fn clause(id: &str, v: u8) -> Option<(&'static str, &'static str)> {
         ),
         ("hotline", _) => (
             "Hotline",
-            "A hotline between the parties' liaison officers, run through the mechanism, is open at all times; urgent messages are acknowledged within 24 hours.",
+            "A hotline between the parties' liaison officers, run by the committee, is open at all times; urgent messages are acknowledged within 24 hours.",
         ),
         ("consequences", 3..) => (
             "Consequences",
@@ -298,42 +302,32 @@ pub fn negotiate(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
             }
         }
 
-        match round.withdrawal {
-            Some((at, withdrawn)) => {
-                let mut positions = Vec::new();
-                for id in withdrawn {
-                    let earlier = accepted_by_afghanistan.remove(id).ok_or_else(|| {
-                        ScenarioError::Invalid(format!(
-                            "Afghanistan withdraws clause {id} of version {v} but never accepted it"
-                        ))
-                    })?;
-                    positions.push(json!({
-                        "clause": id,
-                        "position": "withdraw",
-                        "withdraws": earlier,
-                        "comment": "Acceptance withdrawn after consulting Kabul.",
-                    }));
-                }
-                log.post(
-                    AF_HEAD,
-                    at,
-                    Kind::DraftPosition,
-                    json!({
-                        "version": version,
-                        "positions": positions,
-                        "note": "After consulting Kabul.",
-                        "illustrative": POSITION_NOTE,
-                    }),
-                )?;
+        if let Some((at, withdrawn)) = round.withdrawal {
+            let mut positions = Vec::new();
+            for id in withdrawn {
+                let earlier = accepted_by_afghanistan.remove(id).ok_or_else(|| {
+                    ScenarioError::Invalid(format!(
+                        "Afghanistan withdraws clause {id} of version {v} but never accepted it"
+                    ))
+                })?;
+                positions.push(json!({
+                    "clause": id,
+                    "position": "withdraw",
+                    "withdraws": earlier,
+                    "comment": "Acceptance withdrawn after consulting Kabul.",
+                }));
             }
-            None => {
-                log.post(
-                    PK_HEAD,
-                    round.pakistan_at,
-                    Kind::DraftSign,
-                    json!({"version": version, "capacity": "party"}),
-                )?;
-            }
+            log.post(
+                AF_HEAD,
+                at,
+                Kind::DraftPosition,
+                json!({
+                    "version": version,
+                    "positions": positions,
+                    "note": "After consulting Kabul.",
+                    "illustrative": POSITION_NOTE,
+                }),
+            )?;
         }
     }
     first.ok_or_else(|| ScenarioError::Invalid("the annex has no version".into()))

@@ -115,18 +115,24 @@ const FOUNDERS: [Participant; 4] = [
 ];
 
 /// What the demo is, in one line: the dashboard shows it under the title.
-const CHARTER_NOTE: &str = "A replay of the public reporting in a mechanism that never existed: every claim attributed to its author, every invention marked illustrative.";
+const CHARTER_NOTE: &str = "A replay of the public reporting in a mechanism that never existed: every claim attributed, every invention marked. Events before 31 October are entered after the charter, at their dates.";
 
 /// The mechanism the joint statement agreed in principle, named and dated as
 /// such: never the "verification annex", which stays the draft that failed.
 const CHARTER_TITLE: &str = "Monitoring and verification mechanism agreed in principle on 30-31 October 2025, whose modalities failed on 6-7 November (illustrative)";
 
-/// The genesis record, signed by one member of each founding participant.
-/// Dated from the Doha ceasefire of 19 October, so that the talks and the
-/// ground can be replayed in the order they happened; its title and note say
-/// that the mechanism was only agreed in principle, later, and never set up,
-/// and the schedule of consequences, members, deadlines, threshold and witness
-/// policy are all invented (the penalty principle is the joint statement's).
+/// The genesis record, signed by one member of each founding participant on
+/// 31 October 2025, after the joint statement that agreed the mechanism in
+/// principle (the statement itself is recorded as Türkiye's, before it in
+/// time). It covers the Doha ceasefire from its start (`effective`: 19
+/// October), so the talks and the ground of 19-31 October are entered after
+/// it, back-filled, each dated at its event: the log's order shows they were
+/// recorded later. Nothing the mechanism itself does (membership, receipts
+/// of evidence, links, investigations, findings) is dated before it. Its
+/// title and note say that the mechanism was only agreed in principle and
+/// never set up; the schedule of consequences, members, deadlines, threshold
+/// and witness policy are all invented (the penalty principle is the joint
+/// statement's).
 pub fn charter(
     log: &mut Log<'_>,
     log_key: &NoteVerifier,
@@ -134,6 +140,7 @@ pub fn charter(
     kept: &mut Kept,
 ) -> Result<Hash, ScenarioError> {
     let effective = at!(2025-10-19 0:00);
+    let signed = at!(2025-10-31 12:00);
     let mut participants = Vec::new();
     for p in &FOUNDERS {
         let mut members = Vec::new();
@@ -169,10 +176,13 @@ pub fn charter(
     }
     policy.push_str("group everyone all pakistan afghanistan turkiye qatar\nquorum everyone\n");
 
+    // Türkiye, which issued the joint statement and hosts the talks, authors
+    // it; its host signs nothing dated earlier, as the log requires of an
+    // author (its co-signers may: their own records start from `effective`).
     log.post_charter(
-        QA_MEDIATOR,
-        &[PK_HEAD, AF_HEAD, TR_HOST],
-        effective,
+        TR_HOST,
+        &[PK_HEAD, AF_HEAD, QA_MEDIATOR],
+        signed,
         json!({
             "title": CHARTER_TITLE,
             "origin": crate::ORIGIN,
@@ -195,13 +205,14 @@ pub fn charter(
     )
 }
 
-/// A key rotation: Qatar's analyst replaces its key before travelling to Istanbul.
+/// A key rotation: Qatar's analyst replaces its key before travelling to
+/// Istanbul for the third round (a mechanism's act, so after its charter).
 pub fn rotate_qatar_analyst(
     log: &mut Log<'_>,
     rng: &mut (impl rand::RngCore + rand::CryptoRng),
 ) -> Result<Hash, ScenarioError> {
     let new_key = NoteSigner::generate(QA_ANALYST, rng)?;
-    let at = at!(2025-10-27 5:00);
+    let at = at!(2025-11-05 5:00);
     let hash = log.post(
         QA_ANALYST,
         at,
@@ -209,7 +220,7 @@ pub fn rotate_qatar_analyst(
         json!({
             "member": QA_ANALYST,
             "new_key": new_key.verifier().vkey(),
-            "reason": "Routine rotation: the analyst's laptop was replaced before travel to Istanbul (illustrative).",
+            "reason": "Routine rotation: the analyst's laptop was replaced before travel to Istanbul for the third round (illustrative).",
         }),
     )?;
     log.rotate(new_key, at)?;

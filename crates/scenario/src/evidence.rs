@@ -11,7 +11,7 @@
 
 use crate::blobs::{pdf, png};
 use crate::cast::*;
-use crate::press::{DAILY_ITTEHAD, TRUTH_INTERNATIONAL, quotes, says};
+use crate::press::{DAILY_ITTEHAD, TRUTH_INTERNATIONAL, says};
 use crate::{Kept, Log, ScenarioError, at};
 use serde_json::{Value, json};
 use truce_core::kinds::Kind;
@@ -115,26 +115,17 @@ pub fn afghan_photo(
         &[TURKIYE, QATAR],
     )?;
     kept.openings.push((debris_photo, debris_opening.clone()));
-    log.post(
-        PK_LIAISON,
-        at!(2025-10-25 9:00),
-        Kind::EvidenceAcknowledge,
-        json!({
-            "evidence": debris_photo,
-            "status": "received",
-            "note": "Received. Receipt is not agreement with Afghanistan's account of the photograph. (Illustrative.)",
-        }),
-    )?;
     Ok((debris_photo, debris_opening))
 }
 
-/// Pakistan: the evidence presented in Istanbul on day 2, and its acknowledgments.
+/// Pakistan: the evidence presented in Istanbul on day 2 (back-filled, dated
+/// when presented); its receipts are in [`receipts`].
 pub fn pakistan_presentation(
     log: &mut Log<'_>,
     rng: &mut (impl rand::RngCore + rand::CryptoRng),
     kept: &mut Kept,
     kurram_infiltration: Hash,
-) -> Result<(), ScenarioError> {
+) -> Result<[Hash; 3], ScenarioError> {
     let presented = at!(2025-10-26 7:30);
     let (digest, size) = blob(
         kept,
@@ -253,6 +244,27 @@ pub fn pakistan_presentation(
     )?;
     kept.openings.push((captured_identities, identities));
 
+    Ok([leadership, infiltration_photos, captured_identities])
+}
+
+/// From 31 October, when the charter is signed: the evidence presented at
+/// the talks is filed with the mechanism, which records its receipt (these are
+/// the mechanism's own acts, so none is dated before its charter).
+pub fn receipts(
+    log: &mut Log<'_>,
+    afghan_photo: Hash,
+    [leadership, infiltration_photos, captured_identities]: [Hash; 3],
+) -> Result<(), ScenarioError> {
+    log.post(
+        PK_LIAISON,
+        at!(2025-10-31 13:00),
+        Kind::EvidenceAcknowledge,
+        json!({
+            "evidence": afghan_photo,
+            "status": "received",
+            "note": "Received. Receipt is not agreement with Afghanistan's account of the photograph. (Illustrative.)",
+        }),
+    )?;
     // The mechanism's analysts record receipt of what was filed with it. That
     // the Afghan side and the hosts acknowledged the evidence is Pakistan's
     // account, in Pakistan's statement of 29 October; it is not signed here
@@ -261,7 +273,7 @@ pub fn pakistan_presentation(
     for evidence in [leadership, infiltration_photos] {
         log.post(
             TR_ANALYST,
-            at!(2025-10-26 9:45),
+            at!(2025-10-31 13:45),
             Kind::EvidenceAcknowledge,
             json!({"evidence": evidence, "status": "received", "note": receipt}),
         )?;
@@ -269,17 +281,16 @@ pub fn pakistan_presentation(
     // Opening restricted evidence leaves a signed trace before the blob is served.
     log.post(
         QA_MEDIATOR,
-        at!(2025-10-26 10:40),
+        at!(2025-10-31 14:40),
         Kind::EvidenceAccess,
         json!({"evidence": captured_identities, "purpose": "Examination before acknowledging receipt (illustrative)"}),
     )?;
     log.post(
         QA_MEDIATOR,
-        at!(2025-10-26 11:00),
+        at!(2025-10-31 15:00),
         Kind::EvidenceAcknowledge,
         json!({"evidence": captured_identities, "status": "received", "note": receipt}),
     )?;
-
     Ok(())
 }
 
@@ -290,9 +301,8 @@ fn presented_sources() -> Value {
             TRUTH_INTERNATIONAL,
             "Pakistan’s delegation presented extensive photographic and documentary evidence of TTP and other groups operating from Afghan territory. This included details about leadership structures, infiltration attempts, and the identities of captured militants."
         ),
-        quotes(
+        says(
             DAILY_ITTEHAD,
-            "sources",
             "Pakistan reportedly presented documentary evidence during the discussions"
         ),
     ])

@@ -110,7 +110,7 @@ pub struct Infiltrations {
 }
 
 pub fn infiltrations(log: &mut Log<'_>) -> Result<Infiltrations, ScenarioError> {
-    let note = "Coordinates and times illustrative; the attempt, its district and the group named are as Pakistan's military reported.";
+    let note = "Coordinates and times illustrative; the attempt and its district are as Pakistan's military reported. The reports name no group for it.";
     let kurram = log.post(
         PK_LIAISON,
         at!(2025-10-25 18:00),
@@ -121,8 +121,8 @@ pub fn infiltrations(log: &mut Log<'_>) -> Result<Infiltrations, ScenarioError> 
             "time": when(at!(2025-10-25 0:00), "day"),
             "places": [place(33_870_000, 69_980_000, "district", "Pakistan", "Khyber Pakhtunkhwa", "Kurram", "Kurram district, near the border")],
             "accused": AFGHANISTAN,
-            "actor": "Tehrik-e-Taliban Pakistan (TTP), as named by the reporter",
-            "narrative": format!("Pakistan's military reports an attempt by militants to infiltrate across the border from Afghanistan into Kurram district, during the Istanbul talks. Pakistan names the TTP and holds Afghanistan responsible for the use of its territory. {NO_FIGURES}"),
+            "actor": "Militants, as the reporter describes them (no group named)",
+            "narrative": format!("Pakistan's military reports an infiltration attempt along the border in Kurram district, during the Istanbul talks, and holds Afghanistan responsible for the use of its territory. {NO_FIGURES}"),
             "sources": ["Pakistan's military", says(TRUTH_INTERNATIONAL, INFILTRATIONS_REPORTED)],
             "illustrative": note,
         }),
@@ -137,8 +137,8 @@ pub fn infiltrations(log: &mut Log<'_>) -> Result<Infiltrations, ScenarioError> 
             "time": when(at!(2025-10-25 0:00), "day"),
             "places": [place(32_980_000, 69_900_000, "district", "Pakistan", "Khyber Pakhtunkhwa", "North Waziristan", "North Waziristan district, near the border")],
             "accused": AFGHANISTAN,
-            "actor": "Tehrik-e-Taliban Pakistan (TTP), as named by the reporter",
-            "narrative": format!("Pakistan's military reports an attempt by militants to infiltrate across the border from Afghanistan into North Waziristan, during the Istanbul talks. Pakistan names the TTP and holds Afghanistan responsible for the use of its territory. {NO_FIGURES}"),
+            "actor": "Militants, as the reporter describes them (no group named)",
+            "narrative": format!("Pakistan's military reports an infiltration attempt along the border in North Waziristan, during the Istanbul talks, and holds Afghanistan responsible for the use of its territory. {NO_FIGURES}"),
             "sources": ["Pakistan's military", says(TRUTH_INTERNATIONAL, INFILTRATIONS_REPORTED)],
             "illustrative": note,
         }),
@@ -192,7 +192,7 @@ pub struct Crossings {
     pub chaman: Hash,
 }
 
-/// 27 October - 1 November: the crossings. Torkham and Ghulam Khan each closed
+/// 27 October - 1 November: the crossings (back-filled to 31 October). Torkham and Ghulam Khan each closed
 /// from one side, as the other reports and the closing side acknowledges (a
 /// mirrored pair); one halt at Spin Boldak-Chaman reported by both sides, each
 /// blaming the other, and linked as one event. Pakistan's late answer to the
@@ -308,9 +308,10 @@ pub fn crossings(log: &mut Log<'_>, paktika_drone: Hash) -> Result<Crossings, Sc
             "illustrative": "Response illustrative.",
         }),
     )?;
+    // The mechanism's own act, so after its charter of 31 October.
     log.post(
         QA_ANALYST,
-        at!(2025-10-30 12:00),
+        at!(2025-10-31 13:30),
         Kind::IncidentLink,
         json!({
             "incidents": [spin_boldak, chaman],
@@ -337,20 +338,20 @@ pub fn crossings(log: &mut Log<'_>, paktika_drone: Hash) -> Result<Crossings, Sc
     })
 }
 
-/// 29 October - 4 November: the mediators investigate the halt at Spin
+/// 31 October - 1 November, once the charter is signed: the mediators investigate the halt at Spin
 /// Boldak-Chaman, which each side blames on the other, asking both for
 /// information. Recorded on both linked reports.
 pub fn investigation(log: &mut Log<'_>, crossings: &Crossings) -> Result<(), ScenarioError> {
     let steps = [
         (
-            at!(2025-10-30 12:30),
+            at!(2025-10-31 14:30),
             json!({
                 "step": "opened",
                 "details": "The mediators open an investigation into the halt of movement at the Spin Boldak-Chaman crossing on 28 October, reported by both parties, each holding the other responsible.",
             }),
         ),
         (
-            at!(2025-10-31 9:00),
+            at!(2025-11-01 8:00),
             json!({
                 "step": "team_assigned",
                 "details": "A joint team of the mediators' analysts is assigned.",

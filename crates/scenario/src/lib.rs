@@ -339,7 +339,10 @@ impl<'a> Log<'a> {
     /// each confidential one together with its opening.
     fn flush(&mut self, openings: &[(Hash, Opening)]) -> Result<(), ScenarioError> {
         let mut queue = std::mem::take(&mut self.queue);
-        queue.sort_by_key(Record::time);
+        // The charter opens the log, whatever its date; the rest follow in
+        // the order of their claimed times (so the records back-filled after
+        // the charter, dated at their events, come first).
+        queue.sort_by_key(|r| (r.kind() != Kind::Charter, r.time()));
         for record in queue {
             let (kind, author, seq) = (
                 record.kind(),

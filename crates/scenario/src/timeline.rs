@@ -12,10 +12,13 @@ pub fn run(
     rng: &mut (impl rand::RngCore + rand::CryptoRng),
     kept: &mut Kept,
 ) -> Result<(), ScenarioError> {
-    // 19 October: the Doha ceasefire. The charter is the mechanism the joint
-    // statement of 30-31 October agreed in principle (its modalities failed on
-    // 6-7 November), imagined in force from the ceasefire so that the talks can
-    // be replayed as they happened.
+    // 31 October: the charter, the mechanism the joint statement of 30-31
+    // October agreed in principle (its modalities failed on 6-7 November),
+    // signed that day and covering the Doha ceasefire from 19 October. It
+    // opens the log; what happened from 19 to 31 October is entered after it,
+    // back-filled at its own dates (the log's order shows it was recorded
+    // later), and only the record of events is: every act of the mechanism
+    // itself is dated after its charter.
     cast::charter(log, log_key, rng, kept)?;
     talks::doha_round(log)?;
     talks::doha_commitments(log)?;
@@ -33,10 +36,9 @@ pub fn run(
 
     // Sunday 26 October, day 2: replies, evidence, answers, the first draft.
     talks::replies(log)?;
-    evidence::pakistan_presentation(log, rng, kept, infiltrations.kurram)?;
+    let presented = evidence::pakistan_presentation(log, rng, kept, infiltrations.kurram)?;
     ground::infiltration_answers(log, &infiltrations)?;
     hotline::infiltration_reply(log, alert)?;
-    cast::rotate_qatar_analyst(log, rng)?;
     annex::negotiate(log)?;
 
     // Monday 27 (day 3, the brief collapse) to early Wednesday 29 (the end of
@@ -47,15 +49,17 @@ pub fn run(
     let crossings = ground::crossings(log, paktika_drone)?;
     talks::outcome_statements(log, day4)?;
 
-    // 29 October - 6 November: the mechanism at work after the round, on
-    // incidents that are themselves illustrative.
-    ground::investigation(log, &crossings)?;
+    // 31 October: the joint statement, then the charter (above); from here
+    // on the mechanism at work, on incidents that are themselves illustrative.
     talks::joint_statement(log)?;
+    evidence::receipts(log, photo, presented)?;
+    ground::investigation(log, &crossings)?;
     evidence::disclose_photo_details(log, photo, &photo_opening)?;
     ground::border_fire(log)?;
     hotline::border_fire_alert(log)?;
     ground::kabul_airspace(log)?;
     ground::findings(log, &crossings, paktika_drone)?;
+    cast::rotate_qatar_analyst(log, rng)?;
 
     // 6-8 November: the third round.
     cast::third_round_heads(log, rng)?;

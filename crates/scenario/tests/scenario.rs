@@ -67,19 +67,92 @@ fn every_record_is_admitted_and_every_kind_appears() {
         *counts.entry(l.record.kind()).or_default() += 1;
     }
     for kind in Kind::ALL {
+        // No one signed a draft in Istanbul ("no signed agreement"), so the
+        // demo invents no signature: `draft.sign` is left to its users.
+        if *kind == Kind::DraftSign {
+            assert!(
+                !counts.contains_key(kind),
+                "a signature the talks never had"
+            );
+            continue;
+        }
+        // A published report is built from the log it is published in: the
+        // scenario publishes none (the CLI and browser tests publish one).
+        if *kind == Kind::ReportPublish {
+            continue;
+        }
         assert!(counts.contains_key(kind), "no {kind} record");
     }
     let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{k}: {n}")).collect();
     println!("{} records\n{}", built.records.len(), summary.join("\n"));
 }
 
+/// The charter is dated 31 October, when the joint statement agreed the
+/// mechanism in principle; it opens the log. What happened from the Doha
+/// ceasefire (its `effective` time) to then is entered after it at its own
+/// dates, in time order; what the mechanism itself does comes after it.
 #[test]
-fn the_log_is_in_time_order_and_within_the_charter() {
+fn the_charter_is_dated_31_october_and_earlier_events_are_back_filled() {
     let built = built();
-    let times: Vec<Timestamp> = built.records.iter().map(|l| l.record.time()).collect();
-    assert!(times.windows(2).all(|w| w[0] <= w[1]));
-    assert!(times.iter().all(|t| *t < now()));
-    assert_eq!(built.records[0].record.kind(), Kind::Charter);
+    let charter = &built.records[0].record;
+    assert_eq!(charter.kind(), Kind::Charter);
+    let signed = charter.time();
+    assert_eq!(signed.to_string(), "2025-10-31T12:00:00Z");
+    let effective = built.state.charter().unwrap().effective;
+    assert_eq!(effective.to_string(), "2025-10-19T00:00:00Z");
+    let rest: Vec<&truce_core::Record> = built.records[1..].iter().map(|l| &l.record).collect();
+    assert!(rest.windows(2).all(|w| w[0].time() <= w[1].time()));
+    assert!(
+        rest.iter()
+            .all(|r| r.time() >= effective && r.time() < now())
+    );
+    let back_filled: Vec<&&truce_core::Record> =
+        rest.iter().filter(|r| r.time() < signed).collect();
+    assert!(back_filled.len() > 50, "{}", back_filled.len());
+    // The joint statement that agreed the mechanism comes before its charter.
+    assert!(back_filled.iter().any(|r| matches!(r.body(),
+        Body::Statement(s) if s.title.as_str().starts_with("Joint statement"))));
+    for r in &back_filled {
+        assert!(
+            !matches!(
+                r.kind(),
+                Kind::MemberAdd
+                    | Kind::KeyRotate
+                    | Kind::MemberRevoke
+                    | Kind::EvidenceAcknowledge
+                    | Kind::EvidenceAccess
+                    | Kind::IncidentLink
+                    | Kind::Investigation
+                    | Kind::Finding
+                    | Kind::Concurrence
+                    | Kind::ViolationDetermination
+                    | Kind::PenaltyDecision
+                    | Kind::ViolationResponse
+                    | Kind::Remedy
+                    | Kind::Disclosure
+            ),
+            "the mechanism acts before its charter: {} at {}",
+            r.kind(),
+            r.time()
+        );
+        let text = r.body().to_value().unwrap().to_string();
+        assert!(
+            !text.contains("with the mechanism") && !text.contains("through the mechanism"),
+            "a record dated {} speaks of the mechanism as if it existed: {text}",
+            r.time()
+        );
+    }
+    let note = built
+        .state
+        .charter()
+        .unwrap()
+        .illustrative
+        .as_ref()
+        .unwrap();
+    assert!(
+        note.as_str()
+            .contains("Events before 31 October are entered after the charter")
+    );
 }
 
 #[test]
@@ -162,18 +235,9 @@ fn the_draft_comes_close_is_withdrawn_and_ends_unsigned() {
         "{} near-agreements",
         d.near_agreements
     );
-    let last = d.latest().unwrap();
-    assert!(
-        last.signatures
-            .iter()
-            .any(|s| s.participant.as_str() == "pakistan")
-    );
-    assert!(
-        !last
-            .signatures
-            .iter()
-            .any(|s| s.participant.as_str() == "afghanistan")
-    );
+    // "No signed agreement" (MNTV); "the Afghan side did not sign the final
+    // draft" (a senior security source): no version carries a signature.
+    assert!(d.versions.iter().all(|v| v.signatures.is_empty()));
 }
 
 #[test]
@@ -515,15 +579,20 @@ fn each_name_has_one_spelling_and_each_side_its_own_voice() {
     assert_eq!(turkish.on_behalf_of.len(), 1);
 }
 
-/// Every quoted passage is in one of the five reports, word for word (where
-/// the reports are at hand: they are kept beside the repository, not in it).
+/// Every quoted passage is in one of the five reports, word for word. The
+/// reports are kept beside the repository (`../shared/seeds`), not in it: on
+/// a clone without them this test is ignored (and counted so in the summary),
+/// and CI, which has them, sets `TRUCE_REQUIRE_SEEDS=1` so that it cannot be
+/// skipped there (see `build.rs`; `TRUCE_SEEDS` names another directory).
 #[test]
+#[cfg_attr(
+    not(truce_seeds),
+    ignore = "the five reports are not at ../shared/seeds (kept beside the repository, not in it)"
+)]
 fn every_quote_is_in_the_reports() {
-    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
-    let Ok(entries) = std::fs::read_dir(&seeds) else {
-        println!("SKIPPED: no reports at {}", seeds.display());
-        return;
-    };
+    let seeds = std::path::Path::new(env!("TRUCE_SEEDS_DIR"));
+    let entries = std::fs::read_dir(seeds)
+        .unwrap_or_else(|e| panic!("the reports at {}: {e}", seeds.display()));
     let mut reports = String::new();
     for e in entries.flatten() {
         if e.path().extension().is_some_and(|x| x == "txt") {

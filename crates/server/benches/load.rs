@@ -16,11 +16,7 @@
 //! measurements, not per-iteration statistics.
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::header::{CONTENT_TYPE, HOST};
-use hyper::{Method, Request, StatusCode};
-use hyper_util::rt::TokioIo;
-use rand::SeedableRng;
+use hyper::{Method, StatusCode};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,72 +29,8 @@ use truce_server::state::{AppState, Limits};
 use truce_store::Store;
 use truce_tlog::note::NoteSigner;
 
-// The allocator `truce` ships with, so the numbers are the binary's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-const ORIGIN: &str = "truce.example/load";
-const CLIENTS: usize = 64;
-
-struct Mechanism {
-    log: NoteSigner,
-    charter: Record,
-    reporters: Vec<(NoteSigner, &'static str)>,
-    /// The two parties' heads, who write to each other on the channel.
-    heads: [NoteSigner; 2],
-}
-
-fn mechanism() -> Mechanism {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(64);
-    let log = NoteSigner::generate(ORIGIN, &mut rng).unwrap();
-    let key = |rng: &mut rand::rngs::StdRng, id: &str| NoteSigner::generate(id, rng).unwrap();
-    let spec = |s: &NoteSigner, caps: serde_json::Value| json!({"id": s.name(), "name": s.name(), "key": s.verifier().vkey(), "capabilities": caps});
-    let heads: Vec<NoteSigner> = ["north-head", "south-head", "east-head", "west-head"]
-        .iter()
-        .map(|i| key(&mut rng, i))
-        .collect();
-    let mut reporters = Vec::new();
-    let mut north = vec![spec(&heads[0], json!(["sign"]))];
-    let mut south = vec![spec(&heads[1], json!(["sign"]))];
-    for i in 0..CLIENTS / 2 {
-        let n = key(&mut rng, &format!("north-r{i}"));
-        let s = key(&mut rng, &format!("south-r{i}"));
-        north.push(spec(&n, json!(["report"])));
-        south.push(spec(&s, json!(["report"])));
-        reporters.push((n, "south"));
-        reporters.push((s, "north"));
-    }
-    let body = json!({
-        "title": "Load mechanism", "origin": ORIGIN, "log_key": log.verifier().vkey(),
-        "effective": "2026-01-01T00:00:00Z",
-        "participants": [
-            {"id": "north", "name": "North", "role": "party", "members": north},
-            {"id": "south", "name": "South", "role": "party", "members": south},
-            {"id": "east", "name": "East", "role": "mediator", "members": [spec(&heads[2], json!(["find", "sign"]))]},
-            {"id": "west", "name": "West", "role": "mediator", "members": [spec(&heads[3], json!(["find", "sign"]))]}
-        ],
-        "deadlines": {"incident_response_hours": 72, "channel_ack_hours": 24},
-        "finding_threshold": "all", "witness_policy": "quorum none\n",
-        "consequences": [{"level": 1, "name": "Formal notice", "description": "Written notice."}]
-    });
-    let charter = RecordDraft {
-        log: Label::parse(ORIGIN).unwrap(),
-        author: MemberId::parse("north-head").unwrap(),
-        seq: 1,
-        time: Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
-        body: Body::parse(Kind::Charter, &body).unwrap(),
-        confidential: None,
-        extra_refs: vec![],
-    }
-    .sign(&heads.iter().collect::<Vec<_>>())
-    .unwrap();
-    Mechanism {
-        log,
-        charter,
-        reporters,
-        heads: [heads[0].clone(), heads[1].clone()],
-    }
-}
+mod common;
+use common::*;
 
 /// A signed channel message from `signer` to `to`, or its recipient's receipt.
 fn channel_record(signer: &NoteSigner, seq: u64, body: serde_json::Value, kind: Kind) -> Record {
@@ -163,98 +95,8 @@ fn resident_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-/// A signed ~1 KiB report; places and days spread over the border region.
-fn report(signer: &NoteSigner, accused: &str, seq: u64) -> Record {
-    let day = seq % 300;
-    let kind = [
-        "armed_clash",
-        "shelling",
-        "drone_strike",
-        "crossing_closure",
-    ][(seq % 4) as usize];
-    let body = json!({
-        "title": format!("Exchange of fire near post {}", seq % 977),
-        "incident_type": kind,
-        "time": {"at": Timestamp::from_unix(1_767_225_600 + (day as i64) * 86_400).unwrap(), "precision": "hour"},
-        "places": [{"point": {"lat_e6": 29_000_000 + ((seq * 7919) % 8_000_000) as i64, "lon_e6": 64_000_000 + ((seq * 104_729) % 9_000_000) as i64}, "precision": "locality"}],
-        "accused": accused,
-        "narrative": format!("Report {seq} by {}: small-arms fire from the ridge for twenty minutes; patrols logged the time and bearing of each burst. {}", signer.name(), "Details follow. ".repeat(40)),
-    });
-    RecordDraft {
-        log: Label::parse(ORIGIN).unwrap(),
-        author: MemberId::parse(signer.name()).unwrap(),
-        seq,
-        time: Timestamp::parse("2026-11-01T00:00:00Z").unwrap(),
-        body: Body::parse(Kind::IncidentReport, &body).unwrap(),
-        confidential: None,
-        extra_refs: vec![],
-    }
-    .sign(&[signer])
-    .unwrap()
-}
-
-/// One client's HTTP/1.1 connection, on hyper's connection API rather than
-/// reqwest: the load generator shares the server's two cores, so it should
-/// take as little of them as it can. (reqwest's pool and per-request URL
-/// parsing took about a quarter of the runtime's CPU in a profile; this
-/// client's requests are built from parts and its connections kept alive.)
-struct Connection(hyper::client::conn::http1::SendRequest<Full<Bytes>>);
-
-impl Connection {
-    async fn open(addr: std::net::SocketAddr) -> Connection {
-        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-        stream.set_nodelay(true).unwrap();
-        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .unwrap();
-        tokio::spawn(connection);
-        Connection(sender)
-    }
-
-    /// Sends one request and reads the whole answer: its status and body.
-    async fn send(&mut self, method: Method, path: &str, body: Bytes) -> (StatusCode, Bytes) {
-        self.0.ready().await.unwrap();
-        let request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(HOST, "127.0.0.1")
-            .header(CONTENT_TYPE, "application/json")
-            .body(Full::new(body))
-            .unwrap();
-        let response = self.0.send_request(request).await.unwrap();
-        let status = response.status();
-        (
-            status,
-            response.into_body().collect().await.unwrap().to_bytes(),
-        )
-    }
-
-    async fn get(&mut self, path: &str) -> (StatusCode, Bytes) {
-        self.send(Method::GET, path, Bytes::new()).await
-    }
-}
-
-/// CPU time this process (server and clients) has used so far, from
-/// /proc/self/stat (Linux; `None` elsewhere). Throughput on a shared 2-core
-/// machine varies by ±15% or more from run to run; CPU time per record
-/// varies less, so it is the better number to compare two builds by.
-fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // USER_HZ is 100 on every Linux this runs on.
-    Some(Duration::from_millis(ticks * 10))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
-}
-
 fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
-    let m = mechanism();
+    let m = mechanism("quorum none\n");
     let ledger = Arc::new(Ledger::open(Arc::clone(&store), m.log.clone()).unwrap());
     ledger.submit(m.charter.clone(), None).unwrap();
     // Preload incidents for the list queries through the ledger (faster than HTTP).
@@ -339,21 +181,21 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
             connections.push(Connection::open(addr).await);
         }
         // The server builds its query index from the store as it starts;
-        // wait for that before timing anything (a list answers only once the
-        // index has caught up, and may time out before then).
+        // wait for that before timing anything (until then a list answers
+        // 503 at once with the build's progress).
         let started = Instant::now();
         loop {
             let (status, answer) = connections[0].get("/api/v1/incidents?limit=1").await;
             if status == StatusCode::OK {
                 break;
             }
-            // Waiting requests time out (408) while the index is built; any
-            // other answer, or a build that never ends, is a failure.
+            // Any other answer, or a build that never ends, is a failure.
             assert!(
-                status == StatusCode::REQUEST_TIMEOUT && started.elapsed() < Duration::from_secs(600),
+                status == StatusCode::SERVICE_UNAVAILABLE && started.elapsed() < Duration::from_secs(600),
                 "the index did not catch up: {status} {}",
                 String::from_utf8_lossy(&answer)
             );
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
         println!(
             "[{backend}] the server's query index took {:.1} s to catch up with the store",

@@ -57,6 +57,17 @@ pub enum ApiError {
     Unavailable(String),
     #[error("{0}")]
     EvidenceUnavailable(String),
+    /// The query index is still being built (the server has just started
+    /// over a big log, or many records came at once): 503 with
+    /// `Retry-After`, and how far the build has come.
+    #[error(
+        "the server is still indexing the log ({indexed} of {size} records); try again in {retry_after_secs} s"
+    )]
+    Indexing {
+        indexed: u64,
+        size: u64,
+        retry_after_secs: u64,
+    },
     #[error("{0}")]
     Internal(String),
     /// The store failed: 503 while it may answer again, 500 if it holds
@@ -69,21 +80,34 @@ pub enum ApiError {
 }
 
 /// An RFC 9457 problem: `detail` says what to do about it.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Problem<'a> {
+#[derive(Clone, Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Problem {
     /// A URI naming the kind of problem.
     #[serde(rename = "type")]
-    kind: &'a str,
-    title: &'a str,
+    pub kind: String,
+    pub title: String,
     /// The HTTP status.
-    status: u16,
+    pub status: u16,
     /// What went wrong with this request, and how to mend it.
-    detail: String,
+    pub detail: String,
     /// Which rule a refused record breaks, when that is why (422; the
     /// `type` is then `https://truce.example/problems/rule/{code}`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<RuleCode>)]
-    code: Option<&'static str>,
+    pub code: Option<String>,
+    /// While the server is still indexing the log (503, type
+    /// `https://truce.example/problems/indexing`): how far it has come.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<IndexProgress>,
+}
+
+/// How far the query index's build has come.
+#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct IndexProgress {
+    /// Records indexed so far.
+    pub indexed: u64,
+    /// Records the log holds.
+    pub size: u64,
 }
 
 /// The codes of the admission rules, as the API document lists them.
@@ -148,6 +172,11 @@ impl ApiError {
                 "evidence-unavailable",
                 "Evidence cannot be stored right now",
             ),
+            ApiError::Indexing { .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "indexing",
+                "The server is still indexing the log",
+            ),
             ApiError::Contradictory(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "contradictory",
@@ -197,28 +226,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, slug, title) = self.parts();
+        let (status, _, _) = self.parts();
         if status.is_server_error() {
             // The whole chain: the store's or the database's own error too.
             tracing::error!(error = %describe(&self), "request failed");
         }
-        let code = match &self {
-            ApiError::Rule(violation) | ApiError::RuleInGroup { violation, .. } => {
-                Some(violation.code())
-            }
-            _ => None,
-        };
-        let kind = match code {
-            Some(code) => format!("{PROBLEMS}rule/{code}"),
-            None => format!("{PROBLEMS}{slug}"),
-        };
-        let body = Problem {
-            kind: &kind,
-            title,
-            status: status.as_u16(),
-            detail: self.detail(),
-            code,
-        };
+        let body = self.problem();
         let json = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (
             status,
@@ -233,6 +246,23 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static("Bearer realm=\"truce\""),
             );
         }
+        // A 429 says when to ask again (the UI waits that long); the rate
+        // limiter names its own wait over this one.
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        // Come back when the index should be built (or sooner, to see how
+        // far it has come: `follower.rs` bounds the wait).
+        if let ApiError::Indexing {
+            retry_after_secs, ..
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
         // RFC 9110: a 416 says how long the representation is.
         if let ApiError::RangeNotSatisfiable { len } = self
             && let Ok(range) = HeaderValue::from_str(&format!("bytes */{len}"))
@@ -244,6 +274,36 @@ impl IntoResponse for ApiError {
 }
 
 impl ApiError {
+    /// The problem this error is answered with (the body of its response;
+    /// one entry of a batch's answer).
+    pub fn problem(&self) -> Problem {
+        let (status, slug, title) = self.parts();
+        let code = match self {
+            ApiError::Rule(violation) | ApiError::RuleInGroup { violation, .. } => {
+                Some(violation.code())
+            }
+            _ => None,
+        };
+        let kind = match code {
+            Some(code) => format!("{PROBLEMS}rule/{code}"),
+            None => format!("{PROBLEMS}{slug}"),
+        };
+        Problem {
+            kind,
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            code: code.map(str::to_string),
+            progress: match self {
+                ApiError::Indexing { indexed, size, .. } => Some(IndexProgress {
+                    indexed: *indexed,
+                    size: *size,
+                }),
+                _ => None,
+            },
+        }
+    }
+
     /// What the problem's `detail` says: the message, and for a store's or
     /// the log's failure its causes too, with what to do about it.
     pub(crate) fn detail(&self) -> String {
@@ -291,6 +351,7 @@ impl From<SubmitError> for ApiError {
             },
             SubmitError::Rejected(r) => ApiError::Rejected(r.to_string()),
             SubmitError::Opening(m) => ApiError::Rejected(m),
+            SubmitError::ReadOnly => ApiError::MethodNotAllowed(SubmitError::ReadOnly.to_string()),
             SubmitError::Closed => {
                 ApiError::Unavailable("the log is shutting down or stopped; try again later".into())
             }
@@ -362,6 +423,23 @@ pub fn abandoned() -> Result<(), ApiError> {
 
 fn gone() -> ApiError {
     ApiError::Timeout("the request was dropped before its answer was ready".into())
+}
+
+/// A box upside down or a time range that ends before it starts is well
+/// formed but contradicts itself: 422, which the API document lists for the
+/// routes that take them (a schema cannot say "south ≤ north").
+impl From<truce_index::QueryError> for ApiError {
+    fn from(e: truce_index::QueryError) -> ApiError {
+        use truce_index::QueryError;
+        match e {
+            QueryError::InvertedLatitude { .. } | QueryError::InvertedTimeRange { .. } => {
+                ApiError::Contradictory(e.to_string())
+            }
+            QueryError::Latitude(_) | QueryError::Longitude(_) | QueryError::Cursor(_) => {
+                ApiError::BadRequest(e.to_string())
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,16 +1,85 @@
 //! The query index follows the store: it reads whatever records the store
 //! holds beyond what it has seen — this server's or another server's on the
 //! same database — before answering.
+//!
+//! A request never waits for a long build. A few new records (at most
+//! [`INLINE_RECORDS`]) are indexed by the request that finds them, as
+//! before; when the index is further behind (a server starting over a big
+//! log, a bulk import through another server), one background thread builds
+//! it and every request meanwhile answers at once with
+//! [`ApiError::Indexing`]: 503, `Retry-After`, and how far the build has
+//! come. The index is taken in chunks of [`CHUNK`] records, each under the
+//! write lock on its own, so neither the builder nor a request holds the
+//! lock for longer than one chunk takes.
 
 use crate::error::ApiError;
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard};
+use std::time::Instant;
 use truce_core::Record;
 use truce_index::Index;
 use truce_store::Store;
 
+/// How far behind the store a request still catches the index up itself:
+/// steady-state appends (a few records between two reads, a batch of a few
+/// thousand) are indexed inline in well under a second; anything further is
+/// left to the background build.
+pub const INLINE_RECORDS: u64 = 20_000;
+
+/// Records read from the store and indexed under one hold of the write lock.
+const CHUNK: u64 = 2_000;
+
+/// The longest `Retry-After` given while the index builds: the caller comes
+/// back at least this often to see the progress, even when the build has
+/// long to go.
+const MAX_RETRY_SECS: u64 = 30;
+
 pub struct IndexFollower {
     store: Arc<dyn Store>,
     index: RwLock<Index>,
+    /// The index's length, readable while a chunk holds the write lock.
+    indexed: AtomicU64,
+    /// Whether a background build runs (at most one does).
+    building: AtomicBool,
+    /// When the running build started and how many records the index held
+    /// then: its rate so far gives the `Retry-After` estimate.
+    started: Mutex<Option<(Instant, u64)>>,
+    /// Bigger than this behind, a request leaves the work to the background.
+    inline_records: u64,
+    gate: Gate,
+}
+
+/// Holds the background build before it starts, so a test can see the
+/// server answer while its index is not built, without racing a timer.
+/// Open by default; [`Gate::closed`] makes one that holds until opened.
+#[derive(Clone, Default)]
+pub struct Gate(Arc<(Mutex<bool>, Condvar)>);
+
+impl Gate {
+    /// A gate that holds the build until [`Gate::open`].
+    pub fn closed() -> Self {
+        Self(Arc::new((Mutex::new(true), Condvar::new())))
+    }
+
+    /// Lets the build go on.
+    pub fn open(&self) {
+        let (held, wake) = &*self.0;
+        if let Ok(mut held) = held.lock() {
+            *held = false;
+        }
+        wake.notify_all();
+    }
+
+    fn wait(&self) {
+        let (held, wake) = &*self.0;
+        let Ok(mut guard) = held.lock() else { return };
+        while *guard {
+            match wake.wait(guard) {
+                Ok(g) => guard = g,
+                Err(_) => return,
+            }
+        }
+    }
 }
 
 impl IndexFollower {
@@ -18,35 +87,194 @@ impl IndexFollower {
         Self {
             store,
             index: RwLock::new(Index::new()),
+            indexed: AtomicU64::new(0),
+            building: AtomicBool::new(false),
+            started: Mutex::new(None),
+            inline_records: INLINE_RECORDS,
+            gate: Gate::default(),
         }
     }
 
-    /// Brings the index up to the store's size; cheap when nothing is new.
+    /// Indexes at most `records` new records inside a request (tests set it
+    /// low to see the background build at work on a small log).
+    pub fn with_inline_records(self, records: u64) -> Self {
+        Self {
+            inline_records: records,
+            ..self
+        }
+    }
+
+    /// Holds the background build at `gate` until it opens (for tests).
+    pub fn with_gate(self, gate: Gate) -> Self {
+        Self { gate, ..self }
+    }
+
+    /// Brings the index up to the store's size if it is only a little
+    /// behind; further behind, starts the background build (if none runs)
+    /// and answers [`ApiError::Indexing`] at once. Cheap when nothing is new.
     /// Runs store reads: call it from a blocking thread.
-    pub fn catch_up(&self) -> Result<(), ApiError> {
-        let seen = self.read()?.len();
+    pub fn catch_up(self: &Arc<Self>) -> Result<(), ApiError> {
         let size = self.store.size()?;
+        let seen = self.indexed.load(Ordering::Acquire);
         if seen >= size {
             return Ok(());
         }
-        let mut index = self
-            .index
-            .write()
-            .map_err(|_| ApiError::Internal("the query index is poisoned".into()))?;
-        let mut next = index.len();
-        while next < size {
-            let end = (next + 2_000).min(size);
-            for stored in self.store.records(next, end)? {
-                let record = Record::from_json(&stored.leaf).map_err(|e| {
-                    ApiError::Internal(format!("stored record {}: {e}", stored.index))
-                })?;
-                index.add(stored.index, &record).map_err(|e| {
-                    ApiError::Internal(format!("indexing record {}: {e}", stored.index))
-                })?;
-            }
-            next = end;
+        // Even while a build runs: near its end, the request and the build
+        // share the last chunks rather than the request being turned away.
+        if size - seen <= self.inline_records {
+            return self.advance_to(size);
         }
-        Ok(())
+        self.build_in_background();
+        Err(self.behind(seen, size))
+    }
+
+    /// Starts the build on a thread of its own unless one runs already; it
+    /// goes on until the index holds everything the store does.
+    pub fn build_in_background(self: &Arc<Self>) {
+        if self.building.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let follower = Arc::clone(self);
+        let spawned = std::thread::Builder::new()
+            .name("truce-index-build".into())
+            .spawn(move || follower.build());
+        if let Err(e) = spawned {
+            self.building.store(false, Ordering::Release);
+            tracing::error!(error = %e, "cannot start the query index's build");
+        }
+    }
+
+    fn build(&self) {
+        self.gate.wait();
+        let began = Instant::now();
+        if let Ok(mut started) = self.started.lock() {
+            *started = Some((began, self.indexed.load(Ordering::Acquire)));
+        }
+        // Until the store holds nothing new: records appended while the
+        // build ran are taken too, so no request finds it far behind after.
+        let outcome = loop {
+            let size = match self.store.size() {
+                Ok(size) => size,
+                Err(e) => break Err(ApiError::from(e)),
+            };
+            if self.indexed.load(Ordering::Acquire) >= size {
+                break Ok(size);
+            }
+            if let Err(e) = self.advance_in_parallel(size) {
+                break Err(e);
+            }
+        };
+        if let Ok(mut started) = self.started.lock() {
+            *started = None;
+        }
+        self.building.store(false, Ordering::Release);
+        match outcome {
+            Ok(size) => tracing::info!(
+                records = size,
+                secs = began.elapsed().as_secs_f64(),
+                "the query index has caught up with the store"
+            ),
+            // The next request that finds it behind starts another.
+            Err(e) => tracing::error!(error = %e, "the query index could not be built"),
+        }
+    }
+
+    /// Indexes the store's records up to `size`, a chunk per hold of the
+    /// write lock.
+    fn advance_to(&self, size: u64) -> Result<(), ApiError> {
+        loop {
+            let mut index = self
+                .index
+                .write()
+                .map_err(|_| ApiError::Internal("the query index is poisoned".into()))?;
+            // Another thread may have taken this chunk while we waited.
+            let next = index.len();
+            if next >= size {
+                return Ok(());
+            }
+            let end = (next + CHUNK).min(size);
+            for (at, record) in read_chunk(self.store.as_ref(), next, end)? {
+                index
+                    .add(at, &record)
+                    .map_err(|e| ApiError::Internal(format!("indexing record {at}: {e}")))?;
+            }
+            self.indexed.store(index.len(), Ordering::Release);
+        }
+    }
+
+    /// As [`IndexFollower::advance_to`], on two threads: one reads the
+    /// store's records and parses them a chunk ahead while this one adds
+    /// them to the index in log order. Reading and parsing take most of a
+    /// build's time (the start-up bench says how much), so the build takes
+    /// about as long as they do rather than as all three.
+    fn advance_in_parallel(&self, size: u64) -> Result<(), ApiError> {
+        let from = self.indexed.load(Ordering::Acquire);
+        // A few chunks ahead at most: what is parsed waits in memory.
+        let (parsed, chunks) =
+            std::sync::mpsc::sync_channel::<Result<Vec<(u64, Record)>, ApiError>>(4);
+        let store = &self.store;
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut next = from;
+                while next < size {
+                    let end = (next + CHUNK).min(size);
+                    let chunk = read_chunk(store.as_ref(), next, end);
+                    let failed = chunk.is_err();
+                    // The receiver is gone when adding failed: stop.
+                    if parsed.send(chunk).is_err() || failed {
+                        return;
+                    }
+                    next = end;
+                }
+            });
+            for chunk in chunks {
+                let chunk = chunk?;
+                let mut index = self
+                    .index
+                    .write()
+                    .map_err(|_| ApiError::Internal("the query index is poisoned".into()))?;
+                for (at, record) in &chunk {
+                    // A request may have indexed these already.
+                    if *at < index.len() {
+                        continue;
+                    }
+                    index
+                        .add(*at, record)
+                        .map_err(|e| ApiError::Internal(format!("indexing record {at}: {e}")))?;
+                }
+                self.indexed.store(index.len(), Ordering::Release);
+            }
+            Ok(())
+        })
+    }
+
+    /// The answer while the index builds: how far it has come, and when to
+    /// ask again from the build's rate so far.
+    fn behind(&self, indexed: u64, size: u64) -> ApiError {
+        let rate = self.started.lock().ok().and_then(|started| {
+            let (at, from) = (*started)?;
+            let secs = at.elapsed().as_secs_f64();
+            let done = indexed.saturating_sub(from) as f64;
+            (secs > 0.0 && done > 0.0).then(|| done / secs)
+        });
+        let remaining = size.saturating_sub(indexed) as f64;
+        // No rate yet (the build has just started or is held): a second.
+        let retry_after_secs = rate.map_or(1, |rate| {
+            ((remaining / rate).ceil() as u64).clamp(1, MAX_RETRY_SECS)
+        });
+        ApiError::Indexing {
+            indexed,
+            size,
+            retry_after_secs,
+        }
+    }
+
+    /// How many records the index holds and whether a build runs.
+    pub fn progress(&self) -> (u64, bool) {
+        (
+            self.indexed.load(Ordering::Acquire),
+            self.building.load(Ordering::Acquire),
+        )
     }
 
     pub fn read(&self) -> Result<RwLockReadGuard<'_, Index>, ApiError> {
@@ -54,4 +282,17 @@ impl IndexFollower {
             .read()
             .map_err(|_| ApiError::Internal("the query index is poisoned".into()))
     }
+}
+
+/// The store's records `start..end`, parsed, with their log positions.
+fn read_chunk(store: &dyn Store, start: u64, end: u64) -> Result<Vec<(u64, Record)>, ApiError> {
+    store
+        .records(start, end)?
+        .into_iter()
+        .map(|stored| {
+            Record::from_json(&stored.leaf)
+                .map(|record| (stored.index, record))
+                .map_err(|e| ApiError::Internal(format!("stored record {}: {e}", stored.index)))
+        })
+        .collect()
 }

@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod answers;
+pub mod asof;
 pub mod audit;
 pub mod auth;
 pub mod clock;
@@ -18,9 +19,11 @@ pub mod error;
 pub mod extract;
 pub mod follower;
 mod headers;
+pub mod languages;
 pub mod limits;
 pub mod openapi;
 pub mod params;
+pub mod past;
 pub mod routes;
 pub mod sessions;
 pub mod state;
@@ -31,7 +34,6 @@ use axum::extract::DefaultBodyLimit;
 use error::ApiError;
 use state::AppState;
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
@@ -55,6 +57,10 @@ pub fn app(state: AppState) -> Router {
                 "this endpoint does not answer {method}; see /api/v1/openapi.json"
             ))
         })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            routes::mirror::read_only,
+        ))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             rate,
@@ -65,6 +71,7 @@ pub fn app(state: AppState) -> Router {
             Duration::from_secs(limits.request_timeout_secs),
             bounded_time,
         ))
+        .layer(axum::middleware::from_fn(languages::localize_problems))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -115,8 +122,9 @@ pub const BLOCKING_THREADS: usize = 16;
 ///
 /// The query index is built from the store at once, in the background, rather
 /// than by the first request that reads a list: over a million records that
-/// takes longer than a request may (20 s on SQLite, 40 s on PostgreSQL here),
-/// and the first request would time out while the build went on without it.
+/// takes longer than a request may (20 s on SQLite, 40 s on PostgreSQL here).
+/// Until it is built, reads of derived views answer 503 with `Retry-After`
+/// and the build's progress (see `follower.rs`).
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
@@ -189,18 +197,10 @@ pub async fn serve_tls(
         .await
 }
 
+/// Starts the query index's build (`follower.rs`): requests meanwhile
+/// answer at once, 503 with how far it has come, rather than wait for it.
 fn build_index_in_background(state: &AppState) {
-    let index = Arc::clone(&state.index);
-    tokio::task::spawn_blocking(move || {
-        let started = std::time::Instant::now();
-        match index.catch_up() {
-            Ok(()) => tracing::info!(
-                secs = started.elapsed().as_secs_f64(),
-                "the query index has caught up with the store"
-            ),
-            Err(e) => tracing::error!(error = %e, "the query index could not be built"),
-        }
-    });
+    state.index.build_in_background();
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -227,8 +227,15 @@ pub async fn shutdown_signal() {
 
 /// Structured logs to stderr, as text or JSON lines.
 pub fn init_logging(format: &str, level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(level)
+    let mut filter = tracing_subscriber::EnvFilter::try_new(level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // c2pa logs every phase of a content-credential check at INFO (eight
+    // lines for each evidence file read): quiet unless the level names it.
+    if !level.contains("c2pa")
+        && let Ok(quiet) = "c2pa=warn".parse()
+    {
+        filter = filter.add_directive(quiet);
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -43,7 +43,7 @@ pub struct ApiDoc;
 /// answer its shape can produce, by status, so that a client (or a fuzzer
 /// checking conformance) finds every status it may meet listed: 400 for
 /// malformed parameters or bodies, 401 where a token is read, 404 where a
-/// path names something, 408 past the request time limit (evidence is
+/// path names something or a moment is asked for, 408 past the request time limit (evidence is
 /// exempt), 413 and 415 for bodies, 429 past the rate limit, 500 and 503.
 /// What is particular to a route (403, 409, 416, 422) its handler lists.
 ///
@@ -61,7 +61,10 @@ const SHARED: [(&str, &str); 9] = [
         "401",
         "The bearer token is malformed, unknown, expired, or its member no longer stands",
     ),
-    ("404", "Nothing is at this path"),
+    (
+        "404",
+        "Nothing is at this path, or the moment asked for (`at`, `size`) is outside the log",
+    ),
     (
         "408",
         "The request took longer than the server's time limit",
@@ -116,6 +119,13 @@ impl Modify for BearerAndProblems {
             .flatten()
             {
                 let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                // A view asked for a moment the log does not hold (a size past
+                // its end, a time before the charter or after the server's
+                // clock) answers 404.
+                let names_a_moment = operation
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|p| p.iter().any(|p| p.name == "size" || p.name == "at"));
                 let body = operation.request_body.as_ref();
                 let json_body = body.is_some_and(|b| b.content.contains_key("application/json"));
                 // A requirement keeps its scheme names private; its JSON names them.
@@ -127,7 +137,7 @@ impl Modify for BearerAndProblems {
                 let applies = |status: &str| match status {
                     "400" => has_parameters || body.is_some(),
                     "401" => reads_token,
-                    "404" => names_something,
+                    "404" => names_something || names_a_moment,
                     "408" => !streamed,
                     "413" => body.is_some(),
                     "415" => json_body,

@@ -48,6 +48,40 @@ impl ToSchema for LogIndex {
     }
 }
 
+/// A tree size a view is asked to answer from: 1 (the charter alone) to
+/// [`MAX_LOG_INDEX`]. Size 0 holds no record at all, so it is refused while
+/// the request is read, and the API document says so with its minimum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TreeSize(pub u64);
+
+impl<'de> Deserialize<'de> for TreeSize {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match LogIndex::deserialize(d)? {
+            LogIndex(0) => Err(serde::de::Error::custom(
+                "size 0 holds no record, not even the charter: ask for a size from 1",
+            )),
+            LogIndex(n) => Ok(TreeSize(n)),
+        }
+    }
+}
+
+impl PartialSchema for TreeSize {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1))
+            .maximum(Some(MAX_LOG_INDEX as f64))
+            .into()
+    }
+}
+
+impl ToSchema for TreeSize {
+    fn name() -> Cow<'static, str> {
+        "TreeSize".into()
+    }
+}
+
 /// A count between `MIN` and `MAX` — a page size, a version number. A
 /// request past them is refused, not clamped, so what is asked is what is
 /// answered.

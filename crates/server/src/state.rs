@@ -28,6 +28,8 @@ pub struct AppState {
     pub verified_blobs: Arc<crate::verified_blobs::VerifiedBlobs>,
     /// Incident lists and statistics already worked out (see `answers`).
     pub answers: Arc<crate::answers::Answers>,
+    /// Indexes of the record as of past moments (see `asof`).
+    pub as_of: Arc<crate::past::AsOfIndexes>,
     pub sessions: Arc<Sessions>,
     pub clock: Arc<dyn Clock>,
     pub origin: String,
@@ -39,6 +41,10 @@ pub struct AppState {
     /// cosignatures (none: nothing is submitted; cosignatures already kept
     /// are still served).
     pub witnessing: Option<Arc<truce_witness::collector::Collector>>,
+    /// Set when this server serves a mirror's copy of a log (`truce
+    /// mirror --listen`): what it copies and how far behind it is. Such a
+    /// server takes no records.
+    pub mirror: Option<truce_mirror::SharedStatus>,
 }
 
 impl AppState {
@@ -63,6 +69,7 @@ impl AppState {
             blobs: Arc::new(blobs),
             verified_blobs: Arc::default(),
             answers: Arc::default(),
+            as_of: Arc::default(),
             sessions: Arc::default(),
             clock,
             origin,
@@ -70,6 +77,15 @@ impl AppState {
             limits,
             audit: Arc::default(),
             witnessing: None,
+            mirror: None,
+        }
+    }
+
+    /// Serves a mirror's copy, read-only, with its status.
+    pub fn with_mirror(self, status: truce_mirror::SharedStatus) -> Self {
+        Self {
+            mirror: Some(status),
+            ..self
         }
     }
 
@@ -94,6 +110,15 @@ impl AppState {
     pub fn with_demo_members(self, members: Vec<DemoMember>) -> Self {
         Self {
             demo_members: Some(Arc::new(members)),
+            ..self
+        }
+    }
+
+    /// Follows the store with `index` (tests hold its build at a gate, or
+    /// leave more of the work to the background build).
+    pub fn with_index(self, index: crate::follower::IndexFollower) -> Self {
+        Self {
+            index: Arc::new(index),
             ..self
         }
     }

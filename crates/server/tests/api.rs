@@ -10,16 +10,28 @@
 #[path = "api/support.rs"]
 mod support;
 
+#[path = "api/asof.rs"]
+mod asof;
 #[path = "api/auth.rs"]
 mod auth;
+#[path = "api/batch.rs"]
+mod batch;
 #[path = "api/evidence.rs"]
 mod evidence;
+#[path = "api/evidence_meta.rs"]
+mod evidence_meta;
 #[path = "api/hardening.rs"]
 mod hardening;
+#[path = "api/import.rs"]
+mod import;
 #[path = "api/incidents.rs"]
 mod incidents;
+#[path = "api/languages.rs"]
+mod languages;
 #[path = "api/matrix.rs"]
 mod matrix;
+#[path = "api/offline.rs"]
+mod offline;
 #[path = "api/openapi.rs"]
 mod openapi;
 #[path = "api/operations.rs"]
@@ -32,6 +44,8 @@ mod records;
 mod revocation;
 #[path = "api/routes.rs"]
 mod routes;
+#[path = "api/startup.rs"]
+mod startup;
 #[path = "api/transparency.rs"]
 mod transparency;
 #[path = "api/views.rs"]

@@ -457,6 +457,19 @@ impl Store for PostgresStore {
         })
     }
 
+    fn checkpoint_at_most(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError> {
+        // Beyond i64 every checkpoint qualifies.
+        let key = i64::try_from(size).unwrap_or(i64::MAX);
+        self.pool.with(|Conn { client, sql }| {
+            client
+                .query_opt(&sql.checkpoint_at_most, &[&key])
+                .map_err(db)?
+                .as_ref()
+                .map(Self::checkpoint)
+                .transpose()
+        })
+    }
+
     fn add_cosignatures(
         &self,
         size: u64,

@@ -18,6 +18,7 @@ pub struct Statements {
     pub latest_checkpoint: Statement,
     pub checkpoints: Statement,
     pub checkpoint_at: Statement,
+    pub checkpoint_at_most: Statement,
     pub add_cosignature: Statement,
     pub mark_witnessed: Statement,
     pub cosignatures: Statement,
@@ -58,6 +59,9 @@ impl Statements {
             latest_checkpoint: p("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")?,
             checkpoints: p("SELECT size, note FROM checkpoints ORDER BY size")?,
             checkpoint_at: p("SELECT size, note FROM checkpoints WHERE size = $1")?,
+            checkpoint_at_most: p(
+                "SELECT size, note FROM checkpoints WHERE size <= $1 ORDER BY size DESC LIMIT 1",
+            )?,
             add_cosignature: p(
                 "INSERT INTO cosignatures (size, line) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             )?,

@@ -428,6 +428,28 @@ impl Store for SqliteStore {
         })
     }
 
+    fn checkpoint_at_most(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError> {
+        // Beyond i64 every checkpoint qualifies.
+        let key = i64::try_from(size).unwrap_or(i64::MAX);
+        self.readers.with(|c| {
+            c.prepare_cached(
+                "SELECT size, note FROM checkpoints WHERE size <= ?1 ORDER BY size DESC LIMIT 1",
+            )
+            .map_err(db)?
+            .query_row([key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .optional()
+            .map_err(db)?
+            .map(|(size, note)| {
+                Ok(StoredCheckpoint {
+                    size: u64::try_from(size)
+                        .map_err(|_| StoreError::Corrupt(format!("checkpoint size {size}")))?,
+                    note,
+                })
+            })
+            .transpose()
+        })
+    }
+
     fn add_cosignatures(
         &self,
         size: u64,

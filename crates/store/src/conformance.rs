@@ -174,6 +174,13 @@ pub fn cosignatures_are_kept_once_and_mark_the_witnessed_checkpoint(store: &dyn 
     store.append(&batch(&mut frontier, 2)).unwrap();
     assert_eq!(store.checkpoint_at(3).unwrap().unwrap().size, 3);
     assert!(store.checkpoint_at(4).unwrap().is_none());
+    assert!(store.checkpoint_at_most(2).unwrap().is_none());
+    assert_eq!(store.checkpoint_at_most(4).unwrap().unwrap().size, 3);
+    assert_eq!(store.checkpoint_at_most(5).unwrap().unwrap().size, 5);
+    assert_eq!(
+        store.checkpoint_at_most(u64::MAX).unwrap(),
+        store.latest_checkpoint().unwrap()
+    );
     assert!(store.cosignatures(3).unwrap().is_empty());
     assert_eq!(store.latest_witnessed_size().unwrap(), None);
     // Nothing witnessed yet: the latest is served, bare.

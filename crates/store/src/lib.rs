@@ -161,6 +161,10 @@ pub trait Store: Send + Sync {
     fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError>;
     /// The checkpoint the log signed at `size`, if it signed one.
     fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError>;
+    /// The largest checkpoint the log signed at `size` or below, if any: a
+    /// mirror copies a long log in steps from one such checkpoint to the
+    /// next, so it never holds more than a step of unproven records.
+    fn checkpoint_at_most(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError>;
     /// Keeps witnesses' cosignature lines (each a whole `— name base64`
     /// line, ending in a newline) for the checkpoint of `size`, and, when
     /// `quorum_met`, that this checkpoint met the witness policy's quorum.

@@ -16,7 +16,7 @@ use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use crate::TlogError;
-use crate::note::{NoteSignature, NoteSigner, NoteVerifier, check_name, parse_id_and_key};
+use crate::note::{NoteSignature, NoteSigner, NoteVerifier, check_key_id, split_vkey};
 
 /// Signature type identifier of an Ed25519 `cosignature/v1` key.
 pub const ALG_COSIGNATURE_V1: u8 = 0x04;
@@ -131,11 +131,7 @@ impl CosignatureVerifier {
     /// [`CosignatureVerifier::from_note_verifier`] where that is meant.
     pub fn from_vkey(s: &str) -> Result<Self, TlogError> {
         let bad = |why: String| TlogError::InvalidVerifierKey(why);
-        let (name, rest) = s
-            .split_once('+')
-            .ok_or_else(|| bad("missing '+' after the name".into()))?;
-        check_name(name)?;
-        let (id, key) = parse_id_and_key(rest).map_err(bad)?;
+        let (name, id, key) = split_vkey(s)?;
         let pubkey: [u8; 32] = match key.split_first() {
             Some((&ALG_COSIGNATURE_V1, rest)) => rest
                 .try_into()
@@ -156,12 +152,7 @@ impl CosignatureVerifier {
             key_id: cosigner_key_id(name, &pubkey),
             key,
         };
-        if v.key_id != id {
-            return Err(bad(format!(
-                "key id {id:08x} does not match the key ({:08x})",
-                v.key_id
-            )));
-        }
+        check_key_id(id, v.key_id)?;
         Ok(v)
     }
 

@@ -58,6 +58,29 @@ pub(crate) fn check_name(name: &str) -> Result<(), TlogError> {
 
 /// Parses "hex8+base64" (the tail of both key string forms) into the key id
 /// and the decoded `type || key` bytes.
+/// A vkey's parts, `name+hex8(key ID)+base64(type || key)`: the name
+/// (checked), the key ID it states and the typed key bytes.
+pub(crate) fn split_vkey(s: &str) -> Result<(&str, u32, Vec<u8>), TlogError> {
+    let bad = |why: String| TlogError::InvalidVerifierKey(why);
+    let (name, rest) = s
+        .split_once('+')
+        .ok_or_else(|| bad("missing '+' after the name".into()))?;
+    check_name(name)?;
+    let (id, key) = parse_id_and_key(rest).map_err(bad)?;
+    Ok((name, id, key))
+}
+
+/// Refuses a vkey whose stated key ID is not the one its key gives.
+pub(crate) fn check_key_id(stated: u32, computed: u32) -> Result<(), TlogError> {
+    if stated == computed {
+        Ok(())
+    } else {
+        Err(TlogError::InvalidVerifierKey(format!(
+            "key id {stated:08x} does not match the key ({computed:08x})"
+        )))
+    }
+}
+
 pub(crate) fn parse_id_and_key(rest: &str) -> Result<(u32, Vec<u8>), String> {
     let (hex8, b64) = rest.split_once('+').ok_or("missing '+' before the key")?;
     if hex8.len() != 8 || !hex8.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -207,21 +230,12 @@ impl NoteVerifier {
     /// Parses `name+hex8(keyID)+base64(0x01 || pubkey)`, checking the key id.
     pub fn from_vkey(s: &str) -> Result<Self, TlogError> {
         let bad = |why: String| TlogError::InvalidVerifierKey(why);
-        let (name, rest) = s
-            .split_once('+')
-            .ok_or_else(|| bad("missing '+' after the name".into()))?;
-        check_name(name)?;
-        let (id, key) = parse_id_and_key(rest).map_err(bad)?;
+        let (name, id, key) = split_vkey(s)?;
         let pubkey = ed25519_key_bytes(&key).map_err(bad)?;
         let key = VerifyingKey::from_bytes(&pubkey)
             .map_err(|e| bad(format!("not an Ed25519 public key: {e}")))?;
         let v = Self::new(name, key)?;
-        if v.key_id != id {
-            return Err(bad(format!(
-                "key id {id:08x} does not match the key ({:08x})",
-                v.key_id
-            )));
-        }
+        check_key_id(id, v.key_id)?;
         Ok(v)
     }
 

@@ -18,8 +18,13 @@ export async function launch() {
 }
 
 /** A fresh context (its own storage: one user) with a watched page. */
-export async function user(browser, { viewport = { width: 1440, height: 1000 } } = {}) {
-  const context = await browser.newContext({ viewport, locale: "en-GB", timezoneId: "UTC" });
+export async function user(browser, { viewport = { width: 1440, height: 1000 }, bypassCSP = false, serviceWorkers = "block" } = {}) {
+  // bypassCSP: only for a test that loads its own script into the page
+  // (the accessibility audit's axe-core). The page's service worker (offline
+  // use) is allowed only where a test asks for it (tests/offline.test.mjs):
+  // a request the worker answers never reaches `page.route`, by which other
+  // tests stand in for a hostile or slow server.
+  const context = await browser.newContext({ viewport, locale: "en-GB", timezoneId: "UTC", bypassCSP, serviceWorkers });
   const page = await context.newPage();
   const problems = [];
   const origin = new URL(BASE).origin;

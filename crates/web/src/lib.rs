@@ -54,6 +54,66 @@ fn versioned_page(page: &'static [u8]) -> &'static [u8] {
     })
 }
 
+/// The service worker, served at `/sw.js` (its scope must cover `/`): the
+/// script in `static/sw.js` after two lines naming this build and the files
+/// of the application shell it keeps for use without a connection. Another
+/// build's worker differs in its first line, so the browser installs it and
+/// drops the old build's caches.
+pub fn service_worker() -> Asset {
+    static WORKER: OnceLock<Vec<u8>> = OnceLock::new();
+    let bytes = WORKER.get_or_init(|| {
+        let shell: Vec<String> = shell()
+            .map(|path| format!("\"/assets/v/{VERSION}/{path}\""))
+            .collect();
+        let script = STATIC
+            .get_file("sw.js")
+            .map(|f| String::from_utf8_lossy(f.contents()).into_owned())
+            .unwrap_or_default();
+        format!(
+            "const VERSION = \"{VERSION}\";\nconst SHELL = [\"/\", {}];\n{script}",
+            shell.join(", ")
+        )
+        .into_bytes()
+    });
+    Asset {
+        bytes,
+        content_type: "text/javascript; charset=utf-8",
+    }
+}
+
+/// What the web UI loads: its modules, styles, catalogs, icons, map data and
+/// vendored libraries — not the API viewer, nor licences and notes. Paths
+/// are plain (letters, digits, `._-/`), so they need no quoting in a script.
+pub fn shell() -> impl Iterator<Item = &'static str> {
+    fn walk(dir: &'static Dir<'static>, out: &mut Vec<&'static str>) {
+        for file in dir.files() {
+            if let Some(path) = file.path().to_str() {
+                out.push(path);
+            }
+        }
+        for sub in dir.dirs() {
+            walk(sub, out);
+        }
+    }
+    let mut files = Vec::new();
+    for top in ["app", "data", "vendor"] {
+        if let Some(dir) = STATIC.get_dir(top) {
+            walk(dir, &mut files);
+        }
+    }
+    files.sort_unstable();
+    files.into_iter().filter(|path| {
+        let loaded = matches!(
+            path.rsplit_once('.').map(|(_, ext)| ext),
+            Some("js" | "css" | "json" | "geojson" | "svg" | "png" | "woff2")
+        );
+        let plain = path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-/".contains(&b));
+        loaded && plain && !path.starts_with("vendor/swagger-ui/")
+    })
+}
+
 /// The few types the UI ships; anything else is served as opaque bytes.
 fn content_type(path: &str) -> &'static str {
     match path.rsplit_once('.').map(|(_, ext)| ext) {
@@ -90,6 +150,28 @@ mod tests {
         assert_eq!(versioned.bytes, asset("app/main.js").unwrap().bytes);
         assert!(asset("v/0000000000000000/app/main.js").is_none());
         assert!(asset(&format!("v/{VERSION}")).is_none());
+    }
+
+    #[test]
+    fn the_service_worker_keeps_this_builds_shell_and_nothing_else() {
+        let worker = String::from_utf8(service_worker().bytes.to_vec()).unwrap();
+        assert!(worker.starts_with(&format!("const VERSION = \"{VERSION}\";")));
+        for needed in [
+            "app/main.js",
+            "app/i18n/ar.json",
+            "data/region.geojson",
+            "vendor/leaflet/leaflet.js",
+            "vendor/leaflet/images/layers.png",
+        ] {
+            assert!(
+                worker.contains(&format!("\"/assets/v/{VERSION}/{needed}\"")),
+                "{needed}"
+            );
+        }
+        assert!(!worker.contains("swagger-ui") && !worker.contains("PROVENANCE"));
+        for path in shell() {
+            assert!(asset(&format!("v/{VERSION}/{path}")).is_some(), "{path}");
+        }
     }
 
     #[test]

@@ -107,6 +107,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
 
     // The build's ledger stops here; the server opens its own on the same store.
     drop(ledger);
+    let end = scenario_end(store.as_ref())?;
     // With the witnesses' cosignatures, as /checkpoint serves it.
     let checkpoint = truce_store::served_checkpoint(store.as_ref(), true)?
         .map(|c| c.note)
@@ -157,16 +158,26 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             private_key: m.signer.skey(),
         })
         .collect();
+    // The environment tunes the demo's server as it does `truce serve`'s
+    // (log level, limits, time-outs: README, "Configuration"); the demo's
+    // own flags and what it has just built win over it.
     let config = Config {
         listen: args.listen.clone(),
         dir: Some(dir.root().to_path_buf()),
         database: args.database.clone(),
         demo: true,
         witness_urls: witnesses.urls.clone(),
-        ..Config::default()
+        ..Config::load(None, |name| std::env::var(name).ok())
+            .context("the TRUCE_* environment variables")?
     };
     let announce = |addr: std::net::SocketAddr| {
         println!("\nServing the demo on http://{addr}");
+        // The scenario's 2025 deadlines read as they did then, not as long
+        // overdue on today's clock: the UI opens as of its last record, with
+        // the banner that says so, and one click returns to the present.
+        println!(
+            "  Open:       http://{addr}/#/?at={end}  (as the record stood at the scenario's end)"
+        );
         println!("  API:        http://{addr}/api/v1/participants");
         println!("  Checkpoint: http://{addr}/checkpoint");
         println!("Sign in as any demo member: its key is served to browsers in demo mode");
@@ -179,6 +190,18 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     super::serve::serve(&config, &dir, Some(members), Some(&announce))?;
     drop(witnesses);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The scenario's end: the latest time any of its records claims.
+fn scenario_end(store: &dyn Store) -> Result<truce_core::values::Timestamp> {
+    let size = store.size()?;
+    let mut latest = None;
+    for stored in store.records(0, size)? {
+        let record = truce_core::Record::from_json(&stored.leaf)
+            .map_err(|e| anyhow!("stored record {}: {e}", stored.index))?;
+        latest = latest.max(Some(record.time()));
+    }
+    latest.context("the scenario holds no record")
 }
 
 /// Submits the log's latest checkpoint to every witness once and keeps the

@@ -4,11 +4,14 @@ mod backup;
 mod demo;
 mod encrypt_key;
 mod export;
+mod import;
 mod init;
 mod keygen;
 mod logkeys;
+mod mirror;
 mod monitor;
 mod prove;
+mod report;
 pub mod serve;
 mod show;
 pub mod status;
@@ -60,20 +63,31 @@ enum Command {
     Policy(Location),
     /// Print an inclusion proof (--index) or a consistency proof (--from/--to).
     Prove(prove::ProveArgs),
-    /// Write every record as JSON Lines, in log order, with its exact leaf bytes.
-    Export(Location),
+    /// Write every record as JSON Lines, in log order, with its exact leaf bytes
+    /// (--format log, the default); or the incident reports as ACLED- or UCDP
+    /// GED-compatible CSV, GeoJSON or JSON Lines (--format acled|ucdp|geojson|jsonl).
+    Export(export::ExportArgs),
+    /// Import an ACLED- or UCDP GED-format CSV file as incident reports signed
+    /// by --key (events already in the log are skipped). Exit status 1 if
+    /// some rows were refused (each is listed with its line and column), 2
+    /// if the import could not run.
+    Import(import::ImportArgs),
     /// Check every signature, every admission rule and the tree against the checkpoints.
     Verify(verify::VerifyArgs),
     /// Print one record.
     Show(show::ShowArgs),
     /// Summarise the derived state: cases, drafts, commitments, channel.
     Status(status::StatusArgs),
+    /// Write a periodic report (HTML, PDF or Markdown) of a period, built from the log.
+    Report(report::ReportArgs),
     /// Write a consistent backup of a mechanism (log, log key, evidence) while its server runs.
     Backup(backup::BackupArgs),
     /// Make a new mechanism from a backup and prove it is the same log.
     Restore(backup::RestoreArgs),
     /// Watch a log and its witnesses; report any split view, rollback or bad signature as a JSON line.
     Monitor(monitor::MonitorArgs),
+    /// Keep this participant's own verified copy of a log, and serve it read-only with --listen.
+    Mirror(mirror::MirrorArgs),
     /// Run a witness (c2sp.org/tlog-witness) that cosigns a log's checkpoints only while they stay consistent.
     Witness(witness::WitnessArgs),
 }
@@ -143,12 +157,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Policy(a) => logkeys::policy(&a),
         Command::Prove(a) => prove::run(a),
         Command::Export(a) => export::run(&a),
+        Command::Import(a) => import::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Show(a) => show::run(a),
         Command::Status(a) => status::run(a),
+        Command::Report(a) => report::run(a),
         Command::Backup(a) => backup::backup(a),
         Command::Witness(a) => witness::run(a),
         Command::Monitor(a) => monitor::run(a),
+        Command::Mirror(a) => mirror::run(a),
         Command::Restore(a) => backup::restore(a),
     }
 }

@@ -40,10 +40,9 @@ pub fn run(args: ShowArgs) -> Result<ExitCode> {
     });
     if args.confidential
         && let Some(opening) = store.opening(stored.index)?
+        && let Some(map) = out.as_object_mut()
     {
-        if let Some(map) = out.as_object_mut() {
-            map.insert("confidential".into(), serde_json::from_slice(&opening)?);
-        }
+        map.insert("confidential".into(), serde_json::from_slice(&opening)?);
     }
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(ExitCode::SUCCESS)

@@ -43,22 +43,34 @@ pub struct VerifyArgs {
     /// with, instead of the charter's `witness_policy`.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// With --dir or --export: after verifying the log, rebuild the report
+    /// this file's `report.publish` record describes and compare digests.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// With --dir or --export: threads that parse records and check
+    /// signatures beside the admission, which is sequential (default: one
+    /// per core; 0 does everything on one thread).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
 }
 
 /// An export line longer than this is refused rather than read into memory:
 /// a record is at most 64 KiB, twice that in base64 and JSON beside it.
 const MAX_LINE_BYTES: u64 = 512 * 1024;
 
-fn bar(len: u64) -> ProgressBar {
-    // Draws only when stderr is a terminal.
+/// Draws only when stderr is a terminal. A store counts records; an export
+/// counts the bytes read (its length in records is not known until the end)
+/// and shows the records in its message.
+fn bar(len: u64, template: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template(
-        "verifying {bar:40} {pos}/{len} records ({per_sec}, {eta} left)",
-    ) {
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar
 }
+
+const RECORDS: &str = "verifying {bar:40} {pos}/{len} records ({per_sec}, {eta} left)";
+const BYTES: &str = "verifying {bar:40} {msg} records, {bytes}/{total_bytes} ({eta} left)";
 
 pub fn run(args: VerifyArgs) -> Result<ExitCode> {
     let mut pin = match &args.log_key {
@@ -84,6 +96,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
     if let (Some(path), Some(policy)) = (&args.proof, &policy) {
         return verify_tlog_proof(path, pin.as_ref(), policy);
     }
+    let workers = args.threads.unwrap_or_else(truce_ledger::default_workers);
     let result = if let Some(dir) = &args.dir {
         let dir = MechanismDir::open(dir)?;
         if pin.is_none() && dir.log_key_path().is_file() {
@@ -96,10 +109,22 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
             ),
             None => Box::new(dir.read_only_store()?),
         };
-        let progress = bar(store.size()?);
-        let r = truce_ledger::verify_store(store.as_ref(), pin, policy.as_ref(), &mut |done, _| {
-            progress.set_position(done)
-        });
+        // A mirror holds the public log only: confidential openings are
+        // never given out, so their absence is reported, not a failure.
+        let openings = if truce_mirror::follow::is_mirror_dir(dir.root()) {
+            truce_ledger::Openings::WhereHeld
+        } else {
+            truce_ledger::Openings::Required
+        };
+        let progress = bar(store.size()?, RECORDS);
+        let r = truce_ledger::verify_copy(
+            store.as_ref(),
+            pin,
+            policy.as_ref(),
+            openings,
+            workers,
+            &mut |done, _| progress.set_position(done),
+        );
         progress.finish_and_clear();
         r
     } else if let Some(path) = &args.export {
@@ -112,20 +137,35 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
             ),
             None => None,
         };
-        let progress = bar(0);
+        let length = file.metadata().map(|m| m.len()).unwrap_or_default();
+        let progress = bar(length, BYTES);
+        let read = std::cell::Cell::new(0u64);
         let mut reader = std::io::BufReader::new(file);
         let mut n = 0;
-        let lines = std::iter::from_fn(move || {
+        let mut failed = false;
+        // Lines are read here, in order; they are decoded (JSON, base64) on
+        // the auditor's worker threads.
+        let lines = std::iter::from_fn(|| {
+            if failed {
+                return None;
+            }
             let line = read_line(&mut reader, n).transpose()?;
             n += 1;
-            Some(line.and_then(|l| parse_line(n - 1, l)))
+            match &line {
+                Ok(l) => read.set(read.get() + l.len() as u64),
+                Err(_) => failed = true,
+            }
+            Some(line)
         });
-        let r = truce_ledger::verify_leaves(
+        let r = truce_ledger::verify_lines(
             lines,
-            note.as_deref(),
-            pin,
-            policy.as_ref(),
-            &mut |done| progress.set_position(done),
+            &|n, line| parse_line(n as usize, line),
+            workers,
+            (note.as_deref(), pin, policy.as_ref()),
+            &mut |done| {
+                progress.set_message(done.to_string());
+                progress.set_position(read.get());
+            },
         );
         progress.finish_and_clear();
         r
@@ -135,7 +175,10 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
     match result {
         Ok(report) => {
             print_report(&report, args.export.is_some() && args.checkpoint.is_none());
-            Ok(ExitCode::SUCCESS)
+            match &args.report {
+                Some(file) => published_report(&args, file),
+                None => Ok(ExitCode::SUCCESS),
+            }
         }
         Err(failure) => {
             eprintln!(
@@ -145,6 +188,48 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// The log just verified, read again as records, and the published report
+/// checked against it (`super::report::verify_published`).
+fn published_report(args: &VerifyArgs, file: &std::path::Path) -> Result<ExitCode> {
+    if let Some(dir) = &args.dir {
+        let dir = MechanismDir::open(dir)?;
+        let store: Box<dyn truce_store::Store> = match &args.database {
+            Some(url) => Box::new(truce_store_postgres::PostgresStore::open_read_only(url)?),
+            None => Box::new(dir.read_only_store()?),
+        };
+        let records = super::status::load(store.as_ref())?;
+        let note_for = |size: u64| {
+            truce_store::cosigned_checkpoint(store.as_ref(), size)
+                .ok()
+                .flatten()
+                .map(|c| c.note)
+        };
+        return super::report::verify_published(file, &records, &note_for);
+    }
+    let Some(path) = &args.export else {
+        anyhow::bail!("--report needs --dir or --export");
+    };
+    let file_in = std::fs::File::open(path)?;
+    let mut reader = std::io::BufReader::new(file_in);
+    let mut records = Vec::new();
+    let mut n = 0;
+    while let Some(line) = read_line(&mut reader, n).map_err(|f| anyhow::anyhow!(f.reason))? {
+        let (index, leaf) = parse_line(n, line).map_err(|f| anyhow::anyhow!(f.reason))?;
+        records.push(truce_core::derive::Logged {
+            index,
+            record: truce_core::Record::from_json(&leaf)?,
+        });
+        n += 1;
+    }
+    // An export carries no cosignatures: the checkpoint given with it does.
+    let note = match &args.checkpoint {
+        Some(p) => Some(String::from_utf8(crate::mechanism::read_input(p)?)?),
+        None => None,
+    };
+    let note_for = |_size: u64| note.clone();
+    super::report::verify_published(file, &records, &note_for)
 }
 
 /// Reads one line of at most MAX_LINE_BYTES; `Ok(None)` at the end.
@@ -231,6 +316,12 @@ fn print_report(report: &AuditReport, no_checkpoint: bool) {
         println!(
             "{} confidential part(s) match their sealed digests",
             report.confidential_parts_checked
+        );
+    }
+    if report.confidential_parts_not_held > 0 {
+        println!(
+            "{} confidential part(s) not held by this copy (a mirror keeps the public log; each sealed digest is checked with its record)",
+            report.confidential_parts_not_held
         );
     }
 }

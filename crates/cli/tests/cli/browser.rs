@@ -10,12 +10,13 @@ fn e2e_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/e2e")
 }
 
-/// The suite's one dependency (playwright-core, pinned in its lock file) is
-/// installed from the npm registry the first time, like cargo's crates.
+/// The suite's dependencies (playwright-core and axe-core, pinned in its lock
+/// file) are installed from the npm registry the first time, like cargo's crates.
 fn install_playwright(dir: &Path) {
-    if dir
-        .join("node_modules/playwright-core/package.json")
-        .is_file()
+    // axe-core: the accessibility audit's, loaded into pages by the test only.
+    if ["playwright-core", "axe-core"]
+        .iter()
+        .all(|p| dir.join(format!("node_modules/{p}/package.json")).is_file())
     {
         return;
     }
@@ -49,7 +50,22 @@ fn the_web_ui_works_in_a_real_browser() {
 
     let tmp = tempfile::tempdir().unwrap();
     let demo = tmp.path().join("demo");
-    let (server, base) = super::support::serve_demo(&demo, None);
+    // Every user the suite plays comes from 127.0.0.1, so the per-address
+    // limits — 1,200 requests a minute and 16 reads in flight, meant for one
+    // client — would be shared by all of them: the offline tests' service
+    // workers alone fetch the whole shell (68 files) per browser context, and
+    // a slow read left by one test (a thumbnail, content credentials checked
+    // by the unoptimised test build) held slots the next test's page waited
+    // for past its 30 s. The limits themselves are tested against the server
+    // (crates/server/tests, crates/server/src/limits.rs).
+    let (server, base, opening) = super::support::serve_demo_opening_with(
+        &demo,
+        None,
+        &[
+            ("TRUCE_RATE_LIMIT_PER_MINUTE", "1000000"),
+            ("TRUCE_READS_IN_FLIGHT", "1000"),
+        ],
+    );
 
     // A demo member's key sealed under a passphrase by `truce encrypt-key`,
     // for the browser to open (tests/keys.test.mjs); and another one plain.
@@ -90,6 +106,7 @@ fn the_web_ui_works_in_a_real_browser() {
         ])
         .current_dir(&e2e)
         .env("TRUCE_E2E_BASE_URL", &base)
+        .env("TRUCE_E2E_DEMO_OPEN", &opening)
         .env("TRUCE_E2E_CHROMIUM", &chromium)
         .env("TRUCE_E2E_SCREENSHOTS", &screenshots)
         .env("TRUCE_E2E_ENCRYPTED_KEY", &encrypted)

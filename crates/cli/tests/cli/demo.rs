@@ -28,6 +28,20 @@ fn the_demo_builds_every_record_kind_and_verifies() {
         })
         .collect();
     for kind in truce_core::Kind::ALL {
+        // The talks produced no signed agreement: the demo signs no draft
+        // (the browser's agreement test signs one).
+        if *kind == truce_core::Kind::DraftSign {
+            assert!(
+                !kinds.contains(kind.as_str()),
+                "the demo invents a signature"
+            );
+            continue;
+        }
+        // A report is published from the log by its users (the report tests
+        // publish one); the scenario publishes none.
+        if *kind == truce_core::Kind::ReportPublish {
+            continue;
+        }
         assert!(
             kinds.contains(kind.as_str()),
             "the demo has no {kind} record"
@@ -249,4 +263,26 @@ fn the_demo_can_keep_its_log_in_postgresql_and_it_verifies_there() {
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("already holds a log"));
+}
+
+/// The demo's server takes the `TRUCE_*` environment as `truce serve` does
+/// (the browser suite lifts the per-address limits through it).
+#[test]
+fn the_demo_server_reads_the_truce_environment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_server, base, _) = super::support::serve_demo_opening_with(
+        &tmp.path().join("demo"),
+        None,
+        &[("TRUCE_RATE_LIMIT_PER_MINUTE", "3")],
+    );
+    let statuses: Vec<u16> = (0..6)
+        .map(|_| {
+            reqwest::blocking::get(format!("{base}/api/v1/participants"))
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+        .collect();
+    assert_eq!(&statuses[..3], &[200, 200, 200], "{statuses:?}");
+    assert!(statuses[3..].contains(&429), "{statuses:?}");
 }

@@ -126,9 +126,26 @@ impl Drop for DemoServer {
 /// `truce demo` building into `dir` and serving on a free port, optionally
 /// with its log in PostgreSQL; returns the process and its base URL.
 pub fn serve_demo(dir: &Path, database: Option<&str>) -> (DemoServer, String) {
+    let (server, base, _) = serve_demo_opening(dir, database);
+    (server, base)
+}
+
+/// As `serve_demo`, with the URL the demo tells people to open (as of the
+/// scenario's end).
+pub fn serve_demo_opening(dir: &Path, database: Option<&str>) -> (DemoServer, String, String) {
+    serve_demo_opening_with(dir, database, &[])
+}
+
+/// As `serve_demo_opening`, with environment variables for the server.
+pub fn serve_demo_opening_with(
+    dir: &Path,
+    database: Option<&str>,
+    env: &[(&str, &str)],
+) -> (DemoServer, String, String) {
     use std::io::BufRead;
     let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
     command.args(["demo", "--dir", p(dir), "--listen", "127.0.0.1:0"]);
+    command.envs(env.iter().copied());
     if let Some(url) = database {
         command.args(["--database", url]);
     }
@@ -149,7 +166,20 @@ pub fn serve_demo(dir: &Path, database: Option<&str>) -> (DemoServer, String) {
             break url.trim().to_string();
         }
     };
+    let opening = loop {
+        let line = lines
+            .next()
+            .expect("the demo stopped before saying what to open")
+            .unwrap();
+        if let Some(rest) = line.trim().strip_prefix("Open:") {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+    };
     // Keep reading what the server prints, so it never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (server, base)
+    (server, base, opening)
 }

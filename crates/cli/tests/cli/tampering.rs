@@ -208,3 +208,65 @@ fn a_log_that_names_another_log_key_than_the_expected_one_fails() {
         "{report}"
     );
 }
+
+#[test]
+fn a_bad_signature_deep_in_a_large_log_is_named_at_its_index_by_every_path() {
+    // 3,000 records: the charter and 2,999 reports, so the auditor's
+    // signature batches (about 1,024 records each) are several and record
+    // 2,000 is deep in one. (Kept small: the test build verifies slowly.)
+    let ex = example_mechanism();
+    let file = ex.dir.with_extension("batch.jsonl");
+    let lines: String = (1..3_000)
+        .map(|i| {
+            let mut t = incident_template("party-b");
+            t["body"]["title"] = format!("Shelling {i}").into();
+            serde_json::to_string(&t).unwrap() + "\n"
+        })
+        .collect();
+    std::fs::write(&file, lines).unwrap();
+    let key = ex.keys.join("a-liaison.key");
+    ok(&[
+        "submit",
+        "--dir",
+        p(&ex.dir),
+        "--key",
+        p(&key),
+        "--batch",
+        p(&file),
+    ]);
+    // Rewritten with a matching hash: it parses and hashes, but its
+    // signature fails, and so do the tree nodes above it, which the
+    // auditor checks at the end of the chunk.
+    let conn = db(&ex);
+    let leaf: Vec<u8> = conn
+        .query_row("SELECT leaf FROM records WHERE idx = 2000", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let text = String::from_utf8(leaf).unwrap();
+    assert!(text.contains("\"Shelling 2000\""), "{text}");
+    let forged = text.replace("Mortar rounds", "Rocket rounds").into_bytes();
+    let hash = truce_tlog::leaf_hash(&forged);
+    conn.execute(
+        "UPDATE records SET leaf = ?1, hash = ?2 WHERE idx = 2000",
+        params![forged, &hash.0[..]],
+    )
+    .unwrap();
+    let export = ex.dir.with_extension("export.jsonl");
+    std::fs::write(&export, ok(&["export", "--dir", p(&ex.dir)])).unwrap();
+    let expected = "verification FAILED at record 2000: signature 0 (by a-liaison) does not verify";
+    for args in [
+        vec!["verify", "--dir", p(&ex.dir)],
+        vec!["verify", "--dir", p(&ex.dir), "--threads", "0"],
+        vec!["verify", "--export", p(&export)],
+        vec!["verify", "--export", p(&export), "--threads", "0"],
+    ] {
+        let out = truce(&args);
+        assert!(!out.status.success(), "{args:?} passed a forged record");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            expected,
+            "{args:?}"
+        );
+    }
+}

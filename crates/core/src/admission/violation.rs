@@ -164,6 +164,15 @@ violations! {
     OpeningInvalid(SealError) => "opening_invalid";
     #[error("the disclosed content does not match the sealed digest")]
     DisclosureMismatch => "disclosure_does_not_match";
+
+    // Reports.
+    #[error(
+        "the report names a checkpoint of {checkpoint_size} records, but the log holds {log_size}: publish a report of a prefix the log has"
+    )]
+    ReportBeyondLog {
+        checkpoint_size: u64,
+        log_size: u64,
+    } => "report_beyond_log";
 }
 
 #[cfg(test)]

@@ -156,6 +156,12 @@ pub struct IncidentReport {
     /// (the demo data set must say which parts are illustrative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub illustrative: Option<Label>,
+    /// The published dataset's event this report was imported from (`truce
+    /// import`), so that importing the same file again adds nothing twice.
+    /// Absent on reports filed directly, whose canonical form it leaves as
+    /// it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<DatasetEvent>,
 }
 
 impl IncidentReport {
@@ -163,7 +169,57 @@ impl IncidentReport {
         if self.places.is_empty() {
             return Err("an incident report needs at least one place".into());
         }
+        if let Some(event) = &self.imported_from {
+            event.validate()?;
+        }
         self.casualties.validate()
+    }
+}
+
+/// A published incident dataset a report can be imported from.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Dataset {
+    /// ACLED (Armed Conflict Location & Event Data); the id is `event_id_cnty`.
+    Acled,
+    /// UCDP's Georeferenced Event Dataset; the id is GED's `id`.
+    UcdpGed,
+    /// Another Truce log's export (in either CSV format); the id is the
+    /// report's leaf hash there, which no other log can share.
+    Truce,
+}
+
+/// One event of a published dataset, by the dataset's own id for it.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DatasetEvent {
+    pub dataset: Dataset,
+    /// The dataset's id for the event, as it spells it (`PAK12345`, `338912`).
+    pub event_id: Label,
+}
+
+impl DatasetEvent {
+    /// Datasets' ids are short tokens: one spelling, no spaces, so that the
+    /// same event cannot be imported twice under two spellings.
+    pub const MAX_ID_LEN: usize = 100;
+
+    pub fn validate(&self) -> Result<(), String> {
+        let id = self.event_id.as_str();
+        if id.len() > Self::MAX_ID_LEN {
+            return Err(format!(
+                "imported_from.event_id is {} bytes long; a dataset's event id is at most {}",
+                id.len(),
+                Self::MAX_ID_LEN
+            ));
+        }
+        if id.chars().any(char::is_whitespace) {
+            return Err(format!(
+                "imported_from.event_id {id:?} contains a space; a dataset's event id is one token"
+            ));
+        }
+        Ok(())
     }
 }
 

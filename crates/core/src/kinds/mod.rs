@@ -11,6 +11,7 @@ pub mod draft;
 pub mod evidence;
 pub mod incident;
 pub mod membership;
+pub mod report;
 pub mod session;
 
 use crate::sealed::Disclosure;
@@ -136,6 +137,7 @@ kinds! {
     SessionRecord => "session.record", session::SessionRecord;
     Statement => "statement", session::Statement;
     Disclosure => "disclosure", Disclosure;
+    ReportPublish => "report.publish", report::ReportPublish;
 }
 
 impl fmt::Display for Kind {
@@ -159,6 +161,7 @@ impl Body {
             Body::DraftPosition(b) => b.validate(),
             Body::ChannelMessage(b) => b.validate(),
             Body::SessionRecord(b) => b.validate(),
+            Body::ReportPublish(b) => b.validate(),
             // Nothing that spans fields: each field's type holds its own
             // rules. Every kind named, so that a new one is decided here too.
             Body::KeyRotate(_)
@@ -212,7 +215,8 @@ impl Body {
             | Body::DraftSign(_)
             | Body::ViolationResponse(_)
             | Body::ChannelReceipt(_)
-            | Body::Disclosure(_) => None,
+            | Body::Disclosure(_)
+            | Body::ReportPublish(_) => None,
         }
     }
 
@@ -264,6 +268,7 @@ impl Body {
             Body::ChannelReceipt(b) => refs.push(b.message),
             Body::Statement(b) => refs.extend(b.session),
             Body::Disclosure(b) => refs.push(b.record),
+            Body::ReportPublish(b) => refs.extend(b.decision),
         }
         refs
     }

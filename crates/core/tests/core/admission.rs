@@ -1415,3 +1415,62 @@ fn a_group_has_one_author_and_only_plain_kinds() {
     );
     assert_eq!(fx.state.size(), size + 1);
 }
+
+// ---- reports ---------------------------------------------------------------
+
+fn publish(size: u64, decision: Option<Hash>, to: &str) -> serde_json::Value {
+    let mut v = json!({
+        "digest": format!("sha256:{}", "ab".repeat(32)),
+        "from": "2025-10-25T00:00:00Z",
+        "to": to,
+        "lang": "en",
+        "format": "pdf",
+        "checkpoint_size": size,
+    });
+    if let Some(d) = decision {
+        v["decision"] = json!(d);
+    }
+    v
+}
+
+#[test]
+fn a_mediator_publishes_a_report_of_a_prefix_the_log_has() {
+    let mut fx = Fx::new();
+    let r = report(&mut fx);
+    let to = "2025-11-01T00:00:00Z";
+    assert!(matches!(
+        fx.refuses(PK, body(Kind::ReportPublish, publish(1, None, to))),
+        Rejection::WrongRole { .. }
+    ));
+    assert!(matches!(
+        fx.refuses(TR, body(Kind::ReportPublish, publish(1_000, None, to))),
+        Rejection::Rule(RuleViolation::ReportBeyondLog {
+            checkpoint_size: 1_000,
+            ..
+        })
+    ));
+    assert!(matches!(
+        fx.refuses(
+            TR,
+            body(Kind::ReportPublish, publish(1, Some(r.hash()), to))
+        ),
+        Rejection::WrongReferenceKind {
+            field: "decision",
+            ..
+        }
+    ));
+    fx.admit(TR, body(Kind::ReportPublish, publish(2, None, to)));
+}
+
+#[test]
+fn a_published_reports_period_ends_after_it_starts_and_is_bounded() {
+    let valid = |v: serde_json::Value| {
+        truce_core::Body::parse(Kind::ReportPublish, &v)
+            .unwrap()
+            .validate()
+    };
+    assert!(valid(publish(2, None, "2025-11-01T00:00:00Z")).is_ok());
+    assert!(valid(publish(2, None, "2025-10-25T00:00:00Z")).is_err());
+    assert!(valid(publish(2, None, "2026-10-25T00:00:00Z")).is_err());
+    assert!(valid(publish(0, None, "2025-11-01T00:00:00Z")).is_err());
+}

@@ -468,6 +468,60 @@ fn sources_are_named_or_passages_of_reporting() {
 }
 
 #[test]
+fn an_imported_report_keeps_its_datasets_event_id() {
+    let fx = Fx::new();
+    let record = a_report(&fx);
+    // A report filed directly says nothing of a dataset: its canonical form
+    // is what it was before the field existed.
+    assert!(
+        to_value(&record)["envelope"]["body"]
+            .get("imported_from")
+            .is_none()
+    );
+    let ok = edited(&record, |v| {
+        v["envelope"]["body"]["imported_from"] = json!({"dataset": "acled", "event_id": "PAK12345"})
+    })
+    .unwrap();
+    match ok.body() {
+        Body::IncidentReport(b) => {
+            let event = b.imported_from.as_ref().unwrap();
+            assert_eq!(event.dataset, truce_core::kinds::incident::Dataset::Acled);
+            assert_eq!(event.event_id.as_str(), "PAK12345");
+        }
+        other => panic!("{other:?}"),
+    }
+    let wrong: Vec<(Value, &str)> = vec![
+        (
+            json!({"dataset": "acled", "event_id": "PAK 12345"}),
+            "one token",
+        ),
+        (
+            json!({"dataset": "acled", "event_id": "x".repeat(101)}),
+            "at most 100",
+        ),
+        (json!({"dataset": "acled", "event_id": ""}), "empty"),
+        (
+            json!({"dataset": "gdelt", "event_id": "1"}),
+            "unknown variant",
+        ),
+        (
+            json!({"dataset": "ucdp_ged", "event_id": "1", "row": 2}),
+            "unknown field",
+        ),
+    ];
+    for (event, says) in wrong {
+        let err = edited(&record, |v| {
+            v["envelope"]["body"]["imported_from"] = event.clone()
+        })
+        .unwrap_err();
+        assert!(
+            matches!(err, RecordError::Invalid(ref m) if m.contains(says)),
+            "{err} should say {says}"
+        );
+    }
+}
+
+#[test]
 fn coordinates_off_the_globe_are_refused() {
     let fx = Fx::new();
     let record = a_report(&fx);

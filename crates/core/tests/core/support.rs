@@ -446,7 +446,7 @@ pub fn scramble(value: &Value, seed: &mut u64, out: &mut String) {
             match c {
                 '"' => out.push_str("\\\""),
                 '\\' => out.push_str("\\\\"),
-                c if (c as u32) < 0x20 || next(seed) % 4 == 0 => {
+                c if (c as u32) < 0x20 || next(seed).is_multiple_of(4) => {
                     let mut units = [0u16; 2];
                     for u in c.encode_utf16(&mut units) {
                         out.push_str(&format!("\\u{u:04X}"));
@@ -463,7 +463,7 @@ pub fn scramble(value: &Value, seed: &mut u64, out: &mut String) {
         Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
             (Some(i), _, _) => out.push_str(&i.to_string()),
             (_, Some(u), _) => out.push_str(&u.to_string()),
-            (_, _, Some(f)) if next(seed) % 2 == 0 => out.push_str(&format!("{f:e}")),
+            (_, _, Some(f)) if next(seed).is_multiple_of(2) => out.push_str(&format!("{f:e}")),
             (_, _, Some(f)) => out.push_str(&format!("{f:?}")),
             _ => unreachable!(),
         },

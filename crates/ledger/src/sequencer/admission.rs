@@ -230,11 +230,11 @@ fn admit(shared: &Shared, frontier: &mut Frontier, batch: Vec<Job>, epoch: u64) 
 /// verify the checkpoints the log signs.
 fn check_log_key(shared: &Shared, record: &Record) -> Result<(), Rejection> {
     if let Body::Charter(charter) = &record.body()
-        && charter.log_key.verifier() != &shared.signer.verifier()
+        && charter.log_key.verifier() != &shared.log_key
     {
         return Err(RuleViolation::CharterLogKey {
             named: charter.log_key.verifier().vkey(),
-            signs_with: shared.signer.verifier().vkey(),
+            signs_with: shared.log_key.vkey(),
         }
         .into());
     }

@@ -145,14 +145,20 @@ fn batch_landed(store: &dyn Store, batch: &AppendBatch) -> Landed {
 /// (It cannot fail with a valid key; if it does, the batch is not written,
 /// and the state is rebuilt from the store as after any failed write.)
 fn sign_checkpoint(shared: &Shared, batch: &Pending) -> Result<StoredCheckpoint, Failure> {
+    // A read-only ledger refuses submissions before they are queued; this
+    // is the last line should one ever reach the writer.
+    let signer = shared
+        .signer
+        .as_ref()
+        .ok_or_else(|| Failure::Sign("a read-only copy of the log signs nothing".into()))?;
     let checkpoint = Checkpoint {
-        origin: shared.signer.name().to_string(),
+        origin: signer.name().to_string(),
         size: batch.size_after,
         root: batch.root,
         extensions: vec![],
     };
     let note = checkpoint
-        .sign(&shared.signer)
+        .sign(signer)
         .map_err(|e| Failure::Sign(e.to_string()))?;
     Ok(StoredCheckpoint {
         size: batch.size_after,

@@ -16,6 +16,10 @@ pub fn routes(document: &utoipa::openapi::OpenApi) -> Router<AppState> {
     Router::new()
         // The web UI: one page; its views are addressed by the URL's fragment.
         .route("/", get(|| async { embedded("index.html") }))
+        // The service worker (offline use): at the root, since a worker
+        // controls only pages under its own path; asked for every time, as
+        // the page is, since it names the build.
+        .route("/sw.js", get(service_worker))
         .route(
             "/api/v1/openapi.json",
             get(move || {
@@ -62,4 +66,16 @@ fn embedded(path: &str) -> Response {
         }),
     );
     response
+}
+
+async fn service_worker() -> Response {
+    let worker = truce_web::service_worker();
+    (
+        [
+            (header::CONTENT_TYPE, worker.content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        worker.bytes,
+    )
+        .into_response()
 }

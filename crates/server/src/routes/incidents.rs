@@ -1,10 +1,11 @@
 //! Incidents: filtered, paged lists; one case with all its records and its
 //! derived status; statistics.
 
+use crate::asof::AsOfQuery;
 use crate::auth::Caller;
 use crate::error::{ApiError, blocking};
 use crate::extract::{Path, Query};
-use crate::params::{LogIndex, Within};
+use crate::params::{LogIndex, TreeSize, Within};
 use crate::routes::records::{RecordView, view};
 use crate::state::AppState;
 use axum::Json;
@@ -66,6 +67,21 @@ pub struct IncidentParams {
     /// Statistics only: how to group (by week when not given).
     #[param(inline)]
     group: Option<GroupBy>,
+    /// As of this moment (see `AsOfQuery`): only records claimed no later
+    /// count, and deadlines run to it.
+    #[param(inline)]
+    at: Option<Timestamp>,
+    /// As of this tree size (see `AsOfQuery`).
+    #[param(inline)]
+    size: Option<TreeSize>,
+    /// Incidents only: every incident the filters select (all pages, from
+    /// `cursor` if given) as one file instead of a page: ACLED- or UCDP
+    /// GED-compatible CSV, GeoJSON or JSON Lines, each row with its report's
+    /// index and leaf hash. `Accept: text/csv` (ACLED) or
+    /// `application/geo+json` asks the same. The mapping is
+    /// crates/export/README.md.
+    #[param(inline)]
+    format: Option<crate::routes::export::ExportFormat>,
 }
 
 /// How statistics are grouped.
@@ -77,23 +93,6 @@ pub enum GroupBy {
     Type,
     Party,
     Reporter,
-}
-
-fn bad(e: impl std::fmt::Display) -> ApiError {
-    ApiError::BadRequest(e.to_string())
-}
-
-/// A box upside down or a time range that ends before it starts is well
-/// formed but contradicts itself: 422, which the API document lists for
-/// these routes (a schema cannot say "south ≤ north").
-fn query_error(e: truce_index::QueryError) -> ApiError {
-    use truce_index::QueryError;
-    match e {
-        QueryError::InvertedLatitude { .. } | QueryError::InvertedTimeRange { .. } => {
-            ApiError::Contradictory(e.to_string())
-        }
-        QueryError::Latitude(_) | QueryError::Longitude(_) | QueryError::Cursor(_) => bad(e),
-    }
 }
 
 fn micro_degrees(text: &str) -> Result<i64, ApiError> {
@@ -140,6 +139,13 @@ fn list<T>(
 }
 
 impl IncidentParams {
+    fn as_of(&self) -> AsOfQuery {
+        AsOfQuery {
+            at: self.at,
+            size: self.size,
+        }
+    }
+
     fn query(&self) -> Result<IncidentQuery, ApiError> {
         let bbox = match &self.bbox {
             None => None,
@@ -150,7 +156,7 @@ impl IncidentParams {
                         "bbox is south,west,north,east in degrees".into(),
                     ));
                 };
-                Some(BoundingBox::new(south, west, north, east).map_err(query_error)?)
+                Some(BoundingBox::new(south, west, north, east).map_err(ApiError::from)?)
             }
         };
         Ok(IncidentQuery {
@@ -171,7 +177,7 @@ impl IncidentParams {
                 .as_deref()
                 .map(Cursor::parse)
                 .transpose()
-                .map_err(query_error)?,
+                .map_err(ApiError::from)?,
             limit: self.limit.map_or(truce_index::DEFAULT_LIMIT, |l| l.0),
         })
     }
@@ -186,7 +192,9 @@ impl IncidentParams {
 /// `incident_response_hours` after the report's signing time (the record's
 /// `time`), and an unanswered case is past its deadline from then on.
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", params(IncidentParams),
-    responses((status = 200, body = IncidentPage, headers(("ETag" = String, description = "A digest of this answer's bytes, for If-None-Match"))),
+    responses((status = 200, description = "A page of incidents; with `format` (or `Accept: text/csv` / `application/geo+json`), every incident selected as a file",
+            content((IncidentPage = "application/json"), (String = "text/csv"), (serde_json::Value = "application/geo+json"), (String = "application/jsonl")),
+            headers(("ETag" = String, description = "A digest of this answer's bytes, for If-None-Match (pages only)"))),
         (status = 304, description = "The answer is still the one whose ETag the request's If-None-Match names"),
         (status = 422, description = "A box whose south edge is north of its north edge, or a time range that ends before it starts", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list_incidents(
@@ -196,15 +204,18 @@ pub async fn list_incidents(
     Query(params): Query<IncidentParams>,
 ) -> Result<Response, ApiError> {
     let query = params.query()?;
+    let as_of = params.as_of();
+    if let Some(format) = crate::routes::export::asked(params.format, &headers) {
+        return blocking(move || crate::routes::export::export(&state, as_of, query, format)).await;
+    }
     let answer = blocking(move || {
-        state.index.catch_up()?;
-        let index = state.index.read()?;
-        let now = state.clock.now();
-        let asked = raw.as_deref().unwrap_or_default();
+        let moment = as_of.resolve(&state)?;
+        let (index, now) = (&moment.index, moment.now);
+        let asked = moment.answer_key(raw.as_deref().unwrap_or_default());
         state
             .answers
-            .get_or_compute("incidents", asked, index.incidents_version(), now, || {
-                index.incidents(&query, now).map_err(query_error)
+            .get_or_compute("incidents", &asked, index.incidents_version(), now, || {
+                index.incidents(&query, now).map_err(ApiError::from)
             })
     })
     .await?;
@@ -231,15 +242,15 @@ pub async fn statistics(
         GroupBy::Reporter => Grouping::Reporter,
     };
     let query = params.query()?;
+    let as_of = params.as_of();
     let answer = blocking(move || {
-        state.index.catch_up()?;
-        let index = state.index.read()?;
-        let now = state.clock.now();
-        let asked = raw.as_deref().unwrap_or_default();
+        let moment = as_of.resolve(&state)?;
+        let (index, now) = (&moment.index, moment.now);
+        let asked = moment.answer_key(raw.as_deref().unwrap_or_default());
         state
             .answers
-            .get_or_compute("statistics", asked, index.incidents_version(), now, || {
-                index.statistics(&query, by, now).map_err(query_error)
+            .get_or_compute("statistics", &asked, index.incidents_version(), now, || {
+                index.statistics(&query, by, now).map_err(ApiError::from)
             })
     })
     .await?;
@@ -270,28 +281,32 @@ pub struct Summary {
     /// How many of `verified_violations` rest on something illustrative (the
     /// finding or its report says something in it is invented).
     pub illustrative_violations: usize,
-    /// The server's time these figures are as of (deadlines run against it).
+    /// The time these figures are as of (deadlines run against it): the
+    /// server's, or the `at` asked for.
     pub as_of: Timestamp,
+    /// The tree size these figures count the records of.
+    pub size: u64,
 }
 
 /// The headline figures: incidents by case stage, open cases and verified
 /// violations, each counted by the same rules as the lists and the
 /// compliance view (and served from what the index keeps, not recounted
 /// from the log).
-#[utoipa::path(get, path = "/api/v1/summary", tag = "incidents",
+#[utoipa::path(get, path = "/api/v1/summary", tag = "incidents", params(AsOfQuery),
     responses((status = 200, body = Summary, headers(("ETag" = String, description = "A digest of this answer's bytes, for If-None-Match"))),
         (status = 304, description = "The answer is still the one whose ETag the request's If-None-Match names")))]
 pub async fn summary(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Query(as_of): Query<AsOfQuery>,
 ) -> Result<Response, ApiError> {
     let answer = blocking(move || {
-        state.index.catch_up()?;
-        let index = state.index.read()?;
-        let now = state.clock.now();
+        let moment = as_of.resolve(&state)?;
+        let (index, now, size) = (&moment.index, moment.now, moment.size);
+        let asked = moment.answer_key("");
         state
             .answers
-            .get_or_compute("summary", "", index.incidents_version(), now, || {
+            .get_or_compute("summary", &asked, index.incidents_version(), now, || {
                 let stages = index.stage_totals(now);
                 Ok(Summary {
                     incidents: index.len_incidents(),
@@ -307,6 +322,7 @@ pub async fn summary(
                     verified_violations: index.compliance().verified_violations(),
                     illustrative_violations: index.compliance().illustrative_violations(),
                     as_of: now,
+                    size,
                 })
             })
     })
@@ -317,7 +333,8 @@ pub async fn summary(
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CasePage {
     pub summary: IncidentSummary,
-    /// The case as derived from its records at the server's "now".
+    /// The case as derived from its records at the server's "now" (or the
+    /// `at` asked for).
     pub case: CaseView,
     /// The report and every record about it, in log order.
     pub records: Vec<RecordView>,
@@ -327,21 +344,27 @@ pub struct CasePage {
 /// evidence, investigation steps, findings, concurrences, remedies), its
 /// derived stage and the deadlines that run.
 #[utoipa::path(get, path = "/api/v1/incidents/{index}", tag = "incidents",
-    params(("index" = inline(LogIndex), Path, description = "The report's index in the log")),
+    params(("index" = inline(LogIndex), Path, description = "The report's index in the log"), AsOfQuery),
     security((), ("bearer" = [])),
     responses((status = 200, body = CasePage)))]
 pub async fn case(
     State(state): State<AppState>,
     caller: Caller,
     Path(LogIndex(index)): Path<LogIndex>,
+    Query(as_of): Query<AsOfQuery>,
 ) -> Result<Json<CasePage>, ApiError> {
     blocking(move || {
-        state.index.catch_up()?;
-        let now = state.clock.now();
+        let moment = as_of.resolve(&state)?;
+        let (now, past) = (moment.now, moment.past);
         let (summary, mut wanted, about) = {
-            let idx = state.index.read()?;
+            // Released before the store is read.
+            let idx = moment.index;
             let summary = idx.incident(index, now).ok_or_else(|| {
-                ApiError::NotFound(format!("record {index} is not an incident report"))
+                ApiError::NotFound(if past {
+                    format!("record {index} is not an incident report in the log as of that moment")
+                } else {
+                    format!("record {index} is not an incident report")
+                })
             })?;
             // What derivation needs besides the case: the charter (deadlines,
             // threshold) and who belongs to which participant.

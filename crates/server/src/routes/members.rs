@@ -35,6 +35,10 @@ pub struct MemberView {
     pub keys: Vec<KeyView>,
     /// The sequence number this member's next record must carry.
     pub next_seq: u64,
+    /// The time its latest record claims, if it has one: its next record
+    /// may not claim an earlier one (a browser re-signing a record filed
+    /// offline keeps the moment of filing unless this forbids it).
+    pub last_time: Option<truce_core::values::Timestamp>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -99,6 +103,7 @@ fn member_view(
             })
             .collect(),
         next_seq: state.next_seq(id),
+        last_time: m.last_time,
     })
 }
 

@@ -67,32 +67,60 @@ pub async fn submit(
             return Err(e);
         }
     };
-    let author = record.author().clone();
-    let kind = record.kind();
-    // Only these two kinds are audited when admitted: they end tokens.
-    let ends_tokens = match &record.body() {
-        truce_core::Body::MemberRevoke(b) => Some((AuditEvent::MemberRevoked, b.member.clone())),
-        truce_core::Body::KeyRotate(b) => Some((AuditEvent::KeyRotated, b.member.clone())),
-        _ => None,
-    };
-    match admit(&state, record, opening).await {
-        Ok(receipt) => {
-            if let Some((event, member)) = ends_tokens {
-                state.audit(
-                    event,
-                    Entry {
-                        member: Some(member.as_str()),
-                        address,
-                        record: Some(receipt.index),
-                        detail: &format!("{kind} signed by {author}"),
-                    },
-                );
+    let note = AuditNote::of(&record);
+    let outcome = admit(&state, record, opening).await;
+    note.audit(&state, address, outcome.as_ref());
+    Ok((StatusCode::CREATED, Json(outcome?)))
+}
+
+/// What the audit log says of a submission, taken before its record goes
+/// to the ledger; shared by single and batch submission.
+pub(crate) struct AuditNote {
+    author: truce_core::values::MemberId,
+    kind: truce_core::Kind,
+    /// Only these two kinds are audited when admitted: they end tokens.
+    ends_tokens: Option<(AuditEvent, truce_core::values::MemberId)>,
+}
+
+impl AuditNote {
+    pub(crate) fn of(record: &Record) -> Self {
+        let ends_tokens = match &record.body() {
+            truce_core::Body::MemberRevoke(b) => {
+                Some((AuditEvent::MemberRevoked, b.member.clone()))
             }
-            Ok((StatusCode::CREATED, Json(receipt)))
+            truce_core::Body::KeyRotate(b) => Some((AuditEvent::KeyRotated, b.member.clone())),
+            _ => None,
+        };
+        AuditNote {
+            author: record.author().clone(),
+            kind: record.kind(),
+            ends_tokens,
         }
-        Err(e) => {
-            audit_refusal(&state, address, Some(author.as_str()), &e);
-            Err(e)
+    }
+
+    /// Audits the submission's outcome: a refusal, or an admitted record
+    /// that ends tokens.
+    pub(crate) fn audit(
+        &self,
+        state: &AppState,
+        address: Option<std::net::SocketAddr>,
+        outcome: Result<&Receipt, &ApiError>,
+    ) {
+        match outcome {
+            Ok(receipt) => {
+                if let Some((event, member)) = &self.ends_tokens {
+                    state.audit(
+                        *event,
+                        Entry {
+                            member: Some(member.as_str()),
+                            address,
+                            record: Some(receipt.index),
+                            detail: &format!("{} signed by {}", self.kind, self.author),
+                        },
+                    );
+                }
+            }
+            Err(e) => audit_refusal(state, address, Some(self.author.as_str()), e),
         }
     }
 }
@@ -213,7 +241,7 @@ async fn admit_group(
 
 /// Deadlines run from claimed times, which admission bounds below (no
 /// record precedes what it answers); the server bounds them above.
-fn check_clock(state: &AppState, record: &Record) -> Result<(), ApiError> {
+pub(crate) fn check_clock(state: &AppState, record: &Record) -> Result<(), ApiError> {
     let now = state.clock.now();
     if record.time().unix() > now.unix() + MAX_CLOCK_SKEW_SECS {
         return Err(ApiError::Rejected(format!(
@@ -226,7 +254,7 @@ fn check_clock(state: &AppState, record: &Record) -> Result<(), ApiError> {
 
 /// A refused record is an audit event; a record the log could not take
 /// for want of storage (503) is the server's trouble, not a refusal.
-fn audit_refusal(
+pub(crate) fn audit_refusal(
     state: &AppState,
     address: Option<std::net::SocketAddr>,
     author: Option<&str>,
@@ -253,7 +281,9 @@ fn audit_refusal(
 }
 
 /// The record, and the opening of its confidential part if one came with it.
-fn parse_submission(value: serde_json::Value) -> Result<(Record, Option<Opening>), ApiError> {
+pub(crate) fn parse_submission(
+    value: serde_json::Value,
+) -> Result<(Record, Option<Opening>), ApiError> {
     let (record_value, opening) = if value.get("envelope").is_some() {
         (value, None)
     } else {

@@ -152,7 +152,9 @@ fn checkpointed_size(state: &AppState) -> Result<u64, ApiError> {
 /// c2sp.org/tlog-tiles: `/tile/<L>/<N>[.p/<W>]` (hashes) and
 /// `/tile/entries/<N>[.p/<W>]` (leaves, each behind a 16-bit length).
 ///
-/// Full tiles never change and are cached for a year; partial ones for a second.
+/// A tile's bytes never change once the tree covers it (partial tiles are
+/// prefixes of full ones), but a partial tile is cached for a second only:
+/// clients ask for the rightmost one while the log grows.
 #[utoipa::path(get, path = "/tile/{path}", tag = "transparency",
     params(("path" = String, Path, description = "A tile path as c2sp.org/tlog-tiles spells it, e.g. `0/x001/234`, `1/000.p/17`, `entries/000.p/98` (several segments)")),
     responses((status = 200, description = "The tile's bytes", body = Vec<u8>, content_type = "application/octet-stream")))]
@@ -169,9 +171,13 @@ pub async fn tile(
         let available = size.checked_shr(level_bits).unwrap_or(0);
         let start = tile.index.saturating_mul(256);
         let full = available >= start.saturating_add(256);
+        // A partial tile of any width the checkpointed tree covers is served,
+        // not only the rightmost one: a mirror copying the log in steps from
+        // one signed checkpoint to the next asks for the tile as it stood at
+        // each, and its bytes (a prefix of the full tile) never change.
         let width = match tile.width {
             None if full => 256,
-            Some(w) if !full && available == start + u64::from(w) => u64::from(w),
+            Some(w) if available >= start + u64::from(w) => u64::from(w),
             _ => {
                 return Err(ApiError::NotFound(format!(
                     "no such tile in the tree of {size} records (checkpointed)"

@@ -3,10 +3,11 @@
 //! records, which derivation needs for deadlines, thresholds and who acts for
 //! whom).
 
+use crate::asof::AsOfQuery;
 use crate::auth::Caller;
 use crate::error::{ApiError, blocking};
 use crate::extract::{Path, Query};
-use crate::params::{LogIndex, Within};
+use crate::params::{LogIndex, TreeSize, Within};
 use crate::routes::records::RecordView;
 use crate::state::AppState;
 use axum::Json;
@@ -18,15 +19,19 @@ use truce_core::derive::compliance::{AwaitingDecision, CommitmentView};
 use truce_core::derive::draft::{ClauseDiff, DraftHistory};
 use truce_core::derive::{LogView, Logged};
 use truce_core::kinds::Kind;
+use truce_core::values::Timestamp;
+use truce_index::Index;
 
-/// Reads records by index (sorted, deduplicated), always with the charter and
-/// membership records derivation needs.
+/// Adds the charter and the membership records derivation needs to `wanted`
+/// (from the index of the moment asked about).
+fn with_members(index: &Index, wanted: &mut Vec<u64>) {
+    wanted.push(0);
+    wanted.extend_from_slice(index.of_kind(Kind::MemberAdd));
+}
+
+/// Reads records by index (sorted, deduplicated); `wanted` holds the charter
+/// and memberships already (`with_members`).
 fn load(state: &AppState, mut wanted: Vec<u64>) -> Result<Vec<Logged>, ApiError> {
-    {
-        let index = state.index.read()?;
-        wanted.push(0);
-        wanted.extend_from_slice(index.of_kind(Kind::MemberAdd));
-    }
     wanted.sort_unstable();
     wanted.dedup();
     let mut out = Vec::with_capacity(wanted.len());
@@ -51,6 +56,12 @@ pub struct DraftsQuery {
     /// How many drafts at most (1 to 100; 20 when not given).
     #[param(inline)]
     limit: Option<Within<1, 100>>,
+    /// As of this moment (see `AsOfQuery`).
+    #[param(inline)]
+    at: Option<Timestamp>,
+    /// As of this tree size (see `AsOfQuery`).
+    #[param(inline)]
+    size: Option<TreeSize>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -72,22 +83,27 @@ pub async fn drafts(
     Query(q): Query<DraftsQuery>,
 ) -> Result<Json<DraftPage>, ApiError> {
     let limit = q.limit.map_or(20, |l| l.0);
+    let as_of = AsOfQuery {
+        at: q.at,
+        size: q.size,
+    };
     blocking(move || {
-        state.index.catch_up()?;
         // The page's drafts and every record of each, read from the store
-        // once (with the charter and memberships `load` adds) for one view.
+        // once (with the charter and memberships) for one view.
         let (mut page, wanted) = {
-            let index = state.index.read()?;
+            // Released before the store is read.
+            let index = as_of.resolve(&state)?.index;
             let page: Vec<u64> = index
                 .drafts()
                 .filter(|d| q.after.is_none_or(|a| *d > a.0))
                 .take(limit + 1)
                 .collect();
-            let wanted: Vec<u64> = page
+            let mut wanted: Vec<u64> = page
                 .iter()
                 .take(limit)
                 .flat_map(|d| index.draft(*d).iter().copied().chain([*d]))
                 .collect();
+            with_members(&index, &mut wanted);
             (page, wanted)
         };
         let next = (page.len() > limit)
@@ -112,13 +128,14 @@ pub async fn drafts(
 
 /// One draft, by the index of any of its versions (or positions, signatures).
 #[utoipa::path(get, path = "/api/v1/drafts/{index}", tag = "agreements",
-    params(("index" = inline(LogIndex), Path, description = "The index of any record of the draft")),
+    params(("index" = inline(LogIndex), Path, description = "The index of any record of the draft"), AsOfQuery),
     responses((status = 200, body = DraftHistory)))]
 pub async fn draft(
     State(state): State<AppState>,
     Path(LogIndex(index)): Path<LogIndex>,
+    Query(as_of): Query<AsOfQuery>,
 ) -> Result<Json<DraftHistory>, ApiError> {
-    blocking(move || history(&state, index).map(Json)).await
+    blocking(move || history(&state, index, as_of).map(Json)).await
 }
 
 /// More versions than any negotiation has: a bound for the API document.
@@ -134,6 +151,12 @@ pub struct DiffQuery {
     /// Version number to compare to (default: the latest).
     #[param(inline)]
     to: Option<Within<1, { MAX_VERSION }>>,
+    /// As of this moment (see `AsOfQuery`).
+    #[param(inline)]
+    at: Option<Timestamp>,
+    /// As of this tree size (see `AsOfQuery`).
+    #[param(inline)]
+    size: Option<TreeSize>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -153,7 +176,11 @@ pub async fn diff(
     Query(q): Query<DiffQuery>,
 ) -> Result<Json<DraftDiff>, ApiError> {
     blocking(move || {
-        let h = history(&state, index)?;
+        let as_of = AsOfQuery {
+            at: q.at,
+            size: q.size,
+        };
+        let h = history(&state, index, as_of)?;
         let to = q.to.map_or(h.versions.len(), |v| v.0);
         let from = q.from.map_or(to.saturating_sub(1).max(1), |v| v.0);
         let version = |n: usize| {
@@ -169,16 +196,19 @@ pub async fn diff(
     .await
 }
 
-fn history(state: &AppState, index: u64) -> Result<DraftHistory, ApiError> {
-    state.index.catch_up()?;
-    let (first, members) = {
-        let idx = state.index.read()?;
+fn history(state: &AppState, index: u64, as_of: AsOfQuery) -> Result<DraftHistory, ApiError> {
+    let (first, wanted) = {
+        // Released before the store is read.
+        let idx = as_of.resolve(state)?.index;
         let first = idx
             .draft_of(index)
             .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))?;
-        (first, idx.draft(first).to_vec())
+        let mut wanted = idx.draft(first).to_vec();
+        wanted.push(first);
+        with_members(&idx, &mut wanted);
+        (first, wanted)
     };
-    let records = load(state, members.into_iter().chain([first]).collect())?;
+    let records = load(state, wanted)?;
     let view = LogView::new(&records);
     let hash = records
         .iter()
@@ -199,12 +229,14 @@ pub struct Compliance {
 /// Every declared commitment with its compliance: the verified violations
 /// found against it, the determinations and penalties decided, and the
 /// violations still awaiting the mediators' decision.
-#[utoipa::path(get, path = "/api/v1/commitments", tag = "agreements",
+#[utoipa::path(get, path = "/api/v1/commitments", tag = "agreements", params(AsOfQuery),
     responses((status = 200, body = Compliance)))]
-pub async fn commitments(State(state): State<AppState>) -> Result<Json<Compliance>, ApiError> {
+pub async fn commitments(
+    State(state): State<AppState>,
+    Query(as_of): Query<AsOfQuery>,
+) -> Result<Json<Compliance>, ApiError> {
     blocking(move || {
-        state.index.catch_up()?;
-        let index = state.index.read()?;
+        let index = as_of.resolve(&state)?.index;
         let compliance = index.compliance();
         Ok(Json(Compliance {
             commitments: compliance.commitments(),
@@ -224,6 +256,13 @@ pub struct ChannelQuery {
     /// How many messages at most (1 to 200; 50 when not given).
     #[param(inline)]
     limit: Option<Within<1, 200>>,
+    /// As of this moment (see `AsOfQuery`): acknowledgments are overdue as
+    /// they were then.
+    #[param(inline)]
+    at: Option<Timestamp>,
+    /// As of this tree size (see `AsOfQuery`).
+    #[param(inline)]
+    size: Option<TreeSize>,
 }
 
 /// The hotline, newest message first, a page at a time: each message with
@@ -238,14 +277,18 @@ pub async fn channel(
     Query(q): Query<ChannelQuery>,
 ) -> Result<Json<ChannelPageView>, ApiError> {
     let limit = q.limit.map_or(50, |l| l.0);
+    let as_of = AsOfQuery {
+        at: q.at,
+        size: q.size,
+    };
     blocking(move || {
-        state.index.catch_up()?;
-        let now = state.clock.now();
-        let page = state
-            .index
-            .read()?
-            .channel()
-            .page(q.before.map(|b| b.0), limit, now);
+        let page = {
+            let moment = as_of.resolve(&state)?;
+            moment
+                .index
+                .channel()
+                .page(q.before.map(|b| b.0), limit, moment.now)
+        };
         // The page's texts, read here so that a reader needs one request
         // per page, not one per message.
         let mut texts = std::collections::BTreeMap::new();
@@ -286,6 +329,12 @@ pub struct TalksQuery {
     /// How many records at most (1 to 100; 50 when not given).
     #[param(inline)]
     limit: Option<Within<1, 100>>,
+    /// As of this moment (see `AsOfQuery`).
+    #[param(inline)]
+    at: Option<Timestamp>,
+    /// As of this tree size (see `AsOfQuery`).
+    #[param(inline)]
+    size: Option<TreeSize>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -309,10 +358,13 @@ pub async fn talks(
     Query(q): Query<TalksQuery>,
 ) -> Result<Json<TalksPage>, ApiError> {
     let limit = q.limit.map_or(50, |l| l.0);
+    let as_of = AsOfQuery {
+        at: q.at,
+        size: q.size,
+    };
     blocking(move || {
-        state.index.catch_up()?;
         let mut page: Vec<u64> = {
-            let index = state.index.read()?;
+            let index = as_of.resolve(&state)?.index;
             let after = |i: &&u64| q.after.is_none_or(|a| **i > a.0);
             let sessions = index.of_kind(Kind::SessionRecord).iter().filter(after);
             let statements = index.of_kind(Kind::Statement).iter().filter(after);

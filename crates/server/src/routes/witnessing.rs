@@ -174,6 +174,46 @@ pub async fn checkpoint_at(
     .await
 }
 
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CheckpointAtMost {
+    /// The largest tree size wanted.
+    #[param(inline)]
+    at_most: LogIndex,
+}
+
+/// The largest checkpoint the log signed at `at_most` records or fewer. A
+/// mirror copies a long log in steps from one signed checkpoint to the next
+/// (`truce mirror`), so it never holds more than a step of records that no
+/// signed root covers yet.
+#[utoipa::path(get, path = "/api/v1/checkpoints", tag = "transparency", params(CheckpointAtMost),
+    responses((status = 200, body = WitnessedCheckpoint),
+        (status = 400, description = "`at_most` missing or not a log position", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The log signed no checkpoint that small", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn checkpoint_at_most(
+    State(state): State<AppState>,
+    crate::extract::Query(q): crate::extract::Query<CheckpointAtMost>,
+) -> Result<Json<WitnessedCheckpoint>, ApiError> {
+    blocking(move || {
+        let policy = policy(&state)?;
+        let size = state
+            .store
+            .checkpoint_at_most(q.at_most.0)?
+            .map(|c| c.size)
+            .ok_or_else(|| {
+                ApiError::NotFound(format!(
+                    "the log signed no checkpoint of {} records or fewer",
+                    q.at_most.0
+                ))
+            })?;
+        describe(&state, &policy, size)?.map(Json).ok_or_else(|| {
+            ApiError::NotFound(format!("the log signed no checkpoint of size {size}"))
+        })
+    })
+    .await
+}
+
 /// Record `index` as a c2sp.org/tlog-proof@v1 file (`.tlog-proof`): the
 /// record's leaf bytes as extra data, its inclusion proof, and the
 /// checkpoint with its witnesses' cosignatures — the latest witnessed one

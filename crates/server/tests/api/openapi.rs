@@ -139,6 +139,27 @@ fn every_documented_read_answers_as_documented() {
         .nth(1)
         .unwrap()
         .to_owned();
+    // Public evidence, for the reads of an evidence file's metadata.
+    let evidence = {
+        let content = b"\x89PNG\r\n\x1a\nevidence for the document's reads";
+        let digest = truce_core::kinds::common::BlobDigest::of(content).to_string();
+        let stored = app
+            .http
+            .post(app.url(&format!("/api/v1/evidence?digest={digest}")))
+            .bearer_auth(&token)
+            .body(content.to_vec())
+            .send()
+            .unwrap();
+        assert_eq!(stored.status(), 201);
+        let record = app.sign(
+            "pakistan.liaison",
+            truce_core::Kind::EvidenceSubmit,
+            serde_json::json!({"digest": digest, "media_type": "image/png", "size": content.len(),
+                "description": "Test evidence.", "confidentiality": "public"}),
+        );
+        assert_eq!(app.post_record(&record).status(), 201);
+        digest
+    };
     let fill = |path: &str| -> String {
         let concrete = path
             .replace(
@@ -149,11 +170,13 @@ fn every_documented_read_answers_as_documented() {
             .replace("{index}", "1")
             .replace("{hash}", &hash)
             .replace("{size}", &checkpointed)
-            .replace("{id}", "pakistan.liaison");
+            .replace("{id}", "pakistan.liaison")
+            .replace("{digest}", &evidence);
         // Required query parameters.
         match path {
             "/api/v1/proof/inclusion" => concrete + "?index=1",
             "/api/v1/proof/consistency" => concrete + "?from=10",
+            "/api/v1/checkpoints" => concrete + "?at_most=1000",
             _ => concrete,
         }
     };
@@ -304,6 +327,9 @@ fn every_documented_example_and_enum_value_is_accepted() {
             let base = match path.as_str() {
                 "/api/v1/proof/inclusion" if name != "index" => "index=1&",
                 "/api/v1/proof/consistency" if name != "from" => "from=10&",
+                "/api/v1/reports" if name == "from" => "to=2025-11-01T00:00:00Z&",
+                "/api/v1/reports" if name == "to" => "from=2025-10-20T00:00:00Z&",
+                "/api/v1/reports" => "from=2025-10-25T00:00:00Z&to=2025-11-01T00:00:00Z&",
                 _ => "",
             };
             for value in values {

@@ -121,6 +121,11 @@ pub struct Options {
     pub audit_log: Option<std::path::PathBuf>,
     /// Reads one caller may have in flight (16 when not given).
     pub reads_in_flight: Option<u32>,
+    /// Hold the query index's background build at this gate until it opens.
+    pub index_gate: Option<truce_server::follower::Gate>,
+    /// Records a request indexes itself before leaving the rest to the
+    /// background build (`follower::INLINE_RECORDS` when not given).
+    pub inline_records: Option<u64>,
 }
 
 /// The scenario on SQLite, served with `options`.
@@ -154,7 +159,14 @@ pub fn spawn_with(
     let clock = Arc::new(FixedClock(
         Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
     ));
-    let mut state = AppState::new(ledger, store, blobs, clock, limits);
+    let mut follower = truce_server::follower::IndexFollower::new(Arc::clone(&store));
+    if let Some(gate) = options.index_gate.clone() {
+        follower = follower.with_gate(gate);
+    }
+    if let Some(records) = options.inline_records {
+        follower = follower.with_inline_records(records);
+    }
+    let mut state = AppState::new(ledger, store, blobs, clock, limits).with_index(follower);
     if let Some(path) = &options.audit_log {
         state = state.with_audit(truce_server::audit::AuditLog::open(path).unwrap());
     }

@@ -130,10 +130,21 @@ fn tiles_rebuild_the_checkpointed_tree() {
                 .all(|(h, c)| h.0 == c)
         );
 
+        // A narrower partial tile is the tree as it stood at that size: a
+        // prefix of the rightmost tile.
+        let first = app.get("/tile/entries/000.p/1").bytes().unwrap();
+        assert_eq!(&first[..], &entries[..first.len()]);
+        assert_eq!(
+            truce_tlog::leaf_hash(&first[2..]).0,
+            hashes[..32],
+            "record 0 alone"
+        );
+
         // Tiles that do not exist in the checkpointed tree, or badly spelled paths.
+        let wider = format!("/tile/0/000.p/{}", size + 1);
         for missing in [
             "/tile/0/000",
-            "/tile/0/000.p/1",
+            wider.as_str(),
             "/tile/1/000.p/1",
             "/tile/0/001.p/3",
             "/tile/0/1",

@@ -8,34 +8,10 @@
 // swept once its session's token has expired (a tab closed without signing
 // out).
 
-const DATABASE = "truce";
-const STORE = "keys";
-let opened = null;
-
-function database() {
-  opened ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DATABASE, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  }).catch((error) => {
-    opened = null;
-    throw error;
-  });
-  return opened;
-}
+import { objectStore } from "./idb.js";
 
 /** Runs `action(store)` in one transaction; resolves with its request's result once committed. */
-async function transaction(mode, action) {
-  const db = await database();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const request = action(tx.objectStore(STORE));
-    tx.oncomplete = () => resolve(request?.result);
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error);
-  });
-}
+const transaction = objectStore("truce", "keys");
 
 /** Keeps `entry` ({member, keyId, key: CryptoKey, expires}) under `id`. */
 export function put(id, entry) {

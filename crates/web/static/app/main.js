@@ -10,13 +10,22 @@ import * as map from "./views/map.js";
 import * as caseView from "./views/case.js";
 import * as signIn from "./views/signin.js";
 import * as report from "./views/report.js";
+import * as importView from "./views/import.js";
+import { capabilities } from "./records.js";
 import * as agreement from "./views/agreement.js";
 import * as compliance from "./views/compliance.js";
 import * as channel from "./views/channel.js";
 import * as statistics from "./views/statistics.js";
 import * as byHash from "./views/byhash.js";
 import * as talks from "./views/talks.js";
+import * as reports from "./views/reports.js";
 import * as trustView from "./views/trust.js";
+import * as mirrorView from "./views/mirror.js";
+import * as asof from "./asof.js";
+import * as asofBar from "./views/asof.js";
+import * as offline from "./offline.js";
+import * as indexing from "./indexing.js";
+import * as outboxView from "./views/outbox.js";
 
 const ROUTES = [
   { pattern: /^#?\/?$/, view: dashboard, nav: "dashboard" },
@@ -24,13 +33,16 @@ const ROUTES = [
   { pattern: /^#\/incidents\/(\d+)$/, view: caseView, nav: "map", params: ["index"] },
   { pattern: /^#\/sign-in$/, view: signIn, nav: null },
   { pattern: /^#\/report$/, view: report, nav: "report" },
+  { pattern: /^#\/import$/, view: importView, nav: "import" },
   { pattern: /^#\/agreement(?:\?(.*))?$/, view: agreement, nav: "agreement", params: ["query"] },
   { pattern: /^#\/commitments$/, view: compliance, nav: "compliance" },
   { pattern: /^#\/channel(?:\?(.*))?$/, view: channel, nav: "channel", params: ["query"] },
   { pattern: /^#\/statistics$/, view: statistics, nav: "statistics" },
   { pattern: /^#\/talks(?:\?(.*))?$/, view: talks, nav: "talks", params: ["query"] },
+  { pattern: /^#\/reports(?:\?(.*))?$/, view: reports, nav: "reports", params: ["query"] },
   { pattern: /^#\/by-hash\/([A-Za-z0-9_-]+)$/, view: byHash, nav: null, params: ["hash"] },
   { pattern: /^#\/trust$/, view: trustView, nav: null },
+  { pattern: /^#\/outbox$/, view: outboxView, nav: null },
 ];
 const NAV = [
   { id: "dashboard", href: "#/" },
@@ -40,7 +52,10 @@ const NAV = [
   { id: "compliance", href: "#/commitments" },
   { id: "channel", href: "#/channel" },
   { id: "statistics", href: "#/statistics" },
+  { id: "reports", href: "#/reports" },
   { id: "report", href: "#/report" },
+  // Only for a member who may report: importing files reports.
+  { id: "import", href: "#/import", shown: () => capabilities(context).has("report") },
 ];
 
 /** What every view may use: the participants, the charter, the session. */
@@ -56,18 +71,37 @@ let wanted = null;
 let routing = false;
 
 async function route() {
+  // An in-page anchor (the skip link's #main) is no route: the browser moves
+  // focus to it, and the view on screen stays.
+  if (location.hash && !location.hash.startsWith("#/")) return;
   wanted = location.hash || "#/";
   if (routing) return;
   routing = true;
   while (wanted !== null) {
-    const hash = wanted;
+    const { route: bare, full } = moment(wanted);
     wanted = null;
-    await render(hash);
+    offline.beginView();
+    await Promise.all([render(bare), asofBar.render(bare)]);
     renderFooter();
     // Tests (and anyone curious) can tell which view is on screen.
-    document.body.dataset.rendered = hash;
+    document.body.dataset.rendered = full;
   }
   routing = false;
+}
+
+// The moment the hash names is put in force; a hash that names none (a
+// link inside the app) gets the one in force, so the past stays the past
+// until the reader returns to the present.
+function moment(hash) {
+  const { route: bare, moment: named } = asof.split(hash);
+  if (named) {
+    asof.set(named);
+    return { route: bare, full: hash };
+  }
+  if (!asof.inPast()) return { route: bare, full: hash };
+  const full = asof.join(bare);
+  history.replaceState(null, "", full);
+  return { route: bare, full };
 }
 
 async function render(hash) {
@@ -99,11 +133,12 @@ function renderNav(active) {
   const nav = document.getElementById("nav");
   fill(
     nav,
-    html`${NAV.map((item) => (item.id === active ? html`<a href="${item.href}" aria-current="page">${t(`nav.${item.id}`)}</a>` : html`<a href="${item.href}">${t(`nav.${item.id}`)}</a>`))}`,
+    html`${NAV.filter((item) => !item.shown || item.shown()).map((item) => (item.id === active ? html`<a href="${item.href}" aria-current="page">${t(`nav.${item.id}`)}</a>` : html`<a href="${item.href}">${t(`nav.${item.id}`)}</a>`))}`,
   );
 }
 
 function renderSession() {
+  offline.renderBadge();
   const box = document.getElementById("session");
   const s = session.current();
   if (!s) {
@@ -126,7 +161,7 @@ async function renderFooter() {
   try {
     const note = await api.text("/checkpoint");
     const [origin, size] = note.split("\n");
-    fill(footer, html`<span>${t("footer.log", { origin, size })}</span> <a href="/checkpoint">${t("footer.checkpoint")}</a> · <a href="#/trust">${t("footer.trust")}</a> · <a href="/api/v1/docs">${t("footer.api")}</a>`);
+    fill(footer, html`<span>${t("footer.log", { origin, count: Number(size) })}</span> <a href="/checkpoint">${t("footer.checkpoint")}</a> · <a href="#/trust">${t("footer.trust")}</a> · <a href="/api/v1/docs">${t("footer.api")}</a>`);
   } catch {
     footer.textContent = "";
   }
@@ -146,6 +181,8 @@ function renderLanguages() {
 
 async function start() {
   await setLanguage(savedLanguage());
+  // Before the first read: a server still indexing says so above the view.
+  indexing.start();
   try {
     context.participants = await api.get("/api/v1/participants");
     const charter = await api.get("/api/v1/records/0");
@@ -158,10 +195,13 @@ async function start() {
   renderSession();
   renderFooter();
   session.onChange(renderSession);
+  offline.start(route);
   window.addEventListener("hashchange", route);
   // Once per visit, beside the first view: the charter and log key against
   // the pinned ones, and the log against what this browser saw before.
   if (location.hash !== "#/trust") trustView.checkVisit().catch(() => {});
+  // On a party's mirror: whose copy this is, and how far behind.
+  mirrorView.show().catch(() => {});
   await route();
 }
 

@@ -5,9 +5,9 @@
 // again; if the quorum does not come, it says who has not cosigned, and since
 // when, as the log reports it.
 import { api } from "./api.js";
-import { t, locale } from "./i18n.js";
+import { currentLanguage, locale, pashtoFormatting, t } from "./i18n.js";
 import { checkInclusion, NotYetWitnessed } from "./trust.js";
-import { dateTime, number, participantName } from "./format.js";
+import { dateTime, participantName } from "./format.js";
 import { html, fill } from "./html.js";
 
 /** How long the badge waits for the witnesses before it says who is missing. */
@@ -17,6 +17,11 @@ const RETRY_MS = 1_000;
 const LATER_RETRY_MS = 5_000;
 
 export function list(names) {
+  // Without Pashto's formatting data (Chromium), Intl would join Pashto
+  // names with an English "and": Pashto joins them with "،" and "او".
+  if (currentLanguage().code === "ps" && !pashtoFormatting()) {
+    return names.length < 2 ? names.join("") : `${names.slice(0, -1).join("، ")} او ${names.at(-1)}`;
+  }
   return new Intl.ListFormat(locale(), { style: "long", type: "conjunction" }).format(names);
 }
 
@@ -70,7 +75,7 @@ export function showInclusion(badge, index, record, context) {
       const proof = await checkInclusion(api, index, record);
       if (stopped) return;
       badge.dataset.state = "verified";
-      fill(badge, html`<span class="badge ok">✓ ${t("case.proof_ok")}</span><p>${t("case.proof_detail", { index, size: number(proof.size), signers: proof.logSigner })}</p>${witnessedBy(proof, context)}`);
+      fill(badge, html`<span class="badge ok">✓ ${t("case.proof_ok")}</span><p>${t("case.proof_detail", { index, count: proof.size, signers: proof.logSigner })}</p>${witnessedBy(proof, context)}`);
     } catch (error) {
       if (stopped) return;
       if (!(error instanceof NotYetWitnessed)) {
@@ -82,7 +87,7 @@ export function showInclusion(badge, index, record, context) {
       if (patient) {
         if (badge.dataset.state !== "awaiting") {
           badge.dataset.state = "awaiting";
-          fill(badge, html`<span class="badge">${t("proof.awaiting")}</span><p>${t("proof.awaiting_detail", { index, size: number(error.size) })}</p>`);
+          fill(badge, html`<span class="badge">${t("proof.awaiting")}</span><p>${t("proof.awaiting_detail", { index, count: error.size })}</p>`);
         }
       } else if (badge.dataset.state !== "unwitnessed") {
         const who = await missingWitnesses(context).catch((e) => e.message);

@@ -49,6 +49,8 @@ export function references(kind, body) {
       return body.session ? [body.session] : [];
     case "disclosure":
       return [body.record];
+    case "report.publish":
+      return body.decision ? [body.decision] : [];
     default:
       return [];
   }
@@ -85,7 +87,24 @@ export async function submit(kind, body, origin) {
   const key = await session.signingKey();
   const member = await api.get(`/api/v1/members/${encodeURIComponent(key.member)}`);
   const { record } = await signRecord(key, origin, kind, body, member.next_seq, nowTimestamp());
-  return api.post("/api/v1/records", record);
+  const receipt = await api.post("/api/v1/records", record);
+  noteFiled(record);
+  return receipt;
+}
+
+/**
+ * Remembers the member's latest record this browser saw the log take: the
+ * sequence number to sign after when offline (outbox.js), which the views
+ * last read from the server may not know yet.
+ */
+export function noteFiled(record) {
+  const { author, seq } = record.envelope;
+  if (seq > lastFiled(author)) localStorage.setItem(`truce.filed.${author}`, String(seq));
+}
+
+/** The sequence number of the member's latest record this browser saw filed, or 0. */
+export function lastFiled(member) {
+  return Number(localStorage.getItem(`truce.filed.${member}`)) || 0;
 }
 
 /**
@@ -97,11 +116,19 @@ export async function submit(kind, body, origin) {
 export async function signGroup(origin, parts) {
   const key = await session.signingKey();
   const member = await api.get(`/api/v1/members/${encodeURIComponent(key.member)}`);
-  const time = nowTimestamp();
+  return signPartsAt(key, origin, parts, member.next_seq, nowTimestamp());
+}
+
+/**
+ * Signs `parts` as `signGroup` does, with `key`, at sequence numbers from
+ * `seq` and the claimed `time` given: for a record filed offline (outbox.js),
+ * signed at the moment of filing and perhaps signed again later.
+ */
+export async function signPartsAt(key, origin, parts, seq, time) {
   const signed = [];
   for (const [i, part] of parts.entries()) {
     const body = typeof part.body === "function" ? part.body(signed.map((s) => s.hash)) : part.body;
-    signed.push(await signRecord(key, origin, part.kind, body, member.next_seq + i, time));
+    signed.push(await signRecord(key, origin, part.kind, body, seq + i, time));
   }
   return signed;
 }
@@ -111,8 +138,10 @@ export async function signGroup(origin, parts) {
  * order. A refusal (4xx) leaves nothing of it in the log; sent again after
  * it was filed, the same group is refused whole, so nothing is filed twice.
  */
-export function submitGroup(signed) {
-  return api.post("/api/v1/records/group", { records: signed.map((s) => s.record) });
+export async function submitGroup(signed) {
+  const receipts = await api.post("/api/v1/records/group", { records: signed.map((s) => s.record) });
+  noteFiled(signed.at(-1).record);
+  return receipts;
 }
 
 /** The index of the record with this leaf hash, or null if the log does not hold it. */

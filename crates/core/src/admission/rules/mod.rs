@@ -12,6 +12,7 @@ pub(super) mod draft;
 pub(super) mod evidence;
 pub(super) mod incident;
 pub(super) mod membership;
+pub(super) mod report;
 pub(super) mod session;
 
 use super::Rejection;
@@ -105,6 +106,7 @@ impl LogState {
             Body::SessionRecord(b) => self.check_session_record(b, author),
             Body::Statement(b) => self.check_statement(b, author),
             Body::Disclosure(b) => self.check_disclosure(b, author),
+            Body::ReportPublish(b) => self.check_report_publish(b, author),
         }
     }
 
@@ -140,7 +142,8 @@ impl LogState {
             | Body::ChannelReceipt(_)
             | Body::SessionRecord(_)
             | Body::Statement(_)
-            | Body::Disclosure(_) => {}
+            | Body::Disclosure(_)
+            | Body::ReportPublish(_) => {}
         }
         let envelope = &record.signed().envelope;
         // `check` found the author, so it is a member (for a charter, one
@@ -197,7 +200,8 @@ impl LogState {
             | Body::ChannelReceipt(_)
             | Body::SessionRecord(_)
             | Body::Statement(_)
-            | Body::Disclosure(_) => true,
+            | Body::Disclosure(_)
+            | Body::ReportPublish(_) => true,
         }
     }
 

@@ -21,7 +21,7 @@ use tokio::io::AsyncReadExt;
 use tokio_util::io::ReaderStream;
 use truce_core::kinds::common::BlobDigest;
 use truce_core::kinds::evidence::{Confidentiality, EvidenceSubmit};
-use truce_core::values::ParticipantId;
+use truce_core::values::{ParticipantId, Timestamp};
 use truce_core::{Hash, Kind, Record};
 use truce_store::blobs::{BlobError, check_content};
 
@@ -29,17 +29,21 @@ use truce_store::blobs::{BlobError, check_content};
 const CHUNK: usize = 64 * 1024;
 
 /// The record that describes a blob: the first `evidence.submit` naming it.
-struct Described {
-    index: u64,
+pub(super) struct Described {
+    pub(super) index: u64,
     hash: Hash,
-    submit: EvidenceSubmit,
+    pub(super) submit: EvidenceSubmit,
+    /// When the record was signed (its claimed time).
+    pub(super) filed_at: Timestamp,
     /// The participant of the member who filed it.
     filer: ParticipantId,
     /// `evidence.access` records referring to it, in log order.
     accesses: Vec<u64>,
+    /// `incident.report` records citing it, in log order.
+    pub(super) cited_by: Vec<u64>,
 }
 
-fn read_record(state: &AppState, index: u64) -> Result<Record, ApiError> {
+pub(super) fn read_record(state: &AppState, index: u64) -> Result<Record, ApiError> {
     let stored = state
         .store
         .records(index, index.saturating_add(1))?
@@ -50,9 +54,9 @@ fn read_record(state: &AppState, index: u64) -> Result<Record, ApiError> {
         .map_err(|e| ApiError::Internal(format!("stored record {index}: {e}")))
 }
 
-fn describe(state: &AppState, digest: &BlobDigest) -> Result<Described, ApiError> {
+pub(super) fn describe(state: &AppState, digest: &BlobDigest) -> Result<Described, ApiError> {
     state.index.catch_up()?;
-    let (index, accesses) = {
+    let (index, accesses, cited_by) = {
         let idx = state.index.read()?;
         let first = idx.evidence(digest).first().copied().ok_or_else(|| {
             ApiError::NotFound(format!(
@@ -60,12 +64,19 @@ fn describe(state: &AppState, digest: &BlobDigest) -> Result<Described, ApiError
                  describes it"
             ))
         })?;
-        let accesses = idx
-            .referencing(first)
-            .into_iter()
-            .filter(|i| idx.kind_of(*i) == Some(Kind::EvidenceAccess))
-            .collect();
-        (first, accesses)
+        let referencing = idx.referencing(first);
+        let of_kind = |kind| {
+            referencing
+                .iter()
+                .copied()
+                .filter(|i| idx.kind_of(*i) == Some(kind))
+                .collect::<Vec<_>>()
+        };
+        (
+            first,
+            of_kind(Kind::EvidenceAccess),
+            of_kind(Kind::IncidentReport),
+        )
     };
     let record = read_record(state, index)?;
     let filer = state
@@ -75,6 +86,7 @@ fn describe(state: &AppState, digest: &BlobDigest) -> Result<Described, ApiError
             ApiError::Internal(format!("the author of record {index} is not a member"))
         })?;
     let hash = record.hash();
+    let filed_at = record.time();
     let truce_core::Body::EvidenceSubmit(submit) = record.into_body() else {
         return Err(ApiError::Internal(format!(
             "record {index} is indexed as evidence but is not an evidence.submit"
@@ -84,14 +96,16 @@ fn describe(state: &AppState, digest: &BlobDigest) -> Result<Described, ApiError
         index,
         hash,
         submit,
+        filed_at,
         filer,
         accesses,
+        cited_by,
     })
 }
 
 /// Whether `caller` may read the described blob, as `crate::access`
 /// decides, in HTTP terms.
-fn authorise(state: &AppState, caller: &Caller, d: &Described) -> Result<(), ApiError> {
+pub(super) fn authorise(state: &AppState, caller: &Caller, d: &Described) -> Result<(), ApiError> {
     let decision = evidence_decision(
         caller.0.as_ref(),
         d.submit.confidentiality,
@@ -135,7 +149,7 @@ fn has_access_record(state: &AppState, session: &Session, d: &Described) -> Resu
 
 /// Opens the blob and checks it against its digest (unless it was checked
 /// and has not changed since).
-fn open_checked(
+pub(super) fn open_checked(
     state: &AppState,
     digest: &BlobDigest,
     described: u64,
@@ -178,7 +192,7 @@ fn open_checked(
     Ok((file, stamp.len))
 }
 
-fn io_error(e: io::Error) -> ApiError {
+pub(super) fn io_error(e: io::Error) -> ApiError {
     ApiError::Internal(format!("blob i/o: {e}"))
 }
 

@@ -15,16 +15,23 @@
 //! log itself.
 //!
 //! `upload.rs` takes blobs in, `download.rs` serves them (whose decision of
-//! who may read is `crate::access`'s), `ranges.rs` reads `Range` headers,
+//! who may read is `crate::access`'s), `metadata.rs` and `thumbnail.rs`
+//! serve what is derived from them (kept by `derived.rs`) to the same
+//! readers, `ranges.rs` reads `Range` headers,
 //! `names.rs` makes the headers that name a file and `errors.rs` says what a
 //! failure means to the client; `crate::verified_blobs` remembers which
 //! stored blobs were checked.
 
+mod derived;
 mod download;
 mod errors;
+mod metadata;
 mod names;
 mod ranges;
+mod thumbnail;
 mod upload;
 
 pub use download::{__path_download, download};
+pub use metadata::{__path_metadata, EvidenceMetadata, metadata};
+pub use thumbnail::{__path_thumbnail, thumbnail};
 pub use upload::{__path_upload, Stored, UploadParams, upload};

@@ -4,7 +4,7 @@
 // late-added clauses marked, signatures and whether it is in force. Party
 // members with the signing capability take positions and sign here.
 import { api } from "../api.js";
-import { t } from "../i18n.js";
+import { intlOptions, isRtl, locale, t } from "../i18n.js";
 import * as session from "../session.js";
 import { capabilities, submit } from "../records.js";
 import { dateTime, number, participantName } from "../format.js";
@@ -124,7 +124,7 @@ export async function render(main, params, context) {
         <div>
           <article class="card">
             <h2>${t("agreement.matrix", { n: selected.number })}</h2>
-            <p class="meta">${t("agreement.agreed", { agreed: number(selected.agreed_clauses), total: number(selected.clauses.length) })}${selected.author ? ` · ${t("agreement.proposed_by", { party: participantName(selected.author, context.participants), date: dateTime(selected.at) })}` : ""}</p>
+            <p class="meta">${t("agreement.agreed", { agreed: number(selected.agreed_clauses), count: selected.clauses.length })}${selected.author ? ` · ${t("agreement.proposed_by", { party: participantName(selected.author, context.participants), date: dateTime(selected.at) })}` : ""}</p>
             ${selected.illustrative ? illustrativeNote(selected) : ""}
             <div class="table-scroll">${matrixTable(selected, parties, context)}</div>
           </article>
@@ -168,10 +168,18 @@ export async function render(main, params, context) {
     options: {
       animation: false,
       maintainAspectRatio: false,
-      scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+      // Right to left, time runs from the right and the percentages stand
+      // on the right; numbers are the interface locale's.
+      locale: locale(),
+      scales: {
+        x: { reverse: isRtl() },
+        y: { min: 0, max: 100, position: isRtl() ? "right" : "left", ticks: { callback: (v) => new Intl.NumberFormat(locale(), { style: "percent", ...intlOptions() }).format(v / 100) } },
+      },
       plugins: {
         legend: { display: false },
         tooltip: {
+          rtl: isRtl(),
+          textDirection: isRtl() ? "rtl" : "ltr",
           callbacks: {
             label: (item) => {
               const p = draft.progress[item.dataIndex];

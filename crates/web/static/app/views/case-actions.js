@@ -4,7 +4,8 @@
 // The log's admission rules have the last word; a refusal is shown as given.
 import { t } from "../i18n.js";
 import * as session from "../session.js";
-import { capabilities, submit, uploadEvidence } from "../records.js";
+import { capabilities, evidenceBody, fileDigest, submit as submitNow, uploadEvidence } from "../records.js";
+import { items as queued, submitOrQueue } from "../outbox.js";
 import { participantName } from "../format.js";
 import { onSubmit } from "../forms.js";
 import { DETERMINATIONS, INVESTIGATION_STEPS, STANCES, participantOf } from "../vocabulary.js";
@@ -59,12 +60,21 @@ export function actionsPanel(page, context) {
 export function wireActions(main, page, context) {
   const origin = context.charter.origin;
   const incident = page.case.incident;
+  // Offline (or behind queued records), each is signed now and queued.
+  const title = page.summary?.title ?? "";
+  const submit = (kind, body) => submitOrQueue(() => submitNow(kind, body, origin), { kind, body, origin, participants: context.participants, title });
   const handlers = {
     respond: (f) => submit("incident.response", { incident, stance: f.stance.value, narrative: f.narrative.value.trim() }, origin),
     attach: async (f) => {
+      const file = f.file.files[0];
+      const details = { description: f.description.value.trim(), confidentiality: f.confidentiality.value, incident };
+      const digest = await fileDigest(file);
       const progress = f.querySelector("progress");
-      progress.hidden = false;
-      return uploadEvidence(f.file.files[0], { description: f.description.value.trim(), confidentiality: f.confidentiality.value, incident }, origin, (x) => (progress.value = x));
+      const upload = () => {
+        progress.hidden = false;
+        return uploadEvidence(file, { ...details, digest }, origin, (x) => (progress.value = x));
+      };
+      return submitOrQueue(upload, { kind: "evidence.submit", body: evidenceBody(file, details, digest), origin, files: [{ digest, blob: file, name: file.name }], participants: context.participants, title });
     },
     acknowledge: (f) => submit("evidence.acknowledge", { evidence: f.evidence.value, status: f.status.value, ...(f.note.value.trim() ? { note: f.note.value.trim() } : {}) }, origin),
     investigate: (f) => submit("incident.investigation", { incident, step: f.step.value, details: f.details.value.trim() }, origin),
@@ -73,4 +83,12 @@ export function wireActions(main, page, context) {
     concur: (f) => submit("concurrence", { record: f.finding.value, ...(f.note.value.trim() ? { note: f.note.value.trim() } : {}) }, origin),
   };
   for (const f of main.querySelectorAll("form[data-action]")) onSubmit(f, (form) => handlers[form.dataset.action](form.elements));
+  // An answer signed here and still queued is this side's answer: not offered twice.
+  const s = session.current();
+  queued(s?.member ?? "")
+    .then((list) => {
+      const answering = (r) => r.record.envelope.kind === "incident.response" && r.record.envelope.body.incident === incident;
+      if (list.some((item) => item.signed.some(answering))) main.querySelector("#respond")?.remove();
+    })
+    .catch(() => {});
 }

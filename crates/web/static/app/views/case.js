@@ -13,6 +13,7 @@ import { showConfirmation } from "../forms.js";
 import { dateTime, degrees, number, participantName, shortHash, timeLeft } from "../format.js";
 import { html, fill } from "../html.js";
 import { illustrativeBadge, illustrativeNote, sourceList } from "../attribution.js";
+import { THUMBNAILED, showMetadata, thumbnailUrl } from "../evidence-meta.js";
 
 function casualtyLine(c) {
   if (!c) return "";
@@ -39,7 +40,9 @@ function evidence(body, index) {
   ];
   let viewer = "";
   if (body.confidentiality === "public") {
-    if (body.media_type.startsWith("image/")) viewer = html`<img class="evidence-image" src="${url}" alt="${body.description}" loading="lazy">`;
+    // JPEG and PNG as the server's thumbnail, linking to the file itself.
+    if (THUMBNAILED.has(body.media_type)) viewer = html`<a href="${url}"><img class="evidence-image" src="${thumbnailUrl(body.digest)}" alt="${body.description}" loading="lazy"></a>`;
+    else if (body.media_type.startsWith("image/")) viewer = html`<img class="evidence-image" src="${url}" alt="${body.description}" loading="lazy">`;
     else if (body.media_type === "application/pdf") viewer = html`<object class="evidence-pdf" data="${url}" type="application/pdf" aria-label="${body.description}"><a href="${url}">${t("case.open_file")}</a></object>`;
   } else {
     // Restricted: shown only after the reader signs an evidence.access
@@ -55,6 +58,7 @@ function evidence(body, index) {
         <dt>${t("case.file")}</dt><dd>${body.media_type} · ${number(body.size)} ${t("case.bytes")}${body.confidentiality === "public" ? html` · <a href="${url}" download>${t("case.download")}</a>` : ""}</dd>
         ${capture}
       </dl>
+      <div class="evidence-metadata" data-digest="${body.digest}" data-public="${body.confidentiality === "public" ? "yes" : "no"}"></div>
     </div>`;
 }
 
@@ -81,15 +85,34 @@ function recordBody(kind, body, index, context) {
     case "violation.determination":
       return html`<p>${t("case.consequence_level", { level: body.consequence_level, party: p(body.party) })}</p>${text(body.reasoning)}`;
     case "penalty.decision":
-      return html`<p>${t("case.consequence_level_only", { level: body.consequence_level })}</p>${text(body.measures)}`;
+      // Filled with the report published for this decision, if any (publicReports).
+      return html`<p>${t("case.consequence_level_only", { level: body.consequence_level })}</p>${text(body.measures)}<p class="public-report" data-decision="${index}" hidden></p>`;
     case "violation.response":
-      return html`<p><span class="stance" dir="auto">${body.stance}</span></p>${text(body.text)}`;
+      return html`<p><span class="stance stance-${body.stance}">${t(`stances.${body.stance}`)}</span></p>${text(body.text)}`;
     case "disclosure":
       return html`<p>${t("case.disclosed")}</p>`;
     case "incident.link":
       return html`<p dir="auto">${body.relation}</p>${text(body.note)}`;
     default:
       return "";
+  }
+}
+
+/**
+ * A decided consequence whose schedule step is a public report links to the
+ * report published for it (a `report.publish` naming the decision), served
+ * only if the log rebuilds its digest. As of a past moment, only reports
+ * published by then (the list is a derived view).
+ */
+async function publicReports(main) {
+  const slots = [...main.querySelectorAll(".public-report[data-decision]")];
+  if (slots.length === 0) return;
+  const { reports } = await api.get("/api/v1/reports/published");
+  for (const slot of slots) {
+    const mine = reports.filter((r) => String(r.decision) === slot.dataset.decision);
+    if (mine.length === 0) continue;
+    fill(slot, html`${mine.map((r, i) => html`${i ? " · " : ""}<a href="${r.href}" download>${t("case.public_report", { period: `${r.from.slice(0, 10)} – ${r.to.slice(0, 10)} · ${r.lang} · ${r.format}` })}</a>`)}`);
+    slot.hidden = false;
   }
 }
 
@@ -124,6 +147,8 @@ function wireRestrictedEvidence(main, page, context) {
         const picture = RASTER_IMAGES.has(type) ? URL.createObjectURL(new Blob([bytes], { type })) : null;
         const name = record.record.envelope.body.filename ?? "";
         fill(box, html`${picture ? html`<img class="evidence-image" src="${picture}" alt="">` : ""}<p class="notice success">${t("case.access_logged")} <a href="${download}" download="${name}">${t("case.download")}</a></p>`);
+        const meta = box.closest(".evidence")?.querySelector(".evidence-metadata");
+        if (meta) showMetadata(meta, box.dataset.digest, authorization());
       } catch (error) {
         fill(box.querySelector(".action-error"), html`<div class="notice error" dir="auto">${error.message}</div>`);
         event.target.disabled = false;
@@ -156,7 +181,7 @@ export async function render(main, params, context) {
       </header>
 
       <div class="grid case-grid">
-        <div class="timeline" aria-label="${t("case.records")}">
+        <div class="timeline" role="group" aria-label="${t("case.records")}">
           ${records
             .map((r) => {
               const e = r.record.envelope;
@@ -203,6 +228,8 @@ export async function render(main, params, context) {
     </section>`);
 
   wireRestrictedEvidence(main, page, context);
+  publicReports(main).catch(() => {});
+  for (const box of main.querySelectorAll(".evidence-metadata[data-public=yes]")) showMetadata(box, box.dataset.digest);
   wireActions(main, page, context);
   showConfirmation(main);
 

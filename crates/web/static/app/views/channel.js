@@ -29,7 +29,7 @@ export async function render(main, params, context) {
   fill(main, html`
     <section class="page">
       <header class="page-header"><div><p class="eyebrow">${t("channel.eyebrow")}</p><h1>${t("channel.title")}</h1></div>
-        ${page.overdue_acknowledgments ? html`<span class="badge bad">${t("channel.overdue", { n: page.overdue_acknowledgments })}</span>` : ""}</header>
+        ${page.overdue_acknowledgments ? html`<span class="badge bad">${t("channel.overdue", { count: page.overdue_acknowledgments })}</span>` : ""}</header>
       ${s && s.role !== "observer" ? html`
       <details class="card compose" id="compose"><summary>${t("channel.new")}</summary>
         <form data-action="send">

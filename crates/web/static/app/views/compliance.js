@@ -14,7 +14,7 @@ export async function render(main, _params, context) {
   fill(main, html`
     <section class="page">
       <header class="page-header"><div><p class="eyebrow">${t("compliance.eyebrow")}</p><h1>${t("compliance.title")}</h1></div></header>
-      ${compliance.awaiting_decision.length ? html`<div class="notice restricted" role="status">${t("compliance.awaiting", { n: number(compliance.awaiting_decision.length) })}</div>` : ""}
+      ${compliance.awaiting_decision.length ? html`<div class="notice restricted" role="status">${t("compliance.awaiting", { count: compliance.awaiting_decision.length })}</div>` : ""}
       <div class="scorecard">
         ${compliance.commitments
           .map((c) => {

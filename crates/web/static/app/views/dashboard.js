@@ -45,7 +45,7 @@ export async function render(main, _params, context) {
         <a class="button" href="#/map">${t("dashboard.open_map")}</a>
       </header>
 
-      <div class="status-strip" aria-label="${t("dashboard.status")}">
+      <div class="status-strip" role="group" aria-label="${t("dashboard.status")}">
         <div class="status-item">
           <span class="status-label">${t("dashboard.ceasefire")}</span>
           <strong>${t("dashboard.effective_since", { date: dateTime(context.charter?.effective, "day") })}</strong>
@@ -79,7 +79,7 @@ export async function render(main, _params, context) {
         <article class="card">
           <h2>${t("dashboard.deadlines")}</h2>
           ${upcoming.length ? html`<ul class="list">${upcoming.map((d) => html`<li><a href="#/incidents/${d.index}">${reportTitle(d, context.participants)}</a><span class="meta">${t("dashboard.answer_owed", { party: p(d.accused) })}</span><span class="countdown ${d.left < 86400 ? "soon" : ""}">${timeLeft(d.left)}</span></li>`)}</ul>` : html`<p class="empty">${t("dashboard.no_deadlines")}</p>`}
-          ${overdue.length || overdueAcks ? html`<p class="overdue-summary">${t("dashboard.overdue_summary", { reports: number(overdue.length), acks: number(overdueAcks) })}</p>` : ""}
+          ${overdue.length || overdueAcks ? html`<p class="overdue-summary">${t("dashboard.overdue_summary", { reports: t("dashboard.overdue_reports", { count: overdue.length }), acks: t("dashboard.overdue_acks", { count: overdueAcks }) })}</p>` : ""}
         </article>
 
         <article class="card">

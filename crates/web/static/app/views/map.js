@@ -3,7 +3,7 @@
 // Filters live in the URL, so a filtered view can be linked and shared.
 import { api } from "../api.js";
 import { CASE_STAGES, INCIDENT_TYPES } from "../vocabulary.js";
-import { t } from "../i18n.js";
+import { isRtl, t } from "../i18n.js";
 import { dateTime, number, participantName } from "../format.js";
 import { illustrativeBadge, reportTitle } from "../attribution.js";
 import { html, fill, markup } from "../html.js";
@@ -50,6 +50,34 @@ function apiQuery(f) {
   return q;
 }
 
+/**
+ * The files the incidents page offers, each every incident the filters
+ * select; labelled with the formats' own names, which no language translates.
+ */
+const DOWNLOADS = [
+  ["acled", "ACLED CSV"],
+  ["ucdp", "UCDP GED CSV"],
+  ["geojson", "GeoJSON"],
+];
+
+/** Every incident the filters select, as a file: the server's export (crates/export). */
+function downloadQuery(filters, format) {
+  const q = apiQuery(filters);
+  q.set("format", format);
+  return q;
+}
+
+/**
+ * A place's name as the interface's language writes it, for the crossings
+ * and main cities the catalogs name (Torkham is تورخم in Pashto and Dari,
+ * طورخم in Urdu, Torham in Turkish); the gazetteer's name otherwise.
+ */
+function placeName(name) {
+  const key = `map.places.${name}`;
+  const local = t(key);
+  return local === key ? name : local;
+}
+
 /** Zoom from which district centres are drawn (below it they would crowd the map). */
 const SEATS_FROM_ZOOM = 8;
 
@@ -59,7 +87,7 @@ const SEATS_FROM_ZOOM = 8;
  */
 function placeLabel(place, className, { symbol = "", title } = {}) {
   return L.marker([place.lat_e6 / 1e6, place.lon_e6 / 1e6], {
-    icon: L.divIcon({ className, html: markup(html`<span>${symbol}</span><em dir="auto">${place.name}</em>`), iconSize: null }),
+    icon: L.divIcon({ className, html: markup(html`<span>${symbol}</span><em dir="auto">${placeName(place.name)}</em>`), iconSize: null }),
     keyboard: false,
     ...(title ? { title } : { interactive: false }),
   });
@@ -102,13 +130,18 @@ export async function baseMapLayers(map) {
   map.on("zoomend", showSeats);
   showSeats();
   for (const c of gazetteer.places.filter((p) => p.kind === "crossing")) {
-    placeLabel(c, "crossing-icon", { symbol: "◆", title: `${c.name} — ${t("map.crossing")}` }).addTo(map);
+    placeLabel(c, "crossing-icon", { symbol: "◆", title: `${placeName(c.name)} — ${t("map.crossing")}` }).addTo(map);
   }
 }
 
 /** A map of the border region, with the shipped geometry only. */
 export async function baseMap(element) {
-  const map = L.map(element, { zoomSnap: 0.25, minZoom: 5, maxZoom: 13 });
+  // The map itself is geography and never mirrors; right to left, its
+  // controls do: zoom at the top right (where the page starts), the
+  // attribution at the bottom left.
+  const map = L.map(element, { zoomSnap: 0.25, minZoom: 5, maxZoom: 13, zoomControl: false, attributionControl: false });
+  L.control.zoom({ position: isRtl() ? "topright" : "topleft" }).addTo(map);
+  L.control.attribution({ position: isRtl() ? "bottomleft" : "bottomright" }).addTo(map);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(t("map.attribution"));
   map.fitBounds([[29.0, 60.5], [37.0, 74.5]]);
@@ -124,6 +157,7 @@ export async function render(main, params, context) {
       <header class="page-header">
         <h1>${t("map.title")}</h1>
         <p class="result-count" id="result-count" aria-live="polite"></p>
+        <p class="downloads" id="downloads">${DOWNLOADS.map(([format, label]) => html`<a class="button secondary" data-format="${format}" href="/api/v1/incidents?${downloadQuery(filters, format)}" download>⤓ ${label}</a>`)}</p>
       </header>
       <form class="filters" id="filters" aria-label="${t("map.filters")}">
         <div class="field"><label for="f-from">${t("map.from")}</label><input type="date" id="f-from" name="from" value="${filters.from}"></div>
@@ -138,12 +172,13 @@ export async function render(main, params, context) {
         <div class="field actions"><button type="submit" class="button">${t("map.apply")}</button><a class="button secondary" href="#/map">${t("map.clear")}</a></div>
       </form>
       <div class="map-layout">
-        <div id="map" class="map" role="region" aria-label="${t("map.map_label")}"></div>
+        <p id="map-list-note" class="visually-hidden">${t("map.list_note")}</p>
+        <div id="map" class="map" role="region" aria-label="${t("map.map_label")}" aria-describedby="map-list-note"></div>
         <aside class="incident-list" aria-label="${t("map.list_label")}">
           <ol id="incident-list"></ol>
         </aside>
       </div>
-      <div class="legend" aria-label="${t("map.legend")}">
+      <div class="legend" role="group" aria-label="${t("map.legend")}">
         ${CASE_STAGES.map((s) => html`<span><i class="swatch" data-colour="${STAGE_COLOURS[s]}"></i>${t(`stages.${s}`)}</span>`)}
         <span><i class="crossing-swatch">◆</i>${t("map.crossing")}</span>
         <span><i class="seat-swatch"></i>${t("map.seat")}</span>
@@ -178,7 +213,7 @@ export async function render(main, params, context) {
   } while (cursor && items.length < MAX_ON_MAP);
 
   document.getElementById("result-count").textContent =
-    items.length < total ? t("map.count_capped", { shown: number(items.length), total: number(total) }) : t("map.count", { n: number(total) });
+    items.length < total ? t("map.count_capped", { shown: number(items.length), count: total }) : t("map.count", { count: total });
 
   const list = document.getElementById("incident-list");
   fill(list, items.length

@@ -7,6 +7,7 @@ import * as session from "../session.js";
 import { capabilities, evidenceBody, fileDigest, indexOf, signGroup, submitGroup, uploadBlob } from "../records.js";
 import { baseMap, loadGeodata } from "./map.js";
 import { html, fill } from "../html.js";
+import * as outbox from "../outbox.js";
 
 const PLACE_PRECISIONS = ["exact", "locality", "district", "province"];
 
@@ -79,7 +80,7 @@ export async function render(main, _params, context) {
             <label for="r-place">${t("report.gazetteer")}</label>
             <input id="r-place" list="gazetteer" autocomplete="off" placeholder="${t("report.gazetteer_hint")}">
             <datalist id="gazetteer">${gazetteer.places.map((p) => html`<option value="${p.name}, ${p.admin1 ?? ""}, ${p.country}" ${p.seat ? html`label="${t(`report.seat.${p.seat}`)}"` : ""}></option>`)}</datalist>
-            <div id="report-map" class="pick-map" aria-label="${t("report.map_hint")}"></div>
+            <div id="report-map" class="pick-map" role="region" aria-label="${t("report.map_hint")}"></div>
             <p class="hint">${t("report.map_hint")}</p>
             <div class="row">
               <div><label for="r-lat">${t("report.lat")}</label><input id="r-lat" type="number" step="0.000001" min="-90" max="90" required></div>
@@ -128,7 +129,9 @@ export async function render(main, _params, context) {
     if (!entry) return;
     picked = entry;
     setPoint(entry.lat_e6 / 1e6, entry.lon_e6 / 1e6);
-    map.setView([entry.lat_e6 / 1e6, entry.lon_e6 / 1e6], 9);
+    // Without animation: a zoom still running when the form is sent and the
+    // map removed throws in Leaflet (_leaflet_pos of a pane already gone).
+    map.setView([entry.lat_e6 / 1e6, entry.lon_e6 / 1e6], 9, { animate: false });
     document.getElementById("r-location").value = entry.name;
     document.getElementById("r-place-precision").value = entry.kind === "crossing" ? "exact" : "locality";
     showSeat(entry);
@@ -163,13 +166,17 @@ export async function render(main, _params, context) {
       }
       const origin = context.charter.origin;
       const files = [...document.getElementById("r-files").files];
+      // Offline, or behind records still queued: signed now, sent later.
+      const queue = !navigator.onLine || (await outbox.waiting(session.current().member));
+      const kept = [];
       const uploads = document.getElementById("uploads");
       const evidence = [];
       for (const file of files) {
         const description = document.getElementById("r-evidence-description").value.trim() || file.name;
         const confidentiality = document.getElementById("r-confidentiality").value;
         const digest = await fileDigest(file);
-        if (!uploaded.has(digest)) {
+        if (queue) kept.push({ digest, blob: file, name: file.name });
+        else if (!uploaded.has(digest)) {
           const item = document.createElement("li");
           fill(item, html`<span dir="auto">${file.name}</span><progress max="1" value="0"></progress><span class="state">${t("report.uploading")}</span>`);
           uploads.append(item);
@@ -210,6 +217,12 @@ export async function render(main, _params, context) {
       };
       if (form.elements.accused.value) body.accused = form.elements.accused.value;
       if (form.elements.actor.value.trim()) body.actor = form.elements.actor.value.trim();
+      if (queue) {
+        const parts = [...evidence.map((b) => ({ kind: "evidence.submit", body: b })), { kind: "incident.report", body, cites: true }];
+        await outbox.file({ parts, files: kept, origin, label: { kind: "incident.report", title: body.title }, participants: context.participants });
+        location.hash = "#/outbox";
+        return;
+      }
       const signed = await signGroup(origin, [
         ...evidence.map((b) => ({ kind: "evidence.submit", body: b })),
         { kind: "incident.report", body: (hashes) => ({ ...body, evidence: hashes }) },

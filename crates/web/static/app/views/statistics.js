@@ -2,7 +2,7 @@
 // area, by type and by accused party. Casualties are the reporters' best
 // estimates — claims, not findings — and the page says so.
 import { api } from "../api.js";
-import { t } from "../i18n.js";
+import { isRtl, locale, t } from "../i18n.js";
 import { dateTime, number, participantName } from "../format.js";
 import { html, fill } from "../html.js";
 
@@ -37,8 +37,17 @@ function chart(canvas, buckets, context, { horizontal = false, stacked = false }
       animation: false,
       maintainAspectRatio: false,
       indexAxis: horizontal ? "y" : "x",
-      scales: { x: { stacked }, y: { stacked, beginAtZero: true, ticks: { precision: 0 } } },
-      plugins: { legend: { position: "bottom" } },
+      // Numbers in the interface's locale; right to left, the first week or
+      // the bars' base is on the right and the value axis stands there too.
+      locale: locale(),
+      scales: {
+        x: { stacked, reverse: isRtl(), ...(horizontal ? { ticks: { precision: 0, callback: number } } : {}) },
+        y: { stacked, beginAtZero: true, position: isRtl() ? "right" : "left", ...(horizontal ? {} : { ticks: { precision: 0, callback: number } }) },
+      },
+      plugins: {
+        legend: { position: "bottom", rtl: isRtl(), textDirection: isRtl() ? "rtl" : "ltr" },
+        tooltip: { rtl: isRtl(), textDirection: isRtl() ? "rtl" : "ltr" },
+      },
     },
   });
 }
@@ -82,9 +91,9 @@ export async function render(main, _params, context) {
   fill(main, html`
     <section class="page wide">
       <header class="page-header"><div><p class="eyebrow">${t("statistics.eyebrow")}</p><h1>${t("statistics.title")}</h1></div>
-        <p class="meta">${t("statistics.total", { n: number(total) })}</p></header>
+        <p class="meta">${t("statistics.total", { count: total })}</p></header>
       <p class="notice">${t("statistics.claims")}</p>
-      ${illustrative ? html`<p class="notice illustrative" data-illustrative="${illustrative}">${t("statistics.illustrative", { n: number(illustrative), total: number(total) })}</p>` : ""}
+      ${illustrative ? html`<p class="notice illustrative" data-illustrative="${illustrative}">${t("statistics.illustrative", { count: illustrative, total: number(total) })}</p>` : ""}
       <article class="card"><h2>${t("statistics.by_week")}</h2><div class="chart-box tall"><canvas id="chart-week" role="img" aria-label="${t("statistics.by_week")}"></canvas></div>
         <details><summary>${t("statistics.as_table")}</summary>${table(week, context)}</details></article>
       <div class="grid two">

@@ -8,7 +8,7 @@
 import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { checkLog, forget, pinGiven, pinned, seen, TrustError } from "../trust.js";
-import { dateTime, number } from "../format.js";
+import { dateTime } from "../format.js";
 import { html, fill } from "../html.js";
 
 /** Shows (or clears) the banner above every page. */
@@ -64,7 +64,7 @@ export async function render(main) {
             <dt>${t("trust.log_key")}</dt><dd><code id="pinned-log-key" dir="ltr">${held?.log_key ?? t("common.none")}</code></dd>
             <dt>${t("trust.how")}</dt><dd>${held ? t(`trust.how_${held.how === "given" ? "given" : "first_use"}`, { at: dateTime(held.at) }) : t("common.none")}</dd>
             <dt>${t("trust.founders")}</dt><dd>${result ? result.trusted.signers.join(", ") : "—"}</dd>
-            <dt>${t("trust.last_seen")}</dt><dd id="last-seen">${last ? t("trust.seen_size", { size: number(last.size) }) : "—"}</dd>
+            <dt>${t("trust.last_seen")}</dt><dd id="last-seen">${last ? t("trust.seen_size", { count: last.size }) : "—"}</dd>
           </dl>
           <p class="hint">${t("trust.hint")}</p>
         </article>

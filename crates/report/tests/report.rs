@@ -1,0 +1,273 @@
+//! Reports of the Istanbul 2025 scenario: what they say, that they cite,
+//! that they are the same bytes every time, and that the PDF is real text
+//! (checked with poppler's `pdftotext` and `pdftoppm`).
+
+// Test helpers outside #[test] functions: a failure is the test's answer.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+use truce_core::derive::Logged;
+use truce_report::{Block, Checkpoint, Format, Lang, Period, ReportError, build, render};
+use truce_scenario::ORIGIN;
+use truce_tlog::Hash;
+use truce_tlog::note::NoteSigner;
+
+fn records() -> &'static Vec<Logged> {
+    static RECORDS: OnceLock<Vec<Logged>> = OnceLock::new();
+    RECORDS.get_or_init(|| {
+        let mut rng = StdRng::seed_from_u64(7);
+        let log_key = NoteSigner::generate(ORIGIN, &mut rng).unwrap();
+        let mut records = Vec::new();
+        truce_scenario::build(&log_key.verifier(), &mut rng, &mut |record, _| {
+            records.push(Logged {
+                index: records.len() as u64,
+                record,
+            });
+            Ok(())
+        })
+        .unwrap();
+        records
+    })
+}
+
+fn checkpoint() -> Checkpoint {
+    Checkpoint {
+        size: records().len() as u64,
+        root: Hash::from_hex(&"ab".repeat(32)).unwrap(),
+        cosigners: vec!["afghanistan".into(), "pakistan".into()],
+    }
+}
+
+fn week() -> Period {
+    Period::parse("2025-10-25T00:00:00Z", "2025-11-01T00:00:00Z").unwrap()
+}
+
+fn day() -> Period {
+    Period::parse("2025-10-28T00:00:00Z", "2025-10-29T00:00:00Z").unwrap()
+}
+
+fn bytes(period: Period, lang: Lang, format: Format) -> Vec<u8> {
+    let report = build(records(), &checkpoint(), period, lang).unwrap();
+    render(&report, format).unwrap()
+}
+
+#[test]
+fn the_same_prefix_period_and_language_give_the_same_bytes() {
+    for lang in [Lang::En, Lang::Ar] {
+        for format in Format::ALL {
+            let a = bytes(week(), lang, format);
+            let b = bytes(week(), lang, format);
+            assert!(a == b, "{lang:?} {format:?} differs between two builds");
+            assert!(a.len() > 2_000, "{lang:?} {format:?}: {} bytes", a.len());
+        }
+    }
+    // And they differ when the period does.
+    assert_ne!(
+        bytes(week(), Lang::En, Format::Markdown),
+        bytes(day(), Lang::En, Format::Markdown)
+    );
+}
+
+#[test]
+fn every_item_cites_records_of_the_prefix_and_the_citations_carry_leaf_hashes() {
+    let report = build(records(), &checkpoint(), week(), Lang::En).unwrap();
+    let mut items = 0;
+    for section in &report.sections {
+        for block in &section.blocks {
+            if let Block::Items(list) = block {
+                for item in list {
+                    items += 1;
+                    for index in &item.cites {
+                        assert!(*index < checkpoint().size, "{}", item.text);
+                        assert!(report.cited.iter().any(|c| c.index == *index));
+                    }
+                }
+            }
+        }
+    }
+    assert!(items > 20, "only {items} items");
+    for c in &report.cited {
+        let record = &records()[c.index as usize].record;
+        assert_eq!(c.hash, record.hash());
+        assert_eq!(c.kind, record.kind());
+    }
+    let md = String::from_utf8(render(&report, Format::Markdown).unwrap()).unwrap();
+    for c in &report.cited {
+        assert!(md.contains(&c.hash.to_hex()), "#{} not listed", c.index);
+    }
+    assert!(
+        md.contains(&"ab".repeat(32)),
+        "the checkpoint's root is named"
+    );
+    assert!(md.contains("afghanistan, pakistan"), "its cosigners too");
+}
+
+#[test]
+fn claims_are_given_as_their_authors_claims_and_illustrative_items_are_marked() {
+    let md = String::from_utf8(bytes(week(), Lang::En, Format::Markdown)).unwrap();
+    let incidents = md
+        .split("## Incidents")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap();
+    let items: Vec<&str> = incidents.lines().filter(|l| l.starts_with("- ")).collect();
+    assert!(!items.is_empty());
+    for item in &items {
+        assert!(item.contains(" reports: "), "not attributed: {item}");
+    }
+    assert!(
+        md.contains("*(illustrative)*"),
+        "the demo's invented parts are marked"
+    );
+    assert!(md.contains("## Casualties as reported"));
+    assert!(md.contains("claims"));
+    // The previous period of the same length is compared.
+    assert!(md.contains("| Type | This period | Previous period |"));
+}
+
+#[test]
+fn a_weekly_report_has_contents_and_a_daily_one_does_not() {
+    let week = String::from_utf8(bytes(week(), Lang::En, Format::Markdown)).unwrap();
+    let day = String::from_utf8(bytes(day(), Lang::En, Format::Markdown)).unwrap();
+    assert!(week.contains("## Contents"));
+    assert!(!day.contains("## Contents"));
+}
+
+#[test]
+fn html_is_self_contained_and_escapes_what_authors_wrote() {
+    let html = String::from_utf8(bytes(week(), Lang::Ar, Format::Html)).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(html.contains("<svg"), "charts and the map are inline SVG");
+    assert!(!html.contains("<script"), "no script");
+    assert!(
+        !html.contains("http://") || !html.contains("src=\"http"),
+        "nothing fetched"
+    );
+    assert!(!html.contains(" src="), "no external resource at all");
+    assert!(html.contains("الملخص"));
+}
+
+#[test]
+fn refuses_records_that_are_not_the_checkpoints_prefix_and_bad_periods() {
+    let mut short = checkpoint();
+    short.size -= 1;
+    assert!(matches!(
+        build(records(), &short, week(), Lang::En),
+        Err(ReportError::NotThePrefix { .. })
+    ));
+    let gap: Vec<Logged> = records().iter().skip(1).cloned().collect();
+    assert!(matches!(
+        build(&gap, &checkpoint(), week(), Lang::En),
+        Err(ReportError::NotThePrefix { .. })
+    ));
+    assert!(Period::parse("2025-11-01T00:00:00Z", "2025-10-01T00:00:00Z").is_err());
+    assert!(Period::parse("2025-01-01T00:00:00Z", "2025-12-01T00:00:00Z").is_err());
+    assert!(Period::parse("yesterday", "2025-12-01T00:00:00Z").is_err());
+}
+
+/// Runs a poppler tool, which the test set-up installs (`./test`).
+fn poppler(tool: &str, args: &[&str]) -> std::process::Output {
+    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!("{tool} (Debian's poppler-utils, installed by ./test --setup-only) did not run: {e}")
+    });
+    assert!(
+        out.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn pdf_text(dir: &Path, name: &str, pdf: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).unwrap();
+    // To look at what the tests check: TRUCE_REPORT_OUT=DIR keeps a copy.
+    if let Some(keep) = std::env::var_os("TRUCE_REPORT_OUT") {
+        std::fs::write(Path::new(&keep).join(name), pdf).unwrap();
+    }
+    let out = poppler("pdftotext", &["-layout", path.to_str().unwrap(), "-"]);
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_pdf_is_real_text_with_page_numbers_contents_and_pages_that_render() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = build(records(), &checkpoint(), week(), Lang::En).unwrap();
+    let pdf = render(&report, Format::Pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_text(dir.path(), "week.pdf", &pdf);
+    assert!(text.contains("Periodic report"));
+    assert!(text.contains("Contents"));
+    assert!(text.contains("Casualties as reported"));
+    let pages = text.matches("Page ").count();
+    assert!(pages >= 3, "{pages} page numbers");
+    assert!(text.contains(&format!("Page 1 of {pages}")));
+    // A cited record's full leaf hash is searchable text.
+    let cited = report.cited.first().unwrap();
+    assert!(
+        text.replace(['\n', ' '], "").contains(&cited.hash.to_hex()),
+        "the leaf hash of #{} is not in the text",
+        cited.index
+    );
+    let fonts = poppler("pdffonts", &[dir.path().join("week.pdf").to_str().unwrap()]);
+    let fonts = String::from_utf8(fonts.stdout).unwrap();
+    assert!(fonts.contains("NotoSans"), "{fonts}");
+    for line in fonts.lines().skip(2) {
+        assert!(line.contains(" yes "), "a font is not embedded: {line}");
+    }
+    let prefix = dir.path().join("page");
+    poppler(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "2",
+            dir.path().join("week.pdf").to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let pngs = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "png")
+        })
+        .count();
+    assert_eq!(pngs, 2);
+}
+
+#[test]
+fn an_arabic_pdf_extracts_as_arabic_and_embeds_naskh() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = bytes(week(), Lang::Ar, Format::Pdf);
+    let text = pdf_text(dir.path(), "ar.pdf", &pdf);
+    for word in ["الملخص", "الحوادث", "الاتفاق", "تقرير"] {
+        assert!(
+            text.contains(word),
+            "{word} not extracted from the Arabic PDF"
+        );
+    }
+    let fonts = poppler("pdffonts", &[dir.path().join("ar.pdf").to_str().unwrap()]);
+    assert!(
+        String::from_utf8(fonts.stdout)
+            .unwrap()
+            .contains("NotoNaskhArabic")
+    );
+}

@@ -1,0 +1,98 @@
+//! A server whose query index is not yet built answers every derived view at
+//! once — 503, `Retry-After`, how far the build has come — rather than hold
+//! the request; once built it answers them, and a few new records are
+//! indexed by the request that finds them.
+
+use crate::support::{Options, a_report, spawn_app_with};
+use truce_core::Kind;
+use truce_server::follower::Gate;
+
+/// Derived views: each reads the query index.
+const VIEWS: &[&str] = &[
+    "/api/v1/incidents",
+    "/api/v1/incidents?accused=pakistan",
+    "/api/v1/statistics",
+    "/api/v1/summary",
+    "/api/v1/drafts",
+    "/api/v1/commitments",
+    "/api/v1/channel",
+    "/api/v1/talks",
+    "/api/v1/reports/published",
+    "/api/v1/as-of",
+];
+
+#[test]
+fn views_answer_503_with_progress_until_the_index_is_built() {
+    let gate = Gate::closed();
+    let app = spawn_app_with(Options {
+        index_gate: Some(gate.clone()),
+        // The scenario is small: so that the build, not the request, is
+        // left to index it.
+        inline_records: Some(3),
+        ..Options::default()
+    });
+    // The checkpoint's second line is the log's size.
+    let note = app.get("/checkpoint").text().unwrap();
+    let size: u64 = note.lines().nth(1).unwrap().parse().unwrap();
+    assert!(size > 3);
+    // A case page (record 1 is no incident, but the index must say so).
+    for path in VIEWS.iter().copied().chain(["/api/v1/incidents/1"]) {
+        let r = app.get(path);
+        assert_eq!(r.status(), 503, "{path}");
+        let retry: u64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(retry >= 1, "{path}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/problem+json")
+        );
+        let problem: serde_json::Value = r.json().unwrap();
+        assert_eq!(problem["type"], "https://truce.example/problems/indexing");
+        assert_eq!(problem["progress"]["indexed"], 0, "{path}");
+        assert_eq!(problem["progress"]["size"], size, "{path}");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("0 of {size} records")),
+            "{problem}"
+        );
+    }
+    // The log itself does not wait for the index.
+    assert_eq!(app.get("/api/v1/records?start=0&limit=5").status(), 200);
+
+    gate.open();
+    // Asked again as the answer says, until the build is done.
+    let first = loop {
+        let r = app.get("/api/v1/incidents");
+        if r.status() == 200 {
+            break r.json::<serde_json::Value>().unwrap();
+        }
+        assert_eq!(r.status(), 503);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    for path in VIEWS {
+        assert_eq!(app.get(path).status(), 200, "{path}");
+    }
+
+    // Steady state: a new record or two are indexed by the next request.
+    for _ in 0..2 {
+        let report = app.sign(
+            "afghanistan.liaison",
+            Kind::IncidentReport,
+            a_report("pakistan"),
+        );
+        let r = app.post_record(&report);
+        assert_eq!(r.status(), 201, "{}", r.text().unwrap());
+    }
+    let now = app.get_json("/api/v1/incidents");
+    assert_eq!(
+        now["total"].as_u64().unwrap(),
+        first["total"].as_u64().unwrap() + 2
+    );
+}
