@@ -13,7 +13,7 @@ use truce_core::admission::{LogState, Signatures};
 use truce_core::kinds::incident::DatasetEvent;
 use truce_core::record::{RecordDraft, RecordError};
 use truce_core::values::{MemberId, Timestamp};
-use truce_core::{Body, Record, Rejection};
+use truce_core::{Body, Record, Rejection, RuleViolation};
 
 /// What became of each report.
 #[derive(Debug, Default)]
@@ -23,8 +23,9 @@ pub struct Checked {
     pub admitted: Vec<(u64, Record)>,
     /// Already in the log (by the dataset's event id): the line and the event.
     pub present: Vec<(u64, DatasetEvent)>,
-    /// Refused by the log's rules: the line and why.
-    pub refused: Vec<(u64, Rejection)>,
+    /// Refused by the log's rules: the line, the column at fault when the
+    /// rule is about one, and why.
+    pub refused: Vec<(u64, Option<&'static str>, Rejection)>,
 }
 
 /// Why nothing could be checked.
@@ -62,6 +63,7 @@ pub fn check(
             checked.present.push((imported.line, event.clone()));
             continue;
         }
+        let accused = imported.report.accused.is_some();
         let draft = RecordDraft {
             log: log.clone(),
             author: author.clone(),
@@ -77,10 +79,32 @@ pub fn check(
         })?;
         match state.admit_with(&record, Signatures::TrustStore) {
             Ok(()) => checked.admitted.push((imported.line, record)),
-            Err(rejection) => checked.refused.push((imported.line, rejection)),
+            Err(rejection) => {
+                let column = column_at_fault(&rejection, accused);
+                checked.refused.push((imported.line, column, rejection))
+            }
         }
     }
     Ok(checked)
+}
+
+/// The column a refusal points at. The log's rules can refuse a report
+/// made from a row only for its accused party (not a participant, not a
+/// party, or the importer's own side): only a file `truce export` wrote
+/// names one, in its `truce_accused` column. A refusal for anything else
+/// (the member's capability, say) is the whole row's.
+fn column_at_fault(rejection: &Rejection, accused: bool) -> Option<&'static str> {
+    match rejection {
+        Rejection::Rule(
+            RuleViolation::AccusesItself
+            | RuleViolation::NotAParty {
+                field: "the accused",
+                ..
+            }
+            | RuleViolation::NotAParticipant(_),
+        ) if accused => Some("truce_accused"),
+        _ => None,
+    }
 }
 
 /// The dataset event a log's leaf was imported from, if it is an imported

@@ -240,7 +240,7 @@ pub fn acled(rows: usize, seed: u64, broken: bool) -> Sample {
                 String::new()
             },
             town.1.to_string(),
-            "Southern Asia".to_owned(),
+            "South Asia".to_owned(),
             town.0.to_owned(),
             town.3.to_owned(),
             town.4.to_owned(),

@@ -24,6 +24,12 @@ pub enum QueryError {
     InvertedTimeRange { from: Timestamp, to: Timestamp },
     #[error("{0:?} is not a cursor this server issued; start again from the first page")]
     Cursor(String),
+    #[error("{0:?} is not a number of degrees")]
+    Degrees(String),
+    #[error("{0} is outside ±180°")]
+    DegreesRange(String),
+    #[error("bbox is south,west,north,east in degrees")]
+    BoxShape,
 }
 
 /// An area on the map in micro-degrees, edges included. As in GeoJSON
@@ -39,6 +45,19 @@ pub struct BoundingBox {
 }
 
 impl BoundingBox {
+    /// `south,west,north,east` in decimal degrees, as the API's `bbox` and
+    /// `truce export --bbox` take it.
+    pub fn parse_degrees(text: &str) -> Result<Self, QueryError> {
+        let parts: Vec<i64> = text
+            .split(',')
+            .map(micro_degrees)
+            .collect::<Result<_, _>>()?;
+        let [south, west, north, east] = parts[..] else {
+            return Err(QueryError::BoxShape);
+        };
+        Self::new(south, west, north, east)
+    }
+
     pub fn new(south: i64, west: i64, north: i64, east: i64) -> Result<Self, QueryError> {
         let lat = |v: i64| i32::try_from(v).ok().filter(|v| v.abs() <= 90_000_000);
         let lon = |v: i64| i32::try_from(v).ok().filter(|v| v.abs() <= 180_000_000);
@@ -176,6 +195,19 @@ pub struct IncidentQuery {
     pub cursor: Option<Cursor>,
     /// Items per page, at most [`MAX_LIMIT`]; 0 counts without listing.
     pub limit: usize,
+}
+
+/// Degrees as typed by a person, to the micro-degrees the index keeps.
+fn micro_degrees(text: &str) -> Result<i64, QueryError> {
+    let degrees: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| QueryError::Degrees(text.to_owned()))?;
+    if !degrees.is_finite() || degrees.abs() > 180.0 {
+        return Err(QueryError::DegreesRange(text.to_owned()));
+    }
+    // A query is not signed bytes: a float is fine at this edge.
+    Ok((degrees * 1e6).round() as i64)
 }
 
 impl Default for IncidentQuery {

@@ -435,9 +435,12 @@ impl From<truce_index::QueryError> for ApiError {
             QueryError::InvertedLatitude { .. } | QueryError::InvertedTimeRange { .. } => {
                 ApiError::Contradictory(e.to_string())
             }
-            QueryError::Latitude(_) | QueryError::Longitude(_) | QueryError::Cursor(_) => {
-                ApiError::BadRequest(e.to_string())
-            }
+            QueryError::Latitude(_)
+            | QueryError::Longitude(_)
+            | QueryError::Cursor(_)
+            | QueryError::Degrees(_)
+            | QueryError::DegreesRange(_)
+            | QueryError::BoxShape => ApiError::BadRequest(e.to_string()),
         }
     }
 }

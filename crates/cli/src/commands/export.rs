@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use truce_core::Body;
+use truce_core::derive::case::CaseStage;
 use truce_core::values::{ParticipantId, Timestamp};
 use truce_export::{Format, Incident, Party};
-use truce_index::{IncidentQuery, Index, MAX_LIMIT};
+use truce_index::{BoundingBox, IncidentQuery, Index, MAX_LIMIT};
 use truce_store::Store;
 
 #[derive(Args)]
@@ -36,6 +37,28 @@ pub struct ExportArgs {
     /// Only incidents in which the reporter holds this participant responsible.
     #[arg(long)]
     accused: Option<String>,
+    /// Only events at or after this time (RFC 3339 UTC).
+    #[arg(long)]
+    from: Option<String>,
+    /// Only events at or before this time (RFC 3339 UTC).
+    #[arg(long)]
+    to: Option<String>,
+    /// Only incidents with a place in this box: south,west,north,east in
+    /// degrees (a west edge east of the east edge crosses the antimeridian).
+    #[arg(long, value_name = "S,W,N,E", allow_hyphen_values = true)]
+    bbox: Option<String>,
+    /// Only incidents this participant reported or is accused in.
+    #[arg(long)]
+    party: Option<String>,
+    /// Only cases at these stages (comma-separated: reported, answered,
+    /// unanswered_past_deadline, under_investigation, finding_pending, found),
+    /// worked out at `--at` (or now).
+    #[arg(long, value_name = "STAGES")]
+    status: Option<String>,
+    /// Only incidents whose title, a place name, the actor or the start of
+    /// the narrative holds this text (any case), as the list's `q`.
+    #[arg(long = "q", value_name = "TEXT")]
+    text: Option<String>,
 }
 
 pub fn run(args: &ExportArgs) -> Result<ExitCode> {
@@ -77,14 +100,54 @@ fn participant(id: &Option<String>, what: &str) -> Result<Option<ParticipantId>>
         .transpose()
 }
 
+fn time(t: &Option<String>, what: &str) -> Result<Option<Timestamp>> {
+    t.as_deref()
+        .map(|t| Timestamp::parse(t).map_err(|e| anyhow!("--{what} {t:?}: {e}")))
+        .transpose()
+}
+
+/// The incidents list's filters, read as the API reads its query (the same
+/// names, lists comma-separated, the same refusals).
+fn query(args: &ExportArgs) -> Result<IncidentQuery> {
+    let mut types = Vec::new();
+    for t in args.types.iter().flat_map(|t| t.split(',')) {
+        match serde_json::from_value(serde_json::Value::String(t.to_owned())) {
+            Ok(t) => types.push(t),
+            Err(_) => bail!("--type {t:?} is not an incident type"),
+        }
+    }
+    let mut status = Vec::new();
+    for s in args.status.iter().flat_map(|s| s.split(',')) {
+        status.push(
+            CaseStage::parse(s).ok_or_else(|| anyhow!("--status {s:?} is not a case status"))?,
+        );
+    }
+    let bbox = args
+        .bbox
+        .as_deref()
+        .map(|b| BoundingBox::parse_degrees(b).map_err(|e| anyhow!("--bbox {b:?}: {e}")))
+        .transpose()?;
+    Ok(IncidentQuery {
+        from: time(&args.from, "from")?,
+        to: time(&args.to, "to")?,
+        bbox,
+        types,
+        party: participant(&args.party, "party")?,
+        reporter: participant(&args.reporter, "reporter")?,
+        accused: participant(&args.accused, "accused")?,
+        status,
+        text: args.text.clone().filter(|q| !q.trim().is_empty()),
+        limit: MAX_LIMIT,
+        ..IncidentQuery::default()
+    })
+}
+
 /// The incident reports the filters select, with the status the query index
 /// gives each at `--at` (the same index and rules the server answers from).
 fn incidents(args: &ExportArgs, store: &dyn Store, format: Format) -> Result<ExitCode> {
-    let at = args
-        .at
-        .as_deref()
-        .map(|t| Timestamp::parse(t).map_err(|e| anyhow!("--at {t:?}: {e}")))
-        .transpose()?;
+    let at = time(&args.at, "at")?;
+    // The filters are checked before the log is read.
+    let mut query = query(args)?;
     let now = match at {
         Some(at) => at,
         None => crate::clock::now()?,
@@ -115,20 +178,6 @@ fn incidents(args: &ExportArgs, store: &dyn Store, format: Format) -> Result<Exi
                 .cloned()
                 .unwrap_or_else(|| id.to_string()),
         })
-    };
-    let mut types = Vec::new();
-    for t in args.types.iter().flat_map(|t| t.split(',')) {
-        match serde_json::from_value(serde_json::Value::String(t.to_owned())) {
-            Ok(t) => types.push(t),
-            Err(_) => bail!("--type {t:?} is not an incident type"),
-        }
-    }
-    let mut query = IncidentQuery {
-        types,
-        reporter: participant(&args.reporter, "reporter")?,
-        accused: participant(&args.accused, "accused")?,
-        limit: MAX_LIMIT,
-        ..IncidentQuery::default()
     };
     let mut selected = Vec::new();
     loop {

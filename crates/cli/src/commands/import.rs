@@ -193,10 +193,12 @@ fn sign_all(
         |draft| draft.sign(&[signer]),
     )?;
     tally.skipped += checked.present.len();
-    for (line, rejection) in checked.refused {
-        tally
-            .rejected
-            .push((line, None, crate::batch::rejected(rejection).to_string()));
+    for (line, column, rejection) in checked.refused {
+        tally.rejected.push((
+            line,
+            column.map(str::to_owned),
+            crate::batch::rejected(rejection).to_string(),
+        ));
     }
     Ok(checked
         .admitted

@@ -378,3 +378,102 @@ fn the_incidents_endpoint_answers_the_same_files() {
         .unwrap();
     assert_eq!(bad.status(), 400);
 }
+
+/// `truce export` takes the incidents list's filters, and selects what the
+/// API selects for the same filters at the same moment.
+#[test]
+fn the_cli_and_the_api_select_the_same_incidents_for_every_filter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let (_server, url) = serve_demo(&dir, None);
+    let at = "2025-10-29T06:00:00Z";
+    let lines = |text: &str| -> Vec<serde_json::Value> {
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let indexes = |lines: &[serde_json::Value]| -> Vec<u64> {
+        lines.iter().map(|l| l["index"].as_u64().unwrap()).collect()
+    };
+    let cli = |flags: &[&str]| {
+        let mut args = vec!["export", "--dir", p(&dir), "--format", "jsonl", "--at", at];
+        args.extend_from_slice(flags);
+        lines(&ok(&args))
+    };
+    let api = |query: &str| {
+        let response = reqwest::blocking::get(format!(
+            "{url}/api/v1/incidents?format=jsonl&at={at}&{query}"
+        ))
+        .unwrap();
+        assert_eq!(response.status(), 200, "{query}");
+        lines(&response.text().unwrap())
+    };
+    let all = cli(&[]);
+    assert!(all.len() > 3, "the demo has incidents as of {at}");
+    assert_eq!(indexes(&all), indexes(&api("")));
+    let first_status = all[0]["status"].as_str().unwrap().to_owned();
+
+    let cases: [(&[&str], &str, bool); 7] = [
+        (
+            &[
+                "--from",
+                "2025-10-26T00:00:00Z",
+                "--to",
+                "2025-10-28T00:00:00Z",
+            ],
+            "from=2025-10-26T00:00:00Z&to=2025-10-28T00:00:00Z",
+            true,
+        ),
+        (&["--bbox", "33,69,35,72"], "bbox=33,69,35,72", true),
+        // Every incident of a two-party border involves Afghanistan: the
+        // party filter is checked here for agreeing with the API's.
+        (&["--party", "afghanistan"], "party=afghanistan", false),
+        (&["--reporter", "pakistan"], "reporter=pakistan", true),
+        (&["--q", "torkham"], "q=torkham", true),
+        (
+            &["--status", &first_status],
+            &format!("status={first_status}"),
+            false,
+        ),
+        (
+            &["--party", "pakistan", "--type", "drone_strike,airstrike"],
+            "party=pakistan&type=drone_strike,airstrike",
+            false,
+        ),
+    ];
+    for (flags, query, narrower) in cases {
+        let from_cli = cli(flags);
+        let ids = indexes(&from_cli);
+        assert_eq!(ids, indexes(&api(query)), "{flags:?} and ?{query}");
+        assert!(!ids.is_empty(), "{flags:?} selects something in the demo");
+        if narrower {
+            assert!(ids.len() < all.len(), "{flags:?} filters");
+        }
+    }
+    // Status is worked out at --at: every row has the stage asked for.
+    assert!(
+        cli(&["--status", &first_status])
+            .iter()
+            .all(|l| l["status"] == first_status.as_str())
+    );
+
+    for (flags, error) in [
+        (
+            &["--bbox", "33,69,35"][..],
+            "bbox is south,west,north,east in degrees",
+        ),
+        (&["--bbox", "36,69,35,72"][..], "is north of its north edge"),
+        (
+            &["--status", "closed"][..],
+            "\"closed\" is not a case status",
+        ),
+        (&["--from", "yesterday"][..], "--from \"yesterday\""),
+    ] {
+        let mut args = vec!["export", "--dir", p(&dir), "--format", "acled"];
+        args.extend_from_slice(flags);
+        let refused = truce(&args);
+        assert!(!refused.status.success(), "{flags:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(error), "{flags:?}: {stderr}");
+    }
+}

@@ -5,7 +5,7 @@
 //! import adding nothing, `truce verify` after; and the round trip export →
 //! import into a fresh mechanism → export.
 
-use crate::support::{Example, example_mechanism, ok, p, submit, truce};
+use crate::support::{Example, example_mechanism, incident_template, ok, p, submit, truce};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Output;
@@ -266,7 +266,7 @@ fn export_then_import_into_a_fresh_mechanism_then_export_gives_the_same_rows() {
 }
 
 #[test]
-fn a_row_the_log_refuses_is_listed_by_its_line() {
+fn a_row_the_log_refuses_is_listed_by_its_line_and_column() {
     let a = example_mechanism();
     let file = a.dir.with_extension("acled.csv");
     std::fs::write(&file, truce_import::sample::acled(5, 3, false).text).unwrap();
@@ -292,7 +292,10 @@ fn a_row_the_log_refuses_is_listed_by_its_line() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(summary(&out)["imported"], 4);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.starts_with("line 4: rejected: "), "{stderr}");
+    assert!(
+        stderr.starts_with("line 4, column truce_accused: rejected: "),
+        "{stderr}"
+    );
     assert!(stderr.contains("party-z"), "{stderr}");
     verified(&b);
 }
@@ -405,4 +408,53 @@ fn an_import_into_a_postgres_log_gives_the_same_export_as_into_sqlite() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A row the log's rules refuse is listed with the column at fault: a file
+/// `truce export` wrote names each row's accused party (`truce_accused`), and
+/// a member cannot import a report that accuses its own side.
+#[test]
+fn a_row_the_logs_rules_refuse_is_listed_with_its_column() {
+    let a = example_mechanism();
+    for (author, accused) in [
+        ("a-liaison", "party-b"),
+        ("a-liaison", "party-b"),
+        ("b-liaison", "party-a"),
+    ] {
+        let out = submit(&a, author, &incident_template(accused));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let file = a.dir.with_extension("acled.csv");
+    std::fs::write(
+        &file,
+        ok(&["export", "--dir", p(&a.dir), "--format", "acled"]),
+    )
+    .unwrap();
+    let b = example_mechanism();
+    let key = b.keys.join("b-liaison.key");
+    let out = truce(&[
+        "import",
+        "--format",
+        "acled",
+        p(&file),
+        "--dir",
+        p(&b.dir),
+        "--key",
+        p(&key),
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "some rows refused");
+    let listed = refused(&out);
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(
+        listed.iter().all(|(_, column)| column == "truce_accused"),
+        "{listed:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("report_accuses_its_author"), "{stderr}");
+    assert_eq!(summary(&out)["would_import"], 1);
 }

@@ -62,6 +62,19 @@ impl CaseStage {
         CaseStage::Found,
     ];
 
+    /// The stage by its name in the API (`unanswered_past_deadline`).
+    pub fn parse(name: &str) -> Option<CaseStage> {
+        Some(match name {
+            "reported" => CaseStage::Reported,
+            "answered" => CaseStage::Answered,
+            "unanswered_past_deadline" => CaseStage::UnansweredPastDeadline,
+            "under_investigation" => CaseStage::UnderInvestigation,
+            "finding_pending" => CaseStage::FindingPending,
+            "found" => CaseStage::Found,
+            _ => return None,
+        })
+    }
+
     /// Whether the case still waits on someone: every stage until a finding counts.
     pub fn is_open(&self) -> bool {
         *self != CaseStage::Found
@@ -334,5 +347,21 @@ impl CaseView {
     /// The finding that decides the case: the latest one that counts.
     pub fn decisive_finding(&self) -> Option<&FindingView> {
         self.findings.iter().rev().find(|f| f.counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CaseStage;
+
+    #[test]
+    fn a_stage_parses_from_the_name_the_api_gives_it() {
+        for stage in CaseStage::ALL {
+            let name = serde_json::to_value(stage).expect("a stage serialises");
+            let name = name.as_str().expect("as a string");
+            assert_eq!(CaseStage::parse(name), Some(stage), "{name}");
+        }
+        assert_eq!(CaseStage::parse("Found"), None);
+        assert_eq!(CaseStage::parse("closed"), None);
     }
 }

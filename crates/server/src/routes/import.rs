@@ -197,18 +197,23 @@ pub async fn preview(
                 reason: r.reason.to_string(),
                 code: None,
             })
-            .chain(checked.refused.into_iter().map(|(line, rejection)| {
-                let code = match &rejection {
-                    Rejection::Rule(violation) => Some(violation.code().to_string()),
-                    _ => None,
-                };
-                RejectedRow {
-                    line,
-                    column: None,
-                    reason: rejection.to_string(),
-                    code,
-                }
-            }))
+            .chain(
+                checked
+                    .refused
+                    .into_iter()
+                    .map(|(line, column, rejection)| {
+                        let code = match &rejection {
+                            Rejection::Rule(violation) => Some(violation.code().to_string()),
+                            _ => None,
+                        };
+                        RejectedRow {
+                            line,
+                            column: column.map(str::to_owned),
+                            reason: rejection.to_string(),
+                            code,
+                        }
+                    }),
+            )
             .collect();
         rejected.sort_by_key(|r| r.line);
         Ok(Json(ImportPreview {

@@ -95,32 +95,9 @@ pub enum GroupBy {
     Reporter,
 }
 
-fn micro_degrees(text: &str) -> Result<i64, ApiError> {
-    let degrees: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::BadRequest(format!("{text:?} is not a number of degrees")))?;
-    if !degrees.is_finite() || degrees.abs() > 180.0 {
-        return Err(ApiError::BadRequest(format!("{text} is outside ±180°")));
-    }
-    // Query parameters are not signed bytes: a float is fine at this edge.
-    Ok((degrees * 1e6).round() as i64)
-}
-
 fn stage(name: &str) -> Result<CaseStage, ApiError> {
-    Ok(match name {
-        "reported" => CaseStage::Reported,
-        "answered" => CaseStage::Answered,
-        "unanswered_past_deadline" => CaseStage::UnansweredPastDeadline,
-        "under_investigation" => CaseStage::UnderInvestigation,
-        "finding_pending" => CaseStage::FindingPending,
-        "found" => CaseStage::Found,
-        other => {
-            return Err(ApiError::BadRequest(format!(
-                "{other:?} is not a case status"
-            )));
-        }
-    })
+    CaseStage::parse(name)
+        .ok_or_else(|| ApiError::BadRequest(format!("{name:?} is not a case status")))
 }
 
 /// A comma-separated list (OpenAPI `style: form, explode: false`). A
@@ -147,18 +124,11 @@ impl IncidentParams {
     }
 
     fn query(&self) -> Result<IncidentQuery, ApiError> {
-        let bbox = match &self.bbox {
-            None => None,
-            Some(b) => {
-                let parts: Vec<i64> = b.split(',').map(micro_degrees).collect::<Result<_, _>>()?;
-                let [south, west, north, east] = parts[..] else {
-                    return Err(ApiError::BadRequest(
-                        "bbox is south,west,north,east in degrees".into(),
-                    ));
-                };
-                Some(BoundingBox::new(south, west, north, east).map_err(ApiError::from)?)
-            }
-        };
+        let bbox = self
+            .bbox
+            .as_deref()
+            .map(BoundingBox::parse_degrees)
+            .transpose()?;
         Ok(IncidentQuery {
             from: self.from,
             to: self.to,

@@ -36,3 +36,23 @@ test("the incidents page downloads what its filters select", async () => {
   assertClean(problems);
   await context.close();
 });
+
+test("shown as of a past moment, the incidents page downloads that moment's incidents", async () => {
+  const { page, problems, context } = await user(browser);
+  await open(page, "#/map");
+  await page.waitForSelector("#incident-list li");
+  const now = await page.$$eval("#incident-list li a", (as) => as.map((a) => a.dataset.index));
+  const at = "2025-10-27T00:00:00Z";
+  await open(page, `#/map?at=${at}`);
+  await page.waitForSelector("#incident-list li");
+  const then = await page.$$eval("#incident-list li a", (as) => as.map((a) => a.dataset.index));
+  assert.ok(then.length > 0 && then.length < now.length, `${then.length} incidents as of ${at}, ${now.length} now`);
+  const href = await page.$eval("#downloads a[data-format=acled]", (a) => a.getAttribute("href"));
+  assert.equal(href, `/api/v1/incidents?format=acled&at=${at}`);
+  const csv = await (await page.request.get(new URL(href, page.url()).href)).text();
+  const rows = csv.trim().split("\n").slice(1);
+  const indexes = rows.map((r) => r.match(/,(\d+),([0-9a-f]{64}),\d+,[a-z_]+,/)?.[1]);
+  assert.deepEqual(indexes.sort(), [...then].sort(), "the rows are the incidents the page lists as of then");
+  assertClean(problems);
+  await context.close();
+});

@@ -26,7 +26,7 @@ function acledFile(run) {
   const common = {
     year: 2025, time_precision: 1, disorder_type: "Political violence", event_type: "Battles", sub_event_type: "Armed clash",
     actor1: "Military Forces of Afghanistan (2021-)", inter1: "State forces", actor2: "Unidentified Armed Group", inter2: "Rebel group",
-    interaction: "State forces-Rebel group", iso: 4, region: "Southern Asia", country: "Afghanistan", admin1: "Nangarhar",
+    interaction: "State forces-Rebel group", iso: 4, region: "South Asia", country: "Afghanistan", admin1: "Nangarhar",
     geo_precision: 1, source: "Pajhwok Afghan News", source_scale: "National", fatalities: 0, timestamp: 1762300800,
   };
   const rows = [

@@ -2,6 +2,7 @@
 // geometry shipped with the server (Natural Earth) — no tiles, no network.
 // Filters live in the URL, so a filtered view can be linked and shared.
 import { api } from "../api.js";
+import { apiPath } from "../asof.js";
 import { CASE_STAGES, INCIDENT_TYPES } from "../vocabulary.js";
 import { isRtl, t } from "../i18n.js";
 import { dateTime, number, participantName } from "../format.js";
@@ -60,7 +61,11 @@ const DOWNLOADS = [
   ["geojson", "GeoJSON"],
 ];
 
-/** Every incident the filters select, as a file: the server's export (crates/export). */
+/**
+ * Every incident the filters select, as a file: the server's export
+ * (crates/export). The link goes through apiPath, so that a page shown as of
+ * a past moment downloads that moment's incidents, as it lists them.
+ */
 function downloadQuery(filters, format) {
   const q = apiQuery(filters);
   q.set("format", format);
@@ -157,7 +162,7 @@ export async function render(main, params, context) {
       <header class="page-header">
         <h1>${t("map.title")}</h1>
         <p class="result-count" id="result-count" aria-live="polite"></p>
-        <p class="downloads" id="downloads">${DOWNLOADS.map(([format, label]) => html`<a class="button secondary" data-format="${format}" href="/api/v1/incidents?${downloadQuery(filters, format)}" download>⤓ ${label}</a>`)}</p>
+        <p class="downloads" id="downloads">${DOWNLOADS.map(([format, label]) => html`<a class="button secondary" data-format="${format}" href="${apiPath(`/api/v1/incidents?${downloadQuery(filters, format)}`)}" download>⤓ ${label}</a>`)}</p>
       </header>
       <form class="filters" id="filters" aria-label="${t("map.filters")}">
         <div class="field"><label for="f-from">${t("map.from")}</label><input type="date" id="f-from" name="from" value="${filters.from}"></div>
