@@ -21,6 +21,9 @@ use truce_core::values::Timestamp;
 use truce_tlog::Hash;
 
 const CLAUSES_NOTE: &str = "Clause texts illustrative: the reports give no draft text.";
+/// Pakistan's comment on the reciprocal guarantees of versions 5 and 6.
+const GUARANTEES_REJECTED: &str =
+    "Pakistan asks written guarantees of Afghanistan and is not ready to give its own.";
 const POSITION_NOTE: &str = "Positions illustrative; near-agreements \"four or five times\", undone by instructions from Kabul, are as sources close to the Afghan side and Pakistan's defence minister told the press.";
 
 /// The text of clause `id` as it stands in version `v`, or `None` if the
@@ -191,7 +194,9 @@ fn rounds() -> [Round; 6] {
             tabled_at: at!(2025-10-28 18:00),
             note: "Written guarantees made reciprocal; third-country flights referred to the committee.",
             pakistan_at: at!(2025-10-28 19:30),
-            pakistan_rejects: &[],
+            // "Both sides wanted written guarantees from the other and
+            // neither was ready to give them" (a diplomatic source, MNTV).
+            pakistan_rejects: &[("guarantees", GUARANTEES_REJECTED)],
             afghanistan_at: at!(2025-10-28 21:00),
             afghanistan_reserves: &["guarantees"],
             withdrawal: Some((
@@ -204,7 +209,7 @@ fn rounds() -> [Round; 6] {
             tabled_at: at!(2025-10-29 0:30),
             note: "Final draft; a review clause added.",
             pakistan_at: at!(2025-10-29 1:30),
-            pakistan_rejects: &[],
+            pakistan_rejects: &[("guarantees", GUARANTEES_REJECTED)],
             afghanistan_at: at!(2025-10-29 2:00),
             // Five reserved of ten: the final draft is not a near-agreement,
             // so there are five, as Afghan-side sources counted "four or five times".

@@ -37,8 +37,10 @@ struct Participant {
 
 /// Real public figures appear only as display names of delegation heads (and
 /// the host); every other member is a role, not an invented person. A named
-/// figure signs only the charter, drafts and positions as head of delegation
-/// (all illustrative acts), never words the reports give to someone else.
+/// figure signs, as head of delegation, only acts the demo marks as
+/// illustrative with who signs them — the charter, the Doha commitments, the
+/// written demands and replies, drafts, positions and the members it adds —
+/// never words the reports give to someone else.
 const FOUNDERS: [Participant; 4] = [
     Participant {
         id: PAKISTAN,

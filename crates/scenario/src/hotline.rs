@@ -1,6 +1,6 @@
 //! The channel between the parties' liaison officers: urgent messages about
-//! the incidents, a reply, receipts, and one urgent message never
-//! acknowledged. Every message is illustrative: the reports mention no hotline.
+//! the incidents, a reply, receipts, and two urgent messages never
+//! acknowledged, one each way (an invented failure weighs on both sides alike). Every message is illustrative: the reports mention no hotline.
 //! The messages of 24-26 October, before the charter, are the liaison
 //! officers' hotline as it ran during the talks, entered after the charter at
 //! their dates (back-filled); none of them says the mechanism existed then.
@@ -66,7 +66,7 @@ pub fn infiltration_alert(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
         json!({
             "to": [AFGHANISTAN],
             "subject": "Infiltration attempts in Kurram and North Waziristan",
-            "text": "Pakistan's military reports two infiltration attempts across the border, in Kurram and in North Waziristan, during the talks. Pakistan asks Afghanistan to act at once against the militants, whom it names as TTP, on the Afghan side of the border.",
+            "text": "Pakistan's military reports two infiltration attempts across the border, in Kurram and in North Waziristan, during the talks. Pakistan asks Afghanistan to act at once against the militants on the Afghan side of the border.",
             "urgent": true,
             "illustrative": NOTE,
         }),
@@ -123,5 +123,25 @@ pub fn border_fire_alert(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
         }),
     )?;
     receipt(log, AF_LIAISON, at!(2025-11-03 6:31), message, "delivered")?;
+    Ok(message)
+}
+
+/// 4 November: Afghanistan's urgent message about the drone it reports over
+/// Kabul, delivered but never acknowledged — as Pakistan's of 3 November
+/// went unacknowledged by Afghanistan.
+pub fn kabul_drone_alert(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
+    let message = log.post(
+        AF_LIAISON,
+        at!(2025-11-04 6:20),
+        Kind::ChannelMessage,
+        json!({
+            "to": [PAKISTAN],
+            "subject": "Drone over Kabul",
+            "text": "Afghanistan reports a drone over Kabul last night, which it says entered Afghan airspace through Pakistan, and asks Pakistan to answer through the mechanism.",
+            "urgent": true,
+            "illustrative": "Message illustrative, as is the absence of an acknowledgment.",
+        }),
+    )?;
+    receipt(log, PK_LIAISON, at!(2025-11-04 6:21), message, "delivered")?;
     Ok(message)
 }

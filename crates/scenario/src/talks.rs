@@ -94,7 +94,7 @@ pub fn doha_round(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
 
 /// Each side's Doha undertaking, in the terms the other side asks it to keep.
 pub fn doha_commitments(log: &mut Log<'_>) -> Result<(Hash, Hash), ScenarioError> {
-    let note = "Wording illustrative: the reports give the ceasefire agreed in Doha, not its clauses; this states the side's undertaking in the terms the other side demanded.";
+    let note = "Wording and signer illustrative: the reports give the Doha ceasefire, agreed by ministers, not its clauses or signers; signed here by the side's head of delegation in Istanbul.";
     let pakistan = log.post(
         PK_HEAD,
         at!(2025-10-19 12:00),
@@ -143,7 +143,7 @@ pub fn istanbul_day1(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
         json!({
             "title": "Istanbul technical talks, day 1 (Saturday 25 October)",
             "place": "Istanbul, Türkiye",
-            "start": at!(2025-10-25 7:00),
+            "start": at!(2025-10-25 4:00),
             "end": at!(2025-10-25 20:00),
             "attendees": istanbul_attendees(),
             "summary": "Technical talks hosted by Türkiye (its intelligence chief, İbrahim Kalın, hosting) and co-mediated by Qatar, described as \"technical\": intelligence and security officials drafting a mechanism to monitor and prevent cross-border attacks, to be approved later by political leaders. Each side set out its demands in writing.",
@@ -226,7 +226,7 @@ pub fn replies(log: &mut Log<'_>) -> Result<(), ScenarioError> {
         json!({
             "category": "reply",
             "title": "Afghanistan's reply to Pakistan's demands",
-            "text": "Afghanistan answers that the militants attacking Pakistan are Pakistani nationals and therefore outside Kabul's control, and that it cannot be asked to control another country's citizens. It maintains its demand for an end to drone strikes and airspace violations and for respect for Afghan sovereignty.",
+            "text": "Afghanistan answers that the militants attacking Pakistan are Pakistani nationals and therefore outside Kabul's control. It maintains its demand for an end to drone strikes and airspace violations and for respect for Afghan sovereignty.",
             "on_behalf_of": [AFGHANISTAN],
             "sources": [
                 says(MNTV, "The Afghan team argued that the militants attacking Pakistan were Pakistani nationals and therefore outside Kabul’s control."),
@@ -238,17 +238,19 @@ pub fn replies(log: &mut Log<'_>) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-/// Day 2 (Sunday 26 October), running past midnight.
+/// Day 2 (Sunday 26 October). Times are UTC (Istanbul is three hours
+/// ahead): the two days run from 07:00 to late evening in Istanbul, more than
+/// the reported 30 hours together, and day 2 ends on the Sunday.
 pub fn istanbul_day2(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
     session(
         log,
         TR_SECRETARIAT,
-        at!(2025-10-27 1:30),
+        at!(2025-10-26 21:00),
         json!({
             "title": "Istanbul technical talks, day 2 (Sunday 26 October)",
             "place": "Istanbul, Türkiye",
-            "start": at!(2025-10-26 7:00),
-            "end": at!(2025-10-27 1:00),
+            "start": at!(2025-10-26 4:00),
+            "end": at!(2025-10-26 20:30),
             "attendees": istanbul_attendees(),
             "summary": "The talks continued into Sunday. Both sides exchanged written responses to each other's demands, and Pakistan, as reported, presented photographic and documentary evidence. No agreement on measures against militant sanctuaries. By Monday, reports put the first two sessions at more than 30 hours in all. Pakistani officials' account of the Afghan side's conduct is quoted in the sources as reported.",
             "outcome": "No agreement on measures against sanctuaries",
@@ -273,8 +275,8 @@ pub fn istanbul_day3(log: &mut Log<'_>) -> Result<Hash, ScenarioError> {
         json!({
             "title": "Istanbul technical talks, day 3 (Monday 27 October): brief collapse",
             "place": "Istanbul, Türkiye",
-            "start": at!(2025-10-27 8:00),
-            "end": at!(2025-10-27 23:00),
+            "start": at!(2025-10-27 5:00),
+            "end": at!(2025-10-27 20:30),
             "attendees": istanbul_attendees(),
             "summary": "A third round met on Monday and ended without an agreement. Tensions flared on day three and the talks briefly collapsed; Turkish intelligence officials pressed both sides to resume, and the talks were set to resume on Tuesday.",
             "outcome": "No agreement; talks to resume on Tuesday",

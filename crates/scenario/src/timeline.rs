@@ -58,6 +58,7 @@ pub fn run(
     ground::border_fire(log)?;
     hotline::border_fire_alert(log)?;
     ground::kabul_airspace(log)?;
+    hotline::kabul_drone_alert(log)?;
     ground::findings(log, &crossings, paktika_drone)?;
     cast::rotate_qatar_analyst(log, rng)?;
 

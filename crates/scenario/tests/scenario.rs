@@ -12,6 +12,7 @@ use rand::rngs::StdRng;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use truce_core::derive::case::{CaseStage, ResponseState, all_cases};
+use truce_core::derive::draft::Cell;
 use truce_core::derive::{LogView, Logged, channel, compliance, draft};
 use truce_core::kinds::common::{BlobDigest, Source};
 use truce_core::kinds::session::StatementCategory;
@@ -238,15 +239,53 @@ fn the_draft_comes_close_is_withdrawn_and_ends_unsigned() {
     // "No signed agreement" (MNTV); "the Afghan side did not sign the final
     // draft" (a senior security source): no version carries a signature.
     assert!(d.versions.iter().all(|v| v.signatures.is_empty()));
+    // "Both sides wanted written guarantees from the other and neither was
+    // ready to give them" (a diplomatic source, MNTV): once the guarantees
+    // are reciprocal, neither side accepts them.
+    let reciprocal: Vec<_> = d
+        .versions
+        .iter()
+        .filter(|v| {
+            v.clauses.iter().any(|c| {
+                c.id.as_str() == "guarantees" && c.text.as_str().starts_with("Each party gives")
+            })
+        })
+        .collect();
+    assert!(!reciprocal.is_empty());
+    for v in reciprocal {
+        let cells = v
+            .matrix
+            .iter()
+            .find(|(id, _)| id.as_str() == "guarantees")
+            .map(|(_, cells)| cells)
+            .expect("the guarantees clause has positions");
+        assert_eq!(
+            cells.len(),
+            2,
+            "both sides took a position on version {}",
+            v.number
+        );
+        assert!(
+            cells.values().all(|c| c.cell != Cell::Accept),
+            "version {}: {cells:?}",
+            v.number
+        );
+    }
 }
 
 #[test]
-fn an_urgent_message_is_flagged() {
+fn an_urgent_message_goes_unacknowledged_each_way() {
     let built = built();
     let view = LogView::new(&built.records);
     let messages = channel::messages(&view, now());
     let flagged: Vec<_> = messages.iter().filter(|m| m.flagged()).collect();
-    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    // One each way: the invented failure to acknowledge weighs on both sides.
+    let mut senders: Vec<String> = flagged
+        .iter()
+        .map(|m| m.from.as_ref().map(|p| p.to_string()).unwrap_or_default())
+        .collect();
+    senders.sort();
+    assert_eq!(senders, ["afghanistan", "pakistan"], "{flagged:?}");
     assert!(messages.iter().any(|m| m.reply_to.is_some()));
     // The reports mention no hotline: every message says it is illustrative.
     assert!(messages.iter().all(|m| m.illustrative.is_some()));
@@ -500,6 +539,25 @@ fn the_istanbul_days_are_as_reported() {
         end.starts_with("2025-10-29T0"),
         "the talks end early on Wednesday 29: {end}"
     );
+    // Each of the first three days ends on its own day (in Istanbul too,
+    // three hours ahead of UTC): no day runs into the next.
+    for s in &sessions[..3] {
+        let start = s
+            .start
+            .datetime()
+            .to_offset(time::UtcOffset::from_hms(3, 0, 0).unwrap());
+        let end = s
+            .end
+            .unwrap()
+            .datetime()
+            .to_offset(time::UtcOffset::from_hms(3, 0, 0).unwrap());
+        assert_eq!(
+            start.date(),
+            end.date(),
+            "{} ends on its own day",
+            s.title.as_str()
+        );
+    }
     // The first two sessions together: more than 30 hours.
     let hours: i64 = sessions[..2]
         .iter()
@@ -590,15 +648,34 @@ fn each_name_has_one_spelling_and_each_side_its_own_voice() {
     ignore = "the five reports are not at ../shared/seeds (kept beside the repository, not in it)"
 )]
 fn every_quote_is_in_the_reports() {
+    // The reports carry no masthead to read their publication from (two do
+    // name themselves: MNTV and Pakistan TV Digital); they are numbered in
+    // the order of publication, which fixes each one's (see press.rs).
+    const PUBLICATIONS: [(&str, &str); 5] = [
+        ("000_", "The Truth International"),
+        ("001_", "Daily Ittehad"),
+        ("002_", "WE News English"),
+        ("003_", "MNTV"),
+        ("004_", "Pakistan TV Digital"),
+    ];
     let seeds = std::path::Path::new(env!("TRUCE_SEEDS_DIR"));
     let entries = std::fs::read_dir(seeds)
         .unwrap_or_else(|e| panic!("the reports at {}: {e}", seeds.display()));
-    let mut reports = String::new();
+    let mut reports: BTreeMap<&str, String> = BTreeMap::new();
     for e in entries.flatten() {
-        if e.path().extension().is_some_and(|x| x == "txt") {
-            reports.push_str(&std::fs::read_to_string(e.path()).unwrap());
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".txt") {
+            continue;
         }
+        let (_, publication) = PUBLICATIONS
+            .iter()
+            .find(|(prefix, _)| name.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{name} is not one of the five reports"));
+        reports.insert(publication, std::fs::read_to_string(e.path()).unwrap());
     }
+    assert_eq!(reports.len(), 5, "the five reports");
+    assert!(reports["MNTV"].contains("(MNTV)"));
+    assert!(reports["Pakistan TV Digital"].contains("Pakistan TV Digital"));
     let mut n = 0;
     for l in &built().records {
         let sources = match l.record.body() {
@@ -611,9 +688,14 @@ fn every_quote_is_in_the_reports() {
         for s in sources {
             if let Source::Reported(r) = s {
                 n += 1;
+                let report = reports
+                    .get(r.publication.as_str())
+                    .unwrap_or_else(|| panic!("{} is not one of the five", r.publication.as_str()));
+                // Each quote in the report of the publication it names.
                 assert!(
-                    reports.contains(r.quote.as_str()),
-                    "not in the reports: {}",
+                    report.contains(r.quote.as_str()),
+                    "not in {}: {}",
+                    r.publication.as_str(),
                     r.quote
                 );
             }

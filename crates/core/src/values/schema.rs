@@ -108,9 +108,9 @@ impl PartialSchema for Timestamp {
             )))
             .pattern(Some(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"))
             .description(Some(
-                "UTC to the second in one spelling, like \"2025-10-26T09:30:00Z\".",
+                "UTC to the second in one spelling, like \"2025-10-30T18:00:00Z\".",
             ))
-            .examples(["2025-10-26T09:30:00Z"])
+            .examples(["2025-10-30T18:00:00Z"])
             .into()
     }
 }
