@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, user, open, shot, assertClean } from "../support.mjs";
+import { launch, user, open, shot, signIn, assertClean } from "../support.mjs";
 
 const CATALOGS = new URL("../../static/app/i18n/", import.meta.url);
 const catalog = (code) => JSON.parse(readFileSync(new URL(`${code}.json`, CATALOGS), "utf8"));
@@ -62,6 +62,13 @@ function englishFallbacks(code) {
 // Every catalog key, dotted, as it would show if a lookup failed.
 const RAW_KEYS = [...english.keys()];
 
+// Pages seen signed in, as a party's liaison officer.
+const SIGNED_IN = [
+  { name: "report-signed-in", hash: "#/report" },
+  { name: "import", hash: "#/import" },
+  { name: "outbox-signed-in", hash: "#/outbox" },
+];
+
 let browser;
 let pages;
 before(async () => {
@@ -70,12 +77,13 @@ before(async () => {
   await open(page, "#/");
   const incidents = await page.evaluate(() => fetch("/api/v1/incidents?limit=1").then((r) => r.json()));
   await context.close();
-  const navigation = ["#/", "#/map", "#/talks", "#/agreement", "#/commitments", "#/channel", "#/statistics", "#/report"];
+  const navigation = ["#/", "#/map", "#/talks", "#/agreement", "#/commitments", "#/channel", "#/statistics", "#/reports", "#/report"];
   pages = [
     ...navigation.map((hash) => ({ name: hash === "#/" ? "dashboard" : hash.slice(2), hash })),
     { name: "case", hash: `#/incidents/${incidents.items[0].index}` },
     { name: "sign-in", hash: "#/sign-in" },
     { name: "trust", hash: "#/trust" },
+    { name: "outbox", hash: "#/outbox" },
     { name: "not-found", hash: "#/no-such-page" },
   ];
 });
@@ -94,14 +102,16 @@ for (const language of LANGUAGES) {
   test(`every page in ${language.code}`, async () => {
     const fallbacks = englishFallbacks(language.code);
     const { page, problems, context } = await user(browser);
-    // On the server's pages only (open() passes by about:blank, which has no storage).
-    await context.addInitScript((code) => location.protocol.startsWith("http") && localStorage.setItem("truce.language", code), language.code);
+    // On the server's pages only (open() passes by about:blank, which has no
+    // storage), and not in the Reports page's preview, a sandboxed frame
+    // without storage by design.
+    await context.addInitScript((code) => window === window.top && location.protocol.startsWith("http") && localStorage.setItem("truce.language", code), language.code);
 
     // The browser's CLDR plural rules are the ones the catalogs are checked against.
     const categories = await page.evaluate((tag) => new Intl.PluralRules(tag).resolvedOptions().pluralCategories.sort(), language.intl);
     assert.deepEqual(categories, [...language.plural].sort(), `${language.code}: Intl.PluralRules`);
 
-    for (const { name, hash } of pages) {
+    const visit = async ({ name, hash }) => {
       await open(page, hash);
       // Let what loads after the first render (proof badges, charts) settle.
       await page.waitForLoadState("networkidle");
@@ -123,7 +133,15 @@ for (const language of LANGUAGES) {
         assert.deepEqual(months, [], `${where}: dates formatted in English`);
       }
       await shot(page, `lang-${language.code}-${name}`);
-    }
+    };
+    for (const p of pages) await visit(p);
+    // And what a signed-in party member sees: the filing form, the import
+    // page (for members who may report) and the outbox.
+    // The filing form, seen signed out, asked to come back to it after a
+    // sign-in; signIn expects the dashboard.
+    await page.evaluate(() => sessionStorage.removeItem("truce.after_sign_in"));
+    await signIn(page, "pakistan.liaison");
+    for (const p of SIGNED_IN) await visit(p);
     assertClean(problems);
     await context.close();
   });
