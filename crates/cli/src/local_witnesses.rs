@@ -22,11 +22,13 @@ pub struct LocalWitnesses {
 
 impl LocalWitnesses {
     /// Starts one witness per `(policy name, key)`, trusting `log`, each
-    /// keeping its state in `state_root/<name>`.
+    /// keeping its state in `state_root/<name>` and timestamping its
+    /// cosignatures by `clock`.
     pub fn start(
         state_root: &Path,
         log: &NoteVerifier,
         witnesses: &[(String, NoteSigner)],
+        clock: truce_witness::Clock,
     ) -> Result<Self> {
         let mut services = Vec::new();
         let mut urls = BTreeMap::new();
@@ -39,7 +41,7 @@ impl LocalWitnesses {
                 Cosigner::from_note_signer(key),
                 vec![log.clone()],
                 WitnessState::open(&state_root.join(name))?,
-                Arc::new(crate::clock::posix_now),
+                Arc::clone(&clock),
             );
             services.push((listener, Arc::new(witness)));
         }

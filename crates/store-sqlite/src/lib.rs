@@ -151,6 +151,19 @@ impl SqliteStore {
         Self::open_read_only(dest)?.latest_checkpoint()
     }
 
+    /// Rewrites the closed store at `path` in key order (SQLite's `VACUUM`),
+    /// so that the same content makes the same file whatever order its
+    /// writes came in: a seeded demo's witnesses answer concurrently, and
+    /// their cosignatures would otherwise sit in arrival order on the page.
+    /// No other connection may have the file open.
+    pub fn compact(path: &Path) -> Result<(), StoreError> {
+        let conn = Connection::open(path).map_err(db)?;
+        configure(&conn)?;
+        conn.execute_batch("VACUUM").map_err(db)?;
+        // Closing the last connection copies the WAL back and removes it.
+        conn.close().map_err(|(_, e)| db(e))
+    }
+
     fn load_upper(&self) -> Result<(), StoreError> {
         let from = node_key(&NodeId {
             level: truce_store::upper::CACHED_LEVEL,

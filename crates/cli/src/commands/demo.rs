@@ -29,8 +29,10 @@ pub struct DemoArgs {
     #[arg(long)]
     database: Option<String>,
     /// Draw every key and salt from this seed instead of the system's
-    /// randomness: the same seed builds the same log, record for record, so
-    /// two builds have the same checkpoint root. Never for a real mechanism:
+    /// randomness, and stamp the witnesses' cosignatures at the scenario's
+    /// end rather than now: the same seed builds the same store, byte for
+    /// byte, so two builds have the same checkpoint root and the same
+    /// cosigned checkpoint. Never for a real mechanism:
     /// anyone who knows the seed holds every key.
     #[arg(long)]
     seed: Option<u64>,
@@ -98,20 +100,33 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         .iter()
         .map(|w| (w.participant.clone(), w.signer.clone()))
         .collect();
+    let end = scenario_end(store.as_ref())?;
+    // A seed fixes the cosignatures' timestamps too: the build's are stamped
+    // at the scenario's end, so the same seed gives the same store.
+    let clock = crate::clock::HeldClock::new(
+        args.seed
+            .map(|_| u64::try_from(end.unix()).unwrap_or_default()),
+    );
     let witnesses = crate::local_witnesses::LocalWitnesses::start(
         &dir.root().join("witnesses"),
         &log.verifier(),
         &named,
+        clock.clock(),
     )?;
-    let reports = witness_once(&store, policy, &witnesses)?;
+    let reports = witness_once(&store, policy, &witnesses, &clock)?;
+    clock.release();
 
     // The build's ledger stops here; the server opens its own on the same store.
     drop(ledger);
-    let end = scenario_end(store.as_ref())?;
     // With the witnesses' cosignatures, as /checkpoint serves it.
     let checkpoint = truce_store::served_checkpoint(store.as_ref(), true)?
         .map(|c| c.note)
         .unwrap_or_default();
+    drop(store);
+    if args.seed.is_some() && args.database.is_none() {
+        truce_store_sqlite::SqliteStore::compact(&dir.db_path())
+            .context("rewriting the seeded demo's store in key order")?;
+    }
     println!(
         "Built the Istanbul 2025 scenario: {appended} signed records in {}",
         dir.root().display()
@@ -210,13 +225,14 @@ fn witness_once(
     store: &Arc<dyn Store>,
     policy: truce_tlog::WitnessPolicy,
     witnesses: &crate::local_witnesses::LocalWitnesses,
+    clock: &crate::clock::HeldClock,
 ) -> Result<Vec<truce_witness::collector::WitnessReport>> {
     let collector = Arc::new(
         truce_witness::collector::Collector::new(
             Arc::clone(store),
             policy,
             witnesses.urls.clone(),
-            Arc::new(crate::clock::posix_now),
+            clock.clock(),
         )
         .context("cannot make the HTTP client for the witnesses")?,
     );

@@ -60,39 +60,84 @@ fn the_demo_builds_every_record_kind_and_verifies() {
     assert!(status.contains("not in force"), "{status}");
 }
 
-/// `--seed N` builds the same log from the same seed: keys, salts and so every
-/// record's bytes, hence the same checkpoint root; another seed, another log.
+/// `--seed N` builds the same store from the same seed, byte for byte:
+/// keys, salts and so every record, the witnesses' cosignatures (stamped at
+/// the scenario's end) and so the cosigned checkpoint, the SQLite file, the
+/// evidence blobs and the witnesses' own state. Another seed, another log.
 #[test]
-fn the_same_seed_builds_the_same_log() {
+fn the_same_seed_builds_the_same_store_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let build = |name: &str, seed: &str| {
         let dir = tmp.path().join(name);
         ok(&["demo", "--dir", p(&dir), "--no-serve", "--seed", seed]);
-        let checkpoint = ok(&["checkpoint", "--dir", p(&dir)]);
-        let lines: Vec<String> = checkpoint.lines().take(3).map(str::to_owned).collect();
-        let export = ok(&["export", "--dir", p(&dir)]);
-        let leaves: Vec<String> = export
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                v["leaf"].to_string()
-            })
-            .collect();
-        let log_key = ok(&["log-key", "--dir", p(&dir)]);
-        (lines, leaves, log_key)
+        dir
     };
-    let (a_checkpoint, a_leaves, a_key) = build("a", "7");
-    let (b_checkpoint, b_leaves, b_key) = build("b", "7");
-    let (c_checkpoint, _, c_key) = build("c", "8");
-    // Origin, size and root hash: the first three lines of the note.
-    assert_eq!(a_checkpoint, b_checkpoint);
-    assert_eq!(a_leaves, b_leaves, "every record the same, byte for byte");
-    assert_eq!(a_key, b_key);
+    let a = build("a", "7");
+    let b = build("b", "7");
+    let c = build("c", "8");
+
+    let a_files = files_under(&a);
+    assert!(
+        a_files.contains_key(std::path::Path::new("truce.db"))
+            && a_files.keys().any(|f| f.starts_with("witnesses"))
+            && a_files.keys().any(|f| f.starts_with("blobs")),
+        "the store's files: {:?}",
+        a_files.keys().collect::<Vec<_>>()
+    );
+    let b_files = files_under(&b);
+    assert_eq!(
+        a_files.keys().collect::<Vec<_>>(),
+        b_files.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &a_files {
+        assert!(
+            b_files[path] == *bytes,
+            "{} differs between two builds from seed 7",
+            path.display()
+        );
+    }
+
+    // The cosigned checkpoint as served: origin, size, root, the log's
+    // signature and one cosignature per witness, all the same.
+    let served = |dir: &std::path::Path| ok(&["checkpoint", "--dir", p(dir)]);
+    let a_checkpoint = served(&a);
+    assert!(
+        a_checkpoint
+            .lines()
+            .filter(|l| l.starts_with("\u{2014} "))
+            .count()
+            >= 5,
+        "the log's signature and four cosignatures: {a_checkpoint}"
+    );
+    assert_eq!(a_checkpoint, served(&b));
+    let c_checkpoint = served(&c);
     assert_ne!(
-        a_checkpoint[2], c_checkpoint[2],
+        a_checkpoint.lines().nth(2),
+        c_checkpoint.lines().nth(2),
         "another seed, another root"
     );
-    assert_ne!(a_key, c_key);
+    assert_ne!(
+        ok(&["log-key", "--dir", p(&a)]),
+        ok(&["log-key", "--dir", p(&c)])
+    );
+}
+
+/// Every file under `root`, by its path relative to `root`.
+fn files_under(root: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    files
 }
 
 #[test]
