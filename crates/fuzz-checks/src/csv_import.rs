@@ -7,7 +7,7 @@ use truce_import::{Format, parse};
 /// the log's own parsing (`Body::parse`), and keeps its dataset's event;
 /// no event is made twice; every refused row's line is within the input.
 pub fn csv_import(data: &[u8]) {
-    let lines = 1 + data.iter().filter(|b| **b == b'\n').count() as u64;
+    let lines = csv_lines(data);
     for format in Format::ALL {
         let Ok(parsed) = parse(format, data) else {
             continue;
@@ -37,5 +37,35 @@ pub fn csv_import(data: &[u8]) {
                 "a refused row's line is outside the input"
             );
         }
+    }
+}
+
+/// The lines of `data` as a CSV reader counts them: `\n`, `\r\n` and a lone
+/// `\r` each end one (the `csv` crate accepts all three, so a file saved
+/// with old Mac line ends reads as lines, and its rows are numbered so).
+fn csv_lines(data: &[u8]) -> u64 {
+    let mut lines = 1;
+    let mut bytes = data.iter().peekable();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'\n' => lines += 1,
+            b'\r' if bytes.peek() != Some(&&b'\n') => lines += 1,
+            _ => {}
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_lines;
+
+    #[test]
+    fn every_line_end_a_csv_reader_accepts_ends_a_line() {
+        assert_eq!(csv_lines(b"a"), 1);
+        assert_eq!(csv_lines(b"a\nb"), 2);
+        assert_eq!(csv_lines(b"a\r\nb\r\n"), 3);
+        assert_eq!(csv_lines(b"a\rb\rc"), 3);
+        assert_eq!(csv_lines(b"a\r\rb"), 3);
     }
 }

@@ -21,6 +21,7 @@
 mod acled;
 mod check;
 mod error;
+mod lines;
 mod row;
 pub mod sample;
 mod text;
@@ -90,10 +91,14 @@ pub struct Parsed {
 /// Reads a whole file. A file-level problem (no header, a required column
 /// missing, unreadable input) is an error; a bad row is in `rejected`.
 pub fn parse(format: Format, input: impl Read) -> Result<Parsed, ImportError> {
+    let (input, line_starts) = lines::CountingLines::new(input);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .from_reader(input);
+    let line_of = |position: Option<&csv::Position>| {
+        position.map_or(0, |p| line_starts.borrow().line_of(p.byte()))
+    };
     let header = Header::read(format, &mut reader)?;
     let mut parsed = Parsed::default();
     let mut seen: HashMap<DatasetEvent, u64> = HashMap::new();
@@ -101,14 +106,14 @@ pub fn parse(format: Format, input: impl Read) -> Result<Parsed, ImportError> {
     let mut record = csv::ByteRecord::new();
     loop {
         let more = reader.read_byte_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(0, csv::Position::line);
+            let line = line_of(e.position());
             ImportError::Read {
                 line,
                 message: e.to_string(),
             }
         })?;
         let row = if more {
-            match Row::new(&header, &record) {
+            match Row::new(&header, &record, line_of(record.position())) {
                 Ok(row) => Some(row),
                 Err(rejected) => {
                     parsed.rejected.push(rejected);

@@ -66,8 +66,12 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    pub(crate) fn new(header: &Header, record: &csv::ByteRecord) -> Result<Row, Rejected> {
-        let line = record.position().map_or(0, csv::Position::line);
+    /// The row `record`, which starts on `line` of the file.
+    pub(crate) fn new(
+        header: &Header,
+        record: &csv::ByteRecord,
+        line: u64,
+    ) -> Result<Row, Rejected> {
         if record.len() != header.len {
             return Err(Rejected {
                 line,

@@ -184,6 +184,28 @@ fn every_refused_row_says_its_line_and_column() {
     );
 }
 
+/// Lines are numbered as an editor shows them whatever the file's line ends:
+/// `\r\n` (Windows) and a lone `\r` (Excel for Mac's "CSV (Macintosh)")
+/// as `\n`. The `csv` crate counts only `\n`, so a `\r` file's rows were
+/// all "line 1" (found by fuzzing).
+#[test]
+fn rows_are_numbered_by_their_line_whatever_the_line_ends() {
+    let mut off = an_acled_row();
+    off.retain(|(k, _)| *k != "latitude" && *k != "event_id_cnty");
+    off.extend([("latitude", "91.5"), ("event_id_cnty", "AFG70002")]);
+    let unix = acled_file(&[an_acled_row(), off]);
+    let lines = |text: &str| {
+        let parsed = parse(Format::Acled, text.as_bytes()).unwrap();
+        let reports: Vec<u64> = parsed.reports.iter().map(|r| r.line).collect();
+        let rejected: Vec<u64> = parsed.rejected.iter().map(|r| r.line).collect();
+        (reports, rejected)
+    };
+    // The good row's notes run onto line 3.
+    assert_eq!(lines(&unix), (vec![2], vec![4]));
+    assert_eq!(lines(&unix.replace('\n', "\r\n")), (vec![2], vec![4]));
+    assert_eq!(lines(&unix.replace('\n', "\r")), (vec![2], vec![4]));
+}
+
 #[test]
 fn a_row_with_the_wrong_number_of_fields_or_bytes_that_are_not_utf8_is_refused() {
     let mut text = acled_file(&[an_acled_row()]).into_bytes();
