@@ -84,9 +84,7 @@ impl<R: Read> Read for CountingLines<R> {
         let n = self.inner.read(buf)?;
         // A reader that says it read more than `buf` holds breaks `Read`'s
         // contract; the csv crate would fail on it, so note what fits.
-        self.starts
-            .borrow_mut()
-            .note(buf.get(..n).unwrap_or(buf));
+        self.starts.borrow_mut().note(buf.get(..n).unwrap_or(buf));
         Ok(n)
     }
 }

@@ -88,12 +88,14 @@ pub(crate) fn r1(v: f32) -> String {
 
 /// A grouped horizontal bar chart: for each row, this period's bar above the
 /// previous period's, the figure at the bar's end. In a right-to-left report
-/// it is mirrored, so bars grow from the right as the text reads.
+/// it is mirrored, so bars grow from the right as the text reads. Figures
+/// are written by `number`, in the report's digits.
 pub(crate) fn bar_chart(
     caption: String,
     rows: &[(String, u64, u64)],
     legend: (&str, &str),
     direction: Direction,
+    number: impl Fn(u64) -> String,
 ) -> Figure {
     const WIDTH: f32 = 480.0;
     const LABEL: f32 = 160.0;
@@ -129,7 +131,7 @@ pub(crate) fn bar_chart(
                 x: LABEL + w + 4.0,
                 y: top + BAR - 1.5,
                 size: 7.5,
-                text: value.to_string(),
+                text: number(value),
                 anchor: Anchor::Start,
                 fill: Color::MUTED,
             });
@@ -211,8 +213,12 @@ mod tests {
     #[test]
     fn a_right_to_left_chart_grows_from_the_right() {
         let rows = [("a".to_owned(), 2, 1)];
-        let ltr = bar_chart("c".into(), &rows, ("x", "y"), Direction::Ltr);
-        let rtl = bar_chart("c".into(), &rows, ("x", "y"), Direction::Rtl);
+        let ltr = bar_chart("c".into(), &rows, ("x", "y"), Direction::Ltr, |n| {
+            n.to_string()
+        });
+        let rtl = bar_chart("c".into(), &rows, ("x", "y"), Direction::Rtl, |n| {
+            n.to_string()
+        });
         let first_bar = |f: &Figure| {
             f.shapes.iter().find_map(|s| match s {
                 Shape::Rect { x, w, .. } => Some((*x, *w)),

@@ -5,8 +5,10 @@
 //! only the words around it.
 
 use crate::ReportError;
+use crate::locale::Locale;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+use truce_core::values::Timestamp;
 
 /// The interface languages, as the web UI names them (BCP 47).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,7 +74,18 @@ impl Lang {
     }
 }
 
-type Catalog = BTreeMap<String, String>;
+/// A catalog entry: a text, or a counted message whose forms are keyed by
+/// CLDR plural category (`{"one": "{count} record", "other": "{count}
+/// records"}`), as the web UI's catalogs have them. A language whose nouns
+/// do not change with their number (Dari, Turkish) may give one text.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(untagged)]
+enum Message {
+    Text(String),
+    Counted(BTreeMap<String, String>),
+}
+
+type Catalog = BTreeMap<String, Message>;
 
 fn catalog(lang: Lang) -> &'static Catalog {
     static CATALOGS: OnceLock<BTreeMap<Lang, Catalog>> = OnceLock::new();
@@ -90,7 +103,7 @@ fn catalog(lang: Lang) -> &'static Catalog {
         .unwrap_or(&EMPTY)
 }
 
-/// The strings of one language.
+/// The strings of one language, and its numbers and dates.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Strings {
     lang: Lang,
@@ -101,52 +114,142 @@ impl Strings {
         Strings { lang }
     }
 
+    /// The entry for `key` in this language or else English, with the
+    /// language whose plural rules pick its form.
+    fn message(&self, key: &str) -> Option<(&'static Message, Lang)> {
+        catalog(self.lang)
+            .get(key)
+            .map(|m| (m, self.lang))
+            .or_else(|| catalog(Lang::En).get(key).map(|m| (m, Lang::En)))
+    }
+
     /// The text for `key`, in this language or else English; the key itself
     /// when neither has it (the tests hold every key to exist in English).
     pub fn t(&self, key: &str) -> String {
-        catalog(self.lang)
-            .get(key)
-            .or_else(|| catalog(Lang::En).get(key))
-            .cloned()
-            .unwrap_or_else(|| key.to_owned())
+        match self.message(key) {
+            Some((Message::Text(text), _)) => text.clone(),
+            Some((Message::Counted(forms), _)) => forms.get("other").cloned().unwrap_or_default(),
+            None => key.to_owned(),
+        }
     }
 
     /// `t(key)` with each `{name}` replaced by its value. Values are inserted
     /// once, left to right, so a value that itself contains `{x}` is not
     /// filled again.
     pub fn f(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let template = self.t(key);
-        let mut out = String::with_capacity(template.len() + 64);
-        let mut rest = template.as_str();
-        while let Some((before, after)) = rest.split_once('{') {
-            out.push_str(before);
-            match after.split_once('}') {
-                Some((name, tail)) => {
-                    match values.iter().find(|(n, _)| *n == name) {
-                        Some((_, v)) => out.push_str(v),
-                        None => {
-                            out.push('{');
-                            out.push_str(name);
-                            out.push('}');
-                        }
+        fill(&self.t(key), values)
+    }
+
+    /// The counted message `key` in the form the language's plural rules
+    /// choose for `count`, with `{count}` the number as the language writes
+    /// it and the other placeholders filled from `values`.
+    pub fn n(&self, key: &str, count: u64, values: &[(&str, &str)]) -> String {
+        let template = match self.message(key) {
+            Some((Message::Text(text), _)) => text.clone(),
+            Some((Message::Counted(forms), lang)) => forms
+                .get(Locale::of(lang).category(count))
+                .or_else(|| forms.get("other"))
+                .cloned()
+                .unwrap_or_default(),
+            None => key.to_owned(),
+        };
+        let number = self.num(count);
+        let mut all = vec![("count", number.as_str())];
+        all.extend_from_slice(values);
+        fill(&template, &all)
+    }
+
+    /// A count as the language writes it.
+    pub fn num(&self, n: impl TryInto<u64> + Copy + std::fmt::Display) -> String {
+        match n.try_into() {
+            Ok(n) => Locale::of(self.lang).number(n),
+            Err(_) => self.digits(&n.to_string()),
+        }
+    }
+
+    /// ASCII digits as the language's digits (for identifiers' numbers
+    /// inside a sentence, like a clause's).
+    pub fn digits(&self, text: &str) -> String {
+        Locale::of(self.lang).digits(text)
+    }
+
+    /// `25 October 2025, 18:00` in the language's words and digits, in the
+    /// Gregorian calendar (as the web UI shows dates: Dari's and Pashto's
+    /// locales default to the Solar Hijri one, whose use is itself disputed;
+    /// the record dates things in Gregorian); always UTC, to the minute.
+    pub fn when(&self, t: Timestamp) -> String {
+        let d = t.datetime();
+        let time = format!("{:02}:{:02}", d.hour(), d.minute());
+        self.date("date.minute", t, &self.digits(&time))
+    }
+
+    /// `25 October 2025` in the language's words and digits.
+    pub fn day(&self, t: Timestamp) -> String {
+        self.date("date.day", t, "")
+    }
+
+    fn date(&self, pattern: &str, t: Timestamp, time: &str) -> String {
+        let d = t.datetime();
+        let month = self.t(&format!("month.{}", u8::from(d.month())));
+        self.f(
+            pattern,
+            &[
+                ("day", &self.digits(&d.day().to_string())),
+                ("month", &month),
+                ("year", &self.digits(&d.year().to_string())),
+                ("time", time),
+            ],
+        )
+    }
+}
+
+/// `template` with each `{name}` replaced by its value, once, left to right.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after.split_once('}') {
+            Some((name, tail)) => {
+                match values.iter().find(|(n, _)| *n == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
                     }
-                    rest = tail;
                 }
-                None => {
-                    out.push('{');
-                    out.push_str(after);
-                    rest = "";
-                }
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                out.push_str(after);
+                rest = "";
             }
         }
-        out.push_str(rest);
-        out
     }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The placeholders of every form of a message, besides `{count}`
+    /// (a form may spell its number out: Arabic's "سجلاً واحداً").
+    fn names(m: &Message) -> std::collections::BTreeSet<String> {
+        let texts: Vec<&String> = match m {
+            Message::Text(t) => vec![t],
+            Message::Counted(forms) => forms.values().collect(),
+        };
+        texts
+            .iter()
+            .flat_map(|s| s.split('{').skip(1))
+            .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned()))
+            .filter(|n| n != "count")
+            .collect()
+    }
 
     #[test]
     fn every_catalog_parses_and_names_only_english_keys() {
@@ -159,30 +262,49 @@ mod tests {
             for key in parsed.keys() {
                 assert!(en.contains_key(key), "{}: {key} not in en", lang.as_str());
             }
-            // Every language is complete, with English's placeholders.
-            if lang != Lang::En {
-                let names = |s: &str| {
-                    let mut found: Vec<String> = s
-                        .split('{')
-                        .skip(1)
-                        .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned()))
-                        .collect();
-                    found.sort();
-                    found
-                };
-                for (key, text) in en {
-                    let translated = parsed
-                        .get(key)
-                        .unwrap_or_else(|| panic!("{}: lacks {key}", lang.as_str()));
-                    assert_eq!(
-                        names(translated),
-                        names(text),
-                        "{}: {key} placeholders",
-                        lang.as_str()
-                    );
+            // Every language is complete, with English's placeholders; a
+            // counted message has every form its language's rules choose,
+            // and no other (or is one text, where nouns do not change).
+            let categories = Locale::of(lang).categories();
+            for (key, english) in en {
+                let translated = parsed
+                    .get(key)
+                    .unwrap_or_else(|| panic!("{}: lacks {key}", lang.as_str()));
+                assert_eq!(
+                    names(translated),
+                    names(english),
+                    "{}: {key} placeholders",
+                    lang.as_str()
+                );
+                // (English's "{count} killed" does not change with its
+                // number; Arabic's and Pashto's do.)
+                if let Message::Counted(forms) = translated {
+                    let given: Vec<&str> = forms.keys().map(String::as_str).collect();
+                    let mut wanted = categories.clone();
+                    wanted.sort_unstable();
+                    assert_eq!(given, wanted, "{}: {key}'s forms", lang.as_str());
                 }
             }
         }
+    }
+
+    #[test]
+    fn counted_messages_take_the_form_the_languages_rules_choose() {
+        let records = |lang, n| Strings::new(lang).n("report.records", n, &[]);
+        assert_eq!(records(Lang::En, 1), "1 record");
+        assert_eq!(records(Lang::En, 1234), "1,234 records");
+        assert_eq!(records(Lang::Ar, 2), "سجلين");
+        assert_eq!(records(Lang::Ar, 5), "5 سجلات");
+        assert_eq!(records(Lang::Ar, 115), "115 سجلاً");
+        assert_eq!(records(Lang::Fa, 115), "۱۱۵ ثبت");
+    }
+
+    #[test]
+    fn dates_are_written_in_the_languages_words_and_digits() {
+        let t = Timestamp::parse("2025-10-25T18:05:00Z").unwrap();
+        assert_eq!(Strings::new(Lang::En).when(t), "25 October 2025, 18:05");
+        assert_eq!(Strings::new(Lang::Tr).day(t), "25 Ekim 2025");
+        assert_eq!(Strings::new(Lang::Ps).day(t), "۲۵ اکتوبر ۲۰۲۵");
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod figure;
 mod geo;
 mod html;
 mod i18n;
+mod locale;
 mod markdown;
 mod model;
 mod pdf;

@@ -130,12 +130,12 @@ pub fn build(
     let mut intro = vec![
         s.f(
             "report.period",
-            &[("from", &when(period.from())), ("to", &when(to))],
+            &[("from", &s.when(period.from())), ("to", &s.when(to))],
         ),
         s.f(
             "report.checkpoint",
             &[
-                ("size", &checkpoint.size.to_string()),
+                ("records", &s.n("report.records", checkpoint.size, &[])),
                 ("root", &checkpoint.root.to_hex()),
             ],
         ),
@@ -193,24 +193,6 @@ impl Section {
     }
 }
 
-/// `2025-10-25 18:00`: minutes are all a report needs; always UTC.
-pub(crate) fn when(t: Timestamp) -> String {
-    let d = t.datetime();
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        d.year(),
-        u8::from(d.month()),
-        d.day(),
-        d.hour(),
-        d.minute()
-    )
-}
-
-fn day(t: Timestamp) -> String {
-    let d = t.datetime();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 struct Builder<'a> {
     view: &'a LogView<'a>,
     s: Strings,
@@ -234,6 +216,20 @@ impl<'a> Builder<'a> {
             cites,
             illustrative,
         }
+    }
+
+    /// "6 versions", in the language's plural form.
+    fn versions(&self, count: usize) -> String {
+        self.s.n("agreement.versions", count as u64, &[])
+    }
+
+    /// "11 of 12 clauses" of `version` accepted by every party.
+    fn clauses_accepted(&self, version: &draft::VersionView) -> String {
+        self.s.n(
+            "agreement.clauses",
+            version.clauses.len() as u64,
+            &[("agreed", &self.s.num(version.agreed_clauses))],
+        )
     }
 
     fn section(&self, id: &'static str, blocks: Vec<Block>) -> Section {
@@ -357,8 +353,8 @@ impl<'a> Builder<'a> {
             s.f(
                 "summary.incidents",
                 &[
-                    ("n", &this.len().to_string()),
-                    ("previous", &previous.len().to_string()),
+                    ("n", &self.s.num(this.len())),
+                    ("previous", &self.s.num(previous.len())),
                 ],
             ),
             this.iter().map(|i| i.index).collect(),
@@ -380,8 +376,8 @@ impl<'a> Builder<'a> {
             s.f(
                 "summary.casualties",
                 &[
-                    ("killed", &killed.to_string()),
-                    ("injured", &injured.to_string()),
+                    ("killed", &s.n("casualties.killed", killed, &[])),
+                    ("injured", &s.n("casualties.injured", injured, &[])),
                 ],
             ),
             claimed.iter().map(|i| i.index).collect(),
@@ -398,8 +394,8 @@ impl<'a> Builder<'a> {
                 s.f(
                     "summary.findings",
                     &[
-                        ("n", &findings.len().to_string()),
-                        ("overdue", &overdue.len().to_string()),
+                        ("n", &self.s.num(findings.len())),
+                        ("overdue", &self.s.num(overdue.len())),
                     ],
                 ),
                 findings.iter().map(|l| l.index).chain(overdue).collect(),
@@ -413,15 +409,14 @@ impl<'a> Builder<'a> {
             let text = match d.in_force() {
                 Some(v) => s.f(
                     "summary.agreement_in_force",
-                    &[("title", &d.title), ("version", &v.number.to_string())],
+                    &[("title", &d.title), ("version", &self.s.num(v.number))],
                 ),
                 None => s.f(
                     "summary.agreement_not_in_force",
                     &[
                         ("title", &d.title),
-                        ("version", &latest.number.to_string()),
-                        ("agreed", &latest.agreed_clauses.to_string()),
-                        ("total", &latest.clauses.len().to_string()),
+                        ("version", &self.s.num(latest.number)),
+                        ("clauses", &self.clauses_accepted(latest)),
                     ],
                 ),
             };
@@ -442,8 +437,8 @@ impl<'a> Builder<'a> {
             s.f(
                 "summary.channel",
                 &[
-                    ("n", &sent.len().to_string()),
-                    ("flagged", &flagged.len().to_string()),
+                    ("n", &self.s.num(sent.len())),
+                    ("flagged", &self.s.num(flagged.len())),
                 ],
             ),
             sent.into_iter().chain(flagged).collect(),
@@ -463,9 +458,9 @@ impl<'a> Builder<'a> {
                 s.f(
                     "summary.consequences",
                     &[
-                        ("determinations", &determinations.len().to_string()),
-                        ("decisions", &decisions.len().to_string()),
-                        ("awaiting", &awaiting.len().to_string()),
+                        ("determinations", &self.s.num(determinations.len())),
+                        ("decisions", &self.s.num(decisions.len())),
+                        ("awaiting", &self.s.num(awaiting.len())),
                     ],
                 ),
                 determinations
@@ -511,7 +506,7 @@ impl<'a> Builder<'a> {
             ],
             rows: rows
                 .iter()
-                .map(|(k, a, b)| vec![k.clone(), a.to_string(), b.to_string()])
+                .map(|(k, a, b)| vec![k.clone(), self.s.num(*a), self.s.num(*b)])
                 .collect(),
             numeric: vec![false, true, true],
         };
@@ -563,6 +558,7 @@ impl<'a> Builder<'a> {
                     &s.t("incidents.legend_previous"),
                 ),
                 self.lang.direction(),
+                |n| self.s.num(n),
             )),
             Block::Table(by_area),
             Block::Table(by_party),
@@ -589,7 +585,7 @@ impl<'a> Builder<'a> {
                 let title = r.title.to_string();
                 let kind = self.type_label(r);
                 let place = self.place(r);
-                let date = day(r.time.at);
+                let date = self.s.day(r.time.at);
                 let text = match &r.accused {
                     Some(a) => s.f(
                         "incidents.item_accused",
@@ -644,13 +640,19 @@ impl<'a> Builder<'a> {
                     "casualties.item",
                     &[
                         ("reporter", &i.reporter),
-                        ("killed", &c.killed_best().to_string()),
-                        ("civilian_killed", &c.killed.civilian.best.to_string()),
-                        ("military_killed", &c.killed.military.best.to_string()),
-                        ("injured", &c.injured_best().to_string()),
+                        (
+                            "killed",
+                            &s.n("casualties.killed", c.killed_best().into(), &[]),
+                        ),
+                        ("civilian_killed", &self.s.num(c.killed.civilian.best)),
+                        ("military_killed", &self.s.num(c.killed.military.best)),
+                        (
+                            "injured",
+                            &s.n("casualties.injured", c.injured_best().into(), &[]),
+                        ),
                         ("title", i.report.title.as_str()),
-                        ("low", &low.to_string()),
-                        ("high", &high.to_string()),
+                        ("low", &self.s.num(low)),
+                        ("high", &self.s.num(high)),
                     ],
                 ),
                 vec![i.index],
@@ -669,7 +671,7 @@ impl<'a> Builder<'a> {
             ],
             rows: by_claimant
                 .into_iter()
-                .map(|(k, (a, b))| vec![k, a.to_string(), b.to_string()])
+                .map(|(k, (a, b))| vec![k, s.num(a), s.num(b)])
                 .collect(),
             numeric: vec![false, true, true],
         };
@@ -735,7 +737,7 @@ impl<'a> Builder<'a> {
                             ("accused", &accused),
                             ("title", &title),
                             ("reporter", &reporter),
-                            ("deadline", &when(*deadline)),
+                            ("deadline", &self.s.when(*deadline)),
                         ],
                     ),
                     vec![c.index],
@@ -748,7 +750,7 @@ impl<'a> Builder<'a> {
                             ("accused", &accused),
                             ("title", &title),
                             ("reporter", &reporter),
-                            ("deadline", &when(*deadline)),
+                            ("deadline", &self.s.when(*deadline)),
                         ],
                     ),
                     vec![c.index],
@@ -923,8 +925,8 @@ impl<'a> Builder<'a> {
                         &[
                             ("party", &party),
                             ("title", &c.title),
-                            ("total", &c.violations.len().to_string()),
-                            ("period", &in_period.to_string()),
+                            ("total", &self.s.num(c.violations.len())),
+                            ("period", &self.s.num(in_period)),
                         ],
                     ),
                     cites,
@@ -953,8 +955,8 @@ impl<'a> Builder<'a> {
                         "agreement.state_in_force",
                         &[
                             ("title", &d.title),
-                            ("versions", &d.versions.len().to_string()),
-                            ("version", &v.number.to_string()),
+                            ("versions", &self.versions(d.versions.len())),
+                            ("version", &self.s.num(v.number)),
                         ],
                     ),
                     vec![v.index],
@@ -965,10 +967,9 @@ impl<'a> Builder<'a> {
                         "agreement.state",
                         &[
                             ("title", &d.title),
-                            ("versions", &d.versions.len().to_string()),
-                            ("version", &latest.number.to_string()),
-                            ("agreed", &latest.agreed_clauses.to_string()),
-                            ("total", &latest.clauses.len().to_string()),
+                            ("versions", &self.versions(d.versions.len())),
+                            ("version", &self.s.num(latest.number)),
+                            ("clauses", &self.clauses_accepted(latest)),
                         ],
                     ),
                     vec![latest.index],
@@ -985,7 +986,7 @@ impl<'a> Builder<'a> {
                     self.item(
                         s.f(
                             "agreement.version",
-                            &[("version", &v.number.to_string()), ("author", &author)],
+                            &[("version", &self.s.num(v.number)), ("author", &author)],
                         ),
                         vec![v.index],
                         v.illustrative.is_some(),
@@ -1002,7 +1003,7 @@ impl<'a> Builder<'a> {
                                 "agreement.signature",
                                 &[
                                     ("party", &self.name(&sig.participant)),
-                                    ("version", &v.number.to_string()),
+                                    ("version", &self.s.num(v.number)),
                                 ],
                             ),
                             vec![index, v.index],
@@ -1024,7 +1025,7 @@ impl<'a> Builder<'a> {
                                 "agreement.signature",
                                 &[
                                     ("party", &self.name(&sig.participant)),
-                                    ("version", &v.number.to_string()),
+                                    ("version", &self.s.num(v.number)),
                                 ],
                             ),
                             vec![index, v.index],
@@ -1045,7 +1046,7 @@ impl<'a> Builder<'a> {
                             &[
                                 ("party", &self.name(&w.participant)),
                                 ("clause", &w.clause.to_string()),
-                                ("version", &w.version_number.to_string()),
+                                ("version", &self.s.num(w.version_number)),
                             ],
                         ),
                         std::iter::once(index)
@@ -1087,9 +1088,9 @@ impl<'a> Builder<'a> {
                                 "from",
                                 &m.from.as_ref().map_or_else(String::new, |p| self.name(p)),
                             ),
-                            ("sent", &when(m.sent_at)),
+                            ("sent", &self.s.when(m.sent_at)),
                             ("parties", &parties.join(", ")),
-                            ("deadline", &when(m.ack_deadline)),
+                            ("deadline", &self.s.when(m.ack_deadline)),
                         ],
                     ),
                     vec![m.index],
@@ -1123,7 +1124,7 @@ impl<'a> Builder<'a> {
                         "consequences.determination",
                         &[
                             ("party", &self.name(&d.party)),
-                            ("level", &d.consequence_level.to_string()),
+                            ("level", &self.s.num(d.consequence_level)),
                             ("step", &self.step_name(d.consequence_level)),
                         ],
                     ),
@@ -1143,7 +1144,7 @@ impl<'a> Builder<'a> {
                     s.f(
                         "consequences.decision",
                         &[
-                            ("level", &d.consequence_level.to_string()),
+                            ("level", &self.s.num(d.consequence_level)),
                             ("step", &self.step_name(d.consequence_level)),
                             ("measures", d.measures.as_str()),
                         ],
@@ -1161,7 +1162,10 @@ impl<'a> Builder<'a> {
                 self.item(
                     s.f(
                         "consequences.awaiting",
-                        &[("party", &self.name(&a.party)), ("date", &day(a.found_at))],
+                        &[
+                            ("party", &self.name(&a.party)),
+                            ("date", &self.s.day(a.found_at)),
+                        ],
                     ),
                     self.index_of(&a.finding).into_iter().collect(),
                     self.illustrative(&a.finding),

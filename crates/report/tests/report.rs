@@ -142,6 +142,34 @@ fn a_weekly_report_has_contents_and_a_daily_one_does_not() {
     assert!(!day.contains("## Contents"));
 }
 
+/// Dates in the language's month names and digits, counts in its digits,
+/// counted nouns in the form its plural rules choose (Arabic has six).
+#[test]
+fn numbers_dates_and_plurals_are_the_languages() {
+    let md = |lang| String::from_utf8(bytes(week(), lang, Format::Markdown)).unwrap();
+    let en = md(Lang::En);
+    assert!(en.contains("Period: 25 October 2025, 00:00 to 1 November 2025, 00:00 (UTC)"));
+    let size = checkpoint().size;
+    assert!(
+        en.contains(&format!("checkpoint of {size} records")),
+        "{en}"
+    );
+    let ps = md(Lang::Ps);
+    assert!(ps.contains("۲۵ اکتوبر ۲۰۲۵"), "Pashto's months and digits");
+    assert!(
+        !ps.contains("2025-10"),
+        "no ISO date left in the Pashto report"
+    );
+    let fa = md(Lang::Fa);
+    assert!(fa.contains("۱ نومبر ۲۰۲۵"), "Dari's months and digits");
+    let tr = md(Lang::Tr);
+    assert!(tr.contains("25 Ekim 2025"));
+    // The scenario's draft has six versions: Arabic's "few" (3 to 10) form.
+    let ar = md(Lang::Ar);
+    assert!(ar.contains("6 نسخ؛"), "Arabic's plural for six versions");
+    assert!(en.contains("6 versions;"));
+}
+
 #[test]
 fn html_is_self_contained_and_escapes_what_authors_wrote() {
     let html = String::from_utf8(bytes(week(), Lang::Ar, Format::Html)).unwrap();

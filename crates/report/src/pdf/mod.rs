@@ -404,7 +404,7 @@ fn layout(report: &Report, faces: &Faces, section_pages: &BTreeMap<&'static str,
             // A page not known yet (the first pass) is written as 0; the
             // number has the same place either way.
             let page = section_pages.get(section.id).map_or(0, |p| p + 1);
-            if let Some(line) = text::lines(faces, &page.to_string(), false, BODY, 40.0, false)
+            if let Some(line) = text::lines(faces, &s.num(page), false, BODY, 40.0, false)
                 .into_iter()
                 .next()
             {
@@ -639,7 +639,7 @@ fn write(report: &Report, faces: &Faces, laid: &Laid) -> Result<Vec<u8>, ReportE
         // The page number, centred at the foot of every page.
         let number = s.f(
             "report.page",
-            &[("n", &(n + 1).to_string()), ("total", &total.to_string())],
+            &[("n", &s.num(n + 1)), ("total", &s.num(total))],
         );
         let rtl = report.lang.direction() == Direction::Rtl;
         if let Some(line) = text::lines(faces, &number, false, SMALL, WIDTH, rtl)
