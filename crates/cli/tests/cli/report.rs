@@ -207,7 +207,34 @@ fn the_server_serves_the_same_report_lists_published_ones_and_serves_their_files
     );
     assert!(html.text().unwrap().contains("<style>"));
 
+    // As of a moment: the week up to it, the same bytes as that period.
+    let week_to = |at: &str| {
+        http.get(format!(
+            "{base}/api/v1/reports?at={at}&format=md&size={size}"
+        ))
+        .send()
+        .unwrap()
+    };
+    let as_of = week_to(TO);
+    assert_eq!(as_of.status(), 200);
+    let as_of = as_of.text().unwrap();
+    // FROM is the week before TO.
+    let period = http
+        .get(format!(
+            "{base}/api/v1/reports?from={FROM}&to={TO}&format=md&size={size}"
+        ))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(as_of == period, "?at= is the week up to it");
+    assert!(as_of.contains("25 October 2025, 00:00 to 1 November 2025, 00:00"));
+
     for (query, status) in [
+        (format!("at={TO}&from={FROM}&to=2025-11-05T00:00:00Z"), 422),
+        ("at=2999-01-01T00:00:00Z".to_string(), 404),
+        (format!("to={TO}"), 400),
+        ("lang=ar".to_string(), 400),
         (format!("from={TO}&to={FROM}"), 422),
         (format!("from={FROM}&to={TO}&lang=xx"), 400),
         (format!("from={FROM}&to={TO}&format=docx"), 400),

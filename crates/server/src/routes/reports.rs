@@ -75,12 +75,20 @@ fn builds() -> &'static Semaphore {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
-    /// The period's start (RFC 3339 UTC, to the second), included.
+    /// The period's start (RFC 3339 UTC, to the second), included; with
+    /// `at` alone, seven days before the period's end.
     #[param(inline)]
-    from: Timestamp,
-    /// The period's end, excluded: after `from`, and at most 92 days after it.
+    from: Option<Timestamp>,
+    /// The period's end, excluded: after `from`, and at most 92 days after
+    /// it; with `at`, no later than `at`, and `at` when not given.
     #[param(inline)]
-    to: Timestamp,
+    to: Option<Timestamp>,
+    /// The report as the record stood at this moment: a report counts only
+    /// records claimed before its period's end, with deadlines run to it,
+    /// so this is the end of the period (the week up to `at` unless `from`
+    /// and `to` say otherwise). Not after the server's time (404).
+    #[param(inline)]
+    at: Option<Timestamp>,
     /// The report's language: en, ar, ur, ps, fa or tr (en when not given).
     #[param(pattern = "^(en|ar|ur|ps|fa|tr)$")]
     lang: Option<String>,
@@ -102,28 +110,63 @@ pub struct ReportQuery {
     responses(
         (status = 200, description = "The report", content(
             (String = "text/html"), (Vec<u8> = "application/pdf"), (String = "text/markdown"))),
-        (status = 400, description = "A period longer than 92 days, or a bad language or format", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A period that ends before it starts", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No checkpoint of that size", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A period longer than 92 days, no period or moment given, or a bad language or format", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A period that ends before it starts, or after `at`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No checkpoint of that size, or `at` after the server's time", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Reports are being built for others; try again after Retry-After", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn report(
     State(state): State<AppState>,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, ApiError> {
-    if q.to <= q.from {
-        // Well formed, but contradicts itself: 422, as for the incidents' range.
-        return Err(ApiError::Contradictory(format!(
-            "the period must end after it starts (from {}, to {})",
-            q.from, q.to
-        )));
-    }
-    let period = Period::new(q.from, q.to).map_err(bad)?;
+    let period = period_of(&q, state.clock.now())?;
     let lang = Lang::parse(q.lang.as_deref().unwrap_or("en")).map_err(bad)?;
     let format = Format::parse(q.format.as_deref().unwrap_or("html")).map_err(bad)?;
     let size = q.size.map(|s| s.0);
     let bytes = build(state, size, period, lang, format).await?;
     Ok(file(bytes, format, lang, period))
 }
+
+/// The period a query asks for: `from` and `to`, or the week up to `at`.
+fn period_of(q: &ReportQuery, clock_now: Timestamp) -> Result<Period, ApiError> {
+    if let Some(at) = q.at {
+        if at > clock_now {
+            return Err(ApiError::NotFound(format!(
+                "at {at} is after the server's time ({clock_now}): the record is shown as it stood, not as it may stand"
+            )));
+        }
+        if let Some(to) = q.to.filter(|to| *to > at) {
+            return Err(ApiError::Contradictory(format!(
+                "a report as of {at} cannot cover a period that ends after it (to {to})"
+            )));
+        }
+    }
+    let Some(to) = q.to.or(q.at) else {
+        return Err(ApiError::BadRequest(
+            "give the period (from and to), or the moment (at) whose week to report".into(),
+        ));
+    };
+    let from = match q.from {
+        Some(from) => from,
+        None if q.at.is_some() => Timestamp::from_unix(to.unix() - WEEK_SECONDS)
+            .map_err(|e| ApiError::BadRequest(format!("a week before {to}: {e}")))?,
+        None => {
+            return Err(ApiError::BadRequest(
+                "give the period's start (from) as well as its end".into(),
+            ));
+        }
+    };
+    if to <= from {
+        // Well formed, but contradicts itself: 422, as for the incidents' range.
+        return Err(ApiError::Contradictory(format!(
+            "the period must end after it starts (from {from}, to {to})"
+        )));
+    }
+    Period::new(from, to).map_err(bad)
+}
+
+/// The period `at` alone reports: the week up to it, as the Reports page
+/// proposes.
+const WEEK_SECONDS: i64 = 7 * 86_400;
 
 fn bad(e: truce_report::ReportError) -> ApiError {
     ApiError::BadRequest(e.to_string())
