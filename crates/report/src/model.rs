@@ -143,10 +143,17 @@ pub fn build(
     intro.push(if checkpoint.cosigners.is_empty() {
         s.t("report.no_cosigners")
     } else {
-        s.f(
-            "report.cosigners",
-            &[("names", &checkpoint.cosigners.join(", "))],
-        )
+        // The charter's witness policy names each participant's witness by
+        // the participant's id: the reader is given the participant's name.
+        let names: Vec<String> = checkpoint
+            .cosigners
+            .iter()
+            .map(|w| match ParticipantId::parse(w.as_str()) {
+                Ok(id) => b.name(&id),
+                Err(_) => w.clone(),
+            })
+            .collect();
+        s.f("report.cosigners", &[("names", &names.join(", "))])
     });
     intro.push(s.t("report.method"));
     if sections.iter().any(Section::has_illustrative) {

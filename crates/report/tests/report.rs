@@ -108,7 +108,10 @@ fn every_item_cites_records_of_the_prefix_and_the_citations_carry_leaf_hashes() 
         md.contains(&"ab".repeat(32)),
         "the checkpoint's root is named"
     );
-    assert!(md.contains("afghanistan, pakistan"), "its cosigners too");
+    assert!(
+        md.contains("Afghanistan, Pakistan"),
+        "its cosigners too, by the participants' names"
+    );
 }
 
 #[test]
