@@ -225,6 +225,58 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The positions the parties took in the period and held at its end:
+    /// one item per version, party and stance ("Pakistan accepted clauses
+    /// a, b of version 3"), citing each position's record, keyed by the
+    /// first of them for log order. Withdrawals are listed apart.
+    fn positions(&self, d: &draft::DraftHistory) -> Vec<(u64, Item)> {
+        type Group = (Vec<String>, Vec<u64>, bool);
+        let mut grouped: BTreeMap<(usize, &ParticipantId, &'static str), Group> = BTreeMap::new();
+        for v in &d.versions {
+            for (clause, parties) in &v.matrix {
+                for (party, cell) in parties {
+                    let key = match cell.cell {
+                        draft::Cell::Accept => "agreement.accepted",
+                        draft::Cell::Reject => "agreement.rejected",
+                        draft::Cell::Reserve => "agreement.reserved",
+                        draft::Cell::Withdrawn => continue,
+                    };
+                    if !self.in_period(cell.at) {
+                        continue;
+                    }
+                    let Some(index) = self.index_of(&cell.record) else {
+                        continue;
+                    };
+                    let (clauses, cites, illustrative) =
+                        grouped.entry((v.number, party, key)).or_default();
+                    clauses.push(clause.to_string());
+                    cites.push(index);
+                    *illustrative |= self.illustrative(&cell.record);
+                }
+            }
+        }
+        grouped
+            .into_iter()
+            .map(
+                |((version, party, key), (clauses, mut cites, illustrative))| {
+                    cites.sort_unstable();
+                    cites.dedup();
+                    let first = cites.first().copied().unwrap_or_default();
+                    let text = self.s.n(
+                        key,
+                        clauses.len() as u64,
+                        &[
+                            ("party", &self.name(party)),
+                            ("clauses", &clauses.join(", ")),
+                            ("version", &self.s.num(version)),
+                        ],
+                    );
+                    (first, self.item(text, cites, illustrative))
+                },
+            )
+            .collect()
+    }
+
     /// "6 versions", in the language's plural form.
     fn versions(&self, count: usize) -> String {
         self.s.n("agreement.versions", count as u64, &[])
@@ -1063,6 +1115,7 @@ impl<'a> Builder<'a> {
                     ),
                 ));
             }
+            events.extend(self.positions(d));
             events.sort_by_key(|e| e.0);
             blocks.push(Block::Subheading(s.t("agreement.events")));
             if events.is_empty() {

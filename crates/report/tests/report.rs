@@ -173,6 +173,52 @@ fn numbers_dates_and_plurals_are_the_languages() {
     assert!(en.contains("6 versions;"));
 }
 
+/// The agreement section lists each party's positions of the period, not
+/// only their count: accepted, rejected and reserved clauses per version,
+/// each citing the position's record.
+#[test]
+fn the_agreement_lists_the_positions_taken_with_their_records() {
+    let report = build(records(), &checkpoint(), week(), Lang::En).unwrap();
+    let agreement = report
+        .sections
+        .iter()
+        .find(|s| s.id == "agreement")
+        .unwrap();
+    let items: Vec<&truce_report::Item> = agreement
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Items(items) => Some(items),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    for stance in [
+        "accepted clauses",
+        "rejected clause",
+        "reserved its position on",
+    ] {
+        let item = items
+            .iter()
+            .find(|i| i.text.contains(stance))
+            .unwrap_or_else(|| panic!("no position \"{stance}\" listed"));
+        let cited = &records()[usize::try_from(item.cites[0]).unwrap()];
+        assert_eq!(
+            cited.record.kind(),
+            truce_core::Kind::DraftPosition,
+            "{}",
+            item.text
+        );
+    }
+    // Counted in Arabic's forms: one clause, then several.
+    let ar = String::from_utf8(bytes(week(), Lang::Ar, Format::Markdown)).unwrap();
+    assert!(
+        ar.contains("رفضت Pakistan البند guarantees من النسخة 5."),
+        "{ar}"
+    );
+    assert!(ar.contains("قبلت Pakistan البنود "));
+}
+
 #[test]
 fn html_is_self_contained_and_escapes_what_authors_wrote() {
     let html = String::from_utf8(bytes(week(), Lang::Ar, Format::Html)).unwrap();
