@@ -70,6 +70,9 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Which columns hold figures (set to the end of the line).
     pub numeric: Vec<bool>,
+    /// Each row's records, which its last column cites (empty for a table
+    /// that cites none): listed with the other cited records at the end.
+    pub cites: Vec<Vec<u64>>,
 }
 
 /// A record cited by the report.
@@ -198,6 +201,22 @@ impl Section {
             _ => false,
         })
     }
+}
+
+/// Indexes in order, once each.
+fn sorted(mut indexes: Vec<u64>) -> Vec<u64> {
+    indexes.sort_unstable();
+    indexes.dedup();
+    indexes
+}
+
+/// A table cell citing records as items do: `#11, #12`.
+fn cite_list(indexes: &[u64]) -> String {
+    sorted(indexes.to_vec())
+        .iter()
+        .map(|i| format!("#{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 struct Builder<'a> {
@@ -542,19 +561,28 @@ impl<'a> Builder<'a> {
         key: impl Fn(&IncidentReport) -> String,
         order: Option<Vec<String>>,
     ) -> (Table, Vec<(String, u64, u64)>) {
-        let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        // Per row: this period's count, the previous one's, and the
+        // records counted in either.
+        let mut counts: BTreeMap<String, (u64, u64, Vec<u64>)> = BTreeMap::new();
         for i in this {
-            counts.entry(key(i.report)).or_default().0 += 1;
+            let row = counts.entry(key(i.report)).or_default();
+            row.0 += 1;
+            row.2.push(i.index);
         }
         for i in previous {
-            counts.entry(key(i.report)).or_default().1 += 1;
+            let row = counts.entry(key(i.report)).or_default();
+            row.1 += 1;
+            row.2.push(i.index);
         }
-        let rows: Vec<(String, u64, u64)> = match order {
+        let rows: Vec<(String, u64, u64, Vec<u64>)> = match order {
             Some(order) => order
                 .into_iter()
-                .filter_map(|k| counts.get(&k).map(|c| (k.clone(), c.0, c.1)))
+                .filter_map(|k| counts.remove(&k).map(|c| (k, c.0, c.1, c.2)))
                 .collect(),
-            None => counts.into_iter().map(|(k, c)| (k, c.0, c.1)).collect(),
+            None => counts
+                .into_iter()
+                .map(|(k, c)| (k, c.0, c.1, c.2))
+                .collect(),
         };
         let table = Table {
             caption: self.s.t(caption),
@@ -562,14 +590,19 @@ impl<'a> Builder<'a> {
                 self.s.t(column),
                 self.s.t("incidents.col.this"),
                 self.s.t("incidents.col.previous"),
+                self.s.t("incidents.col.records"),
             ],
             rows: rows
                 .iter()
-                .map(|(k, a, b)| vec![k.clone(), self.s.num(*a), self.s.num(*b)])
+                .map(|(k, a, b, cites)| {
+                    vec![k.clone(), self.s.num(*a), self.s.num(*b), cite_list(cites)]
+                })
                 .collect(),
-            numeric: vec![false, true, true],
+            numeric: vec![false, true, true, false],
+            cites: rows.iter().map(|r| sorted(r.3.clone())).collect(),
         };
-        (table, rows)
+        let chart = rows.into_iter().map(|(k, a, b, _)| (k, a, b)).collect();
+        (table, chart)
     }
 
     fn incidents(&self) -> Section {
@@ -678,7 +711,7 @@ impl<'a> Builder<'a> {
     fn casualties(&self) -> Section {
         let s = &self.s;
         let this = self.incidents_in(Some(self.period));
-        let mut by_claimant: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        let mut by_claimant: BTreeMap<String, (u64, u64, Vec<u64>)> = BTreeMap::new();
         let mut items = Vec::new();
         for i in &this {
             let c = &i.report.casualties;
@@ -688,6 +721,7 @@ impl<'a> Builder<'a> {
             let e = by_claimant.entry(i.reporter.clone()).or_default();
             e.0 += u64::from(c.killed_best());
             e.1 += u64::from(c.injured_best());
+            e.2.push(i.index);
             let low = c.killed.military.low.saturating_add(c.killed.civilian.low);
             let high = c
                 .killed
@@ -727,12 +761,17 @@ impl<'a> Builder<'a> {
                 s.t("casualties.col.claimant"),
                 s.t("casualties.col.killed"),
                 s.t("casualties.col.injured"),
+                s.t("incidents.col.records"),
             ],
             rows: by_claimant
-                .into_iter()
-                .map(|(k, (a, b))| vec![k, s.num(a), s.num(b)])
+                .iter()
+                .map(|(k, (a, b, cites))| vec![k.clone(), s.num(*a), s.num(*b), cite_list(cites)])
                 .collect(),
-            numeric: vec![false, true, true],
+            numeric: vec![false, true, true, false],
+            cites: by_claimant
+                .into_values()
+                .map(|(_, _, c)| sorted(c))
+                .collect(),
         };
         self.section("casualties", vec![Block::Table(table), Block::Items(items)])
     }
@@ -1248,10 +1287,14 @@ impl<'a> Builder<'a> {
         let mut indexes = BTreeSet::new();
         for section in sections {
             for block in &section.blocks {
-                if let Block::Items(items) = block {
-                    for item in items {
-                        indexes.extend(item.cites.iter().copied());
+                match block {
+                    Block::Items(items) => {
+                        for item in items {
+                            indexes.extend(item.cites.iter().copied());
+                        }
                     }
+                    Block::Table(table) => indexes.extend(table.cites.iter().flatten().copied()),
+                    _ => {}
                 }
             }
         }
@@ -1294,6 +1337,7 @@ impl<'a> Builder<'a> {
                 })
                 .collect(),
             numeric: vec![true, false, false, false],
+            cites: Vec::new(),
         };
         self.section("records", vec![Block::Table(table)])
     }

@@ -95,6 +95,34 @@ fn every_item_cites_records_of_the_prefix_and_the_citations_carry_leaf_hashes() 
         }
     }
     assert!(items > 20, "only {items} items");
+    // Tables cite too: each figure's row names the records it counts, in
+    // its last column, and they are among the records listed.
+    let mut rows = 0;
+    for section in &report.sections {
+        for block in &section.blocks {
+            let Block::Table(table) = block else { continue };
+            if section.id == "records" {
+                continue;
+            }
+            assert_eq!(table.cites.len(), table.rows.len(), "{}", table.caption);
+            for (row, cites) in table.rows.iter().zip(&table.cites) {
+                rows += 1;
+                assert!(
+                    !cites.is_empty(),
+                    "{}: {row:?} cites nothing",
+                    table.caption
+                );
+                let listed: Vec<String> = cites.iter().map(|i| format!("#{i}")).collect();
+                assert_eq!(row.last(), Some(&listed.join(", ")));
+                for index in cites {
+                    assert!(report.cited.iter().any(|c| c.index == *index));
+                    let kind = records()[*index as usize].record.kind();
+                    assert_eq!(kind, truce_core::Kind::IncidentReport, "{}", table.caption);
+                }
+            }
+        }
+    }
+    assert!(rows > 5, "only {rows} table rows");
     for c in &report.cited {
         let record = &records()[c.index as usize].record;
         assert_eq!(c.hash, record.hash());
