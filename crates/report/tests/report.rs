@@ -62,7 +62,7 @@ fn bytes(period: Period, lang: Lang, format: Format) -> Vec<u8> {
 
 #[test]
 fn the_same_prefix_period_and_language_give_the_same_bytes() {
-    for lang in [Lang::En, Lang::Ar] {
+    for lang in Lang::ALL {
         for format in Format::ALL {
             let a = bytes(week(), lang, format);
             let b = bytes(week(), lang, format);
@@ -375,4 +375,68 @@ fn an_arabic_pdf_extracts_as_arabic_and_embeds_naskh() {
             .unwrap()
             .contains("NotoNaskhArabic")
     );
+}
+
+/// Every interface language's PDF: its own words extract as text (the
+/// letters Urdu, Pashto and Dari have beyond Arabic's among them), dates and
+/// figures in its digits, every font embedded, and its pages render.
+#[test]
+fn every_languages_pdf_extracts_in_its_own_letters_and_digits_and_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let expected: [(Lang, &[&str]); 6] = [
+        (Lang::En, &["Summary", "25 October 2025"]),
+        (Lang::Ar, &["الملخص", "أكتوبر"]),
+        // Urdu: ے and ٹ are not Arabic letters (its digits are Latin, as
+        // CLDR's ur has them).
+        (Lang::Ur, &["خلاصہ", "رپورٹ", "اکتوبر"]),
+        // Pashto: ډ, ټ, ښ, ګ; Extended Arabic-Indic digits.
+        (Lang::Ps, &["لنډیز", "راپور", "ټول", "۲۰۲۵"]),
+        // Dari: Afghan month names, Extended Arabic-Indic digits.
+        (Lang::Fa, &["خلاصه", "گزارش", "اکتوبر", "۲۰۲۵"]),
+        (Lang::Tr, &["Özet", "Ekim 2025"]),
+    ];
+    for (lang, words) in expected {
+        let name = format!("{}.pdf", lang.as_str());
+        let pdf = bytes(week(), lang, Format::Pdf);
+        let text = pdf_text(dir.path(), &name, &pdf);
+        for word in words {
+            assert!(text.contains(word), "{word} not extracted from the {name}");
+        }
+        let path = dir.path().join(&name);
+        let fonts = poppler("pdffonts", &[path.to_str().unwrap()]);
+        for line in String::from_utf8(fonts.stdout).unwrap().lines().skip(2) {
+            assert!(
+                line.contains(" yes "),
+                "{name}: a font is not embedded: {line}"
+            );
+        }
+        let prefix = dir.path().join(lang.as_str());
+        poppler(
+            "pdftoppm",
+            &[
+                "-png",
+                "-r",
+                "30",
+                path.to_str().unwrap(),
+                prefix.to_str().unwrap(),
+            ],
+        );
+        let pages = text.matches('\u{c}').count() + 1;
+        let pngs = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                let p = e.as_ref().unwrap().path();
+                p.extension().is_some_and(|x| x == "png")
+                    && p.file_name()
+                        .unwrap()
+                        .to_str()
+                        .unwrap()
+                        .starts_with(&format!("{}-", lang.as_str()))
+            })
+            .count();
+        assert!(
+            pngs >= 3 && pngs + 1 >= pages,
+            "{name}: {pngs} pages rendered of {pages}"
+        );
+    }
 }
