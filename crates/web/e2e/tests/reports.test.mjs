@@ -3,7 +3,7 @@
 // of a PDF, the same the API serves — and the list of published reports.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch, user, open, shot, assertClean } from "../support.mjs";
+import { BASE, launch, user, open, shot, signIn, assertClean } from "../support.mjs";
 
 let browser;
 before(async () => (browser = await launch()));
@@ -64,6 +64,55 @@ test("as of a past moment, the page offers the week up to it, built from a check
   const listed = await page.evaluate((m) => fetch(`/api/v1/reports/published?at=${m}`).then((r) => r.json()), moment);
   assert.equal(await page.$$eval("#published-reports li", (els) => els.length), listed.reports.length);
   await shot(page, "reports-as-of");
+  assertClean(problems);
+  await context.close();
+});
+
+test("a decided consequence links to the report published for it, served only as signed", async () => {
+  const { page, problems, context } = await user(browser);
+  await signIn(page, "qatar.mediator");
+  // The demo's first decided consequence, and the case it belongs to.
+  const found = await page.evaluate(async () => {
+    const { records } = await fetch("/api/v1/records?limit=1000").then((r) => r.json());
+    const decision = records.find((r) => r.record.envelope.kind === "penalty.decision");
+    const { items: incidents } = await fetch("/api/v1/incidents?limit=500").then((r) => r.json());
+    for (const incident of incidents) {
+      const page = await fetch(`/api/v1/incidents/${incident.index}`).then((r) => r.json());
+      if (page.records.some((r) => r.index === decision.index)) return { decision, incident: incident.index };
+    }
+    return { decision, incident: null };
+  });
+  assert.notEqual(found.incident, null, "the decision belongs to a case");
+  // A mediator publishes a week's report as that decision's public report:
+  // the digest of the bytes the API builds, signed with the app's own code.
+  const published = await page.evaluate(async (decision) => {
+    const size = Number((await fetch("/checkpoint").then((r) => r.text())).split("\n")[1]);
+    const period = { from: "2025-10-25T00:00:00Z", to: "2025-11-01T00:00:00Z" };
+    const query = new URLSearchParams({ ...period, lang: "en", format: "md", size: String(size) });
+    const bytes = await fetch(`/api/v1/reports?${query}`).then((r) => r.arrayBuffer());
+    const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    const digest = `sha256:${[...hash].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+    const { submit } = await import(new URL("records.js", document.querySelector("script[type=module]").src));
+    const charter = await fetch("/api/v1/records/0").then((r) => r.json());
+    const body = { digest, ...period, lang: "en", format: "md", checkpoint_size: size, decision: decision.leaf_hash };
+    const receipt = await submit("report.publish", body, charter.record.envelope.body.origin);
+    return { digest, receipt };
+  }, found.decision);
+  // The case page shows the decision with a link to it…
+  await open(page, `#/incidents/${found.incident}`);
+  const link = await page.waitForSelector(`.public-report[data-decision="${found.decision.index}"] a`);
+  const href = await link.getAttribute("href");
+  assert.match(href, /^\/api\/v1\/reports\/published\/\d+$/);
+  assert.match(await link.textContent(), /2025-10-25/);
+  // …and the file it serves is the one whose digest was signed.
+  const served = await page.evaluate(async (url) => {
+    const response = await fetch(url);
+    const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", await response.arrayBuffer()));
+    return { status: response.status, digest: `sha256:${[...hash].map((b) => b.toString(16).padStart(2, "0")).join("")}` };
+  }, href);
+  assert.equal(served.status, 200);
+  assert.equal(served.digest, published.digest);
+  await shot(page, "case-public-report");
   assertClean(problems);
   await context.close();
 });
