@@ -29,6 +29,10 @@ mod keys;
 mod load;
 #[path = "cli/mirror.rs"]
 mod mirror;
+#[path = "cli/monitor.rs"]
+mod monitor;
+#[path = "cli/operator.rs"]
+mod operator;
 #[path = "cli/report.rs"]
 mod report;
 #[path = "cli/submit_batch.rs"]

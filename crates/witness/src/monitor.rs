@@ -1,6 +1,7 @@
 //! A monitor (`truce monitor`): watches a log and its witnesses from
 //! outside, and raises an alert on any split view, rollback or bad
-//! signature it can prove.
+//! signature it can prove. (Its check of every entry, which needs the
+//! admission rules, is the CLI's: `truce_cli`'s `monitor` command.)
 //!
 //! Each round it reads the log's checkpoint (`GET /checkpoint`), checks the
 //! log's signature and the cosignatures against the policy, and checks that
@@ -28,6 +29,9 @@ pub enum Event {
     },
     /// A witness's latest cosigned checkpoint agrees with the log.
     WitnessAgrees { witness: String, size: u64 },
+    /// Every entry up to `size` was read and checked as `truce verify`
+    /// checks a log, and they make the checkpoint's tree.
+    EntriesChecked { size: u64 },
     /// Something that proves misbehaviour, or stops the monitor checking.
     Alert {
         kind: AlertKind,
@@ -50,6 +54,12 @@ pub enum AlertKind {
     BadSignature,
     /// The log's checkpoint does not meet the policy's quorum.
     QuorumMissing,
+    /// The log signed a tree holding an entry that `truce verify` refuses
+    /// (its signature, the admission rules).
+    BadEntry,
+    /// The entries the log gives out are not those it signed: they do not
+    /// make the tree of its checkpoint (as the mirror's alarm of that name).
+    WithheldEntries,
     /// The log or a witness could not be read.
     Unreachable,
 }
@@ -60,7 +70,9 @@ impl Event {
     }
 }
 
-fn alert(kind: AlertKind, finding: impl Into<String>, checkpoints: Vec<String>) -> Event {
+/// An alert of `kind`, with what was found and the signed checkpoints
+/// that prove it.
+pub fn alert(kind: AlertKind, finding: impl Into<String>, checkpoints: Vec<String>) -> Event {
     Event::Alert {
         kind,
         finding: finding.into(),

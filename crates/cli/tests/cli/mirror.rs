@@ -4,47 +4,12 @@
 //! checkpoints, when the operator shows it another history — and says so
 //! when the operator withholds the records a checkpoint commits to.
 
+use crate::operator::*;
 use crate::support::*;
-use std::io::BufRead;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use truce_tlog::Checkpoint;
 use truce_tlog::note::NoteVerifier;
-
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `truce <args> --listen 127.0.0.1:0`; returns it and the URL it
-/// serves on (the last one in the first line that names one).
-fn start(args: &[&str]) -> (Running, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_truce"))
-        .args(args)
-        .args(["--listen", "127.0.0.1:0"])
-        .env("TRUCE_LOG_LEVEL", "warn")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let running = Running(child);
-    let url = loop {
-        let mut line = String::new();
-        assert!(
-            out.read_line(&mut line).unwrap() > 0,
-            "stopped before serving"
-        );
-        if let Some(url) = line.split_whitespace().rfind(|w| w.starts_with("http://")) {
-            break url.to_owned();
-        }
-    };
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    (running, url)
-}
 
 /// `truce mirror … --once`: the exit code and the status it prints.
 fn mirror_once(from: &str, dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
@@ -178,42 +143,6 @@ fn a_mirror_keeps_proves_and_serves_the_whole_record_once_the_log_is_gone() {
     assert_eq!(verified_root(&copy), verified_root(&demo));
 }
 
-/// A mechanism from the example charter with `records` incidents, and a
-/// policy that asks no witness (the example's witnesses do not run here).
-fn example_with(records: usize) -> (Example, std::path::PathBuf) {
-    let ex = example_mechanism();
-    for _ in 0..records {
-        let out = submit(&ex, "a-liaison", &incident_template("party-b"));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let policy = ex.keys.with_file_name("no-quorum.policy");
-    std::fs::write(&policy, "quorum none\n").unwrap();
-    (ex, policy)
-}
-
-/// A second directory holding the same log and the same log key: what a
-/// dishonest operator needs to sign another history.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
-/// An incident report that differs from every other one this test files.
-fn another_incident(title: &str) -> serde_json::Value {
-    let mut template = incident_template("party-b");
-    template["body"]["title"] = serde_json::Value::from(title);
-    template
-}
-
 fn alarms(dir: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(dir.join("alarms.jsonl"))
         .unwrap_or_default()
@@ -327,68 +256,6 @@ fn a_mirror_stops_at_a_fork_or_a_rollback_and_keeps_the_signed_proof() {
     }
 }
 
-/// A front to a real log server that can withhold its entry bundles while
-/// passing everything else on — the operator who shows a party a signed
-/// checkpoint but keeps the records it commits to. One request per
-/// connection (`Connection: close`), GET only: all a mirror asks.
-struct WithholdingFront {
-    url: String,
-    withholding: std::sync::Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl WithholdingFront {
-    fn start(upstream: &str) -> WithholdingFront {
-        use std::io::{Read, Write};
-        use std::sync::atomic::{AtomicBool, Ordering};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let withholding = std::sync::Arc::new(AtomicBool::new(true));
-        let (flag, upstream) = (withholding.clone(), upstream.to_owned());
-        std::thread::spawn(move || {
-            let client = reqwest::blocking::Client::new();
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { return };
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head);
-                let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                let (status, content_type, body) =
-                    if flag.load(Ordering::SeqCst) && path.starts_with("/tile/entries/") {
-                        (404, String::from("text/plain"), b"withheld".to_vec())
-                    } else {
-                        let answer = client.get(format!("{upstream}{path}")).send().unwrap();
-                        let content_type = answer
-                            .headers()
-                            .get("content-type")
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or("application/octet-stream")
-                            .to_owned();
-                        (
-                            answer.status().as_u16(),
-                            content_type,
-                            answer.bytes().unwrap().to_vec(),
-                        )
-                    };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(&body);
-            }
-        });
-        WithholdingFront { url, withholding }
-    }
-
-    fn stop_withholding(&self) {
-        self.withholding
-            .store(false, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
 /// The log signs a checkpoint but will not give out the records it commits
 /// to: the mirror takes nothing, says so once with the signed checkpoint as
 /// its evidence, and is not halted — entries withheld prove no lie, and the
@@ -412,7 +279,8 @@ fn a_mirror_says_when_the_log_withholds_the_entries_it_signed() {
             .success()
     );
     let (_server, origin) = start(&["serve", "--dir", p(&ex.dir)]);
-    let front = WithholdingFront::start(&origin);
+    let front = LogFront::start(&origin);
+    front.withhold(true);
     for _ in 0..2 {
         let (code, status) = mirror_once(&front.url, &dir, &policy_args);
         assert_eq!(code, 1, "an alarm: {status}");
@@ -428,11 +296,49 @@ fn a_mirror_says_when_the_log_withholds_the_entries_it_signed() {
         .expect("the checkpoint that commits to the withheld entries, signed by the log key");
     assert_eq!(signed.size, 4);
 
-    front.stop_withholding();
+    front.withhold(false);
     let (code, status) = mirror_once(&front.url, &dir, &policy_args);
     assert_eq!((code, status["size"].as_u64()), (0, Some(4)), "{status}");
     assert_eq!(status["state"], "following", "{status}");
     assert_eq!(alarms(&dir).len(), 1, "the alarm stays on record");
+    assert_eq!(verified_root(&dir), verified_root(&ex.dir));
+}
+
+/// The log serves records other than those its checkpoint commits to (one
+/// rewritten, its author's signature no longer its own): the mirror takes
+/// none of them, keeps the signed checkpoint as evidence, and — since the
+/// signed tree may yet be served as signed — is not halted.
+#[test]
+fn a_mirror_takes_nothing_the_log_serves_otherwise_than_it_signed() {
+    let (ex, policy) = example_with(2);
+    let policy_args = ["--policy", p(&policy)];
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    let (server, origin) = start(&["serve", "--dir", p(&ex.dir)]);
+    let (code, status) = mirror_once(&origin, &dir, &policy_args);
+    assert_eq!((code, status["size"].as_u64()), (0, Some(3)), "{status}");
+    drop(server);
+    assert!(
+        submit(&ex, "a-liaison", &another_incident("served as signed"))
+            .status
+            .success()
+    );
+    let (_server, origin) = start(&["serve", "--dir", p(&ex.dir)]);
+    let front = LogFront::start(&origin);
+    front.rewrite(b"served as signed", b"SERVED as signed");
+    let (code, status) = mirror_once(&front.url, &dir, &policy_args);
+    assert_eq!(code, 1, "an alarm: {status}");
+    assert_eq!(status["size"], 3, "nothing taken: {status}");
+    assert_ne!(status["state"], "halted", "{status}");
+    let found = alarms(&dir);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["kind"], "withheld_entries");
+    let log_key = NoteVerifier::from_vkey(ok(&["log-key", "--dir", p(&ex.dir)]).trim()).unwrap();
+    let signed = Checkpoint::open(found[0]["checkpoints"][0].as_str().unwrap(), &log_key).unwrap();
+    assert_eq!(signed.size, 4);
+    // Served as signed, the copy catches up.
+    let (code, status) = mirror_once(&origin, &dir, &policy_args);
+    assert_eq!((code, status["size"].as_u64()), (0, Some(4)), "{status}");
     assert_eq!(verified_root(&dir), verified_root(&ex.dir));
 }
 

@@ -1,0 +1,143 @@
+//! `truce monitor --once`, as a real process against real servers that a
+//! dishonest operator runs on copies of one log under one key: an honest
+//! round exits 0 having read and checked every entry; a rollback, a fork
+//! and an entry other than the one the log signed each raise their alert
+//! and exit 1, and an alarming checkpoint is not remembered as the new
+//! reference.
+
+use crate::operator::*;
+use crate::support::*;
+use std::path::Path;
+
+/// `truce monitor --log URL --once …`: the exit code and the events.
+fn monitor_once(
+    log: &str,
+    log_key: &str,
+    policy: &Path,
+    extra: &[&str],
+) -> (i32, Vec<serde_json::Value>) {
+    let args = [
+        &[
+            "monitor",
+            "--log",
+            log,
+            "--log-key",
+            log_key,
+            "--policy",
+            p(policy),
+            "--once",
+        ],
+        extra,
+    ]
+    .concat();
+    let out = truce(&args);
+    let events = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("{e}: {l}\n{}", String::from_utf8_lossy(&out.stderr)))
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), events)
+}
+
+/// The kinds of the alerts among `events`.
+fn alerts(events: &[serde_json::Value]) -> Vec<&str> {
+    events
+        .iter()
+        .filter(|e| e["event"] == "alert")
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_monitor_exits_non_zero_on_a_rollback_a_fork_and_entries_other_than_signed() {
+    let (a, policy) = example_with(2);
+    let log_key = ok(&["log-key", "--dir", p(&a.dir)]).trim().to_owned();
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tmp.path().join("monitor.json");
+    let state_arg = ["--state", p(&state)];
+    // b: the same three records under the same key; a then takes a fourth.
+    let b = Example {
+        _tmp: tempfile::tempdir().unwrap(),
+        dir: tmp.path().join("b"),
+        keys: a.keys.clone(),
+    };
+    copy_dir(&a.dir, &b.dir);
+    assert!(
+        submit(&a, "a-liaison", &another_incident("seen by the monitor"))
+            .status
+            .success()
+    );
+    let (_a_server, a_url) = start(&["serve", "--dir", p(&a.dir)]);
+
+    // An honest round: the checkpoint, and every entry read and checked.
+    let (code, events) = monitor_once(&a_url, &log_key, &policy, &state_arg);
+    assert_eq!(code, 0, "{events:?}");
+    assert_eq!(events[0]["event"], "checkpoint");
+    assert_eq!(events[0]["size"], 4);
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "entries_checked" && e["size"] == 4),
+        "{events:?}"
+    );
+
+    // Shown the shorter tree of the same history: a rollback.
+    let (b_server, b_url) = start(&["serve", "--dir", p(&b.dir)]);
+    let (code, events) = monitor_once(&b_url, &log_key, &policy, &state_arg);
+    assert_eq!((code, alerts(&events)), (1, vec!["rollback"]), "{events:?}");
+
+    // The same size with another fourth record: a split view. The monitor
+    // still compares with a's checkpoint (the rollback was not remembered).
+    drop(b_server);
+    assert!(
+        submit(&b, "a-liaison", &another_incident("shown to b instead"))
+            .status
+            .success()
+    );
+    let (_b_server, b_url) = start(&["serve", "--dir", p(&b.dir)]);
+    let (code, events) = monitor_once(&b_url, &log_key, &policy, &state_arg);
+    assert_eq!(
+        (code, alerts(&events)),
+        (1, vec!["split_view"]),
+        "{events:?}"
+    );
+    let proof = events.iter().find(|e| e["event"] == "alert").unwrap();
+    assert_eq!(
+        proof["checkpoints"].as_array().map(Vec::len),
+        Some(2),
+        "both signed checkpoints kept: {proof}"
+    );
+
+    // a's checkpoint, but its fourth record served otherwise than signed
+    // (one that no longer carries its author's signature): the entries do
+    // not make the tree the log signed, and the signed checkpoint is kept.
+    let front = LogFront::start(&a_url);
+    front.rewrite(b"seen by the monitor", b"SEEN by the monitor");
+    let (code, events) = monitor_once(&front.url, &log_key, &policy, &[]);
+    assert_eq!(
+        (code, alerts(&events)),
+        (1, vec!["withheld_entries"]),
+        "{events:?}"
+    );
+    let bad = events.iter().find(|e| e["event"] == "alert").unwrap();
+    assert!(
+        bad["finding"]
+            .as_str()
+            .unwrap()
+            .starts_with("the entries the log serves are not those it signed"),
+        "{bad}"
+    );
+    let kept = truce_tlog::Checkpoint::open(
+        bad["checkpoints"][0].as_str().unwrap(),
+        &truce_tlog::note::NoteVerifier::from_vkey(&log_key).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(kept.size, 4);
+    // Checking checkpoints alone, the same front raises nothing: only the
+    // entries show it.
+    let (code, events) = monitor_once(&front.url, &log_key, &policy, &["--no-entries"]);
+    assert_eq!(code, 0, "{events:?}");
+    assert!(alerts(&events).is_empty());
+}
