@@ -76,10 +76,18 @@ test("the demo opens as of the scenario's end, and every page keeps that moment 
     assert.ok(await page.$("[data-asof-banner]"), `${view} shows the banner`);
     assert.ok(!(await page.$(".notice.error")), `${view} rendered without error`);
   }
+  // The Reports page too: it proposes the week up to the moment, not the
+  // present week, built from a checkpoint the log had then.
+  await page.click('#nav a[href="#/reports"]');
+  await page.waitForFunction(() => document.body.dataset.rendered?.startsWith("#/reports?at="));
+  const moment = new URLSearchParams(page.url().split("?")[1]).get("at");
+  await page.waitForSelector("#report-built-from");
+  assert.equal(await page.inputValue("input[name=to]"), moment.slice(0, 10));
+  assert.ok(await page.$("[data-asof-banner]"), "the Reports page shows the banner");
 
   // One click back to the present.
   await page.click("#asof-present");
-  await page.waitForFunction(() => document.body.dataset.rendered === "#/agreement");
+  await page.waitForFunction(() => document.body.dataset.rendered === "#/reports");
   assert.equal(await page.$("[data-asof-banner]"), null);
   assert.doesNotMatch(page.url(), /at=/);
   await page.click('#nav a[href="#/"]');
