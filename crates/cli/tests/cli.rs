@@ -35,6 +35,8 @@ mod monitor;
 mod operator;
 #[path = "cli/report.rs"]
 mod report;
+#[path = "cli/split_view.rs"]
+mod split_view;
 #[path = "cli/submit_batch.rs"]
 mod submit_batch;
 #[path = "cli/support.rs"]
