@@ -30,11 +30,13 @@
 //! not offered: a Truce log need not know its parties' mirrors.
 
 pub mod alarm;
+pub mod blocking;
 pub mod follow;
 pub mod origin;
 pub mod status;
 
 pub use alarm::{Alarm, AlarmKind};
+pub use blocking::BlockingStore;
 pub use follow::{Mirror, MirrorError, Pin, Progress};
 pub use origin::Origin;
 pub use status::{MirrorState, MirrorStatus, SharedStatus};

@@ -72,7 +72,10 @@ pub fn run(args: MirrorArgs) -> Result<ExitCode> {
             args.dir.display()
         );
     }
-    let store = dir.mirror_store(args.database.as_deref())?;
+    // The mirror's rounds call the store from async code: see BlockingStore.
+    let store: Arc<dyn truce_store::Store> = Arc::new(truce_mirror::BlockingStore(
+        dir.mirror_store(args.database.as_deref())?,
+    ));
     let pin = Pin {
         log_key: args
             .log_key

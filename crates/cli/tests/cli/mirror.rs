@@ -342,6 +342,53 @@ fn a_mirror_takes_nothing_the_log_serves_otherwise_than_it_signed() {
     assert_eq!(verified_root(&dir), verified_root(&ex.dir));
 }
 
+/// A party may keep its copy in its own PostgreSQL and have its mirror
+/// cosign each checkpoint once it holds the tree (c2sp.org/tlog-mirror):
+/// the copy verifies as the log does, and the checkpoint it keeps carries
+/// the mirror's cosignature beside the witnesses'.
+#[test]
+fn a_mirror_keeps_its_copy_in_postgres_and_cosigns_what_it_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    let (_server, origin) = serve_demo(&demo, None);
+    let db = truce_store_postgres::testing::test_database();
+    let key = tmp.path().join("mirror.key");
+    let vkey = ok(&[
+        "keygen",
+        "--witness",
+        "--out",
+        p(&key),
+        "--name",
+        "party-a.mirror.example",
+    ]);
+    let dir = tmp.path().join("m");
+    let (code, status) = mirror_once(&origin, &dir, &["--database", db.url(), "--key", p(&key)]);
+    assert_eq!(code, 0, "{status}");
+    assert!(!dir.join("truce.db").exists(), "the copy is in PostgreSQL");
+    let verified = ok(&["verify", "--dir", p(&dir), "--database", db.url()]);
+    let root = |report: &str| {
+        report
+            .lines()
+            .find(|l| l.starts_with("tree root"))
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(root(&verified), verified_root(&demo));
+    let kept = ok(&["checkpoint", "--dir", p(&dir), "--database", db.url()]);
+    let note = truce_tlog::parse_note(&kept).unwrap();
+    let mirror = truce_tlog::CosignatureVerifier::from_vkey(vkey.trim()).unwrap();
+    assert!(
+        note.signatures
+            .iter()
+            .any(|line| mirror.verify(&note.text, line).is_ok()),
+        "no valid cosignature by the mirror's key: {kept}"
+    );
+    assert!(
+        note.signatures.len() >= 6,
+        "the log's signature, the four witnesses' and the mirror's: {kept}"
+    );
+}
+
 #[test]
 fn a_mirror_refuses_a_log_other_than_the_one_pinned() {
     let (a, policy) = example_with(0);
