@@ -630,8 +630,10 @@ impl Mirror {
                     checkpoints: vec![theirs, held],
                     ..self.alarm(AlarmKind::SplitView)
                 };
+                // A new alarm is the round's outcome (so `--once` exits 1);
+                // it does not halt the mirror, and is not raised again.
                 if !already {
-                    self.raise(alarm)?;
+                    return Err(self.raise(alarm)?);
                 }
             }
         }

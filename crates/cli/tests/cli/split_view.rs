@@ -160,6 +160,37 @@ fn two_histories_shown_to_two_parties_are_caught_by_each_partys_own_tools() {
         assert!(err.contains("do not meet the quorum"), "{err}");
     }
 
+    // Party A's mirror, following history A, also asks party B's witness
+    // what it cosigned: another tree of the same size, a split view.
+    {
+        let (_server, a_url) = start(&["serve", "--dir", p(&a.dir)]);
+        let out = truce(&[
+            "mirror",
+            "--from",
+            &a_url,
+            "--dir",
+            p(&mirror),
+            "--once",
+            "--policy",
+            p(&no_quorum),
+            "--witness",
+            &wb_url,
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let alarms: Vec<serde_json::Value> = std::fs::read_to_string(mirror.join("alarms.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(alarms.len(), 1, "{alarms:?}");
+    assert_eq!(alarms[0]["kind"], "split_view", "{}", alarms[0]);
+
     // Party A's mirror is shown history B: it stops, with both signed checkpoints.
     let (_b_server, b_url) = start(&["serve", "--dir", p(&b.dir)]);
     let out = truce(&[
@@ -177,7 +208,7 @@ fn two_histories_shown_to_two_parties_are_caught_by_each_partys_own_tools() {
         std::fs::read_to_string(mirror.join("alarms.jsonl"))
             .unwrap()
             .lines()
-            .next()
+            .nth(1)
             .unwrap(),
     )
     .unwrap();
