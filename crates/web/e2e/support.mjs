@@ -18,7 +18,7 @@ export async function launch() {
 }
 
 /** A fresh context (its own storage: one user) with a watched page. */
-export async function user(browser, { viewport = { width: 1440, height: 1000 }, bypassCSP = false, serviceWorkers = "block" } = {}) {
+export async function user(browser, { viewport = { width: 1440, height: 1000 }, bypassCSP = false, serviceWorkers = "block", base = BASE } = {}) {
   // bypassCSP: only for a test that loads its own script into the page
   // (the accessibility audit's axe-core). The page's service worker (offline
   // use) is allowed only where a test asks for it (tests/offline.test.mjs):
@@ -27,7 +27,9 @@ export async function user(browser, { viewport = { width: 1440, height: 1000 }, 
   const context = await browser.newContext({ viewport, locale: "en-GB", timezoneId: "UTC", bypassCSP, serviceWorkers });
   const page = await context.newPage();
   const problems = [];
-  const origin = new URL(BASE).origin;
+  // The one origin the page may reach: the server it came from (a test of
+  // a party's mirror passes the mirror's URL as `base`).
+  const origin = new URL(base).origin;
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });

@@ -96,6 +96,17 @@ fn the_web_ui_works_in_a_real_browser() {
         hex(&bytes[1..])
     };
 
+    // A party's mirror of the demo, serving its copy read-only (tests/mirror.test.mjs).
+    let (_mirror, mirror_url) = crate::operator::start(&[
+        "mirror",
+        "--from",
+        &base,
+        "--dir",
+        tmp.path().join("mirror").to_str().unwrap(),
+        "--interval",
+        "1",
+    ]);
+
     let screenshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
     let output = Command::new("node")
         .args([
@@ -114,6 +125,7 @@ fn the_web_ui_works_in_a_real_browser() {
         .env("TRUCE_E2E_KEY_PASSPHRASE", passphrase)
         .env("TRUCE_E2E_PLAIN_KEY", &plain)
         .env("TRUCE_E2E_PLAIN_KEY_SEED", plain_seed)
+        .env("TRUCE_E2E_MIRROR_URL", &mirror_url)
         .output()
         .expect("node is needed for the browser tests");
     let report = format!(
