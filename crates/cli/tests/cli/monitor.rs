@@ -141,3 +141,101 @@ fn the_monitor_exits_non_zero_on_a_rollback_a_fork_and_entries_other_than_signed
     assert_eq!(code, 0, "{events:?}");
     assert!(alerts(&events).is_empty());
 }
+
+/// The operator signs a tree holding an entry the rules refuse (a report
+/// whose title it changed after its author signed it): the entries are the
+/// ones signed, so this is the log's own doing. The monitor alerts
+/// `bad_entry` naming the entry; a party's mirror halts on it, keeping the
+/// entry and the signed checkpoint.
+#[test]
+fn a_signed_tree_holding_a_refused_entry_alerts_the_monitor_and_halts_the_mirror() {
+    let (ex, policy) = example_with(3);
+    let log_key = ok(&["log-key", "--dir", p(&ex.dir)]).trim().to_owned();
+    let tmp = tempfile::tempdir().unwrap();
+    let mirror = tmp.path().join("mirror");
+    {
+        let (_server, url) = start(&["serve", "--dir", p(&ex.dir)]);
+        let out = truce(&[
+            "mirror",
+            "--from",
+            &url,
+            "--dir",
+            p(&mirror),
+            "--once",
+            "--policy",
+            p(&policy),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The next record its author would sign (made on a copy of the log, so
+    // it carries the right sequence number), with its title changed after:
+    // canonical and in order, but its author's signature no longer holds.
+    let copy = Example {
+        _tmp: tempfile::tempdir().unwrap(),
+        dir: tmp.path().join("copy"),
+        keys: ex.keys.clone(),
+    };
+    copy_dir(&ex.dir, &copy.dir);
+    assert!(
+        submit(
+            &copy,
+            "a-liaison",
+            &another_incident("as its author signed it")
+        )
+        .status
+        .success()
+    );
+    let export = ok(&["export", "--dir", p(&copy.dir)]);
+    let next: serde_json::Value = serde_json::from_str(export.lines().nth(4).unwrap()).unwrap();
+    let leaf = serde_json::to_string(&next["record"]).unwrap();
+    let forged = leaf.replace("as its author signed it", "AS ITS AUTHOR SIGNED IT");
+    assert_ne!(forged, leaf);
+    sign_an_entry_past_the_rules(&ex.dir, forged.into_bytes());
+    let (_server, url) = start(&["serve", "--dir", p(&ex.dir)]);
+
+    let out = truce(&[
+        "monitor",
+        "--log",
+        &url,
+        "--log-key",
+        &log_key,
+        "--policy",
+        p(&policy),
+        "--once",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(alerts(&events), ["bad_entry"], "{events:?}");
+    let bad = events.iter().find(|e| e["event"] == "alert").unwrap();
+    let finding = bad["finding"].as_str().unwrap();
+    assert!(
+        finding.starts_with("the log signed a tree of 5 records that holds an entry `truce verify` refuses: entry 4:"),
+        "{finding}"
+    );
+    assert!(finding.contains("signature"), "{finding}");
+
+    let out = truce(&[
+        "mirror",
+        "--from",
+        &url,
+        "--dir",
+        p(&mirror),
+        "--once",
+        "--policy",
+        p(&policy),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["state"], "halted", "{status}");
+    assert_eq!(status["size"], 4, "nothing of the bad tree taken: {status}");
+    let alarm = &status["alarms"][0];
+    assert_eq!(alarm["kind"], "bad_entry", "{alarm}");
+    assert_eq!(alarm["index"], 4);
+}

@@ -173,3 +173,47 @@ fn replace(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// The operator, holding the log key, appends `leaf` to the SQLite log in
+/// `dir` past the ledger's admission and signs a checkpoint over it: a
+/// signed tree that holds an entry the rules refuse. (At an even index, so
+/// that no tree node above the leaves completes and none need be stored.)
+pub fn sign_an_entry_past_the_rules(dir: &Path, leaf: Vec<u8>) {
+    use truce_store::{AppendBatch, NewRecord, Store, StoredCheckpoint};
+    use truce_tlog::note::NoteSigner;
+    use truce_tlog::{Checkpoint, Frontier, leaf_hash};
+    let store = truce_store_sqlite::SqliteStore::open(dir.join("truce.db")).unwrap();
+    let size = store.size().unwrap();
+    assert_eq!(size % 2, 0, "an even index: no inner node completes");
+    let mut tree = Frontier::default();
+    for record in store.records(0, size).unwrap() {
+        tree.append(record.hash);
+    }
+    let hash = leaf_hash(&leaf);
+    tree.append(hash);
+    let key = std::fs::read_to_string(dir.join("log.key")).unwrap();
+    let signer = NoteSigner::from_skey(key.trim()).unwrap();
+    let note = Checkpoint {
+        origin: signer.name().to_owned(),
+        size: size + 1,
+        root: tree.root(),
+        extensions: Vec::new(),
+    }
+    .sign(&signer)
+    .unwrap();
+    store
+        .append(&AppendBatch {
+            records: vec![NewRecord {
+                index: size,
+                hash,
+                leaf,
+                opening: None,
+            }],
+            nodes: Vec::new(),
+            checkpoint: Some(StoredCheckpoint {
+                size: size + 1,
+                note,
+            }),
+        })
+        .unwrap();
+}
