@@ -167,8 +167,9 @@ impl Strings {
         }
     }
 
-    /// ASCII digits as the language's digits (for identifiers' numbers
-    /// inside a sentence, like a clause's).
+    /// ASCII digits as the language's digits, nothing else changed: for
+    /// numbers written digit by digit (years, days, times), which take no
+    /// grouping.
     pub fn digits(&self, text: &str) -> String {
         Locale::of(self.lang).digits(text)
     }

@@ -276,23 +276,20 @@ impl<'a> Builder<'a> {
         }
         grouped
             .into_iter()
-            .map(
-                |((version, party, key), (clauses, mut cites, illustrative))| {
-                    cites.sort_unstable();
-                    cites.dedup();
-                    let first = cites.first().copied().unwrap_or_default();
-                    let text = self.s.n(
-                        key,
-                        clauses.len() as u64,
-                        &[
-                            ("party", &self.name(party)),
-                            ("clauses", &clauses.join(", ")),
-                            ("version", &self.s.num(version)),
-                        ],
-                    );
-                    (first, self.item(text, cites, illustrative))
-                },
-            )
+            .map(|((version, party, key), (clauses, cites, illustrative))| {
+                let cites = sorted(cites);
+                let first = cites.first().copied().unwrap_or_default();
+                let text = self.s.n(
+                    key,
+                    clauses.len() as u64,
+                    &[
+                        ("party", &self.name(party)),
+                        ("clauses", &clauses.join(", ")),
+                        ("version", &self.s.num(version)),
+                    ],
+                );
+                (first, self.item(text, cites, illustrative))
+            })
             .collect()
     }
 
