@@ -11,25 +11,6 @@ use std::time::{Duration, Instant};
 use truce_tlog::Checkpoint;
 use truce_tlog::note::NoteVerifier;
 
-/// `truce mirror … --once`: the exit code and the status it prints.
-fn mirror_once(from: &str, dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
-    let out = truce(
-        &[
-            &["mirror", "--from", from, "--dir", p(dir), "--once"],
-            extra,
-        ]
-        .concat(),
-    );
-    let status = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap_or(-1), status)
-}
-
 fn get(url: &str) -> reqwest::blocking::Response {
     reqwest::blocking::get(url).unwrap()
 }
@@ -143,14 +124,6 @@ fn a_mirror_keeps_proves_and_serves_the_whole_record_once_the_log_is_gone() {
     assert_eq!(verified_root(&copy), verified_root(&demo));
 }
 
-fn alarms(dir: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(dir.join("alarms.jsonl"))
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn without_the_quorum_a_mirror_takes_nothing() {
     let (ex, _) = example_with(1);
@@ -169,12 +142,7 @@ fn a_mirror_stops_at_a_fork_or_a_rollback_and_keeps_the_signed_proof() {
     let tmp = tempfile::tempdir().unwrap();
     // Another history under the same key: b is a's log of 3 records, then
     // each is given a different fourth (and b a fifth).
-    let b = Example {
-        _tmp: tempfile::tempdir().unwrap(),
-        dir: tmp.path().join("b"),
-        keys: a.keys.clone(),
-    };
-    copy_dir(&a.dir, &b.dir);
+    let b = another_history(&a);
     assert!(
         submit(&a, "a-liaison", &another_incident("shown to a"))
             .status
@@ -199,12 +167,7 @@ fn a_mirror_stops_at_a_fork_or_a_rollback_and_keeps_the_signed_proof() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["kind"], "rollback");
     let log_key = NoteVerifier::from_vkey(ok(&["log-key", "--dir", p(&a.dir)]).trim()).unwrap();
-    let signed: Vec<Checkpoint> = found[0]["checkpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| Checkpoint::open(n.as_str().unwrap(), &log_key).unwrap())
-        .collect();
+    let signed: Vec<Checkpoint> = signed_checkpoints(&found[0], &log_key);
     assert_eq!(
         signed.iter().map(|c| c.size).collect::<Vec<_>>(),
         [4, 3],
@@ -223,12 +186,7 @@ fn a_mirror_stops_at_a_fork_or_a_rollback_and_keeps_the_signed_proof() {
     assert_eq!(code, 1);
     let found = alarms(&fork_same_size);
     assert_eq!(found[0]["kind"], "fork");
-    let signed: Vec<Checkpoint> = found[0]["checkpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| Checkpoint::open(n.as_str().unwrap(), &log_key).unwrap())
-        .collect();
+    let signed: Vec<Checkpoint> = signed_checkpoints(&found[0], &log_key);
     assert_eq!((signed[0].size, signed[1].size), (4, 4));
     assert_ne!(signed[0].root, signed[1].root);
 
@@ -256,6 +214,48 @@ fn a_mirror_stops_at_a_fork_or_a_rollback_and_keeps_the_signed_proof() {
     }
 }
 
+/// A mirror that copied a log of 3 records, the log grown by a fourth
+/// titled as given, its server restarted and a front before it.
+struct Grown {
+    ex: Example,
+    policy: std::path::PathBuf,
+    /// The mirror's directory.
+    dir: std::path::PathBuf,
+    /// The log's server (the address the mirror first copied from).
+    origin: String,
+    front: LogFront,
+    _server: Running,
+    _tmp: tempfile::TempDir,
+}
+
+impl Grown {
+    fn after_a_mirror_copy(fourth: &str) -> Grown {
+        let (ex, policy) = example_with(2);
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("m");
+        let (server, origin) = start(&["serve", "--dir", p(&ex.dir)]);
+        let (code, status) = mirror_once(&origin, &dir, &["--policy", p(&policy)]);
+        assert_eq!((code, status["size"].as_u64()), (0, Some(3)), "{status}");
+        drop(server);
+        assert!(
+            submit(&ex, "a-liaison", &another_incident(fourth))
+                .status
+                .success()
+        );
+        let (server, origin) = start(&["serve", "--dir", p(&ex.dir)]);
+        let front = LogFront::start(&origin);
+        Grown {
+            ex,
+            policy,
+            dir,
+            origin,
+            front,
+            _server: server,
+            _tmp: tmp,
+        }
+    }
+}
+
 /// The log signs a checkpoint but will not give out the records it commits
 /// to: the mirror takes nothing, says so once with the signed checkpoint as
 /// its evidence, and is not halted — entries withheld prove no lie, and the
@@ -264,30 +264,17 @@ fn a_mirror_stops_at_a_fork_or_a_rollback_and_keeps_the_signed_proof() {
 /// withholds the charter itself is only unreachable.)
 #[test]
 fn a_mirror_says_when_the_log_withholds_the_entries_it_signed() {
-    let (ex, policy) = example_with(2);
-    let policy_args = ["--policy", p(&policy)];
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("m");
-    let (server, origin) = start(&["serve", "--dir", p(&ex.dir)]);
-    let (code, status) = mirror_once(&origin, &dir, &policy_args);
-    assert_eq!((code, status["size"].as_u64()), (0, Some(3)), "{status}");
-
-    drop(server);
-    assert!(
-        submit(&ex, "a-liaison", &another_incident("withheld"))
-            .status
-            .success()
-    );
-    let (_server, origin) = start(&["serve", "--dir", p(&ex.dir)]);
-    let front = LogFront::start(&origin);
+    let grown = Grown::after_a_mirror_copy("withheld");
+    let (ex, dir, front) = (&grown.ex, &grown.dir, &grown.front);
+    let policy_args = ["--policy", p(&grown.policy)];
     front.withhold(true);
     for _ in 0..2 {
-        let (code, status) = mirror_once(&front.url, &dir, &policy_args);
+        let (code, status) = mirror_once(&front.url, dir, &policy_args);
         assert_eq!(code, 1, "an alarm: {status}");
         assert_ne!(status["state"], "halted", "{status}");
         assert_eq!(status["size"], 3, "{status}");
     }
-    let found = alarms(&dir);
+    let found = alarms(dir);
     assert_eq!(found.len(), 1, "said once, not every round: {found:?}");
     assert_eq!(found[0]["kind"], "withheld_entries");
     assert_eq!(found[0]["index"], 3, "the first record withheld");
@@ -297,11 +284,11 @@ fn a_mirror_says_when_the_log_withholds_the_entries_it_signed() {
     assert_eq!(signed.size, 4);
 
     front.withhold(false);
-    let (code, status) = mirror_once(&front.url, &dir, &policy_args);
+    let (code, status) = mirror_once(&front.url, dir, &policy_args);
     assert_eq!((code, status["size"].as_u64()), (0, Some(4)), "{status}");
     assert_eq!(status["state"], "following", "{status}");
-    assert_eq!(alarms(&dir).len(), 1, "the alarm stays on record");
-    assert_eq!(verified_root(&dir), verified_root(&ex.dir));
+    assert_eq!(alarms(dir).len(), 1, "the alarm stays on record");
+    assert_eq!(verified_root(dir), verified_root(&ex.dir));
 }
 
 /// The log serves records other than those its checkpoint commits to (one
@@ -310,36 +297,24 @@ fn a_mirror_says_when_the_log_withholds_the_entries_it_signed() {
 /// signed tree may yet be served as signed — is not halted.
 #[test]
 fn a_mirror_takes_nothing_the_log_serves_otherwise_than_it_signed() {
-    let (ex, policy) = example_with(2);
-    let policy_args = ["--policy", p(&policy)];
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("m");
-    let (server, origin) = start(&["serve", "--dir", p(&ex.dir)]);
-    let (code, status) = mirror_once(&origin, &dir, &policy_args);
-    assert_eq!((code, status["size"].as_u64()), (0, Some(3)), "{status}");
-    drop(server);
-    assert!(
-        submit(&ex, "a-liaison", &another_incident("served as signed"))
-            .status
-            .success()
-    );
-    let (_server, origin) = start(&["serve", "--dir", p(&ex.dir)]);
-    let front = LogFront::start(&origin);
+    let grown = Grown::after_a_mirror_copy("served as signed");
+    let (ex, dir, front) = (&grown.ex, &grown.dir, &grown.front);
+    let policy_args = ["--policy", p(&grown.policy)];
     front.rewrite(b"served as signed", b"SERVED as signed");
-    let (code, status) = mirror_once(&front.url, &dir, &policy_args);
+    let (code, status) = mirror_once(&front.url, dir, &policy_args);
     assert_eq!(code, 1, "an alarm: {status}");
     assert_eq!(status["size"], 3, "nothing taken: {status}");
     assert_ne!(status["state"], "halted", "{status}");
-    let found = alarms(&dir);
+    let found = alarms(dir);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["kind"], "withheld_entries");
     let log_key = NoteVerifier::from_vkey(ok(&["log-key", "--dir", p(&ex.dir)]).trim()).unwrap();
     let signed = Checkpoint::open(found[0]["checkpoints"][0].as_str().unwrap(), &log_key).unwrap();
     assert_eq!(signed.size, 4);
     // Served as signed, the copy catches up.
-    let (code, status) = mirror_once(&origin, &dir, &policy_args);
+    let (code, status) = mirror_once(&grown.origin, dir, &policy_args);
     assert_eq!((code, status["size"].as_u64()), (0, Some(4)), "{status}");
-    assert_eq!(verified_root(&dir), verified_root(&ex.dir));
+    assert_eq!(verified_root(dir), verified_root(&ex.dir));
 }
 
 /// A party may keep its copy in its own PostgreSQL and have its mirror
@@ -352,15 +327,7 @@ fn a_mirror_keeps_its_copy_in_postgres_and_cosigns_what_it_stored() {
     let demo = tmp.path().join("demo");
     let (_server, origin) = serve_demo(&demo, None);
     let db = truce_store_postgres::testing::test_database();
-    let key = tmp.path().join("mirror.key");
-    let vkey = ok(&[
-        "keygen",
-        "--witness",
-        "--out",
-        p(&key),
-        "--name",
-        "party-a.mirror.example",
-    ]);
+    let (key, vkey) = witness_key(tmp.path(), "party-a.mirror.example");
     let dir = tmp.path().join("m");
     let (code, status) = mirror_once(&origin, &dir, &["--database", db.url(), "--key", p(&key)]);
     assert_eq!(code, 0, "{status}");
@@ -376,7 +343,7 @@ fn a_mirror_keeps_its_copy_in_postgres_and_cosigns_what_it_stored() {
     assert_eq!(root(&verified), verified_root(&demo));
     let kept = ok(&["checkpoint", "--dir", p(&dir), "--database", db.url()]);
     let note = truce_tlog::parse_note(&kept).unwrap();
-    let mirror = truce_tlog::CosignatureVerifier::from_vkey(vkey.trim()).unwrap();
+    let mirror = truce_tlog::CosignatureVerifier::from_vkey(&vkey).unwrap();
     assert!(
         note.signatures
             .iter()

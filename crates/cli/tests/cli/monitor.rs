@@ -7,39 +7,6 @@
 
 use crate::operator::*;
 use crate::support::*;
-use std::path::Path;
-
-/// `truce monitor --log URL --once …`: the exit code and the events.
-fn monitor_once(
-    log: &str,
-    log_key: &str,
-    policy: &Path,
-    extra: &[&str],
-) -> (i32, Vec<serde_json::Value>) {
-    let args = [
-        &[
-            "monitor",
-            "--log",
-            log,
-            "--log-key",
-            log_key,
-            "--policy",
-            p(policy),
-            "--once",
-        ],
-        extra,
-    ]
-    .concat();
-    let out = truce(&args);
-    let events = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| {
-            serde_json::from_str(l)
-                .unwrap_or_else(|e| panic!("{e}: {l}\n{}", String::from_utf8_lossy(&out.stderr)))
-        })
-        .collect();
-    (out.status.code().unwrap_or(-1), events)
-}
 
 /// The kinds of the alerts among `events`.
 fn alerts(events: &[serde_json::Value]) -> Vec<&str> {
@@ -58,12 +25,7 @@ fn the_monitor_exits_non_zero_on_a_rollback_a_fork_and_entries_other_than_signed
     let state = tmp.path().join("monitor.json");
     let state_arg = ["--state", p(&state)];
     // b: the same three records under the same key; a then takes a fourth.
-    let b = Example {
-        _tmp: tempfile::tempdir().unwrap(),
-        dir: tmp.path().join("b"),
-        keys: a.keys.clone(),
-    };
-    copy_dir(&a.dir, &b.dir);
+    let b = another_history(&a);
     assert!(
         submit(&a, "a-liaison", &another_incident("seen by the monitor"))
             .status
@@ -155,31 +117,13 @@ fn a_signed_tree_holding_a_refused_entry_alerts_the_monitor_and_halts_the_mirror
     let mirror = tmp.path().join("mirror");
     {
         let (_server, url) = start(&["serve", "--dir", p(&ex.dir)]);
-        let out = truce(&[
-            "mirror",
-            "--from",
-            &url,
-            "--dir",
-            p(&mirror),
-            "--once",
-            "--policy",
-            p(&policy),
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (code, status) = mirror_once(&url, &mirror, &["--policy", p(&policy)]);
+        assert_eq!((code, status["size"].as_u64()), (0, Some(4)), "{status}");
     }
     // The next record its author would sign (made on a copy of the log, so
     // it carries the right sequence number), with its title changed after:
     // canonical and in order, but its author's signature no longer holds.
-    let copy = Example {
-        _tmp: tempfile::tempdir().unwrap(),
-        dir: tmp.path().join("copy"),
-        keys: ex.keys.clone(),
-    };
-    copy_dir(&ex.dir, &copy.dir);
+    let copy = another_history(&ex);
     assert!(
         submit(
             &copy,
@@ -197,21 +141,8 @@ fn a_signed_tree_holding_a_refused_entry_alerts_the_monitor_and_halts_the_mirror
     sign_an_entry_past_the_rules(&ex.dir, forged.into_bytes());
     let (_server, url) = start(&["serve", "--dir", p(&ex.dir)]);
 
-    let out = truce(&[
-        "monitor",
-        "--log",
-        &url,
-        "--log-key",
-        &log_key,
-        "--policy",
-        p(&policy),
-        "--once",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (code, events) = monitor_once(&url, &log_key, &policy, &[]);
+    assert_eq!(code, 1, "{events:?}");
     assert_eq!(alerts(&events), ["bad_entry"], "{events:?}");
     let bad = events.iter().find(|e| e["event"] == "alert").unwrap();
     let finding = bad["finding"].as_str().unwrap();
@@ -221,18 +152,8 @@ fn a_signed_tree_holding_a_refused_entry_alerts_the_monitor_and_halts_the_mirror
     );
     assert!(finding.contains("signature"), "{finding}");
 
-    let out = truce(&[
-        "mirror",
-        "--from",
-        &url,
-        "--dir",
-        p(&mirror),
-        "--once",
-        "--policy",
-        p(&policy),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, status) = mirror_once(&url, &mirror, &["--policy", p(&policy)]);
+    assert_eq!(code, 1, "{status}");
     assert_eq!(status["state"], "halted", "{status}");
     assert_eq!(status["size"], 4, "nothing of the bad tree taken: {status}");
     let alarm = &status["alarms"][0];

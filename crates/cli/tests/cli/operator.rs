@@ -77,6 +77,103 @@ pub fn another_incident(title: &str) -> serde_json::Value {
     template
 }
 
+/// `truce mirror … --once`: the exit code and the status it prints.
+pub fn mirror_once(from: &str, dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let out = truce(
+        &[
+            &["mirror", "--from", from, "--dir", p(dir), "--once"],
+            extra,
+        ]
+        .concat(),
+    );
+    let status = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), status)
+}
+
+/// The alarms a mirror in `dir` has raised, in order.
+pub fn alarms(dir: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("alarms.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `truce monitor --log URL --once …` of the log whose key is `log_key`:
+/// the exit code and the events.
+pub fn monitor_once(
+    log: &str,
+    log_key: &str,
+    policy: &Path,
+    extra: &[&str],
+) -> (i32, Vec<serde_json::Value>) {
+    let args = [
+        &[
+            "monitor",
+            "--log",
+            log,
+            "--log-key",
+            log_key,
+            "--policy",
+            p(policy),
+            "--once",
+        ],
+        extra,
+    ]
+    .concat();
+    let out = truce(&args);
+    let events = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("{e}: {l}\n{}", String::from_utf8_lossy(&out.stderr)))
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), events)
+}
+
+/// A second directory holding `a`'s log and its log key, with its own
+/// temporary directory: what the operator signs another history in.
+pub fn another_history(a: &Example) -> Example {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("log");
+    copy_dir(&a.dir, &dir);
+    Example {
+        _tmp: tmp,
+        dir,
+        keys: a.keys.clone(),
+    }
+}
+
+/// A witness key made by `truce keygen --witness` in `dir`, named `name`:
+/// its file and its verifier key.
+pub fn witness_key(dir: &Path, name: &str) -> (std::path::PathBuf, String) {
+    let key = dir.join(format!("{name}.key"));
+    let vkey = ok(&["keygen", "--witness", "--out", p(&key), "--name", name]);
+    (key, vkey.trim().to_owned())
+}
+
+/// The signed checkpoints an alarm or an alert keeps as its evidence
+/// (`evidence["checkpoints"]`), each opened under the log key: they must be
+/// the log's own.
+pub fn signed_checkpoints(
+    evidence: &serde_json::Value,
+    log_key: &truce_tlog::note::NoteVerifier,
+) -> Vec<truce_tlog::Checkpoint> {
+    evidence["checkpoints"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no checkpoints kept: {evidence}"))
+        .iter()
+        .map(|n| truce_tlog::Checkpoint::open(n.as_str().unwrap(), log_key).unwrap())
+        .collect()
+}
+
 /// A front to a real log server that passes everything on but what it is
 /// told to tamper with in the entry bundles (`/tile/entries/…`): withheld
 /// (404) — the operator who shows a party a signed checkpoint but keeps the

@@ -15,15 +15,7 @@ use truce_tlog::note::NoteVerifier;
 
 /// A witness of the log whose key is `log_vkey`, as a party runs it.
 fn witness(name: &str, log_vkey: &str, dir: &std::path::Path) -> (Running, String, String) {
-    let key = dir.join(format!("{name}.key"));
-    let vkey = ok(&[
-        "keygen",
-        "--witness",
-        "--out",
-        p(&key),
-        "--name",
-        &format!("{name}.witness.example"),
-    ]);
+    let (key, vkey) = witness_key(dir, &format!("{name}.witness.example"));
     let state = dir.join(format!("{name}-state"));
     let (running, url) = start(&[
         "witness",
@@ -34,7 +26,7 @@ fn witness(name: &str, log_vkey: &str, dir: &std::path::Path) -> (Running, Strin
         "--log",
         log_vkey,
     ]);
-    (running, url, vkey.trim().to_owned())
+    (running, url, vkey)
 }
 
 /// The operator shows `checkpoint` to the witness at `url`, saying it last
@@ -56,12 +48,7 @@ fn two_histories_shown_to_two_parties_are_caught_by_each_partys_own_tools() {
     let log_vkey = ok(&["log-key", "--dir", p(&a.dir)]).trim().to_owned();
     let log_key = NoteVerifier::from_vkey(&log_vkey).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let b = Example {
-        _tmp: tempfile::tempdir().unwrap(),
-        dir: tmp.path().join("b"),
-        keys: a.keys.clone(),
-    };
-    copy_dir(&a.dir, &b.dir);
+    let b = another_history(&a);
     for (ex, title) in [
         (&a, "the history shown to A"),
         (&b, "the history shown to B"),
@@ -83,23 +70,11 @@ fn two_histories_shown_to_two_parties_are_caught_by_each_partys_own_tools() {
 
     // Party A's mirror copies the history shown to A.
     let mirror = tmp.path().join("mirror-of-a");
+    let no_quorum_args = ["--policy", p(&no_quorum)];
     {
         let (_server, url) = start(&["serve", "--dir", p(&a.dir)]);
-        let out = truce(&[
-            "mirror",
-            "--from",
-            &url,
-            "--dir",
-            p(&mirror),
-            "--once",
-            "--policy",
-            p(&no_quorum),
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (code, status) = mirror_once(&url, &mirror, &no_quorum_args);
+        assert_eq!((code, status["size"].as_u64()), (0, Some(4)), "{status}");
     }
 
     // Each party's witness is shown its own history first, and cosigns it.
@@ -164,61 +139,24 @@ fn two_histories_shown_to_two_parties_are_caught_by_each_partys_own_tools() {
     // what it cosigned: another tree of the same size, a split view.
     {
         let (_server, a_url) = start(&["serve", "--dir", p(&a.dir)]);
-        let out = truce(&[
-            "mirror",
-            "--from",
+        let (code, status) = mirror_once(
             &a_url,
-            "--dir",
-            p(&mirror),
-            "--once",
-            "--policy",
-            p(&no_quorum),
-            "--witness",
-            &wb_url,
-        ]);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{}",
-            String::from_utf8_lossy(&out.stdout)
+            &mirror,
+            &["--policy", p(&no_quorum), "--witness", &wb_url],
         );
+        assert_eq!(code, 1, "{status}");
     }
-    let alarms: Vec<serde_json::Value> = std::fs::read_to_string(mirror.join("alarms.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(alarms.len(), 1, "{alarms:?}");
-    assert_eq!(alarms[0]["kind"], "split_view", "{}", alarms[0]);
+    let found = alarms(&mirror);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["kind"], "split_view", "{}", found[0]);
 
     // Party A's mirror is shown history B: it stops, with both signed checkpoints.
     let (_b_server, b_url) = start(&["serve", "--dir", p(&b.dir)]);
-    let out = truce(&[
-        "mirror",
-        "--from",
-        &b_url,
-        "--dir",
-        p(&mirror),
-        "--once",
-        "--policy",
-        p(&no_quorum),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let alarm: serde_json::Value = serde_json::from_str(
-        std::fs::read_to_string(mirror.join("alarms.jsonl"))
-            .unwrap()
-            .lines()
-            .nth(1)
-            .unwrap(),
-    )
-    .unwrap();
+    let (code, status) = mirror_once(&b_url, &mirror, &no_quorum_args);
+    assert_eq!(code, 1, "{status}");
+    let alarm = &alarms(&mirror)[1];
     assert_eq!(alarm["kind"], "fork", "{alarm}");
-    let kept: Vec<Checkpoint> = alarm["checkpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| Checkpoint::open(n.as_str().unwrap(), &log_key).unwrap())
-        .collect();
+    let kept: Vec<Checkpoint> = signed_checkpoints(alarm, &log_key);
     assert_eq!(
         kept.iter().map(|c| c.root).collect::<Vec<_>>(),
         [a_signed.root, b_signed.root]
@@ -226,38 +164,13 @@ fn two_histories_shown_to_two_parties_are_caught_by_each_partys_own_tools() {
 
     // Party B's monitor watches history B and party A's witness: the
     // witness cosigned a tree the log does not show B — a split view.
-    let out = truce(&[
-        "monitor",
-        "--log",
-        &b_url,
-        "--witness",
-        &wa_url,
-        "--log-key",
-        &log_vkey,
-        "--policy",
-        p(&no_quorum),
-        "--once",
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (code, events) = monitor_once(&b_url, &log_vkey, &no_quorum, &["--witness", &wa_url]);
+    assert_eq!(code, 1, "{events:?}");
     let split = events
         .iter()
         .find(|e| e["event"] == "alert" && e["kind"] == "split_view")
         .unwrap_or_else(|| panic!("{events:?}"));
-    let proof: Vec<Checkpoint> = split["checkpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| Checkpoint::open(n.as_str().unwrap(), &log_key).unwrap())
-        .collect();
+    let proof: Vec<Checkpoint> = signed_checkpoints(split, &log_key);
     let mut roots: Vec<_> = proof.iter().map(|c| c.root).collect();
     roots.sort_by_key(|r| r.to_hex());
     let mut expected = vec![a_signed.root, b_signed.root];

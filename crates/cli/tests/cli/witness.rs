@@ -41,16 +41,9 @@ fn start(args: &[&str]) -> (Running, String) {
 fn a_witness_started_from_the_charter_cosigns_the_logs_checkpoint() {
     let ex = example_mechanism();
     let tmp = tempfile::tempdir().unwrap();
-    let key = tmp.path().join("witness.key");
-    let vkey = ok(&[
-        "keygen",
-        "--witness",
-        "--out",
-        p(&key),
-        "--name",
-        "party-a.witness.example",
-    ]);
-    let verifier = CosignatureVerifier::from_vkey(vkey.trim()).unwrap();
+    // `truce keygen --witness`.
+    let (key, vkey) = crate::operator::witness_key(tmp.path(), "party-a.witness.example");
+    let verifier = CosignatureVerifier::from_vkey(&vkey).unwrap();
     let charter = tmp.path().join("charter.json");
     std::fs::write(&charter, ok(&["show", "--dir", p(&ex.dir), "--index", "0"])).unwrap();
     let state = tmp.path().join("state");
@@ -98,15 +91,7 @@ fn a_witness_started_from_the_charter_cosigns_the_logs_checkpoint() {
 fn a_charter_whose_signatures_fail_is_refused() {
     let ex = example_mechanism();
     let tmp = tempfile::tempdir().unwrap();
-    let key = tmp.path().join("witness.key");
-    ok(&[
-        "keygen",
-        "--witness",
-        "--out",
-        p(&key),
-        "--name",
-        "w.example",
-    ]);
+    let (key, _) = crate::operator::witness_key(tmp.path(), "w.example");
     let shown = ok(&["show", "--dir", p(&ex.dir), "--index", "0"]);
     let forged = shown.replacen("Example ceasefire", "Exemplary ceasefire", 1);
     assert_ne!(forged, shown);
