@@ -10,7 +10,6 @@ use std::io::Read;
 use std::rc::Rc;
 
 /// Where each line's content starts, as far as the input has been read.
-#[derive(Default)]
 pub(crate) struct LineStarts {
     /// The offset of the first byte of every line that has one besides
     /// its line end, with that line's number, ascending.
@@ -26,6 +25,16 @@ pub(crate) struct LineStarts {
 }
 
 impl LineStarts {
+    fn new() -> Self {
+        LineStarts {
+            content: Vec::new(),
+            read: 0,
+            line: 1,
+            seen_content: false,
+            after_cr: false,
+        }
+    }
+
     fn note(&mut self, bytes: &[u8]) {
         for &b in bytes {
             match b {
@@ -36,7 +45,7 @@ impl LineStarts {
                     self.seen_content = false;
                 }
                 _ if !self.seen_content => {
-                    self.content.push((self.read, self.line.max(1)));
+                    self.content.push((self.read, self.line));
                     self.seen_content = true;
                 }
                 _ => {}
@@ -53,9 +62,7 @@ impl LineStarts {
     /// or after `offset`.
     pub(crate) fn line_of(&self, offset: u64) -> u64 {
         let at = self.content.partition_point(|&(start, _)| start < offset);
-        self.content
-            .get(at)
-            .map_or(self.line.max(1), |&(_, line)| line)
+        self.content.get(at).map_or(self.line, |&(_, line)| line)
     }
 }
 
@@ -67,10 +74,7 @@ pub(crate) struct CountingLines<R> {
 
 impl<R: Read> CountingLines<R> {
     pub(crate) fn new(inner: R) -> (Self, Rc<RefCell<LineStarts>>) {
-        let starts = Rc::new(RefCell::new(LineStarts {
-            line: 1,
-            ..LineStarts::default()
-        }));
+        let starts = Rc::new(RefCell::new(LineStarts::new()));
         let reader = CountingLines {
             inner,
             starts: Rc::clone(&starts),
@@ -94,10 +98,7 @@ mod tests {
     use super::*;
 
     fn lines_of(text: &[u8], offsets: &[u64]) -> Vec<u64> {
-        let mut starts = LineStarts {
-            line: 1,
-            ..LineStarts::default()
-        };
+        let mut starts = LineStarts::new();
         // In two pieces, split between a `\r` and its `\n` where there is one.
         let (a, b) = text.split_at(text.len() / 2);
         starts.note(a);

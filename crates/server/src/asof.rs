@@ -127,11 +127,7 @@ impl AsOfQuery {
             Some(TreeSize(n)) => n,
         };
         if let Some(at) = self.at {
-            if at > clock_now {
-                return Err(ApiError::NotFound(format!(
-                    "at {at} is after the server's time ({clock_now}): the record is shown as it stood, not as it may stand"
-                )));
-            }
+            not_after_the_clock(at, clock_now)?;
             let effective = charter_effective(state)?;
             if at < effective {
                 return Err(ApiError::NotFound(format!(
@@ -160,6 +156,17 @@ impl AsOfQuery {
             past: true,
         })
     }
+}
+
+/// Refuses (404) a moment after the server's clock: every as-of view, and
+/// the reports, show the record as it stood, never as it may stand.
+pub fn not_after_the_clock(at: Timestamp, clock_now: Timestamp) -> Result<(), ApiError> {
+    if at > clock_now {
+        return Err(ApiError::NotFound(format!(
+            "at {at} is after the server's time ({clock_now}): the record is shown as it stood, not as it may stand"
+        )));
+    }
+    Ok(())
 }
 
 /// When the charter took effect: admission refuses any record claimed

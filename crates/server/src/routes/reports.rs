@@ -129,11 +129,7 @@ pub async fn report(
 /// The period a query asks for: `from` and `to`, or the week up to `at`.
 fn period_of(q: &ReportQuery, clock_now: Timestamp) -> Result<Period, ApiError> {
     if let Some(at) = q.at {
-        if at > clock_now {
-            return Err(ApiError::NotFound(format!(
-                "at {at} is after the server's time ({clock_now}): the record is shown as it stood, not as it may stand"
-            )));
-        }
+        crate::asof::not_after_the_clock(at, clock_now)?;
         if let Some(to) = q.to.filter(|to| *to > at) {
             return Err(ApiError::Contradictory(format!(
                 "a report as of {at} cannot cover a period that ends after it (to {to})"
