@@ -22,7 +22,6 @@ mod figure;
 mod geo;
 mod html;
 mod i18n;
-mod locale;
 mod markdown;
 mod model;
 mod pdf;
@@ -135,8 +134,8 @@ pub enum ReportError {
     Period(String),
     #[error("unknown report format {0:?}: use html, pdf or md")]
     UnknownFormat(String),
-    #[error("unknown report language {0:?}: use one of en, ar, ur, ps, fa, tr")]
-    UnknownLang(String),
+    #[error("unknown report language: {0}")]
+    UnknownLang(#[from] truce_i18n::UnknownLang),
     #[error(
         "the records given are not the log prefix the checkpoint covers: expected indexes 0..{size}, found {found} at position {position}"
     )]

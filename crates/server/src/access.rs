@@ -20,6 +20,7 @@
 //! decisions themselves are pure and tested below, role by role.
 
 use crate::auth::Session;
+use crate::error::{Detail, detail};
 use truce_core::kinds::charter::Role;
 use truce_core::kinds::evidence::Confidentiality;
 use truce_core::sealed::SealedPart;
@@ -56,11 +57,11 @@ pub enum EvidenceDecision {
     Granted,
     /// Restricted, and the caller is not signed in.
     SignIn {
-        restricted_to: String,
+        restricted_to: Detail,
     },
     /// Restricted to others than the caller.
     NotShared {
-        restricted_to: String,
+        restricted_to: Detail,
     },
     /// The caller may read it once its own `evidence.access` record is in the log.
     NeedsAccessRecord,
@@ -100,11 +101,11 @@ pub fn evidence_decision<E>(
 }
 
 /// Whom evidence at `level` filed by `filer` is for, in words.
-fn restricted_to(level: Confidentiality, filer: &ParticipantId) -> String {
+fn restricted_to(level: Confidentiality, filer: &ParticipantId) -> Detail {
     match level {
-        Confidentiality::Public => "nobody: it is public".into(),
-        Confidentiality::Participants => "the parties and the mediators".into(),
-        Confidentiality::Mediators => format!("the mediators and {filer}, which filed it"),
+        Confidentiality::Public => detail!("access.public"),
+        Confidentiality::Participants => detail!("access.participants"),
+        Confidentiality::Mediators => detail!("access.mediators", filer),
     }
 }
 

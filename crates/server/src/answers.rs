@@ -16,6 +16,7 @@
 //! bytes would be the same — also after the version or the second moved on.
 
 use crate::error::ApiError;
+use crate::error::detail;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -99,7 +100,7 @@ impl Answers {
         };
         let work = || {
             let body = serde_json::to_vec(&compute()?)
-                .map_err(|e| ApiError::Internal(format!("encoding an answer: {e}")))?;
+                .map_err(|e| ApiError::Internal(detail!("internal.encoding", cause = e)))?;
             Ok(Answer::new(body))
         };
         match &self.cache {
@@ -228,7 +229,7 @@ mod tests {
     fn an_error_is_not_kept() {
         let answers = Answers::default();
         let failed = answers.get_or_compute("incidents", "q", 1, at(0), || {
-            Err::<u8, _>(ApiError::BadRequest("no".into()))
+            Err::<u8, _>(ApiError::BadRequest(detail!("hash.length")))
         });
         assert!(failed.is_err());
         let then = answers.get_or_compute("incidents", "q", 1, at(0), || Ok(1u8));

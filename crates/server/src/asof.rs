@@ -24,6 +24,7 @@
 //! holds the index to read and the "now" to read it at.
 
 use crate::error::ApiError;
+use crate::error::detail;
 use crate::params::TreeSize;
 use crate::state::AppState;
 use serde::Deserialize;
@@ -120,8 +121,10 @@ impl AsOfQuery {
         let size = match self.size {
             None => log_size,
             Some(TreeSize(n)) if n > log_size => {
-                return Err(ApiError::NotFound(format!(
-                    "the log holds {log_size} records: size {n} is beyond it"
+                return Err(ApiError::NotFound(detail!(
+                    "asof.size_beyond_log",
+                    log_size,
+                    n
                 )));
             }
             Some(TreeSize(n)) => n,
@@ -130,8 +133,10 @@ impl AsOfQuery {
             not_after_the_clock(at, clock_now)?;
             let effective = charter_effective(state)?;
             if at < effective {
-                return Err(ApiError::NotFound(format!(
-                    "at {at} is before the charter took effect ({effective}): nothing can be recorded as of then"
+                return Err(ApiError::NotFound(detail!(
+                    "asof.before_charter",
+                    at,
+                    effective
                 )));
             }
         }
@@ -162,8 +167,10 @@ impl AsOfQuery {
 /// the reports, show the record as it stood, never as it may stand.
 pub fn not_after_the_clock(at: Timestamp, clock_now: Timestamp) -> Result<(), ApiError> {
     if at > clock_now {
-        return Err(ApiError::NotFound(format!(
-            "at {at} is after the server's time ({clock_now}): the record is shown as it stood, not as it may stand"
+        return Err(ApiError::NotFound(detail!(
+            "asof.after_clock",
+            at,
+            clock_now
         )));
     }
     Ok(())
@@ -173,13 +180,12 @@ pub fn not_after_the_clock(at: Timestamp, clock_now: Timestamp) -> Result<(), Ap
 /// before it (the charter itself may be signed later, records of the days
 /// before its signing being entered after it).
 fn charter_effective(state: &AppState) -> Result<Timestamp, ApiError> {
-    let stored =
-        record_at(state, 0)?.ok_or_else(|| ApiError::NotFound("the log is empty".into()))?;
+    let stored = record_at(state, 0)?.ok_or_else(|| ApiError::NotFound(detail!("log.empty")))?;
     let record = Record::from_json(&stored.leaf)
-        .map_err(|e| ApiError::Internal(format!("stored record 0: {e}")))?;
+        .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index = 0, cause = e)))?;
     match record.body() {
         truce_core::Body::Charter(c) => Ok(c.effective),
-        _ => Err(ApiError::Internal("record 0 is not the charter".into())),
+        _ => Err(ApiError::Internal(detail!("internal.no_charter"))),
     }
 }
 
@@ -211,8 +217,13 @@ pub fn timeline(state: &AppState) -> Result<Arc<Timeline>, ApiError> {
         // Spread evenly, the last at the log's size.
         let step = (u128::from(size) * u128::from(i) / u128::from(count)) as u64;
         if let Some(stored) = record_at(state, step - 1)? {
-            let record = Record::from_json(&stored.leaf)
-                .map_err(|e| ApiError::Internal(format!("stored record {}: {e}", stored.index)))?;
+            let record = Record::from_json(&stored.leaf).map_err(|e| {
+                ApiError::Internal(detail!(
+                    "internal.stored_record",
+                    index = stored.index,
+                    cause = e
+                ))
+            })?;
             steps.push(TimelineStep {
                 size: step,
                 time: record.time(),

@@ -7,6 +7,7 @@
 
 use crate::audit::{AuditEvent, Entry};
 use crate::error::ApiError;
+use crate::error::{Detail, detail};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -21,11 +22,9 @@ pub struct Caller(pub Option<Session>);
 
 impl Caller {
     pub fn require(&self) -> Result<&Session, ApiError> {
-        self.0.as_ref().ok_or_else(|| {
-            ApiError::Unauthorized(
-                "sign in: POST /api/v1/auth/challenge, then /api/v1/auth/token".into(),
-            )
-        })
+        self.0
+            .as_ref()
+            .ok_or_else(|| ApiError::Unauthorized(detail!("auth.sign_in")))
     }
 }
 
@@ -43,18 +42,16 @@ impl FromRequestParts<AppState> for Caller {
             .to_str()
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| {
-                ApiError::Unauthorized("the Authorization header must be \"Bearer <token>\"".into())
-            })?;
+            .ok_or_else(|| ApiError::Unauthorized(detail!("auth.header")))?;
         let token = token.trim();
         let address = crate::extract::address_of(parts);
-        let refused = |member: Option<&str>, reason: String| {
+        let refused = |member: Option<&str>, reason: Detail| {
             state.audit(
                 AuditEvent::TokenRefused,
                 Entry {
                     member,
                     address,
-                    detail: &reason,
+                    detail: &reason.to_string(),
                     ..Entry::default()
                 },
             );
@@ -63,12 +60,7 @@ impl FromRequestParts<AppState> for Caller {
         let session = state
             .sessions
             .session(token, state.clock.now())
-            .ok_or_else(|| {
-                refused(
-                    None,
-                    "the token is unknown or expired; sign in again".into(),
-                )
-            })?;
+            .ok_or_else(|| refused(None, detail!("auth.token_unknown")))?;
         // The member's standing as of this request: first take in whatever
         // other servers on the same database have appended (a revocation
         // made through them counts here at once), then ask the log.
@@ -89,5 +81,5 @@ pub fn signature_bytes(sig: &str) -> Result<[u8; 64], ApiError> {
         .decode(sig)
         .ok()
         .and_then(|b| <[u8; 64]>::try_from(b).ok())
-        .ok_or_else(|| ApiError::BadRequest("signature must be 64 bytes in base64".into()))
+        .ok_or_else(|| ApiError::BadRequest(detail!("auth.signature_encoding")))
 }

@@ -2,6 +2,7 @@
 //! every other error (a malformed query, path or body is a 400 that says why).
 
 use crate::error::ApiError;
+use crate::error::detail;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -16,7 +17,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Query<T
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
-            .map_err(|e| ApiError::BadRequest(e.body_text()))
+            .map_err(|e| ApiError::BadRequest(detail!("request.query", cause = e.body_text())))
     }
 }
 
@@ -26,7 +27,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Path(p.0))
-            .map_err(|e| ApiError::BadRequest(e.body_text()))
+            .map_err(|e| ApiError::BadRequest(detail!("request.path", cause = e.body_text())))
     }
 }
 
@@ -45,17 +46,14 @@ impl<S: Send + Sync> FromRequest<S> for StrictJson {
             .await
             .map_err(|e| {
                 if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::TooLarge(format!(
-                        "the body is larger than this endpoint takes: {}",
-                        e.body_text()
-                    ))
+                    ApiError::TooLarge(detail!("body.too_large", cause = e.body_text()))
                 } else {
-                    ApiError::BadRequest(format!("the body could not be read: {}", e.body_text()))
+                    ApiError::BadRequest(detail!("body.unreadable", cause = e.body_text()))
                 }
             })?;
         truce_core::strict_json::from_slice(&bytes)
             .map(StrictJson)
-            .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))
+            .map_err(|e| ApiError::BadRequest(detail!("body.not_json", cause = e)))
     }
 }
 
@@ -63,9 +61,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         let StrictJson(value) = StrictJson::from_request(request, state).await?;
-        serde_json::from_value(value).map(Json).map_err(|e| {
-            ApiError::BadRequest(format!("the body does not have the right shape: {e}"))
-        })
+        serde_json::from_value(value)
+            .map(Json)
+            .map_err(|e| ApiError::BadRequest(detail!("body.shape", cause = e)))
     }
 }
 
@@ -87,12 +85,13 @@ fn require_json_content_type(headers: &axum::http::HeaderMap) -> Result<(), ApiE
     if is_json {
         Ok(())
     } else if given.is_empty() {
-        Err(ApiError::UnsupportedMediaType(
-            "send the body with Content-Type: application/json".into(),
-        ))
+        Err(ApiError::UnsupportedMediaType(detail!(
+            "body.no_content_type"
+        )))
     } else {
-        Err(ApiError::UnsupportedMediaType(format!(
-            "the body is {given:?}; this endpoint reads application/json"
+        Err(ApiError::UnsupportedMediaType(detail!(
+            "body.content_type",
+            given = format!("{given:?}")
         )))
     }
 }

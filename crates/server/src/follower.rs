@@ -13,6 +13,7 @@
 //! lock for longer than one chunk takes.
 
 use crate::error::ApiError;
+use crate::error::detail;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard};
 use std::time::Instant;
@@ -183,10 +184,9 @@ impl IndexFollower {
     /// write lock.
     fn advance_to(&self, size: u64) -> Result<(), ApiError> {
         loop {
-            let mut index = self
-                .index
-                .write()
-                .map_err(|_| ApiError::Internal("the query index is poisoned".into()))?;
+            let mut index = self.index.write().map_err(|_| {
+                ApiError::Internal(detail!("internal.poisoned", table = "query index"))
+            })?;
             // Another thread may have taken this chunk while we waited.
             let next = index.len();
             if next >= size {
@@ -194,9 +194,9 @@ impl IndexFollower {
             }
             let end = (next + CHUNK).min(size);
             for (at, record) in read_chunk(self.store.as_ref(), next, end)? {
-                index
-                    .add(at, &record)
-                    .map_err(|e| ApiError::Internal(format!("indexing record {at}: {e}")))?;
+                index.add(at, &record).map_err(|e| {
+                    ApiError::Internal(detail!("internal.indexing", index = at, cause = e))
+                })?;
             }
             self.indexed.store(index.len(), Ordering::Release);
         }
@@ -229,18 +229,17 @@ impl IndexFollower {
             });
             for chunk in chunks {
                 let chunk = chunk?;
-                let mut index = self
-                    .index
-                    .write()
-                    .map_err(|_| ApiError::Internal("the query index is poisoned".into()))?;
+                let mut index = self.index.write().map_err(|_| {
+                    ApiError::Internal(detail!("internal.poisoned", table = "query index"))
+                })?;
                 for (at, record) in &chunk {
                     // A request may have indexed these already.
                     if *at < index.len() {
                         continue;
                     }
-                    index
-                        .add(*at, record)
-                        .map_err(|e| ApiError::Internal(format!("indexing record {at}: {e}")))?;
+                    index.add(*at, record).map_err(|e| {
+                        ApiError::Internal(detail!("internal.indexing", index = at, cause = e))
+                    })?;
                 }
                 self.indexed.store(index.len(), Ordering::Release);
             }
@@ -280,7 +279,7 @@ impl IndexFollower {
     pub fn read(&self) -> Result<RwLockReadGuard<'_, Index>, ApiError> {
         self.index
             .read()
-            .map_err(|_| ApiError::Internal("the query index is poisoned".into()))
+            .map_err(|_| ApiError::Internal(detail!("internal.poisoned", table = "query index")))
     }
 }
 
@@ -292,7 +291,13 @@ fn read_chunk(store: &dyn Store, start: u64, end: u64) -> Result<Vec<(u64, Recor
         .map(|stored| {
             Record::from_json(&stored.leaf)
                 .map(|record| (stored.index, record))
-                .map_err(|e| ApiError::Internal(format!("stored record {}: {e}", stored.index)))
+                .map_err(|e| {
+                    ApiError::Internal(detail!(
+                        "internal.stored_record",
+                        index = stored.index,
+                        cause = e
+                    ))
+                })
         })
         .collect()
 }

@@ -29,6 +29,7 @@ pub mod sessions;
 pub mod state;
 pub mod verified_blobs;
 
+use crate::error::detail;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use error::ApiError;
@@ -49,13 +50,9 @@ pub fn app(state: AppState) -> Router {
     };
     let (api, document) = routes::split();
     api.merge(routes::assets::routes(&document))
-        .fallback(|| async {
-            ApiError::NotFound("no such endpoint; see /api/v1/openapi.json".into())
-        })
+        .fallback(|| async { ApiError::NotFound(detail!("route.no_such_endpoint")) })
         .method_not_allowed_fallback(|method: axum::http::Method| async move {
-            ApiError::MethodNotAllowed(format!(
-                "this endpoint does not answer {method}; see /api/v1/openapi.json"
-            ))
+            ApiError::MethodNotAllowed(detail!("route.method", method))
         })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -95,11 +92,9 @@ async fn bounded_time(
     }
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => ApiError::Timeout(format!(
-            "the request took longer than {} s",
-            limit.as_secs()
-        ))
-        .into_response(),
+        Err(_) => {
+            ApiError::Timeout(detail!("request.timeout", seconds = limit.as_secs())).into_response()
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::clock::Clock;
 use crate::error::ApiError;
+use crate::error::{Detail, detail};
 use crate::sessions::Sessions;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderValue;
@@ -137,7 +138,7 @@ pub struct LimitState {
     pub clock: Arc<dyn Clock>,
 }
 
-fn too_many(message: String, retry_after: u64) -> Response {
+fn too_many(message: Detail, retry_after: u64) -> Response {
     let mut response = ApiError::TooManyRequests(message).into_response();
     if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
         response
@@ -169,10 +170,7 @@ pub async fn rate_limit(
             )
     });
     if let Err(retry_after) = limits.limiter.take(&key, Instant::now()) {
-        return too_many(
-            format!("more than the allowed requests per minute; try again in {retry_after} s"),
-            retry_after,
-        );
+        return too_many(detail!("limits.rate", retry_after), retry_after);
     }
     if !is_computed_read(&request) {
         return next.run(request).await;
@@ -180,13 +178,7 @@ pub async fn rate_limit(
     // Held until the answer is made, or the request is dropped (a client
     // gone, or the time limit passed).
     let Some(_slot) = limits.reads.enter(&key) else {
-        return too_many(
-            format!(
-                "{} of your reads are still being answered; ask again when one is done",
-                limits.reads.per_caller
-            ),
-            1,
-        );
+        return too_many(detail!("limits.reads", reads = limits.reads.per_caller), 1);
     };
     next.run(request).await
 }

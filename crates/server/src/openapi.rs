@@ -22,7 +22,9 @@ names. Writes are signed records (`POST /api/v1/records`); the server holds no m
 private key. Sign in with `/api/v1/auth/challenge` then `/api/v1/auth/token` and send \
 `Authorization: Bearer <token>`.\n\n\
 Errors are RFC 9457 problem details (`application/problem+json`) whose `detail` says what \
-to do. Anything the API asserts can be checked offline with `truce verify`.",
+to do. Their `title` and `detail` are written in the language `Accept-Language` prefers among \
+English, Arabic, Urdu, Pashto, Dari (`prs`, `fa`) and Turkish (`Content-Language` says which); \
+`type`, `code` and `status` are the same in every language. Anything the API asserts can be checked offline with `truce verify`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     components(schemas(crate::error::Problem)),

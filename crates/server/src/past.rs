@@ -4,6 +4,7 @@
 //! state can hold it without the two modules naming each other.
 
 use crate::error::ApiError;
+use crate::error::detail;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 use serde::Serialize;
@@ -75,10 +76,7 @@ impl AsOfIndexes {
                 // A build that panicked left nothing behind but the flag.
                 Err(TryLockError::Poisoned(p)) => p.into_inner(),
                 Err(TryLockError::WouldBlock) => {
-                    return Err(ApiError::TooManyRequests(
-                        "another moment of the record is being worked out; ask again in a second"
-                            .into(),
-                    ));
+                    return Err(ApiError::TooManyRequests(detail!("asof.busy")));
                 }
             };
             build(store, size, at).map(Arc::new)
@@ -103,15 +101,26 @@ pub fn build(store: &dyn Store, size: u64, at: Option<Timestamp>) -> Result<Inde
         crate::error::abandoned()?;
         let end = (next + 2_000).min(size);
         for stored in store.records(next, end)? {
-            let record = Record::from_json(&stored.leaf)
-                .map_err(|e| ApiError::Internal(format!("stored record {}: {e}", stored.index)))?;
+            let record = Record::from_json(&stored.leaf).map_err(|e| {
+                ApiError::Internal(detail!(
+                    "internal.stored_record",
+                    index = stored.index,
+                    cause = e
+                ))
+            })?;
             let counted = stored.index == 0 || at.is_none_or(|at| record.time() <= at);
             if counted {
                 index.add(stored.index, &record)
             } else {
                 index.skip(stored.index, record.kind())
             }
-            .map_err(|e| ApiError::Internal(format!("indexing record {}: {e}", stored.index)))?;
+            .map_err(|e| {
+                ApiError::Internal(detail!(
+                    "internal.indexing",
+                    index = stored.index,
+                    cause = e
+                ))
+            })?;
         }
         next = end;
     }

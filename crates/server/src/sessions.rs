@@ -3,6 +3,7 @@
 //! (`auth.rs` holds the sign-in exchange and the `Caller` extractor.)
 
 use crate::error::ApiError;
+use crate::error::{Detail, detail};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -34,21 +35,16 @@ impl Session {
     /// `state` holds it: not revoked, and the key it signed in with still
     /// active. Checked on every request, so a revocation or a key rotation
     /// ends every token it concerns at once, not when the token expires.
-    pub fn standing(&self, state: &LogState) -> Result<(), String> {
-        let Some(member) = state.member(&self.member) else {
-            return Err(format!("{} is not a member of this mechanism", self.member));
+    pub fn standing(&self, state: &LogState) -> Result<(), Detail> {
+        let member_id = &self.member;
+        let Some(member) = state.member(member_id) else {
+            return Err(detail!("auth.not_a_member", member = member_id));
         };
         if member.revoked {
-            return Err(format!(
-                "{} has been revoked; its tokens are no longer valid",
-                self.member
-            ));
+            return Err(detail!("auth.revoked", member = member_id));
         }
         if member.active_key(self.key_id).is_none() {
-            return Err(format!(
-                "the key {} signed in with has been rotated; sign in again with the new key",
-                self.member
-            ));
+            return Err(detail!("auth.key_rotated", member = member_id));
         }
         Ok(())
     }
@@ -79,12 +75,10 @@ impl Sessions {
         let mut map = self
             .challenges
             .lock()
-            .map_err(|_| ApiError::Internal("challenge table poisoned".into()))?;
+            .map_err(|_| ApiError::Internal(detail!("internal.poisoned", table = "challenge")))?;
         map.retain(|_, (_, expires)| *expires > now);
         if map.len() >= MAX_OUTSTANDING {
-            return Err(ApiError::TooManyRequests(
-                "too many sign-ins in progress; try again shortly".into(),
-            ));
+            return Err(ApiError::TooManyRequests(detail!("auth.too_many_sign_ins")));
         }
         let challenge = random_token();
         let expires = Timestamp::from_unix(now.unix() + CHALLENGE_SECONDS).unwrap_or(now);
@@ -103,12 +97,10 @@ impl Sessions {
         let mut map = self
             .tokens
             .lock()
-            .map_err(|_| ApiError::Internal("token table poisoned".into()))?;
+            .map_err(|_| ApiError::Internal(detail!("internal.poisoned", table = "token")))?;
         map.retain(|_, s| s.expires > now);
         if map.len() >= MAX_OUTSTANDING {
-            return Err(ApiError::TooManyRequests(
-                "too many sessions; try again later".into(),
-            ));
+            return Err(ApiError::TooManyRequests(detail!("auth.too_many_sessions")));
         }
         let token = random_token();
         map.insert(token.clone(), session);

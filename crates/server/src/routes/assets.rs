@@ -3,6 +3,7 @@
 //! from this origin).
 
 use crate::error::ApiError;
+use crate::error::detail;
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
@@ -45,8 +46,7 @@ pub fn routes(document: &utoipa::openapi::OpenApi) -> Router<AppState> {
 
 fn embedded(path: &str) -> Response {
     let Some(asset) = truce_web::asset(path) else {
-        return ApiError::NotFound(format!("/assets/{path} is not a file of this server"))
-            .into_response();
+        return ApiError::NotFound(detail!("route.no_such_asset", path)).into_response();
     };
     let mut response = asset.bytes.into_response();
     let headers = response.headers_mut();

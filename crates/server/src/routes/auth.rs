@@ -3,6 +3,7 @@
 use crate::audit::{AuditEvent, Entry};
 use crate::auth::{Session, TOKEN_SECONDS, auth_message, signature_bytes};
 use crate::error::ApiError;
+use crate::error::detail;
 use crate::extract::{ClientAddress, Json as Body};
 use crate::state::AppState;
 use axum::Json;
@@ -33,8 +34,9 @@ async fn known_member(state: &AppState, id: MemberId) -> Result<MemberId, ApiErr
         .ledger
         .with_state(|s| s.member(&id).is_some_and(|m| !m.revoked));
     if !active {
-        return Err(ApiError::Unauthorized(format!(
-            "{id} is not an active member of this mechanism"
+        return Err(ApiError::Unauthorized(detail!(
+            "auth.not_active",
+            member = id
         )));
     }
     Ok(id)
@@ -131,7 +133,7 @@ fn sign_in_refused(
         Entry {
             member,
             address,
-            detail: &error.detail(),
+            detail: &error.detail().to_string(),
             ..Entry::default()
         },
     );
@@ -140,11 +142,7 @@ fn sign_in_refused(
 async fn issue_token(state: &AppState, req: TokenRequest) -> Result<Json<TokenResponse>, ApiError> {
     let member = known_member(state, req.member).await?;
     let now = state.clock.now();
-    let refused = || {
-        ApiError::Unauthorized(
-            "the challenge is unknown, expired, used, or not for this member".into(),
-        )
-    };
+    let refused = || ApiError::Unauthorized(detail!("auth.challenge"));
     let for_member = state
         .sessions
         .take_challenge(&req.challenge, now)
@@ -173,15 +171,11 @@ async fn issue_token(state: &AppState, req: TokenRequest) -> Result<Json<TokenRe
         .iter()
         .find(|(_, key)| key.verify_strict(&message, &signature).is_ok())
         .map(|(key_id, _)| *key_id)
-        .ok_or_else(|| {
-            ApiError::Unauthorized(
-                "the signature does not verify under the member's active key".into(),
-            )
-        })?;
+        .ok_or_else(|| ApiError::Unauthorized(detail!("auth.bad_signature")))?;
     let role = state
         .ledger
         .with_state(|s| s.role(&participant))
-        .ok_or_else(|| ApiError::Internal("a member's participant has no role".into()))?;
+        .ok_or_else(|| ApiError::Internal(detail!("internal.no_role")))?;
     let expires = Timestamp::from_unix(now.unix() + TOKEN_SECONDS).unwrap_or(now);
     let token = state.sessions.issue(
         Session {

@@ -11,6 +11,7 @@
 //! commits rather than one each.
 
 use super::records::{AuditNote, audit_refusal, check_clock, parse_submission};
+use crate::error::detail;
 use crate::error::{ApiError, Problem, blocking};
 use crate::extract::{ClientAddress, StrictJson};
 use crate::state::AppState;
@@ -83,28 +84,28 @@ pub enum BatchResult {
 pub async fn submit_batch(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    headers: axum::http::HeaderMap,
     StrictJson(value): StrictJson,
 ) -> Result<Json<BatchAnswer>, ApiError> {
-    let request: BatchRequest = serde_json::from_value(value).map_err(|e| {
-        ApiError::BadRequest(format!(
-            "send {{\"records\": [...]}}, each a signed record or {{\"record\", \"opening\"}}: {e}"
-        ))
-    })?;
+    // Each refused record's problem in the reader's language, as the
+    // problem of the request itself would be.
+    let lang = crate::languages::of_request(&headers);
+    let request: BatchRequest = serde_json::from_value(value)
+        .map_err(|e| ApiError::BadRequest(detail!("batch.shape", cause = e)))?;
     if request.records.is_empty() || request.records.len() > MAX_RECORDS {
-        return Err(ApiError::BadRequest(format!(
-            "a batch holds 1 to {MAX_RECORDS} records, not {}; split it",
-            request.records.len()
+        return Err(ApiError::BadRequest(detail!(
+            "batch.size",
+            max = MAX_RECORDS,
+            given = request.records.len()
         )));
     }
     if let Some(position) = request.records.iter().position(|r| !r.is_object()) {
-        return Err(ApiError::BadRequest(format!(
-            "record {position} of the batch is not a JSON object"
-        )));
+        return Err(ApiError::BadRequest(detail!("batch.not_object", position)));
     }
     let _running = RUNNING
         .acquire()
         .await
-        .map_err(|_| ApiError::Unavailable("the server is stopping".into()))?;
+        .map_err(|_| ApiError::Unavailable(detail!("server.stopping")))?;
     // Each record's place in the request; those checked here wait in `results`
     // for the ledger's answer.
     let mut results: Vec<Option<Result<Receipt, ApiError>>> = Vec::new();
@@ -146,11 +147,9 @@ pub async fn submit_batch(
         .into_iter()
         .map(|result| match result {
             Some(Ok(receipt)) => BatchResult::Filed(receipt),
-            Some(Err(e)) => refused(&e),
+            Some(Err(e)) => refused(&e, lang),
             // Every place is answered above; should one not be, it is not durable.
-            None => refused(&ApiError::Unavailable(
-                "the log did not answer for this record; look it up by hash before sending it again".into(),
-            )),
+            None => refused(&ApiError::Unavailable(detail!("batch.no_answer")), lang),
         })
         .collect();
     Ok(Json(BatchAnswer { results }))
@@ -165,8 +164,10 @@ fn checked(
     let limit = state.limits.body_bytes;
     let size = serde_json::to_vec(&value).map_or(usize::MAX, |bytes| bytes.len());
     if size > limit {
-        return Err(ApiError::TooLarge(format!(
-            "the record is {size} bytes, more than the {limit} a submission may be"
+        return Err(ApiError::TooLarge(detail!(
+            "batch.record_too_large",
+            size,
+            limit
         )));
     }
     let (record, opening) = parse_submission(value)?;
@@ -174,8 +175,8 @@ fn checked(
     Ok((record, opening))
 }
 
-fn refused(error: &ApiError) -> BatchResult {
-    let problem = error.problem();
+fn refused(error: &ApiError, lang: truce_i18n::Lang) -> BatchResult {
+    let problem = error.problem_in(lang);
     if problem.status >= 500 {
         tracing::error!(error = %truce_store::describe(error), "a record of a batch was not stored");
     }

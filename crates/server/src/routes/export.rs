@@ -6,6 +6,7 @@
 
 use crate::asof::AsOfQuery;
 use crate::error::ApiError;
+use crate::error::detail;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -94,8 +95,9 @@ pub fn export(
     };
     let read = |index: u64| -> Result<Record, ApiError> {
         let stored = crate::routes::records::one(state, index)?
-            .ok_or_else(|| ApiError::Internal(format!("record {index} is not in the store")))?;
-        Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))
+            .ok_or_else(|| ApiError::Internal(detail!("internal.not_stored", index)))?;
+        Record::from_json(&stored.leaf)
+            .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index, cause = e)))
     };
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     if let truce_core::Body::Charter(charter) = read(0)?.body() {
@@ -120,9 +122,9 @@ pub fn export(
     let mut rows = Vec::with_capacity(selected.len());
     for (s, record) in selected.iter().zip(&records) {
         let truce_core::Body::IncidentReport(report) = record.body() else {
-            return Err(ApiError::Internal(format!(
-                "record {} is not an incident report",
-                s.index
+            return Err(ApiError::Internal(detail!(
+                "incident.not_a_report",
+                index = s.index
             )));
         };
         rows.push(Incident {
@@ -141,7 +143,7 @@ pub fn export(
     }
     let mut bytes = Vec::new();
     truce_export::write(format, &rows, &|i| format!("/#/incidents/{i}"), &mut bytes)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| ApiError::Internal(detail!("internal.export", cause = e)))?;
     let disposition = format!("attachment; filename=\"{}\"", format.file_name());
     let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();

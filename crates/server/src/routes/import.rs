@@ -9,6 +9,7 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, blocking};
+use crate::error::{Detail, core_facts, detail};
 use crate::extract::Query;
 use crate::state::AppState;
 use axum::Json;
@@ -138,29 +139,30 @@ pub async fn preview(
             .is_some_and(|m| !m.revoked && m.can(Capability::Report))
     });
     if !may_report {
-        return Err(ApiError::Forbidden(format!(
-            "{} lacks the report capability, which importing needs",
-            session.member
+        return Err(ApiError::Forbidden(detail!(
+            "import.capability",
+            member = session.member
         )));
     }
     let bytes = Bytes::from_request(request, &state).await.map_err(|e| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge(format!(
-                "the file is larger than the {} MiB an import preview reads; split it",
-                MAX_FILE_BYTES >> 20
-            ))
+            ApiError::TooLarge(detail!("import.too_large", mib = MAX_FILE_BYTES >> 20))
         } else {
-            ApiError::BadRequest(format!("the file could not be read: {}", e.body_text()))
+            ApiError::BadRequest(detail!("import.unreadable", cause = e.body_text()))
         }
     })?;
     let _running = RUNNING
         .acquire()
         .await
-        .map_err(|_| ApiError::Unavailable("the server is stopping".into()))?;
+        .map_err(|_| ApiError::Unavailable(detail!("server.stopping")))?;
     let format = Format::from(params.format);
     blocking(move || {
         let parsed = truce_import::parse(format, bytes.as_ref()).map_err(|e| {
-            ApiError::BadRequest(format!("the file is not a {} file: {e}", format.name()))
+            ApiError::BadRequest(detail!(
+                "import.not_format",
+                format = format.name(),
+                cause = e
+            ))
         })?;
         // The file's events the log holds already, from the query index:
         // looked up before the check, so the index's lock is not held
@@ -187,7 +189,7 @@ pub async fn preview(
             |e| present.contains(e),
             |draft| unsigned(draft, session.key_id),
         )
-        .map_err(|e| ApiError::Forbidden(e.to_string()))?;
+        .map_err(|e| ApiError::Forbidden(import_refusal(&e)))?;
         let mut rejected: Vec<RejectedRow> = parsed
             .rejected
             .into_iter()
@@ -253,4 +255,16 @@ fn unsigned(draft: &RecordDraft, key_id: u32) -> Result<Record, RecordError> {
         envelope: draft.envelope()?,
         signatures: Bounded::new(vec![signature]).map_err(RecordError::Invalid)?,
     })
+}
+
+/// Why the import's check refused the whole file, as a problem's detail.
+fn import_refusal(e: &truce_import::CheckError) -> Detail {
+    use truce_import::CheckError;
+    match e {
+        CheckError::NoCharter => detail!("log.no_charter"),
+        CheckError::NotAMember(member) => detail!("auth.not_a_member", member),
+        CheckError::Seal { line, error } => {
+            detail!("import.seal", line).nested("reason", core_facts::record(error))
+        }
+    }
 }

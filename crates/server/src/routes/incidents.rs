@@ -3,6 +3,7 @@
 
 use crate::asof::AsOfQuery;
 use crate::auth::Caller;
+use crate::error::detail;
 use crate::error::{ApiError, blocking};
 use crate::extract::{Path, Query};
 use crate::params::{LogIndex, TreeSize, Within};
@@ -97,7 +98,7 @@ pub enum GroupBy {
 
 fn stage(name: &str) -> Result<CaseStage, ApiError> {
     CaseStage::parse(name)
-        .ok_or_else(|| ApiError::BadRequest(format!("{name:?} is not a case status")))
+        .ok_or_else(|| ApiError::BadRequest(detail!("incident.status", name = format!("{name:?}"))))
 }
 
 /// A comma-separated list (OpenAPI `style: form, explode: false`). A
@@ -135,7 +136,9 @@ impl IncidentParams {
             bbox,
             types: list(&self.types, |t| {
                 serde_json::from_value::<IncidentType>(serde_json::Value::String(t.to_string()))
-                    .map_err(|_| ApiError::BadRequest(format!("{t:?} is not an incident type")))
+                    .map_err(|_| {
+                        ApiError::BadRequest(detail!("incident.type", name = format!("{t:?}")))
+                    })
             })?,
             party: self.party.clone(),
             reporter: self.reporter.clone(),
@@ -331,9 +334,9 @@ pub async fn case(
             let idx = moment.index;
             let summary = idx.incident(index, now).ok_or_else(|| {
                 ApiError::NotFound(if past {
-                    format!("record {index} is not an incident report in the log as of that moment")
+                    detail!("incident.not_a_report_then", index)
                 } else {
-                    format!("record {index} is not an incident report")
+                    detail!("incident.not_a_report", index)
                 })
             })?;
             // What derivation needs besides the case: the charter (deadlines,
@@ -355,8 +358,9 @@ pub async fn case(
             let Some(stored) = crate::routes::records::one(&state, i)? else {
                 continue;
             };
-            let record =
-                Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let record = Record::from_json(&stored.leaf).map_err(|e| {
+                ApiError::Internal(detail!("internal.stored_record", index = i, cause = e))
+            })?;
             if about.contains(&i) {
                 views.push(view(&state, &caller, i, &stored.leaf)?);
             }
@@ -364,7 +368,7 @@ pub async fn case(
         }
         let log = LogView::new(&logged);
         let case = truce_core::derive::case::case(&log, &summary.hash, now)
-            .ok_or_else(|| ApiError::Internal("the case could not be derived".into()))?;
+            .ok_or_else(|| ApiError::Internal(detail!("internal.case")))?;
         Ok(Json(CasePage {
             summary,
             case,

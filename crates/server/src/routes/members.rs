@@ -1,5 +1,6 @@
 //! Participants, members and their keys, as the log's state has them.
 
+use crate::error::detail;
 use crate::error::{ApiError, blocking};
 use crate::extract::Path;
 use crate::state::{AppState, DemoMember};
@@ -68,8 +69,13 @@ fn names(state: &AppState) -> Result<HashMap<MemberId, String>, ApiError> {
     for i in added {
         crate::error::abandoned()?;
         if let Some(stored) = crate::routes::records::one(state, i)? {
-            let record =
-                Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let record = Record::from_json(&stored.leaf).map_err(|e| {
+                ApiError::Internal(detail!(
+                    "internal.stored_record",
+                    index = stored.index,
+                    cause = e
+                ))
+            })?;
             if let Body::MemberAdd(b) = record.body() {
                 names.insert(b.member.id.clone(), b.member.name.to_string());
             }
@@ -162,7 +168,7 @@ pub async fn member(
         .ledger
         .with_state(|s| member_view(s, &names, &id))
         .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("{id} is not a member")))
+        .ok_or_else(|| ApiError::NotFound(detail!("member.unknown", member = id)))
 }
 
 /// Demo mode only: the demo members and their keys, so a browser can sign in
@@ -175,8 +181,6 @@ pub async fn demo_members(
 ) -> Result<Json<Vec<DemoMember>>, ApiError> {
     match &state.demo_members {
         Some(members) => Ok(Json(members.as_ref().clone())),
-        None => Err(ApiError::NotFound(
-            "this server is not running a demo".into(),
-        )),
+        None => Err(ApiError::NotFound(detail!("demo.none"))),
     }
 }

@@ -4,6 +4,7 @@
 //! whatever route is asked.
 
 use crate::error::ApiError;
+use crate::error::detail;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -119,11 +120,10 @@ pub async fn read_only(
     );
     let signs_in = request.uri().path().starts_with("/api/v1/auth/");
     match &state.mirror {
-        Some(mirror) if !reads && !signs_in => ApiError::MethodNotAllowed(format!(
-            "this server is a read-only mirror of {}: send records and evidence to the log's own server",
-            mirror.get().source
-        ))
-        .into_response(),
+        Some(mirror) if !reads && !signs_in => {
+            ApiError::MethodNotAllowed(detail!("mirror.read_only", source = mirror.get().source))
+                .into_response()
+        }
         _ => next.run(request).await,
     }
 }

@@ -3,6 +3,7 @@
 use crate::audit::{AuditEvent, Entry};
 use crate::auth::Caller;
 use crate::error::{ApiError, blocking};
+use crate::error::{core_facts, detail};
 use crate::extract::{ClientAddress, Path, Query, StrictJson};
 use crate::params::{LogIndex, Within};
 use crate::state::AppState;
@@ -182,15 +183,13 @@ pub async fn submit_group(
 
 /// The group's records, each with the opening of its confidential part if one came with it.
 fn parse_group(value: serde_json::Value) -> Result<Vec<(Record, Option<Opening>)>, ApiError> {
-    let group: Group = serde_json::from_value(value).map_err(|e| {
-        ApiError::BadRequest(format!(
-            "send {{\"records\": [...]}}, each a signed record or {{\"record\", \"opening\"}}: {e}"
-        ))
-    })?;
+    let group: Group = serde_json::from_value(value)
+        .map_err(|e| ApiError::BadRequest(detail!("group.shape", cause = e)))?;
     if group.records.is_empty() || group.records.len() > MAX_GROUP {
-        return Err(ApiError::BadRequest(format!(
-            "a group holds 1 to {MAX_GROUP} records, not {}",
-            group.records.len()
+        return Err(ApiError::BadRequest(detail!(
+            "group.size",
+            max = MAX_GROUP,
+            given = group.records.len()
         )));
     }
     group
@@ -199,7 +198,7 @@ fn parse_group(value: serde_json::Value) -> Result<Vec<(Record, Option<Opening>)
         .enumerate()
         .map(|(position, value)| {
             parse_submission(value).map_err(|e| {
-                ApiError::BadRequest(format!("record {position} of the group: {}", e.detail()))
+                ApiError::BadRequest(detail!("group.record", position).nested("reason", e.detail()))
             })
         })
         .collect()
@@ -212,10 +211,7 @@ async fn admit_group(
 ) -> Result<Vec<Receipt>, ApiError> {
     for (position, (record, _)) in records.iter().enumerate() {
         check_clock(state, record).map_err(|e| {
-            ApiError::Rejected(format!(
-                "record {position} of the group (none of which was filed): {}",
-                e.detail()
-            ))
+            ApiError::Rejected(detail!("group.refused", position).nested("reason", e.detail()))
         })?;
     }
     let (records, openings): (Vec<_>, Vec<_>) = records.into_iter().unzip();
@@ -234,9 +230,9 @@ async fn admit_group(
             let _ = tx.send(result);
         },
     )?;
-    Ok(rx.await.map_err(|_| {
-        ApiError::Unavailable("the log stopped before answering; submit again".into())
-    })??)
+    Ok(rx
+        .await
+        .map_err(|_| ApiError::Unavailable(detail!("ledger.stopped")))??)
 }
 
 /// Deadlines run from claimed times, which admission bounds below (no
@@ -244,9 +240,11 @@ async fn admit_group(
 pub(crate) fn check_clock(state: &AppState, record: &Record) -> Result<(), ApiError> {
     let now = state.clock.now();
     if record.time().unix() > now.unix() + MAX_CLOCK_SKEW_SECS {
-        return Err(ApiError::Rejected(format!(
-            "the record is dated {}, more than {MAX_CLOCK_SKEW_SECS} s after the server's time ({now}); check your clock",
-            record.time()
+        return Err(ApiError::Rejected(detail!(
+            "record.future",
+            time = record.time(),
+            skew = MAX_CLOCK_SKEW_SECS,
+            now
         )));
     }
     Ok(())
@@ -274,7 +272,7 @@ pub(crate) fn audit_refusal(
         Entry {
             member: author,
             address,
-            detail: &error.detail(),
+            detail: &error.detail().to_string(),
             ..Entry::default()
         },
     );
@@ -287,16 +285,13 @@ pub(crate) fn parse_submission(
     let (record_value, opening) = if value.get("envelope").is_some() {
         (value, None)
     } else {
-        let w: WithOpening = serde_json::from_value(value).map_err(|e| {
-            ApiError::BadRequest(format!(
-                "send a signed record ({{\"envelope\", \"signatures\"}}) or {{\"record\", \"opening\"}}: {e}"
-            ))
-        })?;
+        let w: WithOpening = serde_json::from_value(value)
+            .map_err(|e| ApiError::BadRequest(detail!("submission.shape", cause = e)))?;
         (w.record, w.opening)
     };
     // Parsed once: the record is built from the value, not re-serialised.
-    let record =
-        Record::from_value(record_value).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let record = Record::from_value(record_value)
+        .map_err(|e| ApiError::BadRequest(core_facts::record(&e)))?;
     Ok((record, opening))
 }
 
@@ -321,9 +316,9 @@ async fn admit(
         .submit_with(record, opening.as_ref(), move |result| {
             let _ = tx.send(result);
         })?;
-    Ok(rx.await.map_err(|_| {
-        ApiError::Unavailable("the log stopped before answering; submit again".into())
-    })??)
+    Ok(rx
+        .await
+        .map_err(|_| ApiError::Unavailable(detail!("ledger.stopped")))??)
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -359,7 +354,7 @@ pub fn view(
     leaf: &[u8],
 ) -> Result<RecordView, ApiError> {
     let record = Record::from_json(leaf)
-        .map_err(|e| ApiError::Internal(format!("stored record {index}: {e}")))?;
+        .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index, cause = e)))?;
     let confidential = match &record.signed().envelope.confidential {
         Some(sealed) if may_read_sealed(state, caller, &record, sealed) => state
             .store
@@ -370,7 +365,8 @@ pub fn view(
     Ok(RecordView {
         index,
         leaf_hash: record.hash(),
-        record: serde_json::from_slice(leaf).map_err(|e| ApiError::Internal(e.to_string()))?,
+        record: serde_json::from_slice(leaf)
+            .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index, cause = e)))?,
         confidential,
     })
 }
@@ -397,7 +393,7 @@ pub async fn get(
 ) -> Result<Json<RecordView>, ApiError> {
     blocking(move || {
         let stored = one(&state, index)?
-            .ok_or_else(|| ApiError::NotFound(format!("record {index} is not in the log")))?;
+            .ok_or_else(|| ApiError::NotFound(detail!("record.not_in_log", index)))?;
         Ok(Json(view(&state, &caller, stored.index, &stored.leaf)?))
     })
     .await
@@ -417,7 +413,7 @@ pub async fn get_by_hash(
     let index = state
         .ledger
         .index_of(&hash)
-        .ok_or_else(|| ApiError::NotFound(format!("no record has leaf hash {hash}")))?;
+        .ok_or_else(|| ApiError::NotFound(detail!("record.no_such_hash", hash)))?;
     get(State(state), caller, Path(LogIndex(index))).await
 }
 
@@ -427,9 +423,10 @@ pub fn parse_hash(text: &str) -> Result<truce_core::Hash, ApiError> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(text.trim_end_matches('='))
         .or_else(|_| base64::engine::general_purpose::STANDARD.decode(text))
-        .map_err(|_| ApiError::BadRequest(format!("{text:?} is not a base64 hash")))?;
-    truce_core::Hash::from_slice(&bytes)
-        .map_err(|_| ApiError::BadRequest("a hash is 32 bytes".into()))
+        .map_err(|_| {
+            ApiError::BadRequest(detail!("hash.not_base64", text = format!("{text:?}")))
+        })?;
+    truce_core::Hash::from_slice(&bytes).map_err(|_| ApiError::BadRequest(detail!("hash.length")))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -492,9 +489,9 @@ pub async fn bundle(
 ) -> Result<Json<Bundle>, ApiError> {
     blocking(move || {
         let stored = one(&state, index)?
-            .ok_or_else(|| ApiError::NotFound(format!("record {index} is not in the log")))?;
-        let record =
-            Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
+            .ok_or_else(|| ApiError::NotFound(detail!("record.not_in_log", index)))?;
+        let record = Record::from_json(&stored.leaf)
+            .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index, cause = e)))?;
         let key_id = record
             .signed()
             .signatures
@@ -515,13 +512,13 @@ pub async fn bundle(
             Some(h) => state
                 .ledger
                 .index_of(&h)
-                .ok_or_else(|| ApiError::Internal("the key's record is not indexed".into()))?,
+                .ok_or_else(|| ApiError::Internal(detail!("internal.key_not_indexed")))?,
             // The charter signs itself into existence: its own key record.
             None => 0,
         };
         build_bundle(state.store.as_ref(), index, key_index)
             .map(Json)
-            .map_err(|e| ApiError::Unavailable(e.to_string()))
+            .map_err(|e| ApiError::Unavailable(detail!("bundle.unavailable", cause = e)))
     })
     .await
 }

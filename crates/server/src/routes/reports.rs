@@ -14,6 +14,7 @@
 //! checkpoint's, so the key changes only when a new checkpoint is served.
 
 use crate::asof::AsOfQuery;
+use crate::error::detail;
 use crate::error::{ApiError, blocking};
 use crate::extract::{Path, Query};
 use crate::params::LogIndex;
@@ -119,7 +120,7 @@ pub async fn report(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, ApiError> {
     let period = period_of(&q, state.clock.now())?;
-    let lang = Lang::parse(q.lang.as_deref().unwrap_or("en")).map_err(bad)?;
+    let lang = Lang::parse(q.lang.as_deref().unwrap_or("en")).map_err(|e| bad(e.into()))?;
     let format = Format::parse(q.format.as_deref().unwrap_or("html")).map_err(bad)?;
     let size = q.size.map(|s| s.0);
     let bytes = build(state, size, period, lang, format).await?;
@@ -131,30 +132,26 @@ fn period_of(q: &ReportQuery, clock_now: Timestamp) -> Result<Period, ApiError> 
     if let Some(at) = q.at {
         crate::asof::not_after_the_clock(at, clock_now)?;
         if let Some(to) = q.to.filter(|to| *to > at) {
-            return Err(ApiError::Contradictory(format!(
-                "a report as of {at} cannot cover a period that ends after it (to {to})"
-            )));
+            return Err(ApiError::Contradictory(detail!("report.after_at", at, to)));
         }
     }
     let Some(to) = q.to.or(q.at) else {
-        return Err(ApiError::BadRequest(
-            "give the period (from and to), or the moment (at) whose week to report".into(),
-        ));
+        return Err(ApiError::BadRequest(detail!("report.no_period")));
     };
     let from = match q.from {
         Some(from) => from,
         None if q.at.is_some() => Timestamp::from_unix(to.unix() - WEEK_SECONDS)
-            .map_err(|e| ApiError::BadRequest(format!("a week before {to}: {e}")))?,
+            .map_err(|e| ApiError::BadRequest(detail!("report.week_before", to, cause = e)))?,
         None => {
-            return Err(ApiError::BadRequest(
-                "give the period's start (from) as well as its end".into(),
-            ));
+            return Err(ApiError::BadRequest(detail!("report.no_start")));
         }
     };
     if to <= from {
         // Well formed, but contradicts itself: 422, as for the incidents' range.
-        return Err(ApiError::Contradictory(format!(
-            "the period must end after it starts (from {from}, to {to})"
+        return Err(ApiError::Contradictory(detail!(
+            "report.inverted",
+            from,
+            to
         )));
     }
     Period::new(from, to).map_err(bad)
@@ -165,7 +162,7 @@ fn period_of(q: &ReportQuery, clock_now: Timestamp) -> Result<Period, ApiError> 
 const WEEK_SECONDS: i64 = 7 * 86_400;
 
 fn bad(e: truce_report::ReportError) -> ApiError {
-    ApiError::BadRequest(e.to_string())
+    ApiError::BadRequest(detail!("report.invalid", cause = e))
 }
 
 /// Builds (or finds kept) the report, on a blocking thread, within the
@@ -178,9 +175,7 @@ async fn build(
     format: Format,
 ) -> Result<Bytes, ApiError> {
     let Ok(_permit) = builds().try_acquire() else {
-        return Err(ApiError::TooManyRequests(
-            "other reports are being built; try again in a few seconds".into(),
-        ));
+        return Err(ApiError::TooManyRequests(detail!("report.busy")));
     };
     blocking(move || {
         let size = match size {
@@ -188,9 +183,7 @@ async fn build(
             None => served_size(&state)?,
         };
         let Some(note) = truce_store::cosigned_checkpoint(state.store.as_ref(), size)? else {
-            return Err(ApiError::NotFound(format!(
-                "the log has no checkpoint of size {size}: build from a checkpoint's size"
-            )));
+            return Err(ApiError::NotFound(detail!("report.no_checkpoint", size)));
         };
         let root = note.note.lines().nth(2).unwrap_or_default().to_owned();
         let key = Key {
@@ -205,10 +198,10 @@ async fn build(
         kept().get_or_insert_with(&key, || {
             let records = prefix(&state, size)?;
             let checkpoint = Checkpoint::of(&records, Some(&note.note))
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+                .map_err(|e| ApiError::Internal(detail!("internal.report", cause = e)))?;
             let report = truce_report::build(&records, &checkpoint, period, lang).map_err(bad)?;
             let bytes = truce_report::render(&report, format)
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+                .map_err(|e| ApiError::Internal(detail!("internal.report", cause = e)))?;
             Ok(Bytes::from(bytes))
         })
     })
@@ -225,7 +218,7 @@ fn served_size(state: &AppState) -> Result<u64, ApiError> {
         .store
         .latest_checkpoint()?
         .map(|c| c.size)
-        .ok_or_else(|| ApiError::NotFound("the log has no checkpoint yet".into()))
+        .ok_or_else(|| ApiError::NotFound(detail!("log.no_checkpoint")))
 }
 
 /// The first `size` records, in order.
@@ -236,8 +229,13 @@ fn prefix(state: &AppState, size: u64) -> Result<Vec<Logged>, ApiError> {
         crate::error::abandoned()?;
         let end = (start + 2_000).min(size);
         for s in state.store.records(start, end)? {
-            let record =
-                Record::from_json(&s.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let record = Record::from_json(&s.leaf).map_err(|e| {
+                ApiError::Internal(detail!(
+                    "internal.stored_record",
+                    index = s.index,
+                    cause = e
+                ))
+            })?;
             out.push(Logged {
                 index: s.index,
                 record,
@@ -324,7 +322,13 @@ fn published_one(
     let Some(stored) = crate::routes::records::one(state, index)? else {
         return Ok(None);
     };
-    let record = Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let record = Record::from_json(&stored.leaf).map_err(|e| {
+        ApiError::Internal(detail!(
+            "internal.stored_record",
+            index = stored.index,
+            cause = e
+        ))
+    })?;
     let RecordBody::ReportPublish(b) = record.body() else {
         return Ok(None);
     };
@@ -396,9 +400,7 @@ pub async fn published_file(
         blocking(move || published_one(&state, index)).await?
     };
     let Some((_, b)) = found else {
-        return Err(ApiError::NotFound(format!(
-            "record {index} is not a report.publish record"
-        )));
+        return Err(ApiError::NotFound(detail!("report.not_published", index)));
     };
     let period = Period::new(b.from, b.to).map_err(bad)?;
     let lang = match b.lang {
@@ -416,11 +418,12 @@ pub async fn published_file(
     };
     let bytes = build(state, Some(b.checkpoint_size), period, lang, format).await?;
     if BlobDigest::of(&bytes) != b.digest {
-        return Err(ApiError::Conflict(format!(
-            "record {index} publishes {}, but the report rebuilt from the log's first {} records is {}",
-            b.digest,
-            b.checkpoint_size,
-            BlobDigest::of(&bytes)
+        return Err(ApiError::Conflict(detail!(
+            "report.mismatch",
+            index,
+            published = b.digest,
+            size = b.checkpoint_size,
+            rebuilt = BlobDigest::of(&bytes)
         )));
     }
     Ok(file(bytes, format, lang, period))

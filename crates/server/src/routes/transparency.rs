@@ -1,6 +1,7 @@
 //! Transparency endpoints: the signed checkpoint and RFC 9162 proofs, in the
 //! same shapes as `truce prove`.
 
+use crate::error::detail;
 use crate::error::{ApiError, blocking};
 use crate::extract::Query;
 use crate::params::LogIndex;
@@ -26,9 +27,7 @@ pub async fn checkpoint(State(state): State<AppState>) -> Result<impl IntoRespon
     let note = blocking(move || {
         truce_store::served_checkpoint(state.store.as_ref(), state.quorum_required())?
             .map(|c| c.note)
-            .ok_or_else(|| {
-                ApiError::NotFound("the log is empty: nothing has been checkpointed yet".into())
-            })
+            .ok_or_else(|| ApiError::NotFound(detail!("log.nothing_checkpointed")))
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note))
@@ -68,23 +67,26 @@ pub async fn inclusion(
         let index = q.index.0;
         // Either way there is no such proof (yet): 404, not a malformed request.
         if size > current {
-            return Err(ApiError::NotFound(format!(
-                "the latest checkpoint covers {current} records; ask for a size up to that"
+            return Err(ApiError::NotFound(detail!(
+                "proof.beyond_checkpoint",
+                current
             )));
         }
         if index >= size {
-            return Err(ApiError::NotFound(format!(
-                "record {index} is not in a tree of {size} records"
+            return Err(ApiError::NotFound(detail!(
+                "proof.not_in_tree",
+                index,
+                size
             )));
         }
         let store = state.store.as_ref();
         let proof = truce_tlog::inclusion_proof(index, size, &StoreHashes(store))
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .map_err(|e| ApiError::Internal(detail!("internal.proof", cause = e)))?;
         let leaf_hash = store
             .nodes(&[NodeId { level: 0, index }])?
             .first()
             .copied()
-            .ok_or_else(|| ApiError::Internal("the leaf hash is missing".into()))?;
+            .ok_or_else(|| ApiError::Internal(detail!("internal.leaf_missing")))?;
         Ok(Json(InclusionProof {
             index,
             tree_size: size,
@@ -129,12 +131,10 @@ pub async fn consistency(
         let from = q.from.0;
         // No proof exists between such sizes (yet): 404.
         if to > current || from > to {
-            return Err(ApiError::NotFound(format!(
-                "sizes must satisfy from ≤ to ≤ {current} (the latest checkpoint)"
-            )));
+            return Err(ApiError::NotFound(detail!("proof.sizes", current)));
         }
         let proof = truce_tlog::consistency_proof(from, to, &StoreHashes(state.store.as_ref()))
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .map_err(|e| ApiError::Internal(detail!("internal.proof", cause = e)))?;
         Ok(Json(ConsistencyProof {
             size1: from,
             size2: to,
@@ -162,8 +162,8 @@ pub async fn tile(
     State(state): State<AppState>,
     axum::extract::Path(path): axum::extract::Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let tile = TilePath::parse(&path)
-        .map_err(|_| ApiError::NotFound(format!("/tile/{path} is not a tile path")))?;
+    let tile =
+        TilePath::parse(&path).map_err(|_| ApiError::NotFound(detail!("tile.path", path)))?;
     let body = blocking(move || {
         let size = checkpointed_size(&state)?;
         let level_bits = 8 * u32::from(tile.level.unwrap_or(0));
@@ -179,9 +179,7 @@ pub async fn tile(
             None if full => 256,
             Some(w) if available >= start + u64::from(w) => u64::from(w),
             _ => {
-                return Err(ApiError::NotFound(format!(
-                    "no such tile in the tree of {size} records (checkpointed)"
-                )));
+                return Err(ApiError::NotFound(detail!("tile.none", size)));
             }
         };
         let end = start + width;
@@ -190,7 +188,7 @@ pub async fn tile(
             None => {
                 for r in state.store.records(start, end)? {
                     let len = u16::try_from(r.leaf.len()).map_err(|_| {
-                        ApiError::Internal(format!("record {} is too long for a tile", r.index))
+                        ApiError::Internal(detail!("internal.tile_entry", index = r.index))
                     })?;
                     body.extend_from_slice(&len.to_be_bytes());
                     body.extend_from_slice(&r.leaf);
@@ -199,14 +197,12 @@ pub async fn tile(
             Some(level) => {
                 let tree_level = level
                     .checked_mul(8)
-                    .ok_or_else(|| ApiError::NotFound("no such tile level".into()))?;
+                    .ok_or_else(|| ApiError::NotFound(detail!("tile.level")))?;
                 for (_, hash) in state.store.nodes_at_level(tree_level, start, end)? {
                     body.extend_from_slice(&hash.0);
                 }
                 if body.len() as u64 != width * 32 {
-                    return Err(ApiError::Internal(
-                        "the store lacks nodes of this tile".into(),
-                    ));
+                    return Err(ApiError::Internal(detail!("internal.tile_nodes")));
                 }
             }
         }

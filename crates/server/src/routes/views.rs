@@ -5,6 +5,7 @@
 
 use crate::asof::AsOfQuery;
 use crate::auth::Caller;
+use crate::error::detail;
 use crate::error::{ApiError, blocking};
 use crate::extract::{Path, Query};
 use crate::params::{LogIndex, TreeSize, Within};
@@ -38,8 +39,9 @@ fn load(state: &AppState, mut wanted: Vec<u64>) -> Result<Vec<Logged>, ApiError>
     for i in wanted {
         crate::error::abandoned()?;
         if let Some(stored) = crate::routes::records::one(state, i)? {
-            let record =
-                Record::from_json(&stored.leaf).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let record = Record::from_json(&stored.leaf).map_err(|e| {
+                ApiError::Internal(detail!("internal.stored_record", index = i, cause = e))
+            })?;
             out.push(Logged { index: i, record });
         }
     }
@@ -187,7 +189,7 @@ pub async fn diff(
             n.checked_sub(1)
                 .and_then(|i| h.versions.get(i))
                 .ok_or_else(|| {
-                    ApiError::NotFound(format!("the draft has versions 1 to {}", h.versions.len()))
+                    ApiError::NotFound(detail!("draft.versions", last = h.versions.len()))
                 })
         };
         let clauses = truce_core::derive::draft::clause_diff(version(from)?, version(to)?);
@@ -202,7 +204,7 @@ fn history(state: &AppState, index: u64, as_of: AsOfQuery) -> Result<DraftHistor
         let idx = as_of.resolve(state)?.index;
         let first = idx
             .draft_of(index)
-            .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))?;
+            .ok_or_else(|| ApiError::NotFound(detail!("draft.none", index)))?;
         let mut wanted = idx.draft(first).to_vec();
         wanted.push(first);
         with_members(&idx, &mut wanted);
@@ -214,9 +216,9 @@ fn history(state: &AppState, index: u64, as_of: AsOfQuery) -> Result<DraftHistor
         .iter()
         .find(|l| l.index == first)
         .map(|l| l.record.hash())
-        .ok_or_else(|| ApiError::Internal("the draft's first version is missing".into()))?;
+        .ok_or_else(|| ApiError::Internal(detail!("internal.draft_first")))?;
     truce_core::derive::draft::draft_history(&view, &hash)
-        .ok_or_else(|| ApiError::NotFound(format!("record {index} belongs to no draft")))
+        .ok_or_else(|| ApiError::NotFound(detail!("draft.none", index)))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -297,8 +299,13 @@ pub async fn channel(
             let Some(stored) = crate::routes::records::one(&state, m.index)? else {
                 continue;
             };
-            let record = Record::from_json(&stored.leaf)
-                .map_err(|e| ApiError::Internal(format!("stored record {}: {e}", m.index)))?;
+            let record = Record::from_json(&stored.leaf).map_err(|e| {
+                ApiError::Internal(detail!(
+                    "internal.stored_record",
+                    index = m.index,
+                    cause = e
+                ))
+            })?;
             if let truce_core::Body::ChannelMessage(b) = record.body() {
                 texts.insert(m.index, b.text.to_string());
             }

@@ -5,6 +5,7 @@
 //! `GET /api/v1/checkpoints/{size}`), which `truce verify` checks against the
 //! charter's policy.
 
+use crate::error::detail;
 use crate::error::{ApiError, blocking};
 use crate::extract::Path;
 use crate::params::LogIndex;
@@ -78,8 +79,8 @@ fn policy(state: &AppState) -> Result<WitnessPolicy, ApiError> {
     state
         .ledger
         .with_state(|s| s.charter().map(|c| c.policy()))
-        .ok_or_else(|| ApiError::NotFound("the log has no charter yet".into()))?
-        .map_err(ApiError::Internal)
+        .ok_or_else(|| ApiError::NotFound(detail!("log.no_charter")))?
+        .map_err(|e| ApiError::Internal(detail!("internal.policy", cause = e)))
 }
 
 fn describe(
@@ -91,7 +92,7 @@ fn describe(
         return Ok(None);
     };
     let note = truce_tlog::parse_note(&checkpoint.note)
-        .map_err(|e| ApiError::Internal(format!("stored checkpoint {size}: {e}")))?;
+        .map_err(|e| ApiError::Internal(detail!("internal.checkpoint", size, cause = e)))?;
     let cosigners = policy.cosigners(&note.text, &note.signatures);
     let names: Vec<&str> = cosigners.iter().map(|c| c.witness.as_str()).collect();
     let quorum_met = policy.satisfied_by(&names);
@@ -167,9 +168,9 @@ pub async fn checkpoint_at(
 ) -> Result<Json<WitnessedCheckpoint>, ApiError> {
     blocking(move || {
         let policy = policy(&state)?;
-        describe(&state, &policy, size)?.map(Json).ok_or_else(|| {
-            ApiError::NotFound(format!("the log signed no checkpoint of size {size}"))
-        })
+        describe(&state, &policy, size)?
+            .map(Json)
+            .ok_or_else(|| ApiError::NotFound(detail!("checkpoint.none", size)))
     })
     .await
 }
@@ -202,14 +203,11 @@ pub async fn checkpoint_at_most(
             .checkpoint_at_most(q.at_most.0)?
             .map(|c| c.size)
             .ok_or_else(|| {
-                ApiError::NotFound(format!(
-                    "the log signed no checkpoint of {} records or fewer",
-                    q.at_most.0
-                ))
+                ApiError::NotFound(detail!("checkpoint.none_at_most", size = q.at_most.0))
             })?;
-        describe(&state, &policy, size)?.map(Json).ok_or_else(|| {
-            ApiError::NotFound(format!("the log signed no checkpoint of size {size}"))
-        })
+        describe(&state, &policy, size)?
+            .map(Json)
+            .ok_or_else(|| ApiError::NotFound(detail!("checkpoint.none", size)))
     })
     .await
 }
@@ -229,13 +227,11 @@ pub async fn record_proof(
 ) -> Result<impl axum::response::IntoResponse, ApiError> {
     let text = blocking(move || {
         if index >= state.store.size()? {
-            return Err(ApiError::NotFound(format!(
-                "record {index} is not in the log"
-            )));
+            return Err(ApiError::NotFound(detail!("record.not_in_log", index)));
         }
         truce_ledger::bundle::build_tlog_proof(state.store.as_ref(), index)
             .map(|p| p.encode())
-            .map_err(|e| ApiError::Unavailable(e.to_string()))
+            .map_err(|e| ApiError::Unavailable(detail!("bundle.unavailable", cause = e)))
     })
     .await?;
     Ok((

@@ -58,8 +58,8 @@ async function indexing(response) {
 async function request(method, path, body) {
   // A read of a derived view answers as of the moment in force (asof.js).
   if (method === "GET") path = apiPath(path);
-  // Problem titles come back in the interface's language (the server's
-  // languages.rs); `detail` stays English, exact about fields and rules.
+  // Problems come back in the interface's language, title and detail (the
+  // server's languages.rs), with the facts of the case as the log has them.
   const headers = { Accept: "application/json", "Accept-Language": currentLanguage().code, ...authorization() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

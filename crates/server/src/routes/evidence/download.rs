@@ -8,6 +8,7 @@ use super::ranges::{Wanted, wanted};
 use crate::access::{EvidenceDecision, evidence_decision};
 use crate::auth::{Caller, Session};
 use crate::error::{ApiError, blocking};
+use crate::error::{Detail, detail};
 use crate::extract::{ClientAddress, Path};
 use crate::state::AppState;
 use crate::verified_blobs::FileStamp;
@@ -49,21 +50,20 @@ pub(super) fn read_record(state: &AppState, index: u64) -> Result<Record, ApiErr
         .records(index, index.saturating_add(1))?
         .into_iter()
         .next()
-        .ok_or_else(|| ApiError::Internal(format!("record {index} is indexed but not stored")))?;
+        .ok_or_else(|| ApiError::Internal(detail!("internal.indexed_not_stored", index)))?;
     Record::from_json(&stored.leaf)
-        .map_err(|e| ApiError::Internal(format!("stored record {index}: {e}")))
+        .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index, cause = e)))
 }
 
 pub(super) fn describe(state: &AppState, digest: &BlobDigest) -> Result<Described, ApiError> {
     state.index.catch_up()?;
     let (index, accesses, cited_by) = {
         let idx = state.index.read()?;
-        let first = idx.evidence(digest).first().copied().ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "no evidence.submit record names {digest}; a blob is served once a record \
-                 describes it"
-            ))
-        })?;
+        let first = idx
+            .evidence(digest)
+            .first()
+            .copied()
+            .ok_or_else(|| ApiError::NotFound(detail!("evidence.undescribed", digest)))?;
         let referencing = idx.referencing(first);
         let of_kind = |kind| {
             referencing
@@ -82,15 +82,11 @@ pub(super) fn describe(state: &AppState, digest: &BlobDigest) -> Result<Describe
     let filer = state
         .ledger
         .with_state(|s| s.member(record.author()).map(|m| m.participant.clone()))
-        .ok_or_else(|| {
-            ApiError::Internal(format!("the author of record {index} is not a member"))
-        })?;
+        .ok_or_else(|| ApiError::Internal(detail!("internal.author_unknown", index)))?;
     let hash = record.hash();
     let filed_at = record.time();
     let truce_core::Body::EvidenceSubmit(submit) = record.into_body() else {
-        return Err(ApiError::Internal(format!(
-            "record {index} is indexed as evidence but is not an evidence.submit"
-        )));
+        return Err(ApiError::Internal(detail!("internal.not_evidence", index)));
     };
     Ok(Described {
         index,
@@ -114,24 +110,25 @@ pub(super) fn authorise(state: &AppState, caller: &Caller, d: &Described) -> Res
     )?;
     match decision {
         EvidenceDecision::Granted => Ok(()),
-        EvidenceDecision::SignIn { restricted_to } => Err(ApiError::Unauthorized(format!(
-            "this evidence is restricted ({restricted_to}); sign in: POST \
-             /api/v1/auth/challenge, then /api/v1/auth/token"
-        ))),
-        EvidenceDecision::NotShared { restricted_to } => Err(ApiError::Forbidden(format!(
-            "this evidence is restricted to {restricted_to}"
-        ))),
-        EvidenceDecision::NeedsAccessRecord => Err(ApiError::Forbidden(format!(
-            "reading restricted evidence is logged: sign an evidence.access record as {} \
-             naming this evidence (record {}, hash {}), submit it to POST /api/v1/records, \
-             then download again",
-            caller
-                .0
-                .as_ref()
-                .map_or("yourself".into(), |s| s.member.to_string()),
-            d.index,
-            d.hash
-        ))),
+        EvidenceDecision::SignIn { restricted_to } => Err(ApiError::Unauthorized(
+            Detail::new("evidence.sign_in").nested("restricted_to", restricted_to),
+        )),
+        EvidenceDecision::NotShared { restricted_to } => Err(ApiError::Forbidden(
+            Detail::new("evidence.not_shared").nested("restricted_to", restricted_to),
+        )),
+        EvidenceDecision::NeedsAccessRecord => Err(ApiError::Forbidden(match &caller.0 {
+            Some(session) => detail!(
+                "evidence.access_record",
+                member = session.member,
+                index = d.index,
+                hash = d.hash
+            ),
+            None => detail!(
+                "evidence.access_record_yourself",
+                index = d.index,
+                hash = d.hash
+            ),
+        })),
     }
 }
 
@@ -159,12 +156,7 @@ pub(super) fn open_checked(
         .blobs
         .open_blob(&hex)
         .map_err(blob_error)?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "record {described} describes {digest}, but the blob has not been uploaded: \
-             POST it to /api/v1/evidence?digest={digest}"
-            ))
-        })?;
+        .ok_or_else(|| ApiError::NotFound(detail!("evidence.not_uploaded", described, digest)))?;
     let stamp = FileStamp::of(&file.metadata().map_err(io_error)?);
     if !state.verified_blobs.is_verified(digest, &stamp) {
         match check_content(&mut file, &hex) {
@@ -172,18 +164,16 @@ pub(super) fn open_checked(
                 let after = FileStamp::of(&file.metadata().map_err(io_error)?);
                 if read != stamp.len || after != stamp {
                     state.verified_blobs.forget(digest);
-                    return Err(ApiError::Internal(format!(
-                        "the stored blob {digest} changed while it was checked; try again"
-                    )));
+                    return Err(ApiError::Internal(detail!("evidence.changed", digest)));
                 }
                 state.verified_blobs.remember(*digest, stamp);
             }
             Err(BlobError::DigestMismatch { actual, .. }) => {
                 state.verified_blobs.forget(digest);
-                return Err(ApiError::Internal(format!(
-                    "the stored blob does not match its digest: {digest} hashes to \
-                     sha256:{actual} on disk; nothing was served (restore it from a copy, or \
-                     upload it again)"
+                return Err(ApiError::Internal(detail!(
+                    "evidence.corrupt",
+                    digest,
+                    actual
                 )));
             }
             Err(e) => return Err(blob_error(e)),
@@ -193,7 +183,7 @@ pub(super) fn open_checked(
 }
 
 pub(super) fn io_error(e: io::Error) -> ApiError {
-    ApiError::Internal(format!("blob i/o: {e}"))
+    ApiError::Internal(detail!("internal.blob", cause = e))
 }
 
 fn etag_of(digest: &BlobDigest) -> String {
@@ -318,7 +308,8 @@ pub async fn download(
             if let Some(range) = content_range {
                 h.insert(
                     header::CONTENT_RANGE,
-                    HeaderValue::from_str(&range).map_err(|e| ApiError::Internal(e.to_string()))?,
+                    HeaderValue::from_str(&range)
+                        .map_err(|e| ApiError::Internal(detail!("internal.header", cause = e)))?,
                 );
             }
             let submit = &prepared.described.submit;
@@ -332,7 +323,8 @@ pub async fn download(
     let h = response.headers_mut();
     h.insert(
         header::ETAG,
-        HeaderValue::from_str(&etag).map_err(|e| ApiError::Internal(e.to_string()))?,
+        HeaderValue::from_str(&etag)
+            .map_err(|e| ApiError::Internal(detail!("internal.header", cause = e)))?,
     );
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     h.insert(

@@ -4,14 +4,13 @@
 use crate::audit::{AuditEvent, Entry};
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::error::detail;
 use crate::state::AppState;
 use truce_core::kinds::evidence::MAX_BLOB_BYTES;
 use truce_store::blobs::BlobError;
 
 pub(super) fn too_large() -> ApiError {
-    ApiError::TooLarge(format!(
-        "evidence blobs are limited to {MAX_BLOB_BYTES} bytes (8 GiB); nothing was stored"
-    ))
+    ApiError::TooLarge(detail!("evidence.too_large", max = MAX_BLOB_BYTES))
 }
 
 /// A failure to read the request body: the client's, not the disk's.
@@ -26,11 +25,13 @@ pub(super) fn is_body_error(io: &std::io::Error) -> bool {
 pub(super) fn blob_error(e: BlobError) -> ApiError {
     match e {
         BlobError::Io(io) if is_body_error(&io) => {
-            ApiError::BadRequest(format!("{io}; nothing was stored, upload again"))
+            ApiError::BadRequest(detail!("evidence.upload_broken", cause = io))
         }
-        BlobError::BadDigest(d) => ApiError::BadRequest(format!("{d:?} is not a sha256 digest")),
+        BlobError::BadDigest(d) => {
+            ApiError::BadRequest(detail!("evidence.bad_digest", digest = format!("{d:?}")))
+        }
         BlobError::TooLarge { .. } => too_large(),
-        other => ApiError::Internal(other.to_string()),
+        other => ApiError::Internal(detail!("internal.blob", cause = other)),
     }
 }
 

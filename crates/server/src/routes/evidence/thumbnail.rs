@@ -5,6 +5,7 @@ use super::derived::{self, THUMBNAIL_SOURCE_MAX};
 use super::download::{authorise, describe, io_error, open_checked};
 use super::errors::access_refused;
 use crate::auth::Caller;
+use crate::error::detail;
 use crate::error::{ApiError, blocking};
 use crate::extract::{ClientAddress, Path};
 use crate::state::AppState;
@@ -67,7 +68,7 @@ pub async fn thumbnail(
                 let _permit = derived::decodes()
                     .acquire()
                     .await
-                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+                    .map_err(|e| ApiError::Internal(detail!("internal.worker", cause = e)))?;
                 let index = described.index;
                 blocking(move || {
                     derived::thumbnails()
@@ -81,7 +82,8 @@ pub async fn thumbnail(
     let h = response.headers_mut();
     h.insert(
         header::ETAG,
-        HeaderValue::from_str(&etag).map_err(|e| ApiError::Internal(e.to_string()))?,
+        HeaderValue::from_str(&etag)
+            .map_err(|e| ApiError::Internal(detail!("internal.header", cause = e)))?,
     );
     h.insert(
         header::CACHE_CONTROL,
@@ -95,9 +97,10 @@ fn make(state: &AppState, digest: &BlobDigest, index: u64) -> Result<Bytes, ApiE
     // Checking the digest may have read the file to its end.
     file.seek(SeekFrom::Start(0)).map_err(io_error)?;
     if len > THUMBNAIL_SOURCE_MAX {
-        return Err(ApiError::NotFound(format!(
-            "no thumbnail is made of files over {THUMBNAIL_SOURCE_MAX} bytes; this one is {len}: \
-             download it instead"
+        return Err(ApiError::NotFound(detail!(
+            "thumbnail.too_large",
+            max = THUMBNAIL_SOURCE_MAX,
+            len
         )));
     }
     // Streamed through a buffer: the file is never read whole before decoding.
@@ -107,8 +110,10 @@ fn make(state: &AppState, digest: &BlobDigest, index: u64) -> Result<Bytes, ApiE
             e @ (ThumbnailError::NotSupported
             | ThumbnailError::TooLarge(_)
             | ThumbnailError::Malformed(_)),
-        ) => Err(ApiError::NotFound(format!(
-            "no thumbnail can be made of {digest}: {e}"
+        ) => Err(ApiError::NotFound(detail!(
+            "thumbnail.cannot",
+            digest,
+            cause = e
         ))),
     }
 }

@@ -3,6 +3,7 @@
 
 use super::errors::{BodyError, access_refused, blob_error, is_body_error, too_large};
 use crate::auth::Caller;
+use crate::error::detail;
 use crate::error::{ApiError, blocking};
 use crate::extract::{ClientAddress, Query};
 use crate::state::AppState;
@@ -59,9 +60,7 @@ pub async fn upload(
 ) -> Result<Response, ApiError> {
     let session = caller.require()?;
     if !crate::access::may_upload_evidence(session) {
-        let refused = ApiError::Forbidden(
-            "only the parties' and the mediators' members upload evidence".into(),
-        );
+        let refused = ApiError::Forbidden(detail!("evidence.upload_not_permitted"));
         access_refused(&state, &caller, address, &refused);
         return Err(refused);
     }
@@ -89,22 +88,23 @@ pub async fn upload(
         blobs.put(&mut reader, Some(&digest.hex()), MAX_BLOB_BYTES)
     })
     .await
-    .map_err(|e| ApiError::Internal(format!("a worker failed: {e}")))?;
+    .map_err(|e| ApiError::Internal(detail!("internal.worker", cause = e)))?;
     let size = match put {
         Ok((_, size)) => size,
         Err(BlobError::DigestMismatch { expected, actual }) => {
-            return Err(ApiError::DigestMismatch(format!(
-                "the uploaded content's digest is sha256:{actual}, not the declared \
-                 sha256:{expected}; nothing was stored"
+            return Err(ApiError::DigestMismatch(detail!(
+                "evidence.digest_mismatch",
+                actual,
+                expected
             )));
         }
         Err(BlobError::TooLarge { .. }) => return Err(too_large()),
         // The directory cannot take the file (full, read-only, failing): not
         // the client's fault, and it may pass, so 503 and say so.
         Err(BlobError::Io(io)) if !is_body_error(&io) => {
-            return Err(ApiError::EvidenceUnavailable(format!(
-                "the evidence directory cannot be written ({io}); nothing was stored: \
-                 upload again later"
+            return Err(ApiError::EvidenceUnavailable(detail!(
+                "evidence.unwritable",
+                cause = io
             )));
         }
         Err(e) => return Err(blob_error(e)),
@@ -115,7 +115,7 @@ pub async fn upload(
         StatusCode::CREATED
     };
     let location = HeaderValue::from_str(&format!("/api/v1/evidence/{digest}"))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| ApiError::Internal(detail!("internal.header", cause = e)))?;
     Ok((
         status,
         [(header::LOCATION, location)],

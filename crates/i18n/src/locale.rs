@@ -13,7 +13,7 @@ use icu_plurals::{PluralCategory, PluralRules};
 use std::sync::OnceLock;
 
 /// One language's number formats and plural rules.
-pub(crate) struct Locale {
+pub struct Locale {
     /// `1,234` as the language groups it.
     grouped: Option<DecimalFormatter>,
     /// The language's digits 0 to 9, for numbers written digit by digit
@@ -22,18 +22,8 @@ pub(crate) struct Locale {
     plurals: Option<PluralRules>,
 }
 
-impl Lang {
-    /// The CLDR locale: Dari is Afghan Persian, fa-AF, as the web UI has it.
-    fn cldr(self) -> &'static str {
-        match self {
-            Lang::Fa => "fa-AF",
-            other => other.as_str(),
-        }
-    }
-}
-
 impl Locale {
-    pub(crate) fn of(lang: Lang) -> &'static Locale {
+    pub fn of(lang: Lang) -> &'static Locale {
         static LOCALES: OnceLock<[Locale; 6]> = OnceLock::new();
         let [en, ar, ur, ps, fa, tr] = LOCALES.get_or_init(|| Lang::ALL.map(Locale::new));
         match lang {
@@ -76,7 +66,7 @@ impl Locale {
     }
 
     /// `n` as the language writes a count.
-    pub(crate) fn number(&self, n: u64) -> String {
+    pub fn number(&self, n: u64) -> String {
         match &self.grouped {
             Some(f) => f.format(&Decimal::from(n)).to_string(),
             None => n.to_string(),
@@ -85,7 +75,7 @@ impl Locale {
 
     /// Every ASCII digit of `text` as the language's digit; nothing else
     /// changes (`2025-10-25 18:05` keeps its dashes, colon and padding).
-    pub(crate) fn digits(&self, text: &str) -> String {
+    pub fn digits(&self, text: &str) -> String {
         text.chars()
             .map(|c| match c.to_digit(10) {
                 Some(d) => self.digits.get(d as usize).copied().unwrap_or(c),
@@ -95,7 +85,7 @@ impl Locale {
     }
 
     /// The CLDR plural category of `n`, by name as catalogs key their forms.
-    pub(crate) fn category(&self, n: u64) -> &'static str {
+    pub fn category(&self, n: u64) -> &'static str {
         let category = self
             .plurals
             .as_ref()
@@ -104,8 +94,7 @@ impl Locale {
     }
 
     /// Every category the language's rules can choose.
-    #[cfg(test)]
-    pub(crate) fn categories(&self) -> Vec<&'static str> {
+    pub fn categories(&self) -> Vec<&'static str> {
         self.plurals
             .as_ref()
             .map(|p| p.categories().map(category_name).collect())

@@ -7,8 +7,14 @@ use serde::Serialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_core::{Rejection, RuleViolation};
+use truce_i18n::Lang;
 use truce_ledger::SubmitError;
 use truce_store::{StoreError, describe};
+
+pub(crate) mod core_facts;
+mod detail;
+pub(crate) use detail::detail;
+pub use detail::{Detail, Fact, MESSAGES};
 
 /// Where problem types live; a rule's is `{PROBLEMS}rule/{code}`.
 const PROBLEMS: &str = "https://truce.example/problems/";
@@ -16,19 +22,19 @@ const PROBLEMS: &str = "https://truce.example/problems/";
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Detail),
     #[error("{0}")]
-    Unauthorized(String),
+    Unauthorized(Detail),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Detail),
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Detail),
     #[error("{0}")]
-    MethodNotAllowed(String),
+    MethodNotAllowed(Detail),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Detail),
     #[error("{0}")]
-    Rejected(String),
+    Rejected(Detail),
     /// The record breaks a rule of its kind: a problem type of its own.
     #[error("{0}")]
     Rule(RuleViolation),
@@ -40,23 +46,23 @@ pub enum ApiError {
         violation: RuleViolation,
     },
     #[error("{0}")]
-    Contradictory(String),
+    Contradictory(Detail),
     #[error("{0}")]
-    DigestMismatch(String),
+    DigestMismatch(Detail),
     #[error("{0}")]
-    TooLarge(String),
+    TooLarge(Detail),
     #[error("{0}")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Detail),
     #[error("{0}")]
-    TooManyRequests(String),
+    TooManyRequests(Detail),
     #[error("{0}")]
-    Timeout(String),
+    Timeout(Detail),
     #[error("the blob is {len} bytes long; ask for a range within it")]
     RangeNotSatisfiable { len: u64 },
     #[error("{0}")]
-    Unavailable(String),
+    Unavailable(Detail),
     #[error("{0}")]
-    EvidenceUnavailable(String),
+    EvidenceUnavailable(Detail),
     /// The query index is still being built (the server has just started
     /// over a big log, or many records came at once): 503 with
     /// `Retry-After`, and how far the build has come.
@@ -69,7 +75,7 @@ pub enum ApiError {
         retry_after_secs: u64,
     },
     #[error("{0}")]
-    Internal(String),
+    Internal(Detail),
     /// The store failed: 503 while it may answer again, 500 if it holds
     /// what it should not. The store's error is the source.
     #[error("the store failed")]
@@ -88,7 +94,8 @@ pub struct Problem {
     pub title: String,
     /// The HTTP status.
     pub status: u16,
-    /// What went wrong with this request, and how to mend it.
+    /// What went wrong with this request, and how to mend it, in the
+    /// language `Accept-Language` prefers (as `title`).
     pub detail: String,
     /// Which rule a refused record breaks, when that is why (422; the
     /// `type` is then `https://truce.example/problems/rule/{code}`).
@@ -128,105 +135,79 @@ impl utoipa::PartialSchema for RuleCode {
 impl utoipa::ToSchema for RuleCode {}
 
 impl ApiError {
-    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+    fn parts(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::BadRequest(_) => (
-                StatusCode::BAD_REQUEST,
-                "bad-request",
-                "The request is malformed",
-            ),
-            ApiError::Unauthorized(_) => {
-                (StatusCode::UNAUTHORIZED, "unauthorized", "Sign in first")
-            }
-            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not shared with you"),
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            ApiError::MethodNotAllowed(_) => (
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method-not-allowed",
-                "Not a method this endpoint answers",
-            ),
-            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
-            ApiError::Rejected(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "rejected",
-                "The log refused the record",
-            ),
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request"),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found"),
+            ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Rejected(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rejected"),
             // The slug is only a fallback: `problem_type` names the rule.
-            ApiError::Rule(_) | ApiError::RuleInGroup { .. } => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "rule",
-                "The record breaks a rule of its kind",
-            ),
-            ApiError::DigestMismatch(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "digest-mismatch",
-                "The content does not match its declared digest",
-            ),
-            ApiError::RangeNotSatisfiable { .. } => (
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                "range-not-satisfiable",
-                "The range is outside the blob",
-            ),
-            ApiError::EvidenceUnavailable(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "evidence-unavailable",
-                "Evidence cannot be stored right now",
-            ),
-            ApiError::Indexing { .. } => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "indexing",
-                "The server is still indexing the log",
-            ),
-            ApiError::Contradictory(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "contradictory",
-                "The request is well formed but contradicts itself",
-            ),
-            ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Too large"),
-            ApiError::UnsupportedMediaType(_) => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "The body's Content-Type is not one this endpoint reads",
-            ),
-            ApiError::Timeout(_) => (
-                StatusCode::REQUEST_TIMEOUT,
-                "timeout",
-                "The request took too long",
-            ),
-            ApiError::TooManyRequests(_) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate-limited",
-                "Too many requests",
-            ),
-            ApiError::Unavailable(_) | ApiError::NotStored(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "The log cannot take records right now",
-            ),
+            ApiError::Rule(_) | ApiError::RuleInGroup { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "rule")
+            }
+            ApiError::DigestMismatch(_) => (StatusCode::UNPROCESSABLE_ENTITY, "digest-mismatch"),
+            ApiError::RangeNotSatisfiable { .. } => {
+                (StatusCode::RANGE_NOT_SATISFIABLE, "range-not-satisfiable")
+            }
+            ApiError::EvidenceUnavailable(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "evidence-unavailable")
+            }
+            ApiError::Indexing { .. } => (StatusCode::SERVICE_UNAVAILABLE, "indexing"),
+            ApiError::Contradictory(_) => (StatusCode::UNPROCESSABLE_ENTITY, "contradictory"),
+            ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
+            ApiError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type")
+            }
+            ApiError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "timeout"),
+            ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
+            ApiError::Unavailable(_) | ApiError::NotStored(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
             ApiError::Store(e) => match e {
-                StoreError::Database { .. } | StoreError::Io { .. } | StoreError::Unusable(_) => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "The log cannot take records right now",
-                ),
-                StoreError::Corrupt(_) | StoreError::Conflict { .. } => (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Something went wrong on the server",
-                ),
+                StoreError::Database { .. } | StoreError::Io { .. } | StoreError::Unusable(_) => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+                }
+                StoreError::Corrupt(_) | StoreError::Conflict { .. } => {
+                    (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+                }
             },
-            ApiError::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Something went wrong on the server",
-            ),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 }
 
+/// What `languages.rs` needs to answer a problem in the reader's language:
+/// the error's problem type and its detail, kept in the response's
+/// extensions beside the English body.
+#[derive(Clone, Debug)]
+pub struct Untranslated {
+    pub problem: Problem,
+    pub slug: &'static str,
+    pub detail: Detail,
+}
+
+impl Untranslated {
+    /// The problem in `lang`.
+    pub fn in_language(&self, lang: Lang) -> Problem {
+        Problem {
+            title: title(self.slug, lang),
+            detail: self.detail.render(lang),
+            ..self.problem.clone()
+        }
+    }
+}
+
+/// The title of problem type `slug` in `lang`.
+pub fn title(slug: &str, lang: Lang) -> String {
+    truce_i18n::Strings::new(lang, &MESSAGES).t(&format!("title.{slug}"))
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, _, _) = self.parts();
+        let (status, slug) = self.parts();
         if status.is_server_error() {
             // The whole chain: the store's or the database's own error too.
             tracing::error!(error = %describe(&self), "request failed");
@@ -239,6 +220,11 @@ impl IntoResponse for ApiError {
             json,
         )
             .into_response();
+        response.extensions_mut().insert(Untranslated {
+            problem: body,
+            slug,
+            detail: self.detail(),
+        });
         // RFC 9110 §11.6.1: a 401 names the scheme that would be accepted.
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
@@ -274,10 +260,15 @@ impl IntoResponse for ApiError {
 }
 
 impl ApiError {
-    /// The problem this error is answered with (the body of its response;
-    /// one entry of a batch's answer).
+    /// The problem this error is answered with, in English (the body of its
+    /// response before `languages.rs` translates it).
     pub fn problem(&self) -> Problem {
-        let (status, slug, title) = self.parts();
+        self.problem_in(Lang::En)
+    }
+
+    /// The problem in `lang` (one entry of a batch's answer).
+    pub fn problem_in(&self, lang: Lang) -> Problem {
+        let (status, slug) = self.parts();
         let code = match self {
             ApiError::Rule(violation) | ApiError::RuleInGroup { violation, .. } => {
                 Some(violation.code())
@@ -290,9 +281,9 @@ impl ApiError {
         };
         Problem {
             kind,
-            title: title.to_string(),
+            title: title(slug, lang),
             status: status.as_u16(),
-            detail: self.detail(),
+            detail: self.detail().render(lang),
             code: code.map(str::to_string),
             progress: match self {
                 ApiError::Indexing { indexed, size, .. } => Some(IndexProgress {
@@ -306,25 +297,43 @@ impl ApiError {
 
     /// What the problem's `detail` says: the message, and for a store's or
     /// the log's failure its causes too, with what to do about it.
-    pub(crate) fn detail(&self) -> String {
+    pub(crate) fn detail(&self) -> Detail {
         match self {
+            ApiError::BadRequest(d)
+            | ApiError::Unauthorized(d)
+            | ApiError::Forbidden(d)
+            | ApiError::NotFound(d)
+            | ApiError::MethodNotAllowed(d)
+            | ApiError::Conflict(d)
+            | ApiError::Rejected(d)
+            | ApiError::Contradictory(d)
+            | ApiError::DigestMismatch(d)
+            | ApiError::TooLarge(d)
+            | ApiError::UnsupportedMediaType(d)
+            | ApiError::TooManyRequests(d)
+            | ApiError::Timeout(d)
+            | ApiError::Unavailable(d)
+            | ApiError::EvidenceUnavailable(d)
+            | ApiError::Internal(d) => d.clone(),
+            ApiError::Rule(violation) => core_facts::rule(violation),
+            ApiError::RuleInGroup {
+                position,
+                violation,
+            } => detail!("group.refused", position).nested("reason", core_facts::rule(violation)),
+            ApiError::RangeNotSatisfiable { len } => detail!("blob.range", len),
+            ApiError::Indexing {
+                indexed,
+                size,
+                retry_after_secs,
+            } => detail!("index.building", indexed, size, retry_after_secs),
             ApiError::Store(e @ (StoreError::Corrupt(_) | StoreError::Conflict { .. })) => {
-                describe(e)
+                detail!("store.inconsistent", cause = describe(e))
             }
-            ApiError::Store(e) => {
-                format!(
-                    "the store cannot be read right now ({}); try again",
-                    describe(e)
-                )
+            ApiError::Store(e) => detail!("store.unreadable", cause = describe(e)),
+            ApiError::NotStored(e @ SubmitError::Unknown { .. }) => {
+                detail!("ledger.unknown", cause = describe(e))
             }
-            ApiError::NotStored(e @ SubmitError::Unknown { .. }) => format!(
-                "{}; before anything else, look the record up by its hash \
-                 (GET /api/v1/records/by-hash/{{hash}}): if it is there, it is in the log; \
-                 if not, submit the same signed record again",
-                describe(e)
-            ),
-            ApiError::NotStored(e) => format!("{}; submit again", describe(e)),
-            other => other.to_string(),
+            ApiError::NotStored(e) => detail!("ledger.not_stored", cause = describe(e)),
         }
     }
 }
@@ -341,20 +350,15 @@ impl From<SubmitError> for ApiError {
                     position,
                     violation,
                 },
-                other => ApiError::Rejected(
-                    Rejection::InGroup {
-                        position,
-                        rejection: Box::new(other),
-                    }
-                    .to_string(),
-                ),
+                other => ApiError::Rejected(core_facts::rejection(&Rejection::InGroup {
+                    position,
+                    rejection: Box::new(other),
+                })),
             },
-            SubmitError::Rejected(r) => ApiError::Rejected(r.to_string()),
-            SubmitError::Opening(m) => ApiError::Rejected(m),
-            SubmitError::ReadOnly => ApiError::MethodNotAllowed(SubmitError::ReadOnly.to_string()),
-            SubmitError::Closed => {
-                ApiError::Unavailable("the log is shutting down or stopped; try again later".into())
-            }
+            SubmitError::Rejected(r) => ApiError::Rejected(core_facts::rejection(&r)),
+            SubmitError::Opening(m) => ApiError::Rejected(detail!("opening.refused", cause = m)),
+            SubmitError::ReadOnly => ApiError::MethodNotAllowed(detail!("ledger.read_only")),
+            SubmitError::Closed => ApiError::Unavailable(detail!("ledger.closed")),
             e @ (SubmitError::Storage(_)
             | SubmitError::Unavailable { .. }
             | SubmitError::Unknown { .. }
@@ -407,7 +411,7 @@ pub async fn blocking<T: Send + 'static>(
         result
     })
     .await
-    .map_err(|e| ApiError::Internal(format!("a worker failed: {e}")))?
+    .map_err(|e| ApiError::Internal(detail!("internal.worker", cause = e)))?
 }
 
 /// Whether the request the current blocking job serves has been dropped
@@ -422,7 +426,7 @@ pub fn abandoned() -> Result<(), ApiError> {
 }
 
 fn gone() -> ApiError {
-    ApiError::Timeout("the request was dropped before its answer was ready".into())
+    ApiError::Timeout(detail!("request.dropped"))
 }
 
 /// A box upside down or a time range that ends before it starts is well
@@ -433,14 +437,14 @@ impl From<truce_index::QueryError> for ApiError {
         use truce_index::QueryError;
         match e {
             QueryError::InvertedLatitude { .. } | QueryError::InvertedTimeRange { .. } => {
-                ApiError::Contradictory(e.to_string())
+                ApiError::Contradictory(core_facts::query(&e))
             }
             QueryError::Latitude(_)
             | QueryError::Longitude(_)
             | QueryError::Cursor(_)
             | QueryError::Degrees(_)
             | QueryError::DegreesRange(_)
-            | QueryError::BoxShape => ApiError::BadRequest(e.to_string()),
+            | QueryError::BoxShape => ApiError::BadRequest(core_facts::query(&e)),
         }
     }
 }
@@ -463,7 +467,7 @@ mod tests {
             "the store failed: reading the log: the disk is full"
         );
         assert_eq!(
-            read.detail(),
+            read.detail().to_string(),
             "the store cannot be read right now (reading the log: the disk is full); try again"
         );
         assert_eq!(
@@ -477,7 +481,7 @@ mod tests {
                 .is_some_and(|e| e.downcast_ref::<SubmitError>().is_some())
         );
         assert_eq!(
-            written.detail(),
+            written.detail().to_string(),
             "not stored: writing the log: the disk is full; submit again"
         );
         assert_eq!(
@@ -486,7 +490,10 @@ mod tests {
         );
 
         let corrupt = ApiError::from(StoreError::Corrupt("negative index -1".into()));
-        assert_eq!(corrupt.detail(), "the store is corrupt: negative index -1");
+        assert_eq!(
+            corrupt.detail().to_string(),
+            "the server's store is inconsistent (the store is corrupt: negative index -1); tell its operator"
+        );
         assert_eq!(
             corrupt.into_response().status(),
             StatusCode::INTERNAL_SERVER_ERROR
