@@ -8,6 +8,7 @@ use super::{Detail, detail};
 use truce_core::canonical::CanonicalError;
 use truce_core::record::RecordError;
 use truce_core::sealed::SealError;
+use truce_core::values::TextError;
 use truce_core::{Rejection, RuleViolation};
 use truce_index::QueryError;
 
@@ -270,5 +271,18 @@ pub(crate) fn query(e: &QueryError) -> Detail {
         Q::Degrees(v) => d("query.degrees").with("value", format!("{v:?}")),
         Q::DegreesRange(v) => d("query.degrees_range").with("value", v),
         Q::BoxShape => d("query.box_shape"),
+    }
+}
+
+/// A text that is not one a record may hold (empty, too long, a control
+/// character): `text.<what>`, said of the field it is in.
+pub(crate) fn text(e: &TextError) -> Detail {
+    let d = |key: &'static str| Detail::new(key).or_else(e.to_string());
+    match e {
+        TextError::Empty => d("text.empty"),
+        TextError::TooLong { len, max } => d("text.too_long").with("len", len).with("max", max),
+        TextError::ControlCharacter(c) => {
+            d("text.control_character").with("character", format!("U+{c:04X}"))
+        }
     }
 }

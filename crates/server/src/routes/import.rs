@@ -132,6 +132,8 @@ pub async fn preview(
     Query(params): Query<PreviewParams>,
     request: Request,
 ) -> Result<Json<ImportPreview>, ApiError> {
+    // Why a row is refused, in the reader's language, as problems are.
+    let lang = crate::languages::of_request(request.headers());
     let session = caller.require()?.clone();
     state.caught_up().await?;
     let may_report = state.ledger.with_state(|s| {
@@ -196,7 +198,7 @@ pub async fn preview(
             .map(|r| RejectedRow {
                 line: r.line,
                 column: r.column,
-                reason: r.reason.to_string(),
+                reason: reason(&r.reason).render(lang),
                 code: None,
             })
             .chain(
@@ -211,7 +213,7 @@ pub async fn preview(
                         RejectedRow {
                             line,
                             column: column.map(str::to_owned),
-                            reason: rejection.to_string(),
+                            reason: core_facts::rejection(&rejection).render(lang),
                             code,
                         }
                     }),
@@ -266,5 +268,47 @@ fn import_refusal(e: &truce_import::CheckError) -> Detail {
         CheckError::Seal { line, error } => {
             detail!("import.seal", line).nested("reason", core_facts::record(error))
         }
+    }
+}
+
+/// Why a row of the file gives no report, as a detail.
+fn reason(r: &truce_import::Reason) -> Detail {
+    use truce_import::Reason as R;
+    let d = |key: &'static str| Detail::new(key).or_else(r.to_string());
+    let quoted = |value: &str| format!("{value:?}");
+    match r {
+        R::FieldCount { found, expected } => d("import.row.field_count")
+            .with("found", found)
+            .with("expected", expected),
+        R::NotUtf8 => d("import.row.not_utf8"),
+        R::Missing => d("import.row.missing"),
+        R::Date { value } => d("import.row.date").with("value", quoted(value)),
+        R::Count { value } => d("import.row.count").with("value", quoted(value)),
+        R::Degrees { value } => d("import.row.degrees").with("value", quoted(value)),
+        R::OffTheGlobe { value, why } => d("import.row.off_the_globe")
+            .with("value", quoted(value))
+            .with("cause", why),
+        R::Code { value, allowed } => d("import.row.code")
+            .with("value", quoted(value))
+            .with("allowed", allowed),
+        R::Text(e) => core_facts::text(e),
+        R::LeafHash { value } => d("import.row.leaf_hash").with("value", quoted(value)),
+        R::IncidentType { value } => d("import.row.incident_type").with("value", quoted(value)),
+        R::Participant { value, why } => d("import.row.participant")
+            .with("value", quoted(value))
+            .with("cause", why),
+        R::TooManyPlaces(rows) => d("import.row.too_many_places").with("rows", rows),
+        R::TooManySources(n) => d("import.row.too_many_sources").with("sources", n),
+        R::FatalitiesDisagree {
+            fatalities,
+            military,
+            civilian,
+        } => d("import.row.fatalities")
+            .with("fatalities", fatalities)
+            .with("military", military)
+            .with("civilian", civilian),
+        R::Estimates(cause) => d("import.row.estimates").with("cause", cause),
+        R::Repeated { first_line } => d("import.row.repeated").with("first_line", first_line),
+        R::Invalid(cause) => d("import.row.invalid").with("cause", cause),
     }
 }

@@ -63,6 +63,35 @@ fn a_file_with_good_and_bad_rows_previews_then_imports_once() {
         );
     }
     assert_eq!(answer["present"], json!([]));
+
+    // In English each row's reason is the one `truce import` prints; asked
+    // in Turkish, the same rows are refused, each reason said in Turkish.
+    let parsed = truce_import::parse(truce_import::Format::Acled, sample.text.as_bytes()).unwrap();
+    assert!(!parsed.rejected.is_empty());
+    for row in &parsed.rejected {
+        let shown = rejected.iter().find(|r| r["line"] == json!(row.line));
+        assert_eq!(
+            shown.map(|r| &r["reason"]),
+            Some(&json!(row.reason.to_string()))
+        );
+    }
+    let turkish: Value = app
+        .http
+        .post(app.url("/api/v1/import/preview?format=acled"))
+        .header("content-type", "text/csv")
+        .header("accept-language", "tr")
+        .bearer_auth(&token)
+        .body(sample.text.clone().into_bytes())
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let turkish = turkish["rejected"].as_array().unwrap();
+    assert_eq!(turkish.len(), rejected.len());
+    for (tr, en) in turkish.iter().zip(rejected) {
+        assert_eq!((&tr["line"], &tr["column"]), (&en["line"], &en["column"]));
+        assert_ne!(tr["reason"], en["reason"], "{tr} in Turkish");
+    }
     let lines: Vec<u64> = reports
         .iter()
         .map(|r| r["line"].as_u64().unwrap())
