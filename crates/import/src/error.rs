@@ -88,5 +88,5 @@ pub enum Reason {
     #[error("the same event is already on line {first_line} of this file")]
     Repeated { first_line: u64 },
     #[error("the report would be invalid: {0}")]
-    Invalid(String),
+    Invalid(truce_core::kinds::Invalid),
 }

@@ -1,6 +1,7 @@
 //! The channel: a hotline between participants through the mechanism, with
 //! receipts. Unanswered urgent messages are flagged (see `derive::channel`).
 
+use super::Invalid;
 use super::common::RecordRef;
 use crate::values::{Bounded, Label, Paragraph, ParticipantId, Prose};
 use serde::{Deserialize, Serialize};
@@ -27,14 +28,14 @@ pub struct ChannelMessage {
 }
 
 impl ChannelMessage {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if self.to.is_empty() {
-            return Err("a channel message has at least one recipient".into());
+            return Err(Invalid::NoRecipient);
         }
         if let Some(h) = self.ack_within_hours
             && !(1..=24 * 365).contains(&h)
         {
-            return Err(format!("ack_within_hours = {h} must be between 1 and 8760"));
+            return Err(Invalid::AckHours { hours: h });
         }
         Ok(())
     }

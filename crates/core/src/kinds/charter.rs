@@ -2,6 +2,7 @@
 //! fixes who takes part and in what role, the deadlines, the finding
 //! threshold, the witness policy and the schedule of consequences.
 
+use super::Invalid;
 use super::common::Capability;
 use crate::values::{Bounded, Label, MemberId, Paragraph, ParticipantId, Prose, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -80,13 +81,12 @@ pub struct MemberSpec {
 }
 
 impl MemberSpec {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if self.key.name() != self.id.as_str() {
-            return Err(format!(
-                "member {}: its key is named {:?}; a member's key must carry the member id as its name",
-                self.id,
-                self.key.name()
-            ));
+            return Err(Invalid::MemberKeyName {
+                member: self.id.clone(),
+                key_name: self.key.name().to_owned(),
+            });
         }
         Ok(())
     }
@@ -161,8 +161,8 @@ impl Charter {
         truce_tlog::WitnessPolicy::parse(self.witness_policy.as_str()).map_err(|e| e.to_string())
     }
 
-    pub fn validate(&self) -> Result<(), String> {
-        let policy = self.policy()?;
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let policy = self.policy().map_err(Invalid::WitnessPolicy)?;
         // A policy that names logs must name this one: otherwise a verifier
         // holding only the policy would refuse every checkpoint of the log.
         if !policy.logs().is_empty()
@@ -171,44 +171,48 @@ impl Charter {
                 .iter()
                 .any(|l| &l.key == self.log_key.verifier())
         {
-            return Err(format!(
-                "the witness policy names logs but not this log's key {}",
-                self.log_key.verifier().vkey()
-            ));
+            return Err(Invalid::PolicyOmitsLog {
+                log_key: self.log_key.verifier().vkey(),
+            });
         }
         if self.log_key.name() != self.origin.as_str() {
-            return Err(format!(
-                "the log key is named {:?} but the origin is {:?}; a checkpoint key is named after its origin",
-                self.log_key.name(),
-                self.origin.as_str()
-            ));
+            return Err(Invalid::LogKeyName {
+                key_name: self.log_key.name().to_owned(),
+                origin: self.origin.as_str().to_owned(),
+            });
         }
         let mut participant_ids = std::collections::HashSet::new();
         let mut member_ids = std::collections::HashSet::new();
         for p in &self.participants {
             if !participant_ids.insert(&p.id) {
-                return Err(format!("participant {} is listed twice", p.id));
+                return Err(Invalid::ParticipantTwice {
+                    participant: p.id.clone(),
+                });
             }
             if p.role != Role::Observer && p.members.is_empty() {
-                return Err(format!("participant {} has no members", p.id));
+                return Err(Invalid::NoMembers {
+                    participant: p.id.clone(),
+                });
             }
             for m in &p.members {
                 m.validate()?;
                 if !member_ids.insert(&m.id) {
-                    return Err(format!("member {} is listed twice", m.id));
+                    return Err(Invalid::MemberTwice {
+                        member: m.id.clone(),
+                    });
                 }
                 if m.capabilities.iter().any(|c| *c == Capability::Find) && p.role != Role::Mediator
                 {
-                    return Err(format!(
-                        "member {} of {} has the find capability, which only mediators may hold",
-                        m.id, p.id
-                    ));
+                    return Err(Invalid::FindOutsideMediators {
+                        member: m.id.clone(),
+                        participant: p.id.clone(),
+                    });
                 }
                 if p.role == Role::Observer && !m.capabilities.is_empty() {
-                    return Err(format!(
-                        "member {} of observer {} may hold no capability",
-                        m.id, p.id
-                    ));
+                    return Err(Invalid::ObserverCapability {
+                        member: m.id.clone(),
+                        participant: p.id.clone(),
+                    });
                 }
             }
         }
@@ -223,16 +227,17 @@ impl Charter {
             .filter(|p| p.role == Role::Mediator)
             .count();
         if parties < 2 {
-            return Err("a ceasefire charter needs at least two parties".into());
+            return Err(Invalid::TooFewParties);
         }
         match self.finding_threshold {
             Threshold::All if mediators == 0 => {
-                return Err("the finding threshold is \"all\" but there is no mediator".into());
+                return Err(Invalid::ThresholdWithoutMediators);
             }
             Threshold::AtLeast(n) if n == 0 || n as usize > mediators => {
-                return Err(format!(
-                    "the finding threshold {n} must be between 1 and the number of mediators ({mediators})"
-                ));
+                return Err(Invalid::Threshold {
+                    threshold: n,
+                    mediators,
+                });
             }
             _ => {}
         }
@@ -244,18 +249,16 @@ impl Charter {
             ("channel_ack_hours", self.deadlines.channel_ack_hours),
         ] {
             if !(1..=24 * 365).contains(&hours) {
-                return Err(format!(
-                    "deadline {name} = {hours} must be between 1 and 8760 hours"
-                ));
+                return Err(Invalid::Deadline { name, hours });
             }
         }
         let mut last_level = 0;
         for step in &self.consequences {
             if step.level != last_level + 1 {
-                return Err(format!(
-                    "consequence levels must count up from 1; found {} after {last_level}",
-                    step.level
-                ));
+                return Err(Invalid::ConsequenceLevels {
+                    found: step.level,
+                    last: last_level,
+                });
             }
             last_level = step.level;
         }

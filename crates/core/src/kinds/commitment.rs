@@ -1,6 +1,7 @@
 //! Written commitments and guarantees, with the incident types that count
 //! against them; compliance is derived from findings (see `derive::compliance`).
 
+use super::Invalid;
 use super::incident::IncidentType;
 use crate::values::{Bounded, Label, Paragraph, ParticipantId, Prose, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -30,11 +31,9 @@ pub struct CommitmentDeclare {
 }
 
 impl CommitmentDeclare {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if self.incident_types.is_empty() {
-            return Err(
-                "a commitment names at least one incident type that would violate it".into(),
-            );
+            return Err(Invalid::NoIncidentType);
         }
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! the record that proposed or amended it; positions and signatures name an
 //! exact version, so nobody signs a text other than the one they read.
 
+use super::Invalid;
 use super::common::RecordRef;
 use crate::values::{Bounded, ClauseId, Label, Paragraph, Prose};
 use serde::{Deserialize, Serialize};
@@ -19,14 +20,16 @@ pub struct Clause {
 
 pub type Clauses = Bounded<Clause, 200>;
 
-fn validate_clauses(clauses: &Clauses) -> Result<(), String> {
+fn validate_clauses(clauses: &Clauses) -> Result<(), Invalid> {
     if clauses.is_empty() {
-        return Err("a draft has at least one clause".into());
+        return Err(Invalid::NoClause);
     }
     let mut seen = HashSet::new();
     for c in clauses {
         if !seen.insert(&c.id) {
-            return Err(format!("clause id {} appears twice", c.id));
+            return Err(Invalid::ClauseTwice {
+                clause: c.id.clone(),
+            });
         }
     }
     Ok(())
@@ -47,7 +50,7 @@ pub struct DraftPropose {
 }
 
 impl DraftPropose {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         validate_clauses(&self.clauses)
     }
 }
@@ -68,7 +71,7 @@ pub struct DraftAmend {
 }
 
 impl DraftAmend {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         validate_clauses(&self.clauses)
     }
 }
@@ -113,31 +116,28 @@ pub struct DraftPosition {
 }
 
 impl DraftPosition {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if self.positions.is_empty() {
-            return Err("a position record takes a position on at least one clause".into());
+            return Err(Invalid::NoPosition);
         }
         let mut seen = HashSet::new();
         for p in &self.positions {
             if !seen.insert(&p.clause) {
-                return Err(format!(
-                    "clause {} has two positions in one record",
-                    p.clause
-                ));
+                return Err(Invalid::TwoPositions {
+                    clause: p.clause.clone(),
+                });
             }
             match (p.position, &p.withdraws) {
                 (Position::Withdraw, None) => {
-                    return Err(format!(
-                        "the withdrawal on clause {} must name the acceptance it withdraws",
-                        p.clause
-                    ));
+                    return Err(Invalid::WithdrawalNamesNothing {
+                        clause: p.clause.clone(),
+                    });
                 }
                 (Position::Withdraw, Some(_)) | (_, None) => {}
                 (_, Some(_)) => {
-                    return Err(format!(
-                        "clause {}: only a withdrawal names an earlier acceptance",
-                        p.clause
-                    ));
+                    return Err(Invalid::AcceptanceNamedOutsideWithdrawal {
+                        clause: p.clause.clone(),
+                    });
                 }
             }
         }

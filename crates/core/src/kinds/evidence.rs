@@ -1,6 +1,7 @@
 //! Evidence: a content-addressed blob described by a signed record, and the
 //! acknowledgments that it was received or examined.
 
+use super::Invalid;
 use super::common::{BlobDigest, RecordRef, Sources};
 use crate::values::{Bounded, EventTime, Label, Paragraph, Place, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -73,19 +74,21 @@ pub struct EvidenceSubmit {
 pub const MAX_BLOB_BYTES: u64 = 8 << 30;
 
 impl EvidenceSubmit {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if self.size > MAX_BLOB_BYTES {
-            return Err(format!(
-                "evidence of {} bytes exceeds the {MAX_BLOB_BYTES} byte limit",
-                self.size
-            ));
+            return Err(Invalid::EvidenceTooLarge {
+                size: self.size,
+                max: MAX_BLOB_BYTES,
+            });
         }
         let mt = self.media_type.as_str();
         let valid_media_type = mt.split_once('/').is_some_and(|(a, b)| {
             !a.is_empty() && !b.is_empty() && !mt.contains(char::is_whitespace)
         });
         if !valid_media_type {
-            return Err(format!("{mt:?} is not a media type like \"image/jpeg\""));
+            return Err(Invalid::MediaType {
+                media_type: mt.to_owned(),
+            });
         }
         Ok(())
     }

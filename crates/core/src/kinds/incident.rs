@@ -2,6 +2,7 @@
 //! remedial action. Each step is a separate record by its own author; the
 //! case's status is derived from them (see `derive::case`).
 
+use super::Invalid;
 use super::common::{EvidenceRefs, RecordRef, Sources};
 use crate::values::{Bounded, EventTime, Label, Paragraph, ParticipantId, Place, Prose};
 use serde::{Deserialize, Serialize};
@@ -74,15 +75,15 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    fn validate(&self, what: &str) -> Result<(), String> {
+    fn validate(&self, what: &'static str) -> Result<(), Invalid> {
         if !(self.low <= self.best && self.best <= self.high) {
-            return Err(format!("{what}: estimates must satisfy low ≤ best ≤ high"));
+            return Err(Invalid::Estimates { figure: what });
         }
         if self.high > 100_000 {
-            return Err(format!(
-                "{what}: {} is beyond any plausible figure",
-                self.high
-            ));
+            return Err(Invalid::Implausible {
+                figure: what,
+                high: self.high,
+            });
         }
         Ok(())
     }
@@ -109,7 +110,7 @@ pub struct Casualties {
 }
 
 impl Casualties {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         self.killed.military.validate("killed, military")?;
         self.killed.civilian.validate("killed, civilian")?;
         self.injured.military.validate("injured, military")?;
@@ -165,9 +166,9 @@ pub struct IncidentReport {
 }
 
 impl IncidentReport {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if self.places.is_empty() {
-            return Err("an incident report needs at least one place".into());
+            return Err(Invalid::NoPlace);
         }
         if let Some(event) = &self.imported_from {
             event.validate()?;
@@ -205,19 +206,18 @@ impl DatasetEvent {
     /// same event cannot be imported twice under two spellings.
     pub const MAX_ID_LEN: usize = 100;
 
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         let id = self.event_id.as_str();
         if id.len() > Self::MAX_ID_LEN {
-            return Err(format!(
-                "imported_from.event_id is {} bytes long; a dataset's event id is at most {}",
-                id.len(),
-                Self::MAX_ID_LEN
-            ));
+            return Err(Invalid::EventIdLength {
+                len: id.len(),
+                max: Self::MAX_ID_LEN,
+            });
         }
         if id.chars().any(char::is_whitespace) {
-            return Err(format!(
-                "imported_from.event_id {id:?} contains a space; a dataset's event id is one token"
-            ));
+            return Err(Invalid::EventIdSpace {
+                event_id: id.to_owned(),
+            });
         }
         Ok(())
     }
@@ -269,9 +269,9 @@ pub struct IncidentLink {
 }
 
 impl IncidentLink {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if self.incidents.len() < 2 {
-            return Err("a link joins at least two incident reports".into());
+            return Err(Invalid::LinkTooShort);
         }
         Ok(())
     }

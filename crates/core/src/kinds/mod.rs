@@ -10,12 +10,14 @@ pub mod consequence;
 pub mod draft;
 pub mod evidence;
 pub mod incident;
+mod invalid;
 pub mod membership;
 pub mod report;
 pub mod session;
 
 use crate::sealed::Disclosure;
 use common::RecordRef;
+pub use invalid::Invalid;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -148,7 +150,7 @@ impl fmt::Display for Kind {
 
 impl Body {
     /// Checks the rules that involve several fields of one body.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         match self {
             Body::Charter(b) => b.validate(),
             Body::MemberAdd(b) => b.member.validate(),

@@ -4,6 +4,7 @@
 //! a period, a language, a format), so anyone holding the log can rebuild
 //! the report and check the digest (`truce verify --report`).
 
+use super::Invalid;
 use super::common::{BlobDigest, RecordRef};
 use crate::values::{Paragraph, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -55,17 +56,19 @@ pub struct ReportPublish {
 }
 
 impl ReportPublish {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         let seconds = self.from.seconds_until(&self.to);
         if seconds <= 0 {
-            return Err("a report's period must end after it starts".into());
+            return Err(Invalid::ReportPeriod);
         }
         if seconds > MAX_REPORT_DAYS * 86_400 {
-            return Err(format!("a report covers at most {MAX_REPORT_DAYS} days"));
+            return Err(Invalid::ReportTooLong {
+                max_days: MAX_REPORT_DAYS,
+            });
         }
         // Signed integers stay within what every JSON reader holds exactly.
         if self.checkpoint_size == 0 || self.checkpoint_size > (1 << 53) - 1 {
-            return Err("checkpoint_size must be between 1 and 2^53-1".into());
+            return Err(Invalid::ReportCheckpointSize);
         }
         Ok(())
     }

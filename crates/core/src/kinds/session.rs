@@ -1,6 +1,7 @@
 //! The record of the talks themselves: meeting rounds and formal statements
 //! (written demands, a mediators' statement, a joint statement).
 
+use super::Invalid;
 use super::common::{RecordRef, Sources};
 use crate::values::{Bounded, Label, ParticipantId, Prose, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -40,11 +41,11 @@ pub struct SessionRecord {
 }
 
 impl SessionRecord {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if let Some(end) = self.end
             && end < self.start
         {
-            return Err("a session cannot end before it starts".into());
+            return Err(Invalid::SessionEndsBeforeStart);
         }
         Ok(())
     }

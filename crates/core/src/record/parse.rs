@@ -1,6 +1,6 @@
 use super::envelope::{ENVELOPE_VERSION, RECORD_DOMAIN, SignedRecord};
 use crate::canonical::{self, CanonicalError};
-use crate::kinds::{Body, Kind};
+use crate::kinds::{Body, Invalid, Kind};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use truce_tlog::{Hash, leaf_hash};
@@ -22,8 +22,16 @@ pub enum RecordError {
     Malformed(String),
     #[error("envelope version {0} is not supported (this build reads version {ENVELOPE_VERSION})")]
     Version(u32),
+    /// The body is not one of its kind (the JSON reader's words).
     #[error("{0}")]
     Invalid(String),
+    /// The body breaks a rule that spans its fields.
+    #[error("{kind}: {invalid}")]
+    Body { kind: Kind, invalid: Invalid },
+    #[error("the body names record {0} but the envelope's refs do not list it")]
+    RefNotListed(Hash),
+    #[error("refs lists {0} twice")]
+    RefTwice(Hash),
     #[error("the record carries no signature")]
     Unsigned,
     /// The leaf no longer holds the envelope it was parsed with (a `Record`
@@ -88,19 +96,19 @@ impl Record {
         canonical::check_record_value(&signed.envelope.body)?;
         let body = Body::parse(signed.envelope.kind, &signed.envelope.body)
             .map_err(RecordError::Invalid)?;
-        body.validate()
-            .map_err(|e| RecordError::Invalid(format!("{}: {e}", signed.envelope.kind)))?;
+        body.validate().map_err(|invalid| RecordError::Body {
+            kind: signed.envelope.kind,
+            invalid,
+        })?;
         for r in body.references() {
             if !signed.envelope.refs.iter().any(|x| *x == r) {
-                return Err(RecordError::Invalid(format!(
-                    "the body names record {r} but the envelope's refs do not list it"
-                )));
+                return Err(RecordError::RefNotListed(r));
             }
         }
         let mut seen = Vec::new();
         for r in &signed.envelope.refs {
             if seen.contains(r) {
-                return Err(RecordError::Invalid(format!("refs lists {r} twice")));
+                return Err(RecordError::RefTwice(*r));
             }
             seen.push(*r);
         }

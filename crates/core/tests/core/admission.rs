@@ -1077,7 +1077,13 @@ fn members_are_added_only_by_an_admin_of_the_same_participant() {
         .sign(&[fx.key(PK)])
         .unwrap_err();
     assert!(
-        matches!(err, RecordError::Invalid(ref m) if m.contains("key is named")),
+        matches!(
+            err,
+            RecordError::Body {
+                invalid: truce_core::kinds::Invalid::MemberKeyName { .. },
+                ..
+            }
+        ),
         "{err}"
     );
 }

@@ -6,6 +6,7 @@
 
 use super::{Detail, detail};
 use truce_core::canonical::CanonicalError;
+use truce_core::kinds::Invalid;
 use truce_core::record::RecordError;
 use truce_core::sealed::SealError;
 use truce_core::values::TextError;
@@ -222,6 +223,11 @@ pub(crate) fn record(e: &RecordError) -> Detail {
             .with("version", v)
             .with("supported", truce_core::record::ENVELOPE_VERSION),
         E::Invalid(cause) => d("record.invalid").with("cause", cause),
+        E::Body { kind, invalid: why } => d("record.body")
+            .with("kind", kind)
+            .nested("reason", invalid(why)),
+        E::RefNotListed(hash) => d("record.ref_not_listed").with("hash", hash),
+        E::RefTwice(hash) => d("record.ref_twice").with("hash", hash),
         E::Unsigned => d("record.unsigned"),
         E::Inconsistent => d("record.inconsistent"),
         E::SignatureEncoding { index } => d("record.signature_encoding").with("index", index),
@@ -284,5 +290,247 @@ pub(crate) fn text(e: &TextError) -> Detail {
         TextError::ControlCharacter(c) => {
             d("text.control_character").with("character", format!("U+{c:04X}"))
         }
+    }
+}
+
+/// A body that breaks a rule spanning its fields: `body.<what>`.
+pub(crate) fn invalid(e: &Invalid) -> Detail {
+    use Invalid as I;
+    let d = |key: &'static str| Detail::new(key).or_else(e.to_string());
+    match e {
+        I::NoRecipient => d("invalid.no_recipient"),
+        I::AckHours { hours } => d("invalid.ack_hours").with("hours", hours),
+        I::NoClause => d("invalid.no_clause"),
+        I::ClauseTwice { clause } => d("invalid.clause_twice").with("clause", clause),
+        I::NoPosition => d("invalid.no_position"),
+        I::TwoPositions { clause } => d("invalid.two_positions").with("clause", clause),
+        I::WithdrawalNamesNothing { clause } => {
+            d("invalid.withdrawal_names_nothing").with("clause", clause)
+        }
+        I::AcceptanceNamedOutsideWithdrawal { clause } => {
+            d("invalid.acceptance_outside_withdrawal").with("clause", clause)
+        }
+        I::MemberKeyName { member, key_name } => d("invalid.member_key_name")
+            .with("member", member)
+            .with("key_name", format!("{key_name:?}")),
+        I::WitnessPolicy(cause) => d("invalid.witness_policy").with("cause", cause),
+        I::PolicyOmitsLog { log_key } => d("invalid.policy_omits_log").with("log_key", log_key),
+        I::LogKeyName { key_name, origin } => d("invalid.log_key_name")
+            .with("key_name", format!("{key_name:?}"))
+            .with("origin", format!("{origin:?}")),
+        I::ParticipantTwice { participant } => {
+            d("invalid.participant_twice").with("participant", participant)
+        }
+        I::NoMembers { participant } => d("invalid.no_members").with("participant", participant),
+        I::MemberTwice { member } => d("invalid.member_twice").with("member", member),
+        I::FindOutsideMediators {
+            member,
+            participant,
+        } => d("invalid.find_outside_mediators")
+            .with("member", member)
+            .with("participant", participant),
+        I::ObserverCapability {
+            member,
+            participant,
+        } => d("invalid.observer_capability")
+            .with("member", member)
+            .with("participant", participant),
+        I::TooFewParties => d("invalid.too_few_parties"),
+        I::ThresholdWithoutMediators => d("invalid.threshold_without_mediators"),
+        I::Threshold {
+            threshold,
+            mediators,
+        } => d("invalid.threshold")
+            .with("threshold", threshold)
+            .with("mediators", mediators),
+        I::Deadline { name, hours } => d("invalid.deadline")
+            .with("name", name)
+            .with("hours", hours),
+        I::ConsequenceLevels { found, last } => d("invalid.consequence_levels")
+            .with("found", found)
+            .with("last", last),
+        I::ReportPeriod => d("invalid.report_period"),
+        I::ReportTooLong { max_days } => d("invalid.report_too_long").with("max_days", max_days),
+        I::ReportCheckpointSize => d("invalid.report_checkpoint_size"),
+        I::Estimates { figure } => d("invalid.estimates").phrase("figure", figure),
+        I::Implausible { figure, high } => d("invalid.implausible")
+            .phrase("figure", figure)
+            .with("high", high),
+        I::NoPlace => d("invalid.no_place"),
+        I::EventIdLength { len, max } => d("invalid.event_id_length")
+            .with("len", len)
+            .with("max", max),
+        I::EventIdSpace { event_id } => {
+            d("invalid.event_id_space").with("event_id", format!("{event_id:?}"))
+        }
+        I::LinkTooShort => d("invalid.link_too_short"),
+        I::NoIncidentType => d("invalid.no_incident_type"),
+        I::EvidenceTooLarge { size, max } => d("invalid.evidence_too_large")
+            .with("size", size)
+            .with("max", max),
+        I::MediaType { media_type } => {
+            d("invalid.media_type").with("media_type", format!("{media_type:?}"))
+        }
+        I::SessionEndsBeforeStart => d("invalid.session_ends_before_start"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::MESSAGES;
+    use truce_core::values::{ClauseId, MemberId, ParticipantId};
+    use truce_i18n::Lang;
+
+    /// The API's English is the core's own: each sentence of the catalog,
+    /// filled with a variant's facts, says what the variant's `Display` says.
+    #[test]
+    fn the_english_catalog_says_what_the_core_says() {
+        let member = MemberId::parse("pakistan.liaison").unwrap();
+        let party = ParticipantId::parse("pakistan").unwrap();
+        let other = ParticipantId::parse("afghanistan").unwrap();
+        let clause = ClauseId::parse("c1").unwrap();
+        let invalids = [
+            Invalid::NoRecipient,
+            Invalid::AckHours { hours: 0 },
+            Invalid::NoClause,
+            Invalid::ClauseTwice {
+                clause: clause.clone(),
+            },
+            Invalid::NoPosition,
+            Invalid::TwoPositions {
+                clause: clause.clone(),
+            },
+            Invalid::WithdrawalNamesNothing {
+                clause: clause.clone(),
+            },
+            Invalid::AcceptanceNamedOutsideWithdrawal {
+                clause: clause.clone(),
+            },
+            Invalid::MemberKeyName {
+                member: member.clone(),
+                key_name: "other".into(),
+            },
+            Invalid::WitnessPolicy("line 1: unknown keyword".into()),
+            Invalid::PolicyOmitsLog {
+                log_key: "log+1234+AAAA".into(),
+            },
+            Invalid::LogKeyName {
+                key_name: "a".into(),
+                origin: "b".into(),
+            },
+            Invalid::ParticipantTwice {
+                participant: party.clone(),
+            },
+            Invalid::NoMembers {
+                participant: party.clone(),
+            },
+            Invalid::MemberTwice {
+                member: member.clone(),
+            },
+            Invalid::FindOutsideMediators {
+                member: member.clone(),
+                participant: party.clone(),
+            },
+            Invalid::ObserverCapability {
+                member: member.clone(),
+                participant: party.clone(),
+            },
+            Invalid::TooFewParties,
+            Invalid::ThresholdWithoutMediators,
+            Invalid::Threshold {
+                threshold: 3,
+                mediators: 2,
+            },
+            Invalid::Deadline {
+                name: "channel_ack_hours",
+                hours: 0,
+            },
+            Invalid::ConsequenceLevels { found: 3, last: 1 },
+            Invalid::ReportPeriod,
+            Invalid::ReportTooLong { max_days: 92 },
+            Invalid::ReportCheckpointSize,
+            Invalid::Estimates {
+                figure: "killed, military",
+            },
+            Invalid::Implausible {
+                figure: "injured, civilian",
+                high: 200_000,
+            },
+            Invalid::NoPlace,
+            Invalid::EventIdLength { len: 120, max: 100 },
+            Invalid::EventIdSpace {
+                event_id: "PAK 1".into(),
+            },
+            Invalid::LinkTooShort,
+            Invalid::NoIncidentType,
+            Invalid::EvidenceTooLarge { size: 9, max: 8 },
+            Invalid::MediaType {
+                media_type: "image".into(),
+            },
+            Invalid::SessionEndsBeforeStart,
+        ];
+        for e in &invalids {
+            assert_eq!(invalid(e).render(Lang::En), e.to_string());
+            assert!(MESSAGES.has(invalid(e).key()), "{e:?}");
+        }
+        let rules = [
+            RuleViolation::NotAParticipant(party.clone()),
+            RuleViolation::ResponseNotByAccused {
+                accused: party.clone(),
+                responder: other.clone(),
+            },
+            RuleViolation::WithdrawalWithoutAcceptance {
+                clause,
+                participant: other,
+            },
+            RuleViolation::MemberIdTaken(member.clone()),
+            RuleViolation::ConsequenceLevelUnknown(4),
+            RuleViolation::AccusesItself,
+            RuleViolation::OpeningInvalid(SealError::BadSalt),
+            RuleViolation::ReportBeyondLog {
+                checkpoint_size: 10,
+                log_size: 9,
+            },
+        ];
+        for v in &rules {
+            assert_eq!(rule(v).render(Lang::En), v.to_string());
+        }
+        let rejections = [
+            Rejection::CharterFirst,
+            Rejection::RevokedMember(member.clone()),
+            Rejection::Sequence {
+                member: member.clone(),
+                expected: 3,
+                got: 5,
+            },
+            Rejection::WrongLog {
+                expected: "a".into(),
+                got: "b".into(),
+            },
+            Rejection::Record(RecordError::BadSignature {
+                index: 0,
+                member: member.to_string(),
+            }),
+            Rejection::Record(RecordError::Body {
+                kind: truce_core::Kind::ChannelMessage,
+                invalid: Invalid::NoRecipient,
+            }),
+            Rejection::Record(RecordError::Canonical(CanonicalError::Null {
+                path: "$.body.x".into(),
+            })),
+        ];
+        for r in &rejections {
+            assert_eq!(rejection(r).render(Lang::En), r.to_string());
+        }
+        // And in another language, the facts stay and the words change.
+        let urdu = rejection(&rejections[2]).render(Lang::Ur);
+        assert!(
+            urdu.contains("pakistan.liaison") && urdu.contains('5'),
+            "{urdu}"
+        );
+        assert_ne!(urdu, rejections[2].to_string());
+        let figure = invalid(&invalids[25]).render(Lang::Ar);
+        assert!(figure.starts_with("القتلى، عسكريون"), "{figure}");
     }
 }

@@ -309,6 +309,8 @@ fn reason(r: &truce_import::Reason) -> Detail {
             .with("civilian", civilian),
         R::Estimates(cause) => d("import.row.estimates").with("cause", cause),
         R::Repeated { first_line } => d("import.row.repeated").with("first_line", first_line),
-        R::Invalid(cause) => d("import.row.invalid").with("cause", cause),
+        R::Invalid(invalid) => {
+            d("import.row.invalid").nested("cause", core_facts::invalid(invalid))
+        }
     }
 }
