@@ -155,6 +155,11 @@ mod tests {
         assert!(problem.detail.contains("12"), "{}", problem.detail);
         assert_ne!(problem.detail, error.problem().detail);
         assert_eq!(error.problem().detail, "record 12 is not in the log");
+        // Numbers in the language's digits, as the UI writes them (Dari's
+        // and Pashto's Extended Arabic-Indic; CLDR's Arabic keeps Latin).
+        let dari = error.problem_in(Lang::Fa).detail;
+        assert!(dari.contains("۱۲") && !dari.contains("12"), "{dari}");
+        assert!(error.problem_in(Lang::Ar).detail.contains("12"));
 
         // The core's refusals too, with an English phrase of the core's
         // translated and a name left as it is.

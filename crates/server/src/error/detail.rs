@@ -1,7 +1,8 @@
 //! What a problem's `detail` says, kept as a catalog key and the facts of the
 //! case until the answer's language is known (`languages.rs` negotiates it):
 //! the sentence is the catalog's, in the reader's language; the facts are
-//! written as they are (record indexes, hashes, names, what a record says),
+//! written as they are (hashes, names, times, what a record says; numbers
+//! in the language's digits),
 //! and so is a cause in the words of the library that gave it (a JSON
 //! parser's, the operating system's), which Truce cannot translate.
 
@@ -107,6 +108,14 @@ impl Detail {
             .iter()
             .map(|(name, fact)| {
                 let text = match fact {
+                    // A bare number (an index, a size, a count) in the
+                    // language's digits, as the UI writes them; anything
+                    // with other characters (a hash, a time, an id) as it is.
+                    Fact::Text(text)
+                        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        strings.digits(text)
+                    }
                     Fact::Text(text) => text.clone(),
                     Fact::Phrase(phrase) => {
                         let key = format!("phrase.{phrase}");
