@@ -23,14 +23,13 @@
 //! into its query and calling [`AsOfQuery::resolve`]: the [`Moment`] it gets
 //! holds the index to read and the "now" to read it at.
 
-use crate::error::ApiError;
 use crate::error::detail;
+use crate::error::{ApiError, parse_stored};
 use crate::params::TreeSize;
 use crate::state::AppState;
 use serde::Deserialize;
 use std::ops::Deref;
 use std::sync::{Arc, RwLockReadGuard};
-use truce_core::Record;
 use truce_core::values::Timestamp;
 use truce_index::Index;
 
@@ -181,8 +180,7 @@ pub fn not_after_the_clock(at: Timestamp, clock_now: Timestamp) -> Result<(), Ap
 /// before its signing being entered after it).
 fn charter_effective(state: &AppState) -> Result<Timestamp, ApiError> {
     let stored = record_at(state, 0)?.ok_or_else(|| ApiError::NotFound(detail!("log.empty")))?;
-    let record = Record::from_json(&stored.leaf)
-        .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index = 0, cause = e)))?;
+    let record = parse_stored(0, &stored.leaf)?;
     match record.body() {
         truce_core::Body::Charter(c) => Ok(c.effective),
         _ => Err(ApiError::Internal(detail!("internal.no_charter"))),
@@ -217,13 +215,7 @@ pub fn timeline(state: &AppState) -> Result<Arc<Timeline>, ApiError> {
         // Spread evenly, the last at the log's size.
         let step = (u128::from(size) * u128::from(i) / u128::from(count)) as u64;
         if let Some(stored) = record_at(state, step - 1)? {
-            let record = Record::from_json(&stored.leaf).map_err(|e| {
-                ApiError::Internal(detail!(
-                    "internal.stored_record",
-                    index = stored.index,
-                    cause = e
-                ))
-            })?;
+            let record = parse_stored(stored.index, &stored.leaf)?;
             steps.push(TimelineStep {
                 size: step,
                 time: record.time(),

@@ -13,7 +13,7 @@
 //! lock for longer than one chunk takes.
 
 use crate::error::ApiError;
-use crate::error::detail;
+use crate::error::{detail, parse_stored};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard};
 use std::time::Instant;
@@ -288,16 +288,6 @@ fn read_chunk(store: &dyn Store, start: u64, end: u64) -> Result<Vec<(u64, Recor
     store
         .records(start, end)?
         .into_iter()
-        .map(|stored| {
-            Record::from_json(&stored.leaf)
-                .map(|record| (stored.index, record))
-                .map_err(|e| {
-                    ApiError::Internal(detail!(
-                        "internal.stored_record",
-                        index = stored.index,
-                        cause = e
-                    ))
-                })
-        })
+        .map(|stored| parse_stored(stored.index, &stored.leaf).map(|record| (stored.index, record)))
         .collect()
 }

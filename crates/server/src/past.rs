@@ -3,13 +3,12 @@
 //! knows the store and the query index, not the server's state, so the
 //! state can hold it without the two modules naming each other.
 
-use crate::error::ApiError;
 use crate::error::detail;
+use crate::error::{ApiError, parse_stored};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 use serde::Serialize;
 use std::sync::{Arc, Mutex, TryLockError};
-use truce_core::Record;
 use truce_core::values::Timestamp;
 use truce_index::Index;
 use truce_store::Store;
@@ -101,13 +100,7 @@ pub fn build(store: &dyn Store, size: u64, at: Option<Timestamp>) -> Result<Inde
         crate::error::abandoned()?;
         let end = (next + 2_000).min(size);
         for stored in store.records(next, end)? {
-            let record = Record::from_json(&stored.leaf).map_err(|e| {
-                ApiError::Internal(detail!(
-                    "internal.stored_record",
-                    index = stored.index,
-                    cause = e
-                ))
-            })?;
+            let record = parse_stored(stored.index, &stored.leaf)?;
             let counted = stored.index == 0 || at.is_none_or(|at| record.time() <= at);
             if counted {
                 index.add(stored.index, &record)

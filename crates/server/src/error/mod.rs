@@ -338,6 +338,13 @@ impl ApiError {
     }
 }
 
+/// A record the store holds, parsed: one that does not parse is the
+/// server's fault (500), named by its index.
+pub fn parse_stored(index: u64, leaf: &[u8]) -> Result<truce_core::Record, ApiError> {
+    truce_core::Record::from_json(leaf)
+        .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index, cause = e)))
+}
+
 impl From<SubmitError> for ApiError {
     fn from(e: SubmitError) -> Self {
         match e {

@@ -5,8 +5,8 @@
 //! given) as one download, each row with its report's index and leaf hash.
 
 use crate::asof::AsOfQuery;
-use crate::error::ApiError;
 use crate::error::detail;
+use crate::error::{ApiError, parse_stored};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -96,8 +96,7 @@ pub fn export(
     let read = |index: u64| -> Result<Record, ApiError> {
         let stored = crate::routes::records::one(state, index)?
             .ok_or_else(|| ApiError::Internal(detail!("internal.not_stored", index)))?;
-        Record::from_json(&stored.leaf)
-            .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index, cause = e)))
+        parse_stored(index, &stored.leaf)
     };
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     if let truce_core::Body::Charter(charter) = read(0)?.body() {

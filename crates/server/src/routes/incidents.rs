@@ -3,8 +3,8 @@
 
 use crate::asof::AsOfQuery;
 use crate::auth::Caller;
-use crate::error::detail;
 use crate::error::{ApiError, blocking};
+use crate::error::{detail, parse_stored};
 use crate::extract::{Path, Query};
 use crate::params::{LogIndex, TreeSize, Within};
 use crate::routes::records::{RecordView, view};
@@ -14,7 +14,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use truce_core::Record;
 use truce_core::derive::case::{CaseStage, CaseView};
 use truce_core::derive::{LogView, Logged};
 use truce_core::kinds::Kind;
@@ -358,9 +357,7 @@ pub async fn case(
             let Some(stored) = crate::routes::records::one(&state, i)? else {
                 continue;
             };
-            let record = Record::from_json(&stored.leaf).map_err(|e| {
-                ApiError::Internal(detail!("internal.stored_record", index = i, cause = e))
-            })?;
+            let record = parse_stored(i, &stored.leaf)?;
             if about.contains(&i) {
                 views.push(view(&state, &caller, i, &stored.leaf)?);
             }

@@ -1,18 +1,18 @@
 //! Participants, members and their keys, as the log's state has them.
 
-use crate::error::detail;
 use crate::error::{ApiError, blocking};
+use crate::error::{detail, parse_stored};
 use crate::extract::Path;
 use crate::state::{AppState, DemoMember};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use std::collections::HashMap;
+use truce_core::Body;
 use truce_core::kinds::Kind;
 use truce_core::kinds::charter::Role;
 use truce_core::kinds::common::Capability;
 use truce_core::values::MemberId;
-use truce_core::{Body, Record};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct KeyView {
@@ -69,13 +69,7 @@ fn names(state: &AppState) -> Result<HashMap<MemberId, String>, ApiError> {
     for i in added {
         crate::error::abandoned()?;
         if let Some(stored) = crate::routes::records::one(state, i)? {
-            let record = Record::from_json(&stored.leaf).map_err(|e| {
-                ApiError::Internal(detail!(
-                    "internal.stored_record",
-                    index = stored.index,
-                    cause = e
-                ))
-            })?;
+            let record = parse_stored(stored.index, &stored.leaf)?;
             if let Body::MemberAdd(b) = record.body() {
                 names.insert(b.member.id.clone(), b.member.name.to_string());
             }

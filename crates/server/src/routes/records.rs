@@ -2,7 +2,7 @@
 
 use crate::audit::{AuditEvent, Entry};
 use crate::auth::Caller;
-use crate::error::{ApiError, blocking};
+use crate::error::{ApiError, blocking, parse_stored};
 use crate::error::{core_facts, detail};
 use crate::extract::{ClientAddress, Path, Query, StrictJson};
 use crate::params::{LogIndex, Within};
@@ -353,8 +353,7 @@ pub fn view(
     index: u64,
     leaf: &[u8],
 ) -> Result<RecordView, ApiError> {
-    let record = Record::from_json(leaf)
-        .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index, cause = e)))?;
+    let record = parse_stored(index, leaf)?;
     let confidential = match &record.signed().envelope.confidential {
         Some(sealed) if may_read_sealed(state, caller, &record, sealed) => state
             .store
@@ -490,8 +489,7 @@ pub async fn bundle(
     blocking(move || {
         let stored = one(&state, index)?
             .ok_or_else(|| ApiError::NotFound(detail!("record.not_in_log", index)))?;
-        let record = Record::from_json(&stored.leaf)
-            .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index, cause = e)))?;
+        let record = parse_stored(index, &stored.leaf)?;
         let key_id = record
             .signed()
             .signatures

@@ -14,8 +14,8 @@
 //! checkpoint's, so the key changes only when a new checkpoint is served.
 
 use crate::asof::AsOfQuery;
-use crate::error::detail;
 use crate::error::{ApiError, blocking};
+use crate::error::{detail, parse_stored};
 use crate::extract::{Path, Query};
 use crate::params::LogIndex;
 use crate::state::AppState;
@@ -33,7 +33,7 @@ use truce_core::derive::Logged;
 use truce_core::kinds::common::BlobDigest;
 use truce_core::kinds::report::{ReportFormat, ReportLang, ReportPublish};
 use truce_core::values::Timestamp;
-use truce_core::{Body as RecordBody, Kind, Record};
+use truce_core::{Body as RecordBody, Kind};
 use truce_report::{Checkpoint, Format, Lang, Period};
 
 /// Reports built at the same moment, across all callers: two cores serve
@@ -229,13 +229,7 @@ fn prefix(state: &AppState, size: u64) -> Result<Vec<Logged>, ApiError> {
         crate::error::abandoned()?;
         let end = (start + 2_000).min(size);
         for s in state.store.records(start, end)? {
-            let record = Record::from_json(&s.leaf).map_err(|e| {
-                ApiError::Internal(detail!(
-                    "internal.stored_record",
-                    index = s.index,
-                    cause = e
-                ))
-            })?;
+            let record = parse_stored(s.index, &s.leaf)?;
             out.push(Logged {
                 index: s.index,
                 record,
@@ -322,13 +316,7 @@ fn published_one(
     let Some(stored) = crate::routes::records::one(state, index)? else {
         return Ok(None);
     };
-    let record = Record::from_json(&stored.leaf).map_err(|e| {
-        ApiError::Internal(detail!(
-            "internal.stored_record",
-            index = stored.index,
-            cause = e
-        ))
-    })?;
+    let record = parse_stored(stored.index, &stored.leaf)?;
     let RecordBody::ReportPublish(b) = record.body() else {
         return Ok(None);
     };

@@ -5,8 +5,8 @@
 
 use crate::asof::AsOfQuery;
 use crate::auth::Caller;
-use crate::error::detail;
 use crate::error::{ApiError, blocking};
+use crate::error::{detail, parse_stored};
 use crate::extract::{Path, Query};
 use crate::params::{LogIndex, TreeSize, Within};
 use crate::routes::records::RecordView;
@@ -14,7 +14,6 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
-use truce_core::Record;
 use truce_core::derive::channel::ChannelPage;
 use truce_core::derive::compliance::{AwaitingDecision, CommitmentView};
 use truce_core::derive::draft::{ClauseDiff, DraftHistory};
@@ -39,9 +38,7 @@ fn load(state: &AppState, mut wanted: Vec<u64>) -> Result<Vec<Logged>, ApiError>
     for i in wanted {
         crate::error::abandoned()?;
         if let Some(stored) = crate::routes::records::one(state, i)? {
-            let record = Record::from_json(&stored.leaf).map_err(|e| {
-                ApiError::Internal(detail!("internal.stored_record", index = i, cause = e))
-            })?;
+            let record = parse_stored(i, &stored.leaf)?;
             out.push(Logged { index: i, record });
         }
     }
@@ -299,13 +296,7 @@ pub async fn channel(
             let Some(stored) = crate::routes::records::one(&state, m.index)? else {
                 continue;
             };
-            let record = Record::from_json(&stored.leaf).map_err(|e| {
-                ApiError::Internal(detail!(
-                    "internal.stored_record",
-                    index = m.index,
-                    cause = e
-                ))
-            })?;
+            let record = parse_stored(m.index, &stored.leaf)?;
             if let truce_core::Body::ChannelMessage(b) = record.body() {
                 texts.insert(m.index, b.text.to_string());
             }

@@ -7,7 +7,7 @@ use super::names::{disposition, served_type};
 use super::ranges::{Wanted, wanted};
 use crate::access::{EvidenceDecision, evidence_decision};
 use crate::auth::{Caller, Session};
-use crate::error::{ApiError, blocking};
+use crate::error::{ApiError, blocking, parse_stored};
 use crate::error::{Detail, detail};
 use crate::extract::{ClientAddress, Path};
 use crate::state::AppState;
@@ -51,8 +51,7 @@ pub(super) fn read_record(state: &AppState, index: u64) -> Result<Record, ApiErr
         .into_iter()
         .next()
         .ok_or_else(|| ApiError::Internal(detail!("internal.indexed_not_stored", index)))?;
-    Record::from_json(&stored.leaf)
-        .map_err(|e| ApiError::Internal(detail!("internal.stored_record", index, cause = e)))
+    parse_stored(index, &stored.leaf)
 }
 
 pub(super) fn describe(state: &AppState, digest: &BlobDigest) -> Result<Described, ApiError> {
