@@ -30,6 +30,31 @@ mod period;
 pub use figure::{Anchor, Color, Figure, Shape};
 pub use html::STYLE as HTML_STYLE;
 pub use i18n::{Direction, Lang};
+use truce_core::kinds::report::{ReportFormat, ReportLang};
+
+/// The language a `report.publish` record names.
+pub fn lang_of_record(lang: ReportLang) -> Lang {
+    match lang {
+        ReportLang::En => Lang::En,
+        ReportLang::Ar => Lang::Ar,
+        ReportLang::Ur => Lang::Ur,
+        ReportLang::Ps => Lang::Ps,
+        ReportLang::Fa => Lang::Fa,
+        ReportLang::Tr => Lang::Tr,
+    }
+}
+
+/// How a `report.publish` record names `lang`.
+pub fn record_lang(lang: Lang) -> ReportLang {
+    match lang {
+        Lang::En => ReportLang::En,
+        Lang::Ar => ReportLang::Ar,
+        Lang::Ur => ReportLang::Ur,
+        Lang::Ps => ReportLang::Ps,
+        Lang::Fa => ReportLang::Fa,
+        Lang::Tr => ReportLang::Tr,
+    }
+}
 pub use model::{Block, Cited, Item, Report, Section, Table, build};
 pub use period::Period;
 
@@ -101,6 +126,24 @@ pub enum Format {
 
 impl Format {
     pub const ALL: [Format; 3] = [Format::Html, Format::Pdf, Format::Markdown];
+
+    /// The format a `report.publish` record names.
+    pub fn of_record(format: ReportFormat) -> Format {
+        match format {
+            ReportFormat::Html => Format::Html,
+            ReportFormat::Pdf => Format::Pdf,
+            ReportFormat::Md => Format::Markdown,
+        }
+    }
+
+    /// How a `report.publish` record names this format.
+    pub fn in_record(self) -> ReportFormat {
+        match self {
+            Format::Html => ReportFormat::Html,
+            Format::Pdf => ReportFormat::Pdf,
+            Format::Markdown => ReportFormat::Md,
+        }
+    }
 
     pub fn as_str(&self) -> &'static str {
         match self {

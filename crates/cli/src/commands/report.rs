@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use truce_core::derive::Logged;
 use truce_core::kinds::common::BlobDigest;
-use truce_core::kinds::report::{ReportFormat, ReportLang, ReportPublish};
+use truce_core::kinds::report::ReportPublish;
 use truce_core::{Body, Record};
 use truce_report::{Checkpoint, Format, Lang, Period};
 use truce_store::Store;
@@ -85,8 +85,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             digest,
             from: period.from(),
             to: period.to(),
-            lang: record_lang(lang),
-            format: record_format(format),
+            lang: truce_report::record_lang(lang),
+            format: Format::in_record(format),
             checkpoint_size: size,
             decision,
             note: None,
@@ -157,44 +157,6 @@ pub fn checkpoint_of(records: &[Logged], note: Option<&str>) -> Result<Checkpoin
     Ok(Checkpoint::of(records, note)?)
 }
 
-fn record_lang(lang: Lang) -> ReportLang {
-    match lang {
-        Lang::En => ReportLang::En,
-        Lang::Ar => ReportLang::Ar,
-        Lang::Ur => ReportLang::Ur,
-        Lang::Ps => ReportLang::Ps,
-        Lang::Fa => ReportLang::Fa,
-        Lang::Tr => ReportLang::Tr,
-    }
-}
-
-fn record_format(format: Format) -> ReportFormat {
-    match format {
-        Format::Html => ReportFormat::Html,
-        Format::Pdf => ReportFormat::Pdf,
-        Format::Markdown => ReportFormat::Md,
-    }
-}
-
-fn report_lang(lang: ReportLang) -> Lang {
-    match lang {
-        ReportLang::En => Lang::En,
-        ReportLang::Ar => Lang::Ar,
-        ReportLang::Ur => Lang::Ur,
-        ReportLang::Ps => Lang::Ps,
-        ReportLang::Fa => Lang::Fa,
-        ReportLang::Tr => Lang::Tr,
-    }
-}
-
-fn report_format(format: ReportFormat) -> Format {
-    match format {
-        ReportFormat::Html => Format::Html,
-        ReportFormat::Pdf => Format::Pdf,
-        ReportFormat::Md => Format::Markdown,
-    }
-}
-
 /// `truce verify --report FILE`: finds the `report.publish` record that
 /// carries the file's digest in the (already verified) log, rebuilds the
 /// report it describes from the log at its size, and compares.
@@ -224,8 +186,13 @@ pub fn verify_published(
     let note = note_for(b.checkpoint_size);
     let checkpoint = checkpoint_of(prefix, note.as_deref())?;
     let period = Period::new(b.from, b.to)?;
-    let report = truce_report::build(prefix, &checkpoint, period, report_lang(b.lang))?;
-    let rebuilt = truce_report::render(&report, report_format(b.format))?;
+    let report = truce_report::build(
+        prefix,
+        &checkpoint,
+        period,
+        truce_report::lang_of_record(b.lang),
+    )?;
+    let rebuilt = truce_report::render(&report, Format::of_record(b.format))?;
     if BlobDigest::of(&rebuilt) != digest {
         eprintln!(
             "verification FAILED: record {index} publishes {digest}, but the report rebuilt from the log's first {size} records is {} ({} bytes, the file has {}){}",
@@ -245,8 +212,8 @@ pub fn verify_published(
         file.display(),
         b.from,
         b.to,
-        report_lang(b.lang).as_str(),
-        report_format(b.format).as_str(),
+        truce_report::lang_of_record(b.lang).as_str(),
+        Format::of_record(b.format).as_str(),
         checkpoint.root
     );
     Ok(ExitCode::SUCCESS)

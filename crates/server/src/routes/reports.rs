@@ -391,19 +391,8 @@ pub async fn published_file(
         return Err(ApiError::NotFound(detail!("report.not_published", index)));
     };
     let period = Period::new(b.from, b.to).map_err(bad)?;
-    let lang = match b.lang {
-        ReportLang::En => Lang::En,
-        ReportLang::Ar => Lang::Ar,
-        ReportLang::Ur => Lang::Ur,
-        ReportLang::Ps => Lang::Ps,
-        ReportLang::Fa => Lang::Fa,
-        ReportLang::Tr => Lang::Tr,
-    };
-    let format = match b.format {
-        ReportFormat::Html => Format::Html,
-        ReportFormat::Pdf => Format::Pdf,
-        ReportFormat::Md => Format::Markdown,
-    };
+    let lang = truce_report::lang_of_record(b.lang);
+    let format = Format::of_record(b.format);
     let bytes = build(state, Some(b.checkpoint_size), period, lang, format).await?;
     if BlobDigest::of(&bytes) != b.digest {
         return Err(ApiError::Conflict(detail!(
