@@ -342,26 +342,44 @@ fn check_stored(
 }
 
 /// The tree nodes a chunk of records completed, against the stored ones.
+/// At each level they are consecutive, so each level is read as one range
+/// (`nodes_at_level`) rather than node by node: a chunk of 1,000 records
+/// completes about 2,000 nodes, and point lookups of them took a tenth of a
+/// single-threaded verification (measured with `perf`, 300k records).
 fn check_nodes(store: &dyn Store, computed: &[(NodeId, Hash)]) -> Result<(), AuditFailure> {
-    let ids: Vec<NodeId> = computed.iter().map(|(id, _)| *id).collect();
-    let stored_nodes = store
-        .nodes(&ids)
-        .map_err(|e| fail(Place::Log, e.to_string()))?;
-    if stored_nodes.len() != computed.len() {
-        return Err(fail(
-            Place::Log,
-            "the store returned fewer tree nodes than asked for",
-        ));
+    let mut levels: BTreeMap<u8, Vec<(u64, Hash)>> = BTreeMap::new();
+    for (id, hash) in computed {
+        levels.entry(id.level).or_default().push((id.index, *hash));
     }
-    for ((id, computed), stored) in computed.iter().zip(&stored_nodes) {
-        if computed != stored {
-            return Err(fail(
-                Place::TreeNode {
-                    level: id.level,
-                    index: id.index,
-                },
-                format!("stored hash {stored} differs from the recomputed {computed}"),
-            ));
+    for (level, mut nodes) in levels {
+        nodes.sort_unstable_by_key(|(index, _)| *index);
+        let (Some(&(first, _)), Some(&(last, _))) = (nodes.first(), nodes.last()) else {
+            continue;
+        };
+        let stored = store
+            .nodes_at_level(level, first, last.saturating_add(1))
+            .map_err(|e| fail(Place::Log, e.to_string()))?;
+        let mut stored = stored.into_iter().peekable();
+        for (index, computed) in nodes {
+            // Stored nodes between the ones computed here belong to no
+            // completed subtree of this chunk; the end of the audit checks
+            // that nothing beyond what the records imply is stored.
+            while stored.next_if(|(id, _)| id.index < index).is_some() {}
+            match stored.next_if(|(id, _)| id.index == index) {
+                Some((_, stored)) if stored == computed => {}
+                Some((_, stored)) => {
+                    return Err(fail(
+                        Place::TreeNode { level, index },
+                        format!("stored hash {stored} differs from the recomputed {computed}"),
+                    ));
+                }
+                None => {
+                    return Err(fail(
+                        Place::TreeNode { level, index },
+                        "is missing from the store",
+                    ));
+                }
+            }
         }
     }
     Ok(())
