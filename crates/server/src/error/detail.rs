@@ -43,8 +43,6 @@ pub enum Fact {
 pub struct Detail {
     key: Cow<'static, str>,
     facts: Vec<(&'static str, Fact)>,
-    /// The count that picks a counted message's plural form.
-    count: Option<u64>,
     /// What to say where the catalog lacks the key (a core error whose
     /// rule is newer than the catalog): its own English message.
     fallback: Option<String>,
@@ -55,7 +53,6 @@ impl Detail {
         Detail {
             key: key.into(),
             facts: Vec::new(),
-            count: None,
             fallback: None,
         }
     }
@@ -75,13 +72,6 @@ impl Detail {
     /// The fact `name`, another detail in the same language.
     pub fn nested(mut self, name: &'static str, detail: Detail) -> Self {
         self.facts.push((name, Fact::Detail(Box::new(detail))));
-        self
-    }
-
-    /// A counted message: `{count}` is `count` as the language writes it,
-    /// and its plural rules pick the form.
-    pub fn counted(mut self, count: u64) -> Self {
-        self.count = Some(count);
         self
     }
 
@@ -131,10 +121,11 @@ impl Detail {
             })
             .collect();
         let facts: Vec<(&str, &str)> = facts.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        match self.count {
-            Some(count) => strings.n(&self.key, count, &facts),
-            None => strings.f(&self.key, &facts),
-        }
+        // API messages take no plural forms: their numbers are sizes,
+        // indexes and limits, worded with the form a language uses for many
+        // (the reports, whose counts are read as prose, choose forms by
+        // CLDR's rules).
+        strings.f(&self.key, &facts)
     }
 }
 
