@@ -83,6 +83,17 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The limits a server built from this configuration holds every caller
+    /// to (`truce serve`, and a mirror's read-only server alike).
+    pub fn limits(&self) -> crate::state::Limits {
+        crate::state::Limits {
+            body_bytes: self.body_limit_bytes,
+            request_timeout_secs: self.request_timeout_secs,
+            rate_per_minute: self.rate_limit_per_minute,
+            reads_in_flight: self.reads_in_flight,
+        }
+    }
+
     /// Defaults, then the TOML file (if given), then the environment.
     pub fn load(
         file: Option<&Path>,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use truce_mirror::{Mirror, MirrorError, MirrorStatus, Origin, Pin, Progress, SharedStatus};
 use truce_server::clock::SystemClock;
-use truce_server::state::{AppState, Limits};
+use truce_server::state::AppState;
 use truce_tlog::note::NoteVerifier;
 use truce_tlog::{Cosigner, Hash, WitnessPolicy};
 
@@ -158,12 +158,10 @@ pub fn run(args: MirrorArgs) -> Result<ExitCode> {
             Arc::clone(&store),
             truce_store::blobs::BlobDir::open(args.dir.join("blobs"))?,
             Arc::new(SystemClock),
-            Limits {
-                body_bytes: 1 << 20,
-                request_timeout_secs: 30,
-                rate_per_minute: 600,
-                reads_in_flight: 4,
-            },
+            // The same limits as `truce serve`'s, and the same variables to
+            // change them (TRUCE_READS_IN_FLIGHT, TRUCE_RATE_LIMIT_PER_MINUTE…):
+            // a page of the web UI reads several views at once.
+            truce_server::config::Config::load(None, |name| std::env::var(name).ok())?.limits(),
         )
         .with_mirror(status.clone());
         let listener = tokio::net::TcpListener::bind(listen)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use truce_server::clock::SystemClock;
 use truce_server::config::Config;
-use truce_server::state::{AppState, DemoMember, Limits};
+use truce_server::state::{AppState, DemoMember};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -113,13 +113,13 @@ pub fn serve(
     };
     let store = dir.open_store(config.database.as_deref())?;
     let ledger = Arc::new(dir.ledger_on(Arc::clone(&store))?);
-    let limits = Limits {
-        body_bytes: config.body_limit_bytes,
-        request_timeout_secs: config.request_timeout_secs,
-        rate_per_minute: config.rate_limit_per_minute,
-        reads_in_flight: config.reads_in_flight,
-    };
-    let mut state = AppState::new(ledger, store, dir.blobs()?, Arc::new(SystemClock), limits);
+    let mut state = AppState::new(
+        ledger,
+        store,
+        dir.blobs()?,
+        Arc::new(SystemClock),
+        config.limits(),
+    );
     if let Some(path) = &config.audit_log {
         state = state.with_audit(truce_server::audit::AuditLog::open(path)?);
     }

@@ -58,14 +58,11 @@ fn the_web_ui_works_in_a_real_browser() {
     // by the unoptimised test build) held slots the next test's page waited
     // for past its 30 s. The limits themselves are tested against the server
     // (crates/server/tests, crates/server/src/limits.rs).
-    let (server, base, opening) = super::support::serve_demo_opening_with(
-        &demo,
-        None,
-        &[
-            ("TRUCE_RATE_LIMIT_PER_MINUTE", "1000000"),
-            ("TRUCE_READS_IN_FLIGHT", "1000"),
-        ],
-    );
+    let limits = [
+        ("TRUCE_RATE_LIMIT_PER_MINUTE", "1000000"),
+        ("TRUCE_READS_IN_FLIGHT", "1000"),
+    ];
+    let (server, base, opening) = super::support::serve_demo_opening_with(&demo, None, &limits);
 
     // A demo member's key sealed under a passphrase by `truce encrypt-key`,
     // for the browser to open (tests/keys.test.mjs); and another one plain.
@@ -97,15 +94,19 @@ fn the_web_ui_works_in_a_real_browser() {
     };
 
     // A party's mirror of the demo, serving its copy read-only (tests/mirror.test.mjs).
-    let (_mirror, mirror_url) = crate::operator::start(&[
-        "mirror",
-        "--from",
-        &base,
-        "--dir",
-        tmp.path().join("mirror").to_str().unwrap(),
-        "--interval",
-        "1",
-    ]);
+    // Its server takes the same limits as the log's (and the same variables).
+    let (_mirror, mirror_url) = crate::operator::start_with(
+        &[
+            "mirror",
+            "--from",
+            &base,
+            "--dir",
+            tmp.path().join("mirror").to_str().unwrap(),
+            "--interval",
+            "1",
+        ],
+        &limits,
+    );
 
     let screenshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
     let output = Command::new("node")

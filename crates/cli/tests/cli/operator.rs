@@ -18,10 +18,16 @@ impl Drop for Running {
 /// Starts `truce <args> --listen 127.0.0.1:0`; returns it and the URL it
 /// serves on (the last one in the first line that names one).
 pub fn start(args: &[&str]) -> (Running, String) {
+    start_with(args, &[])
+}
+
+/// `start` with these environment variables set (a server's limits, say).
+pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> (Running, String) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_truce"))
         .args(args)
         .args(["--listen", "127.0.0.1:0"])
         .env("TRUCE_LOG_LEVEL", "warn")
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
