@@ -15,8 +15,7 @@
 //! that revalidates with `If-None-Match` gets `304 Not Modified` whenever the
 //! bytes would be the same — also after the version or the second moved on.
 
-use crate::error::ApiError;
-use crate::error::detail;
+use crate::error::{ApiError, detail};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

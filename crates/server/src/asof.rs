@@ -23,8 +23,7 @@
 //! into its query and calling [`AsOfQuery::resolve`]: the [`Moment`] it gets
 //! holds the index to read and the "now" to read it at.
 
-use crate::error::detail;
-use crate::error::{ApiError, parse_stored};
+use crate::error::{ApiError, detail, parse_stored};
 use crate::params::TreeSize;
 use crate::state::AppState;
 use serde::Deserialize;

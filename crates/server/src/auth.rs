@@ -6,8 +6,7 @@
 //! `"truce-auth-v1\n" ‖ origin ‖ "\n" ‖ member ‖ "\n" ‖ challenge`.
 
 use crate::audit::{AuditEvent, Entry};
-use crate::error::ApiError;
-use crate::error::{Detail, detail};
+use crate::error::{ApiError, Detail, detail};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

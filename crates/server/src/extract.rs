@@ -1,8 +1,7 @@
 //! axum's extractors, with their rejections turned into problem+json like
 //! every other error (a malformed query, path or body is a 400 that says why).
 
-use crate::error::ApiError;
-use crate::error::detail;
+use crate::error::{ApiError, detail};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;

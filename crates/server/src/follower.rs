@@ -12,8 +12,7 @@
 //! write lock on its own, so neither the builder nor a request holds the
 //! lock for longer than one chunk takes.
 
-use crate::error::ApiError;
-use crate::error::{detail, parse_stored};
+use crate::error::{ApiError, detail, parse_stored};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard};
 use std::time::Instant;

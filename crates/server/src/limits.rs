@@ -7,8 +7,7 @@
 //!   however fast its requests come; the next gets 429 until one finishes.
 
 use crate::clock::Clock;
-use crate::error::ApiError;
-use crate::error::{Detail, detail};
+use crate::error::{ApiError, Detail, detail};
 use crate::sessions::Sessions;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderValue;

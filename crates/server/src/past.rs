@@ -3,8 +3,7 @@
 //! knows the store and the query index, not the server's state, so the
 //! state can hold it without the two modules naming each other.
 
-use crate::error::detail;
-use crate::error::{ApiError, parse_stored};
+use crate::error::{ApiError, detail, parse_stored};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 use serde::Serialize;

@@ -2,8 +2,7 @@
 //! and the bearer tokens issued for them, each with the member's standing.
 //! (`auth.rs` holds the sign-in exchange and the `Caller` extractor.)
 
-use crate::error::ApiError;
-use crate::error::{Detail, detail};
+use crate::error::{ApiError, Detail, detail};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;

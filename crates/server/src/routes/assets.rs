@@ -2,8 +2,7 @@
 //! document and its interactive viewer, and the embedded static files (all
 //! from this origin).
 
-use crate::error::ApiError;
-use crate::error::detail;
+use crate::error::{ApiError, detail};
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;

@@ -2,8 +2,7 @@
 
 use crate::audit::{AuditEvent, Entry};
 use crate::auth::{Session, TOKEN_SECONDS, auth_message, signature_bytes};
-use crate::error::ApiError;
-use crate::error::detail;
+use crate::error::{ApiError, detail};
 use crate::extract::{ClientAddress, Json as Body};
 use crate::state::AppState;
 use axum::Json;

@@ -11,8 +11,7 @@
 //! commits rather than one each.
 
 use super::records::{AuditNote, audit_refusal, check_clock, parse_submission};
-use crate::error::detail;
-use crate::error::{ApiError, Problem, blocking};
+use crate::error::{ApiError, Problem, blocking, detail};
 use crate::extract::{ClientAddress, StrictJson};
 use crate::state::AppState;
 use axum::Json;

@@ -5,8 +5,7 @@
 //! given) as one download, each row with its report's index and leaf hash.
 
 use crate::asof::AsOfQuery;
-use crate::error::detail;
-use crate::error::{ApiError, parse_stored};
+use crate::error::{ApiError, detail, parse_stored};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, header};

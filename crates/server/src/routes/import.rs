@@ -8,8 +8,7 @@
 //! would take, which it would refuse and why, and which are in it already.
 
 use crate::auth::Caller;
-use crate::error::{ApiError, blocking};
-use crate::error::{Detail, core_facts, detail};
+use crate::error::{ApiError, Detail, blocking, core_facts, detail};
 use crate::extract::Query;
 use crate::state::AppState;
 use axum::Json;

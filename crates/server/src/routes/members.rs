@@ -1,7 +1,6 @@
 //! Participants, members and their keys, as the log's state has them.
 
-use crate::error::{ApiError, blocking};
-use crate::error::{detail, parse_stored};
+use crate::error::{ApiError, blocking, detail, parse_stored};
 use crate::extract::Path;
 use crate::state::{AppState, DemoMember};
 use axum::Json;

@@ -3,8 +3,7 @@
 //! rule that makes a mirror read-only: it takes no record and no evidence,
 //! whatever route is asked.
 
-use crate::error::ApiError;
-use crate::error::detail;
+use crate::error::{ApiError, detail};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;

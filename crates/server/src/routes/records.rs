@@ -2,8 +2,7 @@
 
 use crate::audit::{AuditEvent, Entry};
 use crate::auth::Caller;
-use crate::error::{ApiError, blocking, parse_stored};
-use crate::error::{core_facts, detail};
+use crate::error::{ApiError, blocking, core_facts, detail, parse_stored};
 use crate::extract::{ClientAddress, Path, Query, StrictJson};
 use crate::params::{LogIndex, Within};
 use crate::state::AppState;

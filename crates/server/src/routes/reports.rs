@@ -14,8 +14,7 @@
 //! checkpoint's, so the key changes only when a new checkpoint is served.
 
 use crate::asof::AsOfQuery;
-use crate::error::{ApiError, blocking};
-use crate::error::{detail, parse_stored};
+use crate::error::{ApiError, blocking, detail, parse_stored};
 use crate::extract::{Path, Query};
 use crate::params::LogIndex;
 use crate::state::AppState;

@@ -1,8 +1,7 @@
 //! Transparency endpoints: the signed checkpoint and RFC 9162 proofs, in the
 //! same shapes as `truce prove`.
 
-use crate::error::detail;
-use crate::error::{ApiError, blocking};
+use crate::error::{ApiError, blocking, detail};
 use crate::extract::Query;
 use crate::params::LogIndex;
 use crate::state::AppState;

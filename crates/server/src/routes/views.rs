@@ -5,8 +5,7 @@
 
 use crate::asof::AsOfQuery;
 use crate::auth::Caller;
-use crate::error::{ApiError, blocking};
-use crate::error::{detail, parse_stored};
+use crate::error::{ApiError, blocking, detail, parse_stored};
 use crate::extract::{Path, Query};
 use crate::params::{LogIndex, TreeSize, Within};
 use crate::routes::records::RecordView;

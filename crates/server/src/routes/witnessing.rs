@@ -5,8 +5,7 @@
 //! `GET /api/v1/checkpoints/{size}`), which `truce verify` checks against the
 //! charter's policy.
 
-use crate::error::detail;
-use crate::error::{ApiError, blocking};
+use crate::error::{ApiError, blocking, detail};
 use crate::extract::Path;
 use crate::params::LogIndex;
 use crate::state::AppState;

@@ -3,8 +3,7 @@
 
 use crate::audit::{AuditEvent, Entry};
 use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::error::detail;
+use crate::error::{ApiError, detail};
 use crate::state::AppState;
 use truce_core::kinds::evidence::MAX_BLOB_BYTES;
 use truce_store::blobs::BlobError;

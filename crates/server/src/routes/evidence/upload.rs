@@ -3,8 +3,7 @@
 
 use super::errors::{BodyError, access_refused, blob_error, is_body_error, too_large};
 use crate::auth::Caller;
-use crate::error::detail;
-use crate::error::{ApiError, blocking};
+use crate::error::{ApiError, blocking, detail};
 use crate::extract::{ClientAddress, Query};
 use crate::state::AppState;
 use axum::Json;
