@@ -27,7 +27,7 @@ pub static MESSAGES: Catalogs = Catalogs::new(source);
 
 /// A fact filled into a detail's sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Fact {
+pub(crate) enum Fact {
     /// Written as it is.
     Text(String),
     /// An English phrase the core chose ("the accused", "mediator"): the

@@ -14,7 +14,7 @@ use truce_store::{StoreError, describe};
 pub(crate) mod core_facts;
 mod detail;
 pub(crate) use detail::detail;
-pub use detail::{Detail, Fact, MESSAGES};
+pub use detail::{Detail, MESSAGES};
 
 /// Where problem types live; a rule's is `{PROBLEMS}rule/{code}`.
 const PROBLEMS: &str = "https://truce.example/problems/";
@@ -212,7 +212,8 @@ impl IntoResponse for ApiError {
             // The whole chain: the store's or the database's own error too.
             tracing::error!(error = %describe(&self), "request failed");
         }
-        let body = self.problem();
+        let detail = self.detail();
+        let body = self.problem_with(&detail, Lang::En);
         let json = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (
             status,
@@ -223,7 +224,7 @@ impl IntoResponse for ApiError {
         response.extensions_mut().insert(Untranslated {
             problem: body,
             slug,
-            detail: self.detail(),
+            detail,
         });
         // RFC 9110 §11.6.1: a 401 names the scheme that would be accepted.
         if status == StatusCode::UNAUTHORIZED {
@@ -268,6 +269,11 @@ impl ApiError {
 
     /// The problem in `lang` (one entry of a batch's answer).
     pub fn problem_in(&self, lang: Lang) -> Problem {
+        self.problem_with(&self.detail(), lang)
+    }
+
+    /// The problem in `lang`, its detail already worked out.
+    fn problem_with(&self, detail: &Detail, lang: Lang) -> Problem {
         let (status, slug) = self.parts();
         let code = match self {
             ApiError::Rule(violation) | ApiError::RuleInGroup { violation, .. } => {
@@ -283,7 +289,7 @@ impl ApiError {
             kind,
             title: title(slug, lang),
             status: status.as_u16(),
-            detail: self.detail().render(lang),
+            detail: detail.render(lang),
             code: code.map(str::to_string),
             progress: match self {
                 ApiError::Indexing { indexed, size, .. } => Some(IndexProgress {
