@@ -15,6 +15,7 @@
 # recognised 0.86 s, through truce serve 4,740 records/s (2.11 s).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
+. bench/figures.sh
 records=${1:-10000}
 cargo build --release -q -p truce-cli --bin truce
 truce=target/release/truce
@@ -40,7 +41,7 @@ lines "Directory" >"$work/dir.jsonl"
 lines "Server" >"$work/server.jsonl"
 echo "truce submit --batch, $records records, SQLite, $(nproc) CPUs"
 run() {
-    local label=$1; shift
+    local id=$1 label=$2; shift 2
     local start end
     start=$(date +%s.%N)
     /usr/bin/time -f "%U %S" -o "$work/cpu" "$truce" submit "$@" --key "$work/keys/a-liaison.key" >/dev/null 2>"$work/err" || true
@@ -48,9 +49,11 @@ run() {
     read -r user sys <"$work/cpu"
     awk -v l="$label" -v r="$records" -v s="$start" -v e="$end" -v u="$user" -v y="$sys" -v o="$(tail -1 "$work/err")" \
         'BEGIN { w = e - s; printf "%-34s %8.0f records/s  %6.2f s wall  %6.2f s CPU  (%s)\n", l, r / w, w, u + y, o }'
+    figure "$id" "$(awk -v r="$records" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", r / (e - s) }')" \
+        records/s "$records records, SQLite, $(nproc) CPUs"
 }
-run "--dir, into a fresh log" --dir "$work/m" --batch "$work/dir.jsonl"
-run "--dir again (all recognised)" --dir "$work/m" --batch "$work/dir.jsonl"
+run submit.dir "--dir, into a fresh log" --dir "$work/m" --batch "$work/dir.jsonl"
+run submit.dir_again "--dir again (all recognised)" --dir "$work/m" --batch "$work/dir.jsonl"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 TRUCE_LOG_LEVEL=warn TRUCE_RATE_LIMIT_PER_MINUTE=100000000 "$truce" serve --dir "$work/m" \
     --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
@@ -59,4 +62,4 @@ for _ in $(seq 100); do
     curl -fs "http://127.0.0.1:$port/checkpoint" >/dev/null 2>&1 && break
     sleep 0.1
 done
-run "--server (truce serve, same log)" --server "http://127.0.0.1:$port" --batch "$work/server.jsonl"
+run submit.server "--server (truce serve, same log)" --server "http://127.0.0.1:$port" --batch "$work/server.jsonl"

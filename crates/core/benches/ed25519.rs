@@ -41,11 +41,23 @@ fn main() {
     let good = signed.iter().all(|(key, sig, msg)| {
         VerificationKey::try_from(*key).is_ok_and(|k| k.verify(sig, msg).is_ok())
     });
-    report("one at a time, one thread", n, start, good);
+    report(
+        "one at a time, one thread",
+        "limit.ed25519_single",
+        n,
+        start,
+        good,
+    );
 
     let start = Instant::now();
     let good = verify_batches(&signed);
-    report("batches of 1,024, one thread", n, start, good);
+    report(
+        "batches of 1,024, one thread",
+        "limit.ed25519_batched",
+        n,
+        start,
+        good,
+    );
 
     let start = Instant::now();
     let share = n.div_ceil(cores);
@@ -58,6 +70,7 @@ fn main() {
     });
     report(
         &format!("batches of 1,024, {cores} threads"),
+        "limit.ed25519_all_cores",
         n,
         start,
         good,
@@ -74,8 +87,11 @@ fn verify_batches(signed: &[Signed]) -> bool {
     })
 }
 
-fn report(label: &str, n: usize, start: Instant, good: bool) {
+fn report(label: &str, id: &str, n: usize, start: Instant, good: bool) {
     let seconds = start.elapsed().as_secs_f64();
+    if good {
+        truce_bench::figure(id, n as f64 / seconds, "signatures/s", label);
+    }
     println!(
         "  {label:<32} {:>9.0} signatures/s  ({seconds:.2} s){}",
         n as f64 / seconds,

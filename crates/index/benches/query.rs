@@ -235,9 +235,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn rss_bytes() -> Option<usize> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: usize = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
+    truce_bench::resident_bytes().and_then(|b| usize::try_from(b).ok())
 }
 
 fn charter(index: &mut Index) {
@@ -551,12 +549,24 @@ fn main() {
         total.as_secs_f64()
     );
     let heap = index.heap_bytes();
+    truce_bench::figure(
+        "index.heap_per_incident",
+        (heap / n) as f64,
+        "bytes",
+        &format!("{n} incidents, {} records", built.records),
+    );
     println!(
         "memory: heap estimate {:.0} MiB = {} bytes/incident (all records included)",
         heap as f64 / 1048576.0,
         heap / n
     );
     if let (Some(a), Some(b)) = (rss_before, rss_after) {
+        truce_bench::figure(
+            "index.rss_per_incident",
+            (b.saturating_sub(a) / n) as f64,
+            "bytes",
+            &format!("{n} incidents, {} records", built.records),
+        );
         println!(
             "memory: RSS grew {:.0} MiB = {} bytes/incident",
             (b.saturating_sub(a)) as f64 / 1048576.0,

@@ -30,6 +30,7 @@
 //! deduplicated, so repeated titles cost far less).
 
 mod bits;
+mod density;
 mod eval;
 mod grid;
 mod incidents;
@@ -40,6 +41,7 @@ mod records;
 mod stats;
 mod text;
 
+pub use density::{DensityCell, MAX_CELL_E6, MAX_CELLS, MIN_CELL_E6};
 pub use incidents::NARRATIVE_SEARCH_BYTES;
 pub use query::{
     BoundingBox, Cursor, DEFAULT_LIMIT, Grouping, IncidentPage, IncidentQuery, IncidentSummary,

@@ -30,6 +30,12 @@ pub enum QueryError {
     DegreesRange(String),
     #[error("bbox is south,west,north,east in degrees")]
     BoxShape,
+    #[error("a cell of {cell_e6} µ° is outside {min}–{max} µ°")]
+    CellSize { cell_e6: u32, min: u32, max: u32 },
+    #[error(
+        "the incidents asked for fill more than {most} cells of that size: ask for larger cells or a smaller box"
+    )]
+    TooManyCells { most: usize },
 }
 
 /// An area on the map in micro-degrees, edges included. As in GeoJSON

@@ -19,8 +19,8 @@ use truce_core::record::RecordDraft;
 use truce_core::values::{Label, MemberId, ParticipantId, Timestamp};
 use truce_core::{Body, Hash, Kind, Record};
 use truce_index::{
-    BoundingBox, Cursor, Grouping, IncidentQuery, Index, IndexError, NARRATIVE_SEARCH_BYTES,
-    QueryError, StatKey,
+    BoundingBox, Cursor, Grouping, IncidentQuery, Index, IndexError, MAX_CELLS,
+    NARRATIVE_SEARCH_BYTES, QueryError, StatKey,
 };
 use truce_tlog::note::NoteSigner;
 
@@ -1267,6 +1267,120 @@ fn statistics_add_up_to_the_page_total() {
         .statistics(&IncidentQuery::default(), Grouping::Party, now)
         .unwrap();
     assert!(by_party.iter().any(|b| b.key == StatKey::Party(None)));
+}
+
+/// A density cell's south-west corner, micro-degrees.
+type Corner = (i64, i64);
+/// Incidents, sums of latitude and longitude, killed, injured.
+type CellSums = (usize, i64, i64, u64, u64);
+
+#[test]
+fn density_cells_count_each_matching_incident_once_where_its_first_place_is() {
+    let g = generate(31, 400);
+    let fx = &g.fx;
+    let now = at(fx.clock);
+    let queries = [
+        IncidentQuery::default(),
+        IncidentQuery {
+            accused: Some(pid("afghanistan")),
+            ..Default::default()
+        },
+        IncidentQuery {
+            bbox: Some(bbox(30_000_000, 65_000_000, 34_000_000, 71_000_000)),
+            ..Default::default()
+        },
+        IncidentQuery {
+            text: Some("border".into()),
+            from: Some(at(fx.clock - 30 * 86400)),
+            ..Default::default()
+        },
+    ];
+    for q in &queries {
+        let want = expected(fx, q, now);
+        assert!(!want.is_empty(), "{q:?} selects nothing: a weak test");
+        for cell in [10_000i64, 500_000, 5_000_000, 90_000_000] {
+            // Worked out here from each incident's summary: count, sum of
+            // points and casualties per cell.
+            let mut by_cell: BTreeMap<Corner, CellSums> = BTreeMap::new();
+            for &i in &want {
+                let s = fx.index.incident(i, now).unwrap();
+                let (lat, lon) = (
+                    i64::from(s.place.point.lat_e6()),
+                    i64::from(s.place.point.lon_e6()),
+                );
+                let corner = (
+                    -90_000_000 + (lat + 90_000_000).div_euclid(cell) * cell,
+                    -180_000_000 + (lon + 180_000_000).div_euclid(cell) * cell,
+                );
+                let t = by_cell.entry(corner).or_default();
+                t.0 += 1;
+                t.1 += lat;
+                t.2 += lon;
+                t.3 += u64::from(s.killed);
+                t.4 += u64::from(s.injured);
+            }
+            let cells = fx
+                .index
+                .density(q, u32::try_from(cell).unwrap(), now)
+                .unwrap();
+            let got: BTreeMap<Corner, CellSums> = cells
+                .iter()
+                .map(|c| {
+                    let n = c.incidents as i64;
+                    (
+                        (c.south_e6, c.west_e6),
+                        (c.incidents, c.lat_e6 * n, c.lon_e6 * n, c.killed, c.injured),
+                    )
+                })
+                .collect();
+            assert_eq!(got.len(), by_cell.len(), "cells for {q:?} at {cell}");
+            for (corner, (n, lat, lon, killed, injured)) in &by_cell {
+                let (gn, glat, glon, gkilled, ginjured) = got[corner];
+                assert_eq!(
+                    (gn, gkilled, ginjured),
+                    (*n, *killed, *injured),
+                    "{corner:?}"
+                );
+                // The mean point, to the micro-degree it is rounded to.
+                let n = *n as i64;
+                assert!(
+                    (glat - lat).abs() < n && (glon - lon).abs() < n,
+                    "{corner:?}"
+                );
+            }
+            assert_eq!(cells.iter().map(|c| c.incidents).sum::<usize>(), want.len());
+            assert!(
+                cells
+                    .windows(2)
+                    .all(|w| (w[0].south_e6, w[0].west_e6) < (w[1].south_e6, w[1].west_e6))
+            );
+        }
+    }
+
+    // Out-of-range cells, and a question spanning too many, are refused.
+    let world = IncidentQuery::default();
+    assert!(matches!(
+        fx.index.density(&world, 999, now),
+        Err(QueryError::CellSize { cell_e6: 999, .. })
+    ));
+    assert!(matches!(
+        fx.index.density(&world, 90_000_001, now),
+        Err(QueryError::CellSize { .. })
+    ));
+    // An answer of more cells than allowed is refused, one of exactly that
+    // many is given.
+    let filled = fx.index.density(&world, 1_000, now).unwrap().len();
+    assert!(filled > 1 && filled <= MAX_CELLS, "{filled}");
+    assert_eq!(
+        fx.index
+            .density_at_most(&world, 1_000, now, filled)
+            .map(|c| c.len()),
+        Ok(filled)
+    );
+    assert_eq!(
+        fx.index.density_at_most(&world, 1_000, now, filled - 1),
+        Err(QueryError::TooManyCells { most: filled - 1 })
+    );
 }
 
 #[test]

@@ -20,40 +20,21 @@ use fixture::{fixture, incident};
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use truce_bench::figure;
 use truce_ledger::Ledger;
 use truce_store::{AppendBatch, NewRecord, Store, StoreHashes, StoredCheckpoint};
 use truce_store_sqlite::SqliteStore;
 use truce_tlog::{Frontier, leaf_hash};
 
-/// CPU time this process has used (user + system), from /proc.
+/// CPU time this process has used; zero where the kernel does not say.
 fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name: utime and stime are the 12th and 13th.
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+    truce_bench::cpu_time().unwrap_or_default()
 }
 
-/// Bytes this process has caused to be written to storage, from /proc.
+/// Bytes this process has caused to be written to storage; zero where the
+/// kernel does not say.
 fn written_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/io")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("write_bytes: ")
-                .and_then(|v| v.trim().parse().ok())
-        })
-        .unwrap_or(0)
+    truce_bench::written_bytes().unwrap_or(0)
 }
 
 fn rate(n: u64, d: Duration) -> String {
@@ -111,6 +92,12 @@ fn one_record_per_commit(n: u64) {
     }
     let took = start.elapsed();
     let cpu = cpu_time() - cpu;
+    figure(
+        "ledger.append.single",
+        n as f64 / took.as_secs_f64(),
+        "records/s",
+        &format!("{n} records, one per commit, SQLite synchronous=FULL"),
+    );
     println!(
         "durable appends, one record per commit:  {}  ({n} records of ~{} B, signature-verified, synchronous=FULL; {:.0} µs CPU each)",
         rate(n, took),
@@ -175,6 +162,12 @@ fn batched(clients: usize, window: usize, n: u64) {
     let written = written_bytes() - written;
     let total = per * clients as u64;
     let commits = store.checkpoints().unwrap().len() as u64 - 1;
+    figure(
+        &format!("ledger.append.batched_{clients}x{window}"),
+        total as f64 / took.as_secs_f64(),
+        "records/s",
+        &format!("{clients} clients x {window} in flight, {total} records, SQLite"),
+    );
     println!(
         "durable appends, {clients} clients x {window} in flight: {}  ({total} records in {commits} commits, {:.1} records/commit; {:.0} µs CPU and {:.1} KiB written each)",
         rate(total, took),
@@ -228,6 +221,12 @@ fn proofs(n: u64) {
         .map(|&i| (i, truce_tlog::inclusion_proof(i, n, &reader).unwrap()))
         .collect();
     let took = start.elapsed();
+    figure(
+        "ledger.proof.inclusion",
+        took.as_secs_f64() * 1e6 / queries as f64,
+        "µs",
+        &format!("from stored nodes, SQLite, {n} records"),
+    );
     println!(
         "inclusion proofs at {n} records:        {}  ({:.1} µs each, {} hashes, from stored nodes)",
         rate(queries, took),

@@ -8,7 +8,7 @@ use ed25519_dalek::VerifyingKey;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use truce_core::admission::Signatures;
-use truce_core::record::Record;
+use truce_core::record::{Record, RecordError};
 use truce_core::sealed::Opening;
 use truce_core::{LogState, Rejection};
 use truce_store::{Store, StoredRecord};
@@ -138,15 +138,13 @@ impl Auditor {
     /// Parses the leaf at `index` and checks it is in canonical form: the
     /// part of [`Auditor::push`] that needs no state, so it can run ahead.
     pub fn parse(index: u64, leaf: &[u8]) -> Result<Record, AuditFailure> {
-        let place = Place::Record(index);
-        let record = Record::from_json(leaf).map_err(|e| fail(place.clone(), e.to_string()))?;
-        if record.leaf() != leaf {
-            return Err(fail(
-                place,
+        Record::from_canonical_leaf(leaf).map_err(|e| match e {
+            RecordError::NotCanonical => fail(
+                Place::Record(index),
                 "the stored bytes are not the record's canonical form",
-            ));
-        }
-        Ok(record)
+            ),
+            e => fail(Place::Record(index), e.to_string()),
+        })
     }
 
     /// Checks the next leaf and returns the record and the tree nodes it completes.

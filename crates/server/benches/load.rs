@@ -20,12 +20,11 @@ use hyper::{Method, StatusCode};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use truce_bench::{cpu_time, figure, percentile_ms as percentile};
 use truce_core::record::RecordDraft;
 use truce_core::values::{Label, MemberId, Timestamp};
 use truce_core::{Body, Kind, Record};
 use truce_ledger::Ledger;
-use truce_server::clock::FixedClock;
-use truce_server::state::{AppState, Limits};
 use truce_store::Store;
 use truce_tlog::note::NoteSigner;
 
@@ -82,17 +81,9 @@ fn preload_channel(ledger: &Ledger, heads: &[NoteSigner; 2], messages: u64) {
     }
 }
 
-/// The process's resident memory in MiB, from /proc (Linux only).
+/// The process's resident memory in MiB (Linux only).
 fn resident_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some(kib / 1024.0)
+    truce_bench::resident_bytes().map(|b| b as f64 / (1024.0 * 1024.0))
 }
 
 fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
@@ -102,31 +93,7 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
     // Preload incidents for the list queries through the ledger (faster than HTTP).
     let per = preload.div_ceil(CLIENTS) as u64;
     let started = Instant::now();
-    std::thread::scope(|s| {
-        for (signer, accused) in &m.reporters {
-            let ledger = Arc::clone(&ledger);
-            s.spawn(move || {
-                let (tx, rx) = std::sync::mpsc::channel();
-                for seq in 1..=per {
-                    let tx = tx.clone();
-                    ledger
-                        .submit_with(report(signer, accused, seq), None, move |r| {
-                            let _ = tx.send(r);
-                        })
-                        .unwrap();
-                    if seq % 8 == 0 {
-                        for _ in 0..8 {
-                            rx.recv().unwrap().unwrap();
-                        }
-                    }
-                }
-                drop(tx);
-                for r in rx {
-                    r.unwrap();
-                }
-            });
-        }
-    });
+    common::preload(&ledger, &m, preload);
     let preloaded = store.size().unwrap() - 1;
     println!(
         "[{backend}] preloaded {preloaded} incidents through the ledger in {:.1} s",
@@ -145,27 +112,8 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
     );
 
     let blob_dir = tempfile::tempdir().unwrap();
-    let state = AppState::new(
-        ledger,
-        Arc::clone(&store),
-        truce_store::blobs::BlobDir::open(blob_dir.path()).unwrap(),
-        Arc::new(FixedClock(
-            Timestamp::parse("2026-11-02T00:00:00Z").unwrap(),
-        )),
-        Limits {
-            body_bytes: 256 * 1024,
-            request_timeout_secs: 30,
-            rate_per_minute: u32::MAX,
-            // The bench's 64 readers share one address: let them all in.
-            reads_in_flight: u32::MAX,
-        },
-    );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .max_blocking_threads(truce_server::BLOCKING_THREADS)
-        .enable_all()
-        .build()
-        .unwrap();
+    let state = bench_state(ledger, Arc::clone(&store), blob_dir.path());
+    let runtime = server_runtime();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -197,10 +145,9 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        println!(
-            "[{backend}] the server's query index took {:.1} s to catch up with the store",
-            started.elapsed().as_secs_f64()
-        );
+        let catch_up = started.elapsed().as_secs_f64();
+        println!("[{backend}] the server's query index took {catch_up:.1} s to catch up with the store");
+        figure(&format!("load.{backend}.index_catch_up"), catch_up, "s", &format!("{} records in the log", preloaded + 1));
 
         // Writes: pre-signed, so signing is not measured.
         let per_client = records.div_ceil(CLIENTS) as u64;
@@ -227,14 +174,21 @@ fn run(backend: &str, store: Arc<dyn Store>, records: usize, preload: usize) {
             connections.push(connection);
         }
         let took = started.elapsed();
-        let cpu = cpu_before.zip(cpu_time()).map_or(String::new(), |(before, after)| {
-            format!("; {:.0} µs CPU/record", (after - before).as_secs_f64() * 1e6 / latencies.len() as f64)
-        });
+        let cpu_per_record = cpu_before.zip(cpu_time()).map(|(before, after)| (after - before).as_secs_f64() * 1e6 / latencies.len() as f64);
+        let cpu = cpu_per_record.map_or(String::new(), |micros| format!("; {micros:.0} µs CPU/record"));
         latencies.sort();
+        let rate = latencies.len() as f64 / took.as_secs_f64();
+        let p99 = percentile(&latencies, 0.99);
         println!(
-            "[{backend}] POST signed ~1 KiB reports, {CLIENTS} clients: {:>8.0} records/s durable; p50 {:.2} ms, p99 {:.2} ms ({} records{cpu})",
-            latencies.len() as f64 / took.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99), latencies.len()
+            "[{backend}] POST signed ~1 KiB reports, {CLIENTS} clients: {rate:>8.0} records/s durable; p50 {:.2} ms, p99 {p99:.2} ms ({} records{cpu})",
+            percentile(&latencies, 0.5), latencies.len()
         );
+        let conditions = format!("{CLIENTS} clients, {} records over {preloaded} preloaded", latencies.len());
+        figure(&format!("load.{backend}.post"), rate, "records/s", &conditions);
+        figure(&format!("load.{backend}.post_p99"), p99, "ms", &conditions);
+        if let Some(micros) = cpu_per_record {
+            figure(&format!("load.{backend}.post_cpu"), micros, "µs CPU/record", &conditions);
+        }
 
         // Reads, against the server as it runs (answers kept) and against
         // one that works out every answer: what the kept answers save, and
@@ -334,12 +288,30 @@ async fn reads(
     }
     let took = started.elapsed();
     latencies.sort();
+    let rate = latencies.len() as f64 / took.as_secs_f64();
+    let p99 = percentile(&latencies, 0.99);
+    // "kept" or "worked": the figure's id names which server answered.
+    let answers = label
+        .split_whitespace()
+        .find(|w| *w == "kept" || *w == "worked")
+        .unwrap_or("kept");
+    let conditions = format!("{CLIENTS} clients, {incidents} incidents");
+    figure(
+        &format!("load.{backend}.lists_{answers}"),
+        rate,
+        "requests/s",
+        &conditions,
+    );
+    figure(
+        &format!("load.{backend}.lists_{answers}_p99"),
+        p99,
+        "ms",
+        &conditions,
+    );
     println!(
-        "[{backend}, {label}] GET filtered incident lists over {} incidents, {CLIENTS} clients: {:>6.0} queries/s; p50 {:.2} ms, p99 {:.2} ms; resident memory {:.0} → {:.0} MiB",
+        "[{backend}, {label}] GET filtered incident lists over {} incidents, {CLIENTS} clients: {rate:>6.0} queries/s; p50 {:.2} ms, p99 {p99:.2} ms; resident memory {:.0} → {:.0} MiB",
         incidents,
-        latencies.len() as f64 / took.as_secs_f64(),
         percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99),
         rss_before.unwrap_or(0.0),
         resident_mib().unwrap_or(0.0),
     );
@@ -416,8 +388,10 @@ async fn reads(
             "[{backend}, {label}] every list endpoint, {CLIENTS} clients at once, {} records in the log (round {round}):",
             size
         );
+        let mut worst_p99 = 0.0f64;
         for (endpoint, mut latencies) in endpoints.iter().zip(by_endpoint) {
             latencies.sort();
+            worst_p99 = worst_p99.max(percentile(&latencies, 0.99));
             println!(
                 "[{backend}, {label}]   {endpoint}: p50 {:.2} ms, p99 {:.2} ms",
                 percentile(&latencies, 0.5),
@@ -427,6 +401,26 @@ async fn reads(
         if let (Some(before), Some(after)) = (rss_before, rss_after) {
             println!(
                 "[{backend}, {label}]   resident memory {before:.0} MiB before the reads, {after:.0} MiB after round {round}"
+            );
+            if round == 2 {
+                figure(
+                    &format!("load.{backend}.endpoints_{answers}_rss_growth"),
+                    after - before,
+                    "MiB",
+                    &format!(
+                        "two rounds of every list endpoint, {CLIENTS} clients, {size} records"
+                    ),
+                );
+            }
+        }
+        if round == 2 {
+            figure(
+                &format!("load.{backend}.endpoints_{answers}_p99"),
+                worst_p99,
+                "ms",
+                &format!(
+                    "the slowest endpoint's p99, second round, {CLIENTS} clients, {size} records"
+                ),
             );
         }
     }

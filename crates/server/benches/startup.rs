@@ -19,45 +19,15 @@
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use truce_bench::{figure, percentile_ms as percentile};
 use truce_core::Record;
 use truce_ledger::Ledger;
-use truce_server::clock::FixedClock;
-use truce_server::state::{AppState, Limits};
 use truce_store::Store;
 
 mod common;
 use common::*;
 
 const CHUNK: u64 = 2_000;
-
-fn preload(ledger: &Arc<Ledger>, m: &Mechanism, incidents: usize) {
-    let per = incidents.div_ceil(CLIENTS) as u64;
-    std::thread::scope(|s| {
-        for (signer, accused) in &m.reporters {
-            let ledger = Arc::clone(ledger);
-            s.spawn(move || {
-                let (tx, rx) = std::sync::mpsc::channel();
-                for seq in 1..=per {
-                    let tx = tx.clone();
-                    ledger
-                        .submit_with(report(signer, accused, seq), None, move |r| {
-                            let _ = tx.send(r);
-                        })
-                        .unwrap();
-                    if seq % 8 == 0 {
-                        for _ in 0..8 {
-                            rx.recv().unwrap().unwrap();
-                        }
-                    }
-                }
-                drop(tx);
-                for r in rx {
-                    r.unwrap();
-                }
-            });
-        }
-    });
-}
 
 /// One pass over the log in chunks, doing `each` to every stored record.
 fn pass(store: &dyn Store, mut each: impl FnMut(truce_store::StoredRecord)) -> f64 {
@@ -126,28 +96,16 @@ fn main() {
         rate(build),
         build - parse
     );
+    figure(
+        "startup.index_build",
+        rate(build),
+        "records/s",
+        "read + parse + index, one thread, SQLite",
+    );
 
     let blob_dir = tempfile::tempdir().unwrap();
-    let state = AppState::new(
-        ledger,
-        Arc::clone(&store),
-        truce_store::blobs::BlobDir::open(blob_dir.path()).unwrap(),
-        Arc::new(FixedClock(
-            truce_core::values::Timestamp::parse("2026-11-02T00:00:00Z").unwrap(),
-        )),
-        Limits {
-            body_bytes: 256 * 1024,
-            request_timeout_secs: 30,
-            rate_per_minute: u32::MAX,
-            reads_in_flight: u32::MAX,
-        },
-    );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .max_blocking_threads(truce_server::BLOCKING_THREADS)
-        .enable_all()
-        .build()
-        .unwrap();
+    let state = bench_state(ledger, Arc::clone(&store), blob_dir.path());
+    let runtime = server_runtime();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -174,12 +132,16 @@ fn main() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
         unavailable.sort();
+        let max_unavailable = unavailable.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+        let conditions = format!("SQLite, {size} records");
+        figure("startup.first_list", first.as_secs_f64(), "s", &conditions);
+        figure("startup.unavailable_max", max_unavailable, "ms", &conditions);
         println!(
             "server started: the first list answered 200 after {:.1} s; meanwhile {} answers of 503, p50 {:.1} ms, max {:.1} ms",
             first.as_secs_f64(),
             unavailable.len(),
             percentile(&unavailable, 0.5),
-            unavailable.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+            max_unavailable
         );
         let _ = stop.send(());
         server.await.unwrap().unwrap();

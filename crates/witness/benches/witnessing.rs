@@ -23,6 +23,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use truce_bench::{figure, percentile_ms as percentile};
 use truce_store::{AppendBatch, NewRecord, Store, StoredCheckpoint};
 use truce_tlog::witness::AddCheckpoint;
 use truce_tlog::{
@@ -36,11 +37,6 @@ const ORIGIN: &str = "truce.example/bench";
 
 fn log_key() -> NoteSigner {
     NoteSigner::from_seed(ORIGIN, [1; 32]).unwrap()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
 }
 
 /// Starts a witness for the bench log; returns its URL and key (it serves
@@ -291,6 +287,12 @@ fn append_to_quorum(rate: u64) {
     done.store(true, Ordering::Relaxed);
     let mut latencies = watcher.join().unwrap();
     latencies.sort();
+    figure(
+        "witness.append_to_quorum_p99",
+        percentile(&latencies, 0.99),
+        "ms",
+        &format!("four witnesses on loopback, quorum all four, {achieved:.0} records/s"),
+    );
     println!(
         "append to a checkpoint all four witnesses cosigned, at {achieved:.0} records/s: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms ({} batches of {batch})",
         percentile(&latencies, 0.5),
@@ -329,6 +331,18 @@ fn main() {
     append_to_quorum(rate);
     let without = appends_per_second(false);
     let with = appends_per_second(true);
+    figure(
+        "witness.appends_without",
+        without,
+        "records/s",
+        "100-record batches, SQLite",
+    );
+    figure(
+        "witness.appends_with",
+        with,
+        "records/s",
+        "100-record batches, SQLite, four witnesses and the collector",
+    );
     println!(
         "appends as fast as they go (100-record batches, SQLite): {without:.0} records/s without witnesses, {with:.0} with four and the collector ({:+.1}%)",
         (with - without) / without * 100.0

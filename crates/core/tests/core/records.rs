@@ -82,6 +82,49 @@ fn reformatting_a_record_changes_neither_its_leaf_nor_its_hash() {
 }
 
 #[test]
+fn a_stored_leaf_is_read_only_in_its_canonical_form() {
+    let fx = Fx::new();
+    let record = a_report(&fx);
+    assert_eq!(Record::from_canonical_leaf(record.leaf()).unwrap(), record);
+
+    let leaf = std::str::from_utf8(record.leaf()).unwrap();
+    let value = to_value(&record);
+    // Each of these holds the same record for `from_json`, or one it
+    // refuses; none is the record's canonical form.
+    let duplicated = leaf.replacen(
+        r#""body":{"#,
+        r#""body":{"narrative":"another account","#,
+        1,
+    );
+    let with_null = leaf.replacen(r#""envelope":{"#, r#""envelope":{"confidential":null,"#, 1);
+    let with_float = leaf.replacen(r#""seq":1,"#, r#""seq":1.0,"#, 1);
+    for (what, bytes) in [
+        ("scrambled", scrambled(&value, 3)),
+        ("pretty", serde_json::to_string_pretty(&value).unwrap()),
+        ("a trailing newline", format!("{leaf}\n")),
+        ("a name twice", duplicated),
+        ("a null", with_null),
+        ("a float", with_float),
+    ] {
+        assert_ne!(
+            bytes.as_bytes(),
+            record.leaf(),
+            "{what}: the edit changed nothing"
+        );
+        let refused = Record::from_canonical_leaf(bytes.as_bytes());
+        assert!(refused.is_err(), "{what}: accepted {bytes}");
+        // What from_json makes of the same bytes is never this leaf.
+        if let Ok(read) = Record::from_json(bytes.as_bytes()) {
+            assert_ne!(read.leaf(), bytes.as_bytes(), "{what}");
+        }
+    }
+    assert_eq!(
+        Record::from_canonical_leaf(format!("{leaf}\n").as_bytes()),
+        Err(RecordError::NotCanonical)
+    );
+}
+
+#[test]
 fn the_signature_covers_a_domain_separated_canonical_envelope() {
     let fx = Fx::new();
     let record = a_report(&fx);

@@ -10,10 +10,14 @@ use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use rand::SeedableRng;
 use serde_json::json;
-use std::time::Duration;
+use std::sync::Arc;
 use truce_core::record::RecordDraft;
 use truce_core::values::{Label, MemberId, Timestamp};
 use truce_core::{Body, Kind, Record};
+use truce_ledger::Ledger;
+use truce_server::clock::FixedClock;
+use truce_server::state::{AppState, Limits};
+use truce_store::Store;
 use truce_tlog::note::NoteSigner;
 
 // The allocator `truce` ships with, so the numbers are the binary's.
@@ -160,21 +164,68 @@ impl Connection {
     }
 }
 
-/// CPU time this process (server and clients) has used so far, from
-/// /proc/self/stat (Linux; `None` elsewhere). Throughput on a shared 2-core
-/// machine varies by ±15% or more from run to run; CPU time per record
-/// varies less, so it is the better number to compare two builds by.
-pub fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // USER_HZ is 100 on every Linux this runs on.
-    Some(Duration::from_millis(ticks * 10))
+/// Appends `incidents` reports through the ledger (faster than over HTTP),
+/// spread over the 64 reporters: seqs 1 to `incidents / 64` (rounded up)
+/// of each are taken.
+pub fn preload(ledger: &Arc<Ledger>, m: &Mechanism, incidents: usize) {
+    let per = incidents.div_ceil(CLIENTS) as u64;
+    std::thread::scope(|s| {
+        for (signer, accused) in &m.reporters {
+            let ledger = Arc::clone(ledger);
+            s.spawn(move || {
+                let (tx, rx) = std::sync::mpsc::channel();
+                for seq in 1..=per {
+                    let tx = tx.clone();
+                    ledger
+                        .submit_with(report(signer, accused, seq), None, move |r| {
+                            let _ = tx.send(r);
+                        })
+                        .unwrap();
+                    if seq % 8 == 0 {
+                        for _ in 0..8 {
+                            rx.recv().unwrap().unwrap();
+                        }
+                    }
+                }
+                drop(tx);
+                for r in rx {
+                    r.unwrap();
+                }
+            });
+        }
+    });
 }
 
-pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
+/// The server's state over `ledger` and `store` as the benches run it: the
+/// clock fixed, and limits that let every bench client in (they share one
+/// address, which the per-caller limits would otherwise throttle).
+pub fn bench_state(
+    ledger: Arc<Ledger>,
+    store: Arc<dyn Store>,
+    blobs: &std::path::Path,
+) -> AppState {
+    AppState::new(
+        ledger,
+        store,
+        truce_store::blobs::BlobDir::open(blobs).unwrap(),
+        Arc::new(FixedClock(
+            Timestamp::parse("2026-11-02T00:00:00Z").unwrap(),
+        )),
+        Limits {
+            body_bytes: 256 * 1024,
+            request_timeout_secs: 30,
+            rate_per_minute: u32::MAX,
+            reads_in_flight: u32::MAX,
+        },
+    )
+}
+
+/// The runtime `truce serve` runs on: two workers, capped blocking threads.
+pub fn server_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(truce_server::BLOCKING_THREADS)
+        .enable_all()
+        .build()
+        .unwrap()
 }

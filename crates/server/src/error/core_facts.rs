@@ -230,6 +230,7 @@ pub(crate) fn record(e: &RecordError) -> Detail {
         E::RefTwice(hash) => d("record.ref_twice").with("hash", hash),
         E::Unsigned => d("record.unsigned"),
         E::Inconsistent => d("record.inconsistent"),
+        E::NotCanonical => d("record.not_canonical"),
         E::SignatureEncoding { index } => d("record.signature_encoding").with("index", index),
         E::BadSignature { index, member } => d("record.bad_signature")
             .with("index", index)
@@ -277,6 +278,11 @@ pub(crate) fn query(e: &QueryError) -> Detail {
         Q::Degrees(v) => d("query.degrees").with("value", format!("{v:?}")),
         Q::DegreesRange(v) => d("query.degrees_range").with("value", v),
         Q::BoxShape => d("query.box_shape"),
+        Q::CellSize { cell_e6, min, max } => d("query.cell_size")
+            .with("cell", cell_e6)
+            .with("min", min)
+            .with("max", max),
+        Q::TooManyCells { most } => d("query.too_many_cells").with("most", most),
     }
 }
 

@@ -457,7 +457,11 @@ impl From<truce_index::QueryError> for ApiError {
             | QueryError::Cursor(_)
             | QueryError::Degrees(_)
             | QueryError::DegreesRange(_)
-            | QueryError::BoxShape => ApiError::BadRequest(core_facts::query(&e)),
+            | QueryError::BoxShape
+            | QueryError::CellSize { .. }
+            // Too large a question, not a contradictory one: a client asks
+            // again with larger cells or a smaller box.
+            | QueryError::TooManyCells { .. } => ApiError::BadRequest(core_facts::query(&e)),
         }
     }
 }

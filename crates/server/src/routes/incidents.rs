@@ -19,7 +19,8 @@ use truce_core::kinds::Kind;
 use truce_core::kinds::incident::IncidentType;
 use truce_core::values::{ParticipantId, Timestamp};
 use truce_index::{
-    BoundingBox, Cursor, Grouping, IncidentPage, IncidentQuery, IncidentSummary, StatBucket,
+    BoundingBox, Cursor, DensityCell, Grouping, IncidentPage, IncidentQuery, IncidentSummary,
+    StatBucket,
 };
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -66,6 +67,10 @@ pub struct IncidentParams {
     /// Statistics only: how to group (by week when not given).
     #[param(inline)]
     group: Option<GroupBy>,
+    /// Density only: the side of a cell in micro-degrees (1,000 to
+    /// 90,000,000; 500,000 — half a degree — when not given).
+    #[param(inline)]
+    cell: Option<Within<{ truce_index::MIN_CELL_E6 as u64 }, { truce_index::MAX_CELL_E6 as u64 }>>,
     /// As of this moment (see `AsOfQuery`): only records claimed no later
     /// count, and deadlines run to it.
     #[param(inline)]
@@ -222,6 +227,61 @@ pub async fn statistics(
             .answers
             .get_or_compute("statistics", &asked, index.incidents_version(), now, || {
                 index.statistics(&query, by, now).map_err(ApiError::from)
+            })
+    })
+    .await?;
+    Ok(answer.respond(&headers))
+}
+
+/// The cell side when a density question does not give one: half a degree.
+const DEFAULT_CELL_E6: u32 = 500_000;
+
+/// Incidents counted on a grid of square cells.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Density {
+    /// The side of every cell, micro-degrees.
+    pub cell_e6: u32,
+    /// Incidents matching the filters: the cells' counts add up to it.
+    pub total: usize,
+    /// The cells holding at least one incident, south to north, then west to
+    /// east.
+    pub cells: Vec<DensityCell>,
+}
+
+/// The incidents the filters select, counted in square cells of `cell`
+/// micro-degrees (each incident once, in the cell of its first place), with
+/// the mean point and casualties (best estimates, as reported) of each: what
+/// a map draws when it holds too many incidents for one marker each. A
+/// question may span at most 65,536 cells (more is a 400): a `bbox` (the
+/// map's view) with a cell a few dozen pixels wide spans a few thousand.
+#[utoipa::path(get, path = "/api/v1/incidents/density", tag = "incidents", params(IncidentParams),
+    responses((status = 200, body = Density, headers(("ETag" = String, description = "A digest of this answer's bytes, for If-None-Match"))),
+        (status = 304, description = "The answer is still the one whose ETag the request's If-None-Match names"),
+        (status = 422, description = "A box whose south edge is north of its north edge, or a time range that ends before it starts", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn density(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    Query(params): Query<IncidentParams>,
+) -> Result<Response, ApiError> {
+    let query = params.query()?;
+    let cell_e6 = params.cell.map_or(DEFAULT_CELL_E6, |c| {
+        u32::try_from(c.0).unwrap_or(DEFAULT_CELL_E6)
+    });
+    let as_of = params.as_of();
+    let answer = blocking(move || {
+        let moment = as_of.resolve(&state)?;
+        let (index, now) = (&moment.index, moment.now);
+        let asked = moment.answer_key(raw.as_deref().unwrap_or_default());
+        state
+            .answers
+            .get_or_compute("density", &asked, index.incidents_version(), now, || {
+                let cells = index.density(&query, cell_e6, now)?;
+                Ok::<_, ApiError>(Density {
+                    cell_e6,
+                    total: cells.iter().map(|c| c.incidents).sum(),
+                    cells,
+                })
             })
     })
     .await?;

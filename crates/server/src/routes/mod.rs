@@ -66,6 +66,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::list_incidents))
         .routes(routes!(incidents::case))
         .routes(routes!(incidents::statistics))
+        .routes(routes!(incidents::density))
         .routes(routes!(incidents::summary))
         .routes(routes!(moments::timeline))
         .routes(routes!(views::drafts))

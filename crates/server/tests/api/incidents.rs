@@ -173,6 +173,80 @@ fn statistics_add_up_to_the_incident_count() {
     }
 }
 
+/// The map's density cells: every incident the filters select counted once,
+/// in the cell of its first place, filters and box applied as for the list.
+#[test]
+fn density_cells_hold_every_selected_incident_where_it_happened() {
+    for app in every_backend() {
+        let density = app.get_json("/api/v1/incidents/density");
+        assert_eq!(density["cell_e6"], 500_000, "half a degree by default");
+        assert_eq!(density["total"].as_u64(), Some(app.scenario_reports()));
+        let cells = density["cells"].as_array().unwrap();
+        let counted: u64 = cells.iter().map(|c| c["incidents"].as_u64().unwrap()).sum();
+        assert_eq!(counted, app.scenario_reports());
+
+        // Each incident of the list lies in a cell whose corner and size
+        // contain it; the counts per cell are the list's.
+        let all = app.get_json("/api/v1/incidents?limit=500");
+        let mut by_cell = std::collections::BTreeMap::<(i64, i64), u64>::new();
+        for i in all["items"].as_array().unwrap() {
+            let lat = i["place"]["point"]["lat_e6"].as_i64().unwrap();
+            let lon = i["place"]["point"]["lon_e6"].as_i64().unwrap();
+            let corner = (
+                -90_000_000 + (lat + 90_000_000).div_euclid(500_000) * 500_000,
+                -180_000_000 + (lon + 180_000_000).div_euclid(500_000) * 500_000,
+            );
+            *by_cell.entry(corner).or_default() += 1;
+        }
+        let served: std::collections::BTreeMap<(i64, i64), u64> = cells
+            .iter()
+            .map(|c| {
+                (
+                    (
+                        c["south_e6"].as_i64().unwrap(),
+                        c["west_e6"].as_i64().unwrap(),
+                    ),
+                    c["incidents"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(served, by_cell);
+
+        // Around Torkham, Pakistan's reports only, in 0.1° cells: the same
+        // incidents as the list with those filters.
+        let filters = "bbox=33.9,70.9,34.3,71.3&reporter=pakistan";
+        let list = app.get_json(&format!("/api/v1/incidents?{filters}&limit=0"));
+        let near = app.get_json(&format!("/api/v1/incidents/density?{filters}&cell=100000"));
+        assert_eq!(near["cell_e6"], 100_000);
+        assert_eq!(near["total"], list["total"]);
+        for cell in near["cells"].as_array().unwrap() {
+            let (lat, lon) = (
+                cell["lat_e6"].as_i64().unwrap(),
+                cell["lon_e6"].as_i64().unwrap(),
+            );
+            assert!((33_900_000..=34_300_000).contains(&lat), "{cell}");
+            assert!((70_900_000..=71_300_000).contains(&lon), "{cell}");
+        }
+
+        // Refused, with a problem: a cell outside 0.001°–90°, a box upside
+        // down (422, as for the list), and an answer of more cells than one
+        // may hold is refused at the index (crates/index's tests).
+        for bad in [
+            "/api/v1/incidents/density?cell=999",
+            "/api/v1/incidents/density?cell=90000001",
+            "/api/v1/incidents/density?cell=half",
+        ] {
+            let r = app.get(bad);
+            assert_eq!(r.status(), 400, "{bad}");
+            assert_eq!(r.headers()["content-type"], "application/problem+json");
+        }
+        let r = app.get("/api/v1/incidents/density?bbox=35,70,34,71");
+        assert_eq!(r.status(), 422);
+        // The case route still answers beside it.
+        assert_eq!(app.get("/api/v1/incidents/0").status(), 404);
+    }
+}
+
 /// Lists and statistics are kept by question, index version and second
 /// (crates/server/src/answers.rs): a kept answer is served with its ETag and
 /// revalidates to 304, a record about no incident leaves it, and a new
