@@ -41,7 +41,7 @@ async function firstIncident(page) {
   return list.items[0].index;
 }
 
-const PAGES = ["#/", "#/map", "#/talks", "#/agreement", "#/commitments", "#/channel", "#/statistics", "#/reports", "#/trust", "#/sign-in"];
+const PAGES = ["#/", "#/map", "#/map?view=density", "#/talks", "#/agreement", "#/commitments", "#/channel", "#/statistics", "#/reports", "#/trust", "#/sign-in"];
 
 for (const language of ["en", "ar"]) {
   test(`every page passes axe-core with no serious or critical violation (${language})`, async () => {

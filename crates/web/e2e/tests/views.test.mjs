@@ -53,6 +53,42 @@ test("the map shows every incident and its filters narrow the list", async () =>
   await context.close();
 });
 
+test("the map counts incidents by area, the server's cells adding up to the list's total", async () => {
+  const { page, problems, context } = await user(browser);
+  await open(page, "#/map?view=density");
+  await page.waitForSelector(".density-cell span");
+  const counts = () => page.$$eval(".density-cell span", (els) => els.map((e) => Number(e.dataset.incidents)));
+  const total = await page.evaluate(() => fetch("/api/v1/incidents?limit=0").then((r) => r.json()).then((p) => p.total));
+  const cells = await counts();
+  assert.ok(cells.length >= 2, `incidents in several areas: ${cells.join(", ")}`);
+  assert.equal(cells.reduce((a, b) => a + b, 0), total, "every incident counted once");
+  assert.equal(Number(await page.getAttribute("#map", "data-density-total")), total);
+  assert.match(await page.textContent("#result-count"), new RegExp(`^${total} incidents, counted by area`));
+  assert.equal(await page.isVisible("#density-legend"), true);
+  // Each cell says what it holds, for the pointer and for assistive technology.
+  assert.match(await page.getAttribute(".density-cell", "title"), /^\d+ incidents?$/);
+  await shot(page, "map-density");
+
+  // A click zooms to the cell: finer cells are asked for, and they still
+  // hold the cell's incidents.
+  const before = Number(await page.getAttribute("#map", "data-density-cell"));
+  const biggest = Math.max(...cells);
+  // Dispatched to the cell itself: neighbouring cells' circles may overlap it.
+  await page.dispatchEvent(`.density-cell:has(span[data-incidents="${biggest}"])`, "click");
+  await page.waitForFunction((b) => Number(document.getElementById("map").dataset.densityCell) < b, before);
+  const zoomed = await counts();
+  assert.ok(zoomed.reduce((a, b) => a + b, 0) >= biggest, `zoomed in: ${zoomed.join(", ")}`);
+  await shot(page, "map-density-zoomed");
+
+  // Back to a marker each: the choice is in the URL only when it is not the default.
+  await page.check("input[name=view][value=markers]");
+  await page.waitForFunction(() => !location.hash.includes("view=") && document.body.dataset.rendered === location.hash);
+  await page.waitForSelector(".leaflet-interactive, .marker-cluster");
+  assert.equal(await page.$(".density-cell"), null);
+  assertClean(problems);
+  await context.close();
+});
+
 test("district centres from the gazetteer appear on the map when zoomed in and in the report form", async () => {
   const { page, problems, context } = await user(browser);
   await open(page, "#/map");

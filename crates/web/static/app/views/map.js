@@ -17,7 +17,13 @@ const STAGE_COLOURS = {
   finding_pending: "#8e5ea2",
   found: "#2e7d4f",
 };
+/** The most incidents drawn one marker each; beyond, the map counts them by area. */
 const MAX_ON_MAP = 2000;
+
+/** A density cell's width on screen, about: it picks the cell size for the zoom. */
+const CELL_PX = 56;
+/** Cell sides the map asks for, micro-degrees: few, so that answers are shared. */
+const CELL_STEPS = [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000];
 
 let geodata = null;
 export async function loadGeodata() {
@@ -40,6 +46,7 @@ function readFilters(query) {
     party: q.get("party") ?? "",
     status: q.get("status") ?? "",
     q: q.get("q") ?? "",
+    view: q.get("view") === "density" ? "density" : "markers",
   };
 }
 
@@ -81,6 +88,65 @@ function placeName(name) {
   const key = `map.places.${name}`;
   const local = t(key);
   return local === key ? name : local;
+}
+
+/** The cell side for the map's zoom: about CELL_PX pixels wide. */
+function cellFor(map) {
+  const bounds = map.getBounds();
+  const wanted = ((bounds.getEast() - bounds.getWest()) / Math.max(1, map.getSize().x)) * CELL_PX * 1e6;
+  return CELL_STEPS.find((step) => step >= wanted) ?? CELL_STEPS[CELL_STEPS.length - 1];
+}
+
+/**
+ * The incidents the filters select, counted by the server in cells of the
+ * map's view (GET /api/v1/incidents/density): one circle per cell, at the
+ * mean point of its incidents, sized by its count, which it shows. A click
+ * zooms to the cell. Redrawn when the map moves; an answer that arrives
+ * after a later move's is dropped.
+ */
+function densityLayer(map, filters, onError) {
+  const layer = L.layerGroup().addTo(map);
+  let asked = 0;
+  let timer = null;
+  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+  const draw = async () => {
+    const view = map.getBounds().pad(0.25);
+    const box = [
+      clamp(view.getSouth(), -90, 90),
+      clamp(view.getWest(), -180, 180),
+      clamp(view.getNorth(), -90, 90),
+      clamp(view.getEast(), -180, 180),
+    ].map((v) => v.toFixed(4));
+    const q = apiQuery(filters);
+    q.set("bbox", box.join(","));
+    q.set("cell", String(cellFor(map)));
+    const ticket = ++asked;
+    const density = await api.get(`/api/v1/incidents/density?${q}`);
+    if (ticket !== asked) return;
+    layer.clearLayers();
+    const most = Math.max(1, ...density.cells.map((c) => c.incidents));
+    for (const cell of density.cells) {
+      const side = Math.round(24 + 32 * Math.sqrt(cell.incidents / most));
+      const label = t("map.count", { count: cell.incidents });
+      const marker = L.marker([cell.lat_e6 / 1e6, cell.lon_e6 / 1e6], {
+        icon: L.divIcon({ className: "density-cell", html: markup(html`<span data-incidents="${cell.incidents}">${number(cell.incidents)}</span>`), iconSize: [side, side] }),
+        title: label,
+        riseOnHover: true,
+      });
+      const south = cell.south_e6 / 1e6;
+      const west = cell.west_e6 / 1e6;
+      const size = density.cell_e6 / 1e6;
+      marker.on("click", () => map.fitBounds([[south, west], [south + size, west + size]]));
+      layer.addLayer(marker);
+    }
+    map.getContainer().dataset.densityCell = String(density.cell_e6);
+    map.getContainer().dataset.densityTotal = String(density.total);
+  };
+  map.on("moveend", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => draw().catch(onError), 150);
+  });
+  return draw();
 }
 
 /** Zoom from which district centres are drawn (below it they would crowd the map). */
@@ -174,6 +240,10 @@ export async function render(main, params, context) {
         <div class="field"><label for="f-status">${t("map.status")}</label>
           <select id="f-status" name="status"><option value="">${t("map.any")}</option>${CASE_STAGES.map((x) => html`<option value="${x}" ${filters.status === x ? html`selected` : ""}>${t(`stages.${x}`)}</option>`)}</select></div>
         <div class="field grow"><label for="f-q">${t("map.search")}</label><input type="search" id="f-q" name="q" value="${filters.q}" dir="auto" placeholder="${t("map.search_hint")}"></div>
+        <fieldset class="field map-view"><legend>${t("map.view_label")}</legend>
+          <label><input type="radio" name="view" value="markers" ${filters.view === "markers" ? html`checked` : ""}> ${t("map.view_markers")}</label>
+          <label><input type="radio" name="view" value="density" ${filters.view === "density" ? html`checked` : ""}> ${t("map.view_density")}</label>
+        </fieldset>
         <div class="field actions"><button type="submit" class="button">${t("map.apply")}</button><a class="button secondary" href="#/map">${t("map.clear")}</a></div>
       </form>
       <div class="map-layout">
@@ -187,6 +257,7 @@ export async function render(main, params, context) {
         ${CASE_STAGES.map((s) => html`<span><i class="swatch" data-colour="${STAGE_COLOURS[s]}"></i>${t(`stages.${s}`)}</span>`)}
         <span><i class="crossing-swatch">◆</i>${t("map.crossing")}</span>
         <span><i class="seat-swatch"></i>${t("map.seat")}</span>
+        <span id="density-legend" hidden><i class="density-swatch"></i>${t("map.density_legend")}</span>
       </div>
     </section>`);
   for (const swatch of main.querySelectorAll("[data-colour]")) swatch.style.background = swatch.dataset.colour;
@@ -195,30 +266,50 @@ export async function render(main, params, context) {
     event.preventDefault();
     const form = new FormData(event.target);
     const q = new URLSearchParams();
-    for (const [key, value] of form) if (value) q.set(key, value);
+    // Each incident is the default view: only the other is written down.
+    for (const [key, value] of form) if (value && !(key === "view" && value === "markers")) q.set(key, value);
     location.hash = `#/map${q.size ? `?${q}` : ""}`;
   });
+  for (const radio of main.querySelectorAll("input[name=view]")) {
+    radio.addEventListener("change", () => document.getElementById("filters").requestSubmit());
+  }
 
   const map = await baseMap(document.getElementById("map"));
   const cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
   map.addLayer(cluster);
 
-  // Every matching incident, a page at a time, up to what a map can show.
-  const items = [];
-  let total = 0;
-  let cursor = null;
-  do {
-    const q = apiQuery(filters);
-    q.set("limit", "500");
-    if (cursor) q.set("cursor", cursor);
-    const page = await api.get(`/api/v1/incidents?${q}`);
-    items.push(...page.items);
-    total = page.total;
-    cursor = page.next;
-  } while (cursor && items.length < MAX_ON_MAP);
-
-  document.getElementById("result-count").textContent =
-    items.length < total ? t("map.count_capped", { shown: number(items.length), count: total }) : t("map.count", { count: total });
+  // The newest page first: it says how many match, and so how to draw them.
+  const first = apiQuery(filters);
+  first.set("limit", "500");
+  const page = await api.get(`/api/v1/incidents?${first}`);
+  const items = [...page.items];
+  const total = page.total;
+  const dense = filters.view === "density" || total > MAX_ON_MAP;
+  const count = document.getElementById("result-count");
+  if (total > MAX_ON_MAP) {
+    // Too many for a marker each: counts by area, said so, the other
+    // choice disabled.
+    const markersChoice = main.querySelector("input[name=view][value=markers]");
+    markersChoice.disabled = true;
+    markersChoice.checked = false;
+    main.querySelector("input[name=view][value=density]").checked = true;
+    markersChoice.closest("label").title = t("map.markers_limit", { max: number(MAX_ON_MAP) });
+  }
+  if (dense) {
+    count.textContent = t("map.count_density", { count: total, shown: number(items.length) });
+  } else {
+    // Every matching incident, a page at a time (at most MAX_ON_MAP).
+    let cursor = page.next;
+    while (cursor && items.length < MAX_ON_MAP) {
+      const q = apiQuery(filters);
+      q.set("limit", "500");
+      q.set("cursor", cursor);
+      const next = await api.get(`/api/v1/incidents?${q}`);
+      items.push(...next.items);
+      cursor = next.next;
+    }
+    count.textContent = t("map.count", { count: total });
+  }
 
   const list = document.getElementById("incident-list");
   fill(list, items.length
@@ -234,6 +325,14 @@ export async function render(main, params, context) {
     : html`<li class="empty">${t("map.none")}</li>`);
   for (const dot of list.querySelectorAll("[data-colour]")) dot.style.background = dot.dataset.colour;
 
+  if (dense) {
+    map.removeLayer(cluster);
+    document.getElementById("density-legend").hidden = false;
+    await densityLayer(map, filters, () => {
+      count.textContent = t("errors.load_failed");
+    });
+    return () => map.remove();
+  }
   for (const i of items) {
     const marker = L.circleMarker([i.place.point.lat_e6 / 1e6, i.place.point.lon_e6 / 1e6], {
       radius: 7 + Math.min(6, Math.sqrt(i.killed + i.injured)),
