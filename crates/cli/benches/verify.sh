@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `truce verify` throughput: builds a log of RECORDS records through the real
-# append path (`truce submit --batch` into SQLite; one in ten with a
-# confidential part), exports it, and times with the release build:
+# append path (bench/build-log.sh: `truce submit --batch` into SQLite; one in
+# ten with a confidential part), exports it, and times with the release build:
 #   - truce verify --dir           (default: one worker thread per core)
 #   - truce verify --dir --threads 0   (everything on one thread, for comparison)
 #   - truce verify --export FILE   (default threads), with its peak memory
@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 . bench/figures.sh
+. bench/build-log.sh
 records=${1:-1000000}
 cargo build --release -q -p truce-cli --bin truce
 truce=target/release/truce
@@ -22,21 +23,8 @@ work=${TRUCE_BENCH_LOG:-$(mktemp -d)}
 [ -n "${TRUCE_BENCH_LOG:-}" ] || trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"
 if [ ! -f "$work/export.jsonl" ]; then
-    $truce init --example-charter --keys-out "$work/keys" >"$work/charter.json" 2>/dev/null
-    $truce init --dir "$work/m" --charter "$work/charter.json" --log-key "$work/keys/log.key" \
-        --key "$work/keys/a-head.key" --key "$work/keys/b-head.key" --key "$work/keys/c-mediator.key" >/dev/null
-    awk -v n="$((records - 1))" 'BEGIN {
-        for (i = 1; i <= n; i++) {
-            conf = (i % 10 == 0) ? sprintf(",\"confidential\":{\"readers\":[\"mediator-c\"],\"content\":{\"source\":\"informant %d\"}}", i) : ""
-            printf "{\"kind\":\"incident.report\",\"body\":{\"title\":\"Report %d\",\"incident_type\":\"shelling\",\"time\":{\"at\":\"2026-01-05T04:00:00Z\",\"precision\":\"hour\"},\"places\":[{\"point\":{\"lat_e6\":34100000,\"lon_e6\":71100000},\"precision\":\"locality\"}],\"accused\":\"party-b\",\"narrative\":\"Mortar rounds landed near post %d.\"}%s}\n", i, i, conf
-        }
-    }' >"$work/batch.jsonl"
-    start=$(date +%s.%N)
-    $truce submit --dir "$work/m" --key "$work/keys/a-liaison.key" --batch "$work/batch.jsonl" >/dev/null 2>&1
-    end=$(date +%s.%N)
-    awk -v s="$start" -v e="$end" -v r="$records" 'BEGIN { printf "built the log: %d records in %.0f s (truce submit --batch)\n", r, e - s }'
+    build_log "$work" "$records"
     $truce export --dir "$work/m" >"$work/export.jsonl"
-    rm -f "$work/batch.jsonl"
 fi
 size=$(wc -l <"$work/export.jsonl")
 echo "truce verify, $size records, SQLite $(du -m "$work/m/truce.db" | cut -f1) MB, export $(du -m "$work/export.jsonl" | cut -f1) MB, $(nproc) CPUs"

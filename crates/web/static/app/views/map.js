@@ -121,6 +121,11 @@ function densityLayer(map, filters, onError) {
     q.set("bbox", box.join(","));
     q.set("cell", String(cellFor(map)));
     const ticket = ++asked;
+    // For whoever watches the map (the UI benchmark): which drawing is
+    // under way, and whether the latest has finished.
+    const container = map.getContainer();
+    container.dataset.densityAsked = String(ticket);
+    container.dataset.densityBusy = "true";
     const density = await api.get(`/api/v1/incidents/density?${q}`);
     if (ticket !== asked) return;
     layer.clearLayers();
@@ -139,8 +144,9 @@ function densityLayer(map, filters, onError) {
       marker.on("click", () => map.fitBounds([[south, west], [south + size, west + size]]));
       layer.addLayer(marker);
     }
-    map.getContainer().dataset.densityCell = String(density.cell_e6);
-    map.getContainer().dataset.densityTotal = String(density.total);
+    container.dataset.densityCell = String(density.cell_e6);
+    container.dataset.densityTotal = String(density.total);
+    container.dataset.densityBusy = "false";
   };
   map.on("moveend", () => {
     clearTimeout(timer);

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Truce at scale, through the real binary: builds a log of RECORDS incident
+# reports through the real append path (bench/build-log.sh), then reports
+#   - build rate and disk bytes per record (SQLite);
+#   - start-up: `truce serve` started to its first incident list answered
+#     (the query index built from the log), and the server's resident memory
+#     then, per record;
+#   - inclusion proofs and filtered incident lists, one client, p50/p99;
+#   - the web UI in Chromium (crates/web/e2e/bench/ui.mjs): the incidents map
+#     and list opened, zoomed and panned, the statistics page opened;
+#   - the server's resident memory after all that;
+#   - `truce verify --dir` over the whole log.
+#
+#   bench/scale.sh [RECORDS]       (1,000,000 by default; 10,000,000 for issue 16's point 7)
+#
+# Set TRUCE_BENCH_LOG=DIR to keep (or reuse) the built log there. Needs what
+# ./test --setup-only installs (Chromium, Node.js, playwright-core).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/figures.sh
+. bench/build-log.sh
+records=${1:-1000000}
+cargo build --release -q -p truce-cli --bin truce
+truce=$PWD/target/release/truce
+work=${TRUCE_BENCH_LOG:-$(mktemp -d)}
+server=
+cleanup() {
+    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    [ -n "${TRUCE_BENCH_LOG:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$work"
+[ -f "$work/m/truce.db" ] || build_log "$work" "$records"
+bytes=$(du -sb "$work/m" | cut -f1)
+
+resident_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+start=$(date +%s.%N)
+TRUCE_LOG_LEVEL=warn TRUCE_RATE_LIMIT_PER_MINUTE=100000000 TRUCE_READS_IN_FLIGHT=1000 \
+    "$truce" serve --dir "$work/m" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server=$!
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/incidents?limit=1")" = 200 ]; do
+    kill -0 "$server" 2>/dev/null || { echo "the server stopped:"; cat "$work/server.log"; exit 1; }
+    sleep 0.2
+done
+end=$(date +%s.%N)
+first=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')
+size=$(curl -s "$base/checkpoint" | sed -n 2p)
+conditions="$size records, SQLite, $(nproc) CPUs"
+echo "Truce at scale: $conditions; the mechanism's directory $((bytes / 1048576)) MiB, $((bytes / size)) bytes per record"
+figure scale.disk_per_record "$((bytes / size))" bytes "$conditions"
+rss=$(resident_mib "$server")
+echo "start-up: first incident list after $first s; resident memory $rss MiB ($((rss * 1048576 / size)) bytes per record)"
+figure scale.startup "$first" s "$conditions"
+figure scale.resident "$rss" MiB "after start-up; $conditions"
+
+# One client, one request at a time: each answer's own latency.
+latencies() {
+    local id=$1 label=$2 n=$3
+    shift 3
+    for i in $(seq "$n"); do
+        curl -s -o /dev/null -w '%{time_total}\n' "$("$@" "$i")"
+    done | sort -n | awk -v id="$id" -v l="$label" -v n="$n" '
+        { t[NR] = $1 * 1000 }
+        END { p50 = t[int(NR * 0.5) + 1]; p99 = t[int(NR * 0.99) + 1] > 0 ? t[int(NR * 0.99) + 1] : t[NR]
+              printf "%-44s p50 %7.2f ms  p99 %7.2f ms  (%d requests)\n", l, p50, p99, n
+              printf "%s\t%s\n", p50, p99 > "/dev/stderr" }' 2>"$work/latency"
+    read -r p50 p99 <"$work/latency"
+    figure "$id" "$p50" ms "p50, one client; $conditions"
+    figure "${id}_p99" "$p99" ms "one client; $conditions"
+}
+proof_url() { echo "$base/api/v1/proof/inclusion?index=$(( ($1 * 7919) % (size - 1) + 1 ))&size=$size"; }
+list_url() {
+    local filters=("type=shelling" "bbox=31,66,35,71&limit=50" "from=2026-03-01T00:00:00Z&to=2026-03-31T23:59:59Z" "type=drone_strike&bbox=30,65,36,72" "status=reported&party=party-b")
+    echo "$base/api/v1/incidents?${filters[$(($1 % 5))]}&q=post%20$1"
+}
+latencies scale.proof "inclusion proof at the full size" 200 proof_url
+latencies scale.list "filtered incident list (each new)" 200 list_url
+
+TRUCE_E2E_BASE_URL=$base TRUCE_E2E_SCREENSHOTS="$work/screenshots" node crates/web/e2e/bench/ui.mjs
+rss=$(resident_mib "$server")
+echo "resident memory after the reads and the UI: $rss MiB"
+figure scale.resident_after "$rss" MiB "after the lists, proofs and UI rounds; $conditions"
+kill "$server"
+wait "$server" 2>/dev/null || true
+server=
+
+start=$(date +%s.%N)
+/usr/bin/time -f "%M" -o "$work/peak" "$truce" verify --dir "$work/m" >/dev/null
+end=$(date +%s.%N)
+rate=$(awk -v s="$start" -v e="$end" -v r="$size" 'BEGIN { printf "%.0f", r / (e - s) }')
+echo "truce verify --dir: $rate records/s, $(( $(cat "$work/peak") / 1024 )) MB peak"
+figure scale.verify "$rate" records/s "$conditions"
