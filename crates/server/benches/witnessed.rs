@@ -29,10 +29,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use truce_bench::{cpu_time, figure, percentile_ms as percentile};
-use truce_core::values::Timestamp;
 use truce_ledger::Ledger;
-use truce_server::clock::FixedClock;
-use truce_server::state::{AppState, Limits};
 use truce_store::Store;
 use truce_tlog::Cosigner;
 use truce_tlog::note::{NoteSigner, NoteVerifier};
@@ -112,20 +109,7 @@ fn round(records: usize, witnessed: bool) -> Round {
         Arc::new(truce_store_sqlite::SqliteStore::open(tmp.path().join("truce.db")).unwrap());
     let ledger = Arc::new(Ledger::open(Arc::clone(&store), log_key.clone()).unwrap());
     ledger.submit(m.charter.clone(), None).unwrap();
-    let mut state = AppState::new(
-        ledger,
-        Arc::clone(&store),
-        truce_store::blobs::BlobDir::open(tmp.path().join("blobs")).unwrap(),
-        Arc::new(FixedClock(
-            Timestamp::parse("2026-11-02T00:00:00Z").unwrap(),
-        )),
-        Limits {
-            body_bytes: 256 * 1024,
-            request_timeout_secs: 30,
-            rate_per_minute: u32::MAX,
-            reads_in_flight: u32::MAX,
-        },
-    );
+    let mut state = bench_state(ledger, Arc::clone(&store), &tmp.path().join("blobs"));
     if witnessed {
         let collector = truce_witness::collector::Collector::new(
             Arc::clone(&store),

@@ -159,6 +159,31 @@ impl IncidentParams {
     }
 }
 
+/// An answer worked out from the index as of the moment asked, or the one
+/// kept for the same question, index version and second (`answers.rs`),
+/// with its ETag.
+async fn kept<T: Serialize + Send + 'static>(
+    state: AppState,
+    as_of: AsOfQuery,
+    raw: Option<String>,
+    headers: &HeaderMap,
+    route: &'static str,
+    compute: impl FnOnce(&truce_index::Index, Timestamp) -> Result<T, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let answer = blocking(move || {
+        let moment = as_of.resolve(&state)?;
+        let (index, now) = (&moment.index, moment.now);
+        let asked = moment.answer_key(raw.as_deref().unwrap_or_default());
+        state
+            .answers
+            .get_or_compute(route, &asked, index.incidents_version(), now, || {
+                compute(index, now)
+            })
+    })
+    .await?;
+    Ok(answer.respond(headers))
+}
+
 /// Incident reports, newest event first, filtered and paged. Every filter
 /// given must hold; paging by cursor never repeats or skips an incident even
 /// while reports arrive.
@@ -184,18 +209,15 @@ pub async fn list_incidents(
     if let Some(format) = crate::routes::export::asked(params.format, &headers) {
         return blocking(move || crate::routes::export::export(&state, as_of, query, format)).await;
     }
-    let answer = blocking(move || {
-        let moment = as_of.resolve(&state)?;
-        let (index, now) = (&moment.index, moment.now);
-        let asked = moment.answer_key(raw.as_deref().unwrap_or_default());
-        state
-            .answers
-            .get_or_compute("incidents", &asked, index.incidents_version(), now, || {
-                index.incidents(&query, now).map_err(ApiError::from)
-            })
-    })
-    .await?;
-    Ok(answer.respond(&headers))
+    kept(
+        state,
+        as_of,
+        raw,
+        &headers,
+        "incidents",
+        move |index, now| index.incidents(&query, now).map_err(ApiError::from),
+    )
+    .await
 }
 
 /// Counts and casualties (best estimates, as reported) of the incidents that
@@ -219,18 +241,15 @@ pub async fn statistics(
     };
     let query = params.query()?;
     let as_of = params.as_of();
-    let answer = blocking(move || {
-        let moment = as_of.resolve(&state)?;
-        let (index, now) = (&moment.index, moment.now);
-        let asked = moment.answer_key(raw.as_deref().unwrap_or_default());
-        state
-            .answers
-            .get_or_compute("statistics", &asked, index.incidents_version(), now, || {
-                index.statistics(&query, by, now).map_err(ApiError::from)
-            })
-    })
-    .await?;
-    Ok(answer.respond(&headers))
+    kept(
+        state,
+        as_of,
+        raw,
+        &headers,
+        "statistics",
+        move |index, now| index.statistics(&query, by, now).map_err(ApiError::from),
+    )
+    .await
 }
 
 /// The cell side when a density question does not give one: half a degree.
@@ -251,9 +270,10 @@ pub struct Density {
 /// The incidents the filters select, counted in square cells of `cell`
 /// micro-degrees (each incident once, in the cell of its first place), with
 /// the mean point and casualties (best estimates, as reported) of each: what
-/// a map draws when it holds too many incidents for one marker each. A
-/// question may span at most 65,536 cells (more is a 400): a `bbox` (the
-/// map's view) with a cell a few dozen pixels wide spans a few thousand.
+/// a map draws when it holds too many incidents for one marker each. An
+/// answer holds at most 16,384 cells (a question that would fill more is a
+/// 400: ask for larger cells or a smaller box); a `bbox` (the map's view)
+/// with cells a few dozen pixels wide fills a few thousand at most.
 #[utoipa::path(get, path = "/api/v1/incidents/density", tag = "incidents", params(IncidentParams),
     responses((status = 200, body = Density, headers(("ETag" = String, description = "A digest of this answer's bytes, for If-None-Match"))),
         (status = 304, description = "The answer is still the one whose ETag the request's If-None-Match names"),
@@ -269,23 +289,15 @@ pub async fn density(
         u32::try_from(c.0).unwrap_or(DEFAULT_CELL_E6)
     });
     let as_of = params.as_of();
-    let answer = blocking(move || {
-        let moment = as_of.resolve(&state)?;
-        let (index, now) = (&moment.index, moment.now);
-        let asked = moment.answer_key(raw.as_deref().unwrap_or_default());
-        state
-            .answers
-            .get_or_compute("density", &asked, index.incidents_version(), now, || {
-                let cells = index.density(&query, cell_e6, now)?;
-                Ok::<_, ApiError>(Density {
-                    cell_e6,
-                    total: cells.iter().map(|c| c.incidents).sum(),
-                    cells,
-                })
-            })
+    kept(state, as_of, raw, &headers, "density", move |index, now| {
+        let cells = index.density(&query, cell_e6, now)?;
+        Ok(Density {
+            cell_e6,
+            total: cells.iter().map(|c| c.incidents).sum(),
+            cells,
+        })
     })
-    .await?;
-    Ok(answer.respond(&headers))
+    .await
 }
 
 /// How many incidents are at one case stage.
