@@ -2,13 +2,16 @@
 // running server — bench/scale.sh starts one over a large log. Prints, and
 // appends to TRUCE_BENCH_FIGURES when set, the median and the slowest of
 // ROUNDS runs (5) of:
-//   - the incidents page (map and list) opened, from navigation to drawn
-//     (the page marks itself rendered once its map is drawn);
+//   - the incidents page (map and list) loaded, from navigation to drawn
+//     (the page marks itself rendered once its map is drawn), in a fresh
+//     context: the application itself loaded too, nothing cached;
 //   - the map zoomed in one step and redrawn (density cells, or markers);
 //   - the map panned and redrawn;
-//   - the statistics page opened.
-// Each open is a fresh page load in a fresh context, so nothing is cached in
-// the browser; the server keeps its answers as it always does.
+//   - the statistics page opened from there, as a click in the menu does
+//     (the application already loaded), and the incidents page again;
+//   - the statistics page loaded in a fresh context.
+// The server keeps its answers as it always does (by question, index
+// version and second).
 //
 //   TRUCE_E2E_BASE_URL=http://127.0.0.1:8080 node bench/ui.mjs
 import { appendFileSync } from "node:fs";
@@ -22,6 +25,14 @@ function figure(id, value, unit, conditions) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Goes to another view within the loaded application, as the menu does. */
+async function navigated(page, hash) {
+  const start = performance.now();
+  await page.evaluate((h) => (location.hash = h), hash);
+  await page.waitForFunction((h) => document.body.dataset.rendered === h, hash, { timeout: 120_000 });
+  return performance.now() - start;
+}
 
 async function opened(browser, hash) {
   const { page, context } = await user(browser);
@@ -52,7 +63,7 @@ async function redrawn(page, move) {
 const browser = await launch();
 const total = await fetch(`${BASE}/api/v1/incidents?limit=0`).then((r) => r.json()).then((p) => p.total);
 const conditions = `${total} incidents, Chromium headless, ${ROUNDS} rounds`;
-const runs = { open: [], zoom: [], pan: [], statistics: [] };
+const runs = { open: [], zoom: [], pan: [], statistics: [], incidents: [], statisticsLoad: [] };
 for (let round = 0; round < ROUNDS; round++) {
   const map = await opened(browser, "#/map");
   runs.open.push(map.ms);
@@ -66,18 +77,22 @@ for (let round = 0; round < ROUNDS; round++) {
       await map.page.mouse.up();
     }),
   );
+  runs.statistics.push(await navigated(map.page, "#/statistics"));
+  runs.incidents.push(await navigated(map.page, "#/map"));
   await map.context.close();
   const stats = await opened(browser, "#/statistics");
-  runs.statistics.push(stats.ms);
+  runs.statisticsLoad.push(stats.ms);
   await stats.context.close();
 }
 await browser.close();
 
 const report = [
-  ["ui.incidents_open", "incidents page (map and list) drawn", runs.open],
+  ["ui.incidents_open", "incidents page loaded and drawn", runs.open],
   ["ui.map_zoom", "map zoomed in one step and redrawn", runs.zoom],
   ["ui.map_pan", "map panned and redrawn", runs.pan],
-  ["ui.statistics_open", "statistics page drawn", runs.statistics],
+  ["ui.statistics_open", "statistics page opened from the menu", runs.statistics],
+  ["ui.incidents_navigate", "incidents page opened from the menu", runs.incidents],
+  ["ui.statistics_load", "statistics page loaded and drawn", runs.statisticsLoad],
 ];
 console.log(`web UI in Chromium over ${total} incidents (${ROUNDS} rounds): median, slowest`);
 for (const [id, label, ms] of report) {
