@@ -54,6 +54,7 @@ rss=$(resident_mib "$server")
 echo "start-up: first incident list after $first s; resident memory $rss MiB ($((rss * 1048576 / size)) bytes per record)"
 figure scale.startup "$first" s "$conditions"
 figure scale.resident "$rss" MiB "after start-up; $conditions"
+figure scale.resident_per_record "$((rss * 1048576 / size))" bytes "after start-up; $conditions"
 
 # One client, one request at a time: each answer's own latency.
 latencies() {
