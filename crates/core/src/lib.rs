@@ -9,6 +9,7 @@ pub mod admission;
 pub mod canonical;
 pub mod derive;
 pub mod kinds;
+pub mod per_record;
 pub mod record;
 pub mod sealed;
 pub mod strict_json;

@@ -17,6 +17,7 @@ use truce_core::derive::case::{
     CaseStage, DEFAULT_RESPONSE_HOURS, ResponseState, StageClass, StageFacts,
 };
 use truce_core::kinds::incident::{IncidentReport, IncidentType, InvestigationStep, Stance};
+use truce_core::per_record::Column;
 use truce_core::values::{GeoPoint, GeoPrecision, Place, TimePrecision, Timestamp};
 
 /// How much of a narrative is searchable: its first 128 bytes (lower-cased,
@@ -217,13 +218,13 @@ impl Incidents {
         ));
 
         let event_at = report.time.at.unix();
-        self.index.push(index);
-        self.event_at.push(event_at);
-        self.kind.push(report.incident_type);
-        self.reporter.push(reporter);
-        self.accused.push(accused);
-        self.lat.push(first.point.lat_e6());
-        self.lon.push(first.point.lon_e6());
+        self.index.push_kept(index);
+        self.event_at.push_kept(event_at);
+        self.kind.push_kept(report.incident_type);
+        self.reporter.push_kept(reporter);
+        self.accused.push_kept(accused);
+        self.lat.push_kept(first.point.lat_e6());
+        self.lon.push_kept(first.point.lon_e6());
         let case = CaseFacts {
             deadline: deadline.unix(),
             response_at: 0,
@@ -232,9 +233,9 @@ impl Incidents {
             findings: 0,
             counting: 0,
         };
-        self.class.push(class(&case, accused != NO_PARTY));
-        self.case.push(case);
-        self.rows.push(Row {
+        self.class.push_kept(class(&case, accused != NO_PARTY));
+        self.case.push_kept(case);
+        self.rows.push_kept(Row {
             title,
             names,
             actor,

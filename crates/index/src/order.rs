@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::iter::Peekable;
+use truce_core::per_record::Column;
 
 /// (event time in Unix seconds, incident slot). Slots follow log order, so
 /// this orders by time and then by log index.
@@ -26,8 +27,8 @@ const MIN_MERGE: usize = 1024;
 impl TimeOrder {
     pub(crate) fn insert(&mut self, key: Key) {
         if self.last().is_none_or(|last| last <= key) {
-            self.times.push(key.0);
-            self.slots.push(key.1);
+            self.times.push_kept(key.0);
+            self.slots.push_kept(key.1);
             return;
         }
         self.late.insert(key);

@@ -8,6 +8,7 @@ use crate::bits::BitSet;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use memchr::memmem::Finder;
 use std::hash::BuildHasher;
+use truce_core::per_record::{Column, push_text};
 
 /// The form text is searched in: lower-cased (Unicode default case mapping)
 /// with every run of whitespace turned into one space and other control
@@ -52,8 +53,8 @@ pub(crate) struct Arena {
 impl Arena {
     pub(crate) fn push(&mut self, s: &str) -> u32 {
         let id = self.ends.len();
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
+        push_text(&mut self.text, s);
+        self.ends.push_kept(self.text.len());
         u32::try_from(id).unwrap_or(u32::MAX)
     }
 

@@ -7,6 +7,7 @@ use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use truce_core::kinds::common::BlobDigest;
+use truce_core::per_record::Column;
 use truce_core::{Body, Hash, Kind};
 
 const NONE: u32 = u32::MAX;
@@ -162,10 +163,10 @@ impl Records {
             return;
         }
         // A placeholder hash that `by_hash` never holds.
-        self.hashes.push(Hash([0; 32]));
-        self.kinds.push(kind);
-        self.first_referrer.push(NONE);
-        self.subjects.push(NONE);
+        self.hashes.push_kept(Hash([0; 32]));
+        self.kinds.push_kept(kind);
+        self.first_referrer.push_kept(NONE);
+        self.subjects.push_kept(NONE);
         self.skipped.push(index);
     }
 
@@ -174,16 +175,19 @@ impl Records {
         let Ok(position) = u32::try_from(index) else {
             return;
         };
-        self.hashes.push(hash);
-        self.kinds.push(body.kind());
+        self.hashes.push_kept(hash);
+        self.kinds.push_kept(body.kind());
         let (hashes, hasher) = (&self.hashes, &self.hasher);
         self.by_hash
             .insert_unique(hasher.hash_one(hash.0), position, |&i| {
                 hashes.get(i as usize).map_or(0, |h| hasher.hash_one(h.0))
             });
-        self.by_kind.entry(body.kind()).or_default().push(index);
+        self.by_kind
+            .entry(body.kind())
+            .or_default()
+            .push_kept(index);
 
-        self.first_referrer.push(NONE);
+        self.first_referrer.push_kept(NONE);
         let mut seen = Vec::with_capacity(refs.len());
         for r in refs {
             if let Some(target) = self.index_of(r)
@@ -193,7 +197,7 @@ impl Records {
                 && let Ok(edge) = u32::try_from(self.edges.len())
             {
                 seen.push(target);
-                self.edges.push(Edge {
+                self.edges.push_kept(Edge {
                     referrer: position,
                     next: *first,
                 });
@@ -210,7 +214,7 @@ impl Records {
         }
         let subject = subject(body).and_then(|h| self.index_of(&h));
         self.subjects
-            .push(subject.and_then(|s| u32::try_from(s).ok()).unwrap_or(NONE));
+            .push_kept(subject.and_then(|s| u32::try_from(s).ok()).unwrap_or(NONE));
 
         match body {
             Body::ChannelMessage(_) => {

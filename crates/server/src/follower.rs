@@ -168,6 +168,9 @@ impl IndexFollower {
             *started = None;
         }
         self.building.store(false, Ordering::Release);
+        if outcome.is_ok() {
+            crate::memory::release();
+        }
         match outcome {
             Ok(size) => tracing::info!(
                 records = size,

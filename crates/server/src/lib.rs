@@ -21,6 +21,7 @@ pub mod follower;
 mod headers;
 pub mod languages;
 pub mod limits;
+pub mod memory;
 pub mod openapi;
 pub mod params;
 pub mod past;

@@ -3,6 +3,8 @@
 //! log's checkpoint over HTTP, and refuses a charter whose signatures fail.
 
 use crate::support::*;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use std::io::BufRead;
 use truce_tlog::CosignatureVerifier;
 
@@ -186,8 +188,14 @@ fn verifiers_enforce_the_witness_policy() {
             |r| r.get(0),
         )
         .unwrap();
-    // (The first 'A' is in the timestamp, past the key ID: still qatar's line.)
-    let forged = line.replacen('A', "B", 1);
+    // One bit of the signature flipped: the line still names qatar's key
+    // (changing a base64 letter at random could land in the key ID, and the
+    // line would then be nobody's, which once made this test fail).
+    let (head, encoded) = line.trim_end().rsplit_once(' ').unwrap();
+    let mut bytes = STANDARD.decode(encoded).unwrap();
+    *bytes.last_mut().unwrap() ^= 1;
+    let mut forged = format!("{head} {}", STANDARD.encode(&bytes));
+    forged.push_str(&line[line.trim_end().len()..]);
     conn.execute(
         "UPDATE cosignatures SET line = ?1 WHERE line = ?2",
         [&forged, &line],

@@ -9,7 +9,7 @@ mod state;
 mod violation;
 
 pub use error::Rejection;
-pub use state::{Entry, Facts, KeyState, LogState, MemberState};
+pub use state::{Entry, Facts, KeyState, LogState, MemberState, PositionFacts, VersionFacts};
 pub use violation::RuleViolation;
 
 use crate::record::Record;
@@ -79,9 +79,7 @@ impl LogState {
             match self.check(record, *signatures) {
                 Ok((facts, participant)) => self.apply(record, facts, participant),
                 Err(rejection) => {
-                    for (admitted, _) in records.iter().take(position) {
-                        self.records.remove(&admitted.hash());
-                    }
+                    self.records.truncate(size);
                     self.size = size;
                     if let (Some(member), Some((seq, time))) = (self.members.get_mut(author), last)
                     {

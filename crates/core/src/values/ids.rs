@@ -2,8 +2,9 @@
 //! lowercase slugs, so they read well in URLs, logs and key names and can
 //! never be confused by case or Unicode look-alikes.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use std::sync::Arc;
 
 fn check_slug(value: &str, max: usize) -> Result<(), String> {
     if value.is_empty() || value.len() > max {
@@ -24,12 +25,14 @@ fn check_slug(value: &str, max: usize) -> Result<(), String> {
     Ok(())
 }
 
+// Shared, not owned: an id is written once and copied into whatever refers
+// to it (the admission state keeps one per record it admits), and a clone of
+// an `Arc<str>` is a count, where a `String` was a heap allocation each.
 macro_rules! slug_type {
     ($(#[$doc:meta])* $name:ident, $max:expr) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// The longest id of this kind, in bytes.
@@ -38,7 +41,7 @@ macro_rules! slug_type {
             pub fn parse(value: impl Into<String>) -> Result<Self, String> {
                 let value = value.into();
                 check_slug(&value, Self::MAX_LEN)?;
-                Ok(Self(value))
+                Ok(Self(value.into()))
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -54,6 +57,12 @@ macro_rules! slug_type {
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{}({:?})", stringify!($name), self.0)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
             }
         }
 

@@ -27,7 +27,7 @@ impl LogState {
             }
         }
         Ok(Facts::Message {
-            to: b.to.iter().cloned().collect(),
+            to: b.to.iter().map(|p| self.known(p)).collect(),
         })
     }
 

@@ -22,7 +22,6 @@ impl LogState {
             Facts::Finding {
                 determination,
                 responsible,
-                ..
             } if determination.establishes_violation() => responsible.as_ref(),
             _ => return Err(RuleViolation::DeterminationOnUnverifiedFinding.into()),
         };
@@ -56,7 +55,7 @@ impl LogState {
         }
         self.check_consequence_level(b.consequence_level)?;
         Ok(Facts::Determination {
-            party: b.party.clone(),
+            party: self.known(&b.party),
         })
     }
 

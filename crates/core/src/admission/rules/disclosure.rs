@@ -18,7 +18,10 @@ impl LogState {
         if target.participant != author.participant {
             return Err(RuleViolation::DisclosureNotByFiler.into());
         }
-        let digest = target.sealed.ok_or(RuleViolation::NothingToDisclose)?;
+        let digest = *target
+            .sealed
+            .as_deref()
+            .ok_or(RuleViolation::NothingToDisclose)?;
         if b.opening.digest().map_err(RuleViolation::OpeningInvalid)? != digest {
             return Err(RuleViolation::DisclosureMismatch.into());
         }

@@ -1,7 +1,7 @@
 //! Draft agreements: versions proposed and amended by the mediators, the
 //! parties' positions clause by clause, and signatures.
 
-use super::super::state::{Facts, LogState};
+use super::super::state::{Facts, LogState, PositionFacts, VersionFacts};
 use super::super::{Rejection, RuleViolation};
 use super::Author;
 use crate::kinds::Kind;
@@ -23,10 +23,10 @@ impl LogState {
     ) -> Result<Facts, Rejection> {
         author.need_role(Role::Mediator, "mediator")?;
         author.need(Capability::Sign)?;
-        Ok(Facts::DraftVersion {
+        Ok(Facts::DraftVersion(Box::new(VersionFacts {
             draft: hash,
             clauses: b.clauses.iter().map(|c| c.id.clone()).collect(),
-        })
+        })))
     }
 
     pub(super) fn check_draft_amend(
@@ -41,16 +41,16 @@ impl LogState {
             "previous",
             &[Kind::DraftPropose, Kind::DraftAmend],
         )?;
-        let Facts::DraftVersion { draft, .. } = &previous.facts else {
+        let Facts::DraftVersion(previous) = &previous.facts else {
             return Err(RuleViolation::NotADraftVersion("previous").into());
         };
-        if self.latest_version.get(draft) != Some(&b.previous) {
+        if self.latest_version.get(&previous.draft) != Some(&b.previous) {
             return Err(RuleViolation::AmendmentNotOnLatest.into());
         }
-        Ok(Facts::DraftVersion {
-            draft: *draft,
+        Ok(Facts::DraftVersion(Box::new(VersionFacts {
+            draft: previous.draft,
             clauses: b.clauses.iter().map(|c| c.id.clone()).collect(),
-        })
+        })))
     }
 
     pub(super) fn check_draft_position(
@@ -65,9 +65,10 @@ impl LogState {
             "version",
             &[Kind::DraftPropose, Kind::DraftAmend],
         )?;
-        let Facts::DraftVersion { draft, clauses } = &version.facts else {
+        let Facts::DraftVersion(version) = &version.facts else {
             return Err(RuleViolation::NotADraftVersion("version").into());
         };
+        let VersionFacts { draft, clauses } = version.as_ref();
         let mut accepted = Vec::new();
         for p in &b.positions {
             if !clauses.contains(&p.clause) {
@@ -79,7 +80,7 @@ impl LogState {
             if let Some(earlier) = &p.withdraws {
                 let e = self.referenced(earlier, "withdraws", &[Kind::DraftPosition])?;
                 let accepted_there = matches!(&e.facts,
-                    Facts::Position { draft: d, accepted } if d == draft && accepted.contains(&p.clause));
+                    Facts::Position(there) if there.draft == *draft && there.accepted.contains(&p.clause));
                 if e.participant != author.participant || !accepted_there {
                     return Err(RuleViolation::WithdrawalWithoutAcceptance {
                         clause: p.clause.clone(),
@@ -89,10 +90,10 @@ impl LogState {
                 }
             }
         }
-        Ok(Facts::Position {
+        Ok(Facts::Position(Box::new(PositionFacts {
             draft: *draft,
             accepted,
-        })
+        })))
     }
 
     pub(super) fn check_draft_sign(
@@ -133,8 +134,8 @@ impl LogState {
     }
 
     pub(super) fn apply_draft_amend(&mut self, facts: &Facts, hash: Hash) {
-        if let Facts::DraftVersion { draft, .. } = facts {
-            self.latest_version.insert(*draft, hash);
+        if let Facts::DraftVersion(version) = facts {
+            self.latest_version.insert(version.draft, hash);
         }
     }
 

@@ -26,7 +26,7 @@ impl LogState {
         }
         self.check_evidence_refs(&b.evidence)?;
         Ok(Facts::Incident {
-            accused: b.accused.clone(),
+            accused: b.accused.as_ref().map(|p| self.known(p)),
         })
     }
 
@@ -99,9 +99,8 @@ impl LogState {
         }
         self.check_evidence_refs(&b.evidence)?;
         Ok(Facts::Finding {
-            incident: b.incident,
             determination: b.determination,
-            responsible: b.responsible.clone(),
+            responsible: b.responsible.as_ref().map(|p| self.known(p)),
         })
     }
 

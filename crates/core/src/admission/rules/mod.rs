@@ -152,8 +152,8 @@ impl LogState {
             m.last_seq = envelope.seq;
             m.last_time = Some(envelope.time);
         }
-        let sealed = envelope.confidential.as_ref().map(|s| s.digest);
-        self.records.insert(
+        let sealed = envelope.confidential.as_ref().map(|s| Box::new(s.digest));
+        self.records.push(
             hash,
             Entry {
                 index: self.size,
