@@ -18,7 +18,7 @@ pub fn set_release(release: fn()) {
 }
 
 /// Gives freed memory back, if the binary said how.
-pub(crate) fn release() {
+pub fn release() {
     if let Some(release) = RELEASE.get() {
         release();
     }

@@ -115,10 +115,11 @@ impl AppState {
     }
 
     /// Follows the store with `index` (tests hold its build at a gate, or
-    /// leave more of the work to the background build).
-    pub fn with_index(self, index: crate::follower::IndexFollower) -> Self {
+    /// leave more of the work to the background build; `truce serve` starts
+    /// its build before the ledger has replayed the log).
+    pub fn with_index(self, index: impl Into<Arc<crate::follower::IndexFollower>>) -> Self {
         Self {
-            index: Arc::new(index),
+            index: index.into(),
             ..self
         }
     }

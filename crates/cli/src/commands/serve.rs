@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use truce_server::clock::SystemClock;
 use truce_server::config::Config;
+use truce_server::follower::IndexFollower;
 use truce_server::state::{AppState, DemoMember};
 
 #[derive(Args)]
@@ -112,14 +113,24 @@ pub fn serve(
         _ => anyhow::bail!("HTTPS needs both a certificate (--tls-cert) and its key (--tls-key)"),
     };
     let store = dir.open_store(config.database.as_deref())?;
+    // The query index is built from the store alone, and the ledger's replay
+    // of the log into its admission state needs nothing from it: the index
+    // starts building now, on threads of its own, while the replay runs on
+    // this one, so the first list waits for the longer of the two rather
+    // than for both in turn (each reads and parses every record).
+    let index = Arc::new(IndexFollower::new(Arc::clone(&store)));
+    index.build_in_background();
     let ledger = Arc::new(dir.ledger_on(Arc::clone(&store))?);
+    // What the replay freed (as much as it keeps), given back.
+    truce_server::memory::release();
     let mut state = AppState::new(
         ledger,
         store,
         dir.blobs()?,
         Arc::new(SystemClock),
         config.limits(),
-    );
+    )
+    .with_index(index);
     if let Some(path) = &config.audit_log {
         state = state.with_audit(truce_server::audit::AuditLog::open(path)?);
     }
