@@ -90,9 +90,8 @@ function placeName(name) {
   return local === key ? name : local;
 }
 
-/** The cell side for the map's zoom: about CELL_PX pixels wide. */
-function cellFor(map) {
-  const bounds = map.getBounds();
+/** The cell side for a view of the map (`bounds` across its width): about CELL_PX pixels wide. */
+function cellFor(map, bounds) {
   const wanted = ((bounds.getEast() - bounds.getWest()) / Math.max(1, map.getSize().x)) * CELL_PX * 1e6;
   return CELL_STEPS.find((step) => step >= wanted) ?? CELL_STEPS[CELL_STEPS.length - 1];
 }
@@ -102,15 +101,25 @@ function cellFor(map) {
  * map's view (GET /api/v1/incidents/density): one circle per cell, at the
  * mean point of its incidents, sized by its count, which it shows. A click
  * zooms to the cell. Redrawn when the map moves; an answer that arrives
- * after a later move's is dropped.
+ * after a later move's is dropped. A zoom asks for the view it is going to
+ * as its animation starts (Leaflet's `zoomanim` says where it ends), so the
+ * answer arrives while the map animates and is drawn as the zoom ends; the
+ * `moveend` after it then finds that view asked for already.
  */
 function densityLayer(map, filters, onError) {
   const layer = L.layerGroup().addTo(map);
   let asked = 0;
+  let lastAsked = null;
   let timer = null;
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-  const draw = async () => {
-    const view = map.getBounds().pad(0.25);
+  /** The map's view at `center` and `zoom`, as bounds (the view a zoom is heading to). */
+  const boundsAt = (center, zoom) => {
+    const pixels = map.getPixelBounds(center, zoom);
+    return L.latLngBounds(map.unproject(pixels.getBottomLeft(), zoom), map.unproject(pixels.getTopRight(), zoom));
+  };
+  /** Draws the cells of the view `bounds`, once they have come and `ready` has resolved. */
+  const draw = async (bounds = map.getBounds(), ready = Promise.resolve()) => {
+    const view = bounds.pad(0.25);
     const box = [
       clamp(view.getSouth(), -90, 90),
       clamp(view.getWest(), -180, 180),
@@ -119,14 +128,25 @@ function densityLayer(map, filters, onError) {
     ].map((v) => v.toFixed(4));
     const q = apiQuery(filters);
     q.set("bbox", box.join(","));
-    q.set("cell", String(cellFor(map)));
+    q.set("cell", String(cellFor(map, bounds)));
+    const query = q.toString();
+    // The view a zoom asked for as it began: drawn, or on its way.
+    if (query === lastAsked) return;
+    lastAsked = query;
     const ticket = ++asked;
     // For whoever watches the map (the UI benchmark): which drawing is
     // under way, and whether the latest has finished.
     const container = map.getContainer();
     container.dataset.densityAsked = String(ticket);
     container.dataset.densityBusy = "true";
-    const density = await api.get(`/api/v1/incidents/density?${q}`);
+    let density;
+    try {
+      [density] = await Promise.all([api.get(`/api/v1/incidents/density?${query}`), ready]);
+    } catch (e) {
+      // Asked again on the next move, even to the same view.
+      if (ticket === asked) lastAsked = null;
+      throw e;
+    }
     if (ticket !== asked) return;
     layer.clearLayers();
     const most = Math.max(1, ...density.cells.map((c) => c.incidents));
@@ -148,6 +168,16 @@ function densityLayer(map, filters, onError) {
     container.dataset.densityTotal = String(density.total);
     container.dataset.densityBusy = "false";
   };
+  map.on("zoomanim", (e) => {
+    clearTimeout(timer);
+    // Drawn once the zoom has ended (Leaflet places markers for the zoom
+    // they were added at), or after a second should it never say so.
+    const ended = new Promise((resolve) => {
+      map.once("zoomend", resolve);
+      setTimeout(resolve, 1000);
+    });
+    draw(boundsAt(e.center, e.zoom), ended).catch(onError);
+  });
   map.on("moveend", () => {
     clearTimeout(timer);
     timer = setTimeout(() => draw().catch(onError), 150);
