@@ -32,7 +32,8 @@ fn admit_stored(
         let end = (start + 10_000).min(size);
         for stored in store.records(start, end)? {
             // Stored leaves are canonical (the ledger stores nothing else):
-            // the reader for exactly those bytes is about a third faster.
+            // the reader for exactly those bytes skips the intermediate JSON
+            // value (`truce serve` over 1M records: first list at 17 s, not 21).
             let record = Record::from_canonical_leaf(&stored.leaf).map_err(|e| {
                 StoreError::Corrupt(format!("record {} cannot be read: {e}", stored.index))
             })?;
