@@ -2,9 +2,10 @@
 # Truce at scale, through the real binary: builds a log of RECORDS incident
 # reports through the real append path (bench/build-log.sh), then reports
 #   - build rate and disk bytes per record (SQLite);
-#   - start-up: `truce serve` started to its first incident list answered
-#     (the query index built from the log), and the server's resident memory
-#     then, per record;
+#   - start-up: `truce serve` started to its first answer (it listens while
+#     it opens the log), to its first incident list answered (the query
+#     index built from the log) and to its ledger open (it takes records),
+#     and the server's resident memory then, per record;
 #   - inclusion proofs and filtered incident lists, one client, p50/p99;
 #   - the web UI in Chromium (crates/web/e2e/bench/ui.mjs): the incidents map
 #     and list opened, zoomed and panned, the statistics page opened;
@@ -40,19 +41,30 @@ start=$(date +%s.%N)
 TRUCE_LOG_LEVEL=warn TRUCE_RATE_LIMIT_PER_MINUTE=100000000 TRUCE_READS_IN_FLIGHT=1000 \
     "$truce" serve --dir "$work/m" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/incidents?limit=1")" = 200 ]; do
+# Three moments: its first answer (it listens while it opens the log; the
+# checkpoint needs neither the ledger nor the index), its first list (the
+# query index built), and the first answer that needs the ledger open (the
+# participants and their members: it takes records from then on).
+since_start() { awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'; }
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$base$1"; }
+answered= first= ledger_open=
+until [ -n "$first" ] && [ -n "$ledger_open" ]; do
     kill -0 "$server" 2>/dev/null || { echo "the server stopped:"; cat "$work/server.log"; exit 1; }
-    sleep 0.2
+    [ -n "$answered" ] || { [ "$(status_of /checkpoint)" = 200 ] && answered=$(since_start); } || true
+    [ -n "$first" ] || { [ "$(status_of '/api/v1/incidents?limit=1')" = 200 ] && first=$(since_start); } || true
+    [ -n "$ledger_open" ] || { [ "$(status_of /api/v1/participants)" = 200 ] && ledger_open=$(since_start); } || true
+    sleep 0.1
 done
-end=$(date +%s.%N)
-first=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')
+answered=${answered:-$first}
 size=$(curl -s "$base/checkpoint" | sed -n 2p)
 conditions="$size records, SQLite, $(nproc) CPUs"
 echo "Truce at scale: $conditions; the mechanism's directory $((bytes / 1048576)) MiB, $((bytes / size)) bytes per record"
 figure scale.disk_per_record "$((bytes / size))" bytes "$conditions"
 rss=$(resident_mib "$server")
-echo "start-up: first incident list after $first s; resident memory $rss MiB ($((rss * 1048576 / size)) bytes per record)"
+echo "start-up: first answer after $answered s, first incident list after $first s, taking records after $ledger_open s; resident memory $rss MiB ($((rss * 1048576 / size)) bytes per record)"
+figure scale.first_answer "$answered" s "$conditions"
 figure scale.startup "$first" s "$conditions"
+figure scale.ledger_open "$ledger_open" s "$conditions"
 figure scale.resident "$rss" MiB "after start-up; $conditions"
 figure scale.resident_per_record "$((rss * 1048576 / size))" bytes "after start-up; $conditions"
 

@@ -7,11 +7,12 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use truce_core::Record;
+use truce_core::kinds::charter::Charter;
 use truce_ledger::Ledger;
 use truce_store::Store;
 use truce_store::blobs::BlobDir;
 use truce_store_sqlite::SqliteStore;
-use truce_tlog::note::NoteVerifier;
+use truce_tlog::note::{NoteSigner, NoteVerifier};
 
 pub struct MechanismDir {
     root: PathBuf,
@@ -140,23 +141,34 @@ impl MechanismDir {
 
     /// The append path over the log's store: needs the log's private key.
     pub fn ledger_on(&self, store: Arc<dyn Store>) -> Result<Ledger> {
-        let signer = keyfile::read(&self.log_key_path(), &Default::default())?;
-        Ok(Ledger::open(store, signer)?)
+        Ok(Ledger::open(store, self.log_signer()?)?)
+    }
+
+    /// The log's private key, which signs its checkpoints.
+    pub fn log_signer(&self) -> Result<NoteSigner> {
+        keyfile::read(&self.log_key_path(), &Default::default())
     }
 
     /// The log's verifier key, as the charter (record 0) fixes it.
     pub fn log_verifier(&self, store: &dyn Store) -> Result<NoteVerifier> {
-        let first = store.records(0, 1)?;
-        match first.first() {
-            Some(stored) => {
-                let record = Record::from_json(&stored.leaf)?;
-                match &record.body() {
-                    truce_core::Body::Charter(c) => Ok(c.log_key.verifier().clone()),
-                    _ => bail!("record 0 is not a charter; run `truce verify`"),
-                }
-            }
-            None => Ok(keyfile::read(&self.log_key_path(), &Default::default())?.verifier()),
+        match charter(store)? {
+            Some(c) => Ok(c.log_key.verifier().clone()),
+            None => Ok(self.log_signer()?.verifier()),
         }
+    }
+}
+
+/// The log's charter, record 0, as stored (none: the log is empty). Read
+/// without the ledger, which checks it among every record when it opens.
+pub fn charter(store: &dyn Store) -> Result<Option<Charter>> {
+    let first = store.records(0, 1)?;
+    let Some(stored) = first.first() else {
+        return Ok(None);
+    };
+    let record = Record::from_json(&stored.leaf)?;
+    match record.into_body() {
+        truce_core::Body::Charter(c) => Ok(Some(c)),
+        _ => bail!("record 0 is not a charter; run `truce verify`"),
     }
 }
 

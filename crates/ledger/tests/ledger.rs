@@ -129,6 +129,31 @@ fn concurrent_submitters_are_all_acknowledged_in_one_consistent_log() {
 }
 
 #[test]
+fn a_ledger_opening_says_how_far_its_replay_has_come() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    {
+        let ledger = open(dir.path(), &fx.log);
+        ledger.submit(fx.charter.clone(), None).unwrap();
+        for seq in 1..=5 {
+            ledger
+                .submit(incident(&fx.reporters[0], seq), None)
+                .unwrap();
+        }
+    }
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
+    let reports = std::sync::Mutex::new(Vec::new());
+    let ledger = Ledger::open_reporting(store, fx.log.clone(), &|replayed, size| {
+        reports.lock().unwrap().push((replayed, size));
+    })
+    .unwrap();
+    let reports = reports.into_inner().unwrap();
+    // Nothing yet of six, then all six (a report per 10,000 records between).
+    assert_eq!(reports, vec![(0, 6), (6, 6)]);
+    assert_eq!(ledger.with_state(truce_core::LogState::size), 6);
+}
+
+#[test]
 fn a_reopened_ledger_continues_the_same_tree_and_sequences() {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(1);

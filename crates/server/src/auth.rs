@@ -67,7 +67,7 @@ impl FromRequestParts<AppState> for Caller {
         // The token stays in the table until it expires, so that every
         // later use is told why it is refused.
         state
-            .ledger
+            .ledger()?
             .with_state(|s| session.standing(s))
             .map_err(|reason| refused(Some(session.member.as_str()), reason))?;
         Ok(Caller(Some(session)))

@@ -50,8 +50,9 @@ pub struct IndexFollower {
 }
 
 /// Holds the background build before it starts, so a test can see the
-/// server answer while its index is not built, without racing a timer.
-/// Open by default; [`Gate::closed`] makes one that holds until opened.
+/// server answer while its index is not built, without racing a timer (the
+/// API tests hold a ledger's opening with one too). Open by default;
+/// [`Gate::closed`] makes one that holds until opened.
 #[derive(Clone, Default)]
 pub struct Gate(Arc<(Mutex<bool>, Condvar)>);
 
@@ -70,7 +71,8 @@ impl Gate {
         wake.notify_all();
     }
 
-    fn wait(&self) {
+    /// Returns once the gate is open.
+    pub fn wait(&self) {
         let (held, wake) = &*self.0;
         let Ok(mut guard) = held.lock() else { return };
         while *guard {

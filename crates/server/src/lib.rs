@@ -23,6 +23,7 @@ pub mod languages;
 pub mod limits;
 pub mod memory;
 pub mod openapi;
+pub mod opening;
 pub mod params;
 pub mod past;
 pub mod routes;

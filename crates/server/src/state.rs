@@ -3,6 +3,7 @@
 use crate::clock::Clock;
 use crate::sessions::Sessions;
 use std::sync::Arc;
+use truce_core::kinds::charter::Charter;
 use truce_ledger::Ledger;
 use truce_store::Store;
 use truce_store::blobs::BlobDir;
@@ -20,7 +21,11 @@ pub struct DemoMember {
 
 #[derive(Clone)]
 pub struct AppState {
-    pub ledger: Arc<Ledger>,
+    /// The append path, once open (see `opening`): [`AppState::ledger`].
+    ledger: Arc<crate::opening::OpeningLedger>,
+    /// The log's charter, record 0, which no later record changes: what the
+    /// server knows of the log before its ledger is open (none: empty log).
+    pub charter: Option<Arc<Charter>>,
     /// The query index, following the store.
     pub index: Arc<crate::follower::IndexFollower>,
     pub store: Arc<dyn Store>,
@@ -59,11 +64,35 @@ impl AppState {
         clock: Arc<dyn Clock>,
         limits: Limits,
     ) -> Self {
-        let origin = ledger
-            .with_state(|s| s.charter().map(|c| c.origin.to_string()))
-            .unwrap_or_default();
+        let charter = ledger.with_state(|s| s.charter().cloned());
+        Self::opening(
+            Arc::new(ledger.into()),
+            charter,
+            store,
+            blobs,
+            clock,
+            limits,
+        )
+    }
+
+    /// As [`AppState::new`] for a ledger that another thread is still
+    /// opening (`truce serve` listens meanwhile), given the log's charter,
+    /// record 0 (none: the log is empty).
+    pub fn opening(
+        ledger: Arc<crate::opening::OpeningLedger>,
+        charter: Option<Charter>,
+        store: Arc<dyn Store>,
+        blobs: BlobDir,
+        clock: Arc<dyn Clock>,
+        limits: Limits,
+    ) -> Self {
         Self {
             index: Arc::new(crate::follower::IndexFollower::new(Arc::clone(&store))),
+            origin: charter
+                .as_ref()
+                .map(|c| c.origin.to_string())
+                .unwrap_or_default(),
+            charter: charter.map(Arc::new),
             ledger,
             store,
             blobs: Arc::new(blobs),
@@ -72,7 +101,6 @@ impl AppState {
             as_of: Arc::default(),
             sessions: Arc::default(),
             clock,
-            origin,
             demo_members: None,
             limits,
             audit: Arc::default(),
@@ -132,14 +160,19 @@ impl AppState {
         }
     }
 
+    /// The append path and the admission state, or — while the server is
+    /// still opening the ledger — the 503 to answer, with how far it has come.
+    pub fn ledger(&self) -> Result<&Arc<Ledger>, crate::error::ApiError> {
+        self.ledger.get()
+    }
+
     /// Whether the charter's witness policy has a quorum: then readers are
     /// given the latest checkpoint that met it.
     pub fn quorum_required(&self) -> bool {
-        self.ledger.with_state(|s| {
-            s.charter()
-                .and_then(|c| c.policy().ok())
-                .is_some_and(|p| p.quorum().is_some())
-        })
+        self.charter
+            .as_ref()
+            .and_then(|c| c.policy().ok())
+            .is_some_and(|p| p.quorum().is_some())
     }
 
     /// Writes an audit event at the server's time.
@@ -151,7 +184,7 @@ impl AppState {
     /// must count records appended through other servers on the same
     /// database (see `Ledger::catch_up`). Runs off the async threads.
     pub async fn caught_up(&self) -> Result<(), crate::error::ApiError> {
-        let ledger = self.ledger.clone();
+        let ledger = Arc::clone(self.ledger()?);
         crate::error::blocking(move || Ok(ledger.catch_up().map(|_| ())?)).await
     }
 }

@@ -4,10 +4,14 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use truce_ledger::Ledger;
 use truce_server::clock::SystemClock;
 use truce_server::config::Config;
 use truce_server::follower::IndexFollower;
+use truce_server::opening::OpeningLedger;
 use truce_server::state::{AppState, DemoMember};
+use truce_store::Store;
+use truce_tlog::note::NoteSigner;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -96,7 +100,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Serves a mechanism directory until Ctrl-C. `on_listening` is told the address.
+/// Serves a mechanism directory until Ctrl-C. `on_listening` is told the
+/// address once the server takes records (its ledger open); it answers
+/// reads from the moment it listens, which is before that over a big log.
 pub fn serve(
     config: &Config,
     dir: &MechanismDir,
@@ -113,19 +119,20 @@ pub fn serve(
         _ => anyhow::bail!("HTTPS needs both a certificate (--tls-cert) and its key (--tls-key)"),
     };
     let store = dir.open_store(config.database.as_deref())?;
+    let signer = dir.log_signer()?;
     // The query index is built from the store alone, and the ledger's replay
     // of the log into its admission state needs nothing from it: the index
     // starts building now, on threads of its own, while the replay runs on
-    // this one, so the first list waits for the longer of the two rather
-    // than for both in turn (each reads and parses every record).
+    // another, so the first list waits for the longer of the two rather
+    // than for both in turn (each reads and parses every record). The
+    // server listens meanwhile (`truce_server::opening`).
     let index = Arc::new(IndexFollower::new(Arc::clone(&store)));
     index.build_in_background();
-    let ledger = Arc::new(dir.ledger_on(Arc::clone(&store))?);
-    // What the replay freed (as much as it keeps), given back.
-    truce_server::memory::release();
-    let mut state = AppState::new(
-        ledger,
-        store,
+    let ledger = Arc::new(OpeningLedger::opening());
+    let mut state = AppState::opening(
+        Arc::clone(&ledger),
+        crate::mechanism::charter(store.as_ref())?,
+        Arc::clone(&store),
         dir.blobs()?,
         Arc::new(SystemClock),
         config.limits(),
@@ -151,26 +158,95 @@ pub fn serve(
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
-        tracing::info!(%addr, scheme, "serving");
-        match on_listening {
-            Some(f) => f(addr),
-            None => println!("Truce is serving {} on {scheme}://{addr}", state.origin),
-        }
-        match &tls {
-            None => truce_server::serve(state, listener, truce_server::shutdown_signal()).await?,
-            Some(files) => {
-                truce_server::serve_tls(
-                    state,
-                    listener.into_std()?,
-                    files,
-                    truce_server::shutdown_signal(),
-                )
-                .await?
+        let origin = state.origin.clone();
+        tracing::info!(%addr, scheme, "listening; opening the log");
+        let opened = open_in_background(&ledger, store, signer)?;
+        // The server stops on Ctrl-C, or when the log cannot be opened.
+        let stop = Arc::new(tokio::sync::Notify::new());
+        let shutdown = {
+            let stop = Arc::clone(&stop);
+            async move {
+                tokio::select! {
+                    () = truce_server::shutdown_signal() => {},
+                    () = stop.notified() => {},
+                }
             }
+        };
+        let mut server = match &tls {
+            None => tokio::spawn(truce_server::serve(state, listener, shutdown)),
+            Some(files) => {
+                let (listener, files) = (listener.into_std()?, files.clone());
+                tokio::spawn(async move {
+                    truce_server::serve_tls(state, listener, &files, shutdown).await
+                })
+            }
+        };
+        // Stopped (Ctrl-C) while the log is still being opened: the replay
+        // only reads, so it is left to end with the process.
+        let opened = tokio::select! {
+            opened = opened => opened,
+            stopped = &mut server => {
+                stopped.context("the server stopped")??;
+                tracing::info!("stopped before the log was open");
+                return Ok(());
+            }
+        };
+        let outcome = match opened {
+            Ok(Ok(())) => {
+                tracing::info!(%addr, scheme, "serving");
+                match on_listening {
+                    Some(f) => f(addr),
+                    None => println!("Truce is serving {origin} on {scheme}://{addr}"),
+                }
+                Ok(())
+            }
+            Ok(Err(why)) => Err(anyhow::anyhow!(why)),
+            Err(_) => Err(anyhow::anyhow!("the thread opening the log stopped")),
+        };
+        if outcome.is_err() {
+            stop.notify_one();
         }
+        server.await.context("the server stopped")??;
+        outcome?;
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// Opens the ledger on a thread of its own, telling `ledger` how far the
+/// replay has come, and then its outcome; the receiver hears it too (the
+/// error, as text, is all that crosses threads).
+fn open_in_background(
+    ledger: &Arc<OpeningLedger>,
+    store: Arc<dyn Store>,
+    signer: NoteSigner,
+) -> Result<tokio::sync::oneshot::Receiver<Result<(), String>>> {
+    let (done, opened) = tokio::sync::oneshot::channel();
+    let ledger = Arc::clone(ledger);
+    std::thread::Builder::new()
+        .name("truce-ledger-open".into())
+        .spawn(move || {
+            let outcome = Ledger::open_reporting(store, signer, &|replayed, size| {
+                ledger.report(replayed, size);
+            });
+            let told = match outcome {
+                Ok(opened) => {
+                    ledger.opened(Ok(Arc::new(opened)));
+                    // What the replay freed (as much as it keeps), given back.
+                    truce_server::memory::release();
+                    Ok(())
+                }
+                Err(e) => {
+                    let why = format!("cannot open the log: {e}");
+                    tracing::error!("{why}");
+                    ledger.opened(Err(e.to_string()));
+                    Err(why)
+                }
+            };
+            let _ = done.send(told);
+        })
+        .context("cannot start the thread that opens the log")?;
+    Ok(opened)
 }
 
 /// The collector of cosignatures for the charter's witness policy, when the
@@ -181,8 +257,9 @@ fn witness_collector(
     state: &AppState,
 ) -> Result<Option<truce_witness::collector::Collector>> {
     let Some(policy) = state
-        .ledger
-        .with_state(|s| s.charter().map(|c| c.policy()))
+        .charter
+        .as_ref()
+        .map(|c| c.policy())
         .transpose()
         .map_err(|e| anyhow::anyhow!("the charter's witness policy: {e}"))?
     else {

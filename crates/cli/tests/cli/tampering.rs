@@ -270,3 +270,53 @@ fn a_bad_signature_deep_in_a_large_log_is_named_at_its_index_by_every_path() {
         );
     }
 }
+
+#[test]
+fn serve_stops_on_a_stored_record_that_is_not_canonical_naming_it() {
+    // The same record with a space in it: it hashes (its stored hash is
+    // mended to match) but is not the canonical form the ledger stores, so
+    // it could stand for some other record's bytes.
+    let ex = mechanism_with_records();
+    let conn = db(&ex);
+    let leaf: Vec<u8> = conn
+        .query_row("SELECT leaf FROM records WHERE idx = 3", [], |r| r.get(0))
+        .unwrap();
+    let mut spaced = b"{ ".to_vec();
+    spaced.extend_from_slice(&leaf[1..]);
+    let hash = truce_tlog::leaf_hash(&spaced);
+    conn.execute(
+        "UPDATE records SET leaf = ?1, hash = ?2 WHERE idx = 3",
+        params![spaced, &hash.0[..]],
+    )
+    .unwrap();
+    drop(conn);
+    // `truce serve` listens while it opens the log, and stops once the
+    // opening fails: with an error, not serving a log it cannot vouch for.
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["serve", "--dir", p(&ex.dir), "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = server.kill();
+            panic!("truce serve went on serving a log it could not open");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let out = server.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!status.success(), "{stderr}");
+    assert!(stderr.contains("cannot open the log"), "{stderr}");
+    assert!(stderr.contains("record 3 cannot be read"), "{stderr}");
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("Truce is serving"),
+        "it said it was serving"
+    );
+    verify_fails_naming(&ex, "record 3");
+}

@@ -11,9 +11,19 @@ use truce_tlog::Frontier;
 
 /// Rebuilds the admission state and the tree's right edge from the store.
 pub(crate) fn replay(store: &dyn Store) -> Result<(LogState, Frontier), StoreError> {
+    replay_reporting(store, &|_, _| {})
+}
+
+/// As [`replay`], telling `progress` how many of how many records it has
+/// admitted after each chunk (a server over a big log says so meanwhile).
+pub(crate) fn replay_reporting(
+    store: &dyn Store,
+    progress: &dyn Fn(u64, u64),
+) -> Result<(LogState, Frontier), StoreError> {
     let size = store.size()?;
     let mut state = LogState::new();
-    admit_stored(store, &mut state, 0, size)?;
+    progress(0, size);
+    admit_stored(store, &mut state, 0, size, progress)?;
     let frontier = Frontier::from_reader(size, &StoreHashes(store))
         .map_err(|e| StoreError::Corrupt(format!("the tree cannot be read: {e}")))?;
     Ok((state, frontier))
@@ -27,6 +37,7 @@ fn admit_stored(
     state: &mut LogState,
     mut start: u64,
     size: u64,
+    progress: &dyn Fn(u64, u64),
 ) -> Result<(), StoreError> {
     while start < size {
         let end = (start + 10_000).min(size);
@@ -53,6 +64,7 @@ fn admit_stored(
                 })?;
         }
         start = end;
+        progress(start, size);
     }
     Ok(())
 }
@@ -74,7 +86,7 @@ pub(super) fn catch_up(
     }
     let extended = if stored > ours {
         let mut state = shared.state_mut();
-        admit_stored(shared.store.as_ref(), &mut state, ours, stored)
+        admit_stored(shared.store.as_ref(), &mut state, ours, stored, &|_, _| {})
     } else {
         Err(StoreError::Corrupt(format!(
             "the store holds {stored} records, fewer than the {ours} admitted"

@@ -64,8 +64,9 @@ pub enum ApiError {
     #[error("{0}")]
     EvidenceUnavailable(Detail),
     /// The query index is still being built (the server has just started
-    /// over a big log, or many records came at once): 503 with
-    /// `Retry-After`, and how far the build has come.
+    /// over a big log, or many records came at once), or the ledger is
+    /// still replaying the log (`opening.rs`): 503 with `Retry-After`, and
+    /// how far the build or the replay has come.
     #[error(
         "the server is still indexing the log ({indexed} of {size} records); try again in {retry_after_secs} s"
     )]
@@ -103,7 +104,9 @@ pub struct Problem {
     #[schema(value_type = Option<RuleCode>)]
     pub code: Option<String>,
     /// While the server is still indexing the log (503, type
-    /// `https://truce.example/problems/indexing`): how far it has come.
+    /// `https://truce.example/problems/indexing`): how far it has come —
+    /// the query index's build for a derived view, the ledger's replay for
+    /// what needs the ledger (records submitted, sign-in, members).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<IndexProgress>,
 }

@@ -30,7 +30,7 @@ pub struct ChallengeResponse {
 async fn known_member(state: &AppState, id: MemberId) -> Result<MemberId, ApiError> {
     state.caught_up().await?;
     let active = state
-        .ledger
+        .ledger()?
         .with_state(|s| s.member(&id).is_some_and(|m| !m.revoked));
     if !active {
         return Err(ApiError::Unauthorized(detail!(
@@ -152,7 +152,7 @@ async fn issue_token(state: &AppState, req: TokenRequest) -> Result<Json<TokenRe
     let signature = ed25519_dalek::Signature::from_bytes(&signature_bytes(&req.signature)?);
     let message = auth_message(&state.origin, member.as_str(), &req.challenge);
     let (participant, keys) = state
-        .ledger
+        .ledger()?
         .with_state(|s| {
             s.member(&member).map(|m| {
                 (
@@ -172,7 +172,7 @@ async fn issue_token(state: &AppState, req: TokenRequest) -> Result<Json<TokenRe
         .map(|(key_id, _)| *key_id)
         .ok_or_else(|| ApiError::Unauthorized(detail!("auth.bad_signature")))?;
     let role = state
-        .ledger
+        .ledger()?
         .with_state(|s| s.role(&participant))
         .ok_or_else(|| ApiError::Internal(detail!("internal.no_role")))?;
     let expires = Timestamp::from_unix(now.unix() + TOKEN_SECONDS).unwrap_or(now);

@@ -125,7 +125,7 @@ pub async fn submit_batch(
             }
         }
     }
-    let ledger = state.ledger.clone();
+    let ledger = std::sync::Arc::clone(state.ledger()?);
     let outcomes = blocking(move || {
         Ok(ledger.submit_each(
             records

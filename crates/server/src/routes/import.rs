@@ -135,7 +135,7 @@ pub async fn preview(
     let lang = crate::languages::of_request(request.headers());
     let session = caller.require()?.clone();
     state.caught_up().await?;
-    let may_report = state.ledger.with_state(|s| {
+    let may_report = state.ledger()?.with_state(|s| {
         s.member(&session.member)
             .is_some_and(|m| !m.revoked && m.can(Capability::Report))
     });
@@ -181,7 +181,7 @@ pub async fn preview(
                 .cloned()
                 .collect()
         };
-        let mut log = state.ledger.with_state(Clone::clone);
+        let mut log = state.ledger()?.with_state(Clone::clone);
         let checked = truce_import::check(
             &mut log,
             &session.member,

@@ -52,7 +52,7 @@ pub struct ParticipantView {
 /// Every member's name: the charter's, then each `member.add` record's (a
 /// handful of records, found through the index's list of that kind).
 fn names(state: &AppState) -> Result<HashMap<MemberId, String>, ApiError> {
-    let mut names: HashMap<MemberId, String> = state.ledger.with_state(|s| {
+    let mut names: HashMap<MemberId, String> = state.ledger()?.with_state(|s| {
         s.charter()
             .map(|c| {
                 c.participants
@@ -118,7 +118,7 @@ pub async fn participants(
         let state = state.clone();
         blocking(move || names(&state)).await?
     };
-    let out = state.ledger.with_state(|s| {
+    let out = state.ledger()?.with_state(|s| {
         let Some(charter) = s.charter() else {
             return Vec::new();
         };
@@ -158,7 +158,7 @@ pub async fn member(
         blocking(move || names(&state)).await?
     };
     state
-        .ledger
+        .ledger()?
         .with_state(|s| member_view(s, &names, &id))
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(detail!("member.unknown", member = id)))

@@ -215,12 +215,14 @@ async fn admit_group(
     }
     let (records, openings): (Vec<_>, Vec<_>) = records.into_iter().unzip();
     if let Some(first) = records.first()
-        && state.ledger.with_state(|s| s.signing_keys(first).is_err())
+        && state
+            .ledger()?
+            .with_state(|s| s.signing_keys(first).is_err())
     {
         state.caught_up().await?;
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
-    state.ledger.submit_group_with(
+    state.ledger()?.submit_group_with(
         records
             .into_iter()
             .zip(openings.iter().map(Option::as_ref))
@@ -304,14 +306,14 @@ async fn admit(
     // A member or key this server does not know yet may have been added
     // through another server on the same database: catch up before refusing.
     if state
-        .ledger
+        .ledger()?
         .with_state(|s| s.signing_keys(&record).is_err())
     {
         state.caught_up().await?;
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
     state
-        .ledger
+        .ledger()?
         .submit_with(record, opening.as_ref(), move |result| {
             let _ = tx.send(result);
         })?;
@@ -334,16 +336,25 @@ pub struct RecordView {
 }
 
 /// Whether the caller may read a record's confidential part (see `crate::access`).
+/// An anonymous caller never may, and is answered without the ledger (which
+/// may still be opening).
 pub fn may_read_sealed(
     state: &AppState,
     caller: &Caller,
     record: &Record,
     sealed: &SealedPart,
-) -> bool {
+) -> Result<bool, ApiError> {
+    let Some(session) = caller.0.as_ref() else {
+        return Ok(false);
+    };
     let author_participant = state
-        .ledger
+        .ledger()?
         .with_state(|s| s.member(record.author()).map(|m| m.participant.clone()));
-    crate::access::may_read_opening(caller.0.as_ref(), author_participant.as_ref(), sealed)
+    Ok(crate::access::may_read_opening(
+        Some(session),
+        author_participant.as_ref(),
+        sealed,
+    ))
 }
 
 pub fn view(
@@ -354,7 +365,7 @@ pub fn view(
 ) -> Result<RecordView, ApiError> {
     let record = parse_stored(index, leaf)?;
     let confidential = match &record.signed().envelope.confidential {
-        Some(sealed) if may_read_sealed(state, caller, &record, sealed) => state
+        Some(sealed) if may_read_sealed(state, caller, &record, sealed)? => state
             .store
             .opening(index)?
             .and_then(|bytes| serde_json::from_slice(&bytes).ok()),
@@ -409,7 +420,7 @@ pub async fn get_by_hash(
 ) -> Result<Json<RecordView>, ApiError> {
     let hash = parse_hash(&hash)?;
     let index = state
-        .ledger
+        .ledger()?
         .index_of(&hash)
         .ok_or_else(|| ApiError::NotFound(detail!("record.no_such_hash", hash)))?;
     get(State(state), caller, Path(LogIndex(index))).await
@@ -496,7 +507,7 @@ pub async fn bundle(
             .next()
             .map(|s| s.key.clone())
             .unwrap_or_default();
-        let granted_by = state.ledger.with_state(|s| {
+        let granted_by = state.ledger()?.with_state(|s| {
             s.member(record.author())
                 .and_then(|m| {
                     m.keys
@@ -507,7 +518,7 @@ pub async fn bundle(
         });
         let key_index = match granted_by {
             Some(h) => state
-                .ledger
+                .ledger()?
                 .index_of(&h)
                 .ok_or_else(|| ApiError::Internal(detail!("internal.key_not_indexed")))?,
             // The charter signs itself into existence: its own key record.

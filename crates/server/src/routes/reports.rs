@@ -320,7 +320,7 @@ fn published_one(
         return Ok(None);
     };
     let decision = match &b.decision {
-        Some(h) => state.ledger.index_of(h),
+        Some(h) => state.ledger()?.index_of(h),
         None => None,
     };
     Ok(Some((

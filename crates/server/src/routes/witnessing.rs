@@ -76,8 +76,9 @@ fn rfc3339(posix: u64) -> Option<String> {
 
 fn policy(state: &AppState) -> Result<WitnessPolicy, ApiError> {
     state
-        .ledger
-        .with_state(|s| s.charter().map(|c| c.policy()))
+        .charter
+        .as_ref()
+        .map(|c| c.policy())
         .ok_or_else(|| ApiError::NotFound(detail!("log.no_charter")))?
         .map_err(|e| ApiError::Internal(detail!("internal.policy", cause = e)))
 }

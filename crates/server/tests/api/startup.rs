@@ -1,7 +1,10 @@
 //! A server whose query index is not yet built answers every derived view at
 //! once — 503, `Retry-After`, how far the build has come — rather than hold
 //! the request; once built it answers them, and a few new records are
-//! indexed by the request that finds them.
+//! indexed by the request that finds them. Likewise while the server is
+//! still opening its ledger (`truce serve` listens meanwhile): what needs
+//! the ledger answers 503 with the replay's progress, and everything else
+//! as it would.
 
 use crate::support::{Options, a_report, spawn_app_with};
 use truce_core::Kind;
@@ -95,4 +98,108 @@ fn views_answer_503_with_progress_until_the_index_is_built() {
         now["total"].as_u64().unwrap(),
         first["total"].as_u64().unwrap() + 2
     );
+}
+
+/// The first answer of `method path` that is not a 503 for the index's
+/// build (the index builds on its own while the ledger opens).
+fn once_indexed(app: &crate::support::App, path: &str) -> reqwest::blocking::Response {
+    loop {
+        let r = app.get(path);
+        if r.status() != 503 {
+            return r;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A 503 for the ledger still opening, with `Retry-After` and the replay's
+/// progress (nothing replayed yet of `size` records).
+fn assert_opening(r: reqwest::blocking::Response, size: u64, what: &str) {
+    assert_eq!(r.status(), 503, "{what}");
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry >= 1, "{what}");
+    let problem: serde_json::Value = r.json().unwrap();
+    assert_eq!(
+        problem["type"], "https://truce.example/problems/indexing",
+        "{what}"
+    );
+    assert_eq!(problem["progress"]["indexed"], 0, "{what}: {problem}");
+    assert_eq!(problem["progress"]["size"], size, "{what}: {problem}");
+}
+
+#[test]
+fn while_the_ledger_opens_reads_answer_and_what_needs_it_answers_503_with_progress() {
+    let gate = Gate::closed();
+    let app = spawn_app_with(Options {
+        ledger_gate: Some(gate.clone()),
+        ..Options::default()
+    });
+    // What needs no ledger answers as it would: the log, its proofs and
+    // checkpoints (the charter, record 0, gives the witness policy), the
+    // query index's views, the web UI.
+    let note = app.get("/checkpoint").text().unwrap();
+    let size: u64 = note.lines().nth(1).unwrap().parse().unwrap();
+    for path in [
+        "/api/v1/records?start=0&limit=5",
+        "/api/v1/records/3",
+        "/api/v1/records/3/proof",
+        "/api/v1/witnessing",
+        "/",
+    ] {
+        assert_eq!(app.get(path).status(), 200, "{path}");
+    }
+    let incidents = once_indexed(&app, "/api/v1/incidents");
+    assert_eq!(incidents.status(), 200);
+    assert!(
+        once_indexed(&app, "/api/v1/statistics")
+            .status()
+            .is_success()
+    );
+
+    // What needs it: records submitted, the members' standing, sign-in.
+    let report = app.sign_as_number(
+        "afghanistan.liaison",
+        0,
+        Kind::IncidentReport,
+        a_report("pakistan"),
+    );
+    assert_opening(app.post_record(&report), size, "a record submitted");
+    assert_opening(
+        app.get("/api/v1/participants"),
+        size,
+        "the participants and their members",
+    );
+    let challenge = app
+        .http
+        .post(app.url("/api/v1/auth/challenge"))
+        .json(&serde_json::json!({"member": "afghanistan.liaison"}))
+        .send()
+        .unwrap();
+    assert_opening(challenge, size, "a sign-in");
+    // The refused record changed nothing.
+    let after = app.get("/checkpoint").text().unwrap();
+    assert_eq!(after.lines().nth(1), Some(size.to_string().as_str()));
+
+    gate.open();
+    // Asked again as the answer says, until the ledger is open.
+    loop {
+        let r = app.get("/api/v1/participants");
+        if r.status() == 200 {
+            break;
+        }
+        assert_eq!(r.status(), 503);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let report = app.sign(
+        "afghanistan.liaison",
+        Kind::IncidentReport,
+        a_report("pakistan"),
+    );
+    let r = app.post_record(&report);
+    assert_eq!(r.status(), 201, "{}", r.text().unwrap());
+    assert_eq!(app.sign_in("afghanistan.liaison").status(), 200);
 }

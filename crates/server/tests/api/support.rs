@@ -126,6 +126,9 @@ pub struct Options {
     /// Records a request indexes itself before leaving the rest to the
     /// background build (`follower::INLINE_RECORDS` when not given).
     pub inline_records: Option<u64>,
+    /// Serve as `truce serve` does while it opens the ledger, until this
+    /// gate opens: the ledger is handed to the server only then.
+    pub ledger_gate: Option<truce_server::follower::Gate>,
 }
 
 /// The scenario on SQLite, served with `options`.
@@ -166,7 +169,22 @@ pub fn spawn_with(
     if let Some(records) = options.inline_records {
         follower = follower.with_inline_records(records);
     }
-    let mut state = AppState::new(ledger, store, blobs, clock, limits).with_index(follower);
+    let mut state = match options.ledger_gate.clone() {
+        None => AppState::new(ledger, store, blobs, clock, limits),
+        Some(gate) => {
+            let opening = Arc::new(truce_server::opening::OpeningLedger::opening());
+            // As the replay reports before it admits its first record.
+            opening.report(0, store.size().unwrap());
+            let charter = ledger.with_state(|s| s.charter().cloned());
+            let slot = Arc::clone(&opening);
+            std::thread::spawn(move || {
+                gate.wait();
+                slot.opened(Ok(ledger));
+            });
+            AppState::opening(opening, charter, store, blobs, clock, limits)
+        }
+    }
+    .with_index(follower);
     if let Some(path) = &options.audit_log {
         state = state.with_audit(truce_server::audit::AuditLog::open(path).unwrap());
     }
@@ -302,14 +320,26 @@ impl App {
 
     /// Signs `body` as `member` with its next sequence number, as the server reports it.
     pub fn sign(&self, member: &str, kind: truce_core::Kind, body: serde_json::Value) -> Record {
-        let m = self.member(member);
         let next_seq = self.get_json(&format!("/api/v1/members/{member}"))["next_seq"]
             .as_u64()
             .unwrap();
+        self.sign_as_number(member, next_seq, kind, body)
+    }
+
+    /// As [`App::sign`], as the author's record number `seq` (not asked of
+    /// the server).
+    pub fn sign_as_number(
+        &self,
+        member: &str,
+        seq: u64,
+        kind: truce_core::Kind,
+        body: serde_json::Value,
+    ) -> Record {
+        let m = self.member(member);
         RecordDraft {
             log: Label::parse(self.scenario.origin.as_str()).unwrap(),
             author: MemberId::parse(member).unwrap(),
-            seq: next_seq,
+            seq,
             time: Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
             body: truce_core::Body::parse(kind, &body).unwrap(),
             confidential: None,

@@ -78,7 +78,7 @@ pub(super) fn describe(state: &AppState, digest: &BlobDigest) -> Result<Describe
     };
     let record = read_record(state, index)?;
     let filer = state
-        .ledger
+        .ledger()?
         .with_state(|s| s.member(record.author()).map(|m| m.participant.clone()))
         .ok_or_else(|| ApiError::Internal(detail!("internal.author_unknown", index)))?;
     let hash = record.hash();
