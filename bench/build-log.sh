@@ -1,7 +1,8 @@
 # Sourced by benchmarks that need a large log: `build_log DIR RECORDS`
 # makes a mechanism in DIR/m (keys in DIR/keys; `truce init --example-charter`)
 # and appends RECORDS - 1 incident reports after the charter through the real
-# append path (`truce submit --batch`, SQLite): spread over the border region
+# append path (`truce submit --batch`; into SQLite, or into the PostgreSQL
+# database TRUCE_BENCH_DATABASE names, which must be empty): spread over the border region
 # (29–37°N, 60.5–74.5°E) and nine months, four incident types, one in ten with a
 # confidential part. Prints the build time; appends the figure
 # `build.records_per_second` when TRUCE_BENCH_FIGURES is set. Needs $truce
@@ -10,7 +11,8 @@ build_log() {
     local dir=$1 records=$2 start end
     mkdir -p "$dir"
     $truce init --example-charter --keys-out "$dir/keys" >"$dir/charter.json" 2>/dev/null
-    $truce init --dir "$dir/m" --charter "$dir/charter.json" --log-key "$dir/keys/log.key" \
+    $truce init --dir "$dir/m" ${TRUCE_BENCH_DATABASE:+--database "$TRUCE_BENCH_DATABASE"} \
+        --charter "$dir/charter.json" --log-key "$dir/keys/log.key" \
         --key "$dir/keys/a-head.key" --key "$dir/keys/b-head.key" --key "$dir/keys/c-mediator.key" >/dev/null
     awk -v n="$((records - 1))" 'BEGIN {
         split("shelling armed_clash drone_strike crossing_closure", types, " ")
@@ -23,10 +25,12 @@ build_log() {
         }
     }' >"$dir/batch.jsonl"
     start=$(date +%s.%N)
-    $truce submit --dir "$dir/m" --key "$dir/keys/a-liaison.key" --batch "$dir/batch.jsonl" >/dev/null 2>&1
+    $truce submit --dir "$dir/m" ${TRUCE_BENCH_DATABASE:+--database "$TRUCE_BENCH_DATABASE"} --key "$dir/keys/a-liaison.key" --batch "$dir/batch.jsonl" >/dev/null 2>&1
     end=$(date +%s.%N)
     rm -f "$dir/batch.jsonl"
     awk -v s="$start" -v e="$end" -v r="$records" 'BEGIN { printf "built the log: %d records in %.0f s (truce submit --batch), %.0f records/s\n", r, e - s, r / (e - s) }'
-    figure build.records_per_second "$(awk -v s="$start" -v e="$end" -v r="$records" 'BEGIN { printf "%.0f", r / (e - s) }')" \
-        records/s "$records records through truce submit --batch, SQLite"
+    local id=build backend=SQLite
+    [ -z "${TRUCE_BENCH_DATABASE:-}" ] || { id=build.postgres; backend=PostgreSQL; }
+    figure "$id.records_per_second" "$(awk -v s="$start" -v e="$end" -v r="$records" 'BEGIN { printf "%.0f", r / (e - s) }')" \
+        records/s "$records records through truce submit --batch, $backend"
 }

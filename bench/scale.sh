@@ -14,6 +14,10 @@
 #
 #   bench/scale.sh [RECORDS]       (1,000,000 by default; 10,000,000 for issue 16's point 7)
 #
+# With TRUCE_BENCH_DATABASE set to an empty PostgreSQL database, the log is
+# kept there rather than in SQLite, and the figures are named scale.postgres.*
+# (bench/scale-postgres.sh makes such a database, as the test suite does).
+#
 # Set TRUCE_BENCH_LOG=DIR to keep (or reuse) the built log there. Needs what
 # ./test --setup-only installs (Chromium, Node.js, playwright-core).
 set -euo pipefail
@@ -24,6 +28,13 @@ records=${1:-1000000}
 cargo build --release -q -p truce-cli --bin truce
 truce=$PWD/target/release/truce
 work=${TRUCE_BENCH_LOG:-$(mktemp -d)}
+database=${TRUCE_BENCH_DATABASE:-}
+id=scale backend=SQLite
+on_database=()
+if [ -n "$database" ]; then
+    id=scale.postgres backend=PostgreSQL
+    on_database=(--database "$database")
+fi
 server=
 cleanup() {
     [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
@@ -31,15 +42,25 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$work"
-[ -f "$work/m/truce.db" ] || build_log "$work" "$records"
+# Built already (TRUCE_BENCH_LOG kept it): the mechanism's directory, and
+# its records in the database when there is one.
+built() {
+    [ -f "$work/m/log.key" ] || return 1
+    [ -z "$database" ] || [ "$(psql "$database" -Atc \
+        "SELECT count(*) > 0 FROM pg_tables WHERE tablename = 'records'" 2>/dev/null)" = t ]
+}
+built || { rm -rf "$work/m" "$work/keys"; build_log "$work" "$records"; }
+# On disk: the mechanism's directory (the SQLite file, evidence, keys), and
+# the database when the log is in PostgreSQL.
 bytes=$(du -sb "$work/m" | cut -f1)
+[ -z "$database" ] || bytes=$((bytes + $(psql "$database" -Atc 'SELECT pg_database_size(current_database())')))
 
 resident_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 start=$(date +%s.%N)
 TRUCE_LOG_LEVEL=warn TRUCE_RATE_LIMIT_PER_MINUTE=100000000 TRUCE_READS_IN_FLIGHT=1000 \
-    "$truce" serve --dir "$work/m" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+    "$truce" serve --dir "$work/m" "${on_database[@]}" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 # Three moments: its first answer (it listens while it opens the log; the
 # checkpoint needs neither the ledger nor the index), its first list (the
@@ -57,51 +78,52 @@ until [ -n "$first" ] && [ -n "$ledger_open" ]; do
 done
 answered=${answered:-$first}
 size=$(curl -s "$base/checkpoint" | sed -n 2p)
-conditions="$size records, SQLite, $(nproc) CPUs"
-echo "Truce at scale: $conditions; the mechanism's directory $((bytes / 1048576)) MiB, $((bytes / size)) bytes per record"
-figure scale.disk_per_record "$((bytes / size))" bytes "$conditions"
+conditions="$size records, $backend, $(nproc) CPUs"
+echo "Truce at scale: $conditions; $((bytes / 1048576)) MiB on disk, $((bytes / size)) bytes per record"
+figure "$id.disk_per_record" "$((bytes / size))" bytes "$conditions"
 rss=$(resident_mib "$server")
 echo "start-up: first answer after $answered s, first incident list after $first s, taking records after $ledger_open s; resident memory $rss MiB ($((rss * 1048576 / size)) bytes per record)"
-figure scale.first_answer "$answered" s "$conditions"
-figure scale.startup "$first" s "$conditions"
-figure scale.ledger_open "$ledger_open" s "$conditions"
-figure scale.resident "$rss" MiB "after start-up; $conditions"
-figure scale.resident_per_record "$((rss * 1048576 / size))" bytes "after start-up; $conditions"
+figure "$id.first_answer" "$answered" s "$conditions"
+figure "$id.startup" "$first" s "$conditions"
+figure "$id.ledger_open" "$ledger_open" s "$conditions"
+figure "$id.resident" "$rss" MiB "after start-up; $conditions"
+figure "$id.resident_per_record" "$((rss * 1048576 / size))" bytes "after start-up; $conditions"
 
 # One client, one request at a time: each answer's own latency.
 latencies() {
-    local id=$1 label=$2 n=$3
+    local fig=$1 label=$2 n=$3
     shift 3
     for i in $(seq "$n"); do
         curl -s -o /dev/null -w '%{time_total}\n' "$("$@" "$i")"
-    done | sort -n | awk -v id="$id" -v l="$label" -v n="$n" '
+    done | sort -n | awk -v l="$label" -v n="$n" '
         { t[NR] = $1 * 1000 }
         END { p50 = t[int(NR * 0.5) + 1]; p99 = t[int(NR * 0.99) + 1] > 0 ? t[int(NR * 0.99) + 1] : t[NR]
               printf "%-44s p50 %7.2f ms  p99 %7.2f ms  (%d requests)\n", l, p50, p99, n
               printf "%s\t%s\n", p50, p99 > "/dev/stderr" }' 2>"$work/latency"
     read -r p50 p99 <"$work/latency"
-    figure "$id" "$p50" ms "p50, one client; $conditions"
-    figure "${id}_p99" "$p99" ms "one client; $conditions"
+    figure "$fig" "$p50" ms "p50, one client; $conditions"
+    figure "${fig}_p99" "$p99" ms "one client; $conditions"
 }
 proof_url() { echo "$base/api/v1/proof/inclusion?index=$(( ($1 * 7919) % (size - 1) + 1 ))&size=$size"; }
 list_url() {
     local filters=("type=shelling" "bbox=31,66,35,71&limit=50" "from=2026-03-01T00:00:00Z&to=2026-03-31T23:59:59Z" "type=drone_strike&bbox=30,65,36,72" "status=reported&party=party-b")
     echo "$base/api/v1/incidents?${filters[$(($1 % 5))]}&q=post%20$1"
 }
-latencies scale.proof "inclusion proof at the full size" 200 proof_url
-latencies scale.list "filtered incident list (each new)" 200 list_url
+latencies "$id.proof" "inclusion proof at the full size" 200 proof_url
+latencies "$id.list" "filtered incident list (each new)" 200 list_url
 
-TRUCE_E2E_BASE_URL=$base TRUCE_E2E_SCREENSHOTS="$work/screenshots" node crates/web/e2e/bench/ui.mjs
+TRUCE_E2E_BASE_URL=$base TRUCE_E2E_SCREENSHOTS="$work/screenshots" TRUCE_BENCH_UI_FIGURES="${id/scale/ui}" \
+    node crates/web/e2e/bench/ui.mjs
 rss=$(resident_mib "$server")
 echo "resident memory after the reads and the UI: $rss MiB"
-figure scale.resident_after "$rss" MiB "after the lists, proofs and UI rounds; $conditions"
+figure "$id.resident_after" "$rss" MiB "after the lists, proofs and UI rounds; $conditions"
 kill "$server"
 wait "$server" 2>/dev/null || true
 server=
 
 start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$work/peak" "$truce" verify --dir "$work/m" >/dev/null
+/usr/bin/time -f "%M" -o "$work/peak" "$truce" verify --dir "$work/m" "${on_database[@]}" >/dev/null
 end=$(date +%s.%N)
 rate=$(awk -v s="$start" -v e="$end" -v r="$size" 'BEGIN { printf "%.0f", r / (e - s) }')
-echo "truce verify --dir: $rate records/s, $(( $(cat "$work/peak") / 1024 )) MB peak"
-figure scale.verify "$rate" records/s "$conditions"
+echo "truce verify --dir${database:+ --database}: $rate records/s, $(( $(cat "$work/peak") / 1024 )) MB peak"
+figure "$id.verify" "$rate" records/s "$conditions"

@@ -29,11 +29,6 @@ pub const INLINE_RECORDS: u64 = 20_000;
 /// Records read from the store and indexed under one hold of the write lock.
 const CHUNK: u64 = 2_000;
 
-/// The longest `Retry-After` given while the index builds: the caller comes
-/// back at least this often to see the progress, even when the build has
-/// long to go.
-const MAX_RETRY_SECS: u64 = 30;
-
 pub struct IndexFollower {
     store: Arc<dyn Store>,
     index: RwLock<Index>,
@@ -263,7 +258,7 @@ impl IndexFollower {
         let remaining = size.saturating_sub(indexed) as f64;
         // No rate yet (the build has just started or is held): a second.
         let retry_after_secs = rate.map_or(1, |rate| {
-            ((remaining / rate).ceil() as u64).clamp(1, MAX_RETRY_SECS)
+            ((remaining / rate).ceil() as u64).clamp(1, crate::opening::MAX_RETRY_SECS)
         });
         ApiError::Indexing {
             indexed,

@@ -16,9 +16,12 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use truce_ledger::Ledger;
 
-/// The longest `Retry-After` given while the ledger opens (as the index's
-/// build gives: the caller comes back to see the progress).
-const MAX_RETRY_SECS: u64 = 30;
+/// The longest `Retry-After` given while the ledger opens or the index
+/// builds: the caller comes back at least this often to see the progress,
+/// even when there is long to go. A 503 costs the server next to nothing;
+/// with 30 s the web UI, told to wait 30 s early in a replay whose rate was
+/// still rising, came back 30 s after a 1M-record log that was ready at 18 s.
+pub(crate) const MAX_RETRY_SECS: u64 = 5;
 
 /// A ledger that is open, or being opened on another thread.
 pub struct OpeningLedger {

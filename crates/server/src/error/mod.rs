@@ -244,7 +244,7 @@ impl IntoResponse for ApiError {
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         // Come back when the index should be built (or sooner, to see how
-        // far it has come: `follower.rs` bounds the wait).
+        // far it has come: `opening::MAX_RETRY_SECS` bounds the wait).
         if let ApiError::Indexing {
             retry_after_secs, ..
         } = self

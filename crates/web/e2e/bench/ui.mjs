@@ -14,14 +14,19 @@
 // version and second).
 //
 //   TRUCE_E2E_BASE_URL=http://127.0.0.1:8080 node bench/ui.mjs
+//
+// The figures are named ui.*, or TRUCE_BENCH_UI_FIGURES.* (bench/scale.sh
+// names them ui.postgres.* when the log is in PostgreSQL).
 import { appendFileSync } from "node:fs";
 import { BASE, launch, user } from "../support.mjs";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const figures = process.env.TRUCE_BENCH_FIGURES;
+const named = process.env.TRUCE_BENCH_UI_FIGURES ?? "ui";
 
 function figure(id, value, unit, conditions) {
-  if (figures) appendFileSync(figures, `${id}\t${value}\t${unit}\t${conditions}\n`);
+  const name = id.replace(/^ui\./, `${named}.`);
+  if (figures) appendFileSync(figures, `${name}\t${value}\t${unit}\t${conditions}\n`);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
