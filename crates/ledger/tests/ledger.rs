@@ -128,19 +128,23 @@ fn concurrent_submitters_are_all_acknowledged_in_one_consistent_log() {
     assert_eq!(report.records, 8 * per_thread + 1);
 }
 
-#[test]
-fn a_ledger_opening_says_how_far_its_replay_has_come() {
+/// A log of six records (the charter, five incidents) whose ledger is closed.
+fn a_closed_log_of_six() -> (tempfile::TempDir, fixture::Fixture) {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(1);
-    {
-        let ledger = open(dir.path(), &fx.log);
-        ledger.submit(fx.charter.clone(), None).unwrap();
-        for seq in 1..=5 {
-            ledger
-                .submit(incident(&fx.reporters[0], seq), None)
-                .unwrap();
-        }
+    let ledger = open(dir.path(), &fx.log);
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    for seq in 1..=5 {
+        ledger
+            .submit(incident(&fx.reporters[0], seq), None)
+            .unwrap();
     }
+    (dir, fx)
+}
+
+#[test]
+fn a_ledger_opening_says_how_far_its_replay_has_come() {
+    let (dir, fx) = a_closed_log_of_six();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
     let reports = std::sync::Mutex::new(Vec::new());
     let ledger = Ledger::open_reporting(store, fx.log.clone(), &|replayed, size| {
@@ -155,17 +159,7 @@ fn a_ledger_opening_says_how_far_its_replay_has_come() {
 
 #[test]
 fn a_reopened_ledger_continues_the_same_tree_and_sequences() {
-    let dir = tempfile::tempdir().unwrap();
-    let fx = fixture(1);
-    {
-        let ledger = open(dir.path(), &fx.log);
-        ledger.submit(fx.charter.clone(), None).unwrap();
-        for seq in 1..=5 {
-            ledger
-                .submit(incident(&fx.reporters[0], seq), None)
-                .unwrap();
-        }
-    }
+    let (dir, fx) = a_closed_log_of_six();
     let ledger = open(dir.path(), &fx.log);
     assert!(matches!(
         ledger.submit(incident(&fx.reporters[0], 5), None),

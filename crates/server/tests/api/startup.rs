@@ -40,24 +40,7 @@ fn views_answer_503_with_progress_until_the_index_is_built() {
     assert!(size > 3);
     // A case page (record 1 is no incident, but the index must say so).
     for path in VIEWS.iter().copied().chain(["/api/v1/incidents/1"]) {
-        let r = app.get(path);
-        assert_eq!(r.status(), 503, "{path}");
-        let retry: u64 = r.headers()["retry-after"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
-        assert!(retry >= 1, "{path}");
-        assert!(
-            r.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("application/problem+json")
-        );
-        let problem: serde_json::Value = r.json().unwrap();
-        assert_eq!(problem["type"], "https://truce.example/problems/indexing");
-        assert_eq!(problem["progress"]["indexed"], 0, "{path}");
-        assert_eq!(problem["progress"]["size"], size, "{path}");
+        let problem = nothing_yet_of(app.get(path), size, path);
         assert!(
             problem["detail"]
                 .as_str()
@@ -112,9 +95,10 @@ fn once_indexed(app: &crate::support::App, path: &str) -> reqwest::blocking::Res
     }
 }
 
-/// A 503 for the ledger still opening, with `Retry-After` and the replay's
-/// progress (nothing replayed yet of `size` records).
-fn assert_opening(r: reqwest::blocking::Response, size: u64, what: &str) {
+/// A 503 for a server still starting (its index building or its ledger
+/// opening): `Retry-After`, problem+json, and the progress — nothing done
+/// yet of `size` records. Returns the problem.
+fn nothing_yet_of(r: reqwest::blocking::Response, size: u64, what: &str) -> serde_json::Value {
     assert_eq!(r.status(), 503, "{what}");
     let retry: u64 = r.headers()["retry-after"]
         .to_str()
@@ -122,6 +106,13 @@ fn assert_opening(r: reqwest::blocking::Response, size: u64, what: &str) {
         .parse()
         .unwrap();
     assert!(retry >= 1, "{what}");
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/problem+json"),
+        "{what}"
+    );
     let problem: serde_json::Value = r.json().unwrap();
     assert_eq!(
         problem["type"], "https://truce.example/problems/indexing",
@@ -129,6 +120,7 @@ fn assert_opening(r: reqwest::blocking::Response, size: u64, what: &str) {
     );
     assert_eq!(problem["progress"]["indexed"], 0, "{what}: {problem}");
     assert_eq!(problem["progress"]["size"], size, "{what}: {problem}");
+    problem
 }
 
 #[test]
@@ -167,8 +159,8 @@ fn while_the_ledger_opens_reads_answer_and_what_needs_it_answers_503_with_progre
         Kind::IncidentReport,
         a_report("pakistan"),
     );
-    assert_opening(app.post_record(&report), size, "a record submitted");
-    assert_opening(
+    nothing_yet_of(app.post_record(&report), size, "a record submitted");
+    nothing_yet_of(
         app.get("/api/v1/participants"),
         size,
         "the participants and their members",
@@ -179,7 +171,7 @@ fn while_the_ledger_opens_reads_answer_and_what_needs_it_answers_503_with_progre
         .json(&serde_json::json!({"member": "afghanistan.liaison"}))
         .send()
         .unwrap();
-    assert_opening(challenge, size, "a sign-in");
+    nothing_yet_of(challenge, size, "a sign-in");
     // The refused record changed nothing.
     let after = app.get("/checkpoint").text().unwrap();
     assert_eq!(after.lines().nth(1), Some(size.to_string().as_str()));
