@@ -79,13 +79,8 @@ impl OpeningLedger {
         }
     }
 
-    /// Whether the ledger is open.
-    pub fn is_open(&self) -> bool {
-        matches!(self.ledger.get(), Some(Ok(_)))
-    }
-
     /// How far the replay has come: (records admitted, records to admit).
-    pub fn progress(&self) -> (u64, u64) {
+    fn progress(&self) -> (u64, u64) {
         (
             self.replayed.load(Ordering::Acquire),
             self.size.load(Ordering::Acquire),
@@ -115,6 +110,3 @@ impl From<Arc<Ledger>> for OpeningLedger {
         Self::open(ledger)
     }
 }
-
-/// Shared between the server's state and the thread that opens the ledger.
-pub type SharedLedger = Arc<OpeningLedger>;

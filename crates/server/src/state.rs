@@ -2,7 +2,7 @@
 
 use crate::clock::Clock;
 use crate::sessions::Sessions;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use truce_core::kinds::charter::Charter;
 use truce_ledger::Ledger;
 use truce_store::Store;
@@ -24,8 +24,10 @@ pub struct AppState {
     /// The append path, once open (see `opening`): [`AppState::ledger`].
     ledger: Arc<crate::opening::OpeningLedger>,
     /// The log's charter, record 0, which no later record changes: what the
-    /// server knows of the log before its ledger is open (none: empty log).
-    pub charter: Option<Arc<Charter>>,
+    /// server knows of the log before its ledger is open. Unset while the
+    /// log is empty: [`AppState::charter`] takes it from the ledger once
+    /// there is one (a mirror that started empty copies it later).
+    charter: Arc<OnceLock<Arc<Charter>>>,
     /// The query index, following the store.
     pub index: Arc<crate::follower::IndexFollower>,
     pub store: Arc<dyn Store>,
@@ -92,7 +94,12 @@ impl AppState {
                 .as_ref()
                 .map(|c| c.origin.to_string())
                 .unwrap_or_default(),
-            charter: charter.map(Arc::new),
+            charter: Arc::new(
+                charter
+                    .map(Arc::new)
+                    .map(OnceLock::from)
+                    .unwrap_or_default(),
+            ),
             ledger,
             store,
             blobs: Arc::new(blobs),
@@ -166,11 +173,20 @@ impl AppState {
         self.ledger.get()
     }
 
+    /// The log's charter (none while the log is empty, or while a server
+    /// that started over an empty log has not opened its ledger).
+    pub fn charter(&self) -> Option<Arc<Charter>> {
+        if let Some(charter) = self.charter.get() {
+            return Some(Arc::clone(charter));
+        }
+        let charter = Arc::new(self.ledger().ok()?.with_state(|s| s.charter().cloned())?);
+        Some(Arc::clone(self.charter.get_or_init(|| charter)))
+    }
+
     /// Whether the charter's witness policy has a quorum: then readers are
     /// given the latest checkpoint that met it.
     pub fn quorum_required(&self) -> bool {
-        self.charter
-            .as_ref()
+        self.charter()
             .and_then(|c| c.policy().ok())
             .is_some_and(|p| p.quorum().is_some())
     }

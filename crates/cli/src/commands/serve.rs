@@ -257,8 +257,7 @@ fn witness_collector(
     state: &AppState,
 ) -> Result<Option<truce_witness::collector::Collector>> {
     let Some(policy) = state
-        .charter
-        .as_ref()
+        .charter()
         .map(|c| c.policy())
         .transpose()
         .map_err(|e| anyhow::anyhow!("the charter's witness policy: {e}"))?

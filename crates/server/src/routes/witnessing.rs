@@ -76,8 +76,7 @@ fn rfc3339(posix: u64) -> Option<String> {
 
 fn policy(state: &AppState) -> Result<WitnessPolicy, ApiError> {
     state
-        .charter
-        .as_ref()
+        .charter()
         .map(|c| c.policy())
         .ok_or_else(|| ApiError::NotFound(detail!("log.no_charter")))?
         .map_err(|e| ApiError::Internal(detail!("internal.policy", cause = e)))

@@ -195,3 +195,45 @@ fn while_the_ledger_opens_reads_answer_and_what_needs_it_answers_503_with_progre
     assert_eq!(r.status(), 201, "{}", r.text().unwrap());
     assert_eq!(app.sign_in("afghanistan.liaison").status(), 200);
 }
+
+#[test]
+fn a_server_started_over_an_empty_log_learns_its_charter_once_it_is_appended() {
+    use std::sync::Arc;
+    use truce_store::Store;
+    // The charter of a log built elsewhere, appended to an empty one that a
+    // server already serves (a mirror, say, that starts before it copies).
+    let dir = tempfile::tempdir().unwrap();
+    let built: Arc<dyn Store> =
+        Arc::new(truce_store_sqlite::SqliteStore::open(dir.path().join("built.db")).unwrap());
+    let (log, _) = crate::support::build_scenario(&built);
+    let charter = truce_core::Record::from_json(&built.records(0, 1).unwrap()[0].leaf).unwrap();
+    let truce_core::Body::Charter(terms) = charter.body() else {
+        panic!("record 0 is the charter");
+    };
+    let empty: Arc<dyn Store> =
+        Arc::new(truce_store_sqlite::SqliteStore::open(dir.path().join("empty.db")).unwrap());
+    let ledger = Arc::new(truce_ledger::Ledger::open(Arc::clone(&empty), log).unwrap());
+    let state = truce_server::state::AppState::new(
+        Arc::clone(&ledger),
+        empty,
+        truce_store::blobs::BlobDir::open(dir.path().join("blobs")).unwrap(),
+        Arc::new(truce_server::clock::FixedClock(
+            truce_core::values::Timestamp::parse(truce_scenario::VIEW_AT).unwrap(),
+        )),
+        truce_server::state::Limits {
+            body_bytes: 256 * 1024,
+            request_timeout_secs: 30,
+            rate_per_minute: 100_000,
+            reads_in_flight: 16,
+        },
+    );
+    assert!(state.charter().is_none());
+    assert!(!state.quorum_required());
+
+    ledger.submit(charter.clone(), None).unwrap();
+    let learnt = state.charter().expect("the charter, once appended");
+    assert_eq!(learnt.origin, terms.origin);
+    let quorum = terms.policy().unwrap().quorum().is_some();
+    assert!(quorum, "the scenario's policy asks for a quorum");
+    assert!(state.quorum_required());
+}
