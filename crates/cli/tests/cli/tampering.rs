@@ -44,6 +44,26 @@ fn db(ex: &Example) -> Connection {
     Connection::open(ex.dir.join("truce.db")).unwrap()
 }
 
+/// Replaces record `idx`'s stored leaf with `rewrite` of it, and mends its
+/// stored hash to match (as a forger with write access to the store would).
+fn rewrite_record(ex: &Example, idx: i64, rewrite: impl FnOnce(Vec<u8>) -> Vec<u8>) {
+    let conn = db(ex);
+    let leaf: Vec<u8> = conn
+        .query_row(
+            "SELECT leaf FROM records WHERE idx = ?1",
+            params![idx],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let forged = rewrite(leaf);
+    let hash = truce_tlog::leaf_hash(&forged);
+    conn.execute(
+        "UPDATE records SET leaf = ?1, hash = ?2 WHERE idx = ?3",
+        params![forged, &hash.0[..], idx],
+    )
+    .unwrap();
+}
+
 fn flip_blob_byte(ex: &Example, sql_select: &str, sql_update: &str, key: i64, at: usize) {
     let conn = db(ex);
     let mut bytes: Vec<u8> = conn
@@ -73,20 +93,12 @@ fn any_changed_byte_of_a_record_is_caught() {
 #[test]
 fn a_record_rewritten_with_a_matching_hash_still_fails_its_signature() {
     let ex = mechanism_with_records();
-    let conn = db(&ex);
-    let leaf: Vec<u8> = conn
-        .query_row("SELECT leaf FROM records WHERE idx = 3", [], |r| r.get(0))
-        .unwrap();
-    let text = String::from_utf8(leaf)
-        .unwrap()
-        .replace("Mortar rounds", "Rocket rounds");
-    let forged = text.into_bytes();
-    let hash = truce_tlog::leaf_hash(&forged);
-    conn.execute(
-        "UPDATE records SET leaf = ?1, hash = ?2 WHERE idx = 3",
-        params![forged, &hash.0[..]],
-    )
-    .unwrap();
+    rewrite_record(&ex, 3, |leaf| {
+        String::from_utf8(leaf)
+            .unwrap()
+            .replace("Mortar rounds", "Rocket rounds")
+            .into_bytes()
+    });
     verify_fails_naming(&ex, "record 3");
 }
 
@@ -277,19 +289,11 @@ fn serve_stops_on_a_stored_record_that_is_not_canonical_naming_it() {
     // mended to match) but is not the canonical form the ledger stores, so
     // it could stand for some other record's bytes.
     let ex = mechanism_with_records();
-    let conn = db(&ex);
-    let leaf: Vec<u8> = conn
-        .query_row("SELECT leaf FROM records WHERE idx = 3", [], |r| r.get(0))
-        .unwrap();
-    let mut spaced = b"{ ".to_vec();
-    spaced.extend_from_slice(&leaf[1..]);
-    let hash = truce_tlog::leaf_hash(&spaced);
-    conn.execute(
-        "UPDATE records SET leaf = ?1, hash = ?2 WHERE idx = 3",
-        params![spaced, &hash.0[..]],
-    )
-    .unwrap();
-    drop(conn);
+    rewrite_record(&ex, 3, |leaf| {
+        let mut spaced = b"{ ".to_vec();
+        spaced.extend_from_slice(&leaf[1..]);
+        spaced
+    });
     // `truce serve` listens while it opens the log, and stops once the
     // opening fails: with an error, not serving a log it cannot vouch for.
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_truce"))

@@ -54,14 +54,9 @@ fn views_answer_503_with_progress_until_the_index_is_built() {
 
     gate.open();
     // Asked again as the answer says, until the build is done.
-    let first = loop {
-        let r = app.get("/api/v1/incidents");
-        if r.status() == 200 {
-            break r.json::<serde_json::Value>().unwrap();
-        }
-        assert_eq!(r.status(), 503);
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
+    let r = first_not_503(&app, "/api/v1/incidents");
+    assert_eq!(r.status(), 200);
+    let first: serde_json::Value = r.json().unwrap();
     for path in VIEWS {
         assert_eq!(app.get(path).status(), 200, "{path}");
     }
@@ -83,9 +78,9 @@ fn views_answer_503_with_progress_until_the_index_is_built() {
     );
 }
 
-/// The first answer of `method path` that is not a 503 for the index's
-/// build (the index builds on its own while the ledger opens).
-fn once_indexed(app: &crate::support::App, path: &str) -> reqwest::blocking::Response {
+/// The first answer to `GET path` that is not a 503 (the server still
+/// building its index or opening its ledger), asked again until then.
+fn first_not_503(app: &crate::support::App, path: &str) -> reqwest::blocking::Response {
     loop {
         let r = app.get(path);
         if r.status() != 503 {
@@ -144,10 +139,10 @@ fn while_the_ledger_opens_reads_answer_and_what_needs_it_answers_503_with_progre
     ] {
         assert_eq!(app.get(path).status(), 200, "{path}");
     }
-    let incidents = once_indexed(&app, "/api/v1/incidents");
+    let incidents = first_not_503(&app, "/api/v1/incidents");
     assert_eq!(incidents.status(), 200);
     assert!(
-        once_indexed(&app, "/api/v1/statistics")
+        first_not_503(&app, "/api/v1/statistics")
             .status()
             .is_success()
     );
@@ -178,14 +173,7 @@ fn while_the_ledger_opens_reads_answer_and_what_needs_it_answers_503_with_progre
 
     gate.open();
     // Asked again as the answer says, until the ledger is open.
-    loop {
-        let r = app.get("/api/v1/participants");
-        if r.status() == 200 {
-            break;
-        }
-        assert_eq!(r.status(), 503);
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    assert_eq!(first_not_503(&app, "/api/v1/participants").status(), 200);
     let report = app.sign(
         "afghanistan.liaison",
         Kind::IncidentReport,
