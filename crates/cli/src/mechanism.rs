@@ -60,6 +60,11 @@ impl MechanismDir {
     pub fn log_key_path(&self) -> PathBuf {
         self.root.join("log.key")
     }
+    /// The server's query index as last written out (derived from the log,
+    /// checked against it before use, safe to delete: `truce_server::snapshot`).
+    pub fn index_snapshot_path(&self) -> PathBuf {
+        self.root.join("index.snapshot")
+    }
     pub fn keys_dir(&self) -> PathBuf {
         self.root.join("keys")
     }

@@ -5,6 +5,7 @@
 
 use crate::query::BoundingBox;
 use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
 use truce_core::values::GeoPoint;
 
 const CELL: i64 = 500_000;
@@ -35,7 +36,7 @@ fn span(index: i64, last: i64, origin: i64) -> (i64, i64) {
     (low, high)
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Grid {
     cells: HashMap<u32, Vec<u32>>,
 }

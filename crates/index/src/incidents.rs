@@ -13,6 +13,7 @@ use crate::grid::Grid;
 use crate::order::TimeOrder;
 use crate::pool::{Arena, StrPool, search_form};
 use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
 use truce_core::derive::case::{
     CaseStage, DEFAULT_RESPONSE_HOURS, ResponseState, StageClass, StageFacts,
 };
@@ -31,7 +32,7 @@ pub(crate) const NO_PARTY: u8 = u8::MAX;
 pub(crate) const NO_ID: u32 = u32::MAX;
 
 /// The facts that decide a case's stage.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub(crate) struct CaseFacts {
     /// When the accused's answer is due (Unix seconds): the charter's
     /// response hours after the report was signed.
@@ -46,7 +47,7 @@ pub(crate) struct CaseFacts {
 }
 
 /// What a summary shows and no filter reads.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub(crate) struct Row {
     pub(crate) title: u32,
     pub(crate) names: u32,
@@ -63,13 +64,13 @@ pub(crate) struct Row {
 /// A place's names as ids in the names pool: country, admin1, admin2, location.
 pub(crate) type Names = [u32; 4];
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct ExtraPlace {
     pub(crate) point: GeoPoint,
     pub(crate) names: u32,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Incidents {
     // Columns, by slot. Log indexes fit in u32 (the index refuses more).
     pub(crate) index: Vec<u32>,
@@ -102,6 +103,12 @@ pub(crate) struct Incidents {
 }
 
 impl Incidents {
+    /// After a snapshot is read back: see `StrPool::rebuild_table`.
+    pub(crate) fn rebuild_tables(&mut self) {
+        self.titles.rebuild_table();
+        self.names.rebuild_table();
+    }
+
     /// A record about the incident in `slot` says something in it is
     /// invented; returns whether that changes what its summary shows.
     pub(crate) fn mark_illustrative(&mut self, slot: u32) -> bool {
@@ -326,7 +333,7 @@ impl Incidents {
 }
 
 /// The charter's terms a case's stage depends on.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub(crate) struct Terms {
     pub(crate) response_hours: u32,
     /// Mediator participants a finding needs; `usize::MAX` without a charter,

@@ -38,6 +38,7 @@ mod order;
 mod pool;
 mod query;
 mod records;
+mod snapshot;
 mod stats;
 mod text;
 
@@ -47,10 +48,12 @@ pub use query::{
     BoundingBox, Cursor, DEFAULT_LIMIT, Grouping, IncidentPage, IncidentQuery, IncidentSummary,
     MAX_LIMIT, PlaceSummary, QueryError, StatBucket, StatKey,
 };
+pub use snapshot::SnapshotError;
 
 use hashbrown::{HashMap, HashSet};
 use incidents::{Incidents, NO_PARTY, Terms};
 use records::Records;
+use serde::{Deserialize, Serialize};
 use truce_core::kinds::common::BlobDigest;
 use truce_core::kinds::incident::DatasetEvent;
 use truce_core::values::{MemberId, ParticipantId, Timestamp};
@@ -66,8 +69,10 @@ pub enum IndexError {
     Full,
 }
 
-/// The index. Build it with [`Index::new`] and feed it with [`Index::add`].
-#[derive(Debug, Default)]
+/// The index. Build it with [`Index::new`] and feed it with [`Index::add`];
+/// write it out with [`Index::write_snapshot`] and read it back with
+/// [`Index::read_snapshot`].
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Index {
     pub(crate) records: Records,
     pub(crate) incidents: Incidents,
@@ -90,7 +95,7 @@ pub struct Index {
     imported: HashSet<DatasetEvent>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct FindingFacts {
     slot: u32,
     signers: Vec<u8>,
@@ -98,7 +103,7 @@ struct FindingFacts {
 
 /// Participants by a one-byte id (a charter names at most 16), and the
 /// participant each member acts for.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Parties {
     ids: Vec<ParticipantId>,
     by_id: HashMap<ParticipantId, u8>,

@@ -7,6 +7,7 @@
 //! once per n/32 such arrivals, so adding stays amortised O(log n) and the
 //! run stays one flat array for binary search and scans.
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::iter::Peekable;
 use truce_core::per_record::Column;
@@ -15,7 +16,7 @@ use truce_core::per_record::Column;
 /// this orders by time and then by log index.
 pub(crate) type Key = (i64, u32);
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct TimeOrder {
     times: Vec<i64>,
     slots: Vec<u32>,

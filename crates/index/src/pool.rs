@@ -7,6 +7,7 @@
 use crate::bits::BitSet;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use memchr::memmem::Finder;
+use serde::{Deserialize, Serialize};
 use std::hash::BuildHasher;
 use truce_core::per_record::{Column, push_text};
 
@@ -44,7 +45,7 @@ pub(crate) fn search_form(text: &str, max: usize) -> String {
 }
 
 /// Entries laid end to end; `ends[i]` is where entry `i` stops.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Arena {
     text: String,
     ends: Vec<usize>,
@@ -97,11 +98,14 @@ impl Arena {
 
 /// Distinct strings, each kept once as written and, if the pool is
 /// searchable, once in search form.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct StrPool {
     original: Arena,
     search: Option<Arena>,
+    /// Not written out: rebuilt from `original` ([`StrPool::rebuild_table`]).
+    #[serde(skip)]
     table: HashTable<u32>,
+    #[serde(skip)]
     hasher: DefaultHashBuilder,
 }
 
@@ -131,6 +135,19 @@ impl StrPool {
 
     pub(crate) fn get(&self, id: u32) -> &str {
         self.original.get(id)
+    }
+
+    /// Fills the string → id table from the strings, after a snapshot is
+    /// read back (as `Records::rebuild_tables`).
+    pub(crate) fn rebuild_table(&mut self) {
+        let (original, hasher) = (&self.original, &self.hasher);
+        let mut table = HashTable::with_capacity(original.ends.len());
+        for id in 0..original.ends.len() {
+            let Ok(id) = u32::try_from(id) else { break };
+            let hash = hasher.hash_one(original.get(id));
+            table.insert_unique(hash, id, |&id| hasher.hash_one(original.get(id)));
+        }
+        self.table = table;
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -4,6 +4,7 @@
 //! content digest.
 
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use truce_core::kinds::common::BlobDigest;
@@ -12,19 +13,23 @@ use truce_core::{Body, Hash, Kind};
 
 const NONE: u32 = u32::MAX;
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Edge {
     referrer: u32,
     next: u32,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Records {
     /// By log index.
+    #[serde(with = "crate::snapshot::hashes")]
     hashes: Vec<Hash>,
     kinds: Vec<Kind>,
     /// Log indexes, found through `hashes`: about five bytes an entry.
+    /// Not written out: rebuilt from `hashes` ([`Records::rebuild_tables`]).
+    #[serde(skip)]
     by_hash: HashTable<u32>,
+    #[serde(skip)]
     hasher: DefaultHashBuilder,
     by_kind: BTreeMap<Kind, Vec<u64>>,
     /// Who refers to whom, as one linked list per target threaded through
@@ -168,6 +173,27 @@ impl Records {
         self.first_referrer.push_kept(NONE);
         self.subjects.push_kept(NONE);
         self.skipped.push(index);
+    }
+
+    /// Fills the hash → position table from `hashes`, after a snapshot is
+    /// read back (the table hashes with a per-process key, so it is not
+    /// written out). Skipped positions hold a placeholder and stay out.
+    pub(crate) fn rebuild_tables(&mut self) {
+        let (hashes, hasher) = (&self.hashes, &self.hasher);
+        let mut table = HashTable::with_capacity(hashes.len());
+        let mut skipped = self.skipped.iter().peekable();
+        for (position, hash) in hashes.iter().enumerate() {
+            if skipped.next_if(|&&s| s == position as u64).is_some() {
+                continue;
+            }
+            let Ok(position) = u32::try_from(position) else {
+                break;
+            };
+            table.insert_unique(hasher.hash_one(hash.0), position, |&i| {
+                hashes.get(i as usize).map_or(0, |h| hasher.hash_one(h.0))
+            });
+        }
+        self.by_hash = table;
     }
 
     /// Records the record at `index`, which must be `self.len()` and below 2³².

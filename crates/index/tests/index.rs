@@ -20,7 +20,7 @@ use truce_core::values::{Label, MemberId, ParticipantId, Timestamp};
 use truce_core::{Body, Hash, Kind, Record};
 use truce_index::{
     BoundingBox, Cursor, Grouping, IncidentQuery, Index, IndexError, MAX_CELLS,
-    NARRATIVE_SEARCH_BYTES, QueryError, StatKey,
+    NARRATIVE_SEARCH_BYTES, QueryError, SnapshotError, StatKey,
 };
 use truce_tlog::note::NoteSigner;
 
@@ -1691,4 +1691,180 @@ fn a_case_is_illustrative_when_its_report_or_anything_about_it_says_so() {
     // And compliance says which verified violations rest on something invented.
     assert_eq!(fx.index.compliance().verified_violations(), 1);
     assert_eq!(fx.index.compliance().illustrative_violations(), 1);
+}
+
+/// Everything the server asks an index, asked of two: the same answers.
+fn assert_answers_alike(read_back: &Index, fed: &Index, log: &[Logged], now: Timestamp) {
+    assert_eq!(read_back.len(), fed.len());
+    assert_eq!(read_back.len_incidents(), fed.len_incidents());
+    assert_eq!(read_back.incidents_version(), fed.incidents_version());
+    assert_eq!(read_back.latest_time(), fed.latest_time());
+    for l in log.iter().take(fed.len() as usize) {
+        let (n, hash) = (l.index, l.record.hash());
+        assert_eq!(read_back.index_of(&hash), Some(n), "record {n} by its hash");
+        assert_eq!(read_back.hash_of(n), Some(hash));
+        assert_eq!(read_back.kind_of(n), fed.kind_of(n));
+        assert_eq!(read_back.referencing(n), fed.referencing(n));
+        assert_eq!(read_back.case_records(n), fed.case_records(n));
+        assert_eq!(read_back.thread_of(n), fed.thread_of(n));
+        assert_eq!(read_back.draft_of(n), fed.draft_of(n));
+        let summary = |ix: &Index| ix.incident(n, now).map(|s| format!("{s:?}"));
+        assert_eq!(summary(read_back), summary(fed), "incident {n}");
+    }
+    assert_eq!(read_back.index_of(&Hash([7; 32])), None);
+    for kind in [Kind::IncidentReport, Kind::Finding, Kind::ChannelMessage] {
+        assert_eq!(read_back.of_kind(kind), fed.of_kind(kind));
+    }
+    assert_eq!(read_back.threads(), fed.threads());
+    assert_eq!(
+        read_back.drafts().collect::<Vec<_>>(),
+        fed.drafts().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        read_back.channel().all(now),
+        fed.channel().all(now),
+        "the channel"
+    );
+    assert_eq!(
+        read_back.compliance().commitments(),
+        fed.compliance().commitments()
+    );
+    assert_eq!(
+        read_back.compliance().awaiting_decision(),
+        fed.compliance().awaiting_decision()
+    );
+    let queries = [
+        IncidentQuery::default(),
+        IncidentQuery {
+            text: Some("chaman".into()),
+            ..Default::default()
+        },
+        IncidentQuery {
+            text: Some("second strike".into()),
+            accused: Some(pid("afghanistan")),
+            ..Default::default()
+        },
+        IncidentQuery {
+            bbox: Some(bbox(30_000_000, 66_000_000, 34_000_000, 70_000_000)),
+            status: vec![CaseStage::Found, CaseStage::Reported],
+            ..Default::default()
+        },
+        IncidentQuery {
+            from: Some(at(now.unix() - 20 * 86_400)),
+            limit: 7,
+            ..Default::default()
+        },
+    ];
+    for q in &queries {
+        assert_eq!(
+            all_pages(read_back, q, now),
+            all_pages(fed, q, now),
+            "{q:?}"
+        );
+        for by in [
+            Grouping::Week,
+            Grouping::Area,
+            Grouping::Type,
+            Grouping::Party,
+        ] {
+            assert_eq!(
+                read_back.statistics(q, by, now).unwrap(),
+                fed.statistics(q, by, now).unwrap(),
+                "{by:?} of {q:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_snapshot_read_back_answers_as_the_index_it_was_written_from_and_goes_on_from_there() {
+    let mut g = generate(31, 600);
+    // What `generate` leaves out: a commitment, the channel, a draft.
+    g.fx.admit(
+        AF,
+        body(
+            Kind::CommitmentDeclare,
+            json!({"title": "No attacks across the border", "text": "We commit.",
+                "incident_types": TYPES, "effective": "2020-01-01T00:00:00Z"}),
+        ),
+    );
+    let msg = g.fx.admit(
+        PK,
+        body(
+            Kind::ChannelMessage,
+            json!({"to": ["afghanistan"], "subject": "Shelling", "text": "Stop.", "urgent": true}),
+        ),
+    );
+    let propose = g.fx.admit(
+        TR,
+        body(
+            Kind::DraftPropose,
+            json!({"title": "Mechanism", "clauses": [{"id": "c1", "text": "No attacks."}]}),
+        ),
+    );
+    let more = generate(37, 300);
+    // The second half: more cases on the same incidents, a reply, a position.
+    for (n, l) in more.fx.log.iter().enumerate().skip(1) {
+        let member = l.record.author().to_string();
+        if n == 40 {
+            g.fx.admit(
+                AF,
+                body(
+                    Kind::ChannelMessage,
+                    json!({"to": ["pakistan"], "subject": "Re", "text": "No.", "reply_to": msg.hash()}),
+                ),
+            );
+            g.fx.admit(
+                PK,
+                body(
+                    Kind::DraftPosition,
+                    json!({"version": propose.hash(), "positions": [{"clause": "c1", "position": "accept"}]}),
+                ),
+            );
+        }
+        // Re-signed in this log (the other log's references are not ours):
+        // only the reports, which refer to nothing.
+        if l.record.kind() == Kind::IncidentReport {
+            g.fx.advance(600);
+            g.fx.admit(&member, l.record.body().clone());
+        }
+    }
+    let fx = &g.fx;
+    let half = (fx.log.len() / 2) as u64;
+    assert!(fx.log.len() > 700, "{} records", fx.log.len());
+
+    let mut first_half = Index::new();
+    for l in fx.log.iter().take(half as usize) {
+        first_half.add(l.index, &l.record).unwrap();
+    }
+    let mut bytes = Vec::new();
+    first_half.write_snapshot(&mut bytes).unwrap();
+    let mut read_back = Index::read_snapshot(&bytes).unwrap();
+    let now = at(fx.clock + 3600);
+    assert_answers_alike(&read_back, &first_half, &fx.log, now);
+
+    // Fed the rest of the log, it answers as the index fed all of it.
+    for l in fx.log.iter().skip(half as usize) {
+        read_back.add(l.index, &l.record).unwrap();
+    }
+    assert_answers_alike(&read_back, &fx.index, &fx.log, now);
+    assert_eq!(
+        read_back.add(half, &fx.log[half as usize].record),
+        Err(IndexError::OutOfOrder {
+            expected: fx.log.len() as u64,
+            got: half
+        })
+    );
+
+    // Bytes cut short or run on are refused, not half read.
+    assert!(matches!(
+        Index::read_snapshot(&bytes[..bytes.len() - 1]),
+        Err(SnapshotError::Read(_))
+    ));
+    let mut longer = bytes.clone();
+    longer.extend_from_slice(b"\0\0");
+    assert!(matches!(
+        Index::read_snapshot(&longer),
+        Err(SnapshotError::Trailing(2))
+    ));
 }

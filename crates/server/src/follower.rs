@@ -11,8 +11,13 @@
 //! come. The index is taken in chunks of [`CHUNK`] records, each under the
 //! write lock on its own, so neither the builder nor a request holds the
 //! lock for longer than one chunk takes.
+//!
+//! With a [`SnapshotFile`], the build starts from the index as it was last
+//! written out, if the log proves it (`snapshot.rs`), and indexes only what
+//! came after; the index is written out again as it grows.
 
 use crate::error::{ApiError, detail, parse_stored};
+use crate::snapshot::SnapshotFile;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard};
 use std::time::Instant;
@@ -29,6 +34,12 @@ pub const INLINE_RECORDS: u64 = 20_000;
 /// Records read from the store and indexed under one hold of the write lock.
 const CHUNK: u64 = 2_000;
 
+/// The index is written out once it holds this many records more than its
+/// last snapshot, or a quarter more when that is more: a steady trickle
+/// writes seldom, a bulk import a few times, and a restart never has more
+/// than about a fifth of the log to index.
+pub const SNAPSHOT_EVERY: u64 = 100_000;
+
 pub struct IndexFollower {
     store: Arc<dyn Store>,
     index: RwLock<Index>,
@@ -42,6 +53,12 @@ pub struct IndexFollower {
     /// Bigger than this behind, a request leaves the work to the background.
     inline_records: u64,
     gate: Gate,
+    snapshot: Option<SnapshotFile>,
+    snapshot_every: u64,
+    /// The size of the snapshot last written or read (0: none yet).
+    saved: AtomicU64,
+    /// Whether a snapshot is being written (at most one is).
+    saving: AtomicBool,
 }
 
 /// Holds the background build before it starts, so a test can see the
@@ -89,6 +106,28 @@ impl IndexFollower {
             started: Mutex::new(None),
             inline_records: INLINE_RECORDS,
             gate: Gate::default(),
+            snapshot: None,
+            snapshot_every: SNAPSHOT_EVERY,
+            saved: AtomicU64::new(0),
+            saving: AtomicBool::new(false),
+        }
+    }
+
+    /// Starts the build from `file` when it holds a snapshot the log proves,
+    /// and writes the index out there as it grows.
+    pub fn with_snapshot(self, file: SnapshotFile) -> Self {
+        Self {
+            snapshot: Some(file),
+            ..self
+        }
+    }
+
+    /// Writes a snapshot every `records` records rather than every
+    /// [`SNAPSHOT_EVERY`] (tests, on small logs).
+    pub fn with_snapshot_every(self, records: u64) -> Self {
+        Self {
+            snapshot_every: records.max(1),
+            ..self
         }
     }
 
@@ -119,7 +158,9 @@ impl IndexFollower {
         // Even while a build runs: near its end, the request and the build
         // share the last chunks rather than the request being turned away.
         if size - seen <= self.inline_records {
-            return self.advance_to(size);
+            self.advance_to(size)?;
+            self.save_if_due();
+            return Ok(());
         }
         self.build_in_background();
         Err(self.behind(seen, size))
@@ -141,8 +182,11 @@ impl IndexFollower {
         }
     }
 
-    fn build(&self) {
+    fn build(self: &Arc<Self>) {
         self.gate.wait();
+        if self.indexed.load(Ordering::Acquire) == 0 {
+            self.read_snapshot();
+        }
         let began = Instant::now();
         if let Ok(mut started) = self.started.lock() {
             *started = Some((began, self.indexed.load(Ordering::Acquire)));
@@ -167,6 +211,7 @@ impl IndexFollower {
         self.building.store(false, Ordering::Release);
         if outcome.is_ok() {
             crate::memory::release();
+            self.save_if_due();
         }
         match outcome {
             Ok(size) => tracing::info!(
@@ -177,6 +222,96 @@ impl IndexFollower {
             // The next request that finds it behind starts another.
             Err(e) => tracing::error!(error = %e, "the query index could not be built"),
         }
+    }
+
+    /// Starts from the snapshot, if there is one the log proves; otherwise
+    /// says why not and leaves the index empty, to be built from the log.
+    fn read_snapshot(&self) {
+        let Some(file) = &self.snapshot else { return };
+        let began = Instant::now();
+        match file.load(self.store.as_ref()) {
+            Ok(Some(read)) => {
+                let Ok(mut index) = self.index.write() else {
+                    return;
+                };
+                // A request may have indexed a small log meanwhile.
+                if !index.is_empty() {
+                    return;
+                }
+                let size = read.len();
+                *index = read;
+                self.indexed.store(size, Ordering::Release);
+                self.saved.store(size, Ordering::Release);
+                tracing::info!(
+                    records = size,
+                    secs = began.elapsed().as_secs_f64(),
+                    path = %file.path().display(),
+                    "read the query index's snapshot"
+                );
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(
+                error = %e,
+                path = %file.path().display(),
+                "the query index's snapshot is not used: the index is built from the log"
+            ),
+        }
+    }
+
+    /// Writes the index out, on a thread of its own, once it has grown
+    /// enough since the last snapshot (see [`SNAPSHOT_EVERY`]). The write
+    /// holds the index's read lock: requests read on meanwhile, and a
+    /// request that has new records to index waits for it.
+    fn save_if_due(self: &Arc<Self>) {
+        let Some(file) = &self.snapshot else { return };
+        let saved = self.saved.load(Ordering::Acquire);
+        let due = saved + self.snapshot_every.max(saved / 4);
+        if self.indexed.load(Ordering::Acquire) < due || self.saving.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (follower, file) = (Arc::clone(self), file.clone());
+        let spawned = std::thread::Builder::new()
+            .name("truce-index-snapshot".into())
+            .spawn(move || {
+                let began = Instant::now();
+                let outcome = match follower.read() {
+                    Ok(index) => file
+                        .save(&index, follower.store.as_ref())
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                match outcome {
+                    Ok(saved) => {
+                        follower.saved.store(saved.size, Ordering::Release);
+                        tracing::info!(
+                            records = saved.size,
+                            bytes = saved.bytes,
+                            secs = began.elapsed().as_secs_f64(),
+                            path = %file.path().display(),
+                            "wrote the query index's snapshot"
+                        );
+                    }
+                    Err(error) => tracing::warn!(
+                        %error,
+                        path = %file.path().display(),
+                        "cannot write the query index's snapshot"
+                    ),
+                }
+                follower.saving.store(false, Ordering::Release);
+            });
+        if let Err(e) = spawned {
+            self.saving.store(false, Ordering::Release);
+            tracing::warn!(error = %e, "cannot start writing the query index's snapshot");
+        }
+    }
+
+    /// Whether a snapshot is being written, and the size of the last one
+    /// written or read (tests wait on it).
+    pub fn snapshot_progress(&self) -> (bool, u64) {
+        (
+            self.saving.load(Ordering::Acquire),
+            self.saved.load(Ordering::Acquire),
+        )
     }
 
     /// Indexes the store's records up to `size`, a chunk per hold of the

@@ -28,6 +28,7 @@ pub mod params;
 pub mod past;
 pub mod routes;
 pub mod sessions;
+pub mod snapshot;
 pub mod state;
 pub mod verified_blobs;
 

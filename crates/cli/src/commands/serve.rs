@@ -9,6 +9,7 @@ use truce_server::clock::SystemClock;
 use truce_server::config::Config;
 use truce_server::follower::IndexFollower;
 use truce_server::opening::OpeningLedger;
+use truce_server::snapshot::SnapshotFile;
 use truce_server::state::{AppState, DemoMember};
 use truce_store::Store;
 use truce_tlog::note::NoteSigner;
@@ -126,7 +127,11 @@ pub fn serve(
     // another, so the first list waits for the longer of the two rather
     // than for both in turn (each reads and parses every record). The
     // server listens meanwhile (`truce_server::opening`).
-    let index = Arc::new(IndexFollower::new(Arc::clone(&store)));
+    // It starts from its snapshot when the log proves it (`snapshot.rs`).
+    let index = Arc::new(
+        IndexFollower::new(Arc::clone(&store))
+            .with_snapshot(SnapshotFile::for_this_build(dir.index_snapshot_path())),
+    );
     index.build_in_background();
     let ledger = Arc::new(OpeningLedger::opening());
     let mut state = AppState::opening(

@@ -188,7 +188,7 @@ pub struct StageFacts {
 /// A case's stage apart from the clock: only a report awaiting its answer
 /// changes stage with time, when its deadline passes. The index keeps this
 /// per incident (a byte) and asks [`StageClass::stage`] at query time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StageClass {
     Found,
     FindingPending,

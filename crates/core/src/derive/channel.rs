@@ -11,7 +11,7 @@ use super::LogView;
 use crate::kinds::Body;
 use crate::kinds::channel::ReceiptStatus;
 use crate::values::{ParticipantId, Timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use truce_tlog::Hash;
 
@@ -68,14 +68,14 @@ pub struct ChannelPage {
     pub overdue_acknowledgments: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Recipient {
     participant: ParticipantId,
     status: Option<ReceiptStatus>,
     acknowledged_at: Option<Timestamp>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Message {
     index: u64,
     hash: Hash,
@@ -90,8 +90,9 @@ struct Message {
     illustrative: Option<String>,
 }
 
-/// The channel, as of the records applied so far.
-#[derive(Clone, Debug, Default)]
+/// The channel, as of the records applied so far. Serde: so that the
+/// query index that holds one can be written out and read back whole.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Channel {
     default_ack_hours: Option<u32>,
     /// In log order.

@@ -15,7 +15,7 @@ use crate::kinds::Body;
 use crate::kinds::charter::Charter;
 use crate::kinds::incident::{Determination, IncidentType};
 use crate::values::{ParticipantId, Timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use truce_tlog::Hash;
 
@@ -66,7 +66,7 @@ pub struct AwaitingDecision {
 }
 
 /// What a finding needs to know about its incident.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentFacts {
     pub incident_type: IncidentType,
     pub occurred: Timestamp,
@@ -74,7 +74,7 @@ pub struct IncidentFacts {
     pub illustrative: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Commitment {
     hash: Hash,
     party: Option<ParticipantId>,
@@ -83,7 +83,7 @@ struct Commitment {
     incident_types: Vec<IncidentType>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct FindingState {
     incident: Hash,
     facts: IncidentFacts,
@@ -97,7 +97,7 @@ struct FindingState {
     illustrative: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct DeterminationState {
     consequence_level: u8,
     signers: Vec<ParticipantId>,
@@ -105,8 +105,9 @@ struct DeterminationState {
     party_response: Option<Hash>,
 }
 
-/// Commitments and compliance, as of the records applied so far.
-#[derive(Clone, Debug, Default)]
+/// Commitments and compliance, as of the records applied so far. Serde:
+/// as [`super::channel::Channel`].
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Compliance {
     /// Mediators whose signatures make a finding or determination count;
     /// nothing counts before the charter is read.

@@ -225,3 +225,160 @@ fn a_server_started_over_an_empty_log_learns_its_charter_once_it_is_appended() {
     assert!(quorum, "the scenario's policy asks for a quorum");
     assert!(state.quorum_required());
 }
+
+/// A follower over `store`, its index built (from its snapshot and the log).
+fn built(
+    follower: truce_server::follower::IndexFollower,
+) -> std::sync::Arc<truce_server::follower::IndexFollower> {
+    let follower = std::sync::Arc::new(follower);
+    follower.build_in_background();
+    // Neither building nor writing a snapshot, and something indexed.
+    until(|| {
+        !follower.progress().1
+            && !follower.snapshot_progress().0
+            && !follower.read().unwrap().is_empty()
+    });
+    follower
+}
+
+fn until(done: impl Fn() -> bool) {
+    while !done() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// What the server's lists and case pages read, from two indexes: alike.
+fn assert_indexes_alike(
+    a: &truce_server::follower::IndexFollower,
+    b: &truce_server::follower::IndexFollower,
+    what: &str,
+) {
+    use truce_index::IncidentQuery;
+    let now = truce_core::values::Timestamp::parse(truce_scenario::VIEW_AT).unwrap();
+    let (a, b) = (a.read().unwrap(), b.read().unwrap());
+    assert_eq!(a.len(), b.len(), "{what}");
+    assert_eq!(a.incidents_version(), b.incidents_version(), "{what}");
+    for i in 0..a.len() {
+        assert_eq!(a.hash_of(i), b.hash_of(i), "{what}: record {i}");
+        assert_eq!(a.case_records(i), b.case_records(i), "{what}: record {i}");
+    }
+    let all = IncidentQuery {
+        limit: truce_index::MAX_LIMIT,
+        ..IncidentQuery::default()
+    };
+    let (pa, pb) = (
+        a.incidents(&all, now).unwrap(),
+        b.incidents(&all, now).unwrap(),
+    );
+    assert!(pa.total > 0);
+    assert_eq!(format!("{pa:?}"), format!("{pb:?}"), "{what}");
+    assert_eq!(a.channel().all(now), b.channel().all(now), "{what}");
+    assert_eq!(
+        a.compliance().commitments(),
+        b.compliance().commitments(),
+        "{what}"
+    );
+}
+
+#[test]
+fn a_restarted_server_starts_from_its_index_snapshot_only_when_the_log_proves_it() {
+    use std::sync::Arc;
+    use truce_server::follower::IndexFollower;
+    use truce_server::snapshot::{SnapshotError, SnapshotFile};
+    use truce_store::Store;
+    let open = |path: std::path::PathBuf| -> Arc<dyn Store> {
+        Arc::new(truce_store_sqlite::SqliteStore::open(path).unwrap())
+    };
+    let snapshots = tempfile::tempdir().unwrap();
+    let path = snapshots.path().join("index.snapshot");
+    let this_build = SnapshotFile::for_build(&path, [1; 32]);
+
+    // The scenario, indexed and written out.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path().join("truce.db"));
+    let (log, scenario) = crate::support::build_scenario(&store);
+    let at_snapshot = store.size().unwrap();
+    let first = Arc::new(
+        IndexFollower::new(Arc::clone(&store))
+            .with_snapshot(this_build.clone())
+            .with_snapshot_every(1),
+    );
+    first.build_in_background();
+    until(|| first.snapshot_progress() == (false, at_snapshot));
+    assert!(path.is_file());
+
+    // The log goes on: two reports, through the server.
+    let app =
+        crate::support::spawn_with(dir, Arc::clone(&store), log, scenario, Options::default());
+    for _ in 0..2 {
+        let report = app.sign(
+            "afghanistan.liaison",
+            Kind::IncidentReport,
+            a_report("pakistan"),
+        );
+        assert_eq!(app.post_record(&report).status(), 201);
+    }
+    assert_eq!(store.size().unwrap(), at_snapshot + 2);
+    let from_the_log = built(IndexFollower::new(Arc::clone(&store)));
+    assert_eq!(from_the_log.snapshot_progress(), (false, 0));
+
+    // Restarted: it reads the snapshot (the last one it read or wrote is
+    // the snapshot's size) and indexes the two reports after it.
+    let restarted = built(IndexFollower::new(Arc::clone(&store)).with_snapshot(this_build.clone()));
+    assert_eq!(restarted.snapshot_progress(), (false, at_snapshot));
+    assert_indexes_alike(&restarted, &from_the_log, "from the snapshot");
+
+    // Not used, and the index built from the log instead: a snapshot of
+    // another build ...
+    let other_build = SnapshotFile::for_build(&path, [2; 32]);
+    assert!(matches!(
+        other_build.load(store.as_ref()),
+        Err(SnapshotError::OtherBuild)
+    ));
+    let rebuilt = built(IndexFollower::new(Arc::clone(&store)).with_snapshot(other_build));
+    assert_eq!(rebuilt.snapshot_progress(), (false, 0));
+    assert_indexes_alike(&rebuilt, &from_the_log, "another build's snapshot");
+
+    // ... a damaged one ...
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    let damaged_path = snapshots.path().join("damaged.snapshot");
+    std::fs::write(&damaged_path, &bytes).unwrap();
+    let damaged = SnapshotFile::for_build(&damaged_path, [1; 32]);
+    assert!(matches!(
+        damaged.load(store.as_ref()),
+        Err(SnapshotError::Damaged)
+    ));
+    let rebuilt = built(IndexFollower::new(Arc::clone(&store)).with_snapshot(damaged));
+    assert_eq!(rebuilt.snapshot_progress(), (false, 0));
+    assert_indexes_alike(&rebuilt, &from_the_log, "a damaged snapshot");
+
+    // ... one of a longer log (as after a restore from an older backup) ...
+    let longer = SnapshotFile::for_build(snapshots.path().join("longer.snapshot"), [1; 32]);
+    let saved = longer
+        .save(&restarted.read().unwrap(), store.as_ref())
+        .unwrap();
+    assert_eq!(saved.size, at_snapshot + 2);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let older = open(elsewhere.path().join("older.db"));
+    crate::support::build_scenario(&older);
+    assert!(matches!(
+        longer.load(older.as_ref()),
+        Err(SnapshotError::LongerThanLog { snapshot, log }) if snapshot == at_snapshot + 2 && log == at_snapshot
+    ));
+
+    // ... and one of another log as long (another log key in its charter).
+    let other = open(elsewhere.path().join("other.db"));
+    crate::support::build_scenario_seeded(&other, 7);
+    assert_eq!(other.size().unwrap(), at_snapshot);
+    assert!(matches!(
+        this_build.load(other.as_ref()),
+        Err(SnapshotError::OtherLog { size }) if size == at_snapshot
+    ));
+    let own = built(IndexFollower::new(Arc::clone(&other)));
+    let rebuilt = built(IndexFollower::new(Arc::clone(&other)).with_snapshot(this_build));
+    assert_eq!(rebuilt.snapshot_progress(), (false, 0));
+    assert_indexes_alike(&rebuilt, &own, "another log's snapshot");
+    drop(app);
+}

@@ -89,7 +89,16 @@ pub fn spawn_app() -> App {
 
 /// The log key and scenario, built into `store` through a ledger that is then closed.
 pub fn build_scenario(store: &Arc<dyn Store>) -> (NoteSigner, truce_scenario::Scenario) {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(2025);
+    build_scenario_seeded(store, 2025)
+}
+
+/// As [`build_scenario`], its keys drawn from `seed`: another seed, another
+/// log (another log key in its charter) of the same length.
+pub fn build_scenario_seeded(
+    store: &Arc<dyn Store>,
+    seed: u64,
+) -> (NoteSigner, truce_scenario::Scenario) {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let log = NoteSigner::generate(truce_scenario::ORIGIN, &mut rng).unwrap();
     let ledger = Ledger::open(Arc::clone(store), log.clone()).unwrap();
     let scenario = truce_scenario::build(&log.verifier(), &mut rng, &mut |record, opening| {

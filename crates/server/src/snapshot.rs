@@ -1,0 +1,300 @@
+//! The query index kept on disk between runs, so that a server restarting
+//! over a long log answers its first list in seconds: it reads the index as
+//! it was at some tree size and indexes only the records after that
+//! (`follower.rs`), where building it from every record takes about 16 s a
+//! million records.
+//!
+//! A snapshot is derived data, and never trusted beyond what the log proves:
+//! - it names the tree size it reflects and the log's root at that size, and
+//!   is used only when the log's own root at that size (recomputed from the
+//!   store's tree) is the same: a log rewritten, restored from an older
+//!   backup or swapped for another is never answered from a stale index;
+//! - it is used only by the build that wrote it (the SHA-256 of the running
+//!   executable), because its bytes are laid out as that build's types are;
+//! - a CRC-32 over its bytes catches a torn or damaged file. A checksum,
+//!   not a signature: whoever can write this file can also replace the
+//!   server's binary, so a signature would add nothing, and CRC-32 reads at
+//!   memory speed where SHA-256 would add a second at ten million records.
+//!
+//! Any mismatch is logged and the index is built from the log instead. The
+//! file is written whole to a temporary name, synced, and renamed over the
+//! old one, so a crash mid-write leaves the previous snapshot.
+//!
+//! Layout: the index's bytes (`truce_index::Index::write_snapshot`), then a
+//! fixed trailer of [`TRAILER_LEN`] bytes: build (32), size (8, LE), root
+//! (32), length of the index's bytes (8, LE), their CRC-32 (4, LE), magic.
+
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use truce_core::Hash;
+use truce_index::Index;
+use truce_store::{Store, StoreHashes};
+
+const MAGIC: &[u8; 16] = b"truce index v1\n\0";
+const TRAILER_LEN: usize = 32 + 8 + 32 + 8 + 4 + MAGIC.len();
+
+/// Why a snapshot was not written or not used.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the log's root at size {size} cannot be computed: {cause}")]
+    Root { size: u64, cause: String },
+    #[error("{0} is not a query index snapshot (no trailer)")]
+    NotASnapshot(PathBuf),
+    #[error("the snapshot was written by another build of truce")]
+    OtherBuild,
+    #[error("the snapshot reflects {snapshot} records, the log holds {log}")]
+    LongerThanLog { snapshot: u64, log: u64 },
+    #[error("the log's root at size {size} is not the snapshot's: the log is not the one indexed")]
+    OtherLog { size: u64 },
+    #[error("the snapshot's bytes do not match their checksum: damaged")]
+    Damaged,
+    #[error(transparent)]
+    Index(#[from] truce_index::SnapshotError),
+    #[error("the snapshot holds {got} records where its trailer says {expected}")]
+    WrongLength { expected: u64, got: u64 },
+}
+
+/// Where a server keeps its index's snapshot, and the build it is for.
+#[derive(Clone, Debug)]
+pub struct SnapshotFile {
+    path: PathBuf,
+    /// The build's stamp, worked out when first needed (on the index's
+    /// background threads: hashing the executable takes a fraction of a
+    /// second that start-up need not wait for).
+    build: Arc<OnceLock<[u8; 32]>>,
+}
+
+/// What [`SnapshotFile::save`] wrote.
+#[derive(Clone, Copy, Debug)]
+pub struct Saved {
+    pub size: u64,
+    pub bytes: u64,
+}
+
+impl SnapshotFile {
+    /// The snapshot at `path`, for the running executable's build.
+    pub fn for_this_build(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            build: Arc::default(),
+        }
+    }
+
+    /// The snapshot at `path`, for the build `build` names (tests use it
+    /// to stand for another build).
+    pub fn for_build(path: impl Into<PathBuf>, build: [u8; 32]) -> Self {
+        Self {
+            path: path.into(),
+            build: Arc::new(OnceLock::from(build)),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn build(&self) -> Result<[u8; 32], SnapshotError> {
+        if let Some(build) = self.build.get() {
+            return Ok(*build);
+        }
+        let build = executable_hash()?;
+        Ok(*self.build.get_or_init(|| build))
+    }
+
+    /// Writes `index` out, stamped with its size and the log's root there.
+    pub fn save(&self, index: &Index, store: &dyn Store) -> Result<Saved, SnapshotError> {
+        let size = index.len();
+        let build = self.build()?;
+        let root = root_at(store, size)?;
+        let partial = self.path.with_extension("partial");
+        let io = |action, path: &Path| {
+            let path = path.to_owned();
+            move |source| SnapshotError::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        let file = File::create(&partial).map_err(io("create", &partial))?;
+        let mut out = Checksummed::new(BufWriter::with_capacity(1 << 20, file));
+        index.write_snapshot(&mut out)?;
+        let (bytes, crc) = (out.bytes, out.crc.finalize());
+        let mut out = out.inner;
+        let mut trailer = Vec::with_capacity(TRAILER_LEN);
+        trailer.extend_from_slice(&build);
+        trailer.extend_from_slice(&size.to_le_bytes());
+        trailer.extend_from_slice(&root.0);
+        trailer.extend_from_slice(&bytes.to_le_bytes());
+        trailer.extend_from_slice(&crc.to_le_bytes());
+        trailer.extend_from_slice(MAGIC);
+        out.write_all(&trailer).map_err(io("write", &partial))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| io("write", &partial)(e.into_error()))?;
+        file.sync_all().map_err(io("sync", &partial))?;
+        std::fs::rename(&partial, &self.path).map_err(io("rename", &partial))?;
+        // The rename itself durable: sync the directory.
+        if let Some(dir) = self.path.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io("sync", dir))?;
+        }
+        Ok(Saved {
+            size,
+            bytes: bytes + TRAILER_LEN as u64,
+        })
+    }
+
+    /// The index the snapshot holds, if there is one and it is this build's
+    /// and the log's at the size it names; `Ok(None)` if there is none.
+    pub fn load(&self, store: &dyn Store) -> Result<Option<Index>, SnapshotError> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(SnapshotError::Io {
+                    action: "read",
+                    path: self.path.clone(),
+                    source,
+                });
+            }
+        };
+        let not_one = || SnapshotError::NotASnapshot(self.path.clone());
+        let split = bytes.len().checked_sub(TRAILER_LEN).ok_or_else(not_one)?;
+        let (body, trailer) = bytes.split_at(split);
+        let mut fields = Fields(trailer);
+        let build = fields.take::<32>().ok_or_else(not_one)?;
+        let size = u64::from_le_bytes(fields.take().ok_or_else(not_one)?);
+        let root = Hash(fields.take::<32>().ok_or_else(not_one)?);
+        let len = u64::from_le_bytes(fields.take().ok_or_else(not_one)?);
+        let crc = u32::from_le_bytes(fields.take().ok_or_else(not_one)?);
+        if fields.0 != MAGIC || len != body.len() as u64 {
+            return Err(not_one());
+        }
+        if build != self.build()? {
+            return Err(SnapshotError::OtherBuild);
+        }
+        let log = store.size().map_err(|e| SnapshotError::Root {
+            size,
+            cause: truce_store::describe(&e),
+        })?;
+        if size > log {
+            return Err(SnapshotError::LongerThanLog {
+                snapshot: size,
+                log,
+            });
+        }
+        if root_at(store, size)? != root {
+            return Err(SnapshotError::OtherLog { size });
+        }
+        if crc32fast::hash(body) != crc {
+            return Err(SnapshotError::Damaged);
+        }
+        let index = Index::read_snapshot(body)?;
+        if index.len() != size {
+            return Err(SnapshotError::WrongLength {
+                expected: size,
+                got: index.len(),
+            });
+        }
+        Ok(Some(index))
+    }
+}
+
+/// The SHA-256 of the running executable: the build a snapshot is for.
+fn executable_hash() -> Result<[u8; 32], SnapshotError> {
+    let exe = std::env::current_exe().map_err(|source| SnapshotError::Io {
+        action: "find",
+        path: PathBuf::from("the running executable"),
+        source,
+    })?;
+    let mut hasher = Sha256::new();
+    let mut file = open(&exe)?;
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(|source| SnapshotError::Io {
+            action: "read",
+            path: exe.clone(),
+            source,
+        })?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(buf.get(..n).unwrap_or_default());
+    }
+    Ok(hasher.finalize().into())
+}
+
+fn open(path: &Path) -> Result<File, SnapshotError> {
+    File::open(path).map_err(|source| SnapshotError::Io {
+        action: "open",
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn root_at(store: &dyn Store, size: u64) -> Result<Hash, SnapshotError> {
+    if size == 0 {
+        return Ok(truce_tlog::empty_root());
+    }
+    truce_tlog::tree_root(size, &StoreHashes(store)).map_err(|e| SnapshotError::Root {
+        size,
+        cause: e.to_string(),
+    })
+}
+
+/// Reads a trailer's fixed-width fields in turn.
+struct Fields<'a>(&'a [u8]);
+
+impl Fields<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (field, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*field)
+    }
+}
+
+/// Counts and checksums what passes through to the writer.
+struct Checksummed<W> {
+    inner: W,
+    crc: crc32fast::Hasher,
+    bytes: u64,
+}
+
+impl<W> Checksummed<W> {
+    fn new(inner: W) -> Self {
+        Self {
+            inner,
+            crc: crc32fast::Hasher::new(),
+            bytes: 0,
+        }
+    }
+}
+
+impl<W: Write> Write for Checksummed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        let written = buf.get(..n).unwrap_or_default();
+        self.crc.update(written);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
