@@ -18,7 +18,9 @@ pub(crate) type Key = (i64, u32);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct TimeOrder {
+    #[serde(with = "crate::snapshot::column")]
     times: Vec<i64>,
+    #[serde(with = "crate::snapshot::column")]
     slots: Vec<u32>,
     late: BTreeSet<Key>,
 }

@@ -22,8 +22,9 @@ struct Edge {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Records {
     /// By log index.
-    #[serde(with = "crate::snapshot::hashes")]
+    #[serde(with = "crate::snapshot::column")]
     hashes: Vec<Hash>,
+    #[serde(with = "crate::snapshot::column")]
     kinds: Vec<Kind>,
     /// Log indexes, found through `hashes`: about five bytes an entry.
     /// Not written out: rebuilt from `hashes` ([`Records::rebuild_tables`]).
@@ -31,13 +32,18 @@ pub(crate) struct Records {
     by_hash: HashTable<u32>,
     #[serde(skip)]
     hasher: DefaultHashBuilder,
+    /// Not written out either: rebuilt from `kinds` (faster than reading a
+    /// position per record back through serde).
+    #[serde(skip)]
     by_kind: BTreeMap<Kind, Vec<u64>>,
     /// Who refers to whom, as one linked list per target threaded through
     /// `edges` (newest first): 4 bytes a record and 8 an edge, where a map of
     /// vectors cost about 50 bytes a target.
+    #[serde(with = "crate::snapshot::column")]
     first_referrer: Vec<u32>,
     edges: Vec<Edge>,
     /// By log index: the record each record is about (see `subject`).
+    #[serde(with = "crate::snapshot::column")]
     subjects: Vec<u32>,
     /// Channel message → the first message of its thread.
     thread_of: HashMap<u64, u64>,
@@ -175,14 +181,25 @@ impl Records {
         self.skipped.push(index);
     }
 
-    /// Fills the hash → position table from `hashes`, after a snapshot is
-    /// read back (the table hashes with a per-process key, so it is not
-    /// written out). Skipped positions hold a placeholder and stay out.
+    /// Fills the hash → position table from `hashes` and the records by
+    /// kind from `kinds`, after a snapshot is read back (the table hashes
+    /// with a key of its process, so it is not written out). Skipped
+    /// positions hold a placeholder hash and stay out of both.
     pub(crate) fn rebuild_tables(&mut self) {
         let (hashes, hasher) = (&self.hashes, &self.hasher);
         let mut table = HashTable::with_capacity(hashes.len());
+        // By the kind's place in `Kind::ALL` (a map lookup a record would
+        // cost a fifth of a second at ten million), sized exactly: these
+        // are kept for the life of the process.
+        let mut counts = vec![0; Kind::ALL.len()];
+        for kind in &self.kinds {
+            if let Some(n) = counts.get_mut(*kind as usize) {
+                *n += 1;
+            }
+        }
+        let mut by_kind: Vec<Vec<u64>> = counts.into_iter().map(Vec::with_capacity).collect();
         let mut skipped = self.skipped.iter().peekable();
-        for (position, hash) in hashes.iter().enumerate() {
+        for (position, (hash, kind)) in hashes.iter().zip(&self.kinds).enumerate() {
             if skipped.next_if(|&&s| s == position as u64).is_some() {
                 continue;
             }
@@ -192,8 +209,17 @@ impl Records {
             table.insert_unique(hasher.hash_one(hash.0), position, |&i| {
                 hashes.get(i as usize).map_or(0, |h| hasher.hash_one(h.0))
             });
+            if let Some(list) = by_kind.get_mut(*kind as usize) {
+                list.push(u64::from(position));
+            }
         }
         self.by_hash = table;
+        self.by_kind = Kind::ALL
+            .iter()
+            .zip(by_kind)
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(kind, list)| (*kind, list))
+            .collect();
     }
 
     /// Records the record at `index`, which must be `self.len()` and below 2³².

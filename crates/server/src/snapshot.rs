@@ -26,7 +26,7 @@
 
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use truce_core::Hash;
@@ -161,28 +161,31 @@ impl SnapshotFile {
 
     /// The index the snapshot holds, if there is one and it is this build's
     /// and the log's at the size it names; `Ok(None)` if there is none.
+    /// Read as a stream (`truce_index::Index::read_snapshot`), its
+    /// checksum taken on the way.
     pub fn load(&self, store: &dyn Store) -> Result<Option<Index>, SnapshotError> {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(bytes) => bytes,
+        let mut file = match File::open(&self.path) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(SnapshotError::Io {
-                    action: "read",
-                    path: self.path.clone(),
-                    source,
-                });
-            }
+            Err(source) => return Err(self.io("open", source)),
         };
+        let len = file
+            .metadata()
+            .map_err(|source| self.io("read", source))?
+            .len();
         let not_one = || SnapshotError::NotASnapshot(self.path.clone());
-        let split = bytes.len().checked_sub(TRAILER_LEN).ok_or_else(not_one)?;
-        let (body, trailer) = bytes.split_at(split);
-        let mut fields = Fields(trailer);
+        let body = len.checked_sub(TRAILER_LEN as u64).ok_or_else(not_one)?;
+        let mut trailer = [0; TRAILER_LEN];
+        file.seek(SeekFrom::Start(body))
+            .and_then(|_| file.read_exact(&mut trailer))
+            .map_err(|source| self.io("read", source))?;
+        let mut fields = Fields(&trailer);
         let build = fields.take::<32>().ok_or_else(not_one)?;
         let size = u64::from_le_bytes(fields.take().ok_or_else(not_one)?);
         let root = Hash(fields.take::<32>().ok_or_else(not_one)?);
-        let len = u64::from_le_bytes(fields.take().ok_or_else(not_one)?);
+        let written = u64::from_le_bytes(fields.take().ok_or_else(not_one)?);
         let crc = u32::from_le_bytes(fields.take().ok_or_else(not_one)?);
-        if fields.0 != MAGIC || len != body.len() as u64 {
+        if fields.0 != MAGIC || written != body {
             return Err(not_one());
         }
         if build != self.build()? {
@@ -201,10 +204,17 @@ impl SnapshotFile {
         if root_at(store, size)? != root {
             return Err(SnapshotError::OtherLog { size });
         }
-        if crc32fast::hash(body) != crc {
+        file.rewind().map_err(|source| self.io("read", source))?;
+        let mut input = BufReader::with_capacity(1 << 20, Checksummed::new(file.take(body)));
+        let read = Index::read_snapshot(&mut input);
+        // Damage shows as a checksum that does not hold, whether or not the
+        // bytes happened to decode: read to the end, then compare.
+        std::io::copy(&mut input, &mut std::io::sink())
+            .map_err(|source| self.io("read", source))?;
+        if input.into_inner().crc.finalize() != crc {
             return Err(SnapshotError::Damaged);
         }
-        let index = Index::read_snapshot(body)?;
+        let index = read?;
         if index.len() != size {
             return Err(SnapshotError::WrongLength {
                 expected: size,
@@ -212,6 +222,14 @@ impl SnapshotFile {
             });
         }
         Ok(Some(index))
+    }
+
+    fn io(&self, action: &'static str, source: std::io::Error) -> SnapshotError {
+        SnapshotError::Io {
+            action,
+            path: self.path.clone(),
+            source,
+        }
     }
 }
 
@@ -268,7 +286,7 @@ impl Fields<'_> {
     }
 }
 
-/// Counts and checksums what passes through to the writer.
+/// Counts and checksums what passes through it, written or read.
 struct Checksummed<W> {
     inner: W,
     crc: crc32fast::Hasher,
@@ -296,5 +314,15 @@ impl<W: Write> Write for Checksummed<W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+impl<R: Read> Read for Checksummed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = buf.get(..n).unwrap_or_default();
+        self.crc.update(read);
+        self.bytes += n as u64;
+        Ok(n)
     }
 }

@@ -147,7 +147,11 @@ impl<'de> serde::Deserialize<'de> for Hash {
                 Hash::from_base64(v).map_err(E::custom)
             }
         }
-        d.deserialize_str(V)
+        // `string`, not `str`: the same to JSON, and a format that reads
+        // from a stream (postcard's, for the server's index snapshot) then
+        // decodes each hash in a scratch buffer it reuses rather than one
+        // that must hold every hash at once.
+        d.deserialize_string(V)
     }
 }
 
