@@ -4,8 +4,10 @@
 #   - build rate and disk bytes per record (SQLite);
 #   - start-up: `truce serve` started to its first answer (it listens while
 #     it opens the log), to its first incident list answered (the query
-#     index built from the log) and to its ledger open (it takes records),
-#     and the server's resident memory then, per record;
+#     index built from the log) and to its ledger open (it takes records);
+#     then restarted, the same with the index read from the snapshot the
+#     first run wrote; the server's resident memory then, per record, and
+#     the most it held while starting;
 #   - inclusion proofs and filtered incident lists, one client, p50/p99;
 #   - the web UI in Chromium (crates/web/e2e/bench/ui.mjs): the incidents map
 #     and list opened, zoomed and panned, the statistics page opened;
@@ -56,38 +58,72 @@ bytes=$(du -sb "$work/m" | cut -f1)
 [ -z "$database" ] || bytes=$((bytes + $(psql "$database" -Atc 'SELECT pg_database_size(current_database())')))
 
 resident_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+peak_mib() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
-start=$(date +%s.%N)
-TRUCE_LOG_LEVEL=warn TRUCE_RATE_LIMIT_PER_MINUTE=100000000 TRUCE_READS_IN_FLIGHT=1000 \
-    "$truce" serve --dir "$work/m" "${on_database[@]}" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-server=$!
-# Three moments: its first answer (it listens while it opens the log; the
-# checkpoint needs neither the ledger nor the index), its first list (the
-# query index built), and the first answer that needs the ledger open (the
-# participants and their members: it takes records from then on).
 since_start() { awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'; }
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$base$1"; }
-answered= first= ledger_open=
-until [ -n "$first" ] && [ -n "$ledger_open" ]; do
-    kill -0 "$server" 2>/dev/null || { echo "the server stopped:"; cat "$work/server.log"; exit 1; }
-    [ -n "$answered" ] || { [ "$(status_of /checkpoint)" = 200 ] && answered=$(since_start); } || true
-    [ -n "$first" ] || { [ "$(status_of '/api/v1/incidents?limit=1')" = 200 ] && first=$(since_start); } || true
-    [ -n "$ledger_open" ] || { [ "$(status_of /api/v1/participants)" = 200 ] && ledger_open=$(since_start); } || true
-    sleep 0.1
-done
-answered=${answered:-$first}
+# Starts `truce serve` and waits for three moments: its first answer (it
+# listens while it opens the log; the checkpoint needs neither the ledger
+# nor the index), its first list (the query index built, or read from its
+# snapshot), and the first answer that needs the ledger open (the
+# participants and their members: it takes records from then on).
+start_server() {
+    start=$(date +%s.%N)
+    TRUCE_LOG_LEVEL=warn,truce_server::follower=info TRUCE_RATE_LIMIT_PER_MINUTE=100000000 TRUCE_READS_IN_FLIGHT=1000 \
+        "$truce" serve --dir "$work/m" "${on_database[@]}" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+    server=$!
+    answered= first= ledger_open=
+    until [ -n "$first" ] && [ -n "$ledger_open" ]; do
+        kill -0 "$server" 2>/dev/null || { echo "the server stopped:"; cat "$work/server.log"; exit 1; }
+        [ -n "$answered" ] || { [ "$(status_of /checkpoint)" = 200 ] && answered=$(since_start); } || true
+        [ -n "$first" ] || { [ "$(status_of '/api/v1/incidents?limit=1')" = 200 ] && first=$(since_start); } || true
+        [ -n "$ledger_open" ] || { [ "$(status_of /api/v1/participants)" = 200 ] && ledger_open=$(since_start); } || true
+        sleep 0.1
+    done
+    answered=${answered:-$first}
+}
+stop_server() {
+    kill "$server"
+    wait "$server" 2>/dev/null || true
+    server=
+}
+
+# First from the log alone: the query index built from every record.
+snapshot=$work/m/index.snapshot
+rm -f "$snapshot"
+start_server
 size=$(curl -s "$base/checkpoint" | sed -n 2p)
 conditions="$size records, $backend, $(nproc) CPUs"
 echo "Truce at scale: $conditions; $((bytes / 1048576)) MiB on disk, $((bytes / size)) bytes per record"
 figure "$id.disk_per_record" "$((bytes / size))" bytes "$conditions"
 rss=$(resident_mib "$server")
-echo "start-up: first answer after $answered s, first incident list after $first s, taking records after $ledger_open s; resident memory $rss MiB ($((rss * 1048576 / size)) bytes per record)"
+echo "start-up from the log: first answer after $answered s, first incident list after $first s, taking records after $ledger_open s; resident memory $rss MiB ($((rss * 1048576 / size)) bytes per record)"
 figure "$id.first_answer" "$answered" s "$conditions"
-figure "$id.startup" "$first" s "$conditions"
+figure "$id.startup_from_log" "$first" s "the query index built from every record; $conditions"
 figure "$id.ledger_open" "$ledger_open" s "$conditions"
+
+# Then restarted: the index read back from the snapshot the first run
+# wrote once it was built (the server writes one past 100,000 records).
+if [ "$size" -ge 100000 ]; then
+    until [ -f "$snapshot" ]; do
+        kill -0 "$server" 2>/dev/null || { echo "the server stopped:"; cat "$work/server.log"; exit 1; }
+        sleep 0.5
+    done
+    snapshot_bytes=$(stat -c %s "$snapshot")
+    figure "$id.snapshot_per_record" "$((snapshot_bytes / size))" bytes "the query index's snapshot; $conditions"
+    stop_server
+    start_server
+    grep -q "read the query index's snapshot" "$work/server.log" ||
+        { echo "the restarted server did not read its snapshot:"; cat "$work/server.log"; exit 1; }
+    rss=$(resident_mib "$server")
+    echo "restarted ($((snapshot_bytes / 1048576)) MiB snapshot): first answer after $answered s, first incident list after $first s, taking records after $ledger_open s; resident memory $rss MiB, peak $(peak_mib "$server") MiB"
+    figure "$id.startup" "$first" s "restarted, the query index read from its snapshot; $conditions"
+    figure "$id.restart_ledger_open" "$ledger_open" s "restarted; $conditions"
+fi
 figure "$id.resident" "$rss" MiB "after start-up; $conditions"
 figure "$id.resident_per_record" "$((rss * 1048576 / size))" bytes "after start-up; $conditions"
+figure "$id.resident_peak" "$(peak_mib "$server")" MiB "the most held during start-up; $conditions"
 
 # One client, one request at a time: each answer's own latency.
 latencies() {
@@ -117,9 +153,7 @@ TRUCE_E2E_BASE_URL=$base TRUCE_E2E_SCREENSHOTS="$work/screenshots" TRUCE_BENCH_U
 rss=$(resident_mib "$server")
 echo "resident memory after the reads and the UI: $rss MiB"
 figure "$id.resident_after" "$rss" MiB "after the lists, proofs and UI rounds; $conditions"
-kill "$server"
-wait "$server" 2>/dev/null || true
-server=
+stop_server
 
 start=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$work/peak" "$truce" verify --dir "$work/m" "${on_database[@]}" >/dev/null

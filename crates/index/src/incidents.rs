@@ -73,18 +73,18 @@ pub(crate) struct ExtraPlace {
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Incidents {
     // Columns, by slot. Log indexes fit in u32 (the index refuses more).
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     pub(crate) index: Vec<u32>,
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     pub(crate) event_at: Vec<i64>,
     pub(crate) kind: Vec<IncidentType>,
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     pub(crate) reporter: Vec<u8>,
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     pub(crate) accused: Vec<u8>,
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     pub(crate) lat: Vec<i32>,
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     pub(crate) lon: Vec<i32>,
     pub(crate) case: Vec<CaseFacts>,
     /// Each case's stage apart from the clock, recomputed whenever its facts

@@ -35,6 +35,7 @@ mod eval;
 mod grid;
 mod incidents;
 mod order;
+mod packed;
 mod pool;
 mod query;
 mod records;

@@ -18,9 +18,9 @@ pub(crate) type Key = (i64, u32);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct TimeOrder {
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     times: Vec<i64>,
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     slots: Vec<u32>,
     late: BTreeSet<Key>,
 }

@@ -47,9 +47,9 @@ pub(crate) fn search_form(text: &str, max: usize) -> String {
 /// Entries laid end to end; `ends[i]` is where entry `i` stops.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Arena {
-    #[serde(with = "crate::snapshot::text")]
+    #[serde(with = "crate::packed::long_text")]
     text: String,
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     ends: Vec<usize>,
 }
 

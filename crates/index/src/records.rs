@@ -22,9 +22,9 @@ struct Edge {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Records {
     /// By log index.
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     hashes: Vec<Hash>,
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     kinds: Vec<Kind>,
     /// Log indexes, found through `hashes`: about five bytes an entry.
     /// Not written out: rebuilt from `hashes` ([`Records::rebuild_tables`]).
@@ -39,11 +39,11 @@ pub(crate) struct Records {
     /// Who refers to whom, as one linked list per target threaded through
     /// `edges` (newest first): 4 bytes a record and 8 an edge, where a map of
     /// vectors cost about 50 bytes a target.
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     first_referrer: Vec<u32>,
     edges: Vec<Edge>,
     /// By log index: the record each record is about (see `subject`).
-    #[serde(with = "crate::snapshot::column")]
+    #[serde(with = "crate::packed::column")]
     subjects: Vec<u32>,
     /// Channel message → the first message of its thread.
     thread_of: HashMap<u64, u64>,

@@ -59,6 +59,8 @@ pub struct IndexFollower {
     saved: AtomicU64,
     /// Whether a snapshot is being written (at most one is).
     saving: AtomicBool,
+    /// Holds a snapshot's write once it has the read lock (for tests).
+    saving_gate: Gate,
 }
 
 /// Holds the background build before it starts, so a test can see the
@@ -110,6 +112,7 @@ impl IndexFollower {
             snapshot_every: SNAPSHOT_EVERY,
             saved: AtomicU64::new(0),
             saving: AtomicBool::new(false),
+            saving_gate: Gate::default(),
         }
     }
 
@@ -118,6 +121,16 @@ impl IndexFollower {
     pub fn with_snapshot(self, file: SnapshotFile) -> Self {
         Self {
             snapshot: Some(file),
+            ..self
+        }
+    }
+
+    /// Holds each snapshot's write at `gate`, the index's read lock taken,
+    /// until it opens (for tests: the server meanwhile is as it is while a
+    /// long snapshot is written).
+    pub fn with_snapshot_gate(self, gate: Gate) -> Self {
+        Self {
+            saving_gate: gate,
             ..self
         }
     }
@@ -260,8 +273,8 @@ impl IndexFollower {
 
     /// Writes the index out, on a thread of its own, once it has grown
     /// enough since the last snapshot (see [`SNAPSHOT_EVERY`]). The write
-    /// holds the index's read lock: requests read on meanwhile, and a
-    /// request that has new records to index waits for it.
+    /// holds the index's read lock: requests read on meanwhile, and one
+    /// that finds new records to index answers 503 rather than wait.
     fn save_if_due(self: &Arc<Self>) {
         let Some(file) = &self.snapshot else { return };
         let saved = self.saved.load(Ordering::Acquire);
@@ -275,9 +288,11 @@ impl IndexFollower {
             .spawn(move || {
                 let began = Instant::now();
                 let outcome = match follower.read() {
-                    Ok(index) => file
-                        .save(&index, follower.store.as_ref())
-                        .map_err(|e| e.to_string()),
+                    Ok(index) => {
+                        follower.saving_gate.wait();
+                        file.save(&index, follower.store.as_ref())
+                            .map_err(|e| e.to_string())
+                    }
                     Err(e) => Err(e.to_string()),
                 };
                 match outcome {
@@ -318,6 +333,13 @@ impl IndexFollower {
     /// write lock.
     fn advance_to(&self, size: u64) -> Result<(), ApiError> {
         loop {
+            // While a snapshot is written (seconds, at millions of records,
+            // under the read lock) a request does not wait for the write
+            // lock: every read would queue behind it. It answers 503 at
+            // once instead, as while the index builds.
+            if self.saving.load(Ordering::Acquire) {
+                return Err(self.behind(self.indexed.load(Ordering::Acquire), size));
+            }
             let mut index = self.index.write().map_err(|_| {
                 ApiError::Internal(detail!("internal.poisoned", table = "query index"))
             })?;
@@ -363,6 +385,11 @@ impl IndexFollower {
             });
             for chunk in chunks {
                 let chunk = chunk?;
+                // Nor does the build queue for the lock behind a snapshot
+                // being written (see `advance_to`).
+                while self.saving.load(Ordering::Acquire) {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
                 let mut index = self.index.write().map_err(|_| {
                     ApiError::Internal(detail!("internal.poisoned", table = "query index"))
                 })?;

@@ -382,3 +382,68 @@ fn a_restarted_server_starts_from_its_index_snapshot_only_when_the_log_proves_it
     assert_indexes_alike(&rebuilt, &own, "another log's snapshot");
     drop(app);
 }
+
+#[test]
+fn while_a_snapshot_is_written_reads_answer_and_new_records_wait_with_a_503_not_a_hang() {
+    use truce_server::snapshot::SnapshotFile;
+    let snapshots = tempfile::tempdir().unwrap();
+    let path = snapshots.path().join("index.snapshot");
+    let writing = Gate::closed();
+    let dir = tempfile::tempdir().unwrap();
+    let store: std::sync::Arc<dyn truce_store::Store> = std::sync::Arc::new(
+        truce_store_sqlite::SqliteStore::open(dir.path().join("truce.db")).unwrap(),
+    );
+    let (log, scenario) = crate::support::build_scenario(&store);
+    let app = crate::support::spawn_with(
+        dir,
+        std::sync::Arc::clone(&store),
+        log,
+        scenario,
+        Options {
+            // Written as soon as the index is built, and held there.
+            index_snapshot: Some((SnapshotFile::for_build(&path, [1; 32]), 1, writing.clone())),
+            ..Options::default()
+        },
+    );
+    let before = first_not_503(&app, "/api/v1/incidents");
+    assert_eq!(before.status(), 200);
+    let before: serde_json::Value = before.json().unwrap();
+    assert!(!path.exists(), "held at the gate");
+
+    // The index has all there is: reads answer from it.
+    assert_eq!(app.get("/api/v1/statistics").status(), 200);
+    // A new record must wait for the write to end before it is indexed:
+    // the list says so at once rather than hold the request.
+    let report = app.sign(
+        "afghanistan.liaison",
+        Kind::IncidentReport,
+        a_report("pakistan"),
+    );
+    assert_eq!(app.post_record(&report).status(), 201);
+    let size: u64 = app
+        .get("/checkpoint")
+        .text()
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let waiting = app.get("/api/v1/incidents");
+    assert_eq!(waiting.status(), 503);
+    let problem: serde_json::Value = waiting.json().unwrap();
+    assert_eq!(problem["progress"]["indexed"], size - 1, "{problem}");
+    assert_eq!(problem["progress"]["size"], size, "{problem}");
+
+    writing.open();
+    let after: serde_json::Value = first_not_503(&app, "/api/v1/incidents").json().unwrap();
+    assert_eq!(after["total"], before["total"].as_u64().unwrap() + 1);
+    let written = SnapshotFile::for_build(&path, [1; 32]);
+    until(|| path.exists());
+    // As it was when held, or already written again with the new record.
+    let indexed = written.load(store.as_ref()).unwrap().unwrap().len();
+    assert!(
+        indexed == size - 1 || indexed == size,
+        "{indexed} of {size}"
+    );
+}

@@ -138,6 +138,13 @@ pub struct Options {
     /// Serve as `truce serve` does while it opens the ledger, until this
     /// gate opens: the ledger is handed to the server only then.
     pub ledger_gate: Option<truce_server::follower::Gate>,
+    /// The query index's snapshot, written every so many records, each
+    /// write held at the gate until it opens.
+    pub index_snapshot: Option<(
+        truce_server::snapshot::SnapshotFile,
+        u64,
+        truce_server::follower::Gate,
+    )>,
 }
 
 /// The scenario on SQLite, served with `options`.
@@ -177,6 +184,12 @@ pub fn spawn_with(
     }
     if let Some(records) = options.inline_records {
         follower = follower.with_inline_records(records);
+    }
+    if let Some((file, every, gate)) = options.index_snapshot.clone() {
+        follower = follower
+            .with_snapshot(file)
+            .with_snapshot_every(every)
+            .with_snapshot_gate(gate);
     }
     let mut state = match options.ledger_gate.clone() {
         None => AppState::new(ledger, store, blobs, clock, limits),

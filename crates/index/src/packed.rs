@@ -1,0 +1,274 @@
+//! How the index's long columns are written in its snapshot (`snapshot.rs`,
+//! through serde's `with`): as little-endian byte strings of at most
+//! [`CHUNK`] bytes each, where serde would write a value at a time.
+
+/// The longest byte string written whole; longer ones go in chunks, so that
+/// a snapshot read as a stream needs a scratch buffer of this size only.
+pub(crate) const CHUNK: usize = 1 << 20;
+
+/// A column of fixed-width values as byte strings, little-endian, for the
+/// columns that hold a value per record or per incident. Postcard
+/// writes a `Vec<u32>` as one varint per element, each read back through
+/// serde's sequence machinery: measured on a million incidents, decoding the
+/// index that way took 300 ms, most of a restart's time. As bytes, a column
+/// is read back at memory speed. (`Vec<Hash>` likewise: 32 bytes each,
+/// where the hashes' own serde form is hex, for JSON.)
+pub(crate) mod column {
+    use serde::de::{DeserializeSeed, Error, SeqAccess, Visitor};
+    use serde::ser::SerializeSeq;
+    use serde::{Deserializer, Serializer};
+    use std::fmt;
+    use std::marker::PhantomData;
+    use truce_core::{Hash, Kind};
+
+    pub(crate) trait Fixed: Sized {
+        const WIDTH: usize;
+        fn put(&self, out: &mut Vec<u8>);
+        /// `bytes` is exactly `WIDTH` long; `None` if they are no value.
+        fn get(bytes: &[u8]) -> Option<Self>;
+    }
+
+    macro_rules! little_endian {
+        ($($t:ty),*) => {$(
+            impl Fixed for $t {
+                const WIDTH: usize = size_of::<$t>();
+                fn put(&self, out: &mut Vec<u8>) {
+                    out.extend_from_slice(&self.to_le_bytes());
+                }
+                fn get(bytes: &[u8]) -> Option<Self> {
+                    Some(<$t>::from_le_bytes(bytes.try_into().ok()?))
+                }
+            }
+        )*};
+    }
+    little_endian!(u8, u32, i32, i64, u64);
+
+    /// As a u64 everywhere, so a snapshot does not depend on the word size.
+    impl Fixed for usize {
+        const WIDTH: usize = 8;
+        fn put(&self, out: &mut Vec<u8>) {
+            (*self as u64).put(out);
+        }
+        fn get(bytes: &[u8]) -> Option<Self> {
+            usize::try_from(u64::get(bytes)?).ok()
+        }
+    }
+
+    impl Fixed for Hash {
+        const WIDTH: usize = 32;
+        fn put(&self, out: &mut Vec<u8>) {
+            out.extend_from_slice(&self.0);
+        }
+        fn get(bytes: &[u8]) -> Option<Self> {
+            Some(Hash(bytes.try_into().ok()?))
+        }
+    }
+
+    /// By its place in [`Kind::ALL`].
+    impl Fixed for Kind {
+        const WIDTH: usize = 1;
+        fn put(&self, out: &mut Vec<u8>) {
+            out.push(*self as u8);
+        }
+        fn get(bytes: &[u8]) -> Option<Self> {
+            Kind::ALL.get(usize::from(*bytes.first()?)).copied()
+        }
+    }
+
+    /// As a sequence of byte strings, each of whole values.
+    pub(crate) fn serialize<S: Serializer, T: Fixed>(
+        values: &[T],
+        out: S,
+    ) -> Result<S::Ok, S::Error> {
+        let per_chunk = (super::CHUNK / T::WIDTH).max(1);
+        let mut seq = out.serialize_seq(Some(values.len().div_ceil(per_chunk)))?;
+        let mut bytes = Vec::with_capacity(per_chunk * T::WIDTH);
+        for chunk in values.chunks(per_chunk) {
+            bytes.clear();
+            for v in chunk {
+                v.put(&mut bytes);
+            }
+            seq.serialize_element(&serde_bytes_ref(&bytes))?;
+        }
+        seq.end()
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: Fixed>(
+        input: D,
+    ) -> Result<Vec<T>, D::Error> {
+        input.deserialize_seq(Chunks(PhantomData))
+    }
+
+    /// Serializes as a byte string (a `&[u8]` alone is a sequence of u8).
+    fn serde_bytes_ref(bytes: &[u8]) -> impl serde::Serialize + '_ {
+        struct Bytes<'a>(&'a [u8]);
+        impl serde::Serialize for Bytes<'_> {
+            fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+                out.serialize_bytes(self.0)
+            }
+        }
+        Bytes(bytes)
+    }
+
+    /// 512 MiB.
+    const MAX_PREALLOCATED_CHUNKS: usize = 512;
+
+    struct Chunks<T>(PhantomData<T>);
+
+    impl<'de, T: Fixed> Visitor<'de> for Chunks<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "chunks of {}-byte values", T::WIDTH)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut chunks: A) -> Result<Vec<T>, A::Error> {
+            // Sized from the count of chunks, though not past what a damaged
+            // count could make an absurd allocation of.
+            let per_chunk = (super::CHUNK / T::WIDTH).max(1);
+            let chunks_hint = chunks.size_hint().unwrap_or(0).min(MAX_PREALLOCATED_CHUNKS);
+            let mut values = Vec::with_capacity(chunks_hint * per_chunk);
+            while chunks
+                .next_element_seed(Chunk { into: &mut values })?
+                .is_some()
+            {}
+            // The last chunk is seldom full: kept for the life of the
+            // process, a column holds at most an eighth more than it needs
+            // (as `truce_core::per_record`).
+            if values.capacity() - values.len() > values.len() / 8 {
+                values.shrink_to_fit();
+            }
+            Ok(values)
+        }
+    }
+
+    /// Decodes one chunk onto the end of `into`.
+    struct Chunk<'v, T> {
+        into: &'v mut Vec<T>,
+    }
+
+    impl<'de, T: Fixed> DeserializeSeed<'de> for Chunk<'_, T> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<(), D::Error> {
+            // `byte_buf`: decoded from a stream, each chunk in turn in the
+            // same scratch buffer (`bytes` would keep every one of them).
+            input.deserialize_byte_buf(self)
+        }
+    }
+
+    impl<T: Fixed> Visitor<'_> for Chunk<'_, T> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "a multiple of {} bytes", T::WIDTH)
+        }
+
+        fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<(), E> {
+            let values = bytes.chunks_exact(T::WIDTH);
+            if !values.remainder().is_empty() {
+                return Err(E::invalid_length(bytes.len(), &self));
+            }
+            self.into.reserve(values.len());
+            for v in values {
+                self.into
+                    .push(T::get(v).ok_or_else(|| E::custom("a value out of range"))?);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A long text (an arena's entries end to end) in chunks of bytes, checked
+/// as UTF-8 once whole.
+pub(crate) mod long_text {
+    use super::column;
+    use serde::de::Error;
+    use serde::{Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(text: &str, out: S) -> Result<S::Ok, S::Error> {
+        column::serialize(text.as_bytes(), out)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<String, D::Error> {
+        let bytes: Vec<u8> = column::deserialize(input)?;
+        String::from_utf8(bytes).map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use serde::{Deserialize, Serialize};
+    use truce_core::{Hash, Kind};
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Columns {
+        #[serde(with = "super::column")]
+        numbers: Vec<i64>,
+        #[serde(with = "super::column")]
+        hashes: Vec<Hash>,
+        #[serde(with = "super::column")]
+        kinds: Vec<Kind>,
+        #[serde(with = "super::long_text")]
+        text: String,
+        after: u32,
+    }
+
+    fn round_trip(columns: &Columns) -> Result<Columns, postcard::Error> {
+        let bytes = postcard::to_stdvec(columns).unwrap();
+        let mut scratch = vec![0; super::CHUNK];
+        postcard::from_io((bytes.as_slice(), scratch.as_mut_slice())).map(|(c, _)| c)
+    }
+
+    #[test]
+    fn long_columns_and_text_go_in_chunks_and_come_back_whole() {
+        // Several chunks each, none full at the end; a text whose chunks
+        // split its two- and four-byte characters.
+        let columns = Columns {
+            numbers: (0..300_001).map(|n| n * -7_919).collect(),
+            hashes: (0..70_001u32)
+                .map(|n| Hash(std::array::from_fn(|i| (n as usize * 31 + i) as u8)))
+                .collect(),
+            kinds: Kind::ALL.iter().copied().cycle().take(3_000_000).collect(),
+            text: "Torkham — Ṭorkham 🕊 ".repeat(120_000),
+            after: 7,
+        };
+        assert!(columns.text.len() > 3 * super::CHUNK);
+        assert_eq!(round_trip(&columns).unwrap(), columns);
+
+        let empty = Columns {
+            numbers: vec![],
+            hashes: vec![],
+            kinds: vec![],
+            text: String::new(),
+            after: 0,
+        };
+        assert_eq!(round_trip(&empty).unwrap(), empty);
+    }
+
+    #[test]
+    fn a_value_out_of_range_or_a_torn_value_is_refused() {
+        // A kind byte past `Kind::ALL`.
+        let kinds = Columns {
+            numbers: vec![],
+            hashes: vec![],
+            kinds: vec![Kind::Charter],
+            text: String::new(),
+            after: 0,
+        };
+        let mut bytes = postcard::to_stdvec(&kinds).unwrap();
+        // numbers: 0 chunks; hashes: 0 chunks; kinds: 1 chunk of 1 byte.
+        assert_eq!(&bytes[..5], &[0, 0, 1, 1, 0]);
+        bytes[4] = Kind::ALL.len() as u8;
+        let mut scratch = vec![0; super::CHUNK];
+        assert!(
+            postcard::from_io::<Columns, _>((bytes.as_slice(), scratch.as_mut_slice())).is_err()
+        );
+        // A chunk of 5 bytes for 8-byte numbers.
+        let torn = [1, 5, 1, 2, 3, 4, 5, 0, 0, 0, 0, 0];
+        assert!(
+            postcard::from_io::<Columns, _>((torn.as_slice(), scratch.as_mut_slice())).is_err()
+        );
+    }
+}
