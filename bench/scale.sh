@@ -52,9 +52,10 @@ built() {
         "SELECT count(*) > 0 FROM pg_tables WHERE tablename = 'records'" 2>/dev/null)" = t ]
 }
 built || { rm -rf "$work/m" "$work/keys"; build_log "$work" "$records"; }
-# On disk: the mechanism's directory (the SQLite file, evidence, keys), and
-# the database when the log is in PostgreSQL.
-bytes=$(du -sb "$work/m" | cut -f1)
+# On disk: the mechanism's directory (the SQLite file, evidence, keys; not
+# the query index's snapshot, reported on its own below), and the database
+# when the log is in PostgreSQL.
+bytes=$(du -sb --exclude=index.snapshot "$work/m" | cut -f1)
 [ -z "$database" ] || bytes=$((bytes + $(psql "$database" -Atc 'SELECT pg_database_size(current_database())')))
 
 resident_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }

@@ -153,14 +153,7 @@ fn every_documented_read_answers_as_documented() {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     };
     // The served checkpoint's size: one the log certainly signed.
-    let checkpointed = app
-        .get("/checkpoint")
-        .text()
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let checkpointed = app.checkpoint_size().to_string();
     // Public evidence, for the reads of an evidence file's metadata.
     let evidence = public_evidence(&app, &token);
     let fill = |path: &str| -> String {

@@ -34,9 +34,7 @@ fn views_answer_503_with_progress_until_the_index_is_built() {
         inline_records: Some(3),
         ..Options::default()
     });
-    // The checkpoint's second line is the log's size.
-    let note = app.get("/checkpoint").text().unwrap();
-    let size: u64 = note.lines().nth(1).unwrap().parse().unwrap();
+    let size = app.checkpoint_size();
     assert!(size > 3);
     // A case page (record 1 is no incident, but the index must say so).
     for path in VIEWS.iter().copied().chain(["/api/v1/incidents/1"]) {
@@ -128,8 +126,7 @@ fn while_the_ledger_opens_reads_answer_and_what_needs_it_answers_503_with_progre
     // What needs no ledger answers as it would: the log, its proofs and
     // checkpoints (the charter, record 0, gives the witness policy), the
     // query index's views, the web UI.
-    let note = app.get("/checkpoint").text().unwrap();
-    let size: u64 = note.lines().nth(1).unwrap().parse().unwrap();
+    let size = app.checkpoint_size();
     for path in [
         "/api/v1/records?start=0&limit=5",
         "/api/v1/records/3",
@@ -168,8 +165,7 @@ fn while_the_ledger_opens_reads_answer_and_what_needs_it_answers_503_with_progre
         .unwrap();
     nothing_yet_of(challenge, size, "a sign-in");
     // The refused record changed nothing.
-    let after = app.get("/checkpoint").text().unwrap();
-    assert_eq!(after.lines().nth(1), Some(size.to_string().as_str()));
+    assert_eq!(app.checkpoint_size(), size);
 
     gate.open();
     // Asked again as the answer says, until the ledger is open.
@@ -280,6 +276,20 @@ fn assert_indexes_alike(
     );
 }
 
+/// A follower given `file` does not use it (it says it read none) and
+/// builds from the log what `from_the_log` holds.
+fn indexed_from_the_log_instead(
+    file: truce_server::snapshot::SnapshotFile,
+    store: &std::sync::Arc<dyn truce_store::Store>,
+    from_the_log: &truce_server::follower::IndexFollower,
+    what: &str,
+) {
+    let follower = truce_server::follower::IndexFollower::new(std::sync::Arc::clone(store));
+    let rebuilt = built(follower.with_snapshot(file));
+    assert_eq!(rebuilt.snapshot_progress(), (false, 0), "{what} snapshot");
+    assert_indexes_alike(&rebuilt, from_the_log, &format!("{what} snapshot"));
+}
+
 #[test]
 fn a_restarted_server_starts_from_its_index_snapshot_only_when_the_log_proves_it() {
     use std::sync::Arc;
@@ -335,9 +345,7 @@ fn a_restarted_server_starts_from_its_index_snapshot_only_when_the_log_proves_it
         other_build.load(store.as_ref()),
         Err(SnapshotError::OtherBuild)
     ));
-    let rebuilt = built(IndexFollower::new(Arc::clone(&store)).with_snapshot(other_build));
-    assert_eq!(rebuilt.snapshot_progress(), (false, 0));
-    assert_indexes_alike(&rebuilt, &from_the_log, "another build's snapshot");
+    indexed_from_the_log_instead(other_build, &store, &from_the_log, "another build's");
 
     // ... a damaged one ...
     let mut bytes = std::fs::read(&path).unwrap();
@@ -350,9 +358,7 @@ fn a_restarted_server_starts_from_its_index_snapshot_only_when_the_log_proves_it
         damaged.load(store.as_ref()),
         Err(SnapshotError::Damaged)
     ));
-    let rebuilt = built(IndexFollower::new(Arc::clone(&store)).with_snapshot(damaged));
-    assert_eq!(rebuilt.snapshot_progress(), (false, 0));
-    assert_indexes_alike(&rebuilt, &from_the_log, "a damaged snapshot");
+    indexed_from_the_log_instead(damaged, &store, &from_the_log, "a damaged");
 
     // ... one of a longer log (as after a restore from an older backup) ...
     let longer = SnapshotFile::for_build(snapshots.path().join("longer.snapshot"), [1; 32]);
@@ -377,9 +383,7 @@ fn a_restarted_server_starts_from_its_index_snapshot_only_when_the_log_proves_it
         Err(SnapshotError::OtherLog { size }) if size == at_snapshot
     ));
     let own = built(IndexFollower::new(Arc::clone(&other)));
-    let rebuilt = built(IndexFollower::new(Arc::clone(&other)).with_snapshot(this_build));
-    assert_eq!(rebuilt.snapshot_progress(), (false, 0));
-    assert_indexes_alike(&rebuilt, &own, "another log's snapshot");
+    indexed_from_the_log_instead(this_build, &other, &own, "another log's");
     drop(app);
 }
 
@@ -420,15 +424,7 @@ fn while_a_snapshot_is_written_reads_answer_and_new_records_wait_with_a_503_not_
         a_report("pakistan"),
     );
     assert_eq!(app.post_record(&report).status(), 201);
-    let size: u64 = app
-        .get("/checkpoint")
-        .text()
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let size = app.checkpoint_size();
     let waiting = app.get("/api/v1/incidents");
     assert_eq!(waiting.status(), 503);
     let problem: serde_json::Value = waiting.json().unwrap();

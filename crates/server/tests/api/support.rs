@@ -262,6 +262,12 @@ impl App {
         self.http.get(self.url(path)).send().unwrap()
     }
 
+    /// The size of the checkpoint the server serves (its second line).
+    pub fn checkpoint_size(&self) -> u64 {
+        let note = self.get("/checkpoint").text().unwrap();
+        note.lines().nth(1).unwrap().parse().unwrap()
+    }
+
     pub fn get_json(&self, path: &str) -> serde_json::Value {
         let response = self.get(path);
         assert!(
