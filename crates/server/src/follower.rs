@@ -61,6 +61,8 @@ pub struct IndexFollower {
     saving: AtomicBool,
     /// Holds a snapshot's write once it has the read lock (for tests).
     saving_gate: Gate,
+    /// Opens once the build has read its snapshot (or found none to read).
+    snapshot_read: Gate,
 }
 
 /// Holds the background build before it starts, so a test can see the
@@ -83,6 +85,13 @@ impl Gate {
             *held = false;
         }
         wake.notify_all();
+    }
+
+    /// Returns once the gate is open, or after `limit` at most.
+    pub fn wait_at_most(&self, limit: std::time::Duration) {
+        let (held, wake) = &*self.0;
+        let Ok(guard) = held.lock() else { return };
+        let _ = wake.wait_timeout_while(guard, limit, |held| *held);
     }
 
     /// Returns once the gate is open.
@@ -113,6 +122,7 @@ impl IndexFollower {
             saved: AtomicU64::new(0),
             saving: AtomicBool::new(false),
             saving_gate: Gate::default(),
+            snapshot_read: Gate::default(),
         }
     }
 
@@ -121,8 +131,18 @@ impl IndexFollower {
     pub fn with_snapshot(self, file: SnapshotFile) -> Self {
         Self {
             snapshot: Some(file),
+            snapshot_read: Gate::closed(),
             ..self
         }
+    }
+
+    /// Opens once the build has read the index's snapshot, or found none to
+    /// read. `truce serve` holds the ledger's replay of the log until then,
+    /// so that the snapshot, which gives the first lists, has both cores:
+    /// the replay takes minutes over millions of records, the snapshot
+    /// seconds.
+    pub fn snapshot_read(&self) -> Gate {
+        self.snapshot_read.clone()
     }
 
     /// Holds each snapshot's write at `gate`, the index's read lock taken,
@@ -191,6 +211,7 @@ impl IndexFollower {
             .spawn(move || follower.build());
         if let Err(e) = spawned {
             self.building.store(false, Ordering::Release);
+            self.snapshot_read.open();
             tracing::error!(error = %e, "cannot start the query index's build");
         }
     }
@@ -200,6 +221,7 @@ impl IndexFollower {
         if self.indexed.load(Ordering::Acquire) == 0 {
             self.read_snapshot();
         }
+        self.snapshot_read.open();
         let began = Instant::now();
         if let Ok(mut started) = self.started.lock() {
             *started = Some((began, self.indexed.load(Ordering::Acquire)));

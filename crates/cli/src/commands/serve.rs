@@ -7,7 +7,7 @@ use std::sync::Arc;
 use truce_ledger::Ledger;
 use truce_server::clock::SystemClock;
 use truce_server::config::Config;
-use truce_server::follower::IndexFollower;
+use truce_server::follower::{Gate, IndexFollower};
 use truce_server::opening::OpeningLedger;
 use truce_server::snapshot::SnapshotFile;
 use truce_server::state::{AppState, DemoMember};
@@ -126,12 +126,14 @@ pub fn serve(
     // starts building now, on threads of its own, while the replay runs on
     // another, so the first list waits for the longer of the two rather
     // than for both in turn (each reads and parses every record). The
-    // server listens meanwhile (`truce_server::opening`).
-    // It starts from its snapshot when the log proves it (`snapshot.rs`).
+    // server listens meanwhile (`truce_server::opening`). The index starts
+    // from its snapshot when the log proves it (`snapshot.rs`), and then the
+    // replay waits for that read.
     let index = Arc::new(
         IndexFollower::new(Arc::clone(&store))
             .with_snapshot(SnapshotFile::for_this_build(dir.index_snapshot_path())),
     );
+    let index_read = index.snapshot_read();
     index.build_in_background();
     let ledger = Arc::new(OpeningLedger::opening());
     let mut state = AppState::opening(
@@ -165,7 +167,7 @@ pub fn serve(
         let scheme = if tls.is_some() { "https" } else { "http" };
         let origin = state.origin.clone();
         tracing::info!(%addr, scheme, "listening; opening the log");
-        let opened = open_in_background(&ledger, store, signer)?;
+        let opened = open_in_background(&ledger, store, signer, index_read)?;
         // The server stops on Ctrl-C, or when the log cannot be opened.
         let stop = Arc::new(tokio::sync::Notify::new());
         let shutdown = {
@@ -225,12 +227,17 @@ fn open_in_background(
     ledger: &Arc<OpeningLedger>,
     store: Arc<dyn Store>,
     signer: NoteSigner,
+    index_read: Gate,
 ) -> Result<tokio::sync::oneshot::Receiver<Result<(), String>>> {
     let (done, opened) = tokio::sync::oneshot::channel();
     let ledger = Arc::clone(ledger);
     std::thread::Builder::new()
         .name("truce-ledger-open".into())
         .spawn(move || {
+            // After the query index's snapshot is read (seconds), so that
+            // it has both cores (`IndexFollower::snapshot_read`); a minute
+            // at most, whatever happens to the index.
+            index_read.wait_at_most(std::time::Duration::from_secs(60));
             let outcome = Ledger::open_reporting(store, signer, &|replayed, size| {
                 ledger.report(replayed, size);
             });
