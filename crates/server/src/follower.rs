@@ -70,40 +70,62 @@ pub struct IndexFollower {
 /// API tests hold a ledger's opening with one too). Open by default;
 /// [`Gate::closed`] makes one that holds until opened.
 #[derive(Clone, Default)]
-pub struct Gate(Arc<(Mutex<bool>, Condvar)>);
+pub struct Gate(Arc<GateState>);
+
+#[derive(Default)]
+struct GateState {
+    held: Mutex<bool>,
+    wake: Condvar,
+    /// Threads waiting at the gate now.
+    waiting: AtomicU64,
+}
 
 impl Gate {
     /// A gate that holds the build until [`Gate::open`].
     pub fn closed() -> Self {
-        Self(Arc::new((Mutex::new(true), Condvar::new())))
+        Self(Arc::new(GateState {
+            held: Mutex::new(true),
+            ..GateState::default()
+        }))
     }
 
     /// Lets the build go on.
     pub fn open(&self) {
-        let (held, wake) = &*self.0;
-        if let Ok(mut held) = held.lock() {
+        if let Ok(mut held) = self.0.held.lock() {
             *held = false;
         }
-        wake.notify_all();
+        self.0.wake.notify_all();
+    }
+
+    /// Whether a thread waits at the gate now (a test knows then that what
+    /// it holds has come that far).
+    pub fn is_waited_on(&self) -> bool {
+        self.0.waiting.load(Ordering::Acquire) > 0
     }
 
     /// Returns once the gate is open, or after `limit` at most.
     pub fn wait_at_most(&self, limit: std::time::Duration) {
-        let (held, wake) = &*self.0;
-        let Ok(guard) = held.lock() else { return };
-        let _ = wake.wait_timeout_while(guard, limit, |held| *held);
+        let Ok(guard) = self.0.held.lock() else {
+            return;
+        };
+        self.0.waiting.fetch_add(1, Ordering::AcqRel);
+        let _ = self.0.wake.wait_timeout_while(guard, limit, |held| *held);
+        self.0.waiting.fetch_sub(1, Ordering::AcqRel);
     }
 
     /// Returns once the gate is open.
     pub fn wait(&self) {
-        let (held, wake) = &*self.0;
-        let Ok(mut guard) = held.lock() else { return };
+        let Ok(mut guard) = self.0.held.lock() else {
+            return;
+        };
+        self.0.waiting.fetch_add(1, Ordering::AcqRel);
         while *guard {
-            match wake.wait(guard) {
+            match self.0.wake.wait(guard) {
                 Ok(g) => guard = g,
-                Err(_) => return,
+                Err(_) => break,
             }
         }
+        self.0.waiting.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

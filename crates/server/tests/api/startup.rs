@@ -412,6 +412,8 @@ fn while_a_snapshot_is_written_reads_answer_and_new_records_wait_with_a_503_not_
     let before = first_not_503(&app, "/api/v1/incidents");
     assert_eq!(before.status(), 200);
     let before: serde_json::Value = before.json().unwrap();
+    // The write has begun (the index's read lock taken) and is held.
+    until(|| writing.is_waited_on());
     assert!(!path.exists(), "held at the gate");
 
     // The index has all there is: reads answer from it.
