@@ -1,6 +1,6 @@
 //! The index written out whole and read back, so that a server restarting
 //! over a long log reads it in seconds rather than indexing every record
-//! again (about 16 s a million records on two cores, most of it reading and
+//! again (12–19 s a million records on two cores, most of it reading and
 //! parsing the records).
 //!
 //! The bytes are postcard's: serde, not self-describing, laid out as the
@@ -17,6 +17,9 @@
 //! a page fault per 4 KiB of it). Streaming needs every byte string in it
 //! to fit postcard's scratch buffer, so the long ones — the columns, the
 //! text arenas — are written in chunks (`packed.rs`).
+//!
+//! Reading back rebuilds two hash tables on two threads (scoped: both end
+//! before it returns) — the one place the index starts a thread.
 
 use crate::Index;
 use std::io::{Read, Write};
