@@ -50,6 +50,7 @@ impl Index {
         let mut scratch = vec![0; crate::packed::CHUNK];
         let (mut index, (mut rest, _)): (Index, _) =
             postcard::from_io((input, scratch.as_mut_slice())).map_err(SnapshotError::Read)?;
+        // A read that fails here is reported as postcard reports its own.
         let mut byte = [0; 1];
         if rest
             .read(&mut byte)

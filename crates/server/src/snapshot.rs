@@ -116,15 +116,7 @@ impl SnapshotFile {
         let build = self.build()?;
         let root = root_at(store, size)?;
         let partial = self.path.with_extension("partial");
-        let io = |action, path: &Path| {
-            let path = path.to_owned();
-            move |source| SnapshotError::Io {
-                action,
-                path,
-                source,
-            }
-        };
-        let file = File::create(&partial).map_err(io("create", &partial))?;
+        let file = File::create(&partial).map_err(io_error("create", &partial))?;
         let mut out = Checksummed::new(BufWriter::with_capacity(1 << 20, file));
         index.write_snapshot(&mut out)?;
         let (bytes, crc) = (out.bytes, out.crc.finalize());
@@ -136,12 +128,13 @@ impl SnapshotFile {
         trailer.extend_from_slice(&bytes.to_le_bytes());
         trailer.extend_from_slice(&crc.to_le_bytes());
         trailer.extend_from_slice(MAGIC);
-        out.write_all(&trailer).map_err(io("write", &partial))?;
+        out.write_all(&trailer)
+            .map_err(io_error("write", &partial))?;
         let file = out
             .into_inner()
-            .map_err(|e| io("write", &partial)(e.into_error()))?;
-        file.sync_all().map_err(io("sync", &partial))?;
-        std::fs::rename(&partial, &self.path).map_err(io("rename", &partial))?;
+            .map_err(|e| io_error("write", &partial)(e.into_error()))?;
+        file.sync_all().map_err(io_error("sync", &partial))?;
+        std::fs::rename(&partial, &self.path).map_err(io_error("rename", &partial))?;
         // The rename itself durable: sync the directory.
         if let Some(dir) = self.path.parent() {
             let dir = if dir.as_os_str().is_empty() {
@@ -151,7 +144,7 @@ impl SnapshotFile {
             };
             File::open(dir)
                 .and_then(|d| d.sync_all())
-                .map_err(io("sync", dir))?;
+                .map_err(io_error("sync", dir))?;
         }
         Ok(Saved {
             size,
@@ -167,18 +160,15 @@ impl SnapshotFile {
         let mut file = match File::open(&self.path) {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(self.io("open", source)),
+            Err(source) => return Err(io_error("open", &self.path)(source)),
         };
-        let len = file
-            .metadata()
-            .map_err(|source| self.io("read", source))?
-            .len();
+        let len = file.metadata().map_err(io_error("read", &self.path))?.len();
         let not_one = || SnapshotError::NotASnapshot(self.path.clone());
         let body = len.checked_sub(TRAILER_LEN as u64).ok_or_else(not_one)?;
         let mut trailer = [0; TRAILER_LEN];
         file.seek(SeekFrom::Start(body))
             .and_then(|_| file.read_exact(&mut trailer))
-            .map_err(|source| self.io("read", source))?;
+            .map_err(io_error("read", &self.path))?;
         let mut fields = Fields(&trailer);
         let build = fields.take::<32>().ok_or_else(not_one)?;
         let size = u64::from_le_bytes(fields.take().ok_or_else(not_one)?);
@@ -204,13 +194,12 @@ impl SnapshotFile {
         if root_at(store, size)? != root {
             return Err(SnapshotError::OtherLog { size });
         }
-        file.rewind().map_err(|source| self.io("read", source))?;
+        file.rewind().map_err(io_error("read", &self.path))?;
         let mut input = BufReader::with_capacity(1 << 20, Checksummed::new(file.take(body)));
         let read = Index::read_snapshot(&mut input);
         // Damage shows as a checksum that does not hold, whether or not the
         // bytes happened to decode: read to the end, then compare.
-        std::io::copy(&mut input, &mut std::io::sink())
-            .map_err(|source| self.io("read", source))?;
+        std::io::copy(&mut input, &mut std::io::sink()).map_err(io_error("read", &self.path))?;
         if input.into_inner().crc.finalize() != crc {
             return Err(SnapshotError::Damaged);
         }
@@ -223,32 +212,17 @@ impl SnapshotFile {
         }
         Ok(Some(index))
     }
-
-    fn io(&self, action: &'static str, source: std::io::Error) -> SnapshotError {
-        SnapshotError::Io {
-            action,
-            path: self.path.clone(),
-            source,
-        }
-    }
 }
 
 /// The SHA-256 of the running executable: the build a snapshot is for.
 fn executable_hash() -> Result<[u8; 32], SnapshotError> {
-    let exe = std::env::current_exe().map_err(|source| SnapshotError::Io {
-        action: "find",
-        path: PathBuf::from("the running executable"),
-        source,
-    })?;
+    let exe =
+        std::env::current_exe().map_err(io_error("find", Path::new("the running executable")))?;
     let mut hasher = Sha256::new();
-    let mut file = open(&exe)?;
+    let mut file = File::open(&exe).map_err(io_error("open", &exe))?;
     let mut buf = vec![0; 1 << 20];
     loop {
-        let n = file.read(&mut buf).map_err(|source| SnapshotError::Io {
-            action: "read",
-            path: exe.clone(),
-            source,
-        })?;
+        let n = file.read(&mut buf).map_err(io_error("read", &exe))?;
         if n == 0 {
             break;
         }
@@ -257,12 +231,14 @@ fn executable_hash() -> Result<[u8; 32], SnapshotError> {
     Ok(hasher.finalize().into())
 }
 
-fn open(path: &Path) -> Result<File, SnapshotError> {
-    File::open(path).map_err(|source| SnapshotError::Io {
-        action: "open",
-        path: path.to_owned(),
+/// An I/O failure, saying what was done to which file.
+fn io_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> SnapshotError {
+    let path = path.to_owned();
+    move |source| SnapshotError::Io {
+        action,
+        path,
         source,
-    })
+    }
 }
 
 fn root_at(store: &dyn Store, size: u64) -> Result<Hash, SnapshotError> {
