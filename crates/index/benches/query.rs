@@ -508,6 +508,45 @@ fn build() -> Built {
     }
 }
 
+/// The index written to a file and read back, as the server does at a
+/// restart (a 1 MiB buffer each way; the page cache warm, as after a
+/// restart; no checksum, which the server adds).
+fn snapshot_round(index: &Index, incidents: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.snapshot");
+    let t = Instant::now();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).unwrap());
+    index.write_snapshot(&mut out).unwrap();
+    std::io::Write::flush(&mut out).unwrap();
+    drop(out);
+    let wrote = t.elapsed();
+    let bytes = std::fs::metadata(&path).unwrap().len();
+    let t = Instant::now();
+    let input = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&path).unwrap());
+    let read = Index::read_snapshot(input).unwrap();
+    let took = t.elapsed();
+    assert_eq!(read.len_incidents(), incidents);
+    let conditions = format!("{incidents} incidents, the page cache warm");
+    truce_bench::figure(
+        "index.snapshot_read",
+        took.as_secs_f64() * 1e3,
+        "ms",
+        &conditions,
+    );
+    truce_bench::figure(
+        "index.snapshot_per_incident",
+        (bytes / incidents as u64) as f64,
+        "bytes",
+        &conditions,
+    );
+    println!(
+        "snapshot: {:.0} MiB written in {:.2} s, read back in {:.2} s",
+        bytes as f64 / 1048576.0,
+        wrote.as_secs_f64(),
+        took.as_secs_f64()
+    );
+}
+
 fn run(name: &str, index: &Index, now: Timestamp, mut make: impl FnMut(usize) -> IncidentQuery) {
     // `TRUCE_BENCH_ONLY=text cargo bench -p truce-index` runs only the
     // queries whose name contains "text" (for profiling one of them).
@@ -573,6 +612,7 @@ fn main() {
             b.saturating_sub(a) / n
         );
     }
+    snapshot_round(index, n);
 
     let now = ts(built.end + 86_400);
     let mut rng = Rng(7);

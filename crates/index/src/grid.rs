@@ -38,6 +38,7 @@ fn span(index: i64, last: i64, origin: i64) -> (i64, i64) {
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Grid {
+    #[serde(with = "crate::packed::columns_by_key")]
     cells: HashMap<u32, Vec<u32>>,
 }
 

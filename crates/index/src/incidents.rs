@@ -11,6 +11,7 @@
 
 use crate::grid::Grid;
 use crate::order::TimeOrder;
+use crate::packed::column::{Fields, Fixed};
 use crate::pool::{Arena, StrPool, search_form};
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,7 @@ pub(crate) const NO_PARTY: u8 = u8::MAX;
 pub(crate) const NO_ID: u32 = u32::MAX;
 
 /// The facts that decide a case's stage.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct CaseFacts {
     /// When the accused's answer is due (Unix seconds): the charter's
     /// response hours after the report was signed.
@@ -47,7 +48,7 @@ pub(crate) struct CaseFacts {
 }
 
 /// What a summary shows and no filter reads.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Row {
     pub(crate) title: u32,
     pub(crate) names: u32,
@@ -59,6 +60,59 @@ pub(crate) struct Row {
     pub(crate) places: u8,
     /// The report, or a record about it, says something in it is invented.
     pub(crate) illustrative: bool,
+}
+
+/// In a snapshot, field by field in the order declared (see `packed`).
+impl Fixed for CaseFacts {
+    const WIDTH: usize = 8 + 8 + 1 + 1 + 2 + 2;
+    fn put(&self, out: &mut Vec<u8>) {
+        self.deadline.put(out);
+        self.response_at.put(out);
+        self.response.put(out);
+        self.last_step.put(out);
+        self.findings.put(out);
+        self.counting.put(out);
+    }
+    fn get(bytes: &[u8]) -> Option<Self> {
+        let mut fields = Fields(bytes);
+        Some(Self {
+            deadline: fields.next()?,
+            response_at: fields.next()?,
+            response: fields.next()?,
+            last_step: fields.next()?,
+            findings: fields.next()?,
+            counting: fields.next()?,
+        })
+    }
+}
+
+impl Fixed for Row {
+    const WIDTH: usize = 5 * 4 + 4;
+    fn put(&self, out: &mut Vec<u8>) {
+        self.title.put(out);
+        self.names.put(out);
+        self.actor.put(out);
+        self.killed.put(out);
+        self.injured.put(out);
+        self.time_precision.put(out);
+        self.geo_precision.put(out);
+        self.places.put(out);
+        self.illustrative.put(out);
+    }
+    fn get(bytes: &[u8]) -> Option<Self> {
+        let mut fields = Fields(bytes);
+        Some(Self {
+            title: fields.next()?,
+            names: fields.next()?,
+            actor: fields.next()?,
+            killed: fields.next()?,
+            injured: fields.next()?,
+            time_precision: fields.next()?,
+            geo_precision: fields.next()?,
+            places: fields.next()?,
+            illustrative: fields.next()?,
+        })
+    }
 }
 
 /// A place's names as ids in the names pool: country, admin1, admin2, location.
@@ -77,6 +131,7 @@ pub(crate) struct Incidents {
     pub(crate) index: Vec<u32>,
     #[serde(with = "crate::packed::column")]
     pub(crate) event_at: Vec<i64>,
+    #[serde(with = "crate::packed::column")]
     pub(crate) kind: Vec<IncidentType>,
     #[serde(with = "crate::packed::column")]
     pub(crate) reporter: Vec<u8>,
@@ -86,10 +141,13 @@ pub(crate) struct Incidents {
     pub(crate) lat: Vec<i32>,
     #[serde(with = "crate::packed::column")]
     pub(crate) lon: Vec<i32>,
+    #[serde(with = "crate::packed::column")]
     pub(crate) case: Vec<CaseFacts>,
     /// Each case's stage apart from the clock, recomputed whenever its facts
     /// change, so a status filter reads a byte instead of the facts.
+    #[serde(with = "crate::packed::column")]
     pub(crate) class: Vec<StageClass>,
+    #[serde(with = "crate::packed::column")]
     pub(crate) rows: Vec<Row>,
     /// Places after the first, for the few reports that name several.
     pub(crate) extra_places: HashMap<u32, Vec<ExtraPlace>>,

@@ -19,6 +19,9 @@ pub(crate) mod column {
     use serde::{Deserializer, Serializer};
     use std::fmt;
     use std::marker::PhantomData;
+    use truce_core::derive::case::StageClass;
+    use truce_core::kinds::incident::{IncidentType, InvestigationStep, Stance};
+    use truce_core::values::{GeoPrecision, TimePrecision};
     use truce_core::{Hash, Kind};
 
     pub(crate) trait Fixed: Sized {
@@ -41,7 +44,85 @@ pub(crate) mod column {
             }
         )*};
     }
-    little_endian!(u8, u32, i32, i64, u64);
+    little_endian!(u8, u16, u32, i32, i64, u64);
+
+    impl Fixed for bool {
+        const WIDTH: usize = 1;
+        fn put(&self, out: &mut Vec<u8>) {
+            out.push(u8::from(*self));
+        }
+        fn get(bytes: &[u8]) -> Option<Self> {
+            match bytes.first()? {
+                0 => Some(false),
+                1 => Some(true),
+                _ => None,
+            }
+        }
+    }
+
+    /// A field-less enum as the byte of its discriminant, and an optional
+    /// one as 0 for none, else that byte plus one. The `match` in `put`
+    /// names every variant, so one added to the enum does not compile here
+    /// until it is listed, and `get` then knows it.
+    macro_rules! byte_coded {
+        ($($t:ident { $($v:ident),+ $(,)? })*) => {$(
+            impl Fixed for $t {
+                const WIDTH: usize = 1;
+                fn put(&self, out: &mut Vec<u8>) {
+                    match self {
+                        $($t::$v)|+ => out.push(*self as u8),
+                    }
+                }
+                fn get(bytes: &[u8]) -> Option<Self> {
+                    let code = *bytes.first()?;
+                    [$($t::$v),+].into_iter().find(|v| *v as u8 == code)
+                }
+            }
+
+            impl Fixed for Option<$t> {
+                const WIDTH: usize = 1;
+                fn put(&self, out: &mut Vec<u8>) {
+                    match self {
+                        None => out.push(0),
+                        Some(v) => {
+                            v.put(out);
+                            if let Some(code) = out.last_mut() {
+                                *code += 1;
+                            }
+                        }
+                    }
+                }
+                fn get(bytes: &[u8]) -> Option<Self> {
+                    match *bytes.first()? {
+                        0 => Some(None),
+                        code => $t::get(&[code - 1]).map(Some),
+                    }
+                }
+            }
+        )*};
+    }
+    byte_coded! {
+        IncidentType { ArmedClash, CrossBorderAttack, InfiltrationAttempt, Airstrike, DroneStrike,
+            Shelling, AirspaceViolation, Ied, Abduction, CrossingClosure, Other }
+        Stance { Acknowledge, Deny, Dispute }
+        InvestigationStep { Opened, TeamAssigned, InformationRequested, SiteVisit, AccessDenied,
+            Report, Closed }
+        TimePrecision { Minute, Hour, Day, Week, Month }
+        GeoPrecision { Exact, Locality, District, Province }
+        StageClass { Found, FindingPending, UnderInvestigation, Answered, NotAccused, Awaiting }
+    }
+
+    /// Reads a composite value's fields in turn from its bytes (see
+    /// `Fixed for Row` in `incidents.rs`).
+    pub(crate) struct Fields<'a>(pub(crate) &'a [u8]);
+
+    impl Fields<'_> {
+        pub(crate) fn next<T: Fixed>(&mut self) -> Option<T> {
+            let (value, rest) = self.0.split_at_checked(T::WIDTH)?;
+            self.0 = rest;
+            T::get(value)
+        }
+    }
 
     /// As a u64 everywhere, so a snapshot does not depend on the word size.
     impl Fixed for usize {
@@ -177,6 +258,73 @@ pub(crate) mod column {
     }
 }
 
+/// A map of columns, as the grid's cells and the incidents in each: each
+/// column as [`column`] writes it.
+pub(crate) mod columns_by_key {
+    use super::column::{self, Fixed};
+    use hashbrown::HashMap;
+    use serde::de::{DeserializeSeed, MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde::{Deserializer, Serializer};
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    pub(crate) fn serialize<S: Serializer, T: Fixed>(
+        map: &HashMap<u32, Vec<T>>,
+        out: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut entries = out.serialize_map(Some(map.len()))?;
+        for (key, values) in map {
+            entries.serialize_entry(key, &Column(values))?;
+        }
+        entries.end()
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: Fixed>(
+        input: D,
+    ) -> Result<HashMap<u32, Vec<T>>, D::Error> {
+        input.deserialize_map(Entries(PhantomData))
+    }
+
+    struct Column<'a, T>(&'a [T]);
+
+    impl<T: Fixed> serde::Serialize for Column<'_, T> {
+        fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+            column::serialize(self.0, out)
+        }
+    }
+
+    struct Entries<T>(PhantomData<T>);
+
+    impl<'de, T: Fixed> Visitor<'de> for Entries<T> {
+        type Value = HashMap<u32, Vec<T>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("columns by key")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+            // Not sized from the count given: a damaged one could be absurd.
+            let mut map = HashMap::new();
+            while let Some(key) = entries.next_key::<u32>()? {
+                let values = entries.next_value_seed(ColumnSeed(PhantomData))?;
+                map.insert(key, values);
+            }
+            Ok(map)
+        }
+    }
+
+    struct ColumnSeed<T>(PhantomData<T>);
+
+    impl<'de, T: Fixed> DeserializeSeed<'de> for ColumnSeed<T> {
+        type Value = Vec<T>;
+
+        fn deserialize<D: Deserializer<'de>>(self, input: D) -> Result<Vec<T>, D::Error> {
+            column::deserialize(input)
+        }
+    }
+}
+
 /// A long text (an arena's entries end to end) in chunks of bytes, checked
 /// as UTF-8 once whole.
 pub(crate) mod long_text {
@@ -243,6 +391,50 @@ mod tests {
             after: 0,
         };
         assert_eq!(round_trip(&empty).unwrap(), empty);
+    }
+
+    /// Each value as its column writes it, read back.
+    fn fixed_round_trip<T: super::column::Fixed>(value: &T) -> Option<T> {
+        let mut bytes = Vec::new();
+        value.put(&mut bytes);
+        assert_eq!(bytes.len(), T::WIDTH);
+        T::get(&bytes)
+    }
+
+    #[test]
+    fn every_variant_of_a_byte_coded_enum_comes_back_and_no_other_code_is_read() {
+        use truce_core::derive::case::StageClass;
+        use truce_core::kinds::incident::{IncidentType, InvestigationStep, Stance};
+        let types = IncidentType::ALL;
+        for t in types {
+            assert_eq!(fixed_round_trip(&t), Some(t));
+            assert_eq!(fixed_round_trip(&Some(t)), Some(Some(t)));
+        }
+        assert_eq!(fixed_round_trip(&None::<IncidentType>), Some(None));
+        let codes: std::collections::BTreeSet<u8> = types.iter().map(|t| *t as u8).collect();
+        for code in 0..=u8::MAX {
+            let read = <IncidentType as super::column::Fixed>::get(&[code]);
+            assert_eq!(read.is_some(), codes.contains(&code), "code {code}");
+        }
+        for s in [Stance::Acknowledge, Stance::Deny, Stance::Dispute] {
+            assert_eq!(fixed_round_trip(&Some(s)), Some(Some(s)));
+        }
+        assert_eq!(
+            <Option<Stance> as super::column::Fixed>::get(&[4]),
+            None,
+            "three stances: codes 1 to 3, 0 for none"
+        );
+        for step in [InvestigationStep::Opened, InvestigationStep::Closed] {
+            assert_eq!(fixed_round_trip(&Some(step)), Some(Some(step)));
+        }
+        for class in [
+            StageClass::Found,
+            StageClass::Awaiting,
+            StageClass::NotAccused,
+        ] {
+            assert_eq!(fixed_round_trip(&class), Some(class));
+        }
+        assert_eq!(<bool as super::column::Fixed>::get(&[2]), None);
     }
 
     #[test]

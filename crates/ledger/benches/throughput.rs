@@ -55,6 +55,7 @@ fn main() {
     let run = |part: &str| only.is_empty() || only.split(',').any(|p| p == part);
     if run("single") {
         one_record_per_commit(3_000);
+        store_alone_one_record_per_commit(3_000);
     }
     if run("batched") {
         batched(60, 1, 36_000);
@@ -103,6 +104,71 @@ fn one_record_per_commit(n: u64) {
         rate(n, took),
         bytes / usize::try_from(n).unwrap(),
         cpu.as_secs_f64() * 1e6 / n as f64
+    );
+}
+
+/// The same records and commits as `one_record_per_commit`, written straight
+/// into the store, one batch each: its record, the tree nodes it completes
+/// and a signed checkpoint. What this leaves out of the ledger's figure —
+/// signature checks, admission, signing, the hand-offs between threads — is
+/// the difference between the two.
+fn store_alone_one_record_per_commit(n: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let store = SqliteStore::open(dir.path().join("truce.db")).unwrap();
+    let mut frontier = Frontier::new();
+    let records: Vec<_> = std::iter::once(fx.charter.clone())
+        .chain((1..=n).map(|seq| incident(&fx.reporters[0], seq)))
+        .collect();
+    // A checkpoint note as the ledger signs one, so each commit writes as
+    // many bytes as the ledger's do.
+    let note = |size: u64, root: truce_tlog::Hash| {
+        truce_tlog::Checkpoint {
+            origin: fixture::ORIGIN.to_string(),
+            size,
+            root,
+            extensions: Vec::new(),
+        }
+        .sign(&fx.log)
+        .unwrap()
+    };
+    let mut append = |record: &truce_core::Record| {
+        let hash = record.hash();
+        let index = frontier.size();
+        let nodes = frontier.append(hash);
+        store
+            .append(&AppendBatch {
+                records: vec![NewRecord {
+                    index,
+                    hash,
+                    leaf: record.leaf().to_vec(),
+                    opening: None,
+                }],
+                nodes,
+                checkpoint: Some(StoredCheckpoint {
+                    size: frontier.size(),
+                    note: note(frontier.size(), frontier.root()),
+                }),
+            })
+            .unwrap();
+    };
+    append(&records[0]);
+    let start = Instant::now();
+    for r in &records[1..] {
+        append(r);
+    }
+    let took = start.elapsed();
+    figure(
+        "ledger.append.single_store_alone",
+        n as f64 / took.as_secs_f64(),
+        "records/s",
+        &format!(
+            "{n} records, one per commit, written straight into SQLite with their nodes and a signed checkpoint"
+        ),
+    );
+    println!(
+        "the same, straight into the store:       {}  (signed checkpoints; no signature checks, admission or threads)",
+        rate(n, took)
     );
 }
 
