@@ -20,6 +20,13 @@
 //! design, so memory grows with the log; the figure to read is how much per
 //! record, against the index's own bytes per incident (`cargo bench -p
 //! truce-index`), and that nothing else grows.
+//!
+//! The answer cache fills as the log grows (each new record is a new version
+//! of every list, so new answers are kept beside the old until its bound,
+//! 64 MiB, evicts them): over two minutes it is most of the growth, and
+//! after its bound none of it. So the bench also samples the bytes the cache
+//! holds and fits the growth beyond them, `soak.growth_per_record_beyond_caches`:
+//! what would still grow once every bounded cache is full.
 
 use hyper::{Method, StatusCode};
 use std::sync::Arc;
@@ -72,6 +79,7 @@ fn main() {
 
     let blob_dir = tempfile::tempdir().unwrap();
     let state = bench_state(ledger, Arc::clone(&store), blob_dir.path());
+    let (answers, index) = (Arc::clone(&state.answers), Arc::clone(&state.index));
     let runtime = server_runtime();
     let samples = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -137,18 +145,31 @@ fn main() {
 
         let began = Instant::now();
         let mut samples = Vec::new();
-        println!("{:>8} {:>10} {:>12}", "seconds", "appended", "resident MiB");
+        println!(
+            "{:>8} {:>10} {:>12} {:>18} {:>15}",
+            "seconds", "appended", "resident MiB", "answers kept MiB", "index heap MiB"
+        );
         while began.elapsed() < Duration::from_secs(seconds) {
             tokio::time::sleep(SAMPLE_EVERY).await;
             let at = began.elapsed();
             let records = appended.load(Ordering::Relaxed);
             let resident = truce_bench::resident_bytes().unwrap_or(0);
+            let kept = answers.weight();
+            let index_heap = index.read().map_or(0, |i| i.heap_bytes() as u64);
             println!(
-                "{:>8.0} {records:>10} {:>12.1}",
+                "{:>8.0} {records:>10} {:>12.1} {:>18.1} {:>15.1}",
                 at.as_secs_f64(),
-                mib(resident)
+                mib(resident),
+                mib(kept),
+                mib(index_heap)
             );
-            samples.push((at, records, resident));
+            samples.push(Sample {
+                at,
+                records,
+                resident,
+                kept,
+                index_heap,
+            });
         }
         done.store(true, Ordering::Relaxed);
         for t in tasks {
@@ -159,8 +180,7 @@ fn main() {
         samples
     });
 
-    let steady: Vec<&(Duration, u64, u64)> =
-        samples.iter().filter(|(at, _, _)| *at >= WARM_UP).collect();
+    let steady: Vec<&Sample> = samples.iter().filter(|s| s.at >= WARM_UP).collect();
     let (Some(first), Some(last)) = (steady.first(), steady.last()) else {
         println!(
             "too short a run to say anything after the {} s warm-up",
@@ -168,31 +188,61 @@ fn main() {
         );
         return;
     };
-    let per_record = slope(&steady);
-    let appended = last.1 - first.1;
+    let per_record = slope(&steady, |s| s.resident);
+    let beyond_caches = slope(&steady, |s| s.resident.saturating_sub(s.kept));
+    let index_growth = slope(&steady, |s| s.index_heap);
+    let appended = last.records - first.records;
     let conditions = format!(
         "SQLite, {preload} incidents preloaded, {appended} records appended at {rate}/s with {READERS} readers over {:.0} s after a {} s warm-up",
-        (last.0 - first.0).as_secs_f64(),
+        (last.at - first.at).as_secs_f64(),
         WARM_UP.as_secs()
     );
     println!(
         "resident memory {:.0} MiB after the warm-up, {:.0} MiB at the end: {per_record:.0} bytes per record appended ({conditions})",
-        mib(first.2),
-        mib(last.2)
+        mib(first.resident),
+        mib(last.resident)
     );
-    figure("soak.resident_start", mib(first.2), "MiB", &conditions);
-    figure("soak.resident_end", mib(last.2), "MiB", &conditions);
+    println!(
+        "the answer cache held {:.0} MiB after the warm-up, {:.0} MiB at the end (bound {:.0} MiB); beyond it, {beyond_caches:.0} bytes per record appended, of which the query index's heap {index_growth:.0}",
+        mib(first.kept),
+        mib(last.kept),
+        mib(truce_server::answers::DEFAULT_CAPACITY_BYTES)
+    );
+    figure(
+        "soak.resident_start",
+        mib(first.resident),
+        "MiB",
+        &conditions,
+    );
+    figure("soak.resident_end", mib(last.resident), "MiB", &conditions);
     figure("soak.growth_per_record", per_record, "bytes", &conditions);
+    figure(
+        "soak.growth_per_record_beyond_caches",
+        beyond_caches,
+        "bytes",
+        &format!("beyond the answers kept (bounded); {conditions}"),
+    );
 }
 
-/// Least-squares slope of resident bytes over records appended.
-fn slope(samples: &[&(Duration, u64, u64)]) -> f64 {
+/// One look at the process.
+struct Sample {
+    at: Duration,
+    records: u64,
+    resident: u64,
+    /// Bytes the answer cache holds.
+    kept: u64,
+    /// The query index's estimate of its own heap.
+    index_heap: u64,
+}
+
+/// Least-squares slope of `bytes` over records appended.
+fn slope(samples: &[&Sample], bytes: impl Fn(&Sample) -> u64) -> f64 {
     let n = samples.len() as f64;
-    let mean_x = samples.iter().map(|s| s.1 as f64).sum::<f64>() / n;
-    let mean_y = samples.iter().map(|s| s.2 as f64).sum::<f64>() / n;
+    let mean_x = samples.iter().map(|s| s.records as f64).sum::<f64>() / n;
+    let mean_y = samples.iter().map(|s| bytes(s) as f64).sum::<f64>() / n;
     let (mut covariance, mut variance) = (0.0, 0.0);
     for s in samples {
-        let (dx, dy) = (s.1 as f64 - mean_x, s.2 as f64 - mean_y);
+        let (dx, dy) = (s.records as f64 - mean_x, bytes(s) as f64 - mean_y);
         covariance += dx * dy;
         variance += dx * dx;
     }
