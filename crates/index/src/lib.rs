@@ -49,7 +49,7 @@ pub use query::{
     BoundingBox, Cursor, DEFAULT_LIMIT, Grouping, IncidentPage, IncidentQuery, IncidentSummary,
     MAX_LIMIT, PlaceSummary, QueryError, StatBucket, StatKey,
 };
-pub use snapshot::SnapshotError;
+pub use snapshot::{SNAPSHOT_PARTS, SnapshotError};
 
 use hashbrown::{HashMap, HashSet};
 use incidents::{Incidents, NO_PARTY, Terms};
@@ -73,7 +73,8 @@ pub enum IndexError {
 /// The index. Build it with [`Index::new`] and feed it with [`Index::add`];
 /// write it out with [`Index::write_snapshot`] and read it back with
 /// [`Index::read_snapshot`].
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// Written out in parts (`snapshot.rs`), not through serde whole.
+#[derive(Debug, Default)]
 pub struct Index {
     pub(crate) records: Records,
     pub(crate) incidents: Incidents,

@@ -20,7 +20,7 @@ use truce_core::values::{Label, MemberId, ParticipantId, Timestamp};
 use truce_core::{Body, Hash, Kind, Record};
 use truce_index::{
     BoundingBox, Cursor, Grouping, IncidentQuery, Index, IndexError, MAX_CELLS,
-    NARRATIVE_SEARCH_BYTES, QueryError, SnapshotError, StatKey,
+    NARRATIVE_SEARCH_BYTES, QueryError, SNAPSHOT_PARTS, SnapshotError, StatKey,
 };
 use truce_tlog::note::NoteSigner;
 
@@ -1838,8 +1838,17 @@ fn a_snapshot_read_back_answers_as_the_index_it_was_written_from_and_goes_on_fro
         first_half.add(l.index, &l.record).unwrap();
     }
     let mut bytes = Vec::new();
-    first_half.write_snapshot(&mut bytes).unwrap();
-    let mut read_back = Index::read_snapshot(bytes.as_slice()).unwrap();
+    let mut ends = Vec::new();
+    first_half
+        .write_snapshot(&mut bytes, |b| ends.push(b.len()))
+        .unwrap();
+    assert_eq!(
+        (ends.len(), ends.last()),
+        (SNAPSHOT_PARTS, Some(&bytes.len()))
+    );
+    let parts: [&[u8]; SNAPSHOT_PARTS] =
+        std::array::from_fn(|i| &bytes[if i == 0 { 0 } else { ends[i - 1] }..ends[i]]);
+    let mut read_back = Index::read_snapshot(parts).unwrap();
     let now = at(fx.clock + 3600);
     assert_answers_alike(&read_back, &first_half, &fx.log, now);
 
@@ -1856,15 +1865,23 @@ fn a_snapshot_read_back_answers_as_the_index_it_was_written_from_and_goes_on_fro
         })
     );
 
-    // Bytes cut short or run on are refused, not half read.
-    assert!(matches!(
-        Index::read_snapshot(&bytes[..bytes.len() - 1]),
-        Err(SnapshotError::Read(_))
-    ));
-    let mut longer = bytes.clone();
-    longer.extend_from_slice(b"\0\0");
-    assert!(matches!(
-        Index::read_snapshot(longer.as_slice()),
-        Err(SnapshotError::Trailing)
-    ));
+    // A part cut short or run on is refused, not half read; so are parts
+    // out of order.
+    for i in 0..SNAPSHOT_PARTS {
+        let mut short = parts;
+        short[i] = &parts[i][..parts[i].len() - 1];
+        assert!(
+            matches!(Index::read_snapshot(short), Err(SnapshotError::Read(_))),
+            "part {i} cut short"
+        );
+        let longer = [parts[i], b"\0\0"].concat();
+        let mut long = parts;
+        long[i] = &longer;
+        assert!(
+            matches!(Index::read_snapshot(long), Err(SnapshotError::Trailing)),
+            "part {i} run on"
+        );
+    }
+    let [records, incidents, rest] = parts;
+    assert!(Index::read_snapshot([incidents, records, rest]).is_err());
 }

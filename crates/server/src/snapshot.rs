@@ -20,9 +20,12 @@
 //! file is written whole to a temporary name, synced, and renamed over the
 //! old one, so a crash mid-write leaves the previous snapshot.
 //!
-//! Layout: the index's bytes (`truce_index::Index::write_snapshot`), then a
-//! fixed trailer of [`TRAILER_LEN`] bytes: build (32), size (8, LE), root
-//! (32), length of the index's bytes (8, LE), their CRC-32 (4, LE), magic.
+//! Layout: the index's parts one after the other
+//! (`truce_index::Index::write_snapshot`), then a fixed trailer of
+//! [`TRAILER_LEN`] bytes: build (32), size (8, LE), root (32), then for each
+//! part its length (8, LE) and CRC-32 (4, LE), then the magic. Each part
+//! has its own checksum because the parts are read side by side, each
+//! through a file handle of its own.
 
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -30,11 +33,11 @@ use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use truce_core::Hash;
-use truce_index::Index;
+use truce_index::{Index, SNAPSHOT_PARTS};
 use truce_store::{Store, StoreHashes};
 
-const MAGIC: &[u8; 16] = b"truce index v1\n\0";
-const TRAILER_LEN: usize = 32 + 8 + 32 + 8 + 4 + MAGIC.len();
+const MAGIC: &[u8; 16] = b"truce index v2\n\0";
+const TRAILER_LEN: usize = 32 + 8 + 32 + (8 + 4) * SNAPSHOT_PARTS + MAGIC.len();
 
 /// Why a snapshot was not written or not used.
 #[derive(Debug, thiserror::Error)]
@@ -118,16 +121,23 @@ impl SnapshotFile {
         let partial = self.path.with_extension("partial");
         let file = File::create(&partial).map_err(io_error("create", &partial))?;
         let mut out = Checksummed::new(BufWriter::with_capacity(1 << 20, file));
-        index.write_snapshot(&mut out)?;
-        let (bytes, crc) = (out.bytes, out.crc.finalize());
+        // Each part's length and checksum, taken as it ends.
+        let mut parts = Vec::with_capacity(SNAPSHOT_PARTS);
+        index.write_snapshot(&mut out, |out| {
+            let crc = std::mem::take(&mut out.crc).finalize();
+            parts.push((std::mem::take(&mut out.bytes), crc));
+        })?;
         let mut out = out.inner;
         let mut trailer = Vec::with_capacity(TRAILER_LEN);
         trailer.extend_from_slice(&build);
         trailer.extend_from_slice(&size.to_le_bytes());
         trailer.extend_from_slice(&root.0);
-        trailer.extend_from_slice(&bytes.to_le_bytes());
-        trailer.extend_from_slice(&crc.to_le_bytes());
+        for (bytes, crc) in &parts {
+            trailer.extend_from_slice(&bytes.to_le_bytes());
+            trailer.extend_from_slice(&crc.to_le_bytes());
+        }
         trailer.extend_from_slice(MAGIC);
+        let bytes: u64 = parts.iter().map(|(bytes, _)| bytes).sum();
         out.write_all(&trailer)
             .map_err(io_error("write", &partial))?;
         let file = out
@@ -154,8 +164,8 @@ impl SnapshotFile {
 
     /// The index the snapshot holds, if there is one and it is this build's
     /// and the log's at the size it names; `Ok(None)` if there is none.
-    /// Read as a stream (`truce_index::Index::read_snapshot`), its
-    /// checksum taken on the way.
+    /// Each part read as a stream, side by side
+    /// (`truce_index::Index::read_snapshot`), its checksum taken on the way.
     pub fn load(&self, store: &dyn Store) -> Result<Option<Index>, SnapshotError> {
         let mut file = match File::open(&self.path) {
             Ok(file) => file,
@@ -173,9 +183,15 @@ impl SnapshotFile {
         let build = fields.take::<32>().ok_or_else(not_one)?;
         let size = u64::from_le_bytes(fields.take().ok_or_else(not_one)?);
         let root = Hash(fields.take::<32>().ok_or_else(not_one)?);
-        let written = u64::from_le_bytes(fields.take().ok_or_else(not_one)?);
-        let crc = u32::from_le_bytes(fields.take().ok_or_else(not_one)?);
-        if fields.0 != MAGIC || written != body {
+        let mut parts = [(0, 0, 0); SNAPSHOT_PARTS];
+        let mut start = 0u64;
+        for part in &mut parts {
+            let bytes = u64::from_le_bytes(fields.take().ok_or_else(not_one)?);
+            let crc = u32::from_le_bytes(fields.take().ok_or_else(not_one)?);
+            *part = (start, bytes, crc);
+            start = start.checked_add(bytes).ok_or_else(not_one)?;
+        }
+        if fields.0 != MAGIC || start != body {
             return Err(not_one());
         }
         if build != self.build()? {
@@ -194,14 +210,27 @@ impl SnapshotFile {
         if root_at(store, size)? != root {
             return Err(SnapshotError::OtherLog { size });
         }
-        file.rewind().map_err(io_error("read", &self.path))?;
-        let mut input = BufReader::with_capacity(1 << 20, Checksummed::new(file.take(body)));
-        let read = Index::read_snapshot(&mut input);
+        drop(file);
+        let mut inputs = Vec::with_capacity(SNAPSHOT_PARTS);
+        for (start, bytes, _) in parts {
+            let mut file = File::open(&self.path).map_err(io_error("open", &self.path))?;
+            file.seek(SeekFrom::Start(start))
+                .map_err(io_error("read", &self.path))?;
+            inputs.push(BufReader::with_capacity(
+                1 << 20,
+                Checksummed::new(file.take(bytes)),
+            ));
+        }
+        let mut inputs: [_; SNAPSHOT_PARTS] = inputs.try_into().map_err(|_| not_one())?;
+        let read = Index::read_snapshot(inputs.each_mut());
         // Damage shows as a checksum that does not hold, whether or not the
-        // bytes happened to decode: read to the end, then compare.
-        std::io::copy(&mut input, &mut std::io::sink()).map_err(io_error("read", &self.path))?;
-        if input.into_inner().crc.finalize() != crc {
-            return Err(SnapshotError::Damaged);
+        // bytes happened to decode: read each part to its end, then compare.
+        for (mut input, (_, _, crc)) in inputs.into_iter().zip(parts) {
+            std::io::copy(&mut input, &mut std::io::sink())
+                .map_err(io_error("read", &self.path))?;
+            if input.into_inner().crc.finalize() != crc {
+                return Err(SnapshotError::Damaged);
+            }
         }
         let index = read?;
         if index.len() != size {
