@@ -24,9 +24,9 @@
 //! side by side on two threads (scoped: both end before it returns), each
 //! then rebuilding its own hash table — the one place the index starts a
 //! thread. At ten million records that read the snapshot in 2.9 s where one
-//! stream took 3.25 s: less than the two cores promise, because about a
-//! third of the read is the kernel zeroing the pages the index fills, and
-//! page faults in one process do not run fully side by side.
+//! stream took 3.25 s: less than two cores promise. About a third of the
+//! read is the kernel zeroing the pages the index fills (`perf`), and page
+//! faults in one process probably contend for its memory map's lock.
 
 use crate::Index;
 use std::io::{Read, Write};
