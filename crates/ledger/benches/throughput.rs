@@ -109,9 +109,10 @@ fn one_record_per_commit(n: u64) {
 
 /// The same records and commits as `one_record_per_commit`, written straight
 /// into the store, one batch each: its record, the tree nodes it completes
-/// and a signed checkpoint. What this leaves out of the ledger's figure —
-/// signature checks, admission, signing, the hand-offs between threads — is
-/// the difference between the two.
+/// and a checkpoint signed as the ledger's writer signs one. What this
+/// leaves out of the ledger's figure — the records' signature checks,
+/// admission, the hand-offs between threads — is the difference between the
+/// two.
 fn store_alone_one_record_per_commit(n: u64) {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(1);
