@@ -72,8 +72,8 @@ pub enum IndexError {
 
 /// The index. Build it with [`Index::new`] and feed it with [`Index::add`];
 /// write it out with [`Index::write_snapshot`] and read it back with
-/// [`Index::read_snapshot`].
-/// Written out in parts (`snapshot.rs`), not through serde whole.
+/// [`Index::read_snapshot`], in parts (`snapshot.rs`), not through serde
+/// whole.
 #[derive(Debug, Default)]
 pub struct Index {
     pub(crate) records: Records,
