@@ -181,7 +181,14 @@ impl<'scope, 'env: 'scope, I: Send + 'env, O: Send + 'env> Pipeline<'env, I, O> 
             Some(jobs) => {
                 let _ = jobs.send(Job::Verify(batch));
                 self.verifying += 1;
-                while !self.has_room() && self.verifying > 0 {
+                // Waits only when admission has nothing else to do. With the
+                // next chunk already prepared, going on costs no memory (a
+                // chunk passes from prepared to verifying; no more are in
+                // flight), whereas waiting for room left the workers idle
+                // behind chunks that were ready: `verify --dir` of 300k
+                // records took 5.0–5.4 s that way, 3.7–4.0 s this way.
+                while !self.has_room() && self.verifying > 0 && !self.ready.contains_key(&self.next)
+                {
                     self.receive()?;
                 }
             }
