@@ -16,7 +16,8 @@ use truce_tlog::note::NoteVerifier;
 use truce_tlog::{Checkpoint, Frontier, Hash, NodeId, WitnessPolicy};
 
 use crate::witnessed::Witnessing;
-use pipeline::{Pipeline, Unverified};
+pub(crate) use pipeline::Pipeline;
+use pipeline::Unverified;
 
 mod pipeline;
 

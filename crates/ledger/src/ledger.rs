@@ -35,20 +35,23 @@ impl Ledger {
     /// state. `signer` is the log's checkpoint key; it must be the key the
     /// charter names.
     pub fn open(store: Arc<dyn Store>, signer: NoteSigner) -> Result<Self, SubmitError> {
-        Self::open_reporting(store, signer, &|_, _| {})
+        Self::open_reporting(store, signer, 0, &|_, _| {})
     }
 
-    /// As [`Ledger::open`], telling `progress` how many of the log's records
-    /// the replay has admitted so far, and of how many, as it goes (every
-    /// 10,000 records): a server that listens while it opens a big log says
-    /// so to the requests that need the ledger.
+    /// As [`Ledger::open`], with `replay_workers` threads reading the stored
+    /// records ahead of the replay's admission (none: the replay is one
+    /// thread; give them only when nothing else needs the cores meanwhile),
+    /// telling `progress` how many of the log's records the replay has
+    /// admitted so far, and of how many, as it goes: a server that listens
+    /// while it opens a big log says so to the requests that need the ledger.
     pub fn open_reporting(
         store: Arc<dyn Store>,
         signer: NoteSigner,
+        replay_workers: usize,
         progress: &dyn Fn(u64, u64),
     ) -> Result<Self, SubmitError> {
         let log_key = signer.verifier();
-        Self::start(store, Some(signer), log_key, progress)
+        Self::start(store, Some(signer), log_key, replay_workers, progress)
     }
 
     /// Opens a copy of a log that this process keeps but does not run (a
@@ -60,16 +63,18 @@ impl Ledger {
         store: Arc<dyn Store>,
         log_key: NoteVerifier,
     ) -> Result<Self, SubmitError> {
-        Self::start(store, None, log_key, &|_, _| {})
+        Self::start(store, None, log_key, 0, &|_, _| {})
     }
 
     fn start(
         store: Arc<dyn Store>,
         signer: Option<NoteSigner>,
         log_key: NoteVerifier,
+        replay_workers: usize,
         progress: &dyn Fn(u64, u64),
     ) -> Result<Self, SubmitError> {
-        let (state, frontier) = sequencer::replay_reporting(store.as_ref(), progress)?;
+        let (state, frontier) =
+            sequencer::replay_reporting(store.as_ref(), replay_workers, progress)?;
         if let Some(charter) = state.charter()
             && charter.log_key.verifier() != &log_key
         {

@@ -143,18 +143,82 @@ fn a_closed_log_of_six() -> (tempfile::TempDir, fixture::Fixture) {
 }
 
 #[test]
-fn a_ledger_opening_says_how_far_its_replay_has_come() {
+fn a_ledger_opening_says_how_far_its_replay_has_come_and_goes_on_where_the_log_ends() {
+    // The replay on this thread alone, and with two threads reading ahead.
+    for workers in [0, 2] {
+        let (dir, fx) = a_closed_log_of_six();
+        let store: Arc<dyn Store> =
+            Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
+        let reports = std::sync::Mutex::new(Vec::new());
+        let ledger = Ledger::open_reporting(store, fx.log.clone(), workers, &|replayed, size| {
+            reports.lock().unwrap().push((replayed, size));
+        })
+        .unwrap();
+        let reports = reports.into_inner().unwrap();
+        // Nothing yet of six, then all six (a report per chunk between).
+        assert_eq!(reports, vec![(0, 6), (6, 6)], "{workers} workers");
+        assert_eq!(ledger.with_state(truce_core::LogState::size), 6);
+        // The replayed state refuses a sequence number already used and
+        // takes the next one, at the next index.
+        assert!(matches!(
+            ledger.submit(incident(&fx.reporters[0], 5), None),
+            Err(SubmitError::Rejected(_))
+        ));
+        let next = ledger.submit(incident(&fx.reporters[0], 6), None).unwrap();
+        assert_eq!(next.index, 6, "{workers} workers");
+    }
+}
+
+#[test]
+fn a_replay_names_the_stored_record_it_cannot_read_or_admit_on_one_thread_or_more() {
     let (dir, fx) = a_closed_log_of_six();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
-    let reports = std::sync::Mutex::new(Vec::new());
-    let ledger = Ledger::open_reporting(store, fx.log.clone(), &|replayed, size| {
-        reports.lock().unwrap().push((replayed, size));
-    })
-    .unwrap();
-    let reports = reports.into_inner().unwrap();
-    // Nothing yet of six, then all six (a report per 10,000 records between).
-    assert_eq!(reports, vec![(0, 6), (6, 6)]);
-    assert_eq!(ledger.with_state(truce_core::LogState::size), 6);
+    let db = dir.path().join("truce.db");
+    let leaf_of = |idx: i64| -> Vec<u8> {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT leaf FROM records WHERE idx = ?1", [idx], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    let (third, fifth) = (leaf_of(3), leaf_of(5));
+    let set_leaf = |idx: i64, leaf: &[u8]| {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .execute(
+                "UPDATE records SET leaf = ?1 WHERE idx = ?2",
+                rusqlite::params![leaf, idx],
+            )
+            .unwrap();
+    };
+    let opened = |workers: usize| {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db).unwrap());
+        match Ledger::open_reporting(store, fx.log.clone(), workers, &|_, _| {}) {
+            Err(SubmitError::Storage(e)) => e.to_string(),
+            Err(other) => panic!("{workers}: not the store's error: {other}"),
+            Ok(_) => panic!("{workers}: a damaged log opened"),
+        }
+    };
+    // Record 3 no longer parses; record 5 then holds another record's leaf
+    // too (it parses, but not to its stored hash): each is named, the first
+    // in the log first, whichever thread read it.
+    set_leaf(3, b"{\"not\":\"a record\"}");
+    set_leaf(5, &third);
+    for workers in [0, 1, 2] {
+        let why = opened(workers);
+        assert!(why.contains("record 3 cannot be read"), "{workers}: {why}");
+    }
+    set_leaf(3, &third);
+    for workers in [0, 1, 2] {
+        let why = opened(workers);
+        assert!(
+            why.contains("record 5 does not hash to its stored hash"),
+            "{workers}: {why}"
+        );
+    }
+    set_leaf(5, &fifth);
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db).unwrap());
+    Ledger::open_reporting(store, fx.log.clone(), 2, &|_, _| {}).unwrap();
 }
 
 #[test]

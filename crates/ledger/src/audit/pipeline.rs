@@ -7,6 +7,9 @@
 //! verify those in batches (ZIP-215, as the sequencer does) while admission
 //! goes on with the next chunk.
 //!
+//! The ledger's replay uses the same pipeline to read stored records ahead
+//! of its admission, with no signatures to check (`sequencer/replay.rs`).
+//!
 //! Deferring the signatures must not change what is reported: before any
 //! failure at record k is returned, the signatures of every record before k
 //! (and of k itself, when its failure comes after its admission) are settled,
@@ -24,7 +27,7 @@ use truce_core::record::Record;
 use super::{AuditFailure, Place, fail};
 
 /// An admitted record whose signatures are still to be checked.
-pub(super) struct Unverified {
+pub(crate) struct Unverified {
     pub index: u64,
     pub record: Record,
     pub keys: Vec<VerifyingKey>,
@@ -57,9 +60,10 @@ fn verify(batch: &[Unverified]) -> Option<AuditFailure> {
         .find_map(|(u, _)| u.failure())
 }
 
-enum Job<I> {
+enum Job<I, O> {
     Prepare { seq: u64, first: u64, items: Vec<I> },
     Verify(Vec<Unverified>),
+    Drop(Vec<O>),
 }
 
 enum Done<O> {
@@ -85,14 +89,14 @@ fn index_of(failure: &AuditFailure) -> u64 {
 /// stays bounded whatever the log's length.
 const AHEAD_PER_WORKER: usize = 2;
 
-type Prepare<'env, I, O> = &'env (dyn Fn(u64, I) -> O + Sync);
+pub(crate) type Prepare<'env, I, O> = &'env (dyn Fn(u64, I) -> O + Sync);
 
 /// Prepares items of type `I` into `O` (with `prepare`, given each item's
 /// position in the stream) on worker threads, handing them back in order,
 /// and verifies the signatures of admitted records. With no workers, all of
 /// it runs on the caller's thread.
-pub(super) struct Pipeline<'env, I, O> {
-    jobs: Option<Sender<Job<I>>>,
+pub(crate) struct Pipeline<'env, I, O> {
+    jobs: Option<Sender<Job<I, O>>>,
     done: Receiver<Done<O>>,
     workers: usize,
     prepare: Prepare<'env, I, O>,
@@ -111,7 +115,7 @@ impl<'scope, 'env: 'scope, I: Send + 'env, O: Send + 'env> Pipeline<'env, I, O> 
         workers: usize,
         prepare: Prepare<'env, I, O>,
     ) -> Self {
-        let (jobs, queue) = mpsc::channel::<Job<I>>();
+        let (jobs, queue) = mpsc::channel::<Job<I, O>>();
         let (results, done) = mpsc::channel();
         if workers > 0 {
             let queue = Arc::new(Mutex::new(queue));
@@ -169,6 +173,18 @@ impl<'scope, 'env: 'scope, I: Send + 'env, O: Send + 'env> Pipeline<'env, I, O> 
                 return Ok(Some(chunk));
             }
             self.receive()?;
+        }
+    }
+
+    /// Hands a chunk done with back to the workers, to be freed there.
+    /// What a worker made is freed fastest on its own thread: the replay's
+    /// admission spent as much time freeing the records the workers had
+    /// parsed (mimalloc's frees from another thread) as admitting them.
+    /// The chunk waits in the queue ahead of the next ones to prepare, which
+    /// admission waits for: no more is held than before.
+    pub fn free(&mut self, items: Vec<O>) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Job::Drop(items));
         }
     }
 
@@ -270,7 +286,7 @@ fn prepare_all<I, O>(prepare: &(dyn Fn(u64, I) -> O + Sync), first: u64, items: 
 }
 
 fn work<I, O>(
-    queue: &Mutex<Receiver<Job<I>>>,
+    queue: &Mutex<Receiver<Job<I, O>>>,
     results: &Sender<Done<O>>,
     prepare: &(dyn Fn(u64, I) -> O + Sync),
 ) {
@@ -293,6 +309,10 @@ fn work<I, O>(
                 count: batch.len() as u64,
                 failure: verify(&batch),
             },
+            Job::Drop(items) => {
+                drop(items);
+                continue;
+            }
         };
         if results.send(done).is_err() {
             return;

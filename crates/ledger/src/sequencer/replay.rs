@@ -1,29 +1,37 @@
 //! The admission state and the tree's right edge, rebuilt from the store or
 //! brought up to what others appended to it.
 
+use crate::audit::Pipeline;
 use crate::shared::Shared;
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_core::LogState;
 use truce_core::admission::Signatures;
 use truce_core::record::Record;
-use truce_store::{Store, StoreError, StoreHashes};
+use truce_store::{Store, StoreError, StoreHashes, StoredRecord};
 use truce_tlog::Frontier;
 
 /// Rebuilds the admission state and the tree's right edge from the store.
 pub(crate) fn replay(store: &dyn Store) -> Result<(LogState, Frontier), StoreError> {
-    replay_reporting(store, &|_, _| {})
+    replay_reporting(store, 0, &|_, _| {})
 }
 
-/// As [`replay`], telling `progress` how many of how many records it has
-/// admitted after each chunk (a server over a big log says so meanwhile).
+/// As [`replay`], with `workers` threads reading the stored leaves ahead of
+/// the admission (none: all on this thread), telling `progress` how many of
+/// how many records it has admitted after each chunk (a server over a big
+/// log says so meanwhile).
 pub(crate) fn replay_reporting(
     store: &dyn Store,
+    workers: usize,
     progress: &dyn Fn(u64, u64),
 ) -> Result<(LogState, Frontier), StoreError> {
     let size = store.size()?;
     let mut state = LogState::new();
     progress(0, size);
-    admit_stored(store, &mut state, 0, size, progress)?;
+    if workers == 0 {
+        admit_stored(store, &mut state, 0, size, progress)?;
+    } else {
+        admit_all_stored(store, &mut state, size, workers, progress)?;
+    }
     let frontier = Frontier::from_reader(size, &StoreHashes(store))
         .map_err(|e| StoreError::Corrupt(format!("the tree cannot be read: {e}")))?;
     Ok((state, frontier))
@@ -42,31 +50,86 @@ fn admit_stored(
     while start < size {
         let end = (start + 10_000).min(size);
         for stored in store.records(start, end)? {
-            // Stored leaves are canonical (the ledger stores nothing else):
-            // the reader for exactly those bytes skips the intermediate JSON
-            // value (`truce serve` over 1M records: first list at 17 s, not 21).
-            let record = Record::from_canonical_leaf(&stored.leaf).map_err(|e| {
-                StoreError::Corrupt(format!("record {} cannot be read: {e}", stored.index))
-            })?;
-            if record.hash() != stored.hash {
-                return Err(StoreError::Corrupt(format!(
-                    "record {} does not hash to its stored hash; run `truce verify`",
-                    stored.index
-                )));
-            }
-            state
-                .admit_with(&record, Signatures::TrustStore)
-                .map_err(|e| {
-                    StoreError::Corrupt(format!(
-                        "record {} is not admissible: {e}; run `truce verify`",
-                        stored.index
-                    ))
-                })?;
+            admit(state, stored.index, &read_stored(&stored)?)?;
         }
         start = end;
         progress(start, size);
     }
     Ok(())
+}
+
+/// Records read ahead of the admission at a time, per chunk.
+const CHUNK: u64 = 1_024;
+
+/// As [`admit_stored`] for the whole log from its start, with `workers`
+/// threads reading the leaves ahead of the admission (the auditor's
+/// pipeline, without its signature checks): reading is most of the work and
+/// needs no state, admission stays in order on this thread. Only for a
+/// replay that has the cores to itself: a server whose query index is still
+/// being built from the log would see its first list later (see `truce
+/// serve`).
+fn admit_all_stored(
+    store: &dyn Store,
+    state: &mut LogState,
+    size: u64,
+    workers: usize,
+    progress: &dyn Fn(u64, u64),
+) -> Result<(), StoreError> {
+    let prepare = |_: u64, stored: StoredRecord| (stored.index, read_stored(&stored));
+    std::thread::scope(|scope| {
+        let mut pipe = Pipeline::start(scope, workers, &prepare);
+        let (mut read, mut admitted) = (0, 0);
+        loop {
+            while read < size && pipe.has_room() {
+                let end = (read + CHUNK).min(size);
+                pipe.submit(store.records(read, end)?);
+                read = end;
+            }
+            let chunk = pipe
+                .next_chunk()
+                .map_err(|stopped| StoreError::Corrupt(stopped.reason))?;
+            let Some(chunk) = chunk else {
+                return Ok(());
+            };
+            let mut done = Vec::with_capacity(chunk.len());
+            for (index, record) in chunk {
+                let record = record?;
+                admit(state, index, &record)?;
+                done.push((index, Ok(record)));
+            }
+            admitted += done.len() as u64;
+            pipe.free(done);
+            progress(admitted, size);
+        }
+    })
+}
+
+/// A stored leaf as a record, checked against its stored hash.
+fn read_stored(stored: &StoredRecord) -> Result<Record, StoreError> {
+    // Stored leaves are canonical (the ledger stores nothing else): the
+    // reader for exactly those bytes skips the intermediate JSON value
+    // (`truce serve` over 1M records: first list at 17 s, not 21).
+    let record = Record::from_canonical_leaf(&stored.leaf)
+        .map_err(|e| StoreError::Corrupt(format!("record {} cannot be read: {e}", stored.index)))?;
+    if record.hash() != stored.hash {
+        return Err(StoreError::Corrupt(format!(
+            "record {} does not hash to its stored hash; run `truce verify`",
+            stored.index
+        )));
+    }
+    Ok(record)
+}
+
+/// Admits a stored record (its signatures were checked when it was first
+/// admitted).
+fn admit(state: &mut LogState, index: u64, record: &Record) -> Result<(), StoreError> {
+    state
+        .admit_with(record, Signatures::TrustStore)
+        .map_err(|e| {
+            StoreError::Corrupt(format!(
+                "record {index} is not admissible: {e}; run `truce verify`"
+            ))
+        })
 }
 
 /// Brings the state and the tree's right edge up to the store when others
