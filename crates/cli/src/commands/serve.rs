@@ -7,7 +7,7 @@ use std::sync::Arc;
 use truce_ledger::Ledger;
 use truce_server::clock::SystemClock;
 use truce_server::config::Config;
-use truce_server::follower::{Gate, IndexFollower};
+use truce_server::follower::IndexFollower;
 use truce_server::opening::OpeningLedger;
 use truce_server::snapshot::SnapshotFile;
 use truce_server::state::{AppState, DemoMember};
@@ -133,9 +133,8 @@ pub fn serve(
         IndexFollower::new(Arc::clone(&store))
             .with_snapshot(SnapshotFile::for_this_build(dir.index_snapshot_path())),
     );
-    let index_read = index.snapshot_read();
     index.build_in_background();
-    let index_progress = Arc::clone(&index);
+    let index_for_open = Arc::clone(&index);
     let ledger = Arc::new(OpeningLedger::opening());
     let mut state = AppState::opening(
         Arc::clone(&ledger),
@@ -168,7 +167,7 @@ pub fn serve(
         let scheme = if tls.is_some() { "https" } else { "http" };
         let origin = state.origin.clone();
         tracing::info!(%addr, scheme, "listening; opening the log");
-        let opened = open_in_background(&ledger, store, signer, (index_read, index_progress))?;
+        let opened = open_in_background(&ledger, store, signer, index_for_open)?;
         // The server stops on Ctrl-C, or when the log cannot be opened.
         let stop = Arc::new(tokio::sync::Notify::new());
         let shutdown = {
@@ -228,7 +227,7 @@ fn open_in_background(
     ledger: &Arc<OpeningLedger>,
     store: Arc<dyn Store>,
     signer: NoteSigner,
-    (index_read, index): (Gate, Arc<IndexFollower>),
+    index: Arc<IndexFollower>,
 ) -> Result<tokio::sync::oneshot::Receiver<Result<(), String>>> {
     let (done, opened) = tokio::sync::oneshot::channel();
     let ledger = Arc::clone(ledger);
@@ -238,7 +237,9 @@ fn open_in_background(
             // After the query index's snapshot is read (seconds), so that
             // it has both cores (`IndexFollower::snapshot_read`); a minute
             // at most, whatever happens to the index.
-            index_read.wait_at_most(std::time::Duration::from_secs(60));
+            index
+                .snapshot_read()
+                .wait_at_most(std::time::Duration::from_secs(60));
             let workers = replay_workers(&index, store.as_ref());
             let outcome = Ledger::open_reporting(store, signer, workers, &|replayed, size| {
                 ledger.report(replayed, size);
