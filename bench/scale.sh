@@ -20,15 +20,24 @@
 # kept there rather than in SQLite, and the figures are named scale.postgres.*
 # (bench/scale-postgres.sh makes such a database, as the test suite does).
 #
-# Set TRUCE_BENCH_LOG=DIR to keep (or reuse) the built log there. Needs what
+# Set TRUCE_BENCH_LOG=DIR to keep (or reuse) the built log there, and
+# TRUCE_BENCH_BINARY=PATH to run a copy of `truce` built before. Needs what
 # ./test --setup-only installs (Chromium, Node.js, playwright-core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/figures.sh
 . bench/build-log.sh
 records=${1:-1000000}
-cargo build --release -q -p truce-cli --bin truce
-truce=$PWD/target/release/truce
+# TRUCE_BENCH_BINARY=PATH runs that build of `truce` rather than this
+# checkout's: at ten million records the bench takes hours, and a rebuild of
+# target/release meanwhile would change the binary between its steps (and
+# the build stamp its snapshot is read back under).
+if [ -n "${TRUCE_BENCH_BINARY:-}" ]; then
+    truce=$(realpath "$TRUCE_BENCH_BINARY")
+else
+    cargo build --release -q -p truce-cli --bin truce
+    truce=$PWD/target/release/truce
+fi
 work=${TRUCE_BENCH_LOG:-$(mktemp -d)}
 database=${TRUCE_BENCH_DATABASE:-}
 id=scale backend=SQLite

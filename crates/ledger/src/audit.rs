@@ -16,8 +16,8 @@ use truce_tlog::note::NoteVerifier;
 use truce_tlog::{Checkpoint, Frontier, Hash, NodeId, WitnessPolicy};
 
 use crate::witnessed::Witnessing;
-pub(crate) use pipeline::Pipeline;
 use pipeline::Unverified;
+pub(crate) use pipeline::{CHUNK, Pipeline};
 
 mod pipeline;
 
@@ -288,9 +288,6 @@ fn policy_of(auditor: &Auditor, given: Option<&WitnessPolicy>) -> Option<Witness
         .cloned()
         .or_else(|| auditor.state().charter().and_then(|c| c.policy().ok()))
 }
-
-/// Records read from a store at a time.
-const CHUNK: u64 = 1_024;
 
 fn db(e: truce_store::StoreError) -> AuditFailure {
     fail(Place::Log, truce_store::describe(&e))

@@ -84,6 +84,12 @@ fn index_of(failure: &AuditFailure) -> u64 {
     }
 }
 
+/// Records read from a store into one chunk of the pipeline: the auditor's
+/// and the ledger's replay alike. Large enough that a chunk's hand-offs cost
+/// little beside its parsing, small enough that the chunks ahead of
+/// admission ([`AHEAD_PER_WORKER`]) hold a few MB.
+pub(crate) const CHUNK: u64 = 1_024;
+
 /// How many chunks may be ahead of admission, prepared or being verified,
 /// for each worker: enough to keep every core busy, few enough that memory
 /// stays bounded whatever the log's length.

@@ -1,7 +1,7 @@
 //! The admission state and the tree's right edge, rebuilt from the store or
 //! brought up to what others appended to it.
 
-use crate::audit::Pipeline;
+use crate::audit::{CHUNK, Pipeline};
 use crate::shared::Shared;
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_core::LogState;
@@ -57,9 +57,6 @@ fn admit_stored(
     }
     Ok(())
 }
-
-/// Records read ahead of the admission at a time, per chunk.
-const CHUNK: u64 = 1_024;
 
 /// As [`admit_stored`] for the whole log from its start, with `workers`
 /// threads reading the leaves ahead of the admission (the auditor's
