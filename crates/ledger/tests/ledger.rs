@@ -91,6 +91,25 @@ fn a_charter_naming_another_log_key_is_refused() {
     assert_eq!(ledger.store().size().unwrap(), 0);
 }
 
+/// Runs `submit` for every reporter of `fx` at once, each on its own
+/// thread, and gives back what each returned, in the reporters' order.
+fn on_a_thread_each<T: Send + 'static>(
+    fx: &fixture::Fixture,
+    ledger: &Arc<Ledger>,
+    submit: impl Fn(Arc<Ledger>, truce_tlog::note::NoteSigner) -> T + Clone + Send + 'static,
+) -> Vec<T> {
+    let handles: Vec<_> = fx
+        .reporters
+        .iter()
+        .cloned()
+        .map(|signer| {
+            let (ledger, submit) = (Arc::clone(ledger), submit.clone());
+            std::thread::spawn(move || submit(ledger, signer))
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
 #[test]
 fn concurrent_submitters_are_all_acknowledged_in_one_consistent_log() {
     let dir = tempfile::tempdir().unwrap();
@@ -98,23 +117,14 @@ fn concurrent_submitters_are_all_acknowledged_in_one_consistent_log() {
     let ledger = Arc::new(open(dir.path(), &fx.log));
     ledger.submit(fx.charter.clone(), None).unwrap();
     let per_thread = 40u64;
-    let handles: Vec<_> = fx
-        .reporters
-        .iter()
-        .cloned()
-        .map(|signer| {
-            let ledger = Arc::clone(&ledger);
-            std::thread::spawn(move || {
-                (1..=per_thread)
-                    .map(|seq| ledger.submit(incident(&signer, seq), None).unwrap().index)
-                    .collect::<Vec<_>>()
-            })
-        })
-        .collect();
-    let mut indexes: Vec<u64> = handles
-        .into_iter()
-        .flat_map(|h| h.join().unwrap())
-        .collect();
+    let mut indexes: Vec<u64> = on_a_thread_each(&fx, &ledger, move |ledger, signer| {
+        (1..=per_thread)
+            .map(|seq| ledger.submit(incident(&signer, seq), None).unwrap().index)
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     indexes.sort_unstable();
     let expected: Vec<u64> = (1..=8 * per_thread).collect();
     assert_eq!(indexes, expected, "every record got exactly one place");
@@ -143,31 +153,22 @@ fn an_authors_records_sent_without_waiting_land_in_the_order_sent() {
     let ledger = Arc::new(open(dir.path(), &fx.log));
     ledger.submit(fx.charter.clone(), None).unwrap();
     let per_author = 150u64;
-    let handles: Vec<_> = fx
-        .reporters
-        .iter()
-        .cloned()
-        .map(|signer| {
-            let ledger = Arc::clone(&ledger);
-            std::thread::spawn(move || {
-                let (tx, rx) = std::sync::mpsc::channel();
-                for seq in 1..=per_author {
-                    let tx = tx.clone();
-                    ledger
-                        .submit_with(incident(&signer, seq), None, move |result| {
-                            let _ = tx.send((seq, result));
-                        })
-                        .unwrap();
-                }
-                drop(tx);
-                let mut answers: Vec<_> = rx.into_iter().collect();
-                answers.sort_by_key(|(seq, _)| *seq);
-                answers
-            })
-        })
-        .collect();
-    for handle in handles {
-        let answers = handle.join().unwrap();
+    let every_authors = on_a_thread_each(&fx, &ledger, move |ledger, signer| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for seq in 1..=per_author {
+            let tx = tx.clone();
+            ledger
+                .submit_with(incident(&signer, seq), None, move |result| {
+                    let _ = tx.send((seq, result));
+                })
+                .unwrap();
+        }
+        drop(tx);
+        let mut answers: Vec<_> = rx.into_iter().collect();
+        answers.sort_by_key(|(seq, _)| *seq);
+        answers
+    });
+    for answers in every_authors {
         assert_eq!(answers.len() as u64, per_author);
         let indexes: Vec<u64> = answers
             .into_iter()
