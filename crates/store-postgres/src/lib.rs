@@ -313,7 +313,10 @@ impl Store for PostgresStore {
         );
         self.pool.with(|Conn { client, sql }| {
             client
-                .query(&sql.records, &[&start, &end])
+                .query(
+                    &sql.records,
+                    &[&start, &end, &end.saturating_sub(start).max(0)],
+                )
                 .map_err(db)?
                 .iter()
                 .map(|row| {
@@ -406,7 +409,7 @@ impl Store for PostgresStore {
                 &sql.node_range
             };
             client
-                .query(stmt, &[&lo, &hi])
+                .query(stmt, &[&lo, &hi, &hi.saturating_sub(lo).max(0)])
                 .map_err(db)?
                 .iter()
                 .map(|row| {

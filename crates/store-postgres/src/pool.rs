@@ -71,6 +71,11 @@ impl Pool {
         // sits idle holding the append lock; should any session ever do so,
         // PostgreSQL ends it after a minute, which releases every lock.
         session.push_str("; SET idle_in_transaction_session_timeout = '60s'");
+        // Every statement here is a short lookup or range read: compiling
+        // one (JIT, on by default since PostgreSQL 12, for plans that look
+        // costly) takes milliseconds and never pays, and a generic plan is
+        // compiled again at every execution.
+        session.push_str("; SET jit = off");
         if read_only {
             // An auditor's store cannot write even by mistake.
             session.push_str("; SET default_transaction_read_only = on");

@@ -44,16 +44,27 @@ impl Statements {
                  $3::BIGINT[], $4::BYTEA[], $5::BYTEA[], $6::BIGINT[], $7::BYTEA[], \
                  $8::BIGINT[], $9::BYTEA[], $10::BIGINT, $11::TEXT)")?,
             size: p("SELECT COALESCE(MAX(idx) + 1, 0) FROM records")?,
+            // Each range read is limited to its width ($3 = $2 - $1), which
+            // changes no answer (the keys are distinct integers) but keeps
+            // the plan an index scan whatever the table's statistics say.
+            // Without them (never analysed: a bulk import, autovacuum off)
+            // the planner guessed a third of the table for a range of 1,024
+            // rows and read it with a parallel bitmap scan, a sort and JIT:
+            // 78 ms a chunk where the index scan takes 0.4 ms, and over ten
+            // million records verification and the ledger's replay ran at
+            // a fifth of their rate.
             records: p(
-                "SELECT idx, hash, leaf FROM records WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+                "SELECT idx, hash, leaf FROM records WHERE idx >= $1 AND idx < $2 \
+                 ORDER BY idx LIMIT $3",
             )?,
             leaf_hashes: p("SELECT idx, hash FROM records WHERE idx = ANY($1)")?,
             node_hashes: p("SELECT node, hash FROM tree_nodes WHERE node = ANY($1)")?,
             leaf_range: p(
-                "SELECT idx, hash FROM records WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+                "SELECT idx, hash FROM records WHERE idx >= $1 AND idx < $2 ORDER BY idx LIMIT $3",
             )?,
             node_range: p(
-                "SELECT node, hash FROM tree_nodes WHERE node >= $1 AND node < $2 ORDER BY node",
+                "SELECT node, hash FROM tree_nodes WHERE node >= $1 AND node < $2 \
+                 ORDER BY node LIMIT $3",
             )?,
             upper_nodes: p("SELECT node, hash FROM tree_nodes WHERE node >= $1")?,
             latest_checkpoint: p("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")?,
