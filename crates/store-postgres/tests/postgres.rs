@@ -37,6 +37,24 @@ fn postgres_passes_the_store_conformance_suite() {
     });
 }
 
+/// A store opened over a log reads every complete node from level 6 up
+/// into memory, level by level: over 300 records, 4 at level 6, 2 at level 7
+/// and 1 at level 8.
+#[test]
+fn an_opened_store_keeps_every_complete_upper_node() {
+    let db = test_database();
+    let mut frontier = Frontier::new();
+    PostgresStore::open(db.url())
+        .unwrap()
+        .append(&conformance::batch(&mut frontier, 300))
+        .unwrap();
+    let store = PostgresStore::open(db.url()).unwrap();
+    assert_eq!(store.upper_nodes_kept(), 4 + 2 + 1);
+    assert_eq!(tree_root(256, &StoreHashes(&store)).unwrap(), {
+        store.nodes(&[NodeId { level: 8, index: 0 }]).unwrap()[0]
+    });
+}
+
 #[test]
 fn what_was_appended_survives_reopening() {
     let db = test_database();
