@@ -14,6 +14,7 @@ pub struct Statements {
     pub node_hashes: Statement,
     pub leaf_range: Statement,
     pub node_range: Statement,
+    pub upper_nodes: Statement,
     pub latest_checkpoint: Statement,
     pub checkpoints: Statement,
     pub checkpoint_at: Statement,
@@ -65,6 +66,7 @@ impl Statements {
                 "SELECT node, hash FROM tree_nodes WHERE node >= $1 AND node < $2 \
                  ORDER BY node LIMIT $3",
             )?,
+            upper_nodes: p("SELECT node, hash FROM tree_nodes WHERE node >= $1")?,
             latest_checkpoint: p("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")?,
             checkpoints: p("SELECT size, note FROM checkpoints ORDER BY size")?,
             checkpoint_at: p("SELECT size, note FROM checkpoints WHERE size = $1")?,
