@@ -38,8 +38,8 @@ fn postgres_passes_the_store_conformance_suite() {
 }
 
 /// A store opened over a log reads every complete node from level 6 up
-/// into memory: over 300 records, 4 at level 6, 2 at level 7
-/// and 1 at level 8.
+/// into memory: over 300 records, 4 at level 6, 2 at level 7 and 1 at
+/// level 8.
 #[test]
 fn an_opened_store_keeps_every_complete_upper_node() {
     let db = test_database();
