@@ -45,6 +45,8 @@ pub mod testing;
 
 use pool::{Conn, Pool};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::Duration;
 use truce_store::upper::UpperNodes;
 use truce_store::{AppendBatch, Store, StoreError, StoredCheckpoint, StoredRecord};
@@ -59,10 +61,13 @@ const INDEX_BITS: u32 = 56;
 const INDEX_MASK: u64 = (1 << INDEX_BITS) - 1;
 
 pub struct PostgresStore {
-    pool: Pool,
+    pool: Arc<Pool>,
     read_only: bool,
     /// Levels 6 and up of the tree, kept in memory (see `truce_store::upper`).
-    upper: UpperNodes,
+    upper: Arc<UpperNodes>,
+    /// The thread reading the stored upper nodes into `upper` after open;
+    /// `None` once it has been waited for.
+    loading_upper: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -134,6 +139,32 @@ fn config(url: &str) -> Result<postgres::Config, StoreError> {
     Ok(config)
 }
 
+/// Reads the upper tree nodes into memory (see `truce_store::upper`) as one
+/// range, which PostgreSQL reads by a sequential scan of the table. That is
+/// the cheapest plan here: nodes are stored in the order appends complete
+/// them, so level 6's lie on nearly every page. Over ten million records the
+/// scan took 1.3 s, and the same nodes read level by level, each an index
+/// range, 1.9–2.7 s.
+fn load_upper(pool: &Pool, upper: &UpperNodes) -> Result<(), StoreError> {
+    let from = node_key(&NodeId {
+        level: truce_store::upper::CACHED_LEVEL,
+        index: 0,
+    })?;
+    let nodes = pool.with(|Conn { client, sql }| {
+        client
+            .query(&sql.upper_nodes, &[&from])
+            .map_err(db)?
+            .iter()
+            .map(|row| {
+                let id = node_id(row.try_get(0).map_err(db)?)?;
+                Ok((id, hash_of(row.try_get(1).map_err(db)?, id)?))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()
+    })?;
+    upper.remember(nodes);
+    Ok(())
+}
+
 impl PostgresStore {
     /// Connects to `url` (`postgres://user@host:port/db` or libpq's
     /// `host=… dbname=…` form) and brings the schema up to date.
@@ -157,45 +188,43 @@ impl PostgresStore {
     }
 
     /// How many upper tree nodes (level 6 and up) this store holds in
-    /// memory, read at open and kept as appends complete them.
+    /// memory: read after open (this waits for that read) and kept as
+    /// appends complete them.
     pub fn upper_nodes_kept(&self) -> usize {
+        let loading = self
+            .loading_upper
+            .lock()
+            .map(|mut loading| loading.take())
+            .unwrap_or_default();
+        if let Some(thread) = loading {
+            let _ = thread.join();
+        }
         self.upper.len()
     }
 
     fn start(pool: Pool, read_only: bool) -> Result<Self, StoreError> {
-        let store = Self {
+        let (pool, upper) = (Arc::new(pool), Arc::new(UpperNodes::default()));
+        // In the background: over ten million records the read takes 1.3 s,
+        // which a restarting server spent before it could answer its first
+        // list. Nothing waits for it. The cache only spares reads — until it
+        // is filled, `nodes` reads what it lacks from the database and keeps
+        // it — and its nodes never change, so appends meanwhile add theirs
+        // beside it. Should the read fail, reads go on to the database.
+        let loading_upper = std::thread::Builder::new()
+            .name("truce-pg-upper".into())
+            .spawn({
+                let (pool, upper) = (Arc::clone(&pool), Arc::clone(&upper));
+                move || {
+                    let _ = load_upper(&pool, &upper);
+                }
+            })
+            .map_err(|e| StoreError::io("starting the thread that reads the upper tree", e))?;
+        Ok(Self {
             pool,
             read_only,
-            upper: UpperNodes::default(),
-        };
-        store.load_upper()?;
-        Ok(store)
-    }
-
-    /// Reads the upper tree nodes into memory (see `truce_store::upper`) as
-    /// one range, which PostgreSQL reads by a sequential scan of the table.
-    /// That is the cheapest plan here: nodes are stored in the order appends
-    /// complete them, so level 6's lie on nearly every page. Over ten million
-    /// records the scan took 1.3 s, and the same nodes read level by level,
-    /// each an index range, 1.9–2.7 s.
-    fn load_upper(&self) -> Result<(), StoreError> {
-        let from = node_key(&NodeId {
-            level: truce_store::upper::CACHED_LEVEL,
-            index: 0,
-        })?;
-        let nodes = self.pool.with(|Conn { client, sql }| {
-            client
-                .query(&sql.upper_nodes, &[&from])
-                .map_err(db)?
-                .iter()
-                .map(|row| {
-                    let id = node_id(row.try_get(0).map_err(db)?)?;
-                    Ok((id, hash_of(row.try_get(1).map_err(db)?, id)?))
-                })
-                .collect::<Result<Vec<_>, StoreError>>()
-        })?;
-        self.upper.remember(nodes);
-        Ok(())
+            upper,
+            loading_upper: Mutex::new(Some(loading_upper)),
+        })
     }
 
     /// Runs `dump` while a read-only, repeatable-read transaction holds an
