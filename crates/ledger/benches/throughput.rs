@@ -54,8 +54,10 @@ fn main() {
     let only = std::env::var("TRUCE_BENCH").unwrap_or_default();
     let run = |part: &str| only.is_empty() || only.split(',').any(|p| p == part);
     if run("single") {
-        one_record_per_commit(3_000);
-        store_alone_one_record_per_commit(3_000);
+        let ledger = one_record_per_commit(3_000);
+        let store = store_alone_one_record_per_commit(3_000);
+        let check = record_signature_check(3_000);
+        where_a_lone_records_time_goes(ledger, &store, check);
     }
     if run("batched") {
         batched(60, 1, 36_000);
@@ -80,7 +82,8 @@ fn ledger_in(dir: &std::path::Path, fx: &fixture::Fixture) -> (Ledger, Arc<dyn S
 }
 
 /// One submitter, each record acknowledged (durable) before the next is sent.
-fn one_record_per_commit(n: u64) {
+/// Returns the time per record.
+fn one_record_per_commit(n: u64) -> Duration {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(1);
     let (ledger, _) = ledger_in(dir.path(), &fx);
@@ -105,6 +108,7 @@ fn one_record_per_commit(n: u64) {
         bytes / usize::try_from(n).unwrap(),
         cpu.as_secs_f64() * 1e6 / n as f64
     );
+    took / u32::try_from(n).unwrap()
 }
 
 /// The same records and commits as `one_record_per_commit`, written straight
@@ -113,7 +117,7 @@ fn one_record_per_commit(n: u64) {
 /// leaves out of the ledger's figure — the records' signature checks,
 /// admission, the hand-offs between threads — is the difference between the
 /// two.
-fn store_alone_one_record_per_commit(n: u64) {
+fn store_alone_one_record_per_commit(n: u64) -> StoreAlone {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(1);
     let store = SqliteStore::open(dir.path().join("truce.db")).unwrap();
@@ -133,10 +137,14 @@ fn store_alone_one_record_per_commit(n: u64) {
         .sign(&fx.log)
         .unwrap()
     };
-    let mut append = |record: &truce_core::Record| {
+    // Returns the time it took to sign the checkpoint.
+    let mut append = |record: &truce_core::Record| -> Duration {
         let hash = record.hash();
         let index = frontier.size();
         let nodes = frontier.append(hash);
+        let signed = Instant::now();
+        let note = note(frontier.size(), frontier.root());
+        let signing = signed.elapsed();
         store
             .append(&AppendBatch {
                 records: vec![NewRecord {
@@ -148,17 +156,18 @@ fn store_alone_one_record_per_commit(n: u64) {
                 nodes,
                 checkpoint: Some(StoredCheckpoint {
                     size: frontier.size(),
-                    note: note(frontier.size(), frontier.root()),
+                    note,
                 }),
             })
             .unwrap();
+        signing
     };
     append(&records[0]);
+    let written = written_bytes();
     let start = Instant::now();
-    for r in &records[1..] {
-        append(r);
-    }
+    let signing: Duration = records[1..].iter().map(&mut append).sum();
     let took = start.elapsed();
+    let written = written_bytes() - written;
     figure(
         "ledger.append.single_store_alone",
         n as f64 / took.as_secs_f64(),
@@ -168,8 +177,58 @@ fn store_alone_one_record_per_commit(n: u64) {
         ),
     );
     println!(
-        "the same, straight into the store:       {}  (signed checkpoints; no signature checks, admission or threads)",
-        rate(n, took)
+        "the same, straight into the store:       {}  (signed checkpoints; no signature checks, admission or threads; {:.1} KiB written each)",
+        rate(n, took),
+        written as f64 / 1024.0 / n as f64
+    );
+    let per = |d: Duration| d / u32::try_from(n).unwrap();
+    StoreAlone {
+        commit: per(took.saturating_sub(signing)),
+        signing: per(signing),
+    }
+}
+
+/// The store's share of a lone record's time: its transaction (with the
+/// fsync) and the checkpoint's signature.
+struct StoreAlone {
+    commit: Duration,
+    signing: Duration,
+}
+
+/// What the ledger's verifier does to a lone record: its signature checked
+/// on its own (`verify_batch` of one). Returns the time per record.
+fn record_signature_check(n: u64) -> Duration {
+    let fx = fixture(1);
+    let keys = [*fx.reporters[0].verifier().verifying_key()];
+    let records: Vec<_> = (1..=n).map(|seq| incident(&fx.reporters[0], seq)).collect();
+    let start = Instant::now();
+    for r in &records {
+        for result in truce_core::record::verify_batch(&[(r, &keys[..])], rand::thread_rng()) {
+            result.unwrap();
+        }
+    }
+    start.elapsed() / u32::try_from(n).unwrap()
+}
+
+/// Splits the ledger's time per lone record into what this run measured on
+/// its own; the rest is the ledger's: admission, the tree's frontier, and
+/// the hand-offs between its threads (submitter, verifier, sequencer, writer
+/// and back).
+fn where_a_lone_records_time_goes(ledger: Duration, store: &StoreAlone, check: Duration) {
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    let rest = us(ledger) - us(store.commit) - us(store.signing) - us(check);
+    figure(
+        "ledger.append.single_rest",
+        rest,
+        "µs",
+        "of a lone record's time through the ledger, beyond its commit, its signature check and the checkpoint's signature",
+    );
+    println!(
+        "a lone record's {:.0} µs: the store's transaction and fsync {:.0} µs, the checkpoint's signature {:.0} µs, the record's signature check {:.0} µs, the ledger's admission and hand-offs {rest:.0} µs",
+        us(ledger),
+        us(store.commit),
+        us(store.signing),
+        us(check)
     );
 }
 
