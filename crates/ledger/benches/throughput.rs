@@ -122,8 +122,10 @@ fn store_alone_one_record_per_commit(n: u64) -> StoreAlone {
     let fx = fixture(1);
     let store = SqliteStore::open(dir.path().join("truce.db")).unwrap();
     let mut frontier = Frontier::new();
+    // The first n + 1 measure a fresh store; the rest, how far its
+    // write-ahead log grows before it is reused, and n more after that.
     let records: Vec<_> = std::iter::once(fx.charter.clone())
-        .chain((1..=n).map(|seq| incident(&fx.reporters[0], seq)))
+        .chain((1..=n + REUSE_WITHIN + n).map(|seq| incident(&fx.reporters[0], seq)))
         .collect();
     // A checkpoint note as the ledger signs one, so each commit writes as
     // many bytes as the ledger's do.
@@ -165,7 +167,7 @@ fn store_alone_one_record_per_commit(n: u64) -> StoreAlone {
     append(&records[0]);
     let written = written_bytes();
     let start = Instant::now();
-    let signing: Duration = records[1..].iter().map(&mut append).sum();
+    let signing: Duration = records[1..=n as usize].iter().map(&mut append).sum();
     let took = start.elapsed();
     let written = written_bytes() - written;
     figure(
@@ -181,11 +183,77 @@ fn store_alone_one_record_per_commit(n: u64) -> StoreAlone {
         rate(n, took),
         written as f64 / 1024.0 / n as f64
     );
+    once_its_log_is_reused(
+        &dir.path().join("truce.db-wal"),
+        &records[n as usize + 1..],
+        n as usize,
+        &mut append,
+    );
     let per = |d: Duration| d / u32::try_from(n).unwrap();
     StoreAlone {
         commit: per(took.saturating_sub(signing)),
         signing: per(signing),
     }
+}
+
+/// Commits after the first within which the store's write-ahead log is
+/// expected to be reset and written again from its start: its backstop
+/// checkpoint comes at 256 MiB, about 11,000 of these commits.
+const REUSE_WITHIN: u64 = 20_000;
+
+/// Goes on appending `records` one per commit until the write-ahead log at
+/// `wal` stops growing (SQLite writes it again from its start once a
+/// checkpoint has copied all of it), then times the last `n`. A fresh
+/// database's log grows with every commit, and a commit that extends the
+/// file also waits for the file's new length to reach the disk; the
+/// store's checkpointing thread never catches up with commits that follow
+/// each other without a pause, so only the backstop checkpoint (at 256
+/// MiB) resets it. The raw one-row commit of the limits bench never grows
+/// its log past SQLite's default 4 MiB.
+fn once_its_log_is_reused(
+    wal: &std::path::Path,
+    records: &[truce_core::Record],
+    n: usize,
+    append: &mut impl FnMut(&truce_core::Record) -> Duration,
+) {
+    let wal_len = || std::fs::metadata(wal).map_or(0, |m| m.len());
+    let (growing, timed) = records.split_at(records.len() - n);
+    let (mut longest, mut unchanged, mut commits) = (wal_len(), 0, 0);
+    for r in growing {
+        append(r);
+        commits += 1;
+        let len = wal_len();
+        if len > longest {
+            (longest, unchanged) = (len, 0);
+        } else {
+            unchanged += 1;
+        }
+        if unchanged == 1_000 {
+            break;
+        }
+    }
+    if unchanged < 1_000 {
+        println!("  (its write-ahead log was still growing after {commits} more commits)");
+        return;
+    }
+    let start = Instant::now();
+    for r in timed {
+        append(r);
+    }
+    let took = start.elapsed();
+    figure(
+        "ledger.append.single_store_alone_log_reused",
+        n as f64 / took.as_secs_f64(),
+        "records/s",
+        &format!(
+            "{n} records as above, once the store's write-ahead log is written again from its start"
+        ),
+    );
+    println!(
+        "  … once its write-ahead log is reused:  {}  (its log {} MiB at most, reused after {commits} more commits)",
+        rate(n as u64, took),
+        longest >> 20
+    );
 }
 
 /// The store's share of a lone record's time: its transaction (with the
