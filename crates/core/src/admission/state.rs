@@ -151,6 +151,24 @@ impl Entries {
             });
     }
 
+    /// Makes room for `additional` more entries without growing, where the
+    /// allocator grants it: a room it refuses (a size no log reaches, from
+    /// a store that is corrupt, say) is left for the columns to grow into.
+    fn reserve(&mut self, additional: usize) {
+        if self.hashes.try_reserve_exact(additional).is_err()
+            || self.entries.try_reserve_exact(additional).is_err()
+        {
+            return;
+        }
+        let (hashes, hasher) = (&self.hashes, &self.hasher);
+        let _ = self.by_hash.try_reserve(additional, |&at| {
+            usize::try_from(at)
+                .ok()
+                .and_then(|at| hashes.get(at))
+                .map_or(0, |h| hasher.hash_one(h.0))
+        });
+    }
+
     /// Forgets every entry from position `len` on (undoing a group).
     pub(super) fn truncate(&mut self, len: u64) {
         while self.len() > len {
@@ -190,6 +208,17 @@ pub struct LogState {
 impl LogState {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Makes room for `additional` more records, so that admitting that
+    /// many never grows the columns kept per record: growing one copies it
+    /// into a new allocation, and both are resident while it is copied.
+    /// Replaying ten million records, the columns' last growths each held
+    /// 0.6–0.8 GB more for a second or two, and set the server's peak while
+    /// starting (4.5 GiB, against 3.7 GiB once open).
+    pub fn reserve_records(&mut self, additional: u64) {
+        self.records
+            .reserve(usize::try_from(additional).unwrap_or(usize::MAX));
     }
 
     /// Number of records admitted.

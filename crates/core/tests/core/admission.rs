@@ -1214,6 +1214,30 @@ fn a_state_rebuilt_by_admitting_the_same_records_agrees() {
 }
 
 #[test]
+fn room_reserved_for_records_changes_nothing_admitted_and_an_impossible_room_is_refused_quietly() {
+    let mut fx = Fx::new();
+    let (_, f) = found(&mut fx, true);
+    let mut rebuilt = LogState::new();
+    // No allocator grants this: it must be refused, not panic.
+    rebuilt.reserve_records(u64::MAX);
+    rebuilt.reserve_records(fx.log.len() as u64 / 2);
+    for l in &fx.log {
+        rebuilt.admit(&l.record).unwrap();
+    }
+    assert_eq!(rebuilt.size(), fx.state.size());
+    assert!(rebuilt.meets_threshold(&f.hash()));
+    for l in &fx.log {
+        let hash = l.record.hash();
+        assert_eq!(
+            rebuilt.entry(&hash).map(|e| e.index),
+            fx.state.entry(&hash).map(|e| e.index)
+        );
+    }
+    // A record already in the log is still refused once the room is used up.
+    assert!(rebuilt.admit(&fx.log[0].record).is_err());
+}
+
+#[test]
 fn a_record_cannot_claim_to_precede_what_it_refers_to() {
     let mut fx = Fx::new();
     fx.at("2025-10-28T12:00:00Z");

@@ -26,6 +26,12 @@ pub(crate) fn replay_reporting(
 ) -> Result<(LogState, Frontier), StoreError> {
     let size = store.size()?;
     let mut state = LogState::new();
+    // Room for the whole log and a sixteenth more, so that neither the
+    // replay nor the appends soon after it grow the admission state's
+    // columns (a sixteenth of the log: untouched until used, so not
+    // resident; without it the first append after the replay would copy
+    // them whole).
+    state.reserve_records(size + size / 16);
     progress(0, size);
     if workers == 0 {
         admit_stored(store, &mut state, 0, size, progress)?;
