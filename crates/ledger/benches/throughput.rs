@@ -198,7 +198,7 @@ fn store_alone_one_record_per_commit(n: u64) -> StoreAlone {
 
 /// Commits after the first within which the store's write-ahead log is
 /// expected to be reset and written again from its start: its backstop
-/// checkpoint comes at 256 MiB, about 11,000 of these commits.
+/// checkpoint comes at 256 MiB, about 12,000 of these commits.
 const REUSE_WITHIN: u64 = 20_000;
 
 /// Goes on appending `records` one per commit until the write-ahead log at

@@ -214,7 +214,7 @@ impl LogState {
     /// many never grows the columns kept per record: growing one copies it
     /// into a new allocation, and both are resident while it is copied.
     /// Replaying ten million records, the columns' last growths each held
-    /// 0.6–0.8 GB more for a second or two, and set the server's peak while
+    /// 0.5–0.8 GB more for a second or two, and set the server's peak while
     /// starting (4.4 GiB, against 3.7 GiB once open).
     pub fn reserve_records(&mut self, additional: u64) {
         self.records
