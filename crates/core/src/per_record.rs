@@ -19,14 +19,22 @@ fn growth(len: usize, wanted: usize) -> usize {
 /// A vector kept per record: grows by an eighth when full.
 pub trait Column<T> {
     fn push_kept(&mut self, value: T);
+
+    /// Makes room for `additional` more values, growing as `push_kept` does
+    /// when there is not room enough already.
+    fn room_kept(&mut self, additional: usize);
 }
 
 impl<T> Column<T> for Vec<T> {
     fn push_kept(&mut self, value: T) {
-        if self.len() == self.capacity() {
-            self.reserve_exact(growth(self.len(), 1));
-        }
+        self.room_kept(1);
         self.push(value);
+    }
+
+    fn room_kept(&mut self, additional: usize) {
+        if self.capacity() - self.len() < additional {
+            self.reserve_exact(growth(self.len(), additional));
+        }
     }
 }
 
@@ -58,6 +66,19 @@ mod tests {
         assert!(v.iter().copied().eq(0..100_000));
         // A doubling vector of the same length would hold 131,072 slots.
         assert!(v.capacity() < 113_000, "{}", v.capacity());
+    }
+
+    #[test]
+    fn room_is_made_by_an_eighth_or_what_is_asked_and_only_when_lacking() {
+        let mut v: Vec<u32> = Vec::with_capacity(80_000);
+        v.extend(0..80_000);
+        v.room_kept(100);
+        assert_eq!(v.capacity(), 80_000 + 10_000, "an eighth, not a doubling");
+        v.room_kept(10_000);
+        assert_eq!(v.capacity(), 90_000, "room enough already: unchanged");
+        v.room_kept(50_000);
+        assert_eq!(v.capacity(), 130_000, "more than an eighth asked: as asked");
+        assert!(v.iter().copied().eq(0..80_000));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::grid::Grid;
 use crate::order::TimeOrder;
 use crate::packed::column::{Fields, Fixed};
 use crate::pool::{Arena, StrPool, search_form};
+use crate::room::Room;
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 use truce_core::derive::case::{
@@ -167,6 +168,25 @@ pub(crate) struct Incidents {
 }
 
 impl Incidents {
+    /// Makes room for more incidents (see `room.rs`). The grid is left to
+    /// grow: its lists are many and short.
+    pub(crate) fn reserve(&mut self, room: Room) {
+        room.column(&mut self.index);
+        room.column(&mut self.event_at);
+        room.column(&mut self.kind);
+        room.column(&mut self.reporter);
+        room.column(&mut self.accused);
+        room.column(&mut self.lat);
+        room.column(&mut self.lon);
+        room.column(&mut self.case);
+        room.column(&mut self.class);
+        room.column(&mut self.rows);
+        self.narratives.reserve(room);
+        self.titles.reserve(room);
+        self.names.reserve(room);
+        self.order.reserve(room);
+    }
+
     /// After a snapshot is read back: see `StrPool::rebuild_table`.
     pub(crate) fn rebuild_tables(&mut self) {
         self.titles.rebuild_table();

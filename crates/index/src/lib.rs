@@ -39,6 +39,7 @@ mod packed;
 mod pool;
 mod query;
 mod records;
+mod room;
 mod snapshot;
 mod stats;
 mod text;
@@ -144,6 +145,23 @@ impl Parties {
 impl Index {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Makes room for `additional` more records, shaped like those indexed
+    /// so far (as many incidents per record, as much text per incident), so
+    /// that a long build does not grow the columns: growing one copies it,
+    /// and both copies are resident meanwhile (`room.rs`). Does nothing
+    /// before the first record (there is nothing to go by) nor for fewer
+    /// than an eighth of the records so far (the columns' next growth makes
+    /// as much room). Changes nothing the index answers.
+    pub fn reserve_records(&mut self, additional: u64) {
+        let records = self.len();
+        if records == 0 || additional <= records / 8 {
+            return;
+        }
+        let room = room::Room::new(records, additional);
+        self.records.reserve(room);
+        self.incidents.reserve(room);
     }
 
     /// Whether a report in the log was imported from `event`.
@@ -470,7 +488,9 @@ impl Index {
     }
 
     /// An estimate of the heap the index holds, in bytes: capacities of its
-    /// arrays and tables, not allocator overhead.
+    /// arrays and tables, not allocator overhead. Room reserved for records
+    /// to come ([`Index::reserve_records`]) counts, though it is not resident
+    /// until written.
     pub fn heap_bytes(&self) -> usize {
         self.records.heap_bytes()
             + self.incidents.heap_bytes()

@@ -203,10 +203,16 @@ pub(crate) mod column {
 
         fn visit_seq<A: SeqAccess<'de>>(self, mut chunks: A) -> Result<Vec<T>, A::Error> {
             // Sized from the count of chunks, though not past what a damaged
-            // count could make an absurd allocation of.
+            // count could make an absurd allocation of; with a sixteenth
+            // more, as the ledger's replay leaves its own columns. Without
+            // that room the first record appended after a restart would
+            // copy each column whole, both copies resident meanwhile (a
+            // column of hashes is 320 MB at ten million records); room not
+            // written is not resident.
             let per_chunk = (super::CHUNK / T::WIDTH).max(1);
             let chunks_hint = chunks.size_hint().unwrap_or(0).min(MAX_PREALLOCATED_CHUNKS);
-            let mut values = Vec::with_capacity(chunks_hint * per_chunk);
+            let expected = chunks_hint * per_chunk;
+            let mut values = Vec::with_capacity(expected + expected / 16);
             while chunks
                 .next_element_seed(Chunk { into: &mut values })?
                 .is_some()
@@ -215,7 +221,7 @@ pub(crate) mod column {
             // process, a column holds at most an eighth more than it needs
             // (as `truce_core::per_record`).
             if values.capacity() - values.len() > values.len() / 8 {
-                values.shrink_to_fit();
+                values.shrink_to(values.len() + values.len() / 16);
             }
             Ok(values)
         }
@@ -381,7 +387,21 @@ mod tests {
             after: 7,
         };
         assert!(columns.text.len() > 3 * super::CHUNK);
-        assert_eq!(round_trip(&columns).unwrap(), columns);
+        let read = round_trip(&columns).unwrap();
+        assert_eq!(read, columns);
+        // Each comes back with room for a sixteenth more (the first records
+        // appended after a restart copy nothing), never past an eighth.
+        for (len, capacity) in [
+            (read.numbers.len(), read.numbers.capacity()),
+            (read.hashes.len(), read.hashes.capacity()),
+            (read.kinds.len(), read.kinds.capacity()),
+            (read.text.len(), read.text.capacity()),
+        ] {
+            assert!(
+                capacity >= len + len / 16 && capacity <= len + len / 8,
+                "{capacity} for {len}"
+            );
+        }
 
         let empty = Columns {
             numbers: vec![],

@@ -5,6 +5,7 @@
 //! entry per incident (the searchable start of its narrative).
 
 use crate::bits::BitSet;
+use crate::room::Room;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use memchr::memmem::Finder;
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,12 @@ impl Arena {
         push_text(&mut self.text, s);
         self.ends.push_kept(self.text.len());
         u32::try_from(id).unwrap_or(u32::MAX)
+    }
+
+    /// Makes room for more entries (see `room.rs`).
+    pub(crate) fn reserve(&mut self, room: Room) {
+        room.text(&mut self.text);
+        room.column(&mut self.ends);
     }
 
     pub(crate) fn get(&self, id: u32) -> &str {
@@ -137,6 +144,20 @@ impl StrPool {
 
     pub(crate) fn get(&self, id: u32) -> &str {
         self.original.get(id)
+    }
+
+    /// Makes room for more strings (see `room.rs`).
+    pub(crate) fn reserve(&mut self, room: Room) {
+        self.original.reserve(room);
+        if let Some(search) = &mut self.search {
+            search.reserve(room);
+        }
+        let (original, hasher) = (&self.original, &self.hasher);
+        let _ = self
+            .table
+            .try_reserve(room.for_len(self.table.len()), |&id| {
+                hasher.hash_one(original.get(id))
+            });
     }
 
     /// Fills the string → id table from the strings, after a snapshot is

@@ -3,6 +3,7 @@
 //! the server's pages are built from: channel threads, drafts, evidence by
 //! content digest.
 
+use crate::room::Room;
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -220,6 +221,24 @@ impl Records {
             .filter(|(_, list)| !list.is_empty())
             .map(|(kind, list)| (*kind, list))
             .collect();
+    }
+
+    /// Makes room for more records (see `room.rs`).
+    pub(crate) fn reserve(&mut self, room: Room) {
+        room.column(&mut self.hashes);
+        room.column(&mut self.kinds);
+        room.column(&mut self.first_referrer);
+        room.column(&mut self.edges);
+        room.column(&mut self.subjects);
+        for list in self.by_kind.values_mut() {
+            room.column(list);
+        }
+        let (hashes, hasher) = (&self.hashes, &self.hasher);
+        let _ = self
+            .by_hash
+            .try_reserve(room.for_len(self.by_hash.len()), |&i| {
+                hashes.get(i as usize).map_or(0, |h| hasher.hash_one(h.0))
+            });
     }
 
     /// Records the record at `index`, which must be `self.len()` and below 2³².

@@ -1777,6 +1777,35 @@ fn assert_answers_alike(read_back: &Index, fed: &Index, log: &[Logged], now: Tim
 }
 
 #[test]
+fn room_reserved_for_the_rest_of_the_log_changes_no_answer_and_a_refused_room_changes_nothing() {
+    let g = generate(41, 900);
+    let fx = &g.fx;
+    let now = at(fx.clock + 3600);
+    let mut reserved = Index::new();
+    reserved.reserve_records(1_000_000);
+    assert_eq!(
+        reserved.heap_bytes(),
+        Index::new().heap_bytes(),
+        "nothing to go by yet"
+    );
+    for (n, l) in fx.log.iter().enumerate() {
+        reserved.add(l.index, &l.record).unwrap();
+        if n == 50 {
+            let before = reserved.heap_bytes();
+            reserved.reserve_records(fx.log.len() as u64 * 4);
+            assert!(reserved.heap_bytes() > before * 2, "room made");
+            // Past what any allocator grants: refused quietly, as it was.
+            let made = reserved.heap_bytes();
+            reserved.reserve_records(u64::MAX);
+            assert_eq!(reserved.heap_bytes(), made);
+        }
+    }
+    assert_answers_alike(&reserved, &fx.index, &fx.log, now);
+    let page = |ix: &Index| format!("{:?}", ix.incidents(&IncidentQuery::default(), now));
+    assert_eq!(page(&reserved), page(&fx.index));
+}
+
+#[test]
 fn a_snapshot_read_back_answers_as_the_index_it_was_written_from_and_goes_on_from_there() {
     let mut g = generate(31, 600);
     // What `generate` leaves out: a commitment, the channel, a draft.

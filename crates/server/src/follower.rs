@@ -427,6 +427,7 @@ impl IndexFollower {
                     next = end;
                 }
             });
+            let mut room_made = false;
             for chunk in chunks {
                 let chunk = chunk?;
                 // Nor does the build queue for the lock behind a snapshot
@@ -447,6 +448,15 @@ impl IndexFollower {
                     })?;
                 }
                 self.indexed.store(index.len(), Ordering::Release);
+                // Once the first chunk shows what the log holds: room for
+                // the rest, and a sixteenth more for what is appended
+                // meanwhile, as the ledger's replay makes (from the log
+                // alone, the index's columns growing set the peak).
+                if !room_made {
+                    room_made = true;
+                    let rest = size.saturating_sub(index.len());
+                    index.reserve_records(rest + size / 16);
+                }
             }
             Ok(())
         })
