@@ -121,7 +121,12 @@ impl Answer {
         let etag = HeaderValue::from_str(&format!("\"{hex}\""))
             .unwrap_or_else(|_| HeaderValue::from_static("\"\""));
         Self {
-            body: Bytes::from(body),
+            // Without its spare capacity: `serde_json::to_vec` doubles its
+            // buffer as it writes, and `Bytes` made from a `Vec` keeps the
+            // whole allocation, so the cache, which weighs bodies by their
+            // length, held about half as much again as its bound (heaptrack
+            // of a soak: 75 MiB of answers in a 64 MiB cache).
+            body: Bytes::from(body.into_boxed_slice()),
             etag,
         }
     }
