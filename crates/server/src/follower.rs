@@ -427,7 +427,7 @@ impl IndexFollower {
                     next = end;
                 }
             });
-            let mut room_made = false;
+            let mut room_next = 1;
             for chunk in chunks {
                 let chunk = chunk?;
                 // Nor does the build queue for the lock behind a snapshot
@@ -448,14 +448,19 @@ impl IndexFollower {
                     })?;
                 }
                 self.indexed.store(index.len(), Ordering::Release);
-                // Once the first chunk shows what the log holds: room for
-                // the rest, and a sixteenth more for what is appended
-                // meanwhile, as the ledger's replay makes (from the log
-                // alone, the index's columns growing set the peak).
-                if !room_made {
-                    room_made = true;
+                // Room for the rest of the log and a sixteenth more, for
+                // what is appended meanwhile, as the ledger's replay makes
+                // (from the log alone, the index's columns growing set the
+                // peak). Made once the first chunk shows what the log
+                // holds, and again each time the index has doubled since,
+                // as the shape it goes by settles: text that grows longer
+                // as the log goes on (the 10M bench's titles end in ever
+                // more digits) outgrew the first room near the end, where
+                // a copy costs most; a copy early on costs little.
+                if index.len() >= room_next {
                     let rest = size.saturating_sub(index.len());
                     index.reserve_records(rest + size / 16);
+                    room_next = index.len().saturating_mul(2);
                 }
             }
             Ok(())
