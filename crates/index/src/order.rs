@@ -83,7 +83,9 @@ impl TimeOrder {
 
     /// Makes room for more incidents (see `room.rs`).
     pub(crate) fn reserve(&mut self, room: Room) {
-        let more = room.for_len(self.times.len() + self.late.len()) + self.late.len();
+        let more = room
+            .for_len(self.times.len() + self.late.len())
+            .saturating_add(self.late.len());
         let _ = self.times.try_reserve_exact(more);
         let _ = self.slots.try_reserve_exact(more);
     }
