@@ -73,7 +73,7 @@ impl Ledger {
         replay_workers: usize,
         progress: &dyn Fn(u64, u64),
     ) -> Result<Self, SubmitError> {
-        let (state, frontier) =
+        let (mut state, mut frontier) =
             sequencer::replay_reporting(store.as_ref(), replay_workers, progress)?;
         if let Some(charter) = state.charter()
             && charter.log_key.verifier() != &log_key
@@ -92,6 +92,17 @@ impl Ledger {
                     "the latest checkpoint does not verify: {e}; run `truce verify`"
                 ))
             })?;
+            // Each append writes its records and the checkpoint over them in
+            // one transaction, so a checkpoint beyond the replayed tree is an
+            // append that landed after the replay read the log's size: by
+            // another server or `truce submit` on the same store, or, on
+            // PostgreSQL, by a server killed a moment ago whose session was
+            // still committing. Its records are in the store: take them in,
+            // then compare (a log that could not open while another process
+            // appended would refuse to start exactly when it is busy).
+            if signed.size > frontier.size() {
+                sequencer::extend_to(store.as_ref(), &mut state, &mut frontier, signed.size)?;
+            }
             if signed.size != frontier.size() || signed.root != frontier.root() {
                 return Err(StoreError::Corrupt(format!(
                     "the stored tree (size {}) does not match the latest checkpoint (size {}); run `truce verify`",

@@ -344,11 +344,57 @@ fn two_ledgers_on_one_store_each_take_in_what_the_other_appended() {
     assert_eq!(report.records, 12);
 }
 
+#[test]
+fn a_ledger_opening_while_another_appends_takes_in_what_landed_after_its_replay() {
+    // What a second server (or a server restarted a moment after one was
+    // killed mid-commit, on PostgreSQL) meets: an append lands after the
+    // replay has read the log's size and before the latest checkpoint is
+    // compared with the replayed tree. That checkpoint signs a larger tree,
+    // whose records are in the store: the ledger opens on them.
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let first = Arc::new(open(dir.path(), &fx.log));
+    first.submit(fx.charter.clone(), None).unwrap();
+    for seq in 1..=3 {
+        first.submit(incident(&fx.reporters[0], seq), None).unwrap();
+    }
+    let store = FailingOnce::new(dir.path());
+    let (appender, reporter) = (Arc::clone(&first), fx.reporters[0].clone());
+    *store.before_checkpoint_read.lock().unwrap() = Some(Box::new(move || {
+        for seq in 4..=5 {
+            appender.submit(incident(&reporter, seq), None).unwrap();
+        }
+    }));
+    let store: Arc<dyn Store> = Arc::new(store);
+    let second = Ledger::open(Arc::clone(&store), fx.log.clone())
+        .expect("a ledger opens on a log another process appended to meanwhile");
+    assert_eq!(store.size().unwrap(), 6, "the other appends landed");
+
+    // Without asking to catch up, the second has the two records it did not
+    // replay: the author's next number, and a replay of one is refused.
+    let author = truce_core::values::MemberId::parse(fx.reporters[0].name()).unwrap();
+    assert_eq!(second.with_state(|s| s.next_seq(&author)), 6);
+    assert_eq!(
+        second.index_of(&incident(&fx.reporters[0], 5).hash()),
+        Some(5)
+    );
+    assert!(matches!(
+        second.submit(incident(&fx.reporters[0], 5), None),
+        Err(SubmitError::Rejected(_))
+    ));
+    let receipt = second.submit(incident(&fx.reporters[0], 6), None).unwrap();
+    assert_eq!((receipt.index, receipt.tree_size), (6, 7));
+    let report = truce_ledger::verify_store(store.as_ref(), None, None, &mut |_, _| {}).unwrap();
+    assert_eq!(report.records, 7);
+}
+
 /// The real SQLite store, with one append made to fail, or the whole store
 /// unreachable for a while: the failure paths of the append pipeline,
-/// exercised for real.
+/// exercised for real. It can also run something (another process's append)
+/// just before the latest checkpoint is first read.
 struct FailingOnce {
     inner: SqliteStore,
+    before_checkpoint_read: std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>,
     fail_at: std::sync::atomic::AtomicU64,
     appends: std::sync::atomic::AtomicU64,
     /// Panic instead of failing (a bug in a store, say).
@@ -369,6 +415,7 @@ impl FailingOnce {
     fn new(dir: &std::path::Path) -> Self {
         Self {
             inner: SqliteStore::open(dir.join("truce.db")).unwrap(),
+            before_checkpoint_read: std::sync::Mutex::new(None),
             fail_at: std::sync::atomic::AtomicU64::new(u64::MAX),
             appends: Default::default(),
             panics: Default::default(),
@@ -457,6 +504,10 @@ impl Store for FailingOnce {
         &self,
     ) -> Result<Option<truce_store::StoredCheckpoint>, truce_store::StoreError> {
         self.reachable()?;
+        let before = self.before_checkpoint_read.lock().unwrap().take();
+        if let Some(append) = before {
+            append();
+        }
         self.inner.latest_checkpoint()
     }
     fn checkpoints(&self) -> Result<Vec<truce_store::StoredCheckpoint>, truce_store::StoreError> {

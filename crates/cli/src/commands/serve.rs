@@ -252,9 +252,11 @@ fn open_in_background(
                     Ok(())
                 }
                 Err(e) => {
+                    // With its causes: "not stored" alone names no cause.
+                    let e = truce_store::describe(&e);
                     let why = format!("cannot open the log: {e}");
                     tracing::error!("{why}");
-                    ledger.opened(Err(e.to_string()));
+                    ledger.opened(Err(e));
                     Err(why)
                 }
             };

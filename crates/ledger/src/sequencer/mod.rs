@@ -16,7 +16,7 @@ mod replay;
 mod writer;
 
 pub(crate) use queue::{Item, Job, Work, next_batch};
-pub(crate) use replay::replay_reporting;
+pub(crate) use replay::{extend_to, replay_reporting};
 
 use crate::shared::Shared;
 use handoff::Handoff;

@@ -152,7 +152,7 @@ pub(super) fn catch_up(
     }
     let extended = if stored > ours {
         let mut state = shared.state_mut();
-        admit_stored(shared.store.as_ref(), &mut state, ours, stored, &|_, _| {})
+        extend_to(shared.store.as_ref(), &mut state, frontier, stored)
     } else {
         Err(StoreError::Corrupt(format!(
             "the store holds {stored} records, fewer than the {ours} admitted"
@@ -163,8 +163,21 @@ pub(super) fn catch_up(
         rebuild.store(true, Ordering::SeqCst);
         return Err(e);
     }
-    *frontier = Frontier::from_reader(stored, &StoreHashes(shared.store.as_ref()))
-        .map_err(|e| StoreError::Corrupt(format!("the tree cannot be read: {e}")))?;
     shared.durable.store(stored, Ordering::SeqCst);
     Ok(stored)
+}
+
+/// Admits the stored records from the tree's size up to `size` (which the
+/// store holds) and moves the tree's right edge there. On an error the state
+/// may hold some of them: only a replay is sure then.
+pub(crate) fn extend_to(
+    store: &dyn Store,
+    state: &mut LogState,
+    frontier: &mut Frontier,
+    size: u64,
+) -> Result<(), StoreError> {
+    admit_stored(store, state, frontier.size(), size, &|_, _| {})?;
+    *frontier = Frontier::from_reader(size, &StoreHashes(store))
+        .map_err(|e| StoreError::Corrupt(format!("the tree cannot be read: {e}")))?;
+    Ok(())
 }
