@@ -79,6 +79,10 @@ pub struct AuditReport {
     /// checkpoint that met the quorum (or, while none has, its latest); for
     /// an export, the checkpoint given with it.
     pub witnessing: Option<Witnessing>,
+    /// Records appended to the store while it was verified (a running
+    /// server's database): beyond the tree checked, so not checked.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub appended_meanwhile: u64,
 }
 
 /// The tree nodes a record completes.
@@ -268,8 +272,8 @@ impl Auditor {
     }
 }
 
-fn is_zero(n: &usize) -> bool {
-    *n == 0
+fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+    *n == T::default()
 }
 
 /// Whether the store must hold the opening of every confidential part.
@@ -423,8 +427,20 @@ pub fn verify_copy(
     workers: usize,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<AuditReport, AuditFailure> {
-    let size = store.size().map_err(db)?;
+    // The audit covers the tree the latest checkpoint signs, read before
+    // anything else. Every append writes its records, nodes and checkpoint
+    // in one transaction, so on a log that takes records meanwhile (an
+    // auditor checking a running server's database) what lands later lies
+    // beyond that tree: it is counted, not checked (`appended_meanwhile`),
+    // and no check below mistakes it for something stored beyond the log.
+    let witnessed = store.latest_witnessed_size().map_err(db)?;
     let checkpoints = store.checkpoints().map_err(db)?;
+    let size = match checkpoints.last() {
+        Some(latest) => latest.size,
+        // No checkpoint: the records are checked, and then refused below
+        // for want of one.
+        None => store.size().map_err(db)?,
+    };
     let wanted: Vec<u64> = checkpoints.iter().map(|c| c.size).collect();
     let mut roots = BTreeMap::new();
     roots.insert(0, truce_tlog::empty_root());
@@ -508,24 +524,48 @@ pub fn verify_copy(
         pipe.settle(&[]).map_or(Ok(()), Err)
     })?;
     progress(size, size);
-    // Nothing stored beyond what the records imply: no stray openings, no extra nodes.
+    // Nothing stored beyond what the records imply: no stray openings, no
+    // extra nodes, no record beyond the latest checkpoint. Read in this
+    // order, each read sees at most the records the next one counts: an
+    // opening or node found belongs to a record in `size_after`, and the
+    // checkpoint read last signs at least `size_after` records.
     let openings = store.opening_indexes().map_err(db)?;
+    let stored_nodes = store.internal_node_count().map_err(db)?;
+    let size_after = store.size().map_err(db)?.max(size);
+    let latest_after = store.latest_checkpoint().map_err(db)?.map(|c| c.size);
+    // Openings of records appended during the audit are theirs to check.
     if let Some(stray) = openings
         .iter()
-        .find(|i| confidential.binary_search(i).is_err())
+        .find(|&&i| (i < size && confidential.binary_search(&i).is_err()) || i >= size_after)
     {
         return Err(fail(
             Place::ConfidentialPart(*stray),
             "is stored for a record that has no confidential part",
         ));
     }
-    let expected_nodes = size - u64::from(size.count_ones());
-    let stored_nodes = store.internal_node_count().map_err(db)?;
-    if stored_nodes != expected_nodes {
+    let nodes_of = |size: u64| size - u64::from(size.count_ones());
+    let expected = nodes_of(size)..=nodes_of(size_after);
+    if !expected.contains(&stored_nodes) {
+        let of = if size_after == size {
+            format!("a tree of {size} has {}", nodes_of(size))
+        } else {
+            format!(
+                "trees of {size} to {size_after} (as many as the log held while it was verified) have {} to {}",
+                expected.start(),
+                expected.end()
+            )
+        };
+        return Err(fail(
+            Place::Log,
+            format!("the store holds {stored_nodes} tree nodes above the leaves; {of}"),
+        ));
+    }
+    if size_after > 0 && latest_after.is_none_or(|latest| latest < size_after) {
         return Err(fail(
             Place::Log,
             format!(
-                "the store holds {stored_nodes} tree nodes above the leaves; a tree of {size} has {expected_nodes}"
+                "the latest checkpoint covers {} of {size_after} records",
+                latest_after.map_or("none".to_string(), |s| s.to_string())
             ),
         ));
     }
@@ -543,15 +583,6 @@ pub fn verify_copy(
         }
         last = Some(checkpoint.size);
     }
-    if size > 0 && last != Some(size) {
-        return Err(fail(
-            Place::Log,
-            format!(
-                "the latest checkpoint covers {} of {size} records",
-                last.map_or("none".to_string(), |s| s.to_string())
-            ),
-        ));
-    }
     let witnessing = match (policy_of(&auditor, policy), last) {
         (Some(policy), Some(latest)) => {
             let of = |size: u64| -> Result<Witnessing, AuditFailure> {
@@ -563,7 +594,7 @@ pub fn verify_copy(
                 Witnessing::of(&policy, size, &note).map_err(|e| fail(place, e))
             };
             let latest = of(latest)?;
-            match store.latest_witnessed_size().map_err(db)? {
+            match witnessed {
                 Some(size) => {
                     let witnessed = of(size)?;
                     witnessed.require_quorum().map_err(|e| {
@@ -589,6 +620,7 @@ pub fn verify_copy(
         confidential_parts_checked: confidential.len(),
         confidential_parts_not_held: not_held,
         witnessing,
+        appended_meanwhile: size_after - size,
     })
 }
 
@@ -708,5 +740,7 @@ pub fn verify_lines<L: Send>(
         confidential_parts_checked: 0,
         confidential_parts_not_held: 0,
         witnessing,
+        // An export is a file: nothing is appended to it.
+        appended_meanwhile: 0,
     })
 }

@@ -948,3 +948,54 @@ fn records_submitted_each_on_their_own_land_in_order_and_a_refused_one_stops_not
     let empty: Vec<(truce_core::Record, Option<&truce_core::sealed::Opening>)> = Vec::new();
     assert!(ledger.submit_each(empty).is_empty());
 }
+
+#[test]
+fn a_log_verifies_while_another_process_appends_to_it() {
+    // An auditor runs `truce verify` on the database of a server that is
+    // taking records: the audit covers the log as it was when it began, and
+    // what lands meanwhile is no fault of the log.
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    let ledger = Arc::new(open(dir.path(), &fx.log));
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    for seq in 1..=50 {
+        ledger
+            .submit(incident(&fx.reporters[0], seq), None)
+            .unwrap();
+    }
+    // 150 more, one commit each, while audits run one after another.
+    let appender = std::thread::spawn({
+        let (ledger, reporter) = (Arc::clone(&ledger), fx.reporters[0].clone());
+        move || {
+            for seq in 51..=200 {
+                ledger.submit(incident(&reporter, seq), None).unwrap();
+            }
+        }
+    });
+    let mut audited = 0;
+    loop {
+        let appending = !appender.is_finished();
+        let store = SqliteStore::open(dir.path().join("truce.db")).unwrap();
+        let report =
+            truce_ledger::verify_store(&store, Some(fx.log.verifier()), None, &mut |_, _| {})
+                .unwrap_or_else(|e| panic!("a log being appended to fails its audit: {e}"));
+        assert!(
+            report.records >= audited,
+            "{} after {audited}",
+            report.records
+        );
+        assert_eq!(report.checkpoint_size, Some(report.records));
+        audited = report.records;
+        if !appending {
+            break;
+        }
+    }
+    appender.join().unwrap();
+    // Begun once the appends were done, the last audit took in all of them.
+    let store = SqliteStore::open(dir.path().join("truce.db")).unwrap();
+    let report = truce_ledger::verify_store(&store, None, None, &mut |_, _| {}).unwrap();
+    assert_eq!(
+        (audited, report.records, report.appended_meanwhile),
+        (201, 201, 0)
+    );
+}

@@ -334,6 +334,12 @@ fn print_report(report: &AuditReport, no_checkpoint: bool) {
             report.confidential_parts_checked
         );
     }
+    if report.appended_meanwhile > 0 {
+        println!(
+            "{} record(s) appended while the log was verified are beyond the tree checked: verify again to check them",
+            report.appended_meanwhile
+        );
+    }
     if report.confidential_parts_not_held > 0 {
         println!(
             "{} confidential part(s) not held by this copy (a mirror keeps the public log; each sealed digest is checked with its record)",
