@@ -99,8 +99,9 @@ impl Ledger {
             // PostgreSQL, by a server killed a moment ago whose session was
             // still committing. Its records are in the store: take them in,
             // then compare (a log that could not open while another process
-            // appended would refuse to start exactly when it is busy).
-            if signed.size > frontier.size() {
+            // appended would refuse to start exactly when it is busy). A
+            // store without them is told apart below.
+            if signed.size > frontier.size() && store.size()? >= signed.size {
                 sequencer::extend_to(store.as_ref(), &mut state, &mut frontier, signed.size)?;
             }
             if signed.size != frontier.size() || signed.root != frontier.root() {

@@ -388,6 +388,36 @@ fn a_ledger_opening_while_another_appends_takes_in_what_landed_after_its_replay(
     assert_eq!(report.records, 7);
 }
 
+#[test]
+fn a_ledger_refuses_a_store_that_lacks_records_its_latest_checkpoint_signs() {
+    // Unlike the appends above, records deleted from under a checkpoint are
+    // not in the store to take in: the ledger signs nothing on that tree.
+    let dir = tempfile::tempdir().unwrap();
+    let fx = fixture(1);
+    {
+        let ledger = open(dir.path(), &fx.log);
+        ledger.submit(fx.charter.clone(), None).unwrap();
+        for seq in 1..=3 {
+            ledger
+                .submit(incident(&fx.reporters[0], seq), None)
+                .unwrap();
+        }
+    }
+    rusqlite::Connection::open(dir.path().join("truce.db"))
+        .unwrap()
+        .execute("DELETE FROM records WHERE idx = 3", [])
+        .unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("truce.db")).unwrap());
+    let Err(refused) = Ledger::open(store, fx.log.clone()) else {
+        panic!("a ledger opened on a store missing a signed record");
+    };
+    let why = truce_store::describe(&refused);
+    assert!(
+        why.contains("the stored tree (size 3) does not match the latest checkpoint (size 4)"),
+        "{why}"
+    );
+}
+
 /// The real SQLite store, with one append made to fail, or the whole store
 /// unreachable for a while: the failure paths of the append pipeline,
 /// exercised for real. It can also run something (another process's append)
