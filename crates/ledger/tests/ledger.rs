@@ -22,6 +22,18 @@ fn open(dir: &std::path::Path, log: &truce_tlog::note::NoteSigner) -> Ledger {
     Ledger::open(store, log.clone()).unwrap()
 }
 
+/// A new log in `dir`: the charter, then `incidents` records of the first reporter.
+fn a_log_with_incidents(dir: &std::path::Path, fx: &fixture::Fixture, incidents: u64) -> Ledger {
+    let ledger = open(dir, &fx.log);
+    ledger.submit(fx.charter.clone(), None).unwrap();
+    for seq in 1..=incidents {
+        ledger
+            .submit(incident(&fx.reporters[0], seq), None)
+            .unwrap();
+    }
+    ledger
+}
+
 #[test]
 fn an_acknowledged_record_is_in_the_store_with_its_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
@@ -189,13 +201,7 @@ fn an_authors_records_sent_without_waiting_land_in_the_order_sent() {
 fn a_closed_log_of_six() -> (tempfile::TempDir, fixture::Fixture) {
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(1);
-    let ledger = open(dir.path(), &fx.log);
-    ledger.submit(fx.charter.clone(), None).unwrap();
-    for seq in 1..=5 {
-        ledger
-            .submit(incident(&fx.reporters[0], seq), None)
-            .unwrap();
-    }
+    a_log_with_incidents(dir.path(), &fx, 5);
     (dir, fx)
 }
 
@@ -353,11 +359,7 @@ fn a_ledger_opening_while_another_appends_takes_in_what_landed_after_its_replay(
     // whose records are in the store: the ledger opens on them.
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(1);
-    let first = Arc::new(open(dir.path(), &fx.log));
-    first.submit(fx.charter.clone(), None).unwrap();
-    for seq in 1..=3 {
-        first.submit(incident(&fx.reporters[0], seq), None).unwrap();
-    }
+    let first = Arc::new(a_log_with_incidents(dir.path(), &fx, 3));
     let store = FailingOnce::new(dir.path());
     let (appender, reporter) = (Arc::clone(&first), fx.reporters[0].clone());
     *store.before_checkpoint_read.lock().unwrap() = Some(Box::new(move || {
@@ -394,15 +396,7 @@ fn a_ledger_refuses_a_store_that_lacks_records_its_latest_checkpoint_signs() {
     // not in the store to take in: the ledger signs nothing on that tree.
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(1);
-    {
-        let ledger = open(dir.path(), &fx.log);
-        ledger.submit(fx.charter.clone(), None).unwrap();
-        for seq in 1..=3 {
-            ledger
-                .submit(incident(&fx.reporters[0], seq), None)
-                .unwrap();
-        }
-    }
+    drop(a_log_with_incidents(dir.path(), &fx, 3));
     rusqlite::Connection::open(dir.path().join("truce.db"))
         .unwrap()
         .execute("DELETE FROM records WHERE idx = 3", [])
@@ -986,13 +980,7 @@ fn a_log_verifies_while_another_process_appends_to_it() {
     // what lands meanwhile is no fault of the log.
     let dir = tempfile::tempdir().unwrap();
     let fx = fixture(1);
-    let ledger = Arc::new(open(dir.path(), &fx.log));
-    ledger.submit(fx.charter.clone(), None).unwrap();
-    for seq in 1..=50 {
-        ledger
-            .submit(incident(&fx.reporters[0], seq), None)
-            .unwrap();
-    }
+    let ledger = Arc::new(a_log_with_incidents(dir.path(), &fx, 50));
     // 150 more, one commit each, while audits run one after another.
     let appender = std::thread::spawn({
         let (ledger, reporter) = (Arc::clone(&ledger), fx.reporters[0].clone());
