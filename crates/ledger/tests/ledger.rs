@@ -990,7 +990,7 @@ fn a_log_verifies_while_another_process_appends_to_it() {
             }
         }
     });
-    let mut audited = 0;
+    let (mut audited, mut first_audit) = (0, None);
     loop {
         let appending = !appender.is_finished();
         let store = SqliteStore::open(dir.path().join("truce.db")).unwrap();
@@ -1004,11 +1004,14 @@ fn a_log_verifies_while_another_process_appends_to_it() {
         );
         assert_eq!(report.checkpoint_size, Some(report.records));
         audited = report.records;
+        first_audit.get_or_insert(audited);
         if !appending {
             break;
         }
     }
     appender.join().unwrap();
+    // The race was run: an audit began while records were still coming.
+    assert!(first_audit.is_some_and(|n| n < 201), "{first_audit:?}");
     // Begun once the appends were done, the last audit took in all of them.
     let store = SqliteStore::open(dir.path().join("truce.db")).unwrap();
     let report = truce_ledger::verify_store(&store, None, None, &mut |_, _| {}).unwrap();
